@@ -1,0 +1,315 @@
+/**
+ * Request and response shapes of the Pique API (../shared/pique-api.md), defined once with zod.
+ * Request schemas are strict about documented rules; response schemas are loose (unknown fields pass),
+ * because the service may add fields and a reader must not break on them.
+ */
+import { z } from 'zod'
+import { DETECTOR_NAMES, type DetectorSpec, closestMatch, findDetector, knownConfigKeys } from './detectors.js'
+import {
+  CONTENT_TYPES,
+  JOB_STATUSES,
+  JUDGE_STATUSES,
+  LIMITS,
+  LIST_CONTENT_TYPES,
+  UPLOAD_CONTENT_TYPES
+} from './limits.js'
+
+export interface SchemaIssue {
+  path: (string | number)[]
+  message: string
+}
+
+// ---------- shared pieces ----------
+
+/** An http(s) URL as the social-media endpoint accepts it. */
+export const videoUrlSchema = z.string().superRefine((value, ctx) => {
+  const reason = videoUrlProblem(value)
+  if (reason) ctx.addIssue({ code: 'custom', message: reason })
+})
+
+/** Why a string is not an acceptable video URL, or undefined when it is. */
+export function videoUrlProblem(value: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'not a valid URL'
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `expected an http or https URL, got ${url.protocol.slice(0, -1)}`
+  if (!url.hostname) return 'URL has no host'
+  return undefined
+}
+
+export const detectorSchema = z.object({
+  detector_name: z.string().min(1),
+  config: z.record(z.string(), z.unknown())
+})
+export type DetectorInput = z.infer<typeof detectorSchema>
+
+/**
+ * Documented rules of one detector's config. Errors are type and requirement violations; warnings are
+ * unknown detectors and unknown keys (the catalogue grows), with a "did you mean" where one is close.
+ */
+export function checkDetector(
+  detector: DetectorInput,
+  contentType: string | undefined
+): { errors: SchemaIssue[]; warnings: SchemaIssue[] } {
+  const errors: SchemaIssue[] = []
+  const warnings: SchemaIssue[] = []
+  const spec = findDetector(detector.detector_name)
+  if (!spec) {
+    const hint = closestMatch(detector.detector_name, DETECTOR_NAMES)
+    warnings.push({
+      path: ['detector_name'],
+      message: `unknown detector "${detector.detector_name}"${hint ? ` (did you mean "${hint}"?)` : ''}; it is sent as is`
+    })
+    return { errors, warnings }
+  }
+  if (contentType && !spec.contentTypes.includes(contentType as never)) {
+    warnings.push({
+      path: ['detector_name'],
+      message: `detector "${spec.name}" evaluates ${spec.contentTypes.join('/')} content, not ${contentType}`
+    })
+  }
+  const config = detector.config
+  if (spec.config) {
+    const parsed = spec.config.safeParse(config)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors.push({ path: ['config', ...issue.path.map(pathKey)], message: describeIssue(issue) })
+    }
+    const known = knownConfigKeys(spec) ?? []
+    for (const key of Object.keys(config)) {
+      if (known.includes(key)) continue
+      const hint = closestMatch(key, known)
+      warnings.push({
+        path: ['config', key],
+        message: `unknown key for ${spec.name}${hint ? ` (did you mean "${hint}"?)` : known.length === 0 ? ' (it takes no keys)' : ''}`
+      })
+    }
+  }
+  errors.push(...crossFieldProblems(spec, config))
+  return { errors, warnings }
+}
+
+function crossFieldProblems(spec: DetectorSpec, config: Record<string, unknown>): SchemaIssue[] {
+  const out: SchemaIssue[] = []
+  for (const group of spec.atLeastOneOf ?? []) {
+    if (!group.some((k) => config[k] !== undefined && config[k] !== null)) {
+      out.push({ path: ['config'], message: `${spec.name} needs at least one of ${group.join(', ')}` })
+    }
+  }
+  for (const [lo, hi] of spec.ranges ?? []) {
+    const a = config[lo]
+    const b = config[hi]
+    if (typeof a === 'number' && typeof b === 'number' && a > b) {
+      out.push({ path: ['config', lo], message: `${lo} (${a}) is greater than ${hi} (${b})` })
+    }
+  }
+  return out
+}
+
+// ---------- judges ----------
+
+export const createJudgeRequestSchema = z
+  .object({
+    name: z.string().min(LIMITS.judgeName.min).max(LIMITS.judgeName.max),
+    description: z.string().min(LIMITS.judgeDescription.min).max(LIMITS.judgeDescription.max),
+    content_type: z.enum(CONTENT_TYPES),
+    detectors: z.array(detectorSchema).min(LIMITS.detectorsMin)
+  })
+  .superRefine((body, ctx) => {
+    body.detectors.forEach((d, i) => {
+      for (const e of checkDetector(d, body.content_type).errors) {
+        ctx.addIssue({ code: 'custom', path: ['detectors', i, ...e.path], message: e.message })
+      }
+    })
+  })
+export type CreateJudgeRequest = z.infer<typeof createJudgeRequestSchema>
+
+/** Warnings for a create-judge body that already passed validation. */
+export function judgeWarnings(body: CreateJudgeRequest): SchemaIssue[] {
+  return body.detectors.flatMap((d, i) =>
+    checkDetector(d, body.content_type).warnings.map((w) => ({ path: ['detectors', i, ...w.path], message: w.message }))
+  )
+}
+
+export const createJudgeResponseSchema = z.looseObject({
+  id: z.string().min(1),
+  status: z.enum(JUDGE_STATUSES)
+})
+export type CreateJudgeResponse = z.infer<typeof createJudgeResponseSchema>
+
+export const detectorConfigSchema = z.looseObject({
+  id: z.string(),
+  detector_name: z.string(),
+  config: z.record(z.string(), z.unknown()).default({}),
+  weight: z.number().optional()
+})
+
+export const judgeSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  description: z.string(),
+  content_type: z.string(),
+  status: z.enum(JUDGE_STATUSES),
+  detector_configs: z.array(detectorConfigSchema).default([]),
+  is_active: z.boolean().default(true),
+  created_at: z.string(),
+  updated_at: z.string().optional()
+})
+export type Judge = z.infer<typeof judgeSchema>
+
+export const listJudgesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(LIMITS.listLimit.min).max(LIMITS.listLimit.max).default(LIMITS.listLimit.default),
+  offset: z.coerce.number().int().min(LIMITS.listOffsetMin).default(0),
+  content_type: z.enum(LIST_CONTENT_TYPES).optional()
+})
+export type ListJudgesQuery = z.infer<typeof listJudgesQuerySchema>
+
+export const listJudgesResponseSchema = z.looseObject({
+  judges: z.array(judgeSchema),
+  total: z.number().int(),
+  has_more: z.boolean()
+})
+export type ListJudgesResponse = z.infer<typeof listJudgesResponseSchema>
+
+export const referenceContentRequestSchema = z.object({
+  file_extension: z.string().min(LIMITS.referenceFileExtension.min).max(LIMITS.referenceFileExtension.max)
+})
+export const referenceContentResponseSchema = z.looseObject({
+  upload_url: z.string(),
+  reference_content_uri: z.string()
+})
+export type ReferenceContentResponse = z.infer<typeof referenceContentResponseSchema>
+
+// ---------- evaluations ----------
+
+export const socialMediaRequestSchema = z.object({
+  judge_id: z.string().min(1),
+  video_urls: z.array(videoUrlSchema).min(LIMITS.urlsPerBatch.min).max(LIMITS.urlsPerBatch.max),
+  webhook_url: z.url().optional()
+})
+export type SocialMediaRequest = z.infer<typeof socialMediaRequestSchema>
+
+export const submittedJobSchema = z.looseObject({
+  job_id: z.string().min(1),
+  url: z.string(),
+  status: z.enum(JOB_STATUSES),
+  error_message: z.string().nullable().optional()
+})
+export type SubmittedJob = z.infer<typeof submittedJobSchema>
+
+export const socialMediaResponseSchema = z.looseObject({
+  batch_id: z.string().min(1),
+  jobs: z.array(submittedJobSchema),
+  total_videos: z.number().int(),
+  webhook_id: z.string().nullable().optional()
+})
+export type SocialMediaResponse = z.infer<typeof socialMediaResponseSchema>
+
+export const presignedUploadRequestSchema = z.object({
+  judge_id: z.string().min(1),
+  content_type: z.enum(UPLOAD_CONTENT_TYPES),
+  filename: z.string().min(LIMITS.uploadFilename.min).max(LIMITS.uploadFilename.max),
+  file_size_bytes: z.number().int().positive(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  webhook_url: z.url().optional()
+})
+export type PresignedUploadRequest = z.infer<typeof presignedUploadRequestSchema>
+
+export const presignedUploadResponseSchema = z.looseObject({
+  job_id: z.string(),
+  upload_url: z.string(),
+  upload_headers: z.record(z.string(), z.string()).default({}),
+  expires_at: z.string()
+})
+export type PresignedUploadResponse = z.infer<typeof presignedUploadResponseSchema>
+
+// ---------- errors ----------
+
+export const apiErrorBodySchema = z.looseObject({
+  detail: z.union([
+    z.string(),
+    z.array(z.looseObject({ loc: z.array(z.union([z.string(), z.number()])).optional(), msg: z.string(), type: z.string().optional() }))
+  ])
+})
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>
+
+/** One readable line from `{"detail": ...}`, string or FastAPI validation list. */
+export function describeApiError(body: unknown): string | undefined {
+  const parsed = apiErrorBodySchema.safeParse(body)
+  if (!parsed.success) return undefined
+  const detail = parsed.data.detail
+  if (typeof detail === 'string') return detail
+  return detail
+    .map((d) => {
+      const loc = (d.loc ?? []).filter((p) => p !== 'body')
+      return loc.length ? `${loc.join('.')}: ${d.msg}` : d.msg
+    })
+    .join('; ')
+}
+
+// ---------- zod issue wording shared by every validator ----------
+
+export function pathKey(p: PropertyKey): string | number {
+  return typeof p === 'number' ? p : String(p)
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  int: 'a whole number',
+  undefined: 'nothing',
+  null: 'null'
+}
+
+/** What a value is, in the same words `describeIssue` uses. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'a mapping'
+  if (typeof value === 'string') return `a string`
+  if (typeof value === 'number') return Number.isInteger(value) ? `a whole number` : 'a number'
+  return TYPE_WORDS[typeof value] ?? typeof value
+}
+
+/** A zod issue as a short human message ("expected a number, got a string"). */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required'
+      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`
+    case 'too_small':
+      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`
+      if (issue.origin === 'array') return `must have at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}`
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`
+      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+    case 'invalid_union':
+      return 'has an unexpected type'
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+    default:
+      return issue.message
+  }
+}
+
+/** Render a path as `detectors[2].config.min_fps`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = ''
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p
+  return out
+}
+
+/** All issues of a failed parse as `path: message` items. */
+export function schemaIssues(error: z.ZodError): SchemaIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(pathKey), message: describeIssue(i) }))
+}

@@ -1,0 +1,79 @@
+/**
+ * The webhook store's HTTP protocol, shared by the store server and the action's store client.
+ *
+ *   POST /v1/webhooks/pique          signed Pique webhook (ingest); 200 once durably committed
+ *   GET  /v1/jobs/{job_id}           one job                                  (bearer read token)
+ *   POST /v1/jobs/query              many jobs, optional long-poll            (bearer read token)
+ *   POST /v1/jobs/register           record submitted jobs (url, batch, ...)  (bearer read token)
+ *   GET  /v1/batches/{batch_id}      the registered jobs of a batch           (bearer read token)
+ *   GET  /healthz  /readyz  /metrics
+ */
+import { z } from 'zod'
+import { JOB_STATUSES } from '../pique/limits.js'
+
+export const STORE_PATHS = {
+  ingest: '/v1/webhooks/pique',
+  job: '/v1/jobs/:job_id',
+  query: '/v1/jobs/query',
+  register: '/v1/jobs/register',
+  batch: '/v1/batches/:batch_id',
+  health: '/healthz',
+  ready: '/readyz',
+  metrics: '/metrics'
+} as const
+
+/** The longest long-poll a query may ask for; a runner's HTTP client and proxies tolerate this. */
+export const MAX_WAIT_SECONDS = 25
+/** Job ids per query. */
+export const MAX_QUERY_JOBS = 1000
+
+export const storedJobSchema = z.object({
+  job_id: z.string(),
+  /** Latest known status; `unknown` when the job was registered but no webhook has arrived yet. */
+  status: z.enum([...JOB_STATUSES, 'unknown']),
+  /** The latest accepted result body as Pique sent it (either spelling), or null. */
+  result: z.record(z.string(), z.unknown()).nullable(),
+  /** Monotonic store sequence of the last change to this job. */
+  seq: z.number().int(),
+  updated_at: z.string(),
+  url: z.string().nullable().optional(),
+  batch_id: z.string().nullable().optional(),
+  judge_id: z.string().nullable().optional()
+})
+export type StoredJob = z.infer<typeof storedJobSchema>
+
+export const queryRequestSchema = z.object({
+  job_ids: z.array(z.string().min(1)).min(1).max(MAX_QUERY_JOBS),
+  /** Long-poll: wait up to this long for a change after `after`, unless every job is already terminal. */
+  wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).default(0),
+  /** The `cursor` of the previous answer: only changes after it wake the wait. */
+  after: z.number().int().min(0).default(0)
+})
+export type QueryRequest = z.infer<typeof queryRequestSchema>
+
+export const queryResponseSchema = z.object({
+  /** Requested jobs the store knows (registered or with events). */
+  jobs: z.array(storedJobSchema),
+  /** Requested job ids the store has never heard of. */
+  missing: z.array(z.string()),
+  /** Pass back as `after` on the next query. */
+  cursor: z.number().int()
+})
+export type QueryResponse = z.infer<typeof queryResponseSchema>
+
+export const registerRequestSchema = z.object({
+  jobs: z
+    .array(
+      z.object({
+        job_id: z.string().min(1),
+        url: z.string(),
+        batch_id: z.string().min(1),
+        judge_id: z.string().min(1),
+        repository: z.string().optional(),
+        commit: z.string().optional()
+      })
+    )
+    .min(1)
+    .max(MAX_QUERY_JOBS)
+})
+export type RegisterRequest = z.infer<typeof registerRequestSchema>
