@@ -75,7 +75,7 @@ export function checkDetector(
   if (spec.config) {
     const parsed = spec.config.safeParse(config)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors.push({ path: ['config', ...issue.path.map(pathKey)], message: describeIssue(issue) })
+      for (const issue of parsed.error.issues) errors.push({ path: ['config', ...issue.path.map(pathKey)], message: issue.message })
     }
     const known = knownConfigKeys(spec) ?? []
     for (const key of Object.keys(config)) {
@@ -277,30 +277,41 @@ export function describeValue(value: unknown): string {
   return TYPE_WORDS[typeof value] ?? typeof value
 }
 
-/** A zod issue as a short human message ("expected a number, got a string"). */
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
+type RawIssue = z.core.$ZodRawIssue
+
+/**
+ * A zod issue as a short human message ("expected a number, got a string"). Installed as zod's global error
+ * map below, because only the raw issue carries the offending input (zod drops it from reported issues), and
+ * so every parse anywhere in the product speaks the same words.
+ */
+export function describeIssue(issue: RawIssue | z.core.$ZodIssue): string | undefined {
+  const raw = issue as RawIssue
+  switch (raw.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'is required'
-      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`
+      if (raw.input === undefined) return 'is required'
+      return `expected ${TYPE_WORDS[raw.expected] ?? raw.expected}, got ${describeValue(raw.input)}`
     case 'too_small':
-      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`
-      if (issue.origin === 'array') return `must have at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`
-      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}`
+      if (raw.origin === 'string') return raw.minimum === 1 ? 'must not be empty' : `must be at least ${raw.minimum} characters`
+      if (raw.origin === 'array') return `must have at least ${raw.minimum} item${Number(raw.minimum) === 1 ? '' : 's'}`
+      return `must be ${raw.inclusive ? 'at least' : 'greater than'} ${raw.minimum}`
     case 'too_big':
-      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`
-      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`
-      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`
+      if (raw.origin === 'string') return `must be at most ${raw.maximum} characters`
+      if (raw.origin === 'array') return `must have at most ${raw.maximum} items`
+      return `must be ${raw.inclusive ? 'at most' : 'less than'} ${raw.maximum}`
     case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+      return `must be one of ${raw.values.map((v) => JSON.stringify(v)).join(', ')}`
     case 'invalid_union':
       return 'has an unexpected type'
     case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+      return `unknown key${raw.keys.length > 1 ? 's' : ''} ${raw.keys.join(', ')}`
+    case 'invalid_format':
+      return raw.format === 'url' ? 'not a valid URL' : `not a valid ${raw.format}`
     default:
-      return issue.message
+      return raw.message
   }
 }
+
+z.config({ customError: (issue) => describeIssue(issue) })
 
 /** Render a path as `detectors[2].config.min_fps`. */
 export function formatPath(path: readonly (string | number)[]): string {
@@ -311,5 +322,5 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** All issues of a failed parse as `path: message` items. */
 export function schemaIssues(error: z.ZodError): SchemaIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(pathKey), message: describeIssue(i) }))
+  return error.issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }))
 }
