@@ -1,4 +1,28 @@
+/** `pique-gate validate`: check a judge file and URL lists offline, print what was found, exit 2 on errors. */
 import type { Command } from 'commander'
+import { formatProblem } from '../config/problems.js'
+import { validateConfig } from '../config/validate.js'
+import { EXIT } from './program.js'
 
-// Placeholder: the `validate` command is being built.
-export function registerValidate(_program: Command): void {}
+interface ValidateOptions {
+  judge?: string
+  urls?: string[]
+  urlList?: string
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('Check a judge file and URL lists without calling the API')
+    .option('--judge <file>', 'judge file (.yml, .yaml or .json)')
+    .option('--urls <files...>', 'URL list files or globs (.txt, .yml, .yaml, .json)')
+    .option('--url-list <text>', 'URLs one a line, as the action input url-list')
+    .action(async (options: ValidateOptions) => {
+      const { report, problems } = await validateConfig(options)
+      for (const line of report) console.log(line)
+      for (const p of problems) console.error(formatProblem(p))
+      if (problems.length) console.error(`pique-gate validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} found`)
+      else console.log('config is valid')
+      process.exitCode = problems.length ? EXIT.usage : EXIT.ok
+    })
+}

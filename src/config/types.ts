@@ -24,4 +24,6 @@ export interface UrlList {
   urls: PlannedUrl[]
   /** Duplicates dropped, each naming where the first copy is. */
   notices: ConfigProblem[]
+  /** The lists read, in order, as the user named them (`url-list` for inline URLs). */
+  files?: string[]
 }

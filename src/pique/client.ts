@@ -1,13 +1,57 @@
-// STUB (owned by the client helper): signatures agreed; implementation in progress.
+/**
+ * The typed HTTP client of the Pique API (../shared/pique-api.md). Bodies are checked against schema.ts before
+ * sending and replies parsed with its response schemas, so callers only ever see documented shapes or a
+ * one-line error saying what to do. Retry timing lives in retry.ts, the HTTP exchange in http.ts.
+ */
+import packageJson from '../../package.json' with { type: 'json' }
+import type { z } from 'zod'
 import type { PiqueApi } from './api.js'
+import { PiqueApiError, PiqueNetworkError, PiqueRequestError, PiqueResponseError } from './errors.js'
+import { type RawResponse, TransportError, exchange, formatMs } from './http.js'
+import { API_KEY_HEADER, API_VERSION_PREFIX, HOSTS, LIMITS } from './limits.js'
+import { type EvaluationResult, parseResultBody } from './results.js'
+import {
+  type RateLimitState,
+  type RetryPolicy,
+  parseRateLimitHeaders,
+  parseRetryAfter,
+  rateLimitWaitMs,
+  resolveRetryPolicy,
+  retryDelay,
+  sleep
+} from './retry.js'
+import {
+  type Judge,
+  type ListJudgesQuery,
+  createJudgeRequestSchema,
+  createJudgeResponseSchema,
+  describeApiError,
+  describeIssue,
+  formatPath,
+  judgeSchema,
+  listJudgesQuerySchema,
+  listJudgesResponseSchema,
+  pathKey,
+  presignedUploadRequestSchema,
+  presignedUploadResponseSchema,
+  referenceContentRequestSchema,
+  referenceContentResponseSchema,
+  socialMediaRequestSchema,
+  socialMediaResponseSchema
+} from './schema.js'
 
-export interface RetryPolicy {
-  /** Attempts per request, the first included. */
-  maxAttempts: number
-  /** Upper bound on the time spent waiting between attempts of one request. */
-  maxTotalMs: number
-  baseDelayMs: number
-  maxDelayMs: number
+export type { RateLimitState, RetryPolicy } from './retry.js'
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+export const USER_AGENT = `pique-gate/${packageJson.version}`
+
+export interface RetryInfo {
+  method: string
+  path: string
+  /** The attempt about to be made after the wait (2 for the first retry; 1 when holding off before a first attempt). */
+  attempt: number
+  delayMs: number
+  reason: string
 }
 
 export interface PiqueClientOptions {
@@ -18,31 +62,432 @@ export interface PiqueClientOptions {
   timeoutMs?: number
   retry?: Partial<RetryPolicy>
   /** Told before each retry wait, for logs. Never receives the key. */
-  onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void
+  onRetry?: (info: RetryInfo) => void
+  /** Overrides the `pique-gate/<version>` User-Agent. */
+  userAgent?: string
 }
 
-/** Rate-limit state read off the latest response (X-RateLimit-Remaining / X-RateLimit-Reset / Retry-After). */
-export interface RateLimitState {
-  remaining?: number
-  /** Epoch milliseconds. */
-  resetAt?: number
+/** `production`, `sandbox` or a URL → the base URL the client expects. */
+export function resolveBaseUrl(nameOrUrl: string): string {
+  const key = nameOrUrl.trim() as keyof typeof HOSTS
+  return HOSTS[key] ?? nameOrUrl.trim()
 }
 
-const notYet = (): never => {
-  throw new Error('PiqueClient is not implemented yet')
+/** What one endpoint is: enough to send it, read its reply and explain its failures. */
+interface Endpoint<T> {
+  label: string
+  method: 'GET' | 'POST'
+  /** Path from the API root, starting with /v1, parameters already encoded. */
+  path: string
+  body?: unknown
+  /** What the reply should be, for the malformed-reply message ("a judge"). */
+  replyIs: string
+  parse: (json: unknown) => { ok: true; value: T } | { ok: false; reason: string }
+  /** Hint for a 404. */
+  notFound?: string
+  /** Set for non-idempotent requests: what may already exist when the outcome is unknown. */
+  sideEffect?: SideEffect
+}
+
+interface SideEffect {
+  /** "the batch may have been accepted by Pique (jobs may exist and be billed)" */
+  maybe: string
+  /** "the batch was accepted by Pique (its jobs exist and are billed)" */
+  was: string
+  /** "re-running submits the batch again" */
+  rerun: string
+}
+
+/** A POST that creates something: its request and reply schemas, and what may exist when its outcome is unknown. */
+interface Creation<Req extends z.ZodType, Res extends z.ZodType> {
+  label: string
+  path: string
+  request: Req
+  reply: Res
+  replyIs: string
+  sideEffect: SideEffect
+}
+
+const creation = <Req extends z.ZodType, Res extends z.ZodType>(c: Creation<Req, Res>): Creation<Req, Res> => c
+
+const CREATIONS = {
+  judge: creation({
+    label: 'create judge',
+    path: '/judges',
+    request: createJudgeRequestSchema,
+    reply: createJudgeResponseSchema,
+    replyIs: 'a created judge ({id, status})',
+    sideEffect: {
+      maybe: 'the judge may have been created by Pique',
+      was: 'the judge was created by Pique',
+      rerun: 're-running creates another judge (list the judges to find this one)'
+    }
+  }),
+  referenceContent: creation({
+    label: 'create reference content',
+    path: '/judges/reference_content',
+    request: referenceContentRequestSchema,
+    reply: referenceContentResponseSchema,
+    replyIs: 'an upload slot ({upload_url, reference_content_uri})',
+    sideEffect: {
+      maybe: 'an upload URL may have been issued by Pique',
+      was: 'an upload URL was issued by Pique',
+      rerun: 're-running requests another one (unused ones expire)'
+    }
+  }),
+  presignedUpload: creation({
+    label: 'presigned upload',
+    path: '/evaluations/presigned-upload',
+    request: presignedUploadRequestSchema,
+    reply: presignedUploadResponseSchema,
+    replyIs: 'an upload job ({job_id, upload_url, upload_headers, expires_at})',
+    sideEffect: {
+      maybe: 'the upload job may have been created by Pique',
+      was: 'the upload job was created by Pique',
+      rerun: 're-running creates another job'
+    }
+  }),
+  submit: creation({
+    label: 'submit social-media batch',
+    path: '/evaluations/social-media',
+    request: socialMediaRequestSchema,
+    reply: socialMediaResponseSchema,
+    replyIs: 'a batch ({batch_id, jobs, total_videos})',
+    sideEffect: {
+      maybe: 'the batch may have been accepted by Pique (jobs may exist and be billed)',
+      was: 'the batch was accepted by Pique (its jobs exist and are billed)',
+      rerun: 're-running submits the batch again'
+    }
+  })
+}
+
+const judgeNotFound = (judgeId: unknown) => `no judge ${judgeId} for this API key: wrong judge id, or a judge of another organization`
+
+function fromSchema<S extends z.ZodType>(schema: S): (json: unknown) => { ok: true; value: z.output<S> } | { ok: false; reason: string } {
+  return (json) => {
+    // reportInput: describeIssue words "expected a list, got a string" from the offending value.
+    const parsed = schema.safeParse(json, { reportInput: true })
+    if (parsed.success) return { ok: true, value: parsed.data }
+    return { ok: false, reason: issuesLine(parsed.error.issues) }
+  }
+}
+
+const issueText = (i: z.core.$ZodIssue): string => describeIssue(i) ?? 'is invalid'
+
+function issuesLine(issues: z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${formatPath(i.path.map(pathKey)) || 'body'}: ${issueText(i)}`).join('; ')
+}
+
+const oneLine = (text: string, max = 200): string => {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat
 }
 
 export class PiqueClient implements PiqueApi {
-  constructor(readonly options: PiqueClientOptions) {}
-  get rateLimit(): RateLimitState {
-    return {}
+  /** The options as given, with the key replaced: safe to log. The key itself is held privately. */
+  readonly options: PiqueClientOptions
+  readonly #apiKey: string
+  readonly #root: URL
+  readonly #policy: RetryPolicy
+  readonly #timeoutMs: number
+  #rateLimit: RateLimitState = {}
+
+  constructor(options: PiqueClientOptions) {
+    this.#apiKey = options.apiKey
+    this.options = { ...options, apiKey: '[redacted]' }
+    if (!this.#apiKey) throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', [])
+    // Redacted: the inputs may have been swapped, with the key pasted as the api-url.
+    this.#root = parseBaseUrl(options.baseUrl, (text) => this.#redact(text))
+    this.#policy = resolveRetryPolicy(options.retry)
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   }
-  createJudge: PiqueApi['createJudge'] = notYet
-  listJudges: PiqueApi['listJudges'] = notYet
-  listAllJudges: PiqueApi['listAllJudges'] = notYet
-  getJudge: PiqueApi['getJudge'] = notYet
-  createReferenceContent: PiqueApi['createReferenceContent'] = notYet
-  createPresignedUpload: PiqueApi['createPresignedUpload'] = notYet
-  submitSocialMedia: PiqueApi['submitSocialMedia'] = notYet
-  getResult: PiqueApi['getResult'] = notYet
+
+  /** The latest rate-limit state the API reported (a poller slows down when `remaining` runs low). */
+  get rateLimit(): RateLimitState {
+    return { ...this.#rateLimit }
+  }
+
+  /** Origin the client talks to, for messages (never with credentials). */
+  get origin(): string {
+    return this.#root.origin
+  }
+
+  createJudge: PiqueApi['createJudge'] = async (body) => this.#create(CREATIONS.judge, body)
+
+  listJudges: PiqueApi['listJudges'] = async (query = {}) => {
+    const q = this.#validate('list judges', listJudgesQuerySchema, query)
+    const search = new URLSearchParams({ limit: String(q.limit), offset: String(q.offset) })
+    if (q.content_type) search.set('content_type', q.content_type)
+    return this.#call({
+      label: 'list judges',
+      method: 'GET',
+      path: `/judges?${search}`,
+      replyIs: 'a judge list ({judges, total, has_more})',
+      parse: fromSchema(listJudgesResponseSchema)
+    })
+  }
+
+  listAllJudges: PiqueApi['listAllJudges'] = (query = {}) => this.#allJudges(query.content_type)
+
+  async *#allJudges(contentType: ListJudgesQuery['content_type']): AsyncGenerator<Judge> {
+    let offset = LIMITS.listOffsetMin
+    for (;;) {
+      const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType })
+      yield* page.judges
+      if (!page.has_more) return
+      // A page that says "more" but brings nothing would otherwise loop forever.
+      if (page.judges.length === 0) throw new PiqueResponseError(`list judges: Pique said has_more at offset ${offset} but sent no judges; stopped paging`, 200, 'GET', `${API_VERSION_PREFIX}/judges`, 'empty page with has_more')
+      offset += page.judges.length
+    }
+  }
+
+  getJudge: PiqueApi['getJudge'] = async (judgeId) =>
+    this.#call({
+      label: 'get judge',
+      method: 'GET',
+      path: `/judges/${this.#pathParam('get judge', 'judge_id', judgeId)}`,
+      replyIs: 'a judge',
+      parse: fromSchema(judgeSchema),
+      notFound: judgeNotFound(judgeId)
+    })
+
+  createReferenceContent: PiqueApi['createReferenceContent'] = async (fileExtension) =>
+    this.#create(CREATIONS.referenceContent, { file_extension: fileExtension })
+
+  createPresignedUpload: PiqueApi['createPresignedUpload'] = async (body) =>
+    this.#create(CREATIONS.presignedUpload, body, judgeNotFound(body?.judge_id))
+
+  submitSocialMedia: PiqueApi['submitSocialMedia'] = async (body) => this.#create(CREATIONS.submit, body, judgeNotFound(body?.judge_id))
+
+  getResult: PiqueApi['getResult'] = async (jobId) =>
+    this.#call<EvaluationResult>({
+      label: 'get result',
+      method: 'GET',
+      path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
+      replyIs: 'an evaluation result',
+      parse: (json) => {
+        const parsed = parseResultBody(json)
+        return parsed.ok ? { ok: true, value: parsed.result } : parsed
+      },
+      notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`
+    })
+
+  // ---------- internals ----------
+
+  #create<Req extends z.ZodType, Res extends z.ZodType>(c: Creation<Req, Res>, body: unknown, notFound?: string): Promise<z.output<Res>> {
+    return this.#call({
+      label: c.label,
+      method: 'POST',
+      path: c.path,
+      body: this.#validate(c.label, c.request, body),
+      replyIs: c.replyIs,
+      parse: fromSchema(c.reply),
+      notFound,
+      sideEffect: c.sideEffect
+    })
+  }
+
+  #validate<S extends z.ZodType>(label: string, schema: S, input: unknown): z.output<S> {
+    const parsed = schema.safeParse(input, { reportInput: true })
+    if (parsed.success) return parsed.data
+    const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path.map(pathKey)), message: issueText(i) }))
+    throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`), label, issues)
+  }
+
+  #pathParam(label: string, name: string, value: string): string {
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [{ path: name, message: 'must not be empty' }])
+    }
+    return encodeURIComponent(value)
+  }
+
+  /** The key never leaves in text: servers and proxies may echo it in a detail, a body or a Location. */
+  #redact(text: string): string {
+    let out = text
+    for (const form of new Set([this.#apiKey, encodeURIComponent(this.#apiKey)])) out = out.split(form).join('[redacted]')
+    return out
+  }
+
+  #url(path: string): string {
+    const root = this.#root.href.replace(/\/$/, '')
+    return `${root}${API_VERSION_PREFIX}${path}`
+  }
+
+  #noteRateLimit(res: RawResponse, retryAfterMs: number | undefined, now: number): RateLimitState | undefined {
+    const state = parseRateLimitHeaders(res.headers, now)
+    if (state) this.#rateLimit = state
+    else if (res.status === 429 && retryAfterMs !== undefined) this.#rateLimit = { ...this.#rateLimit, remaining: 0, resetAt: now + retryAfterMs }
+    return state
+  }
+
+  /**
+   * Send with retries. What is retried:
+   * - GET (idempotent): network errors, timeouts, 408, 429 and 5xx.
+   * - POST (creates something: a judge, a batch of billed jobs, an upload job): only when the server certainly
+   *   did not act on it: 429, a 503 that carries Retry-After, or a connection that was never made (refused,
+   *   DNS failure). After a timeout or reset once the request was sent, or a 500/502/504 (or 503 without
+   *   Retry-After), Pique may already have acted: retrying would silently double-submit and double-bill, so
+   *   the client stops and throws an error flagged `maybeAccepted` that says so. The caller (a person re-running
+   *   the workflow) decides; see docs/client.md.
+   * Waits honour Retry-After and X-RateLimit-Reset, else full-jitter backoff; attempts and total time are bounded.
+   */
+  async #call<T>(ep: Endpoint<T>): Promise<T> {
+    // The path as errors and logs show it: ids are the caller's input, and a pasted key must not surface.
+    const path = this.#redact(`${API_VERSION_PREFIX}${ep.path}`)
+    const idempotent = ep.method === 'GET'
+    const started = Date.now()
+    const deadline = started + this.#policy.maxTotalMs
+    const body = ep.body === undefined ? undefined : JSON.stringify(ep.body)
+    const headers: Record<string, string> = { [API_KEY_HEADER]: this.#apiKey, accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+
+    for (let attempt = 1; ; attempt++) {
+      await this.#holdForRateLimit(ep, path, attempt, deadline)
+      let res: RawResponse
+      let failure: { retryable: boolean; error: () => Error; reason: string; server?: { retryAfterMs?: number; rateLimit?: RateLimitState } }
+      try {
+        res = await exchange({ method: ep.method, url: this.#url(ep.path), headers, body, timeoutMs: this.#timeoutMs, userAgent: this.options.userAgent ?? USER_AGENT })
+        const now = Date.now()
+        const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now)
+        const rateLimit = this.#noteRateLimit(res, retryAfterMs, now)
+        if (res.status >= 200 && res.status < 300) return this.#parseReply(ep, path, res, attempt)
+        const retryable = idempotent
+          ? res.status === 408 || res.status === 429 || res.status >= 500
+          : res.status === 429 || (res.status === 503 && retryAfterMs !== undefined)
+        const status = res.status
+        const reply = res
+        // A 503 with Retry-After is the server saying it did not take the request on.
+        const maybeAccepted = !idempotent && status >= 500 && !(status === 503 && retryAfterMs !== undefined)
+        failure = {
+          retryable,
+          reason: `HTTP ${status}`,
+          server: { retryAfterMs, rateLimit },
+          error: () => this.#apiError(ep, path, reply, attempt, maybeAccepted, started)
+        }
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error
+        const retryable = idempotent || error.kind === 'not-sent'
+        failure = {
+          retryable,
+          reason: this.#redact(error.reason),
+          error: () => this.#networkError(ep, path, error, attempt, !idempotent && error.kind !== 'not-sent', started)
+        }
+      }
+      if (!failure.retryable || attempt >= this.#policy.maxAttempts) throw failure.error()
+      const { delayMs, serverSaid } = retryDelay(attempt, this.#policy, failure.server ?? {})
+      if (Date.now() + delayMs > deadline) {
+        throw failure.error()
+      }
+      this.options.onRetry?.({
+        method: ep.method,
+        path,
+        attempt: attempt + 1,
+        delayMs,
+        reason: `${failure.reason}${serverSaid ? ' (wait set by the server)' : ''}`
+      })
+      await sleep(delayMs)
+    }
+  }
+
+  /** X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset (within the budget) rather than earn a 429. */
+  async #holdForRateLimit(ep: Endpoint<unknown>, path: string, attempt: number, deadline: number): Promise<void> {
+    const wait = Math.min(rateLimitWaitMs(this.#rateLimit), Math.max(0, deadline - Date.now()))
+    if (wait <= 0) return
+    this.options.onRetry?.({ method: ep.method, path, attempt, delayMs: wait, reason: 'rate limit: no requests remaining until the reset' })
+    await sleep(wait)
+  }
+
+  #parseReply<T>(ep: Endpoint<T>, path: string, res: RawResponse, attempt: number): T {
+    let json: unknown
+    let reason: string | undefined
+    try {
+      json = JSON.parse(res.body)
+    } catch {
+      reason = res.body.trim() ? `not JSON (starts "${oneLine(res.body, 60)}")` : 'an empty body'
+    }
+    if (reason === undefined) {
+      const parsed = ep.parse(json)
+      if (parsed.ok) return parsed.value
+      reason = parsed.reason
+    }
+    reason = this.#redact(reason)
+    const consequence = ep.sideEffect ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.` : ' Check the api-url points at the Pique API.'
+    throw new PiqueResponseError(
+      `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`,
+      res.status,
+      ep.method,
+      path,
+      reason,
+      { maybeAccepted: ep.sideEffect !== undefined, attempts: attempt }
+    )
+  }
+
+  #apiError(ep: Endpoint<unknown>, path: string, res: RawResponse, attempts: number, maybeAccepted: boolean, started: number): PiqueApiError {
+    let json: unknown
+    try {
+      json = JSON.parse(res.body)
+    } catch {
+      json = undefined
+    }
+    const raw = describeApiError(json) ?? (res.body.trim() ? oneLine(res.body) : undefined)
+    const detail = raw === undefined ? undefined : this.#redact(oneLine(raw, 500))
+    const hint = maybeAccepted && ep.sideEffect ? ambiguity(ep.sideEffect) : this.#statusHint(ep, res)
+    const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : ''
+    const message = `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path}${detail ? `: ${detail}` : ''}. ${hint}${tries}`
+    return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, { maybeAccepted, attempts })
+  }
+
+  #statusHint(ep: Endpoint<unknown>, res: RawResponse): string {
+    const s = res.status
+    if (s === 401) return `Check the api-key secret: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`
+    if (s === 403) return 'The API key lacks permission for this operation: use a key whose organization role allows it.'
+    if (s === 404) return ep.notFound ? `${capitalize(ep.notFound)}.` : `Check the api-url: ${this.origin} does not serve this path.`
+    if (s === 400 || s === 422) return 'Pique rejected the request: fix what it names.'
+    if (s === 429) {
+      const asked = parseRetryAfter(res.headers['retry-after'])
+      return `Rate limited by Pique${asked ? ` (it asks to wait ${formatMs(asked)})` : ''}: retry later, or run fewer requests at once.`
+    }
+    if (s >= 500) return 'Pique service error: retry later.'
+    if (s >= 300 && s < 400) {
+      const location = typeof res.headers.location === 'string' ? ` to ${oneLine(res.headers.location, 120)}` : ''
+      return `Unexpected redirect${location}: check the api-url (redirects are not followed, so the key is never sent elsewhere).`
+    }
+    return 'Unexpected answer from Pique.'
+  }
+
+  #networkError(ep: Endpoint<unknown>, path: string, error: TransportError, attempts: number, maybeAccepted: boolean, started: number): PiqueNetworkError {
+    const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : ''
+    let what: string
+    if (maybeAccepted && ep.sideEffect) what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`
+    else if (error.kind === 'not-sent') what = `could not connect (${error.reason}): check the api-url and the network.`
+    else what = `${error.reason}: the service may be slow or unreachable; retry later.`
+    const message = `${ep.label}: ${ep.method} ${path} to ${this.origin}: ${what}${tries}`
+    return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code })
+  }
+}
+
+function ambiguity(effect: SideEffect): string {
+  return `${capitalize(effect.maybe)}. It was not retried automatically: ${effect.rerun}, so check before re-running.`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function parseBaseUrl(baseUrl: string, redact: (text: string) => string): URL {
+  let url: URL
+  try {
+    url = new URL(resolveBaseUrl(baseUrl))
+  } catch {
+    throw new PiqueRequestError(`Pique api-url "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production})`, 'client', [])
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PiqueRequestError(`Pique api-url must be http or https, got ${url.protocol.slice(0, -1)}`, 'client', [])
+  }
+  if (url.username || url.password) throw new PiqueRequestError('Pique api-url must not carry credentials: the key goes in the api-key input', 'client', [])
+  // Paths carry /v1 themselves: tolerate a base URL given with it.
+  url.pathname = url.pathname.replace(/\/+$/, '').replace(new RegExp(`${API_VERSION_PREFIX}$`), '') || '/'
+  url.search = ''
+  url.hash = ''
+  return url
 }

@@ -1,27 +1,80 @@
-// STUB (owned by the client helper).
+/**
+ * Errors of the Pique client. Every `message` is one line: what happened (method, path, status, the API's
+ * `detail`) and what to do. None carries the API key: the client redacts anything the server echoes back.
+ */
+
+export interface PiqueErrorExtras {
+  /**
+   * True when a non-idempotent request (submit, create judge, ...) failed in a way that leaves open whether
+   * Pique acted on it: it was not retried, and re-running would act again (a second batch, a second judge).
+   */
+  maybeAccepted?: boolean
+  /** Attempts made before giving up (1 when no retry happened). */
+  attempts?: number
+}
+
 /** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
 export class PiqueApiError extends Error {
+  readonly maybeAccepted: boolean
+  readonly attempts: number
   constructor(
     message: string,
     readonly status: number,
     readonly method: string,
     readonly path: string,
     /** The API's `detail`, rendered as one line. */
-    readonly detail?: string
+    readonly detail?: string,
+    extras: PiqueErrorExtras = {}
   ) {
     super(message)
     this.name = 'PiqueApiError'
+    this.maybeAccepted = extras.maybeAccepted ?? false
+    this.attempts = extras.attempts ?? 1
+  }
+}
+
+/** A success status whose body is not what the endpoint documents (not JSON, or the wrong shape). */
+export class PiqueResponseError extends PiqueApiError {
+  constructor(message: string, status: number, method: string, path: string, detail: string, extras: PiqueErrorExtras = {}) {
+    super(message, status, method, path, detail, extras)
+    this.name = 'PiqueResponseError'
   }
 }
 
 /** No HTTP answer (connection refused, reset, timeout) after the retries. */
 export class PiqueNetworkError extends Error {
+  readonly maybeAccepted: boolean
+  readonly attempts: number
   constructor(
     message: string,
     readonly method: string,
-    readonly path: string
+    readonly path: string,
+    extras: PiqueErrorExtras & { code?: string } = {}
   ) {
     super(message)
     this.name = 'PiqueNetworkError'
+    this.maybeAccepted = extras.maybeAccepted ?? false
+    this.attempts = extras.attempts ?? 1
+    this.code = extras.code
   }
+  /** The system error code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
+  readonly code?: string
+}
+
+/** A request body or argument that breaks a documented rule; caught before anything is sent. */
+export class PiqueRequestError extends Error {
+  constructor(
+    message: string,
+    readonly endpoint: string,
+    readonly issues: { path: string; message: string }[]
+  ) {
+    super(message)
+    this.name = 'PiqueRequestError'
+  }
+}
+
+export type PiqueError = PiqueApiError | PiqueNetworkError | PiqueRequestError
+
+export function isPiqueError(error: unknown): error is PiqueError {
+  return error instanceof PiqueApiError || error instanceof PiqueNetworkError || error instanceof PiqueRequestError
 }

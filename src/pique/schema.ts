@@ -117,20 +117,36 @@ export const createJudgeRequestSchema = z
     content_type: z.enum(CONTENT_TYPES),
     detectors: z.array(detectorSchema).min(LIMITS.detectorsMin)
   })
-  .superRefine((body, ctx) => {
-    body.detectors.forEach((d, i) => {
-      for (const e of checkDetector(d, body.content_type).errors) {
-        ctx.addIssue({ code: 'custom', path: ['detectors', i, ...e.path], message: e.message })
-      }
-    })
-  })
+  .superRefine(
+    (body, ctx) => {
+      for (const e of detectorIssues(body, 'errors')) ctx.addIssue({ code: 'custom', path: e.path, message: e.message })
+    },
+    // Run the detector rules even when another field failed, so one pass reports every problem.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null }
+  )
 export type CreateJudgeRequest = z.infer<typeof createJudgeRequestSchema>
 
-/** Warnings for a create-judge body that already passed validation. */
-export function judgeWarnings(body: CreateJudgeRequest): SchemaIssue[] {
-  return body.detectors.flatMap((d, i) =>
-    checkDetector(d, body.content_type).warnings.map((w) => ({ path: ['detectors', i, ...w.path], message: w.message }))
-  )
+/**
+ * `checkDetector` over every well-formed detector of a (possibly invalid) create-judge body, with paths from
+ * the body's root. Malformed detectors and a bad content type are left to the schema's own issues.
+ */
+function detectorIssues(body: unknown, kind: 'errors' | 'warnings'): SchemaIssue[] {
+  const { content_type: contentType, detectors } = (body ?? {}) as { content_type?: unknown; detectors?: unknown }
+  if (!Array.isArray(detectors)) return []
+  const known = typeof contentType === 'string' && (CONTENT_TYPES as readonly string[]).includes(contentType)
+  return detectors.flatMap((raw, i) => {
+    const d = detectorSchema.safeParse(raw)
+    if (!d.success) return []
+    return checkDetector(d.data, known ? (contentType as string) : undefined)[kind].map((w) => ({
+      path: ['detectors', i, ...w.path],
+      message: w.message
+    }))
+  })
+}
+
+/** Warnings (unknown detectors and config keys) for a create-judge body, valid or not. */
+export function judgeWarnings(body: CreateJudgeRequest | Record<string, unknown>): SchemaIssue[] {
+  return detectorIssues(body, 'warnings')
 }
 
 export const createJudgeResponseSchema = z.looseObject({
@@ -262,6 +278,7 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: 'true or false',
   array: 'a list',
   object: 'a mapping',
+  record: 'a mapping',
   int: 'a whole number',
   undefined: 'nothing',
   null: 'null'
@@ -299,6 +316,7 @@ export function describeIssue(issue: RawIssue | z.core.$ZodIssue): string | unde
       if (raw.origin === 'array') return `must have at most ${raw.maximum} items`
       return `must be ${raw.inclusive ? 'at most' : 'less than'} ${raw.maximum}`
     case 'invalid_value':
+      if (raw.input === undefined) return 'is required'
       return `must be one of ${raw.values.map((v) => JSON.stringify(v)).join(', ')}`
     case 'invalid_union':
       return 'has an unexpected type'

@@ -1,0 +1,96 @@
+/** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
+import { isMap } from 'yaml'
+import { closestMatch } from '../pique/detectors.js'
+import { SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { type SchemaIssue, createJudgeRequestSchema, describeValue, judgeWarnings, schemaIssues } from '../pique/schema.js'
+import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
+import { ConfigError, sortProblems } from './problems.js'
+import { type ParsedSource, fileProblem, formatOf, parseSource, problemAt, readText } from './source.js'
+import type { ConfigProblem, JudgeFile } from './types.js'
+
+const BODY_KEYS = Object.keys(createJudgeRequestSchema.shape)
+
+export interface JudgeFileOptions {
+  /** Directory a relative path is read from; problems still print the path as given. */
+  cwd?: string
+}
+
+/** Reads and validates a judge file. Throws ConfigError with every problem found. */
+export async function loadJudgeFile(file: string, options: JudgeFileOptions = {}): Promise<JudgeFile> {
+  const format = formatOf(file)
+  if (format === 'text') throw new ConfigError([fileProblem(file, 'expected a judge file ending in .yml, .yaml or .json')])
+  const read = await readText(file, options.cwd)
+  if (!read.ok) throw new ConfigError([read.problem])
+  if (read.value.trim() === '') throw new ConfigError([emptyFile(file)])
+  const { source, problems } = parseSource(file, read.value, format)
+  if (!source) throw new ConfigError(problems)
+  return checkJudgeDocument(source)
+}
+
+function emptyFile(file: string): ConfigProblem {
+  return fileProblem(file, `file is empty: expected a mapping with ${BODY_KEYS.join(', ')}`)
+}
+
+/** Validates a parsed judge document; every problem and warning carries its position. */
+export function checkJudgeDocument(source: ParsedSource): JudgeFile {
+  const root = source.doc.contents
+  if (root === null) throw new ConfigError([emptyFile(source.file)])
+  if (!isMap(root)) {
+    throw new ConfigError([problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)])
+  }
+  const value = source.doc.toJS() as Record<string, unknown>
+  const { id, $schema, ...body } = value
+  const at = (issue: SchemaIssue, where: 'value' | 'key' = 'value') => problemAt(source, issue.path, issue.message, where)
+
+  const problems: ConfigProblem[] = [...unknownKeys(value).map((i) => at(i, 'key'))]
+  const parsed = createJudgeRequestSchema.safeParse(body)
+  const contentTypeGiven = body.content_type !== undefined
+  if (!parsed.success) {
+    for (const issue of schemaIssues(parsed.error)) {
+      // A given content type is checked below against the stricter rule of this tool.
+      if (contentTypeGiven && issue.path[0] === 'content_type') continue
+      problems.push(at(issue))
+    }
+  }
+  if (contentTypeGiven && body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) problems.push(at(contentTypeIssue(body.content_type)))
+  const extras = judgeFileExtrasSchema.safeParse({ id, $schema })
+  if (!extras.success) problems.push(...schemaIssues(extras.error).map((i) => at(i)))
+
+  // An unknown config key is reported at the key itself; other warnings at their value.
+  const warnings = judgeWarnings(body).map((w) => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'))
+  if (problems.length || !parsed.success) throw new ConfigError(sortProblems(problems), sortProblems(warnings))
+  const pinned = extras.data?.id
+  return { file: source.file, ...(pinned !== undefined && { id: pinned }), body: parsed.data, warnings: sortProblems(warnings) }
+}
+
+function contentTypeIssue(given: unknown): SchemaIssue {
+  const got = typeof given === 'string' ? JSON.stringify(given) : describeValue(given)
+  return {
+    path: ['content_type'],
+    message: `must be "${SOCIAL_MEDIA_CONTENT_TYPE}" (social-media URLs are evaluated only by ${SOCIAL_MEDIA_CONTENT_TYPE} judges), got ${got}`
+  }
+}
+
+/**
+ * Keys the schema would silently drop: at the top level and in each detector. A typo such as `detector:` or
+ * `conifg:` would otherwise lose config without a word, so these are errors.
+ */
+function unknownKeys(value: Record<string, unknown>): SchemaIssue[] {
+  const issues = unknownIn(Object.keys(value), JUDGE_FILE_KEYS, [])
+  const detectors = value.detectors
+  if (Array.isArray(detectors)) {
+    detectors.forEach((d, i) => {
+      if (d && typeof d === 'object' && !Array.isArray(d)) issues.push(...unknownIn(Object.keys(d), DETECTOR_KEYS, ['detectors', i]))
+    })
+  }
+  return issues
+}
+
+function unknownIn(keys: string[], known: readonly string[], parent: (string | number)[]): SchemaIssue[] {
+  return keys
+    .filter((k) => !known.includes(k))
+    .map((k) => {
+      const hint = closestMatch(k, known)
+      return { path: [...parent, k], message: hint ? `unknown key (did you mean "${hint}"?)` : `unknown key; expected one of ${known.join(', ')}` }
+    })
+}

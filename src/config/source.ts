@@ -1,0 +1,155 @@
+/**
+ * Reads a user's YAML or JSON file into a `yaml` Document that keeps every node's source range, so any
+ * problem found later can be reported at `file:line:column`.
+ */
+import { readFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import { type ParseError, parse as parseJson, printParseErrorCode } from 'jsonc-parser'
+import { type Document, LineCounter, type Node, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml'
+import { formatPath } from '../pique/schema.js'
+import type { ConfigProblem } from './types.js'
+
+export type SourceFormat = 'yaml' | 'json' | 'text'
+
+export interface ParsedSource {
+  /** The path as the user gave it: what problems print. */
+  file: string
+  doc: Document.Parsed
+  lines: LineCounter
+}
+
+/** The outcome of reading a file: its text or the one problem that stopped it. */
+export type Read<T> = { ok: true; value: T } | { ok: false; problem: ConfigProblem }
+
+export function formatOf(file: string): SourceFormat {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.yml' || ext === '.yaml') return 'yaml'
+  if (ext === '.json') return 'json'
+  return 'text'
+}
+
+export function fileProblem(file: string, message: string): ConfigProblem {
+  return { file, line: 0, column: 0, field: '', message }
+}
+
+/** The file's text, or one clear line saying why it cannot be read. */
+export async function readText(file: string, cwd = process.cwd()): Promise<Read<string>> {
+  try {
+    return { ok: true, value: await readFile(resolve(cwd, file), 'utf8') }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message
+    return { ok: false, problem: fileProblem(file, why) }
+  }
+}
+
+/**
+ * Parses YAML or JSON text. JSON is checked by a strict JSON parser first (YAML would accept trailing commas,
+ * comments and bare words), then read through `yaml` for node positions. Returns every syntax problem found.
+ */
+export function parseSource(file: string, text: string, format: 'yaml' | 'json'): { source?: ParsedSource; problems: ConfigProblem[] } {
+  const lines = new LineCounter()
+  if (format === 'json') {
+    const syntax = jsonSyntaxProblem(text)
+    if (syntax !== undefined) {
+      const at = offsetPosition(text, syntax.offset)
+      return { problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }] }
+    }
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const problems: ConfigProblem[] = []
+  for (const e of doc.errors) {
+    const at = e.linePos?.[0] ?? lines.linePos(e.pos[0])
+    const [line, column] = [Math.max(1, at.line), Math.max(1, at.col)]
+    // One error per position: the parser often reports a second, derived one at the same place.
+    if (problems.some((p) => p.line === line && p.column === column)) continue
+    problems.push({ file, line, column, field: '', message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}` })
+  }
+  return problems.length ? { problems } : { source: { file, doc, lines }, problems }
+}
+
+// Keyed by jsonc-parser's error names (its codes are a const enum that isolated modules cannot read).
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected characters',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes (a trailing comma?)',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":"',
+  CommaExpected: 'expected ","',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'unexpected content after the end of the document',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in a string (a raw line break or tab?)'
+}
+
+/** The first strict-JSON syntax error (later ones usually follow from it). */
+function jsonSyntaxProblem(text: string): { offset: number; message: string } | undefined {
+  const errors: ParseError[] = []
+  parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false })
+  const first = errors[0]
+  if (!first) return undefined
+  const name = printParseErrorCode(first.error)
+  const found = text.slice(first.offset, first.offset + first.length)
+  const message = name === 'InvalidSymbol' ? `unexpected ${JSON.stringify(found)}` : (JSON_ERRORS[name] ?? name)
+  return { offset: first.offset, message }
+}
+
+function offsetPosition(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset).split('\n')
+  return { line: before.length, col: before[before.length - 1].length + 1 }
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1)
+}
+
+/** 1-based line and column of a node's start. */
+export function positionOf(source: ParsedSource, node: Node): { line: number; column: number } {
+  const at = source.lines.linePos(node.range?.[0] ?? 0)
+  return { line: Math.max(1, at.line), column: Math.max(1, at.col) }
+}
+
+/**
+ * A problem at `path` inside the document. It points at the node itself, or with `at: 'key'` at its key in the
+ * parent mapping; when the path does not exist (a missing key), at the deepest mapping or list that does.
+ * An empty value (`config:` with nothing after it) points at its key, where the user will look.
+ */
+export function problemAt(
+  source: ParsedSource,
+  path: readonly (string | number)[],
+  message: string,
+  at: 'value' | 'key' = 'value'
+): ConfigProblem {
+  let node: Node | null = source.doc.contents
+  let keyNode: Node | null = null
+  for (const segment of path) {
+    const next = childOf(source, node, segment)
+    if (!next) break
+    node = next.value
+    keyNode = next.key
+  }
+  const emptyValue = !node || (isScalar(node) && node.value === null && node.source === '')
+  const target = (at === 'key' || emptyValue) && keyNode ? keyNode : (node ?? keyNode)
+  const { line, column } = target ? positionOf(source, target) : { line: 1, column: 1 }
+  return { file: source.file, line, column, field: formatPath(path), message }
+}
+
+function childOf(source: ParsedSource, node: Node | null, segment: string | number): { key: Node | null; value: Node | null } | undefined {
+  const resolved = node && isAlias(node) ? (node.resolve(source.doc) ?? null) : node
+  if (isMap(resolved)) {
+    const pair = resolved.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment))
+    return pair ? { key: pair.key as Node, value: (pair.value as Node | null) ?? null } : undefined
+  }
+  if (isSeq(resolved) && typeof segment === 'number') {
+    const item = resolved.items[segment] as Node | undefined
+    return item ? { key: null, value: item } : undefined
+  }
+  return undefined
+}

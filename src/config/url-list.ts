@@ -1,0 +1,166 @@
+/**
+ * URL lists: `.txt` files (one URL a line, `#` comments), YAML/JSON lists of URLs or of `{url, ...}` mappings,
+ * several files and globs, plus the inline `url-list` input. Every URL is checked by the schema module's rule,
+ * all problems are reported in one pass, and duplicates are dropped with a notice naming both places.
+ */
+import { glob, stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { isMap, isScalar, isSeq } from 'yaml'
+import { describeValue, videoUrlProblem } from '../pique/schema.js'
+import type { PlannedUrl } from '../gate/model.js'
+import { ConfigError, sortProblems } from './problems.js'
+import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, problemAt, readText } from './source.js'
+import type { ConfigProblem, UrlList } from './types.js'
+
+/** The source name of URLs given inline (the action's `url-list` input, the CLI's `--url-list`). */
+export const INLINE_SOURCE = 'url-list'
+
+export interface UrlListOptions {
+  /** Directory relative paths and globs are resolved from; problems print paths as given. */
+  cwd?: string
+  /** The url-list input: URLs one a line; their source file is reported as `url-list` (input). */
+  inline?: string
+}
+
+/** One URL as written, with where it was written. */
+interface Entry {
+  url: string
+  file: string
+  line: number
+  column: number
+  field: string
+}
+
+interface SourceEntries {
+  entries: Entry[]
+  problems: ConfigProblem[]
+}
+
+/** Reads URL list files and globs plus inline URLs, validates every URL, removes duplicates. Throws ConfigError. */
+export async function loadUrlLists(patterns: string[], options: UrlListOptions = {}): Promise<UrlList> {
+  const cwd = options.cwd ?? process.cwd()
+  const { files, problems } = await expandPatterns(patterns, cwd)
+  const sources: SourceEntries[] = []
+  for (const file of files) sources.push(await readList(file, cwd))
+  if (options.inline !== undefined) sources.push({ entries: textEntries(INLINE_SOURCE, options.inline), problems: [] })
+  const names = [...files, ...(options.inline !== undefined ? [INLINE_SOURCE] : [])]
+
+  const urls: PlannedUrl[] = []
+  const notices: ConfigProblem[] = []
+  const firstSeen = new Map<string, Entry>()
+  for (const source of sources) {
+    const sourceProblems = [...source.problems]
+    for (const entry of source.entries) {
+      const reason = videoUrlProblem(entry.url)
+      if (reason) {
+        sourceProblems.push(entryProblem(entry, `${reason} (${entry.url})`))
+        continue
+      }
+      // Same URL once normalized (case of scheme and host, default port, empty path): keep the first.
+      const key = new URL(entry.url).href
+      const first = firstSeen.get(key)
+      if (first) {
+        notices.push(entryProblem(entry, `duplicate of ${first.file}:${first.line}`))
+        continue
+      }
+      firstSeen.set(key, entry)
+      urls.push({ url: entry.url, source: { file: entry.file, line: entry.line } })
+    }
+    problems.push(...sortProblems(sourceProblems))
+  }
+  if (!problems.length && !urls.length) {
+    problems.push(fileProblem(names.join(', '), names.length ? 'no URLs to evaluate: the list is empty' : 'no URL lists given'))
+  }
+  if (problems.length) throw new ConfigError(problems, notices)
+  return { urls, notices, files: names }
+}
+
+function entryProblem(entry: Entry, message: string): ConfigProblem {
+  return { file: entry.file, line: entry.line, column: entry.column, field: entry.field, message }
+}
+
+const GLOB_SYNTAX = /[*?[\]{}]/
+
+/** Files named by paths and globs, in the order given, each glob's matches sorted; a file named twice is read once. */
+async function expandPatterns(patterns: string[], cwd: string): Promise<{ files: string[]; problems: ConfigProblem[] }> {
+  const files: string[] = []
+  const problems: ConfigProblem[] = []
+  const seen = new Set<string>()
+  for (const pattern of patterns) {
+    const matches = await filesFor(pattern, cwd)
+    if (!matches.length) problems.push(fileProblem(pattern, 'no files match this pattern'))
+    for (const file of matches) {
+      const absolute = resolve(cwd, file)
+      if (seen.has(absolute)) continue
+      seen.add(absolute)
+      files.push(file)
+    }
+  }
+  return { files, problems }
+}
+
+async function filesFor(pattern: string, cwd: string): Promise<string[]> {
+  // A plain path is read as is, so a missing file or a directory gets its own clear message.
+  if (!GLOB_SYNTAX.test(pattern) || (await isFile(resolve(cwd, pattern)))) return [pattern]
+  const found: string[] = []
+  for await (const match of glob(pattern, { cwd })) if (await isFile(resolve(cwd, match))) found.push(match)
+  return found.sort()
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
+  }
+}
+
+async function readList(file: string, cwd: string): Promise<SourceEntries> {
+  const read = await readText(file, cwd)
+  if (!read.ok) return { entries: [], problems: [read.problem] }
+  const format = formatOf(file)
+  if (format === 'text') return { entries: textEntries(file, read.value), problems: [] }
+  // An empty structured file holds no URLs; only an empty total is an error.
+  if (read.value.trim() === '') return { entries: [], problems: [] }
+  const { source, problems } = parseSource(file, read.value, format)
+  return source ? structuredEntries(source) : { entries: [], problems }
+}
+
+/** One URL a line; blank lines, `#` lines and trailing ` #` comments are ignored (a `#` inside a URL is a fragment). */
+function textEntries(file: string, text: string): Entry[] {
+  return text.split(/\r?\n/).flatMap((raw, i) => {
+    const content = raw.trimStart().startsWith('#') ? '' : raw.replace(/\s#.*$/, '')
+    const url = content.trim()
+    return url ? [{ url, file, line: i + 1, column: raw.indexOf(url) + 1, field: '' }] : []
+  })
+}
+
+const ITEM_SHAPE = 'a URL or a mapping with a url key'
+
+function structuredEntries(source: ParsedSource): SourceEntries {
+  const root = source.doc.contents
+  if (root === null) return { entries: [], problems: [] }
+  if (!isSeq(root)) {
+    return { entries: [], problems: [problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)] }
+  }
+  const entries: Entry[] = []
+  const problems: ConfigProblem[] = []
+  const items: unknown[] = source.doc.toJS()
+  items.forEach((item, i) => {
+    const node = root.items[i]
+    if (typeof item === 'string' && isScalar(node)) {
+      entries.push({ url: item.trim(), file: source.file, ...positionOf(source, node), field: `[${i}]` })
+    } else if (isMap(node) && item && typeof item === 'object') {
+      const url = (item as Record<string, unknown>).url
+      if (typeof url === 'string') {
+        const at = problemAt(source, [i, 'url'], '')
+        entries.push({ url: url.trim(), file: source.file, line: at.line, column: at.column, field: at.field })
+      } else {
+        problems.push(problemAt(source, [i, 'url'], url === undefined ? 'is required' : `expected a string, got ${describeValue(url)}`))
+      }
+    } else {
+      problems.push(problemAt(source, [i], `expected ${ITEM_SHAPE}, got ${describeValue(item)}`))
+    }
+  })
+  return { entries, problems }
+}
