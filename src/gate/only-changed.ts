@@ -1,4 +1,19 @@
-// STUB (owned by the reports helper): signature agreed; implementation in progress.
+/**
+ * only-changed: on a pull request, keep the URLs added or changed against the base commit, so a PR that adds
+ * three videos evaluates three. A URL list file's base version comes from git (fetching the base commit when the
+ * checkout is shallow) or the GitHub contents API, and is parsed by the same loader as the head version.
+ * A URL counts as unchanged when the same URL is in the same file at base. Anything that cannot be compared
+ * (inline URLs, a base version that cannot be read or parsed) is kept: evaluating too much is safe, too little is not.
+ * `force-all` is the caller's: it simply does not call this.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
+import { loadUrlLists } from '../config/load.js'
+import { INLINE_SOURCE } from '../config/url-list.js'
+import { type BaseVersion, ensureCommit, readBaseVersion } from '../github/base-version.js'
+import { readPullRequestContext } from '../github/event.js'
+import { createOctokit } from '../github/octokit.js'
 import type { PlannedUrl } from './model.js'
 
 export interface ChangedUrlsOptions {
@@ -6,12 +21,69 @@ export interface ChangedUrlsOptions {
   files: string[]
   githubToken?: string
   cwd?: string
+  /** Defaults to process.env (GITHUB_EVENT_PATH, GITHUB_API_URL, GITHUB_REPOSITORY). */
+  env?: NodeJS.ProcessEnv
+}
+
+export interface ChangedUrls {
+  urls: PlannedUrl[]
+  skippedUnchanged: number
+  note?: string
 }
 
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all. */
-export async function selectChangedUrls(
-  urls: PlannedUrl[],
-  _options: ChangedUrlsOptions
-): Promise<{ urls: PlannedUrl[]; skippedUnchanged: number; note?: string }> {
-  return { urls, skippedUnchanged: 0 }
+export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrlsOptions): Promise<ChangedUrls> {
+  const env = options.env ?? process.env
+  const pr = readPullRequestContext(env)
+  if (!pr) return { urls, skippedUnchanged: 0 }
+  const cwd = options.cwd ?? process.cwd()
+  const commit = await ensureCommit(cwd, pr.baseSha)
+  const api = options.githubToken ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo } : undefined
+
+  const baseUrls = new Map<string, Set<string> | 'all-new'>()
+  const unreadable: string[] = []
+  for (const file of new Set(options.files.filter((f) => f !== INLINE_SOURCE))) {
+    const base = await readBaseVersion(file, pr.baseSha, { cwd, commitAvailable: commit.ok, api })
+    const parsed = await urlsAt(base, file)
+    if (parsed === undefined) unreadable.push(`${file} (${base.state === 'unknown' ? base.reason : 'not a valid URL list at base'})`)
+    else baseUrls.set(resolve(cwd, file), parsed)
+  }
+
+  const kept = urls.filter((u) => {
+    const base = baseUrls.get(resolve(cwd, u.source.file))
+    return base === undefined || base === 'all-new' || !base.has(urlKey(u.url))
+  })
+  const skippedUnchanged = urls.length - kept.length
+  const base = pr.baseSha.slice(0, 7)
+  let note = `only-changed: ${kept.length} of ${urls.length} URL(s) added or changed against the base commit ${base}; ${skippedUnchanged} unchanged skipped (force-all: true evaluates every URL)`
+  if (unreadable.length) note += `; compared nothing in ${unreadable.join(', ')}: all its URLs are evaluated`
+  return { urls: kept, skippedUnchanged, note }
+}
+
+/** Same URL once normalized (scheme and host case, default port), as the loader deduplicates. */
+function urlKey(url: string): string {
+  try {
+    return new URL(url).href
+  } catch {
+    return url
+  }
+}
+
+/** The URLs of a base version; 'all-new' when the file did not exist; undefined when it cannot be compared. */
+async function urlsAt(base: BaseVersion, file: string): Promise<Set<string> | 'all-new' | undefined> {
+  if (base.state === 'absent') return 'all-new'
+  if (base.state === 'unknown') return undefined
+  if (base.text.trim() === '') return 'all-new'
+  // The loader reads files: give it the base text under the same name (the extension picks the format).
+  const dir = await mkdtemp(join(tmpdir(), 'pique-gate-base-'))
+  try {
+    const name = basename(file)
+    await writeFile(join(dir, name), base.text)
+    const list = await loadUrlLists([name], { cwd: dir })
+    return new Set(list.urls.map((u) => urlKey(u.url)))
+  } catch {
+    return undefined
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

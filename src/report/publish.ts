@@ -1,5 +1,19 @@
-// STUB (owned by the reports helper): signature agreed; implementation in progress.
+/**
+ * Publishing a finished (or skipped) run: the JSON report and optional JUnit XML always; then either the GitHub
+ * surfaces (annotations, job summary, the sticky PR comment) or the terminal table. Each step stands alone: a
+ * reporting failure becomes a warning and never changes the verdict.
+ */
+import * as core from '@actions/core'
 import type { RunReport } from '../gate/model.js'
+import { COMMENT_EVENTS, readPullRequestContext, workflowRunUrl } from '../github/event.js'
+import { createOctokit } from '../github/octokit.js'
+import { upsertStickyComment } from '../github/sticky-comment.js'
+import { emitAnnotations, planAnnotations } from './annotations.js'
+import { commentMarker, judgeKeyOf, renderComment } from './comment.js'
+import { redact, writeJsonReport, writeTextFile } from './json.js'
+import { renderJunit } from './junit.js'
+import { renderSummary } from './summary.js'
+import { renderTerminal } from './terminal.js'
 
 export interface ReportContext {
   reportPath: string
@@ -10,7 +24,75 @@ export interface ReportContext {
   githubToken?: string
   /** actions: job summary, annotations, PR comment, JSON; terminal: a table on stdout, JSON. */
   target: 'actions' | 'terminal'
+  /** Secret values to blank out of every report, should one have slipped into a message. */
+  secrets?: string[]
+  /** The PR comment's identity; defaults to the judge file, else the judge id. */
+  commentKey?: string
+  /** Defaults to process.env (GITHUB_* variables). */
+  env?: NodeJS.ProcessEnv
+  /** Where terminal output goes; defaults to stdout. */
+  write?: (text: string) => void
 }
 
 /** Writes every report for a finished (or skipped) run. Never throws for a reporting failure: it warns. */
-export async function publishReports(_report: RunReport, _ctx: ReportContext): Promise<void> {}
+export async function publishReports(report: RunReport, ctx: ReportContext): Promise<void> {
+  const env = ctx.env ?? process.env
+  const warn = (what: string, error: unknown) =>
+    core.warning(redact(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, ctx.secrets))
+
+  await attempt(() => writeJsonReport(report, ctx.reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${ctx.reportPath}`, e))
+  if (ctx.junitPath) {
+    const path = ctx.junitPath
+    await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), (e) => warn(`write the JUnit report to ${path}`, e))
+  }
+
+  if (ctx.target === 'terminal') {
+    ;(ctx.write ?? ((t: string) => process.stdout.write(t)))(redact(renderTerminal(report), ctx.secrets))
+    return
+  }
+
+  core.startGroup('Pique gate report')
+  core.info(redact(renderTerminal(report), ctx.secrets))
+  core.endGroup()
+  const plan = planAnnotations(report)
+  emitAnnotations(report, plan)
+  if (env.GITHUB_STEP_SUMMARY) {
+    const markdown = renderSummary(report, { reportPath: ctx.reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME })
+    await attempt(
+      () => core.summary.addRaw(redact(markdown, ctx.secrets), true).write(),
+      (e) => warn('write the job summary', e)
+    )
+  }
+  if (ctx.comment) await attempt(() => publishComment(report, ctx, env), (e) => warn('update the pull request comment', e))
+}
+
+async function attempt(step: () => Promise<unknown>, onError: (error: unknown) => void): Promise<void> {
+  try {
+    await step()
+  } catch (error) {
+    onError(error)
+  }
+}
+
+async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  if (!(COMMENT_EVENTS as readonly string[]).includes(eventName)) return
+  const pr = readPullRequestContext(env)
+  if (!pr) return
+  if (!ctx.githubToken) {
+    core.warning('No github-token: the pull request comment was not posted (the job summary has the report)')
+    return
+  }
+  const judgeKey = ctx.commentKey ?? judgeKeyOf(report)
+  const body = renderComment(report, { judgeKey, runUrl: workflowRunUrl(env), sha: pr.headSha, eventName })
+  const result = await upsertStickyComment(createOctokit(ctx.githubToken, env), pr, commentMarker(judgeKey), redact(body, ctx.secrets))
+  if (result.action === 'forbidden') {
+    // Fork pull requests and Dependabot get a read-only token: say so once, the job summary still has everything.
+    core.warning(
+      `The github-token cannot write pull request comments here (HTTP ${result.status}; read-only token on fork or Dependabot pull requests, ` +
+        "or the workflow lacks 'permissions: pull-requests: write'). The verdict is in the job summary."
+    )
+    return
+  }
+  core.info(`Pull request comment ${result.action} (#${pr.number}, comment ${result.commentId})`)
+}

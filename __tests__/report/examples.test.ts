@@ -1,0 +1,33 @@
+/**
+ * docs/examples/summary.md and pr-comment.md are this renderer's output for the mixed-run fixture; this test keeps
+ * them from drifting. After an intended change, regenerate with PIQUE_UPDATE_EXAMPLES=1 and review the diff.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { readFile, writeFile } from 'node:fs/promises'
+import { planAnnotations } from '../../src/report/annotations.js'
+import { renderComment } from '../../src/report/comment.js'
+import { renderSummary } from '../../src/report/summary.js'
+import { mixedRun } from './fixtures.js'
+
+const header = (what: string) =>
+  `<!-- Example ${what} rendered by pique-gate from the mixed-run fixture (__tests__/report/fixtures.ts). ` +
+  'Generated: __tests__/report/examples.test.ts checks it matches the renderer. -->\n\n'
+
+const EXAMPLES = {
+  'docs/examples/summary.md': () => {
+    const report = mixedRun()
+    return header('job summary') + renderSummary(report, { reportPath: 'pique-gate-report.json', annotations: planAnnotations(report) })
+  },
+  'docs/examples/pr-comment.md': () =>
+    header('pull request comment') +
+    renderComment(mixedRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456789', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' })
+}
+
+describe('committed examples', () => {
+  for (const [path, render] of Object.entries(EXAMPLES)) {
+    it(`${path} is what the renderer produces`, async () => {
+      if (process.env.PIQUE_UPDATE_EXAMPLES === '1') await writeFile(path, render())
+      expect(await readFile(path, 'utf8')).toBe(render())
+    })
+  }
+})

@@ -1,0 +1,207 @@
+/**
+ * RunReports for the reporter tests, built like the gate builds them. `mixedRun` is also the example rendered
+ * into docs/examples/*.md.
+ */
+import type { RunReport, UrlOutcome } from '../../src/gate/model.js'
+import { MISSING_KEY_REASON } from '../../src/gate/run-gate.js'
+import { decide, skippedReport } from '../../src/gate/verdict.js'
+import type { DetectorResult, EvaluationResult } from '../../src/pique/results.js'
+
+const JUDGE = {
+  id: '3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa',
+  name: 'Spring launch: brand safety',
+  origin: 'reused' as const,
+  status: 'ready',
+  detectors: ['video_specs', 'transcript_product', 'sentiment']
+}
+
+const T0 = '2026-03-02T10:00:00.000Z'
+/** As the gate echoes them: secret inputs masked. */
+const INPUTS = { judge: '.pique/judge.yml', urls: 'content/urls.txt', threshold: '0.7', 'api-key': '***', 'store-token': '***', 'on-missing-key': 'skip' }
+
+function detector(n: number, name: string, pass: boolean, score: number, rationale: string, extra: Partial<DetectorResult>): DetectorResult {
+  return { id: `c1a7e0f2-0000-4000-8000-00000000000${n}`, detectorName: name, passCheck: pass, score, rationale, ...extra }
+}
+
+const specs = (pass: boolean, score: number, rationale: string) =>
+  detector(1, 'video_specs', pass, score, rationale, {
+    metrics: { video_specs: { width: pass ? 1080 : 640, height: pass ? 1920 : 360, aspect_ratio: pass ? '9:16' : '16:9', fps: 30, duration_sec: 38.03 } }
+  })
+const product = (pass: boolean, score: number, rationale: string) =>
+  detector(2, 'transcript_product', pass, score, rationale, { metrics: { mentions: pass ? 3 : 0 } })
+const sentiment = (pass: boolean, score: number, rationale: string) =>
+  detector(3, 'sentiment', pass, score, rationale, { metrics: { sentiment: pass ? 'positive' : 'negative' }, timestamps: pass ? undefined : [12.5, 31] })
+
+let seq = 0
+function job(): string {
+  seq += 1
+  return `job_${String(seq).padStart(16, '0')}`
+}
+
+export function completed(url: string, file: string, line: number, score: number, threshold: number, detectors: DetectorResult[]): UrlOutcome {
+  const jobId = job()
+  const result: EvaluationResult = {
+    event: 'evaluation.completed',
+    jobId,
+    status: 'completed',
+    judgeId: JUDGE.id,
+    overallScore: score,
+    detectorResults: detectors,
+    timestamp: '2026-03-02T10:02:10.000Z'
+  }
+  return {
+    url,
+    source: { file, line },
+    state: score >= threshold ? 'passed' : 'below_threshold',
+    jobId,
+    batchId: 'batch_A1b2C3d4E5f6G7h8',
+    score,
+    result,
+    submittedAt: '2026-03-02T10:00:05.000Z',
+    finishedAt: '2026-03-02T10:02:10.000Z'
+  }
+}
+
+export function failedEval(url: string, file: string, line: number, error: string): UrlOutcome {
+  const jobId = job()
+  return {
+    url,
+    source: { file, line },
+    state: 'failed',
+    jobId,
+    batchId: 'batch_A1b2C3d4E5f6G7h8',
+    error,
+    result: { event: 'evaluation.failed', jobId, status: 'failed', error, detectorResults: [] },
+    submittedAt: '2026-03-02T10:00:05.000Z',
+    finishedAt: '2026-03-02T10:01:00.000Z'
+  }
+}
+
+export function pending(url: string, file: string, line: number): UrlOutcome {
+  const jobId = job()
+  return {
+    url,
+    source: { file, line },
+    state: 'pending',
+    jobId,
+    batchId: 'batch_A1b2C3d4E5f6G7h8',
+    result: { event: 'evaluation.pending', jobId, status: 'processing', detectorResults: [] },
+    submittedAt: '2026-03-02T10:00:05.000Z'
+  }
+}
+
+export const good = (): DetectorResult[] => [
+  specs(true, 1, 'Video specs meet requirements: 1080x1920 (9:16), 30.0fps, 38.0s'),
+  product(true, 0.9, 'Brand "Acme" and product "Glow Serum" are both mentioned.'),
+  sentiment(true, 0.85, 'Upbeat and positive throughout.')
+]
+
+/** The report the gate's verdict makes of these outcomes, with fixed times so rendered examples are stable. */
+export function reportOf(urls: UrlOutcome[], overrides: Partial<RunReport> = {}): RunReport {
+  const decided = decide({
+    threshold: overrides.threshold ?? 0.7,
+    failOnError: overrides.failOnError ?? true,
+    waitMode: 'store',
+    judge: JUDGE,
+    batchIds: ['batch_A1b2C3d4E5f6G7h8'],
+    outcomes: urls,
+    results: new Map(),
+    timedOut: urls.some((u) => u.state === 'pending'),
+    skippedUnchanged: overrides.skippedUnchanged ?? 0,
+    startedAt: T0,
+    inputs: INPUTS,
+    warnings: []
+  })
+  return { ...decided, finishedAt: '2026-03-02T10:02:31.000Z', ...overrides }
+}
+
+const TH = 0.7
+
+export function passingRun(): RunReport {
+  return reportOf([
+    completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 1, 0.92, TH, good()),
+    completed('https://www.youtube.com/shorts/aB3dE5', 'content/urls.txt', 2, 0.81, TH, good())
+  ])
+}
+
+export function failingRun(): RunReport {
+  return reportOf([
+    completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 1, 0.41, TH, [
+      specs(false, 0.2, 'Aspect ratio 16:9 is not allowed (expected 9:16)'),
+      product(true, 0.8, 'Brand mentioned.'),
+      sentiment(true, 0.9, 'Positive.')
+    ])
+  ])
+}
+
+/** Every kind of outcome, with user text that needs escaping. The docs example. */
+export function mixedRun(): RunReport {
+  seq = 100
+  return reportOf(
+    [
+      completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 1, 0.92, TH, good()),
+      completed('https://www.youtube.com/shorts/aB3dE5', 'content/urls.txt', 2, 0.58, TH, [
+        specs(true, 1, 'Video specs meet requirements: 1080x1920 (9:16), 30.0fps, 38.0s'),
+        product(false, 0.1, 'Product "Glow Serum" is never named | only the brand <Acme> appears; @marketing please check'),
+        sentiment(true, 0.8, 'Positive.')
+      ]),
+      completed('https://www.instagram.com/reel/Cx9_yZ/', 'content/urls.txt', 3, 0.34, TH, [
+        specs(false, 0.2, 'Aspect ratio 16:9 is not allowed (expected 9:16); 640x360 is below min_width 720'),
+        product(true, 0.9, 'Brand and product named.'),
+        sentiment(false, 0.3, 'Negative tone around 0:12 and 0:31: *complaints* about the price')
+      ]),
+      failedEval('https://www.tiktok.com/@acme/video/7302', 'content/urls.txt', 4, 'Failed to download video: bot detection'),
+      pending('https://www.youtube.com/shorts/zZ9yY8', 'content/more.yaml', 2),
+      completed('https://www.youtube.com/shorts/qQ1wW2', 'url-list', 1, 0.88, TH, good())
+    ],
+    { skippedUnchanged: 3 }
+  )
+}
+
+export function failedEvaluationRun(failOnError = true): RunReport {
+  return reportOf(
+    [
+      failedEval('https://www.tiktok.com/@acme/video/7302', 'content/urls.txt', 1, 'Failed to download video: bot detection'),
+      completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 2, 0.9, TH, good())
+    ],
+    { failOnError }
+  )
+}
+
+export function timedOutRun(): RunReport {
+  return reportOf([
+    completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 1, 0.9, TH, good()),
+    pending('https://www.youtube.com/shorts/zZ9yY8', 'content/urls.txt', 2)
+  ])
+}
+
+/** No api-key on a fork pull request: the files were validated, nothing was evaluated. */
+export function skippedRun(): RunReport {
+  return skippedReport({
+    threshold: TH,
+    failOnError: true,
+    waitMode: 'store',
+    skippedUnchanged: 0,
+    startedAt: T0,
+    inputs: INPUTS,
+    warnings: [],
+    reason: `Evaluation skipped: ${MISSING_KEY_REASON}. The judge file and 12 URL(s) were validated`
+  })
+}
+
+/** `n` URLs across two files, a tenth below threshold, with long rationales: the size-bound case. */
+export function largeRun(n: number): RunReport {
+  const urls: UrlOutcome[] = []
+  for (let i = 0; i < n; i++) {
+    const low = i % 10 === 3
+    const long = `Frame-level review ${i}: ` + 'the subject is partly off-frame and the lighting is uneven; '.repeat(8)
+    urls.push(
+      completed(`https://www.tiktok.com/@creator${i}/video/${7300000000 + i}`, i % 2 ? 'content/b.txt' : 'content/a.txt', Math.floor(i / 2) + 1, low ? 0.3 + (i % 7) / 100 : 0.75 + (i % 20) / 100, TH, [
+        specs(!low, low ? 0.2 : 1, long),
+        product(true, 0.9, long),
+        sentiment(!low, low ? 0.25 : 0.9, long)
+      ])
+    )
+  }
+  return reportOf(urls)
+}

@@ -1,0 +1,37 @@
+/**
+ * Annotations on the URL list files: each failing URL marked at its file and line. GitHub shows at most 10
+ * error (and 10 warning) annotations per step, so the worst 10 are annotated and the summary counts the rest.
+ */
+import * as core from '@actions/core'
+import type { RunReport, UrlOutcome } from '../gate/model.js'
+import { explainOutcome, failsGate, isInlineSource, isWarning, sortWorstFirst } from './outcomes.js'
+
+/** GitHub displays no more than this many annotations of one level per step. */
+export const MAX_ANNOTATIONS = 10
+
+export interface AnnotationPlan {
+  errors: UrlOutcome[]
+  /** Failed evaluations with fail-on-error false. */
+  warnings: UrlOutcome[]
+  /** Failing URLs annotated. */
+  annotated: number
+  /** Failing URLs not annotated: over the cap, or from the url-list input (no file to point at). */
+  notAnnotated: number
+}
+
+export function planAnnotations(report: RunReport): AnnotationPlan {
+  const ordered = sortWorstFirst(report)
+  const failing = ordered.filter((o) => failsGate(o, report))
+  const errors = failing.filter((o) => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
+  const warnings = ordered.filter((o) => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
+  return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length }
+}
+
+export function emitAnnotations(report: RunReport, plan: AnnotationPlan): void {
+  for (const o of plan.errors) {
+    core.error(`${o.url}: ${explainOutcome(o, report)}`, { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  }
+  for (const o of plan.warnings) {
+    core.warning(`${o.url}: ${explainOutcome(o, report)}`, { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The JSON report (schema documented in docs/report.md, versioned by REPORT_SCHEMA_VERSION): everything the run
+ * knows, in snake_case like the Pique API and the action's `results` output. Secrets never reach it: the model
+ * already has none, and anything named like a key, token, secret or password is dropped again here.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { RunReport, UrlOutcome } from '../gate/model.js'
+import type { DetectorResult } from '../pique/results.js'
+import { durationMs } from './outcomes.js'
+
+export interface JsonDetector {
+  id: string | null
+  name: string
+  pass_check: boolean | null
+  score: number | null
+  rationale: string | null
+  metrics: Record<string, unknown> | null
+  timestamps: number[] | null
+  flagged_frames: unknown[] | null
+}
+
+export interface JsonUrl {
+  url: string
+  source: { file: string; line: number }
+  state: UrlOutcome['state']
+  job_id: string | null
+  batch_id: string | null
+  score: number | null
+  error: string | null
+  job_status: string | null
+  submitted_at: string | null
+  finished_at: string | null
+  duration_ms: number | null
+  detectors: JsonDetector[]
+}
+
+export interface JsonReport {
+  schema_version: RunReport['schemaVersion']
+  verdict: RunReport['verdict']
+  reason: string
+  threshold: number
+  fail_on_error: boolean
+  wait_mode: RunReport['waitMode']
+  started_at: string
+  finished_at: string
+  duration_ms: number | null
+  inputs: Record<string, unknown>
+  judge: { id: string; name: string; origin: string; status: string; detectors: string[] } | null
+  batch_ids: string[]
+  counts: {
+    total: number
+    passed: number
+    below_threshold: number
+    failed: number
+    pending: number
+    submitted: number
+    skipped_unchanged: number
+  }
+  min_score: number | null
+  warnings: string[]
+  urls: JsonUrl[]
+}
+
+/** `api-key`, `store_token`, `webhookSecret`, `password`…: a name with one of these words is never written. */
+const SECRET_NAME = /(^|[^a-z])(api-?key|key|token|secret|password|passwd|credentials?)([^a-z]|$)/i
+
+/** Inputs whose names contain such a word but hold a choice, not a credential. */
+const NOT_SECRETS = new Set(['on-missing-key'])
+
+export function isSecretName(name: string): boolean {
+  if (NOT_SECRETS.has(name)) return false
+  // Split camelCase so `storeToken` reads as `store-Token`.
+  return SECRET_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1-$2'))
+}
+
+/** Removes secret-named keys at any depth. */
+export function withoutSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v)) as T
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => !isSecretName(k))
+        .map(([k, v]) => [k, withoutSecrets(v)])
+    ) as T
+  }
+  return value
+}
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v)
+
+function jsonDetector(d: DetectorResult): JsonDetector {
+  return {
+    id: orNull(d.id),
+    name: d.detectorName,
+    pass_check: orNull(d.passCheck),
+    score: orNull(d.score),
+    rationale: orNull(d.rationale),
+    metrics: orNull(d.metrics),
+    timestamps: orNull(d.timestamps),
+    flagged_frames: orNull(d.flaggedFrames)
+  }
+}
+
+function jsonUrl(o: UrlOutcome): JsonUrl {
+  return {
+    url: o.url,
+    source: { file: o.source.file, line: o.source.line },
+    state: o.state,
+    job_id: orNull(o.jobId),
+    batch_id: orNull(o.batchId),
+    score: orNull(o.score),
+    error: orNull(o.error ?? o.result?.error),
+    job_status: orNull(o.result?.status),
+    submitted_at: orNull(o.submittedAt),
+    finished_at: orNull(o.finishedAt),
+    duration_ms: orNull(durationMs(o.submittedAt, o.finishedAt)),
+    detectors: (o.result?.detectorResults ?? []).map(jsonDetector)
+  }
+}
+
+export function buildJsonReport(report: RunReport): JsonReport {
+  const c = report.counts
+  return {
+    schema_version: report.schemaVersion,
+    verdict: report.verdict,
+    reason: report.reason,
+    threshold: report.threshold,
+    fail_on_error: report.failOnError,
+    wait_mode: report.waitMode,
+    started_at: report.startedAt,
+    finished_at: report.finishedAt,
+    duration_ms: orNull(durationMs(report.startedAt, report.finishedAt)),
+    // Metrics come from the service and are kept as sent; inputs and the judge are ours and get filtered.
+    inputs: withoutSecrets(report.inputs),
+    judge: report.judge ? withoutSecrets({ ...report.judge }) : null,
+    batch_ids: report.batchIds,
+    counts: {
+      total: c.total,
+      passed: c.passed,
+      below_threshold: c.belowThreshold,
+      failed: c.failed,
+      pending: c.pending,
+      submitted: c.submitted,
+      skipped_unchanged: report.skippedUnchanged
+    },
+    min_score: orNull(report.minScore),
+    warnings: report.warnings,
+    urls: report.urls.map(jsonUrl)
+  }
+}
+
+/** Replaces every occurrence of each secret value, in case one slipped into a message. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***')
+  return out
+}
+
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, text, 'utf8')
+}
+
+export async function writeJsonReport(report: RunReport, path: string, secrets: readonly string[] = []): Promise<void> {
+  const json = JSON.stringify(buildJsonReport(report), (_k, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v), 2)
+  await writeTextFile(path, json + '\n')
+}

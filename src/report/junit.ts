@@ -1,0 +1,77 @@
+/**
+ * JUnit XML so test-report tools show the gate: one testcase per URL, grouped by URL list file.
+ * below threshold → <failure>; unfinished at the deadline → <failure> (the gate fails it, like a timed-out test);
+ * failed evaluation → <error> (or <skipped> with fail-on-error false, since the gate then passes);
+ * submitted without waiting, or a skipped run → <skipped>.
+ */
+import type { RunReport, UrlOutcome } from '../gate/model.js'
+import { escapeXml } from './escape.js'
+import { durationMs, explainOutcome, formatSource, isInlineSource } from './outcomes.js'
+
+type Kind = 'passed' | 'failure' | 'error' | 'skipped'
+
+function kindOf(o: UrlOutcome, report: RunReport): Kind {
+  if (report.verdict === 'skipped') return 'skipped'
+  switch (o.state) {
+    case 'passed':
+      return 'passed'
+    case 'below_threshold':
+    case 'pending':
+      return 'failure'
+    case 'failed':
+      return report.failOnError ? 'error' : 'skipped'
+    default:
+      return 'skipped'
+  }
+}
+
+const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3)
+
+function testcase(o: UrlOutcome, report: RunReport): string {
+  const kind = kindOf(o, report)
+  const classname = isInlineSource(o.source) ? 'url-list' : o.source.file
+  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(o.url)}" time="${seconds(durationMs(o.submittedAt, o.finishedAt))}"`
+  const explanation = report.verdict === 'skipped' ? report.reason : explainOutcome(o, report)
+  const out = [
+    `job: ${o.jobId ?? 'none'}`,
+    `source: ${formatSource(o.source)}`,
+    ...(o.result?.detectorResults ?? []).map(
+      (d) => `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`
+    )
+  ].join('\n')
+  const body =
+    kind === 'passed'
+      ? ''
+      : kind === 'skipped'
+        ? `      <skipped message="${escapeXml(explanation)}"/>\n`
+        : `      <${kind} message="${escapeXml(explanation)}" type="${o.state}">${escapeXml(explanation)}</${kind}>\n`
+  return `${open}>\n${body}      <system-out>${escapeXml(out)}</system-out>\n    </testcase>`
+}
+
+export function renderJunit(report: RunReport): string {
+  const kinds = report.urls.map((o) => kindOf(o, report))
+  const count = (k: Kind): number => kinds.filter((x) => x === k).length
+  const attrs = `tests="${report.urls.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(
+    durationMs(report.startedAt, report.finishedAt)
+  )}"`
+  const name = `pique-gate${report.judge ? `: ${report.judge.name}` : ''}`
+  const props = [
+    ['verdict', report.verdict],
+    ['reason', report.reason],
+    ['threshold', String(report.threshold)],
+    ['judge_id', report.judge?.id ?? ''],
+    ['skipped_unchanged', String(report.skippedUnchanged)]
+  ]
+    .map(([k, v]) => `      <property name="${k}" value="${escapeXml(v)}"/>`)
+    .join('\n')
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="pique-gate" ${attrs}>`,
+    `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
+    `    <properties>\n${props}\n    </properties>`,
+    ...report.urls.map((o) => testcase(o, report)),
+    '  </testsuite>',
+    '</testsuites>',
+    ''
+  ].join('\n')
+}

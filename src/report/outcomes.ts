@@ -1,0 +1,181 @@
+/**
+ * Reading a RunReport the way every reporter presents it: worst first, what failed and why, in words.
+ * Renderers (summary, comment, terminal, JUnit) share these so they never disagree.
+ */
+import { INLINE_SOURCE } from '../config/url-list.js'
+import type { DetectorResult } from '../pique/results.js'
+import type { RunReport, UrlOutcome, UrlSource, Verdict } from '../gate/model.js'
+
+/** URLs from the url-list input have no file to annotate or diff. */
+export function isInlineSource(source: UrlSource): boolean {
+  return source.file === INLINE_SOURCE || !source.file || !(source.line >= 1)
+}
+
+export function formatSource(source: UrlSource): string {
+  return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`
+}
+
+/** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
+export function failsGate(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
+  return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && report.failOnError)
+}
+
+/** A failed evaluation with fail-on-error false: reported, but the gate passes. */
+export function isWarning(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
+  return o.state === 'failed' && !report.failOnError
+}
+
+function severity(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): number {
+  switch (o.state) {
+    case 'below_threshold':
+      return 0
+    case 'failed':
+      return report.failOnError ? 1 : 3
+    case 'pending':
+      return 2
+    case 'submitted':
+      return 4
+    default:
+      return 5
+  }
+}
+
+/** Worst first: below threshold (lowest score first), failed, unfinished, warnings, submitted, passed. */
+export function sortWorstFirst(report: Pick<RunReport, 'urls' | 'failOnError'>): UrlOutcome[] {
+  return report.urls
+    .map((o, index) => ({ o, index }))
+    .sort(
+      (a, b) =>
+        severity(a.o, report) - severity(b.o, report) ||
+        (a.o.score ?? Infinity) - (b.o.score ?? Infinity) ||
+        a.index - b.index
+    )
+    .map(({ o }) => o)
+}
+
+export function formatScore(score: number | undefined): string {
+  return score === undefined ? '—' : score.toFixed(2)
+}
+
+export const STATE_LABELS: Record<UrlOutcome['state'], string> = {
+  passed: 'passed',
+  below_threshold: 'below threshold',
+  failed: 'evaluation failed',
+  pending: 'unfinished',
+  submitted: 'submitted'
+}
+
+const STATE_ICONS: Record<UrlOutcome['state'], string> = {
+  passed: '✅',
+  below_threshold: '❌',
+  failed: '💥',
+  pending: '⏳',
+  submitted: '📤'
+}
+
+export function stateLabel(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): string {
+  return isWarning(o, report) ? 'evaluation failed (warning)' : STATE_LABELS[o.state]
+}
+
+export function stateIcon(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): string {
+  return isWarning(o, report) ? '⚠️' : STATE_ICONS[o.state]
+}
+
+export const VERDICT_HEADINGS: Record<Verdict, string> = {
+  passed: '✅ Pique gate passed',
+  failed: '❌ Pique gate failed',
+  submitted: '📤 Pique gate submitted (not waited for)',
+  skipped: '⏭️ Pique gate skipped'
+}
+
+/** "0.41 < 0.70" style comparison, or the state when there is no score. */
+export function scoreVsThreshold(o: UrlOutcome, threshold: number): string {
+  if (o.score === undefined) return '—'
+  return `${formatScore(o.score)} ${o.score >= threshold ? '≥' : '<'} ${formatScore(threshold)}`
+}
+
+/**
+ * The detectors that explain a URL's result: those with pass_check false; when none says so but the URL is below
+ * threshold, the lowest-scoring one (so a reader always sees a reason).
+ */
+export function failingDetectors(o: UrlOutcome): DetectorResult[] {
+  const detectors = o.result?.detectorResults ?? []
+  const failed = detectors.filter((d) => d.passCheck === false)
+  if (failed.length || o.state !== 'below_threshold') return failed
+  const scored = detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))
+  return scored.slice(0, 1)
+}
+
+/** One plain-text sentence explaining the outcome, for annotations and terminals. */
+export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold' | 'failOnError'>): string {
+  switch (o.state) {
+    case 'below_threshold': {
+      const reasons = failingDetectors(o).map((d) => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
+      return `score ${scoreVsThreshold(o, report.threshold)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`
+    }
+    case 'failed':
+      return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`
+    case 'pending':
+      return `not finished by the deadline${o.result ? ` (job status ${o.result.status})` : ''}${o.jobId ? `, job ${o.jobId}` : ''}`
+    case 'submitted':
+      return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}, not waited for`
+    default:
+      return `score ${scoreVsThreshold(o, report.threshold)}`
+  }
+}
+
+/** The worst detector of a URL: first failing one, else the lowest score. */
+export function worstDetector(o: UrlOutcome): DetectorResult | undefined {
+  const failing = failingDetectors(o)
+  if (failing.length) return failing[0]
+  return [...(o.result?.detectorResults ?? [])].filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0]
+}
+
+/**
+ * Key metrics of a detector as short `name=value` pairs: scalar leaves only (nested one level, e.g.
+ * `video_specs.width`), so the details stay readable; the JSON report has everything.
+ */
+export function keyMetrics(d: DetectorResult, max = 8): string[] {
+  const out: string[] = []
+  const visit = (prefix: string, value: unknown, depth: number): void => {
+    if (out.length >= max) return
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      out.push(`${prefix}=${typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(3)) : String(value)}`)
+    } else if (typeof value === 'object' && !Array.isArray(value) && depth < 2) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) visit(prefix ? `${prefix}.${k}` : k, v, depth + 1)
+    }
+  }
+  // A metric object named after its detector (`{video_specs: {...}}`) adds nothing to the name: unwrap it.
+  for (const [k, v] of Object.entries(d.metrics ?? {})) {
+    const unwrap = k === d.detectorName && v !== null && typeof v === 'object'
+    visit(unwrap ? '' : k, v, unwrap ? 0 : 1)
+  }
+  if (d.timestamps?.length) out.push(`flagged at ${d.timestamps.slice(0, 5).map((t) => `${t}s`).join(', ')}${d.timestamps.length > 5 ? '…' : ''}`)
+  return out.slice(0, max + 1)
+}
+
+export function countsLine(report: RunReport): string {
+  const c = report.counts
+  const parts = [
+    `${c.passed} passed`,
+    c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
+    c.failed ? `${c.failed} failed evaluation${c.failed === 1 ? '' : 's'}` : '',
+    c.pending ? `${c.pending} unfinished` : '',
+    c.submitted ? `${c.submitted} submitted` : ''
+  ].filter(Boolean)
+  return `${c.total} URL${c.total === 1 ? '' : 's'}: ${parts.join(', ')}`
+}
+
+/** Milliseconds between two ISO timestamps, when both are present and valid. */
+export function durationMs(from?: string, to?: string): number | undefined {
+  if (!from || !to) return undefined
+  const ms = Date.parse(to) - Date.parse(from)
+  return Number.isFinite(ms) ? ms : undefined
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—'
+  if (ms < 1000) return `${ms} ms`
+  const s = Math.round(ms / 1000)
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`
+}
