@@ -1,4 +1,94 @@
+/**
+ * `pique-gate run`: the action's main job from a terminal or another CI. Same options as the action's inputs
+ * (kebab-case flags), secrets also from the environment; prints the report as a table.
+ * Exit codes: 0 passed (or skipped/submitted), 1 gate failed, 2 usage or config error.
+ */
 import type { Command } from 'commander'
+import { formatProblem } from '../config/load.js'
+import { INPUT_DEFAULTS, Inputs, type InputName, mapInputs, readSettings } from '../config/settings.js'
+import { executeGate } from '../gate/execute.js'
+import { describeFailure } from '../gate/failure.js'
+import { streamLog } from '../gate/log.js'
+import type { RunReport } from '../gate/model.js'
+import { EXIT } from './program.js'
 
-// Placeholder: the `run` command is being built.
-export function registerRun(_program: Command): void {}
+/** Inputs the CLI also reads from the environment (flags win). */
+export const ENV_INPUTS: Partial<Record<InputName, string>> = {
+  [Inputs.ApiKey]: 'PIQUE_API_KEY',
+  [Inputs.ApiUrl]: 'PIQUE_API_URL',
+  [Inputs.StoreUrl]: 'PIQUE_STORE_URL',
+  [Inputs.StoreToken]: 'PIQUE_STORE_TOKEN',
+  [Inputs.GithubToken]: 'GITHUB_TOKEN'
+}
+
+const FLAGS: [InputName, string, string][] = [
+  [Inputs.ApiKey, '<key>', 'Pique API key (or PIQUE_API_KEY)'],
+  [Inputs.ApiUrl, '<url>', 'Pique API base URL, or production / sandbox; an emulator works too (or PIQUE_API_URL)'],
+  [Inputs.Judge, '<file>', 'judge config file (YAML or JSON)'],
+  [Inputs.JudgeId, '<id>', 'id of an existing ready video judge, instead of --judge'],
+  [Inputs.Urls, '<files...>', 'URL list files or globs'],
+  [Inputs.UrlList, '<urls>', 'inline URLs, one a line'],
+  [Inputs.Threshold, '<0..1>', 'minimum overall_score every URL must reach'],
+  [Inputs.FailOnError, '[bool]', 'a failed evaluation fails the gate'],
+  [Inputs.Wait, '<mode>', 'auto | store | api | none'],
+  [Inputs.StoreUrl, '<url>', 'webhook store base URL (or PIQUE_STORE_URL)'],
+  [Inputs.StoreToken, '<token>', 'webhook store read token (or PIQUE_STORE_TOKEN)'],
+  [Inputs.WebhookUrl, '<url>', "webhook URL sent to Pique (default: the store's ingest URL)"],
+  [Inputs.TimeoutMinutes, '<minutes>', 'how long to wait for all results'],
+  [Inputs.PollIntervalSeconds, '<seconds>', 'starting results poll interval in api mode'],
+  [Inputs.MaxConcurrency, '<n>', 'requests in flight at once'],
+  [Inputs.ReportPath, '<file>', 'where to write the JSON report'],
+  [Inputs.JunitPath, '<file>', 'also write JUnit XML here'],
+  [Inputs.OnlyChanged, '[bool]', 'on a pull request, only URLs changed against the base branch'],
+  [Inputs.ForceAll, '[bool]', 'evaluate every URL even with --only-changed'],
+  [Inputs.OnMissingKey, '<action>', 'skip (validate the files only) or fail; without it a missing key is a usage error']
+]
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
+
+export function registerRun(program: Command): void {
+  const command = program.command('run').description('Ensure the judge, submit the URLs, wait for the scores and decide')
+  for (const [name, arg, help] of FLAGS) {
+    // The CLI has no on-missing-key default: a missing key is a usage error unless it is given.
+    const fallback = name === Inputs.OnMissingKey ? undefined : INPUT_DEFAULTS[name]
+    command.option(`--${name} ${arg}`, fallback ? `${help} (default: ${fallback})` : help)
+  }
+  command.addHelpText(
+    'after',
+    '\nExit codes: 0 passed (or skipped / submitted without waiting), 1 the gate failed, 2 usage or config error.\n' +
+      'Against the local emulator: --api-url http://127.0.0.1:8787 with its development key (pique-gate emulator prints it).'
+  )
+  command.action(async (options: Record<string, unknown>) => {
+    process.exitCode = await runCommand(options, process.env)
+  })
+}
+
+/** Flag values (commander's camelCase keys) plus environment fallbacks → the exit code. */
+export async function runCommand(options: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<number> {
+  const values: Partial<Record<InputName, string>> = {}
+  for (const [name] of FLAGS) {
+    const raw = options[camel(name)]
+    const envName = ENV_INPUTS[name]
+    values[name] = raw === undefined ? (envName ? env[envName] : undefined) : Array.isArray(raw) ? raw.join('\n') : String(raw)
+  }
+  if (!values[Inputs.ApiKey] && !values[Inputs.OnMissingKey]) {
+    console.error('pique-gate run: no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)')
+    return EXIT.usage
+  }
+  // The terminal report has no PR comment to keep.
+  values[Inputs.Comment] = 'false'
+  try {
+    const settings = readSettings(mapInputs(values, (n) => `--${n}`))
+    const report = await executeGate(settings, { target: 'terminal', log: streamLog(process.stderr), env })
+    return exitCodeFor(report)
+  } catch (error) {
+    const failure = describeFailure(error)
+    console.error(`pique-gate run: ${failure.message}`)
+    for (const p of failure.problems.slice(1)) console.error(`  ${formatProblem(p)}`)
+    return failure.usage ? EXIT.usage : EXIT.gateFailed
+  }
+}
+
+export function exitCodeFor(report: RunReport): number {
+  return report.verdict === 'failed' ? EXIT.gateFailed : EXIT.ok
+}

@@ -8,10 +8,10 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join, resolve } from 'node:path'
+import { basename, join, posix, resolve } from 'node:path'
 import { loadUrlLists } from '../config/load.js'
 import { INLINE_SOURCE } from '../config/url-list.js'
-import { type BaseVersion, ensureCommit, readBaseVersion } from '../github/base-version.js'
+import { type BaseVersion, ensureCommit, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
 import { readPullRequestContext } from '../github/event.js'
 import { createOctokit } from '../github/octokit.js'
 import type { PlannedUrl } from './model.js'
@@ -40,11 +40,14 @@ export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrls
   const commit = await ensureCommit(cwd, pr.baseSha)
   const api = options.githubToken ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo } : undefined
 
+  // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.
+  const renamed = commit.ok ? await renamedSince(cwd, pr.baseSha) : new Map<string, string>()
   const baseUrls = new Map<string, Set<string> | 'all-new'>()
   const unreadable: string[] = []
   for (const file of new Set(options.files.filter((f) => f !== INLINE_SOURCE))) {
-    const base = await readBaseVersion(file, pr.baseSha, { cwd, commitAvailable: commit.ok, api })
-    const parsed = await urlsAt(base, file)
+    const baseFile = renamed.get(posix.normalize(toPosix(file))) ?? file
+    const base = await readBaseVersion(baseFile, pr.baseSha, { cwd, commitAvailable: commit.ok, api })
+    const parsed = await urlsAt(base, baseFile)
     if (parsed === undefined) unreadable.push(`${file} (${base.state === 'unknown' ? base.reason : 'not a valid URL list at base'})`)
     else baseUrls.set(resolve(cwd, file), parsed)
   }
@@ -73,13 +76,13 @@ function urlKey(url: string): string {
 async function urlsAt(base: BaseVersion, file: string): Promise<Set<string> | 'all-new' | undefined> {
   if (base.state === 'absent') return 'all-new'
   if (base.state === 'unknown') return undefined
-  if (base.text.trim() === '') return 'all-new'
   // The loader reads files: give it the base text under the same name (the extension picks the format).
   const dir = await mkdtemp(join(tmpdir(), 'pique-gate-base-'))
   try {
     const name = basename(file)
     await writeFile(join(dir, name), base.text)
-    const list = await loadUrlLists([name], { cwd: dir })
+    // A base list with no URLs (empty, only comments, `[]`) makes every URL new, not the file incomparable.
+    const list = await loadUrlLists([name], { cwd: dir, allowEmpty: true })
     return new Set(list.urls.map((u) => urlKey(u.url)))
   } catch {
     return undefined

@@ -1,0 +1,144 @@
+/**
+ * Runs the BUNDLED action (dist/index.js) as GitHub does: a fresh `node` process with INPUT_* variables (dashed
+ * names upper-cased: INPUT_API-KEY), GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and GITHUB_EVENT_PATH files, against an
+ * emulator and a webhook store started in the test process.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { DEFAULT_EMULATOR_API_KEY, type EmulatorOptions, NO_FAULTS, type ScenarioRule } from '../../src/emulator/options.js'
+import { startEmulator } from '../../src/emulator/server.js'
+import type { RunningEmulator } from '../../src/emulator/options.js'
+import { STORE_PATHS } from '../../src/store/protocol.js'
+import { startStore } from '../../src/store/server.js'
+import type { RunningStore } from '../../src/store/options.js'
+
+export const ACTION_BUNDLE = resolve('dist/index.js')
+export const CLI_BUNDLE = resolve('dist/cli/index.js')
+export const API_KEY = DEFAULT_EMULATOR_API_KEY
+
+/** Emulator faults under which no webhook is ever delivered. */
+export const LOSE_EVERY_WEBHOOK: EmulatorOptions['faults'] = { ...NO_FAULTS, webhooks: { ...NO_FAULTS.webhooks, dropRate: 1 } }
+
+export interface Environment {
+  emulator: RunningEmulator
+  store: RunningStore
+  storeToken: string
+  dir: string
+  close(): Promise<void>
+}
+
+/** Fast timings: every job finishes within ~100 ms, a matching judge is ready after 150 ms. */
+export async function startEnvironment(scenario: ScenarioRule[], overrides: Partial<EmulatorOptions> = {}): Promise<Environment> {
+  if (!existsSync(ACTION_BUNDLE)) throw new Error('dist/index.js is missing: run npm run package first')
+  const dir = mkdtempSync(join(tmpdir(), 'pique-gate-e2e-'))
+  const secret = randomBytes(16).toString('hex')
+  const storeToken = randomBytes(16).toString('hex')
+  const store = await startStore({ database: `sqlite:${join(dir, 'store.db')}`, webhookSecrets: [secret], readTokens: [storeToken] })
+  const emulator = await startEmulator({
+    organizations: [{ id: 'org_e2e', apiKeys: [API_KEY], webhookUrl: new URL(STORE_PATHS.ingest, store.url).toString(), webhookSecret: secret }],
+    timings: { judgeReadyMs: 150, awaitingUploadMs: 10, pendingMs: 10, processingMs: 30 },
+    webhookRetry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000 },
+    scenario,
+    ...overrides
+  })
+  return {
+    emulator,
+    store,
+    storeToken,
+    dir,
+    async close() {
+      await emulator.close()
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface ActionRun {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** The JSON report (snake_case, see docs/report.md). */
+  report?: { verdict: string; reason: string; urls: { url: string; state: string; score: number | null; job_id: string | null }[] }
+}
+
+/** Parses GITHUB_OUTPUT's `name<<DELIMITER\nvalue\nDELIMITER` records. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    if (!m) continue
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+    out[m[1]] = value.join('\n')
+  }
+  return out
+}
+
+let counter = 0
+
+/** Writes `files` into a fresh workspace and runs the action there with `inputs`. */
+export async function runAction(
+  env: Environment,
+  inputs: Record<string, string>,
+  files: Record<string, string>,
+  extraEnv: Record<string, string> = {}
+): Promise<ActionRun> {
+  const workspace = join(env.dir, `run-${++counter}`)
+  const write = (name: string, text: string) => writeFileSync(join(workspace, name), text)
+  mkdirSync(workspace, { recursive: true })
+  for (const [name, text] of Object.entries(files)) write(name, text)
+  write('event.json', JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/site' } }))
+  write('output.txt', '')
+  write('summary.md', '')
+  const variables: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? workspace,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: join(workspace, 'output.txt'),
+    GITHUB_STEP_SUMMARY: join(workspace, 'summary.md'),
+    GITHUB_EVENT_PATH: join(workspace, 'event.json'),
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'acme/site',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    RUNNER_TEMP: workspace,
+    'INPUT_API-URL': env.emulator.url,
+    'INPUT_API-KEY': API_KEY,
+    'INPUT_POLL-INTERVAL-SECONDS': '0.05',
+    'INPUT_TIMEOUT-MINUTES': '0.5',
+    INPUT_COMMENT: 'false',
+    ...extraEnv
+  }
+  for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value
+  const { code, stdout, stderr } = await spawnNode([ACTION_BUNDLE], workspace, variables)
+  const reportFile = join(workspace, inputs['report-path'] ?? 'pique-gate-report.json')
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(join(workspace, 'output.txt'), 'utf8')),
+    summary: readFileSync(join(workspace, 'summary.md'), 'utf8'),
+    report: existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : undefined
+  }
+}
+
+/** Async spawn: the emulator and store live in this process and must keep answering while the child runs. */
+export function spawnNode(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }))
+  })
+}

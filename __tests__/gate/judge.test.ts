@@ -1,0 +1,122 @@
+import { describe, expect, it } from '@jest/globals'
+import { ensureJudge } from '../../src/gate/ensure-judge.js'
+import { canonicalJson, judgeDifferences, sameJudge } from '../../src/gate/judge-match.js'
+import { memoryLog } from '../../src/gate/log.js'
+import type { JudgeFile } from '../../src/config/types.js'
+import type { CreateJudgeRequest, Judge } from '../../src/pique/schema.js'
+import { FakeApi } from './fake-api.js'
+
+const body: CreateJudgeRequest = {
+  name: 'Launch',
+  description: 'Vertical clips',
+  content_type: 'video',
+  detectors: [
+    { detector_name: 'video_specs', config: { min_width: 720, allowed_aspect_ratios: ['9:16'] } },
+    { detector_name: 'audio_noise', config: {} }
+  ]
+}
+const file: JudgeFile = { file: 'judge.yml', body, warnings: [] }
+
+function judgeFrom(b: CreateJudgeRequest, extra: Partial<Judge> = {}): Judge {
+  return {
+    id: 'j',
+    name: b.name,
+    description: b.description,
+    content_type: b.content_type,
+    status: 'ready',
+    is_active: true,
+    created_at: '2026-01-01T00:00:00Z',
+    detector_configs: b.detectors.map((d, i) => ({ id: `c${i}`, detector_name: d.detector_name, config: d.config, weight: 3 })),
+    ...extra
+  }
+}
+
+describe('judge equality', () => {
+  it('ignores detector order, config key order, ids and weights', () => {
+    const reordered = judgeFrom({
+      ...body,
+      detectors: [
+        { detector_name: 'audio_noise', config: {} },
+        { detector_name: 'video_specs', config: { allowed_aspect_ratios: ['9:16'], min_width: 720 } }
+      ]
+    })
+    expect(sameJudge(reordered, body)).toBe(true)
+    expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}')
+  })
+
+  it('sees every field that makes a different judge', () => {
+    expect(judgeDifferences(judgeFrom({ ...body, name: 'Other' }), body)).toEqual(['name'])
+    expect(judgeDifferences(judgeFrom({ ...body, description: 'x' }), body)).toEqual(['description'])
+    expect(judgeDifferences(judgeFrom(body, { content_type: 'image' }), body)).toEqual(['content_type'])
+    const changedConfig = { ...body, detectors: [body.detectors[0], { detector_name: 'audio_noise', config: { strict: true } }] }
+    expect(judgeDifferences(judgeFrom(changedConfig), body)).toEqual(['detectors'])
+    const nested = { ...body, detectors: [{ detector_name: 'video_specs', config: { min_width: 720, allowed_aspect_ratios: ['9:16', '1:1'] } }, body.detectors[1]] }
+    expect(sameJudge(judgeFrom(nested), body)).toBe(false)
+    expect(sameJudge(judgeFrom({ ...body, detectors: [body.detectors[0]] }), body)).toBe(false)
+    expect(sameJudge(judgeFrom({ ...body, detectors: [...body.detectors, body.detectors[1]] }), body)).toBe(false)
+  })
+})
+
+describe('ensureJudge', () => {
+  const options = () => ({ log: memoryLog(), deadline: Date.now() + 5000, pollMs: 5 })
+
+  it('reuses the newest ready identical judge and skips failed, pending, inactive and different ones', async () => {
+    const api = new FakeApi()
+    const older = api.addJudge({ ...judgeFrom(body), id: 'older-ready' })
+    const newest = api.addJudge({ ...judgeFrom(body), id: 'newest-ready' })
+    api.addJudge({ ...judgeFrom(body), id: 'newer-pending', status: 'pending' })
+    api.addJudge({ ...judgeFrom(body), id: 'newer-failed', status: 'failed' })
+    api.addJudge({ ...judgeFrom(body), id: 'newer-inactive', is_active: false })
+    api.addJudge({ ...judgeFrom({ ...body, name: 'Other' }), id: 'newer-other' })
+    const o = options()
+    const info = await ensureJudge(api, { kind: 'file', file }, o)
+    expect(info).toMatchObject({ id: newest.id, origin: 'reused', status: 'ready' })
+    expect(info.id).not.toBe(older.id)
+    expect(o.log.lines.join('\n')).toContain(`Reusing judge "Launch" (newest-ready)`)
+  })
+
+  it('creates the judge when none matches, and waits while it is pending', async () => {
+    const api = new FakeApi()
+    const withMatching = { ...body, detectors: [...body.detectors, { detector_name: 'video_matching', config: { reference_videos: ['gs://b/v.mp4'] } }] }
+    // The fake creates it pending as judge-1; status checks then say pending twice, then ready.
+    api.judgeStatusScript.set('judge-1', ['pending', 'pending', 'ready'])
+    const info = await ensureJudge(api, { kind: 'file', file: { ...file, body: withMatching } }, options())
+    expect(info).toMatchObject({ id: 'judge-1', origin: 'created', status: 'ready' })
+    expect(info.detectors).toEqual(['video_specs', 'audio_noise', 'video_matching'])
+  })
+
+  it('fails clearly when a judge ends failed, or stays pending past the deadline', async () => {
+    const api = new FakeApi()
+    const j = api.addJudge({ ...judgeFrom(body), id: 'bad', status: 'pending' })
+    api.judgeStatusScript.set(j.id, ['pending', 'failed'])
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'bad' }, options())).rejects.toThrow(/Judge bad \("Launch"\) failed to prepare: check its reference content/)
+    api.addJudge({ ...judgeFrom(body), id: 'slow', status: 'pending' })
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'slow' }, { ...options(), deadline: Date.now() + 30 })).rejects.toThrow(
+      'Judge slow was still pending at the deadline'
+    )
+  })
+
+  it('refuses a judge file of another content type before creating anything', async () => {
+    const api = new FakeApi()
+    await expect(ensureJudge(api, { kind: 'file', file: { ...file, body: { ...body, content_type: 'image' } } }, options())).rejects.toThrow(
+      'judge.yml: content_type is image; social-media URLs need a video judge'
+    )
+    expect(api.judges).toHaveLength(0)
+  })
+
+  it('checks a pinned judge exists and is a video judge, and warns when the file differs', async () => {
+    const api = new FakeApi()
+    api.addJudge({ ...judgeFrom(body), id: 'img', content_type: 'image' })
+    api.addJudge({ ...judgeFrom({ ...body, description: 'changed' }), id: 'pinned' })
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'nope' }, options())).rejects.toThrow(
+      'Judge nope not found: check the id, and that the API key belongs to the organization that owns it'
+    )
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'img' }, options())).rejects.toThrow(
+      'Judge img ("Launch") evaluates image content; social-media URLs need a video judge'
+    )
+    const o = options()
+    expect(await ensureJudge(api, { kind: 'pinned', id: 'pinned', file }, o)).toMatchObject({ origin: 'pinned' })
+    expect(o.log.lines).toContain('warning: Judge pinned (pinned by id) differs from judge.yml in description; the pinned judge is used')
+    expect(api.judges).toHaveLength(2)
+  })
+})

@@ -1,0 +1,184 @@
+import { describe, expect, it } from '@jest/globals'
+import { memoryLog } from '../../src/gate/log.js'
+import { JobTracker } from '../../src/gate/tracker.js'
+import { lookupMargin, waitForResults } from '../../src/gate/wait.js'
+import { pollOrder, rateLimitWait } from '../../src/gate/wait-api.js'
+import type { StoreReader } from '../../src/gate/wait-store.js'
+import { serializeResult } from '../../src/pique/results.js'
+import type { QueryResponse } from '../../src/store/protocol.js'
+import { FakeApi } from './fake-api.js'
+
+async function submitted(api: FakeApi, outcomes: Parameters<FakeApi['outcomes']['set']>[1][]): Promise<string[]> {
+  const urls = outcomes.map((_, i) => `https://v.example/${i}`)
+  outcomes.forEach((o, i) => api.outcomes.set(urls[i], o))
+  const reply = await api.submitSocialMedia({ judge_id: 'j', video_urls: urls })
+  return reply.jobs.map((j) => j.job_id)
+}
+
+const base = (timeoutMs: number) => ({ deadline: Date.now() + timeoutMs, timeoutMs, pollIntervalMs: 5, concurrency: 2, log: memoryLog() })
+
+describe('api mode', () => {
+  it('polls only pending jobs until each one finishes', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.4, pendingPolls: 3 }, { fail: 'Failed to process video', pendingPolls: 1 }])
+    const tracker = new JobTracker(ids, 0.7)
+    const options = base(5000)
+    const { timedOut } = await waitForResults('api', { api }, tracker, options)
+    expect(timedOut).toBe(false)
+    expect(tracker.done).toBe(3)
+    expect(tracker.failing()).toBe(2)
+    // Each job is polled until done and never again: 1 + 4 + 2.
+    expect(api.resultCalls.filter((id) => id === ids[0])).toHaveLength(1)
+    expect(api.resultCalls.filter((id) => id === ids[1])).toHaveLength(4)
+    expect(api.resultCalls.filter((id) => id === ids[2])).toHaveLength(2)
+    expect(options.log.lines.at(-1)).toMatch(/^Progress: 3\/3 done, 2 failing so far, \d+s left$/)
+  })
+
+  it('stops at the deadline with the unfinished jobs pending', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { never: true }])
+    const tracker = new JobTracker(ids, 0.7)
+    const started = Date.now()
+    const { timedOut } = await waitForResults('api', { api }, tracker, base(150))
+    expect(timedOut).toBe(true)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(tracker.pending()).toEqual([ids[1]])
+    expect(tracker.results.get(ids[0])?.overallScore).toBe(0.9)
+  })
+
+  it('paces rounds by the rate-limit headers', () => {
+    const now = 1_000_000
+    expect(rateLimitWait(undefined, 10, now)).toBe(0)
+    expect(rateLimitWait({ remaining: 50, resetAt: now + 30_000 }, 10, now)).toBe(0)
+    expect(rateLimitWait({ remaining: 3, resetAt: now + 30_000 }, 10, now)).toBe(30_000)
+    expect(pollOrder(['a', 'b', 'c', 'd'], 0, { remaining: 2 })).toEqual(['a', 'b'])
+    expect(pollOrder(['a', 'b', 'c', 'd'], 2, { remaining: 2 })).toEqual(['c', 'd'])
+    expect(pollOrder(['a', 'b', 'c', 'd'], 1, { remaining: 0 })).toEqual(['b'])
+    expect(pollOrder(['a', 'b'], 5, undefined)).toEqual(['b', 'a'])
+  })
+
+  it('logs progress while waiting', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9, pendingPolls: 8 }])
+    const options = base(5000)
+    await waitForResults('api', { api }, new JobTracker(ids, 0.7), { ...options, pollIntervalMs: 10, progressEveryMs: 20 })
+    expect(options.log.lines.filter((l) => l.startsWith('Progress: 0/1 done')).length).toBeGreaterThanOrEqual(1)
+  })
+})
+
+/** A store that learns results from `deliver` (standing in for webhooks) and long-polls like the real one. */
+class FakeStore implements StoreReader {
+  private cursor = 0
+  private readonly jobs = new Map<string, { seq: number; result: Record<string, unknown> }>()
+  private wake?: () => void
+  queries: { job_ids: string[]; after?: number; wait_seconds?: number }[] = []
+
+  deliver(body: Record<string, unknown>): void {
+    this.jobs.set(String(body.job_id), { seq: ++this.cursor, result: body })
+    this.wake?.()
+  }
+
+  async query(req: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse> {
+    this.queries.push(req)
+    const changed = () => req.job_ids.some((id) => (this.jobs.get(id)?.seq ?? 0) > (req.after ?? 0))
+    if (!changed() && req.wait_seconds) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, req.wait_seconds! * 1000)
+        this.wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+    const known = req.job_ids.filter((id) => this.jobs.has(id))
+    return {
+      jobs: known.map((id) => {
+        const j = this.jobs.get(id)!
+        return { job_id: id, status: j.result.status as 'completed', result: j.result, seq: j.seq, updated_at: '' }
+      }),
+      missing: req.job_ids.filter((id) => !this.jobs.has(id)),
+      cursor: this.cursor
+    }
+  }
+}
+
+describe('store mode', () => {
+  it('long-polls all pending jobs at once with the cursor, and needs no results-endpoint calls', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.2 }, { fail: 'Bot detection' }])
+    const store = new FakeStore()
+    const tracker = new JobTracker(ids, 0.7)
+    ids.forEach((id, i) => setTimeout(() => store.deliver(serializeResult(api.finalResult(id), 'webhook')), 20 * (i + 1)))
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, base(10_000))
+    expect(timedOut).toBe(false)
+    expect(tracker.done).toBe(3)
+    expect(tracker.failing()).toBe(2)
+    expect(api.resultCalls).toEqual([])
+    expect(store.queries[0]).toMatchObject({ job_ids: ids, after: 0 })
+    expect(store.queries.at(-1)!.job_ids.length).toBeLessThan(3)
+    expect(store.queries.at(-1)!.after).toBeGreaterThan(0)
+    expect(store.queries.length).toBeLessThanOrEqual(4)
+  })
+
+  it('looks a job whose webhook was lost up on the results endpoint once, near the deadline', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.8 }])
+    const store = new FakeStore()
+    store.deliver(serializeResult(api.finalResult(ids[0]), 'webhook'))
+    const tracker = new JobTracker(ids, 0.7)
+    const options = base(500)
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+    expect(timedOut).toBe(false)
+    expect(api.resultCalls).toEqual([ids[1]])
+    expect(tracker.results.get(ids[1])?.overallScore).toBe(0.8)
+    expect(lookupMargin(500)).toBe(100)
+    expect(lookupMargin(30 * 60_000)).toBe(30_000)
+    expect(options.log.lines).toContain('1 job(s) have no result in the store near the deadline; looking them up on the results endpoint once')
+  })
+
+  it('asks the results endpoint when no job has finished for a while, long before the deadline', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.8 }, { never: true }])
+    const store = new FakeStore()
+    store.deliver(serializeResult(api.finalResult(ids[0]), 'webhook'))
+    const tracker = new JobTracker(ids, 0.7)
+    const options = { ...base(60_000), quietLookupMs: 100 }
+    const waiting = waitForResults('store', { api, store }, tracker, options)
+    // The lost webhook's job is found by the quiet lookup; the never-ending one keeps the wait going.
+    await new Promise((r) => setTimeout(r, 400))
+    expect(tracker.results.get(ids[1])?.overallScore).toBe(0.8)
+    expect(api.resultCalls.filter((id) => id === ids[1])).toHaveLength(1)
+    expect(api.resultCalls.filter((id) => id === ids[0])).toHaveLength(0)
+    expect(options.log.lines).toContain('1 result(s) found on the results endpoint (their webhooks did not reach the store)')
+    store.deliver(serializeResult({ ...api.finalResult(ids[1]), jobId: ids[2] }, 'webhook'))
+    expect((await waiting).timedOut).toBe(false)
+  })
+
+  it('keeps waiting through store outages and still fails only the jobs that are really unfinished', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { never: true }])
+    let calls = 0
+    const store: StoreReader = {
+      query: async () => {
+        calls++
+        throw Object.assign(new Error('no answer from the store'), { status: 0 })
+      }
+    }
+    const tracker = new JobTracker(ids, 0.7)
+    const options = base(600)
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+    expect(calls).toBeGreaterThanOrEqual(1)
+    expect(timedOut).toBe(true)
+    expect(tracker.pending()).toEqual([ids[1]])
+    expect(options.log.lines.filter((l) => l.startsWith('warning: The store did not answer'))).toHaveLength(1)
+  })
+
+  it('stops at once when the store rejects the token', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }])
+    const store: StoreReader = { query: async () => Promise.reject(Object.assign(new Error('store answered 401 (check store-token)'), { status: 401 })) }
+    await expect(waitForResults('store', { api, store }, new JobTracker(ids, 0.7), base(5000))).rejects.toThrow(
+      'The store rejected the read token (store-token): store answered 401 (check store-token)'
+    )
+  })
+})

@@ -1,0 +1,281 @@
+/**
+ * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
+ * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way and
+ * every error names the input (or flag) it is about.
+ */
+import * as core from '@actions/core'
+import { HOSTS, LIMITS } from '../pique/limits.js'
+
+/** Input names, exactly as in action.yml (and the CLI's `--flags`). */
+export const Inputs = {
+  ApiKey: 'api-key',
+  ApiUrl: 'api-url',
+  Judge: 'judge',
+  JudgeId: 'judge-id',
+  Urls: 'urls',
+  UrlList: 'url-list',
+  Threshold: 'threshold',
+  FailOnError: 'fail-on-error',
+  Wait: 'wait',
+  StoreUrl: 'store-url',
+  StoreToken: 'store-token',
+  WebhookUrl: 'webhook-url',
+  TimeoutMinutes: 'timeout-minutes',
+  PollIntervalSeconds: 'poll-interval-seconds',
+  MaxConcurrency: 'max-concurrency',
+  ReportPath: 'report-path',
+  JunitPath: 'junit-path',
+  GithubToken: 'github-token',
+  Comment: 'comment',
+  OnlyChanged: 'only-changed',
+  ForceAll: 'force-all',
+  OnMissingKey: 'on-missing-key'
+} as const
+export type InputName = (typeof Inputs)[keyof typeof Inputs]
+
+/** Output names, exactly as in action.yml. */
+export const Outputs = {
+  JudgeId: 'judge-id',
+  JudgeCreated: 'judge-created',
+  BatchIds: 'batch-ids',
+  Passed: 'passed',
+  Evaluated: 'evaluated',
+  FailedCount: 'failed-count',
+  MinScore: 'min-score',
+  ReportPath: 'report-path',
+  Results: 'results'
+} as const
+export type OutputName = (typeof Outputs)[keyof typeof Outputs]
+
+/** Inputs that hold secrets: masked in logs, never copied into reports. */
+export const SECRET_INPUTS: readonly InputName[] = [Inputs.ApiKey, Inputs.StoreToken, Inputs.GithubToken]
+
+/**
+ * Defaults, the same as action.yml's (a test keeps them equal). The runner fills action.yml defaults in itself;
+ * these serve the CLI and a bare `node dist/index.js`.
+ */
+export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
+  [Inputs.ApiUrl]: HOSTS.production,
+  [Inputs.FailOnError]: 'true',
+  [Inputs.Wait]: 'auto',
+  [Inputs.TimeoutMinutes]: '30',
+  [Inputs.PollIntervalSeconds]: '10',
+  [Inputs.MaxConcurrency]: '4',
+  [Inputs.ReportPath]: 'pique-gate-report.json',
+  [Inputs.Comment]: 'true',
+  [Inputs.OnlyChanged]: 'false',
+  [Inputs.ForceAll]: 'false',
+  [Inputs.OnMissingKey]: 'skip'
+}
+
+export const WAIT_INPUTS = ['auto', 'store', 'api', 'none'] as const
+export type WaitInput = (typeof WAIT_INPUTS)[number]
+export type WaitMode = Exclude<WaitInput, 'auto'>
+export const MISSING_KEY_ACTIONS = ['skip', 'fail'] as const
+export type MissingKeyAction = (typeof MISSING_KEY_ACTIONS)[number]
+
+/** Requests in flight at once; more buys nothing against one API and only trips its rate limit. */
+export const MAX_CONCURRENCY = 32
+
+export interface Settings {
+  /** Empty when not given (fork pull requests): see `onMissingKey`. */
+  apiKey: string
+  apiUrl: string
+  judgePath?: string
+  judgeId?: string
+  /** URL list files and globs. */
+  urlPatterns: string[]
+  /** The url-list input, URLs one a line. */
+  urlListInline?: string
+  threshold: number
+  failOnError: boolean
+  waitMode: WaitMode
+  store?: { url: string; token: string }
+  webhookUrl?: string
+  timeoutMs: number
+  pollIntervalMs: number
+  maxConcurrency: number
+  reportPath: string
+  junitPath?: string
+  githubToken?: string
+  comment: boolean
+  onlyChanged: boolean
+  forceAll: boolean
+  onMissingKey: MissingKeyAction
+  /** The inputs as given, secrets removed: copied into the report. */
+  echo: Record<string, string>
+}
+
+/** A bad input; `message` starts with the input's name as the user wrote it (`threshold` or `--threshold`). */
+export class SettingsError extends Error {
+  constructor(
+    readonly input: InputName,
+    message: string
+  ) {
+    super(message)
+    this.name = 'SettingsError'
+  }
+}
+
+/** Where raw input values come from. `get` returns '' for an input that is not set. */
+export interface InputSource {
+  get(name: InputName): string
+  /** How the user names the input in messages: `threshold` (action) or `--threshold` (CLI). */
+  label(name: InputName): string
+}
+
+/** The action's inputs (INPUT_* variables). Secrets are masked at once, before anything can print them. */
+export function actionInputs(): InputSource {
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name)
+    if (value) core.setSecret(value)
+  }
+  return { get: (name) => core.getInput(name), label: (name) => name }
+}
+
+/** Any name → value map (CLI flags, tests). */
+export function mapInputs(values: Partial<Record<InputName, string | undefined>>, label = (n: InputName) => n as string): InputSource {
+  return { get: (name) => (values[name] ?? '').trim(), label }
+}
+
+export function readSettings(source: InputSource): Settings {
+  const r = new Reader(source)
+  const judgePath = r.optional(Inputs.Judge)
+  const judgeId = r.optional(Inputs.JudgeId)
+  if (judgePath && judgeId) r.fail(Inputs.JudgeId, `set either ${r.name(Inputs.Judge)} or ${r.name(Inputs.JudgeId)}, not both`)
+  if (!judgePath && !judgeId) r.fail(Inputs.Judge, `required: a judge file (${r.name(Inputs.Judge)}) or an existing judge id (${r.name(Inputs.JudgeId)})`)
+
+  const urlPatterns = r.list(Inputs.Urls)
+  const urlListInline = r.optional(Inputs.UrlList)
+  if (urlPatterns.length === 0 && !urlListInline) {
+    r.fail(Inputs.Urls, `required: URL list files (${r.name(Inputs.Urls)}) and/or inline URLs (${r.name(Inputs.UrlList)})`)
+  }
+
+  const storeUrl = r.url(Inputs.StoreUrl)
+  const storeToken = r.optional(Inputs.StoreToken)
+  const waitInput = r.oneOf(Inputs.Wait, WAIT_INPUTS)
+  const waitMode: WaitMode = waitInput === 'auto' ? (storeUrl ? 'store' : 'api') : waitInput
+  if (waitMode === 'store' && !storeUrl) r.fail(Inputs.StoreUrl, `required when ${r.name(Inputs.Wait)} is store`)
+  if (storeUrl && !storeToken) r.fail(Inputs.StoreToken, `required when ${r.name(Inputs.StoreUrl)} is set (the store's read token)`)
+
+  const settings: Omit<Settings, 'echo'> = {
+    apiKey: r.optional(Inputs.ApiKey) ?? '',
+    apiUrl: r.url(Inputs.ApiUrl, HOSTS) ?? HOSTS.production,
+    judgePath,
+    judgeId,
+    urlPatterns,
+    urlListInline,
+    threshold: r.number(Inputs.Threshold, { min: LIMITS.score.min, max: LIMITS.score.max }),
+    failOnError: r.boolean(Inputs.FailOnError),
+    waitMode,
+    store: storeUrl && storeToken ? { url: storeUrl, token: storeToken } : undefined,
+    webhookUrl: r.url(Inputs.WebhookUrl),
+    timeoutMs: r.number(Inputs.TimeoutMinutes, { above: 0 }) * 60_000,
+    pollIntervalMs: r.number(Inputs.PollIntervalSeconds, { above: 0 }) * 1000,
+    maxConcurrency: r.number(Inputs.MaxConcurrency, { min: 1, max: MAX_CONCURRENCY, integer: true }),
+    reportPath: r.optional(Inputs.ReportPath) ?? (INPUT_DEFAULTS[Inputs.ReportPath] as string),
+    junitPath: r.optional(Inputs.JunitPath),
+    githubToken: r.optional(Inputs.GithubToken),
+    comment: r.boolean(Inputs.Comment),
+    onlyChanged: r.boolean(Inputs.OnlyChanged),
+    forceAll: r.boolean(Inputs.ForceAll),
+    onMissingKey: r.oneOf(Inputs.OnMissingKey, MISSING_KEY_ACTIONS)
+  }
+  return { ...settings, echo: r.echo() }
+}
+
+/** The secret values of a run, for reporters to blank out should one slip into a message. */
+export function secretValues(settings: Settings): string[] {
+  return [settings.apiKey, settings.store?.token, settings.githubToken].filter((v): v is string => Boolean(v))
+}
+
+const TRUE_VALUES = ['true', 'True', 'TRUE']
+const FALSE_VALUES = ['false', 'False', 'FALSE']
+
+/** Reads raw values with defaults and turns each bad one into a SettingsError naming it. */
+class Reader {
+  private readonly seen = new Map<InputName, string>()
+  constructor(private readonly source: InputSource) {}
+
+  name(input: InputName): string {
+    return this.source.label(input)
+  }
+
+  fail(input: InputName, problem: string): never {
+    throw new SettingsError(input, `${this.name(input)}: ${problem}`)
+  }
+
+  raw(input: InputName): string {
+    const value = this.source.get(input).trim() || INPUT_DEFAULTS[input] || ''
+    if (value) this.seen.set(input, value)
+    return value
+  }
+
+  optional(input: InputName): string | undefined {
+    return this.raw(input) || undefined
+  }
+
+  /** One entry a line (the action's multi-line inputs; the CLI joins repeated flags with newlines). */
+  list(input: InputName): string[] {
+    return this.raw(input)
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  }
+
+  number(input: InputName, rule: { min?: number; max?: number; above?: number; integer?: boolean }): number {
+    const value = this.raw(input)
+    if (!value) this.fail(input, 'required')
+    const n = Number(value)
+    const expected = rule.integer ? 'a whole number' : 'a number'
+    const range =
+      rule.above !== undefined
+        ? ` greater than ${rule.above}`
+        : rule.min !== undefined && rule.max !== undefined
+          ? ` from ${rule.min} to ${rule.max}`
+          : ''
+    const ok =
+      Number.isFinite(n) &&
+      (!rule.integer || Number.isInteger(n)) &&
+      (rule.above === undefined || n > rule.above) &&
+      (rule.min === undefined || n >= rule.min) &&
+      (rule.max === undefined || n <= rule.max)
+    if (!ok) this.fail(input, `expected ${expected}${range}, got "${value}"`)
+    return n
+  }
+
+  boolean(input: InputName): boolean {
+    const value = this.raw(input)
+    if (TRUE_VALUES.includes(value)) return true
+    if (FALSE_VALUES.includes(value)) return false
+    return this.fail(input, `expected true or false, got "${value}"`)
+  }
+
+  oneOf<T extends string>(input: InputName, values: readonly T[]): T {
+    const value = this.raw(input)
+    if ((values as readonly string[]).includes(value)) return value as T
+    return this.fail(input, `expected one of ${values.join(', ')}, got "${value}"`)
+  }
+
+  /** An http(s) URL, or one of `names` (e.g. `sandbox`) standing for its URL. */
+  url(input: InputName, names: Record<string, string> = {}): string | undefined {
+    const value = this.optional(input)
+    if (value === undefined) return undefined
+    if (Object.hasOwn(names, value)) return names[value]
+    let url: URL
+    try {
+      url = new URL(value)
+    } catch {
+      return this.fail(input, `not a valid URL: "${value}"`)
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') this.fail(input, `expected an http or https URL, got "${value}"`)
+    return value.replace(/\/+$/, '')
+  }
+
+  /** Every input read, secrets replaced, for the report. */
+  echo(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [name, value] of this.seen) out[name] = SECRET_INPUTS.includes(name) ? '***' : value
+    return out
+  }
+}

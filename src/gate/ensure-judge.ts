@@ -1,0 +1,107 @@
+/**
+ * Ensure the judge: a pinned id must be a ready video judge; a judge file reuses the newest identical ready judge
+ * or creates one. Either way the gate only submits to a `ready` judge, waiting (bounded) while it is `pending`.
+ */
+import type { PiqueApi } from '../pique/api.js'
+import { PiqueApiError } from '../pique/errors.js'
+import { REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import type { Judge, ListJudgesQuery } from '../pique/schema.js'
+import type { JudgeFile } from '../config/types.js'
+import { sleep } from './concurrency.js'
+import { GateError } from './errors.js'
+import { findReusableJudge, judgeDifferences } from './judge-match.js'
+import type { GateLog } from './log.js'
+import type { JudgeInfo } from './model.js'
+
+/** Where the judge comes from: an id (the judge-id input or `id:` in the file) or the file's definition. */
+export type JudgeSource = { kind: 'pinned'; id: string; file?: JudgeFile } | { kind: 'file'; file: JudgeFile }
+
+export interface EnsureJudgeOptions {
+  log: GateLog
+  /** Epoch ms: stop waiting for a pending judge then. */
+  deadline: number
+  /** First interval between status checks of a pending judge; doubles up to `maxPollMs`. */
+  pollMs?: number
+  maxPollMs?: number
+}
+
+export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: EnsureJudgeOptions): Promise<JudgeInfo> {
+  const { log } = options
+  if (source.kind === 'pinned') {
+    const judge = await fetchPinned(api, source.id)
+    checkVideo(judge)
+    if (source.file) {
+      const differs = judgeDifferences(judge, source.file.body)
+      if (differs.length) log.warning(`Judge ${judge.id} (pinned by id) differs from ${source.file.file} in ${differs.join(', ')}; the pinned judge is used`)
+    }
+    log.info(`Using judge "${judge.name}" (${judge.id}), pinned by id, status ${judge.status}`)
+    return info(await untilReady(api, judge, options), 'pinned')
+  }
+
+  const body = source.file.body
+  // Checked before creating anything: a judge of another content type could never take these URLs.
+  if (body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
+    throw new GateError(`${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`)
+  }
+  const existing = await findReusableJudge(api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }), body)
+  if (existing) {
+    log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`)
+    return info(existing, 'reused')
+  }
+  const created = await api.createJudge(body)
+  log.info(`Created judge "${body.name}" (${created.id}), status ${created.status}`)
+  const judge = await api.getJudge(created.id)
+  checkVideo(judge)
+  return info(await untilReady(api, judge, options), 'created')
+}
+
+async function fetchPinned(api: PiqueApi, id: string): Promise<Judge> {
+  try {
+    return await api.getJudge(id)
+  } catch (error) {
+    if (error instanceof PiqueApiError && error.status === 404) {
+      throw new GateError(`Judge ${id} not found: check the id, and that the API key belongs to the organization that owns it`)
+    }
+    throw error
+  }
+}
+
+function checkVideo(judge: Judge): void {
+  if (judge.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
+    throw new GateError(
+      `Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`
+    )
+  }
+}
+
+async function untilReady(api: PiqueApi, judge: Judge, options: EnsureJudgeOptions): Promise<Judge> {
+  let current = judge
+  let interval = options.pollMs ?? 250
+  const maxInterval = options.maxPollMs ?? 5000
+  if (current.status === 'pending') options.log.info(`Judge ${current.id} is pending (reference content being preprocessed); waiting until it is ready`)
+  while (current.status === 'pending') {
+    const left = options.deadline - Date.now()
+    if (left <= 0) throw new GateError(`Judge ${current.id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`)
+    await sleep(Math.min(interval, left))
+    interval = Math.min(interval * 2, maxInterval)
+    current = await api.getJudge(current.id)
+  }
+  if (current.status === 'failed') {
+    throw new GateError(
+      `Judge ${current.id} ("${current.name}") failed to prepare: check its reference content (${REFERENCE_HINT}); a fixed file creates a new judge`
+    )
+  }
+  return current
+}
+
+const REFERENCE_HINT = `reference URIs must be uploaded ${REFERENCE_URI_PREFIX} reference content`
+
+function info(judge: Judge, origin: JudgeInfo['origin']): JudgeInfo {
+  return {
+    id: judge.id,
+    name: judge.name,
+    origin,
+    status: judge.status,
+    detectors: judge.detector_configs.map((d) => d.detector_name)
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * When is an existing judge "the same" as the judge file? Judges cannot be updated, so a changed file means a
+ * new judge; an unchanged file must reuse the existing one instead of piling up duplicates on every run.
+ */
+import { isDeepStrictEqual } from 'node:util'
+import type { Judge, CreateJudgeRequest } from '../pique/schema.js'
+
+/** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
+function detectorSet(detectors: readonly { detector_name: string; config?: Record<string, unknown> }[]): string[] {
+  return detectors.map((d) => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort()
+}
+
+/** JSON with object keys sorted, so key order never makes two equal configs differ. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v
+  )
+}
+
+/** The fields of `judge` that differ from `body` (empty when it matches). */
+export function judgeDifferences(judge: Judge, body: CreateJudgeRequest): string[] {
+  const out: string[] = []
+  if (judge.name !== body.name) out.push('name')
+  if (judge.description !== body.description) out.push('description')
+  if (judge.content_type !== body.content_type) out.push('content_type')
+  if (!isDeepStrictEqual(detectorSet(judge.detector_configs), detectorSet(body.detectors))) out.push('detectors')
+  return out
+}
+
+export function sameJudge(judge: Judge, body: CreateJudgeRequest): boolean {
+  return judgeDifferences(judge, body).length === 0
+}
+
+/** The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match. */
+export async function findReusableJudge(judges: AsyncIterable<Judge>, body: CreateJudgeRequest): Promise<Judge | undefined> {
+  for await (const judge of judges) {
+    if (judge.status === 'ready' && judge.is_active !== false && sameJudge(judge, body)) return judge
+  }
+  return undefined
+}

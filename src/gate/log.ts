@@ -1,0 +1,50 @@
+/**
+ * Where the gate writes its progress. The action logs through @actions/core (grouped, annotated); the CLI
+ * writes plain lines to stderr so stdout stays the report table.
+ */
+import * as core from '@actions/core'
+
+/** A place in a user's file, for annotations. */
+export interface LogPlace {
+  file: string
+  line: number
+  column?: number
+}
+
+export interface GateLog {
+  info(message: string): void
+  warning(message: string, at?: LogPlace): void
+  /** Runs `fn` inside a collapsible group (the action) or under a heading (the CLI). */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>
+}
+
+export const actionsLog: GateLog = {
+  info: (message) => core.info(message),
+  warning: (message, at) => core.warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
+  group: (title, fn) => core.group(title, fn)
+}
+
+export function streamLog(stream: NodeJS.WritableStream = process.stderr): GateLog {
+  return {
+    info: (message) => void stream.write(`${message}\n`),
+    warning: (message) => void stream.write(`warning: ${message}\n`),
+    group: async (title, fn) => {
+      stream.write(`== ${title}\n`)
+      return fn()
+    }
+  }
+}
+
+/** For tests: keeps every line. */
+export function memoryLog(): GateLog & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: (message) => void lines.push(message),
+    warning: (message) => void lines.push(`warning: ${message}`),
+    group: async (title, fn) => {
+      lines.push(`== ${title}`)
+      return fn()
+    }
+  }
+}

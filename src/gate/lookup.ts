@@ -1,0 +1,29 @@
+/** Look jobs up on the results endpoint, each once, with bounded concurrency. */
+import type { PiqueApi } from '../pique/api.js'
+import { forEachLimit } from './concurrency.js'
+import { errorMessage, isAuthError } from './errors.js'
+import type { GateLog } from './log.js'
+import type { JobTracker } from './tracker.js'
+
+export type ResultLookup = Pick<PiqueApi, 'getResult'>
+
+export interface LookupOptions {
+  concurrency: number
+  log: GateLog
+  /** Job ids already warned about, so a failing poll is reported once, not every round. */
+  warned?: Set<string>
+}
+
+/** Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending. */
+export async function lookupOnce(api: ResultLookup, jobIds: readonly string[], tracker: JobTracker, options: LookupOptions): Promise<void> {
+  await forEachLimit(jobIds, options.concurrency, async (jobId) => {
+    try {
+      tracker.record(await api.getResult(jobId))
+    } catch (error) {
+      if (isAuthError(error)) throw error
+      if (options.warned?.has(jobId)) return
+      options.warned?.add(jobId)
+      options.log.warning(`Could not read the result of ${jobId}: ${errorMessage(error)}`)
+    }
+  })
+}

@@ -1,0 +1,59 @@
+/**
+ * `api` mode: poll GET /v1/evaluations/results/{job_id} for pending jobs only. The interval starts at
+ * poll-interval-seconds, backs off while nothing finishes, and stretches to the rate-limit reset when the
+ * remaining quota cannot cover a round (the client itself retries 429s after Retry-After).
+ */
+import type { RateLimitState } from '../pique/client.js'
+import { sleep } from './concurrency.js'
+import { lookupOnce, type ResultLookup } from './lookup.js'
+import type { GateLog } from './log.js'
+import type { JobTracker } from './tracker.js'
+
+export interface ApiWaitOptions {
+  deadline: number
+  concurrency: number
+  pollIntervalMs: number
+  /** Ceiling of the backed-off interval. */
+  maxPollIntervalMs?: number
+  /** The client's view of the rate limit, read after each round. */
+  rateLimit?: () => RateLimitState
+  log: GateLog
+}
+
+const BACKOFF = 1.5
+const DEFAULT_MAX_INTERVAL_MS = 60_000
+
+export async function waitWithApi(api: ResultLookup, tracker: JobTracker, options: ApiWaitOptions): Promise<void> {
+  const maxInterval = Math.max(options.pollIntervalMs, options.maxPollIntervalMs ?? DEFAULT_MAX_INTERVAL_MS)
+  const warned = new Set<string>()
+  let interval = options.pollIntervalMs
+  let delay = interval
+  let rotation = 0
+  while (tracker.pending().length > 0) {
+    const left = options.deadline - Date.now()
+    if (left <= 0) return
+    await sleep(Math.min(delay, left))
+    const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.())
+    rotation += round.length
+    const before = tracker.done
+    await lookupOnce(api, round, tracker, { concurrency: options.concurrency, log: options.log, warned })
+    interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval)
+    delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length))
+  }
+}
+
+/** The jobs to poll this round: rotated so a quota-limited round reaches every job over time. */
+export function pollOrder(pending: readonly string[], rotation: number, limit: RateLimitState | undefined): string[] {
+  if (pending.length === 0) return []
+  const start = rotation % pending.length
+  const rotated = [...pending.slice(start), ...pending.slice(0, start)]
+  const quota = limit?.remaining
+  return quota === undefined ? rotated : rotated.slice(0, Math.max(1, quota))
+}
+
+/** How long to hold off so the next round fits the remaining quota: until the reset when it cannot. */
+export function rateLimitWait(limit: RateLimitState | undefined, pending: number, now = Date.now()): number {
+  if (!limit || limit.remaining === undefined || limit.resetAt === undefined) return 0
+  if (limit.remaining >= pending) return 0
+  return Math.max(0, limit.resetAt - now)
+}
