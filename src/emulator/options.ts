@@ -1,4 +1,5 @@
-// STUB (owned by the emulator helper): the options the gate's tests rely on; the helper may add more.
+// The emulator's options (agreed with the gate's tests) and their defaults. Fields may be added, not removed.
+import { WEBHOOK } from '../pique/limits.js'
 
 /**
  * One scenario rule: the first rule whose `match` fits a submitted URL decides its outcome.
@@ -36,6 +37,57 @@ export interface EmulatorOrganization {
   webhookSecret: string
 }
 
+/** How failed webhook deliveries (anything but 200, or no answer in time) are retried. */
+export interface WebhookRetryOptions {
+  /** Attempts per delivery, the first included. */
+  maxAttempts: number
+  /** Delay before the second attempt; doubles for each further one. */
+  baseDelayMs: number
+  maxDelayMs: number
+  /** A receiver that has not answered by then counts as failed. */
+  timeoutMs: number
+}
+
+/** Names of the API endpoints, for per-endpoint faults and the request log. */
+export const ENDPOINT_NAMES = [
+  'createJudge',
+  'listJudges',
+  'getJudge',
+  'referenceContent',
+  'socialMedia',
+  'presignedUpload',
+  'getResult'
+] as const
+export type EndpointName = (typeof ENDPOINT_NAMES)[number]
+
+export interface EndpointFault {
+  /** Probability in [0, 1] that a request is answered with `errorStatus` instead. */
+  errorRate?: number
+  /** Default 500. */
+  errorStatus?: number
+  /** Added before the request is handled, in ms. */
+  latencyMs?: number
+}
+
+/** Seeded, reproducible faults: the same seed and the same request sequence give the same faults. */
+export interface EmulatorFaults {
+  /** Per endpoint; `*` applies to every endpoint without its own entry. */
+  endpoints: Partial<Record<EndpointName | '*', EndpointFault>>
+  /** Probability that a request starts a burst of `length` 429 replies (with Retry-After and X-RateLimit-*). */
+  rateLimitBurst?: { rate: number; length: number; retryAfterSeconds: number }
+  webhooks: {
+    /** Probability a delivery is never sent (breaks at-least-once on purpose: tests the polling fallback). */
+    dropRate: number
+    /** Probability a delivery is sent twice. */
+    duplicateRate: number
+    /** Probability a delivery is held back by `delayMs` first. */
+    delayRate: number
+    delayMs: number
+    /** Deliveries due within this window are sent together in reverse order; 0 = off. */
+    reorderWindowMs: number
+  }
+}
+
 export interface EmulatorOptions {
   host: string
   /** 0 picks a free port. */
@@ -46,6 +98,15 @@ export interface EmulatorOptions {
   seed: number
   /** Per-key requests per minute; 0 = no limit (the API documents none). */
   rateLimitPerMinute: number
+  webhookRetry: WebhookRetryOptions
+  faults: EmulatorFaults
+  /**
+   * Measure `video_specs` from the file a submitted URL serves, for loopback URLs only (the emulator never
+   * reaches beyond the machine). Other URLs get plausible seeded specs.
+   */
+  measureVideos: boolean
+  /** Entries kept in the inspection logs (oldest dropped first). */
+  inspectionLogSize: number
 }
 
 export interface RunningEmulator {
@@ -53,4 +114,69 @@ export interface RunningEmulator {
   url: string
   port: number
   close(): Promise<void>
+}
+
+/** The key of the default organization, so the demo and local development need no configuration. Not a secret. */
+export const DEFAULT_EMULATOR_API_KEY = 'pk_emulator_local_development_key'
+
+export const DEFAULT_EMULATOR_WEBHOOK_SECRET = 'whsec_emulator_local_development_secret'
+
+/** Used when no organization is configured. */
+export const DEFAULT_ORGANIZATION: EmulatorOrganization = {
+  id: 'org_emulator',
+  apiKeys: [DEFAULT_EMULATOR_API_KEY],
+  webhookSecret: DEFAULT_EMULATOR_WEBHOOK_SECRET
+}
+
+/** Seconds-scale defaults that feel like the service without making a developer wait. */
+export const DEFAULT_TIMINGS: EmulatorTimings = {
+  judgeReadyMs: 2000,
+  awaitingUploadMs: 500,
+  pendingMs: 500,
+  processingMs: 2000
+}
+
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetryOptions = {
+  maxAttempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  timeoutMs: WEBHOOK.deliveryTimeoutMs
+}
+
+export const NO_FAULTS: EmulatorFaults = {
+  endpoints: {},
+  webhooks: { dropRate: 0, duplicateRate: 0, delayRate: 0, delayMs: 0, reorderWindowMs: 0 }
+}
+
+export const DEFAULT_EMULATOR_OPTIONS: EmulatorOptions = {
+  host: '127.0.0.1',
+  port: 0,
+  organizations: [DEFAULT_ORGANIZATION],
+  timings: DEFAULT_TIMINGS,
+  scenario: [],
+  seed: 1,
+  rateLimitPerMinute: 0,
+  webhookRetry: DEFAULT_WEBHOOK_RETRY,
+  faults: NO_FAULTS,
+  measureVideos: true,
+  inspectionLogSize: 1000
+}
+
+/** Partial options over the defaults; nested timing/retry/fault objects merge field by field. */
+export function resolveEmulatorOptions(partial: Partial<EmulatorOptions> = {}): EmulatorOptions {
+  const d = DEFAULT_EMULATOR_OPTIONS
+  const faults = partial.faults ?? d.faults
+  return {
+    ...d,
+    ...partial,
+    organizations: partial.organizations?.length ? partial.organizations : d.organizations,
+    timings: { ...d.timings, ...partial.timings },
+    webhookRetry: { ...d.webhookRetry, ...partial.webhookRetry },
+    faults: {
+      endpoints: { ...faults.endpoints },
+      rateLimitBurst: faults.rateLimitBurst,
+      webhooks: { ...d.faults.webhooks, ...faults.webhooks }
+    },
+    scenario: partial.scenario ?? d.scenario
+  }
 }

@@ -1,0 +1,139 @@
+/**
+ * The Pique API contract (../shared/pique-api.md), checked against the emulator by default and against the
+ * real service with PIQUE_API_URL + PIQUE_API_KEY (read-only unless PIQUE_CONTRACT_SPEND=1).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { ID_FORMATS, isTerminalJobStatus } from '../../src/pique/limits.js'
+import { parseResultBody } from '../../src/pique/results.js'
+import {
+  createJudgeResponseSchema,
+  describeApiError,
+  judgeSchema,
+  listJudgesResponseSchema,
+  referenceContentResponseSchema,
+  socialMediaResponseSchema
+} from '../../src/pique/schema.js'
+import { type ContractTarget, contractTarget, request } from './target.js'
+
+/** Validation errors: 400 per the reference; FastAPI answers 422 for malformed input, which readers accept. */
+const VALIDATION = [400, 422]
+const JOB_ID = new RegExp(`^${ID_FORMATS.jobPrefix}[A-Za-z0-9_-]+$`)
+
+let t: ContractTarget
+beforeAll(async () => {
+  t = await contractTarget()
+})
+afterAll(() => t.close())
+
+const spending = (name: string, fn: () => Promise<void>) => it(name, async () => {
+  if (!t.spend) return // read-only mode against the real service
+  await fn()
+})
+
+function expectDetail(body: unknown): void {
+  expect(typeof describeApiError(body)).toBe('string')
+}
+
+describe('read-only', () => {
+  it('answers 401 with a detail without a key and with a wrong key', async () => {
+    for (const key of [null, 'pk_contract_test_wrong_key']) {
+      const r = await request(t, 'GET', '/v1/judges', undefined, key)
+      expect(r.status).toBe(401)
+      expectDetail(r.body)
+    }
+  })
+
+  it('lists judges as {judges, total, has_more}, honouring limit', async () => {
+    const r = await request(t, 'GET', '/v1/judges?limit=2&offset=0')
+    expect(r.status).toBe(200)
+    const list = listJudgesResponseSchema.parse(r.body)
+    expect(list.judges.length).toBeLessThanOrEqual(2)
+    expect(list.total).toBeGreaterThanOrEqual(list.judges.length)
+    expect(list.has_more).toBe(list.total > list.judges.length)
+    for (const j of list.judges) {
+      const one = await request(t, 'GET', `/v1/judges/${j.id}`)
+      expect(one.status).toBe(200)
+      expect(judgeSchema.parse(one.body).id).toBe(j.id)
+    }
+  })
+
+  it('picks the real service only when both PIQUE_API_URL and PIQUE_API_KEY are set, read-only by default', async () => {
+    const real = await contractTarget({ PIQUE_API_URL: 'https://api-sandbox.getpique.ai/', PIQUE_API_KEY: 'pk_x' })
+    expect(real).toMatchObject({ base: 'https://api-sandbox.getpique.ai', real: true, spend: false })
+    expect((await contractTarget({ PIQUE_API_URL: 'https://x', PIQUE_API_KEY: 'k', PIQUE_CONTRACT_SPEND: '1' })).spend).toBe(true)
+  })
+
+  it('rejects an out-of-range list limit', async () => {
+    const r = await request(t, 'GET', '/v1/judges?limit=0')
+    expect(VALIDATION).toContain(r.status)
+    expectDetail(r.body)
+  })
+
+  it('answers 404 with a detail for an unknown judge and an unknown job', async () => {
+    const judge = await request(t, 'GET', '/v1/judges/00000000-0000-4000-8000-000000000000')
+    expect(judge.status).toBe(404)
+    expectDetail(judge.body)
+    const job = await request(t, 'GET', '/v1/evaluations/results/job_0000000000000000')
+    expect(job.status).toBe(404)
+  })
+})
+
+describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND=1)', () => {
+  let judgeId: string
+
+  spending('creates a video judge and reads it back', async () => {
+    const body = {
+      name: `pique-gate contract ${new Date().toISOString()}`,
+      description: 'Created by the pique-gate contract tests',
+      content_type: 'video',
+      detectors: [{ detector_name: 'video_specs', config: { min_width: 320, min_fps: 1 } }]
+    }
+    const created = await request(t, 'POST', '/v1/judges', body)
+    expect(created.status).toBeGreaterThanOrEqual(200)
+    expect(created.status).toBeLessThan(300)
+    judgeId = createJudgeResponseSchema.parse(created.body).id
+    const judge = judgeSchema.parse((await request(t, 'GET', `/v1/judges/${judgeId}`)).body)
+    expect(judge).toMatchObject({ id: judgeId, name: body.name, content_type: 'video' })
+    expect(judge.detector_configs.map((d) => d.detector_name)).toEqual(['video_specs'])
+  })
+
+  spending('hands out a reference content upload', async () => {
+    const r = await request(t, 'POST', '/v1/judges/reference_content', { file_extension: 'mp4' })
+    expect(r.status).toBe(200)
+    expect(referenceContentResponseSchema.parse(r.body).reference_content_uri).toMatch(/^gs:\/\//)
+  })
+
+  spending('rejects bad submissions: empty list, more than 20, non-http URL (400), unknown judge (404)', async () => {
+    const cases: [unknown, number[]][] = [
+      [{ judge_id: judgeId, video_urls: [] }, VALIDATION],
+      [{ judge_id: judgeId, video_urls: Array.from({ length: 21 }, (_, i) => `https://example.com/v/${i}`) }, VALIDATION],
+      [{ judge_id: judgeId, video_urls: ['ftp://example.com/v.mp4'] }, VALIDATION],
+      [{ judge_id: '00000000-0000-4000-8000-000000000000', video_urls: ['https://example.com/v'] }, [404]]
+    ]
+    for (const [body, statuses] of cases) {
+      const r = await request(t, 'POST', '/v1/evaluations/social-media', body)
+      expect(statuses).toContain(r.status)
+      expectDetail(r.body)
+    }
+  })
+
+  spending('accepts a submission (202, one job per URL in order) and reports its result', async () => {
+    const urls = ['https://www.youtube.com/watch?v=dQw4w9WgXcQ']
+    const r = await request(t, 'POST', '/v1/evaluations/social-media', { judge_id: judgeId, video_urls: urls })
+    expect(r.status).toBe(202)
+    const reply = socialMediaResponseSchema.parse(r.body)
+    expect(reply.total_videos).toBe(1)
+    expect(reply.jobs.map((j) => j.url)).toEqual(urls)
+    expect(reply.jobs[0].job_id).toMatch(JOB_ID)
+    const deadline = Date.now() + (t.real ? 60_000 : 5_000)
+    for (;;) {
+      const result = await request(t, 'GET', `/v1/evaluations/results/${reply.jobs[0].job_id}`)
+      expect(result.status).toBe(200)
+      const parsed = parseResultBody(result.body)
+      expect(parsed).toMatchObject({ ok: true })
+      if (!parsed.ok) return
+      if (isTerminalJobStatus(parsed.result.status) || Date.now() > deadline) break
+      await new Promise((resolve) => setTimeout(resolve, t.real ? 2000 : 20))
+    }
+  })
+})

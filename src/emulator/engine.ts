@@ -1,0 +1,276 @@
+/**
+ * The emulator's state and behaviour, free of HTTP: organizations' judges, jobs and their lifecycle
+ * (awaiting_upload → pending → processing → completed | failed), scoring and webhook hand-off.
+ */
+import { type JobStatus, type JudgeStatus, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { findDetector } from '../pique/detectors.js'
+import { type EvaluationResult, eventForStatus, serializeResult } from '../pique/results.js'
+import type { CreateJudgeRequest, Judge } from '../pique/schema.js'
+import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids.js'
+import { measureBytes, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary, type VideoSpecs } from './media.js'
+import type { EmulatorOptions, EmulatorOrganization } from './options.js'
+import { Scenario } from './scenario.js'
+import { judgeFingerprint, type ScoredDetector, scoreEvaluation } from './scoring.js'
+import { Timers } from './timers.js'
+import { type DeliveryAttempt, WebhookDispatcher } from './webhooks.js'
+
+export interface JudgeRecord {
+  orgId: string
+  seq: number
+  fingerprint: string
+  judge: Judge & { detector_configs: ScoredDetector[] }
+}
+
+export interface JobRecord {
+  id: string
+  orgId: string
+  batchId: string
+  judgeId: string
+  /** The submitted URL, or `upload:<filename>` for direct uploads. */
+  url: string
+  status: JobStatus
+  webhookUrl?: string
+  /** Bytes PUT to a direct-upload URL. */
+  upload?: Uint8Array
+  result?: EvaluationResult
+  createdAt: string
+}
+
+/** Default detector weight when the create request gives none (the API documents no default). */
+export const DEFAULT_DETECTOR_WEIGHT = 1
+
+export class EmulatorEngine {
+  readonly timers = new Timers()
+  readonly webhookLog: DeliveryAttempt[] = []
+  private readonly judges = new Map<string, JudgeRecord>()
+  private readonly jobs = new Map<string, JobRecord>()
+  private readonly orgWebhookIds = new Map<string, string>()
+  private readonly scenario: Scenario
+  private readonly webhooks: WebhookDispatcher
+  private seq = 0
+
+  constructor(readonly options: EmulatorOptions) {
+    this.scenario = new Scenario(options.scenario)
+    if (options.measureVideos) retainMediaLibrary()
+    this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, (a) =>
+      this.keep(this.webhookLog, a)
+    )
+  }
+
+  keep<T>(log: T[], entry: T): void {
+    log.push(entry)
+    if (log.length > this.options.inspectionLogSize) log.splice(0, log.length - this.options.inspectionLogSize)
+  }
+
+  organizationForKey(key: string | undefined): EmulatorOrganization | undefined {
+    if (!key) return undefined
+    return this.options.organizations.find((o) => o.apiKeys.includes(key))
+  }
+
+  // ---------- judges ----------
+
+  /**
+   * Creates a judge. `referenceProblem` marks a body whose only flaw is a non-gs:// reference URI: the
+   * judge is accepted and fails in preprocessing, as the service would when it cannot fetch the reference.
+   */
+  createJudge(org: EmulatorOrganization, body: CreateJudgeRequest, weights: (number | undefined)[], referenceProblem: boolean): { id: string; status: JudgeStatus } {
+    const now = isoTimestamp()
+    const preprocess = referenceProblem || body.detectors.some((d) => findDetector(d.detector_name)?.needsPreprocessing)
+    const status: JudgeStatus = preprocess ? 'pending' : 'ready'
+    const judge: JudgeRecord['judge'] = {
+      id: newUuid(),
+      name: body.name,
+      description: body.description,
+      content_type: body.content_type,
+      status,
+      detector_configs: body.detectors.map((d, i) => ({
+        id: newUuid(),
+        detector_name: d.detector_name,
+        config: d.config,
+        weight: weights[i] ?? DEFAULT_DETECTOR_WEIGHT
+      })),
+      is_active: true,
+      created_at: now,
+      updated_at: now
+    }
+    this.judges.set(judge.id, { orgId: org.id, seq: ++this.seq, fingerprint: judgeFingerprint(body), judge })
+    if (preprocess) {
+      this.timers.later(this.options.timings.judgeReadyMs, () => {
+        judge.status = referenceProblem ? 'failed' : 'ready'
+        judge.updated_at = isoTimestamp()
+      })
+    }
+    return { id: judge.id, status }
+  }
+
+  /** The organization's judges, newest first. */
+  listJudges(org: EmulatorOrganization, contentType?: string): Judge[] {
+    return [...this.judges.values()]
+      .filter((r) => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
+      .sort((a, b) => b.seq - a.seq)
+      .map((r) => r.judge)
+  }
+
+  /** Undefined for unknown judges and for other organizations' judges alike. */
+  findJudge(org: EmulatorOrganization, id: string): JudgeRecord | undefined {
+    const r = this.judges.get(id)
+    return r && r.orgId === org.id ? r : undefined
+  }
+
+  // ---------- evaluations ----------
+
+  /** Why a judge cannot evaluate social-media videos, or undefined when it can. */
+  socialMediaProblem(r: JudgeRecord): string | undefined {
+    if (r.judge.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
+      return `Judge ${r.judge.id} is of type '${r.judge.content_type}', not '${SOCIAL_MEDIA_CONTENT_TYPE}'`
+    }
+    if (r.judge.status === 'failed') return `Judge ${r.judge.id} failed preprocessing and cannot evaluate content`
+    return undefined
+  }
+
+  submitSocialMedia(org: EmulatorOrganization, judge: JudgeRecord, urls: string[], webhookUrl?: string) {
+    const batchId = newBatchId()
+    const jobs = urls.map((url) => this.newJob(org, batchId, judge, url, webhookUrl))
+    for (const job of jobs) this.timers.later(this.options.timings.awaitingUploadMs, () => this.advance(job, 'pending'))
+    return {
+      batch_id: batchId,
+      jobs: jobs.map((j) => ({ job_id: j.id, url: j.url, status: j.status, error_message: null })),
+      total_videos: jobs.length,
+      webhook_id: this.webhookIdFor(org, webhookUrl)
+    }
+  }
+
+  /** A direct-upload job: it waits in awaiting_upload until its file is PUT to `uploadUrl(job)`. */
+  createUploadJob(org: EmulatorOrganization, judge: JudgeRecord, filename: string, webhookUrl?: string): JobRecord {
+    return this.newJob(org, newBatchId(), judge, `upload:${filename}`, webhookUrl)
+  }
+
+  /** Stores an uploaded file and starts the job; false when no job waits for an upload under this id. */
+  receiveUpload(jobId: string, bytes: Uint8Array): boolean {
+    const job = this.jobs.get(jobId)
+    if (!job || job.status !== 'awaiting_upload' || !job.url.startsWith('upload:')) return false
+    job.upload = bytes
+    this.advance(job, 'pending')
+    return true
+  }
+
+  findJob(org: EmulatorOrganization, id: string): JobRecord | undefined {
+    const j = this.jobs.get(id)
+    return j && j.orgId === org.id ? j : undefined
+  }
+
+  allJobs(): JobRecord[] {
+    return [...this.jobs.values()]
+  }
+
+  /** The job's current result: `evaluation.pending` with its status until it finishes. */
+  resultOf(job: JobRecord): EvaluationResult {
+    return job.result ?? { event: eventForStatus(job.status), jobId: job.id, status: job.status, judgeId: job.judgeId, detectorResults: [], timestamp: isoTimestamp() }
+  }
+
+  private newJob(org: EmulatorOrganization, batchId: string, judge: JudgeRecord, url: string, webhookUrl?: string): JobRecord {
+    const job: JobRecord = {
+      id: newJobId(),
+      orgId: org.id,
+      batchId,
+      judgeId: judge.judge.id,
+      url,
+      status: 'awaiting_upload',
+      webhookUrl: webhookUrl ?? org.webhookUrl,
+      createdAt: isoTimestamp()
+    }
+    this.jobs.set(job.id, job)
+    return job
+  }
+
+  private webhookIdFor(org: EmulatorOrganization, batchUrl?: string): string | null {
+    if (batchUrl) return newWebhookId()
+    if (!org.webhookUrl) return null
+    let id = this.orgWebhookIds.get(org.id)
+    if (!id) this.orgWebhookIds.set(org.id, (id = newWebhookId()))
+    return id
+  }
+
+  private advance(job: JobRecord, status: 'pending' | 'processing'): void {
+    job.status = status
+    const t = this.options.timings
+    if (status === 'pending') {
+      this.timers.later(t.pendingMs, () => this.advance(job, 'processing'))
+      return
+    }
+    const rule = this.scenario.find(job.url)
+    if (rule?.never) return
+    // Processing takes its configured time, and at least as long as measuring the file.
+    const measuring = this.measure(job)
+    this.timers.later(t.processingMs + (rule?.delayMs ?? 0), () => {
+      void measuring.then((measured) => this.finish(job, measured))
+    })
+  }
+
+  private measure(job: JobRecord): Promise<VideoSpecs | undefined> {
+    if (!this.options.measureVideos) return Promise.resolve(undefined)
+    const measuring = job.upload ? measureBytes(job.upload) : measureVideoUrl(job.url, { signal: this.timers.signal })
+    return measuring.catch(() => undefined)
+  }
+
+  private finish(job: JobRecord, measured: VideoSpecs | undefined): void {
+    const judge = this.judges.get(job.judgeId)
+    if (!judge || this.timers.signal.aborted || !this.jobs.has(job.id)) return
+    const rule = this.scenario.find(job.url)
+    const timestamp = isoTimestamp()
+    if (rule?.fail) {
+      job.status = 'failed'
+      job.result = { event: 'evaluation.failed', jobId: job.id, status: 'failed', judgeId: job.judgeId, error: rule.fail, detectorResults: [], timestamp }
+    } else {
+      const scored = scoreEvaluation({
+        seed: this.options.seed,
+        judgeFingerprint: judge.fingerprint,
+        detectors: judge.judge.detector_configs,
+        url: job.url,
+        rule,
+        measured
+      })
+      job.status = 'completed'
+      job.result = {
+        event: 'evaluation.completed',
+        jobId: job.id,
+        status: 'completed',
+        judgeId: job.judgeId,
+        evaluationId: newUuid(),
+        contentId: newUuid(),
+        overallScore: scored.overallScore,
+        detectorResults: scored.detectorResults,
+        timestamp
+      }
+    }
+    this.notify(job)
+  }
+
+  private notify(job: JobRecord): void {
+    const org = this.options.organizations.find((o) => o.id === job.orgId)
+    if (!org || !job.webhookUrl || !job.result) return
+    this.webhooks.enqueue({
+      url: job.webhookUrl,
+      secret: org.webhookSecret,
+      jobId: job.id,
+      event: job.result.event,
+      body: JSON.stringify(serializeResult(job.result, 'webhook')),
+      faultKey: job.url
+    })
+  }
+
+  /** Forgets every judge, job, delivery and log, and cancels pending work. */
+  reset(): void {
+    this.timers.clear()
+    this.judges.clear()
+    this.jobs.clear()
+    this.orgWebhookIds.clear()
+    this.webhookLog.length = 0
+    this.webhooks.reset()
+  }
+
+  close(): void {
+    this.timers.dispose()
+    if (this.options.measureVideos) releaseMediaLibrary()
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Per-key rate limiting and seeded fault injection for the API endpoints. Faults are drawn from per-stream
+ * counters, so the same seed and the same sequence of requests give the same faults in every run.
+ */
+import type { EmulatorFaults, EndpointFault, EndpointName } from './options.js'
+import { Streams } from './random.js'
+
+export interface Rejection {
+  status: number
+  detail: string
+  headers: Record<string, string>
+}
+
+/** Used in X-RateLimit-Limit during a fault burst when no per-minute limit is configured (a realistic value). */
+const BURST_REPORTED_LIMIT = 100
+
+export class RequestGate {
+  private readonly windows = new Map<string, { start: number; count: number }>()
+  private readonly bursts = new Map<string, number>()
+  private readonly streams: Streams
+
+  constructor(
+    seed: number,
+    private readonly perMinute: number,
+    private readonly faults: EmulatorFaults
+  ) {
+    this.streams = new Streams(seed)
+  }
+
+  /**
+   * Counts the request against its key's minute window. Returns the X-RateLimit-* headers to send (empty when
+   * no limit is configured) and a 429 rejection when over the limit or inside a fault burst.
+   */
+  admit(key: string, nowMs = Date.now()): { headers: Record<string, string>; rejection?: Rejection } {
+    const start = Math.floor(nowMs / 60_000) * 60_000
+    const resetSeconds = (start + 60_000) / 1000
+    let headers: Record<string, string> = {}
+    if (this.perMinute > 0) {
+      const w = this.windows.get(key)
+      const window = w && w.start === start ? w : { start, count: 0 }
+      window.count++
+      this.windows.set(key, window)
+      const remaining = Math.max(0, this.perMinute - window.count)
+      headers = { 'X-RateLimit-Limit': String(this.perMinute), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': String(resetSeconds) }
+      if (window.count > this.perMinute) {
+        const retryAfter = String(Math.max(1, Math.ceil(resetSeconds - nowMs / 1000)))
+        return { headers, rejection: { status: 429, detail: `Rate limit exceeded: ${this.perMinute} requests per minute`, headers: { ...headers, 'Retry-After': retryAfter } } }
+      }
+    }
+    const burst = this.faults.rateLimitBurst
+    if (burst && burst.rate > 0) {
+      const left = this.bursts.get(key) ?? 0
+      const inBurst = left > 0 || this.streams.next('rate-limit-burst') < burst.rate
+      if (inBurst) {
+        this.bursts.set(key, left > 0 ? left - 1 : Math.max(0, burst.length - 1))
+        const retryHeaders = {
+          'X-RateLimit-Limit': String(this.perMinute || BURST_REPORTED_LIMIT),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': String(Math.ceil(nowMs / 1000) + burst.retryAfterSeconds),
+          'Retry-After': String(burst.retryAfterSeconds)
+        }
+        return { headers, rejection: { status: 429, detail: 'Too many requests (emulated burst)', headers: retryHeaders } }
+      }
+    }
+    return { headers }
+  }
+
+  /** The endpoint's configured fault (its own entry, else `*`). */
+  faultFor(endpoint: EndpointName): EndpointFault | undefined {
+    return this.faults.endpoints[endpoint] ?? this.faults.endpoints['*']
+  }
+
+  /** An injected error for this request of the endpoint, if the draw says so. */
+  injectedError(endpoint: EndpointName): Rejection | undefined {
+    const fault = this.faultFor(endpoint)
+    if (!fault?.errorRate || this.streams.next(`error:${endpoint}`) >= fault.errorRate) return undefined
+    const status = fault.errorStatus ?? 500
+    return { status, detail: `Internal server error (emulated fault on ${endpoint})`, headers: {} }
+  }
+
+  reset(): void {
+    this.windows.clear()
+    this.bursts.clear()
+    this.streams.reset()
+  }
+}
