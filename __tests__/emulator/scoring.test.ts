@@ -83,6 +83,17 @@ describe('scores', () => {
     expect(lang.score).toBeLessThan(0.5)
   })
 
+  it('a scenario-failed video_specs says it was rejected, never that the specs meet requirements', async () => {
+    const emu = await fastEmulator({ seed: 5, scenario: [{ match: '*', failDetectors: ['video_specs'] }] })
+    running.push(emu)
+    const judge = await call(emu.url, 'POST', '/v1/judges', videoJudge('Lenient', [{ detector_name: 'video_specs', config: { min_fps: 1 } }]))
+    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judge.body.id, video_urls: ['https://x.example/a'] })
+    const specs = (await waitForResult(emu.url, r.body.jobs[0].job_id)).body.detector_results[0]
+    expect(specs.pass_check).toBe(false)
+    expect(specs.rationale).not.toMatch(/meet requirements/)
+    expect(specs.rationale).toMatch(/^Video specs rejected: .*\(failed by the emulator scenario\)$/)
+  })
+
   it('judge video_specs against the config: a failing check lowers the score and is named', async () => {
     const emu = await fastEmulator()
     running.push(emu)

@@ -205,7 +205,10 @@ function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, fai
       d.detector_name === 'video_specs' ? 'allowed_aspect_ratios' : 'expected_aspect_ratios',
       d.detector_name === 'video_specs' ? 'Video specs' : 'Video quality'
     )
-    return failing ? { ...r, passCheck: false, score: round(Math.min(r.score, between(input.seed, 0.05, 0.35, ...key))) } : r
+    if (!failing) return r
+    // A scenario can fail a detector whose measured specs pass: say so rather than "meet requirements".
+    const rationale = r.passCheck ? `${r.rationale.replace(' meet requirements', ' rejected')} (failed by the emulator scenario)` : r.rationale
+    return { ...r, rationale, passCheck: false, score: round(Math.min(r.score, between(input.seed, 0.05, 0.35, ...key))) }
   }
   // Mostly good content, now and then a miss: scores in [0.55, 1) or, one time in ten, [0.05, 0.45).
   const good = !failing && !chance(input.seed, 0.1, ...key, 'miss')
