@@ -37,6 +37,16 @@ async function problems(name: string, text: string): Promise<string[]> {
 }
 
 describe('loadJudgeFile', () => {
+  it('reads JSON and YAML saved with a byte-order mark and CRLF line ends, positions still right', async () => {
+    const json = '\uFEFF{\r\n  "name": "n",\r\n  "description": "d",\r\n  "content_type": "video",\r\n  "detectors": [{ "detector_name": "video_specs", "config": {} }]\r\n}\r\n'
+    expect((await load('bom.json', json)).body.name).toBe('n')
+    const yaml = '\uFEFFname: 5\r\ndescription: d\r\ncontent_type: video\r\ndetectors:\r\n  - detector_name: video_specs\r\n    config: { min_fps: "x" }\r\n'
+    expect(await problems('bom.yml', yaml)).toEqual([
+      'bom.yml:1:7: name: expected a string, got a whole number',
+      'bom.yml:6:24: detectors[0].config.min_fps: expected a number, got a string'
+    ])
+  })
+
   it('returns the create-judge body, the file as given and no warnings for a valid file', async () => {
     const judge = await load('ok.yml', VALID)
     expect(judge).toEqual({

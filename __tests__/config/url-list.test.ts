@@ -122,6 +122,11 @@ describe('duplicates and empties', () => {
   it('is an error when all lists together hold no URL', async () => {
     await write('e1.txt', '# nothing\n')
     expect(await errorsOf(['e1.txt'], '\n# nothing either\n')).toEqual(['e1.txt, url-list: no URLs to evaluate: the list is empty'])
+    // only-changed reads base versions this way: no URLs there is an answer, not an error; bad URLs still are.
+    await write('e2.yml', '[]\n')
+    expect(await loadUrlLists(['e1.txt', 'e2.yml'], { cwd: dir, allowEmpty: true })).toEqual({ urls: [], notices: [], files: ['e1.txt', 'e2.yml'] })
+    await write('e3.txt', 'not-a-url\n')
+    await expect(loadUrlLists(['e3.txt'], { cwd: dir, allowEmpty: true })).rejects.toThrow('e3.txt:1:1: not a valid URL (not-a-url)')
   })
 
   it('reports every invalid URL of every file in one pass, in file order', async () => {

@@ -80,7 +80,7 @@ describe('PiqueClient error messages', () => {
   it('422 FastAPI detail list and 400 detail string: the API reason, one line', async () => {
     const e422 = (await fail(client.submitSocialMedia({ judge_id: 'validation', video_urls: URLS }))) as PiqueApiError
     expect(e422.message).toBe(
-      'submit social-media batch: Pique answered 422 to POST /v1/evaluations/social-media: video_urls.0: invalid or missing URL scheme; webhook_url: field required. Pique rejected the request: fix what it names.'
+      'submit social-media batch: Pique answered 422 to POST /v1/evaluations/social-media: video_urls[0]: invalid or missing URL scheme; webhook_url: field required. Pique rejected the request: fix what it names.'
     )
     expect(e422).toMatchObject({ status: 422, maybeAccepted: false })
     expect((await fail(client.submitSocialMedia({ judge_id: 'image-judge', video_urls: URLS }))).message).toBe(

@@ -26,7 +26,12 @@ describe('retry timing helpers', () => {
     expect(parseRetryAfter('0.25', now)).toBe(250)
     expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:05 GMT', now)).toBe(5_000)
     expect(parseRetryAfter('Mon, 23 Nov 2026 11:00:00 GMT', now)).toBe(0)
+    expect(parseRetryAfter('Monday, 23-Nov-26 12:00:05 GMT', now)).toBe(5_000)
     expect(parseRetryAfter('soon', now)).toBeUndefined()
+    // Not a delay: these must not read as "retry at once" (Date.parse takes them for dates in 2001).
+    expect(parseRetryAfter('-1', now)).toBeUndefined()
+    expect(parseRetryAfter('Retry 5', now)).toBeUndefined()
+    expect(parseRetryAfter('5 seconds', now)).toBeUndefined()
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
   })
   it('reads X-RateLimit-* with the reset in epoch seconds (a small value as seconds from now)', () => {
@@ -36,6 +41,7 @@ describe('retry timing helpers', () => {
       resetAt: now + 30_000
     })
     expect(parseRateLimitHeaders({ 'x-ratelimit-reset': '30' }, now)).toEqual({ resetAt: now + 30_000 })
+    expect(parseRateLimitHeaders({ 'x-ratelimit-reset': String(now + 30_000) }, now)).toEqual({ resetAt: now + 30_000 })
     expect(parseRateLimitHeaders({}, now)).toBeUndefined()
     expect(rateLimitWaitMs({ remaining: 0, resetAt: now + 500 }, now)).toBe(500)
     expect(rateLimitWaitMs({ remaining: 3, resetAt: now + 500 }, now)).toBe(0)

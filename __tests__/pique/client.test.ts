@@ -35,6 +35,7 @@ describe('PiqueClient endpoints', () => {
     await new PiqueClient({ baseUrl: `${server.url}/v1/`, apiKey: KEY }).listJudges()
     expect(server.requests[0].url).toBe(`/v1/judges?limit=${LIMITS.listLimit.default}&offset=0`)
     expect(resolveBaseUrl('sandbox')).toBe(HOSTS.sandbox)
+    expect(resolveBaseUrl('toString')).toBe('toString')
     expect(new PiqueClient({ baseUrl: 'production', apiKey: KEY }).origin).toBe(HOSTS.production)
     expect(() => new PiqueClient({ baseUrl: 'api.getpique.ai', apiKey: KEY })).toThrow(/not a URL/)
   })
@@ -64,6 +65,27 @@ describe('PiqueClient endpoints', () => {
       for await (const _ of clientFor(server!).listAllJudges()) void _
     }
     await expect(iterate()).rejects.toThrow(/has_more at offset 0 but sent no judges/)
+  })
+
+  it('stops paging when the server ignores the offset (the same full page again), and skips judges repeated by a shift', async () => {
+    server = await scriptedServer(reply(200, { judges: [judge(2), judge(1)], total: 5, has_more: true }))
+    const seen: string[] = []
+    const iterate = async () => {
+      for await (const j of clientFor(server!).listAllJudges()) seen.push(j.id)
+    }
+    await expect(iterate()).rejects.toThrow(/has_more at offset 2 but sent only judges it had already sent/)
+    expect(seen).toEqual([judge(2).id, judge(1).id])
+    expect(server.requests).toHaveLength(2)
+
+    // A judge created between two page reads pushes judge 2 from page 1 onto page 2: it is listed once.
+    await server.close()
+    server = await scriptedServer([
+      reply(200, { judges: [judge(3), judge(2)], total: 3, has_more: true }),
+      reply(200, { judges: [judge(2), judge(1)], total: 4, has_more: false })
+    ])
+    seen.length = 0
+    await iterate()
+    expect(seen).toEqual([judge(3).id, judge(2).id, judge(1).id])
   })
 
   it('creates a judge (any 2xx), submits a batch (202) and reads a result in the results-endpoint spelling', async () => {

@@ -59,6 +59,11 @@ describe('result bodies', () => {
     expect(parseResultBody({ hello: 'world' })).toMatchObject({ ok: false })
     expect(parseResultBody({ job_id: 'job_x', status: 'completed' })).toEqual({ ok: false, reason: 'overall_score: a completed result needs overall_score' })
     expect(parseResultBody({ ...seedCompleted, overall_score: 1.5 })).toMatchObject({ ok: false })
+    // Every problem on one line, paths written as in config errors.
+    expect(parseResultBody({ status: 'completed', overall_score: 0.5, results: [{ detector_name: 'video_specs', score: 'high' }] })).toEqual({
+      ok: false,
+      reason: 'job_id: is required; results[0].score: expected a number, got a string'
+    })
     expect(parseResultBody({ ...seedCompleted, event: 'evaluation.failed' })).toMatchObject({ ok: false })
   })
 

@@ -94,7 +94,7 @@ describe('API error bodies', () => {
     expect(describeApiError({ detail: 'Judge not found' })).toBe('Judge not found')
     expect(
       describeApiError({ detail: [{ loc: ['body', 'video_urls', 0], msg: 'invalid or missing URL scheme', type: 'url_parsing' }, { loc: ['body', 'judge_id'], msg: 'Field required' }] })
-    ).toBe('video_urls.0: invalid or missing URL scheme; judge_id: Field required')
+    ).toBe('video_urls[0]: invalid or missing URL scheme; judge_id: Field required')
     expect(describeApiError('<html>')).toBeUndefined()
   })
 })

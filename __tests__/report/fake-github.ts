@@ -10,7 +10,11 @@ import Router from 'find-my-way'
 export interface FakeComment {
   id: number
   body: string
+  /** Who posted it; only the token's own comments (`github-actions[bot]`) may be edited. */
+  user: string
 }
+
+const TOKEN_USER = 'github-actions[bot]'
 
 export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>()
@@ -22,8 +26,8 @@ export class FakeGitHub {
   private server?: Server
   url = ''
 
-  addComment(issue: number, body: string): FakeComment {
-    const c = { id: this.nextId++, body }
+  addComment(issue: number, body: string, user = TOKEN_USER): FakeComment {
+    const c = { id: this.nextId++, body, user }
     this.comments.set(issue, [...(this.comments.get(issue) ?? []), c])
     return c
   }
@@ -45,7 +49,7 @@ export class FakeGitHub {
         url.searchParams.set('page', String(page + 1))
         headers.link = `<${url.href}>; rel="next"`
       }
-      send(res, 200, slice.map((c) => ({ id: c.id, body: c.body, user: { login: 'github-actions[bot]' } })), headers)
+      send(res, 200, slice.map((c) => ({ id: c.id, body: c.body, user: { login: c.user } })), headers)
     })
     router.on('POST', '/repos/:owner/:repo/issues/:number/comments', async (req, res, params) => {
       if (this.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
@@ -58,6 +62,7 @@ export class FakeGitHub {
       for (const list of this.comments.values()) {
         const found = list.find((c) => c.id === Number(params.id))
         if (found) {
+          if (found.user !== TOKEN_USER) return send(res, 403, { message: 'Resource not accessible by integration' })
           found.body = body
           return send(res, 200, found)
         }
@@ -79,6 +84,8 @@ export class FakeGitHub {
   }
 
   async stop(): Promise<void> {
+    // The REST client keeps connections alive: close them, or the test worker cannot exit.
+    this.server?.closeAllConnections()
     await new Promise<void>((resolve) => this.server?.close(() => resolve()))
   }
 }

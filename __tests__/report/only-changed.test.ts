@@ -124,6 +124,29 @@ describe('selectChangedUrls', () => {
     expect(changed.note).toContain('no github-token to ask the GitHub API')
   })
 
+  it('compares a renamed list with its old name, and a base list without URLs counts as all new', async () => {
+    const repo = join(root, 'renames')
+    await mkdir(join(repo, 'content'), { recursive: true })
+    git(root, 'init', '-q', '-b', 'main', repo)
+    await writeFile(join(repo, 'content', 'old-name.txt'), 'https://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2\n')
+    await writeFile(join(repo, 'content', 'placeholder.txt'), '# URLs go here\n')
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-q', '-m', 'base')
+    const base = git(repo, 'rev-parse', 'HEAD')
+    git(repo, 'mv', 'content/old-name.txt', 'content/renamed.txt')
+    // The renamed file also switches to CRLF line endings: the same URLs, still unchanged.
+    await writeFile(join(repo, 'content', 'renamed.txt'), 'https://www.tiktok.com/@acme/video/1\r\nhttps://www.tiktok.com/@acme/video/2\r\nhttps://www.tiktok.com/@acme/video/9\r\n')
+    await writeFile(join(repo, 'content', 'placeholder.txt'), '# URLs go here\nhttps://www.youtube.com/shorts/p1\n')
+    git(repo, 'add', '-A')
+    git(repo, 'commit', '-q', '-m', 'head')
+    const files = ['content/renamed.txt', './content/placeholder.txt']
+    const urls = (await loadUrlLists(files, { cwd: repo })).urls
+    const changed = await selectChangedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
+    expect(changed.urls.map((u) => u.url)).toEqual(['https://www.tiktok.com/@acme/video/9', 'https://www.youtube.com/shorts/p1'])
+    expect(changed.skippedUnchanged).toBe(2)
+    expect(changed.note).not.toContain('compared nothing')
+  })
+
   it('outside a pull request returns every URL and no note', async () => {
     const urls = await headUrls(origin)
     const event = join(root, 'push.json')

@@ -97,6 +97,8 @@ describe('files', () => {
   it('writes the job summary, the JSON report without secrets and the JUnit XML', async () => {
     const report = mixedRun()
     report.warnings.push('store said: token pk_live_abcdef123 rejected')
+    const failed = report.urls.find((u) => u.state === 'failed')
+    if (failed) failed.error = 'download refused for key pk_live_abcdef123'
     await publishReports(report, ctx({ comment: false, junitPath: join(dir, 'out', 'junit.xml'), secrets: ['pk_live_abcdef123'] }))
     const summary = await readFile(join(dir, 'summary.md'), 'utf8')
     expect(summary.startsWith('## ❌ Pique gate failed')).toBe(true)
@@ -116,7 +118,13 @@ describe('files', () => {
     const text = JSON.stringify(json)
     expect(text).not.toContain('pk_live_abcdef123')
     expect(text).toContain('token *** rejected')
-    expect(await readFile(join(dir, 'out', 'junit.xml'), 'utf8')).toContain('<testsuites name="pique-gate" tests="6" failures="3" errors="1" skipped="0"')
+    const junit = await readFile(join(dir, 'out', 'junit.xml'), 'utf8')
+    expect(junit).toContain('<testsuites name="pique-gate" tests="6" failures="3" errors="1" skipped="0"')
+    expect(junit).toContain('download refused for key ***')
+    // Logs and annotations too: the failed URL's annotation names the error, without the key.
+    expect(lines('::error ').some((l) => l.includes('download refused for key ***'))).toBe(true)
+    expect(stdout.join('')).not.toContain('pk_live_abcdef123')
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).not.toContain('pk_live_abcdef123')
   })
 
   it('terminal target prints the table and verdict, writes the JSON, and touches nothing on GitHub', async () => {
@@ -134,6 +142,13 @@ describe('files', () => {
     await writeFile(join(dir, 'blocker'), 'a file, not a directory')
     await expect(publishReports(passingRun(), ctx({ comment: false, reportPath: join(dir, 'blocker', 'r.json') }))).resolves.toBeUndefined()
     expect(lines('::warning::Could not write the JSON report')).toHaveLength(1)
+    // On a terminal the same warning is a plain line on stderr, not a workflow command.
+    const stderr: string[] = []
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0)
+    stdout.length = 0
+    await publishReports(passingRun(), ctx({ target: 'terminal', write: () => undefined, reportPath: join(dir, 'blocker', 'r.json') }))
+    expect(stderr.join('')).toMatch(/^warning: Could not write the JSON report to .*blocker/)
+    expect(lines('::')).toEqual([])
   })
 })
 
@@ -168,6 +183,22 @@ describe('sticky pull request comment', () => {
     expect(bodies).toEqual([marker, '<!-- pique-gate:.pique/tone.yml -->'])
   })
 
+  it('passes over a copy of the marker it may not edit (another bot quoting the comment) and keeps its own', async () => {
+    github.addComment(PR, `${marker}\nmirrored by another bot`, 'mirror-bot[bot]')
+    await publishReports(failingRun(), ctx())
+    const bodies = () => github.commentsOn(PR).map((c) => [c.user, c.body.split('\n')[1]])
+    expect(bodies()).toEqual([
+      ['mirror-bot[bot]', 'mirrored by another bot'],
+      ['github-actions[bot]', '## ❌ Pique gate failed']
+    ])
+    await publishReports(passingRun(), ctx())
+    expect(bodies()).toEqual([
+      ['mirror-bot[bot]', 'mirrored by another bot'],
+      ['github-actions[bot]', '## ✅ Pique gate passed']
+    ])
+    expect(lines('::warning::')).toEqual([])
+  })
+
   it('a read-only token (403) warns once and the run goes on', async () => {
     github.readOnly = true
     await expect(publishReports(failingRun(), ctx())).resolves.toBeUndefined()
@@ -175,6 +206,12 @@ describe('sticky pull request comment', () => {
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('cannot write pull request comments here (HTTP 403')
     expect(github.commentsOn(PR)).toHaveLength(0)
+    // With its old comment already there, the refused update is still one warning and the comment stays as it was.
+    const old = github.addComment(PR, `${marker}\nold verdict`)
+    stdout.length = 0
+    await publishReports(passingRun(), ctx())
+    expect(lines('::warning::')).toHaveLength(1)
+    expect(github.commentsOn(PR)).toEqual([old])
     // The other reports were still written.
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('Pique gate failed')
   })

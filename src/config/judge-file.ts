@@ -1,6 +1,6 @@
 /** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
 import { isMap } from 'yaml'
-import { closestMatch } from '../pique/detectors.js'
+import { didYouMean } from '../pique/detectors.js'
 import { SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import { type SchemaIssue, createJudgeRequestSchema, describeValue, judgeWarnings, schemaIssues } from '../pique/schema.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
@@ -90,7 +90,7 @@ function unknownIn(keys: string[], known: readonly string[], parent: (string | n
   return keys
     .filter((k) => !known.includes(k))
     .map((k) => {
-      const hint = closestMatch(k, known)
-      return { path: [...parent, k], message: hint ? `unknown key (did you mean "${hint}"?)` : `unknown key; expected one of ${known.join(', ')}` }
+      const hint = didYouMean(k, known)
+      return { path: [...parent, k], message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}` }
     })
 }

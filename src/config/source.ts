@@ -32,10 +32,13 @@ export function fileProblem(file: string, message: string): ConfigProblem {
   return { file, line: 0, column: 0, field: '', message }
 }
 
-/** The file's text, or one clear line saying why it cannot be read. */
+/**
+ * The file's text, or one clear line saying why it cannot be read. A leading byte-order mark (Windows editors
+ * write one) is dropped: strict JSON would reject it, and it would shift every column of the first line.
+ */
 export async function readText(file: string, cwd = process.cwd()): Promise<Read<string>> {
   try {
-    return { ok: true, value: await readFile(resolve(cwd, file), 'utf8') }
+    return { ok: true, value: (await readFile(resolve(cwd, file), 'utf8')).replace(/^\uFEFF/, '') }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why =

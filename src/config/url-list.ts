@@ -20,6 +20,8 @@ export interface UrlListOptions {
   cwd?: string
   /** The url-list input: URLs one a line; their source file is reported as `url-list` (input). */
   inline?: string
+  /** Accept lists that hold no URL at all (only-changed reading a base version); by default that is an error. */
+  allowEmpty?: boolean
 }
 
 /** One URL as written, with where it was written. */
@@ -56,8 +58,7 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
         sourceProblems.push(entryProblem(entry, `${reason} (${entry.url})`))
         continue
       }
-      // Same URL once normalized (case of scheme and host, default port, empty path): keep the first.
-      const key = new URL(entry.url).href
+      const key = urlKey(entry.url)
       const first = firstSeen.get(key)
       if (first) {
         notices.push(entryProblem(entry, `duplicate of ${first.file}:${first.line}`))
@@ -68,11 +69,23 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
     }
     problems.push(...sortProblems(sourceProblems))
   }
-  if (!problems.length && !urls.length) {
+  if (!problems.length && !urls.length && !options.allowEmpty) {
     problems.push(fileProblem(names.join(', '), names.length ? 'no URLs to evaluate: the list is empty' : 'no URL lists given'))
   }
   if (problems.length) throw new ConfigError(problems, notices)
   return { urls, notices, files: names }
+}
+
+/**
+ * What makes two URLs the same, for duplicates here and for only-changed's comparison with the base: the URL once
+ * normalized (case of scheme and host, default port, empty path).
+ */
+export function urlKey(url: string): string {
+  try {
+    return new URL(url).href
+  } catch {
+    return url
+  }
 }
 
 function entryProblem(entry: Entry, message: string): ConfigProblem {

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join, posix, resolve } from 'node:path'
 import { loadUrlLists } from '../config/load.js'
-import { INLINE_SOURCE } from '../config/url-list.js'
+import { INLINE_SOURCE, urlKey } from '../config/url-list.js'
 import { type BaseVersion, ensureCommit, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
 import { readPullRequestContext } from '../github/event.js'
 import { createOctokit } from '../github/octokit.js'
@@ -61,15 +61,6 @@ export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrls
   let note = `only-changed: ${kept.length} of ${urls.length} URL(s) added or changed against the base commit ${base}; ${skippedUnchanged} unchanged skipped (force-all: true evaluates every URL)`
   if (unreadable.length) note += `; compared nothing in ${unreadable.join(', ')}: all its URLs are evaluated`
   return { urls: kept, skippedUnchanged, note }
-}
-
-/** Same URL once normalized (scheme and host case, default port), as the loader deduplicates. */
-function urlKey(url: string): string {
-  try {
-    return new URL(url).href
-  } catch {
-    return url
-  }
 }
 
 /** The URLs of a base version; 'all-new' when the file did not exist; undefined when it cannot be compared. */

@@ -77,7 +77,21 @@ export async function readBaseVersion(file: string, sha: string, options: BaseRe
   }
 }
 
-const toPosix = (p: string): string => p.split(sep).join('/')
+/**
+ * Files the pull request renamed, new path → path at `sha`, both relative to cwd as git reports them with
+ * `--relative`. Empty when git cannot tell (no checkout, commit missing): a renamed file then counts as new.
+ */
+export async function renamedSince(cwd: string, sha: string): Promise<Map<string, string>> {
+  const diff = await git(cwd, ['diff', '--no-ext-diff', '--relative', '--name-status', '-z', '-M', '--diff-filter=R', sha, 'HEAD'])
+  const renames = new Map<string, string>()
+  if (!diff.ok) return renames
+  // -z output: "R<score>", old path, new path, each NUL-terminated.
+  const fields = diff.stdout.split('\0')
+  for (let i = 0; i + 2 < fields.length; i += 3) renames.set(fields[i + 2], fields[i + 1])
+  return renames
+}
+
+export const toPosix = (p: string): string => p.split(sep).join('/')
 
 /** The path from the repository root, which the contents API wants: via git when it works, else GITHUB_WORKSPACE. */
 async function repositoryPath(file: string, cwd: string): Promise<string> {

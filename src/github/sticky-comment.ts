@@ -10,18 +10,29 @@ export type StickyResult =
   | { action: 'created' | 'updated' | 'unchanged'; commentId: number }
   | { action: 'forbidden'; status?: number; message: string }
 
+interface FoundComment {
+  id: number
+  body: string
+}
+
 /**
  * Creates or updates the comment whose body starts with `marker`. A comment that merely quotes the marker starts
- * with `>` and is left alone. Pages through all comments (100 a page) and stops at the first match.
+ * with `>` and is left alone. Candidates are tried oldest first (ours is the first one posted); one this token may
+ * not edit (another bot or a person copied the marker) is passed over, and when none can be edited a new comment
+ * is created, so a copied marker never leaves the PR without an up-to-date verdict.
  */
 export async function upsertStickyComment(octokit: Octokit, pr: PullRequestContext, marker: string, body: string): Promise<StickyResult> {
   const where = { owner: pr.owner, repo: pr.repo }
   try {
-    const existing = await findComment(octokit, pr, marker)
-    if (existing) {
+    for await (const existing of markedComments(octokit, pr, marker)) {
       if (existing.body === body) return { action: 'unchanged', commentId: existing.id }
-      await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body })
-      return { action: 'updated', commentId: existing.id }
+      try {
+        await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body })
+        return { action: 'updated', commentId: existing.id }
+      } catch (error) {
+        // Not ours to edit (or deleted meanwhile): try the next one. If the token cannot write at all, creating fails below.
+        if (!isPermissionError(error)) throw error
+      }
     }
     const created = await octokit.rest.issues.createComment({ ...where, issue_number: pr.number, body })
     return { action: 'created', commentId: created.data.id }
@@ -34,7 +45,8 @@ export async function upsertStickyComment(octokit: Octokit, pr: PullRequestConte
   }
 }
 
-async function findComment(octokit: Octokit, pr: PullRequestContext, marker: string): Promise<{ id: number; body: string } | undefined> {
+/** The PR's comments that start with `marker`, oldest first, paging 100 at a time only as far as needed. */
+async function* markedComments(octokit: Octokit, pr: PullRequestContext, marker: string): AsyncGenerator<FoundComment> {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: pr.owner,
     repo: pr.repo,
@@ -42,8 +54,6 @@ async function findComment(octokit: Octokit, pr: PullRequestContext, marker: str
     per_page: 100
   })
   for await (const page of pages) {
-    const found = page.data.find((c) => c.body?.trimStart().startsWith(marker))
-    if (found) return { id: found.id, body: found.body ?? '' }
+    for (const c of page.data) if (c.body?.trimStart().startsWith(marker)) yield { id: c.id, body: c.body ?? '' }
   }
-  return undefined
 }

@@ -26,8 +26,8 @@ import {
   createJudgeRequestSchema,
   createJudgeResponseSchema,
   describeApiError,
-  describeIssue,
   formatPath,
+  issuesLine,
   judgeSchema,
   listJudgesQuerySchema,
   listJudgesResponseSchema,
@@ -69,8 +69,9 @@ export interface PiqueClientOptions {
 
 /** `production`, `sandbox` or a URL → the base URL the client expects. */
 export function resolveBaseUrl(nameOrUrl: string): string {
-  const key = nameOrUrl.trim() as keyof typeof HOSTS
-  return HOSTS[key] ?? nameOrUrl.trim()
+  const text = nameOrUrl.trim()
+  // Own keys only: `toString` or `constructor` must not resolve to Object.prototype's members.
+  return Object.hasOwn(HOSTS, text) ? HOSTS[text as keyof typeof HOSTS] : text
 }
 
 /** What one endpoint is: enough to send it, read its reply and explain its failures. */
@@ -163,19 +164,13 @@ const CREATIONS = {
 
 const judgeNotFound = (judgeId: unknown) => `no judge ${judgeId} for this API key: wrong judge id, or a judge of another organization`
 
+// Messages come from schema.ts's error map (describeIssue), which sees each offending value as zod reports it.
 function fromSchema<S extends z.ZodType>(schema: S): (json: unknown) => { ok: true; value: z.output<S> } | { ok: false; reason: string } {
   return (json) => {
-    // reportInput: describeIssue words "expected a list, got a string" from the offending value.
-    const parsed = schema.safeParse(json, { reportInput: true })
+    const parsed = schema.safeParse(json)
     if (parsed.success) return { ok: true, value: parsed.data }
     return { ok: false, reason: issuesLine(parsed.error.issues) }
   }
-}
-
-const issueText = (i: z.core.$ZodIssue): string => describeIssue(i) ?? 'is invalid'
-
-function issuesLine(issues: z.core.$ZodIssue[]): string {
-  return issues.map((i) => `${formatPath(i.path.map(pathKey)) || 'body'}: ${issueText(i)}`).join('; ')
 }
 
 const oneLine = (text: string, max = 200): string => {
@@ -230,13 +225,20 @@ export class PiqueClient implements PiqueApi {
   listAllJudges: PiqueApi['listAllJudges'] = (query = {}) => this.#allJudges(query.content_type)
 
   async *#allJudges(contentType: ListJudgesQuery['content_type']): AsyncGenerator<Judge> {
+    const seen = new Set<string>()
     let offset = LIMITS.listOffsetMin
     for (;;) {
       const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType })
-      yield* page.judges
+      // Newest first: a judge created while paging shifts older ones onto the next page, so skip repeats.
+      const fresh = page.judges.filter((j) => !seen.has(j.id))
+      for (const j of fresh) seen.add(j.id)
+      yield* fresh
       if (!page.has_more) return
-      // A page that says "more" but brings nothing would otherwise loop forever.
-      if (page.judges.length === 0) throw new PiqueResponseError(`list judges: Pique said has_more at offset ${offset} but sent no judges; stopped paging`, 200, 'GET', `${API_VERSION_PREFIX}/judges`, 'empty page with has_more')
+      // A page that says "more" but brings nothing new (empty, or the offset ignored) would otherwise loop forever.
+      if (fresh.length === 0) {
+        const what = page.judges.length ? 'only judges it had already sent (is the offset ignored?)' : 'no judges'
+        throw new PiqueResponseError(`list judges: Pique said has_more at offset ${offset} but sent ${what}; stopped paging`, 200, 'GET', `${API_VERSION_PREFIX}/judges`, 'has_more without new judges')
+      }
       offset += page.judges.length
     }
   }
@@ -288,9 +290,9 @@ export class PiqueClient implements PiqueApi {
   }
 
   #validate<S extends z.ZodType>(label: string, schema: S, input: unknown): z.output<S> {
-    const parsed = schema.safeParse(input, { reportInput: true })
+    const parsed = schema.safeParse(input)
     if (parsed.success) return parsed.data
-    const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path.map(pathKey)), message: issueText(i) }))
+    const issues = parsed.error.issues.map((i) => ({ path: this.#redact(formatPath(i.path.map(pathKey))), message: this.#redact(i.message) }))
     throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`), label, issues)
   }
 

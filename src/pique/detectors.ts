@@ -207,3 +207,9 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   }
   return best
 }
+
+/** ` (did you mean "x"?)` for the closest candidate, or '' when none is close: the one wording of the hint. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const hint = closestMatch(word, candidates)
+  return hint ? ` (did you mean "${hint}"?)` : ''
+}

@@ -45,6 +45,8 @@ export class PiqueResponseError extends PiqueApiError {
 export class PiqueNetworkError extends Error {
   readonly maybeAccepted: boolean
   readonly attempts: number
+  /** The system error code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
+  readonly code?: string
   constructor(
     message: string,
     readonly method: string,
@@ -57,8 +59,6 @@ export class PiqueNetworkError extends Error {
     this.attempts = extras.attempts ?? 1
     this.code = extras.code
   }
-  /** The system error code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
-  readonly code?: string
 }
 
 /** A request body or argument that breaks a documented rule; caught before anything is sent. */

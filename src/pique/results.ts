@@ -4,6 +4,7 @@
  * are both read; `event` is inferred from `status` when missing. Everything downstream sees `EvaluationResult`.
  */
 import { z } from 'zod'
+import { issuesLine } from './schema.js'
 import { JOB_STATUSES, type JobStatus, LIMITS, RESULT_EVENTS, type ResultEvent, isTerminalJobStatus } from './limits.js'
 
 const score = z.number().min(LIMITS.score.min).max(LIMITS.score.max)
@@ -108,13 +109,10 @@ export function normalizeResult(body: ResultBody): EvaluationResult {
   }
 }
 
-/** Parse unknown JSON as a result body; `undefined` plus the reason when it is not one. */
+/** Parse unknown JSON as a result body, or say on one line every way it is not one. */
 export function parseResultBody(json: unknown): { ok: true; result: EvaluationResult } | { ok: false; reason: string } {
   const parsed = resultBodySchema.safeParse(json)
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]
-    return { ok: false, reason: `${first.path.join('.') || 'body'}: ${first.message}` }
-  }
+  if (!parsed.success) return { ok: false, reason: issuesLine(parsed.error.issues) }
   return { ok: true, result: normalizeResult(parsed.data) }
 }
 

@@ -50,6 +50,10 @@ export function backoffDelayMs(retry: number, policy: Pick<RetryPolicy, 'baseDel
   return Math.round(random() * ceiling)
 }
 
+// Every HTTP-date form (IMF-fixdate, RFC 850, asctime) opens with the day name. Checked first because
+// Date.parse is lenient: it reads "-1" or "Retry 5" as dates in 2001, which would mean "retry at once".
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i
+
 /**
  * `Retry-After` as milliseconds from `now`: delta-seconds ("120"; decimals accepted, e.g. "0.5") or an HTTP date.
  * Undefined when absent or unreadable; a date in the past gives 0.
@@ -58,6 +62,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!text) return undefined
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  if (!HTTP_DATE_START.test(text)) return undefined
   const at = Date.parse(text)
   if (Number.isNaN(at)) return undefined
   return Math.max(0, at - now)
@@ -74,6 +79,14 @@ export interface RateLimitState {
 // Below this an X-RateLimit-Reset value cannot be an epoch time (it would be before 2001): some servers send
 // seconds-until-reset instead, so read such values as a delta rather than waiting for a moment long past.
 const EPOCH_SECONDS_FLOOR = 1_000_000_000
+// Above this it cannot be epoch seconds either (it would be after the year 5000): it is epoch milliseconds, which
+// read as seconds would hold every request for the whole retry budget.
+const EPOCH_SECONDS_CEILING = 100_000_000_000
+
+function resetAtMs(reset: number, now: number): number {
+  if (reset < EPOCH_SECONDS_FLOOR) return Math.round(now + reset * 1000)
+  return Math.round(reset >= EPOCH_SECONDS_CEILING ? reset : reset * 1000)
+}
 
 function headerNumber(value: string | string[] | undefined): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
@@ -82,7 +95,8 @@ function headerNumber(value: string | string[] | undefined): number | undefined 
 }
 
 /**
- * `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (epoch seconds) from lower-cased headers.
+ * `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (epoch seconds; seconds from now and epoch
+ * milliseconds are recognized too) from lower-cased headers.
  * Undefined when the response carries none of them.
  */
 export function parseRateLimitHeaders(headers: Record<string, string | string[] | undefined>, now: number = Date.now()): RateLimitState | undefined {
@@ -93,7 +107,7 @@ export function parseRateLimitHeaders(headers: Record<string, string | string[] 
   const state: RateLimitState = {}
   if (limit !== undefined) state.limit = limit
   if (remaining !== undefined) state.remaining = remaining
-  if (reset !== undefined) state.resetAt = Math.round(reset < EPOCH_SECONDS_FLOOR ? now + reset * 1000 : reset * 1000)
+  if (reset !== undefined) state.resetAt = resetAtMs(reset, now)
   return state
 }
 

@@ -4,7 +4,7 @@
  * because the service may add fields and a reader must not break on them.
  */
 import { z } from 'zod'
-import { DETECTOR_NAMES, type DetectorSpec, closestMatch, findDetector, knownConfigKeys } from './detectors.js'
+import { DETECTOR_NAMES, type DetectorSpec, didYouMean, findDetector, knownConfigKeys } from './detectors.js'
 import {
   CONTENT_TYPES,
   JOB_STATUSES,
@@ -58,10 +58,9 @@ export function checkDetector(
   const warnings: SchemaIssue[] = []
   const spec = findDetector(detector.detector_name)
   if (!spec) {
-    const hint = closestMatch(detector.detector_name, DETECTOR_NAMES)
     warnings.push({
       path: ['detector_name'],
-      message: `unknown detector "${detector.detector_name}"${hint ? ` (did you mean "${hint}"?)` : ''}; it is sent as is`
+      message: `unknown detector "${detector.detector_name}"${didYouMean(detector.detector_name, DETECTOR_NAMES)}; it is sent as is`
     })
     return { errors, warnings }
   }
@@ -80,11 +79,8 @@ export function checkDetector(
     const known = knownConfigKeys(spec) ?? []
     for (const key of Object.keys(config)) {
       if (known.includes(key)) continue
-      const hint = closestMatch(key, known)
-      warnings.push({
-        path: ['config', key],
-        message: `unknown key for ${spec.name}${hint ? ` (did you mean "${hint}"?)` : known.length === 0 ? ' (it takes no keys)' : ''}`
-      })
+      const hint = known.length === 0 ? ' (it takes no keys)' : didYouMean(key, known)
+      warnings.push({ path: ['config', key], message: `unknown key for ${spec.name}${hint}` })
     }
   }
   errors.push(...crossFieldProblems(spec, config))
@@ -261,7 +257,7 @@ export function describeApiError(body: unknown): string | undefined {
   return detail
     .map((d) => {
       const loc = (d.loc ?? []).filter((p) => p !== 'body')
-      return loc.length ? `${loc.join('.')}: ${d.msg}` : d.msg
+      return loc.length ? `${formatPath(loc)}: ${d.msg}` : d.msg
     })
     .join('; ')
 }
@@ -336,6 +332,11 @@ export function formatPath(path: readonly (string | number)[]): string {
   let out = ''
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p
   return out
+}
+
+/** Every issue of a failed parse on one line: `detectors[0].config.min_fps: expected a number, got a string; name: is required`. */
+export function issuesLine(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ')
 }
 
 /** All issues of a failed parse as `path: message` items. */

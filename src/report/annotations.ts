@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import type { RunReport, UrlOutcome } from '../gate/model.js'
+import { redact } from './json.js'
 import { explainOutcome, failsGate, isInlineSource, isWarning, sortWorstFirst } from './outcomes.js'
 
 /** GitHub displays no more than this many annotations of one level per step. */
@@ -27,11 +28,9 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
   return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length }
 }
 
-export function emitAnnotations(report: RunReport, plan: AnnotationPlan): void {
-  for (const o of plan.errors) {
-    core.error(`${o.url}: ${explainOutcome(o, report)}`, { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
-  }
-  for (const o of plan.warnings) {
-    core.warning(`${o.url}: ${explainOutcome(o, report)}`, { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
-  }
+/** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
+export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets: readonly string[] = []): void {
+  const text = (o: UrlOutcome): string => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets)
+  for (const o of plan.errors) core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  for (const o of plan.warnings) core.warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
 }

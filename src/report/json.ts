@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { Inputs } from '../config/settings.js'
 import type { RunReport, UrlOutcome } from '../gate/model.js'
 import type { DetectorResult } from '../pique/results.js'
 import { durationMs } from './outcomes.js'
@@ -66,7 +67,7 @@ export interface JsonReport {
 const SECRET_NAME = /(^|[^a-z])(api-?key|key|token|secret|password|passwd|credentials?)([^a-z]|$)/i
 
 /** Inputs whose names contain such a word but hold a choice, not a credential. */
-const NOT_SECRETS = new Set(['on-missing-key'])
+const NOT_SECRETS = new Set<string>([Inputs.OnMissingKey])
 
 export function isSecretName(name: string): boolean {
   if (NOT_SECRETS.has(name)) return false

@@ -37,8 +37,12 @@ export interface ReportContext {
 /** Writes every report for a finished (or skipped) run. Never throws for a reporting failure: it warns. */
 export async function publishReports(report: RunReport, ctx: ReportContext): Promise<void> {
   const env = ctx.env ?? process.env
-  const warn = (what: string, error: unknown) =>
-    core.warning(redact(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, ctx.secrets))
+  const warn = (what: string, error: unknown): void => {
+    const text = redact(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, ctx.secrets)
+    // `::warning::` is a workflow command: a terminal user gets a plain line on stderr instead.
+    if (ctx.target === 'terminal') process.stderr.write(`warning: ${text}\n`)
+    else core.warning(text)
+  }
 
   await attempt(() => writeJsonReport(report, ctx.reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${ctx.reportPath}`, e))
   if (ctx.junitPath) {
@@ -55,7 +59,7 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   core.info(redact(renderTerminal(report), ctx.secrets))
   core.endGroup()
   const plan = planAnnotations(report)
-  emitAnnotations(report, plan)
+  emitAnnotations(report, plan, ctx.secrets)
   if (env.GITHUB_STEP_SUMMARY) {
     const markdown = renderSummary(report, { reportPath: ctx.reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME })
     await attempt(

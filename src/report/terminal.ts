@@ -54,7 +54,7 @@ export function renderTerminal(report: RunReport): string {
   const out = rows.length ? [line(header), ...rows.map(line), ''] : []
   out.push(`${verdict}: ${plain(report.reason)}`)
   if (report.verdict !== 'skipped') {
-    const judge = report.judge ? `; judge ${plain(report.judge.name)} (${report.judge.id}, ${report.judge.origin})` : ''
+    const judge = report.judge ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})` : ''
     out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`)
   }
   if (report.skippedUnchanged) out.push(`${report.skippedUnchanged} unchanged URLs skipped (only-changed)`)
