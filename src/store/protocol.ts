@@ -38,7 +38,9 @@ export const storedJobSchema = z.object({
   updated_at: z.string(),
   url: z.string().nullable().optional(),
   batch_id: z.string().nullable().optional(),
-  judge_id: z.string().nullable().optional()
+  judge_id: z.string().nullable().optional(),
+  repository: z.string().optional(),
+  commit: z.string().optional()
 })
 export type StoredJob = z.infer<typeof storedJobSchema>
 
@@ -77,3 +79,20 @@ export const registerRequestSchema = z.object({
     .max(MAX_QUERY_JOBS)
 })
 export type RegisterRequest = z.infer<typeof registerRequestSchema>
+
+export const batchResponseSchema = z.object({
+  batch_id: z.string(),
+  jobs: z.array(storedJobSchema)
+})
+export type BatchResponse = z.infer<typeof batchResponseSchema>
+
+/** The ingest answer: `outcome` says whether the delivery changed the job (duplicates and stale events do not). */
+export const ingestResponseSchema = z.object({
+  ok: z.literal(true),
+  job_id: z.string(),
+  outcome: z.enum(['applied', 'duplicate', 'stale'])
+})
+export type IngestResponse = z.infer<typeof ingestResponseSchema>
+
+/** Every error answer: one short line. */
+export const errorResponseSchema = z.object({ error: z.string() })

@@ -1,0 +1,121 @@
+// Operations: health, readiness, metrics, JSON logs without secrets or bodies, migrations, the audit log, retention.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { DatabaseSync } from 'node:sqlite'
+import { MIGRATIONS } from '../../src/store/db/migrations.js'
+import type { RunningStore } from '../../src/store/options.js'
+import { startStore } from '../../src/store/server.js'
+import { SECRET, TOKEN, completedBody, deliver, jobId, pendingBody, read, sqliteBackend } from './helpers.js'
+
+describe('store operations (SQLite file)', () => {
+  const backend = sqliteBackend()
+  const logs: string[] = []
+  let store: RunningStore
+  const dbPath = () => backend.options().database!.slice('sqlite:'.length)
+  const start = () => startStore({ ...backend.options(), logLevel: 'debug', logSink: (line) => logs.push(line) })
+
+  beforeAll(async () => {
+    await backend.setup()
+    store = await start()
+  })
+  afterAll(async () => {
+    await store?.close()
+    await backend.teardown()
+  })
+
+  it('answers /healthz and /readyz', async () => {
+    expect(await (await fetch(`${store.url}/healthz`)).json()).toEqual({ ok: true })
+    const ready = await fetch(`${store.url}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ ok: true, database: 'sqlite' })
+  })
+
+  it('counts deliveries by outcome and verification failures in Prometheus metrics', async () => {
+    const id = jobId()
+    await deliver(store.url, completedBody(id))
+    await deliver(store.url, completedBody(id))
+    await deliver(store.url, completedBody(jobId()), { secrets: ['nope'] })
+    const res = await fetch(`${store.url}/metrics`)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const text = await res.text()
+    expect(text).toMatch(/pique_store_deliveries_total\{outcome="applied"\} [1-9]/)
+    expect(text).toMatch(/pique_store_deliveries_total\{outcome="duplicate"\} [1-9]/)
+    expect(text).toMatch(/pique_store_deliveries_total\{outcome="unauthorized"\} [1-9]/)
+    expect(text).toMatch(/pique_store_signature_failures_total\{reason="signature does not match"\} [1-9]/)
+    expect(text).toMatch(/pique_store_ingest_duration_seconds_count [1-9]/)
+    expect(text).toMatch(/pique_store_waiters 0/)
+  })
+
+  it('writes one JSON object per log line, with no secrets, tokens or bodies', async () => {
+    await deliver(store.url, { ...completedBody(jobId()), rationale_marker: 'BODY-MARKER' })
+    await read(store.url, '/v1/jobs/query', { body: { job_ids: ['x'] }, token: 'wrong-token-value' })
+    expect(logs.length).toBeGreaterThan(2)
+    for (const line of logs) {
+      const entry = JSON.parse(line) as Record<string, unknown>
+      expect(entry).toEqual(expect.objectContaining({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) }))
+      for (const secret of [SECRET, TOKEN, 'wrong-token-value', 'BODY-MARKER']) expect(line).not.toContain(secret)
+    }
+    expect(logs.some((l) => l.includes('"msg":"delivery rejected"') && l.includes('signature does not match'))).toBe(true)
+  })
+
+  it('keeps every accepted delivery, duplicates and stale ones included, in an append-only events log', async () => {
+    const id = jobId()
+    await deliver(store.url, completedBody(id))
+    await deliver(store.url, completedBody(id))
+    await deliver(store.url, pendingBody(id))
+    const db = new DatabaseSync(dbPath())
+    try {
+      const rows = db.prepare('SELECT outcome, status, body FROM events WHERE job_id = ? ORDER BY id').all(id)
+      expect(rows.map((r) => r.outcome)).toEqual(['applied', 'duplicate', 'stale'])
+      expect(JSON.parse(String(rows[0].body))).toEqual(completedBody(id))
+      expect(() => db.prepare("UPDATE events SET outcome = 'applied' WHERE job_id = ?").run(id)).toThrow(/append-only/)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('applies migrations once and deletes events past retention at start', async () => {
+    await store.close()
+    const db = new DatabaseSync(dbPath())
+    const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString()
+    db.prepare("INSERT INTO events (job_id, status, outcome, signed_at, received_at, body) VALUES ('job_old', 'completed', 'applied', 0, ?, '{}')").run(old)
+    db.close()
+    store = await startStore({ ...backend.options(), retentionDays: 30 })
+    const after = new DatabaseSync(dbPath())
+    const oldEvents = () => Number(after.prepare("SELECT count(*) AS n FROM events WHERE job_id = 'job_old'").get()?.n)
+    try {
+      // Retention runs in the background right after start.
+      for (let i = 0; i < 100 && oldEvents() > 0; i++) await new Promise((r) => setTimeout(r, 50))
+      expect(oldEvents()).toBe(0)
+      expect(Number(after.prepare('SELECT count(*) AS n FROM events').get()?.n)).toBeGreaterThan(0)
+      expect(after.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version))
+    } finally {
+      after.close()
+    }
+  })
+
+  it('refuses to start without a webhook secret', async () => {
+    await expect(startStore({ ...backend.options(), webhookSecrets: [] })).rejects.toThrow(/webhook secret/)
+  })
+})
+
+describe('store shutdown', () => {
+  const backend = sqliteBackend()
+  beforeAll(() => backend.setup())
+  afterAll(() => backend.teardown())
+
+  it('answers parked long-polls at once on close, and counts waiters while they wait', async () => {
+    const store = await startStore(backend.options())
+    const id = jobId()
+    await deliver(store.url, pendingBody(id))
+    const first = await read(store.url, '/v1/jobs/query', { body: { job_ids: [id] } })
+    const waiting = read(store.url, '/v1/jobs/query', { body: { job_ids: [id], wait_seconds: 20, after: first.json.cursor } })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(await (await fetch(`${store.url}/metrics`)).text()).toMatch(/pique_store_waiters 1/)
+    const t0 = Date.now()
+    await store.close()
+    const answer = await waiting
+    expect(Date.now() - t0).toBeLessThan(2000)
+    expect(answer.status).toBe(200)
+    expect(answer.json.jobs).toEqual([expect.objectContaining({ job_id: id, status: 'pending' })])
+  })
+})

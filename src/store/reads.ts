@@ -1,0 +1,128 @@
+/**
+ * The read API (bearer read token): one job, a long-polling query over many jobs, registration of submitted
+ * jobs, and a batch's jobs. Bodies are checked with the protocol's zod schemas.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { z } from 'zod'
+import { isTerminalJobStatus } from '../pique/limits.js'
+import { formatPath } from '../pique/schema.js'
+import type { ChangeHub } from './change-hub.js'
+import type { StoreBackend } from './db/backend.js'
+import { parseJson, readRawBody, sendError, sendJson } from './http.js'
+import {
+  type BatchResponse,
+  type QueryRequest,
+  type QueryResponse,
+  type StoredJob,
+  queryRequestSchema,
+  registerRequestSchema
+} from './protocol.js'
+
+export interface ReadDeps {
+  backend: StoreBackend
+  hub: ChangeHub
+  bodyLimitBytes: number
+  /** True once the store is shutting down: waiters answer at once (the store wakes them all). */
+  closing: () => boolean
+}
+
+async function readBody<T extends z.ZodType>(req: IncomingMessage, res: ServerResponse, limit: number, schema: T): Promise<z.infer<T> | undefined> {
+  const read = await readRawBody(req, limit)
+  if (!read.ok) {
+    if (read.reason === 'too_large') sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' })
+    return undefined
+  }
+  const json = parseJson(read.body)
+  if (json === undefined) {
+    sendError(res, 400, 'body is not JSON')
+    return undefined
+  }
+  const parsed = schema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    sendError(res, 400, `${formatPath(issue.path as (string | number)[]) || 'body'}: ${issue.message}`)
+    return undefined
+  }
+  return parsed.data
+}
+
+export function answerFrom(req: QueryRequest, jobs: StoredJob[]): QueryResponse {
+  const known = new Set(jobs.map((j) => j.job_id))
+  const cursor = jobs.reduce((max, j) => Math.max(max, j.seq), req.after)
+  return { jobs, missing: req.job_ids.filter((id) => !known.has(id)), cursor }
+}
+
+/** Answer now when a requested job changed after `after`, or every requested job is terminal. */
+function settled(req: QueryRequest, answer: QueryResponse): boolean {
+  if (answer.jobs.some((j) => j.seq > req.after)) return true
+  return answer.missing.length === 0 && answer.jobs.every((j) => isTerminalJobStatus(j.status))
+}
+
+/**
+ * Long-poll: subscribe first, then read, so no change between the read and the wait is missed; every wake
+ * re-reads the database. Ends early when the client goes away or the store closes (which wakes everyone).
+ */
+export async function longPoll(deps: ReadDeps, req: QueryRequest, abandoned: Promise<void>): Promise<QueryResponse> {
+  const ids = [...new Set(req.job_ids)]
+  const deadline = Date.now() + req.wait_seconds * 1000
+  const state: { woken: boolean; gone: boolean; wake?: () => void } = { woken: false, gone: false }
+  const wake = () => {
+    state.woken = true
+    state.wake?.()
+  }
+  const unsubscribe = deps.hub.watch(ids, wake)
+  void abandoned.then(() => {
+    state.gone = true
+    wake()
+  })
+  try {
+    for (;;) {
+      state.woken = false
+      const answer = answerFrom(req, await deps.backend.getJobs(ids))
+      const left = deadline - Date.now()
+      if (settled(req, answer) || left <= 0 || deps.closing() || state.gone) return answer
+      if (state.woken) continue
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        state.wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      state.wake = undefined
+    }
+  } finally {
+    unsubscribe()
+  }
+}
+
+export function createReadHandlers(deps: ReadDeps) {
+  return {
+    async job(_req: IncomingMessage, res: ServerResponse, jobId: string): Promise<void> {
+      const [job] = await deps.backend.getJobs([jobId])
+      if (!job) return sendError(res, 404, `job ${jobId} is unknown to this store`)
+      sendJson(res, 200, job)
+    },
+
+    async query(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const body = await readBody(req, res, deps.bodyLimitBytes, queryRequestSchema)
+      if (!body) return
+      const abandoned = new Promise<void>((resolve) => res.once('close', () => resolve()))
+      sendJson(res, 200, await longPoll(deps, body, abandoned))
+    },
+
+    async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const body = await readBody(req, res, deps.bodyLimitBytes, registerRequestSchema)
+      if (!body) return
+      await deps.backend.register(body.jobs)
+      sendJson(res, 200, { ok: true, registered: body.jobs.length })
+    },
+
+    async batch(_req: IncomingMessage, res: ServerResponse, batchId: string): Promise<void> {
+      const jobs = await deps.backend.batch(batchId)
+      if (jobs.length === 0) return sendError(res, 404, `batch ${batchId} has no registered jobs`)
+      const answer: BatchResponse = { batch_id: batchId, jobs }
+      sendJson(res, 200, answer)
+    }
+  }
+}
