@@ -9,6 +9,7 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   // Real servers and real databases: keep suites on two workers to match the 2-core machine.
   maxWorkers: 2
 }
