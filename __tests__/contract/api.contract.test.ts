@@ -3,7 +3,7 @@
  * real service with PIQUE_API_URL + PIQUE_API_KEY (read-only unless PIQUE_CONTRACT_SPEND=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { ID_FORMATS, isTerminalJobStatus } from '../../src/pique/limits.js'
+import { ID_FORMATS, type JobStatus, isTerminalJobStatus, jobStatusRank } from '../../src/pique/limits.js'
 import { parseResultBody } from '../../src/pique/results.js'
 import {
   createJudgeResponseSchema,
@@ -50,6 +50,9 @@ describe('read-only', () => {
     expect(list.judges.length).toBeLessThanOrEqual(2)
     expect(list.total).toBeGreaterThanOrEqual(list.judges.length)
     expect(list.has_more).toBe(list.total > list.judges.length)
+    // Newest first.
+    const created = list.judges.map((j) => Date.parse(j.created_at))
+    expect(created).toEqual([...created].sort((a, b) => b - a))
     for (const j of list.judges) {
       const one = await request(t, 'GET', `/v1/judges/${j.id}`)
       expect(one.status).toBe(200)
@@ -75,6 +78,7 @@ describe('read-only', () => {
     expectDetail(judge.body)
     const job = await request(t, 'GET', '/v1/evaluations/results/job_0000000000000000')
     expect(job.status).toBe(404)
+    expectDetail(job.body)
   })
 })
 
@@ -126,14 +130,31 @@ describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND
     expect(reply.jobs.map((j) => j.url)).toEqual(urls)
     expect(reply.jobs[0].job_id).toMatch(JOB_ID)
     const deadline = Date.now() + (t.real ? 60_000 : 5_000)
+    const seen: JobStatus[] = []
+    let body: Record<string, unknown> | undefined
     for (;;) {
       const result = await request(t, 'GET', `/v1/evaluations/results/${reply.jobs[0].job_id}`)
       expect(result.status).toBe(200)
       const parsed = parseResultBody(result.body)
       expect(parsed).toMatchObject({ ok: true })
       if (!parsed.ok) return
-      if (isTerminalJobStatus(parsed.result.status) || Date.now() > deadline) break
+      body = result.body as Record<string, unknown>
+      if (seen.at(-1) !== parsed.result.status) seen.push(parsed.result.status)
+      if (isTerminalJobStatus(parsed.result.status)) break
+      // Unfinished: the pending event, no score.
+      expect(body).toMatchObject({ event: 'evaluation.pending', job_id: reply.jobs[0].job_id })
+      expect(body.overall_score ?? undefined).toBeUndefined()
+      if (Date.now() > deadline) break
       await new Promise((resolve) => setTimeout(resolve, t.real ? 2000 : 20))
+    }
+    // The lifecycle only moves forward.
+    expect(seen.map(jobStatusRank)).toEqual([...seen.map(jobStatusRank)].sort((a, b) => a - b))
+    // The real service may take longer than the loop waits; the emulator's timings are tens of milliseconds.
+    if (!t.real) expect(isTerminalJobStatus(seen.at(-1) ?? '')).toBe(true)
+    if (body?.status === 'completed') {
+      // The results endpoint's spelling: detector_results with detector_config_id.
+      expect(body).toMatchObject({ event: 'evaluation.completed', overall_score: expect.any(Number) })
+      expect((body.detector_results as Record<string, unknown>[])[0]).toHaveProperty('detector_config_id')
     }
   })
 })

@@ -97,6 +97,9 @@ describe('endpoint faults', () => {
     }
     const a = await sequence(9)
     expect(new Set(a)).toEqual(new Set([200, 503]))
+    // The detail names the injected status, not a generic server error.
+    const emu = await emulator({ faults: faults({ endpoints: { listJudges: { errorRate: 1, errorStatus: 503 } } }) })
+    expect(await call(emu.url, 'GET', '/v1/judges')).toMatchObject({ status: 503, body: { detail: 'Service Unavailable (emulated fault on listJudges)' } })
     expect(await sequence(9)).toEqual(a)
   })
 
@@ -104,9 +107,11 @@ describe('endpoint faults', () => {
     const emu = await fastEmulator({ faults: faults({ endpoints: { listJudges: { latencyMs: 150 } } }) })
     const pending = call(emu.url, 'GET', '/v1/judges')
     await new Promise((resolve) => setTimeout(resolve, 20))
+    const closing = Date.now()
     await emu.close()
-    // The request in flight is still answered.
+    // The request in flight is still answered, and close ends with it, not after the 2 s grace for stuck requests.
     expect((await pending).status).toBe(200)
+    expect(Date.now() - closing).toBeLessThan(1500)
   })
 
   it('answers injected errors with a detail and adds configured latency', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { ensureJudge } from '../../src/gate/ensure-judge.js'
-import { canonicalJson, judgeDifferences, sameJudge } from '../../src/gate/judge-match.js'
+import { judgeDifferences, sameJudge } from '../../src/gate/judge-match.js'
 import { memoryLog } from '../../src/gate/log.js'
 import type { JudgeFile } from '../../src/config/types.js'
-import type { CreateJudgeRequest, Judge } from '../../src/pique/schema.js'
+import { type CreateJudgeRequest, type Judge, canonicalJson } from '../../src/pique/schema.js'
 import { FakeApi } from './fake-api.js'
 
 const body: CreateJudgeRequest = {

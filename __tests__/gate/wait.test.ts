@@ -55,6 +55,9 @@ describe('api mode', () => {
     expect(pollOrder(['a', 'b', 'c', 'd'], 2, { remaining: 2 })).toEqual(['c', 'd'])
     expect(pollOrder(['a', 'b', 'c', 'd'], 1, { remaining: 0 })).toEqual(['b'])
     expect(pollOrder(['a', 'b'], 5, undefined)).toEqual(['b', 'a'])
+    // A quota from a window that has reset is stale: it no longer limits the round.
+    expect(pollOrder(['a', 'b', 'c'], 0, { remaining: 0, resetAt: now - 1 }, now)).toEqual(['a', 'b', 'c'])
+    expect(pollOrder(['a', 'b', 'c'], 0, { remaining: 1, resetAt: now + 1 }, now)).toEqual(['a'])
   })
 
   it('logs progress while waiting', async () => {
@@ -152,6 +155,44 @@ describe('store mode', () => {
     expect(options.log.lines).toContain('1 result(s) found on the results endpoint (their webhooks did not reach the store)')
     store.deliver(serializeResult({ ...api.finalResult(ids[1]), jobId: ids[2] }, 'webhook'))
     expect((await waiting).timedOut).toBe(false)
+  })
+
+  it('after the near-deadline lookup, still takes results the store receives until the deadline itself', async () => {
+    const api = new FakeApi()
+    // The results endpoint never has the second job; only its (late) webhook does.
+    const ids = await submitted(api, [{ score: 0.9 }, { never: true }])
+    const store = new FakeStore()
+    store.deliver(serializeResult(api.finalResult(ids[0]), 'webhook'))
+    const tracker = new JobTracker(ids, 0.7)
+    const options = base(2000)
+    // The lookup runs 400 ms before the deadline (a fifth of the budget); the webhook lands 200 ms before it.
+    const late = setTimeout(() => store.deliver(serializeResult(api.finalResult(ids[1]), 'webhook')), 1800)
+    try {
+      const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+      expect(timedOut).toBe(false)
+      expect(tracker.results.get(ids[1])?.overallScore).toBe(0.9)
+      expect(api.resultCalls).toEqual([ids[1]])
+      expect(options.log.lines).toContain('1 job(s) have no result in the store near the deadline; looking them up on the results endpoint once')
+    } finally {
+      clearTimeout(late)
+    }
+  })
+
+  it('warns once about an unreadable stored result and finds the job on the results endpoint', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.8 }])
+    // A store that does not long-poll and keeps returning a completed result without its score.
+    const store: StoreReader = {
+      query: async () => ({ jobs: [{ job_id: ids[0], status: 'completed', result: { job_id: ids[0], status: 'completed' }, seq: 1, updated_at: '' }], missing: [], cursor: 1 })
+    }
+    const tracker = new JobTracker(ids, 0.7)
+    // About three answers (a pause of 250 ms after each) before the lookup 160 ms before the deadline.
+    const options = base(800)
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+    expect(timedOut).toBe(false)
+    expect(tracker.results.get(ids[0])?.overallScore).toBe(0.8)
+    const warnings = options.log.lines.filter((l) => l.startsWith(`warning: The store holds an unreadable result for ${ids[0]}`))
+    expect(warnings).toHaveLength(1)
   })
 
   it('keeps waiting through store outages and still fails only the jobs that are really unfinished', async () => {

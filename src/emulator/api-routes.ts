@@ -10,11 +10,10 @@ import { API_KEY_HEADER, API_VERSION_PREFIX, REFERENCE_URI_PREFIX } from '../piq
 import { serializeResult } from '../pique/results.js'
 import {
   createJudgeRequestSchema,
-  formatPath,
+  issuesLine,
   listJudgesQuerySchema,
   presignedUploadRequestSchema,
   referenceContentRequestSchema,
-  schemaIssues,
   socialMediaRequestSchema
 } from '../pique/schema.js'
 import type { EmulatorEngine } from './engine.js'
@@ -46,11 +45,8 @@ interface Call {
 
 class BadJson extends Error {}
 
-function validationDetail(error: z.ZodError): string {
-  return schemaIssues(error)
-    .map((i) => `${formatPath(i.path) || 'body'}: ${i.message}`)
-    .join('; ')
-}
+/** Every problem of a rejected body on one line, worded as the client and config loader word them. */
+const validationDetail = (error: z.ZodError): string => issuesLine(error.issues)
 
 type Handler = (call: Call) => Promise<Reply> | Reply
 

@@ -2,6 +2,7 @@
  * Per-key rate limiting and seeded fault injection for the API endpoints. Faults are drawn from per-stream
  * counters, so the same seed and the same sequence of requests give the same faults in every run.
  */
+import { STATUS_CODES } from 'node:http'
 import type { EmulatorFaults, EndpointFault, EndpointName } from './options.js'
 import { Streams } from './random.js'
 
@@ -75,7 +76,7 @@ export class RequestGate {
     const fault = this.faultFor(endpoint)
     if (!fault?.errorRate || this.streams.next(`error:${endpoint}`) >= fault.errorRate) return undefined
     const status = fault.errorStatus ?? 500
-    return { status, detail: `Internal server error (emulated fault on ${endpoint})`, headers: {} }
+    return { status, detail: `${STATUS_CODES[status] ?? 'Error'} (emulated fault on ${endpoint})`, headers: {} }
   }
 
   reset(): void {

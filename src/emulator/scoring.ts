@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { DetectorResult } from '../pique/results.js'
+import { canonicalJson } from '../pique/schema.js'
 import { aspectRatioOf, ratioValue, type VideoSpecs } from './media.js'
 import type { ScenarioRule } from './options.js'
 import { between, chance, pick, round, unit } from './random.js'
@@ -35,16 +36,6 @@ export interface Scored {
 /** A detector passes at or above this score. */
 export const PASS_SCORE = 0.5
 
-/** JSON with sorted keys, so equal content hashes equally whatever the key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'null'
-}
-
 export function judgeFingerprint(judge: {
   name: string
   description: string
@@ -52,7 +43,7 @@ export function judgeFingerprint(judge: {
   detectors: readonly { detector_name: string; config: Record<string, unknown> }[]
 }): string {
   const content = { ...judge, detectors: judge.detectors.map((d) => ({ detector_name: d.detector_name, config: d.config })) }
-  return createHash('sha256').update(canonical(content)).digest('hex').slice(0, 32)
+  return createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 32)
 }
 
 // ---------- video specs ----------

@@ -2,7 +2,7 @@
  * The local Pique emulator: a real HTTP server (node:http + find-my-way) speaking the documented API under
  * /v1, with its job lifecycle, seeded scores, scenario rules, signed webhooks, faults and an inspection API.
  */
-import { createServer } from 'node:http'
+import { type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import FindMyWay from 'find-my-way'
 import { registerApiRoutes } from './api-routes.js'
@@ -35,7 +35,13 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
   registerApiRoutes(router, { engine, gate, baseUrl: () => baseUrl, onRequest: (req, info) => apiInfo.set(req, info) })
   registerInspectionRoutes(router, { engine, gate, requestLog })
 
+  // Answers in progress, so close() can end their keep-alive sockets with the answer (see close).
+  const inFlight = new Set<ServerResponse>()
+  let closing: Promise<void> | undefined
   const server = createServer((req, res) => {
+    inFlight.add(res)
+    res.on('close', () => inFlight.delete(res))
+    if (closing) res.setHeader('Connection', 'close')
     const started = Date.now()
     const path = req.url ?? '/'
     // Inspection reads are not themselves recorded; uploads are, like the API.
@@ -68,7 +74,6 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   baseUrl = `http://${host}:${port}`
 
-  let closing: Promise<void> | undefined
   return {
     url: baseUrl,
     port,
@@ -77,6 +82,8 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
         engine.close()
         server.close(() => resolve())
         server.closeIdleConnections()
+        // Otherwise a socket whose answer was still running would idle on after it until the grace period ends.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')
         // Requests still running after a grace period (a long injected latency) are cut off.
         setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref()
       })

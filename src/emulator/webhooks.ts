@@ -4,6 +4,7 @@
  * seeded delivery faults: dropped, duplicated, delayed and reordered deliveries.
  */
 import { WEBHOOK } from '../pique/limits.js'
+import { backoffCeilingMs } from '../pique/retry.js'
 import { signatureHeader } from '../pique/signature.js'
 import type { EmulatorFaults, WebhookRetryOptions } from './options.js'
 import { chance } from './random.js'
@@ -104,8 +105,8 @@ export class WebhookDispatcher {
     if (cancelled.aborted) return
     this.record(entry)
     if (entry.status === 200 || attempt >= this.retry.maxAttempts) return
-    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
-    this.timers.later(backoff, () => void this.attempt(d, attempt + 1, duplicate))
+    // No jitter: the emulator's timings stay reproducible for the same seed.
+    this.timers.later(backoffCeilingMs(attempt, this.retry), () => void this.attempt(d, attempt + 1, duplicate))
   }
 
   reset(): void {

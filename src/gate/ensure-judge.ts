@@ -5,9 +5,9 @@
 import type { PiqueApi } from '../pique/api.js'
 import { PiqueApiError } from '../pique/errors.js'
 import { REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { backoffCeilingMs, sleep } from '../pique/retry.js'
 import type { Judge, ListJudgesQuery } from '../pique/schema.js'
 import type { JudgeFile } from '../config/types.js'
-import { sleep } from './concurrency.js'
 import { GateError } from './errors.js'
 import { findReusableJudge, judgeDifferences } from './judge-match.js'
 import type { GateLog } from './log.js'
@@ -76,14 +76,12 @@ function checkVideo(judge: Judge): void {
 
 async function untilReady(api: PiqueApi, judge: Judge, options: EnsureJudgeOptions): Promise<Judge> {
   let current = judge
-  let interval = options.pollMs ?? 250
-  const maxInterval = options.maxPollMs ?? 5000
+  const backoff = { baseDelayMs: options.pollMs ?? 250, maxDelayMs: options.maxPollMs ?? 5000 }
   if (current.status === 'pending') options.log.info(`Judge ${current.id} is pending (reference content being preprocessed); waiting until it is ready`)
-  while (current.status === 'pending') {
+  for (let check = 1; current.status === 'pending'; check++) {
     const left = options.deadline - Date.now()
     if (left <= 0) throw new GateError(`Judge ${current.id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`)
-    await sleep(Math.min(interval, left))
-    interval = Math.min(interval * 2, maxInterval)
+    await sleep(Math.min(backoffCeilingMs(check, backoff), left))
     current = await api.getJudge(current.id)
   }
   if (current.status === 'failed') {

@@ -3,20 +3,11 @@
  * new judge; an unchanged file must reuse the existing one instead of piling up duplicates on every run.
  */
 import { isDeepStrictEqual } from 'node:util'
-import type { Judge, CreateJudgeRequest } from '../pique/schema.js'
+import { type CreateJudgeRequest, type Judge, canonicalJson } from '../pique/schema.js'
 
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
 function detectorSet(detectors: readonly { detector_name: string; config?: Record<string, unknown> }[]): string[] {
   return detectors.map((d) => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort()
-}
-
-/** JSON with object keys sorted, so key order never makes two equal configs differ. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v
-  )
 }
 
 /** The fields of `judge` that differ from `body` (empty when it matches). */

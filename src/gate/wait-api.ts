@@ -4,7 +4,7 @@
  * remaining quota cannot cover a round (the client itself retries 429s after Retry-After).
  */
 import type { RateLimitState } from '../pique/client.js'
-import { sleep } from './concurrency.js'
+import { sleep } from '../pique/retry.js'
 import { lookupOnce, type ResultLookup } from './lookup.js'
 import type { GateLog } from './log.js'
 import type { JobTracker } from './tracker.js'
@@ -43,12 +43,23 @@ export async function waitWithApi(api: ResultLookup, tracker: JobTracker, option
 }
 
 /** The jobs to poll this round: rotated so a quota-limited round reaches every job over time. */
-export function pollOrder(pending: readonly string[], rotation: number, limit: RateLimitState | undefined): string[] {
+export function pollOrder(pending: readonly string[], rotation: number, limit: RateLimitState | undefined, now = Date.now()): string[] {
   if (pending.length === 0) return []
   const start = rotation % pending.length
   const rotated = [...pending.slice(start), ...pending.slice(0, start)]
-  const quota = limit?.remaining
+  const quota = liveQuota(limit, now)
   return quota === undefined ? rotated : rotated.slice(0, Math.max(1, quota))
+}
+
+/**
+ * The remaining quota the last rate-limited answer reported, or undefined once its window has reset. The client
+ * keeps the last state it saw, and a server that sends the headers only with its 429s never refreshes it: a
+ * stale `remaining: 0` must not hold every later round to one job.
+ */
+function liveQuota(limit: RateLimitState | undefined, now: number): number | undefined {
+  if (limit?.remaining === undefined) return undefined
+  if (limit.resetAt !== undefined && limit.resetAt <= now) return undefined
+  return limit.remaining
 }
 
 /** How long to hold off so the next round fits the remaining quota: until the reset when it cannot. */

@@ -46,8 +46,12 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  * `retry` is 1 for the first retry.
  */
 export function backoffDelayMs(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1))
-  return Math.round(random() * ceiling)
+  return Math.round(random() * backoffCeilingMs(retry, policy))
+}
+
+/** Exponential backoff without jitter: baseDelayMs doubled per retry after the first, capped at maxDelayMs. */
+export function backoffCeilingMs(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1))
 }
 
 // Every HTTP-date form (IMF-fixdate, RFC 850, asctime) opens with the day name. Checked first because

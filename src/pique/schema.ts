@@ -106,6 +106,19 @@ function crossFieldProblems(spec: DetectorSpec, config: Record<string, unknown>)
 
 // ---------- judges ----------
 
+/**
+ * JSON with object keys sorted at every depth, so two judge definitions that differ only in key order give the
+ * same text. Judges cannot be updated: the gate reuses a judge whose content is equal by this, and the emulator
+ * seeds its scores from it.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v
+  )
+}
+
 export const createJudgeRequestSchema = z
   .object({
     name: z.string().min(LIMITS.judgeName.min).max(LIMITS.judgeName.max),
