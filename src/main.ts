@@ -1,21 +1,15 @@
-/** The action: read the inputs, run the gate, publish reports, set outputs; the verdict decides the step's result. */
+/**
+ * The action: read the inputs, run the gate, publish reports, set outputs; the verdict decides the step's result.
+ * A run that ends in an error is published as a failed report too (executeRun), so it fails visibly everywhere.
+ */
 import * as core from '@actions/core'
-import { Outputs, actionInputs, readSettings } from './config/settings.js'
-import { executeGate } from './gate/execute.js'
-import { describeFailure } from './gate/failure.js'
+import { actionInputs } from './config/settings.js'
+import { executeRun } from './gate/execute.js'
 import { actionsLog } from './gate/log.js'
 import { gateOutputs } from './gate/outputs.js'
 
 export async function run(): Promise<void> {
-  try {
-    const settings = readSettings(actionInputs())
-    const report = await executeGate(settings, { target: 'actions', log: actionsLog })
-    for (const [name, value] of Object.entries(gateOutputs(report, settings.reportPath))) core.setOutput(name, value)
-    if (report.verdict === 'failed') core.setFailed(report.reason)
-  } catch (error) {
-    const failure = describeFailure(error)
-    for (const p of failure.problems) core.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: p.field || undefined })
-    core.setOutput(Outputs.Passed, 'false')
-    core.setFailed(failure.message)
-  }
+  const { report, reportPath } = await executeRun(actionInputs(), { target: 'actions', log: actionsLog })
+  for (const [name, value] of Object.entries(gateOutputs(report, reportPath ?? ''))) core.setOutput(name, value)
+  if (report.verdict === 'failed') core.setFailed(report.reason)
 }

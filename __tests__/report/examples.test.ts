@@ -1,5 +1,6 @@
 /**
- * docs/examples/summary.md and pr-comment.md are this renderer's output for the mixed-run fixture; this test keeps
+ * docs/examples/summary.md and pr-comment.md are this renderer's output for the mixed-run fixture (pr-comment-error.md
+ * for the config-error fixture); this test keeps
  * them from drifting. After an intended change, regenerate with PIQUE_UPDATE_EXAMPLES=1 and review the diff.
  */
 import { describe, expect, it } from '@jest/globals'
@@ -7,10 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { planAnnotations } from '../../src/report/annotations.js'
 import { renderComment } from '../../src/report/comment.js'
 import { renderSummary } from '../../src/report/summary.js'
-import { mixedRun } from './fixtures.js'
+import { configErrorRun, mixedRun } from './fixtures.js'
 
-const header = (what: string) =>
-  `<!-- Example ${what} rendered by pique-gate from the mixed-run fixture (__tests__/report/fixtures.ts). ` +
+const header = (what: string, fixture = 'mixed-run') =>
+  `<!-- Example ${what} rendered by pique-gate from the ${fixture} fixture (__tests__/report/fixtures.ts). ` +
   'Generated: __tests__/report/examples.test.ts checks it matches the renderer. -->\n\n'
 
 const EXAMPLES = {
@@ -20,7 +21,10 @@ const EXAMPLES = {
   },
   'docs/examples/pr-comment.md': () =>
     header('pull request comment') +
-    renderComment(mixedRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456789', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' })
+    renderComment(mixedRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456789', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' }),
+  'docs/examples/pr-comment-error.md': () =>
+    header('pull request comment', 'config-error') +
+    renderComment(configErrorRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456790', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' })
 }
 
 describe('committed examples', () => {

@@ -2,7 +2,10 @@
  * RunReports for the reporter tests, built like the gate builds them. `mixedRun` is also the example rendered
  * into docs/examples/*.md.
  */
+import { ConfigError } from '../../src/config/load.js'
+import { describeFailure, failureReport } from '../../src/gate/failure.js'
 import type { RunReport, UrlOutcome } from '../../src/gate/model.js'
+import { PiqueApiError } from '../../src/pique/errors.js'
 import { MISSING_KEY_REASON } from '../../src/gate/run-gate.js'
 import { decide, skippedReport } from '../../src/gate/verdict.js'
 import type { DetectorResult, EvaluationResult } from '../../src/pique/results.js'
@@ -204,4 +207,24 @@ export function largeRun(n: number): RunReport {
     )
   }
   return reportOf(urls)
+}
+
+/** A run that stopped on problems in its files: two in the URL list, one in the judge file. */
+export function configErrorRun(): RunReport {
+  const error = new ConfigError([
+    { file: '.pique/judge.yml', line: 7, column: 9, field: 'detectors[1].config.min_fps', message: 'expected a number, got "fast"' },
+    { file: 'content/urls.txt', line: 3, column: 1, field: '', message: 'expected an http or https URL, got "ftp://clips.example/<x>"' },
+    { file: 'content/urls.txt', line: 9, column: 1, field: '', message: 'expected an http or https URL, got "mailto:@marketing"' }
+  ])
+  return { ...failureReport(describeFailure(error), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', inputs: INPUTS }), finishedAt: '2026-03-02T10:00:01.000Z' }
+}
+
+/** Pique refused the API key: the plan was made (two URLs), the judge was never reached. */
+export function authErrorRun(): RunReport {
+  const error = new PiqueApiError('GET /v1/judges: 401 Unauthorized: invalid API key', 401, 'GET', '/v1/judges', 'invalid API key')
+  const plannedUrls = [
+    { url: 'https://www.tiktok.com/@acme/video/7301', source: { file: 'content/urls.txt', line: 1 } },
+    { url: 'https://www.youtube.com/shorts/aB3dE5', source: { file: 'content/urls.txt', line: 2 } }
+  ]
+  return { ...failureReport(describeFailure(error), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', plannedUrls, inputs: INPUTS }), finishedAt: '2026-03-02T10:00:02.000Z' }
 }

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ReportContext, publishReports } from '../../src/report/publish.js'
 import { FakeGitHub } from './fake-github.js'
-import { completed, failingRun, largeRun, mixedRun, passingRun, reportOf } from './fixtures.js'
+import { describeFailure, failureReport } from '../../src/gate/failure.js'
+import { completed, configErrorRun, failingRun, largeRun, mixedRun, passingRun, reportOf } from './fixtures.js'
 
 const PR = 42
 let dir: string
@@ -219,6 +220,40 @@ describe('sticky pull request comment', () => {
   it('posts nothing outside pull request events', async () => {
     process.env.GITHUB_EVENT_NAME = 'push'
     await publishReports(failingRun(), ctx())
+    expect(github.requests).toEqual([])
+  })
+})
+
+describe('a run that could not run', () => {
+  const marker = '<!-- pique-gate:.pique/judge.yml -->'
+
+  it('replaces the stale "passed" comment in place and writes summary, JSON, JUnit and the config annotations', async () => {
+    await publishReports(passingRun(), ctx())
+    const [before] = github.commentsOn(PR)
+    expect(before.body).toContain('## ✅ Pique gate passed')
+
+    stdout.length = 0
+    await publishReports(configErrorRun(), ctx({ junitPath: join(dir, 'out', 'junit.xml') }))
+    expect(github.commentsOn(PR)).toHaveLength(1)
+    const [after] = github.commentsOn(PR)
+    expect(after.id).toBe(before.id)
+    expect(after.body.startsWith(`${marker}\n## ❌ Pique gate could not run`)).toBe(true)
+    expect(after.body).not.toContain('passed')
+
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('## ❌ Pique gate could not run')
+    expect(JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')).error.kind).toBe('config')
+    expect(await readFile(join(dir, 'out', 'junit.xml'), 'utf8')).toContain('<error message=')
+    expect(lines('::error ')).toEqual([
+      expect.stringMatching(/^::error title=detectors\[1\]\.config\.min_fps,file=\.pique\/judge\.yml,line=7,col=9::expected a number/),
+      expect.stringMatching(/^::error file=content\/urls\.txt,line=3,col=1::expected an http or https URL/),
+      expect.stringMatching(/^::error file=content\/urls\.txt,line=9,col=1::/)
+    ])
+  })
+
+  it('without settings: no JSON file, no comment, the summary still says why', async () => {
+    const report = failureReport(describeFailure(new Error('threshold: expected a number from 0 to 1, got "7"')), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    await publishReports(report, { comment: false, target: 'actions' })
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('**threshold: expected a number from 0 to 1, got &#34;7&#34;**')
     expect(github.requests).toEqual([])
   })
 })

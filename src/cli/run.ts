@@ -1,13 +1,11 @@
 /**
  * `pique-gate run`: the action's main job from a terminal or another CI. Same options as the action's inputs
  * (kebab-case flags), secrets also from the environment; prints the report as a table.
- * Exit codes: 0 passed (or skipped/submitted), 1 gate failed, 2 usage or config error.
+ * Exit codes: 0 passed (or skipped/submitted), 1 gate failed (also when it could not run), 2 usage or config error.
  */
 import type { Command } from 'commander'
-import { formatProblem } from '../config/load.js'
-import { INPUT_DEFAULTS, Inputs, type InputName, mapInputs, readSettings } from '../config/settings.js'
-import { executeGate } from '../gate/execute.js'
-import { describeFailure } from '../gate/failure.js'
+import { INPUT_DEFAULTS, type InputSource, Inputs, type InputName, type Settings, SettingsError, mapInputs, readSettings } from '../config/settings.js'
+import { executeRun } from '../gate/execute.js'
 import { streamLog } from '../gate/log.js'
 import type { RunReport } from '../gate/model.js'
 import { EXIT } from './program.js'
@@ -71,22 +69,21 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
     const envName = ENV_INPUTS[name]
     values[name] = raw === undefined ? (envName ? env[envName] : undefined) : Array.isArray(raw) ? raw.join('\n') : String(raw)
   }
-  if (!values[Inputs.ApiKey] && !values[Inputs.OnMissingKey]) {
-    console.error('pique-gate run: no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)')
-    return EXIT.usage
-  }
   // The terminal report has no PR comment to keep.
   values[Inputs.Comment] = 'false'
-  try {
-    const settings = readSettings(mapInputs(values, (n) => `--${n}`))
-    const report = await executeGate(settings, { target: 'terminal', log: streamLog(process.stderr), env })
-    return exitCodeFor(report)
-  } catch (error) {
-    const failure = describeFailure(error)
-    console.error(`pique-gate run: ${failure.message}`)
-    for (const p of failure.problems.slice(1)) console.error(`  ${formatProblem(p)}`)
-    return failure.usage ? EXIT.usage : EXIT.gateFailed
+  // An error is reported like a verdict (stdout table, JSON report); stderr gets the one line.
+  const { report, failure } = await executeRun(mapInputs(values, (n) => `--${n}`), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings)
+  if (!failure) return exitCodeFor(report)
+  console.error(`pique-gate run: ${failure.message}`)
+  return failure.usage ? EXIT.usage : EXIT.gateFailed
+}
+
+/** The CLI has no on-missing-key default: a missing key is a usage error unless it is given. */
+function readCliSettings(source: InputSource): Settings {
+  if (!source.get(Inputs.ApiKey) && !source.get(Inputs.OnMissingKey)) {
+    throw new SettingsError(Inputs.ApiKey, 'no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)')
   }
+  return readSettings(source)
 }
 
 export function exitCodeFor(report: RunReport): number {

@@ -1,13 +1,16 @@
 /**
- * One run as both entries do it: connect the Pique client (and the store), run the gate, publish the reports.
- * The entries differ only in where they log, how they report and how they exit.
+ * One run as both entries do it: read the settings, connect the Pique client (and the store), run the gate, publish
+ * the reports. A run that ends in an error publishes too (job summary, PR comment, JSON, JUnit), so a failing gate
+ * never leaves an earlier verdict standing. The entries differ only in where they log, how they report and exit.
  */
 import { PiqueClient } from '../pique/client.js'
 import { StoreClient } from '../store/client.js'
-import { type Settings, secretValues } from '../config/settings.js'
+import { type InputSource, SECRET_INPUTS, type Settings, Inputs, readSettings, secretValues } from '../config/settings.js'
 import { publishReports, type ReportContext } from '../report/publish.js'
+import { type Failure, describeFailure, failureReport } from './failure.js'
 import type { GateLog } from './log.js'
-import type { RunReport } from './model.js'
+import type { PlannedUrl, RunReport } from './model.js'
+import { buildPlan } from './plan.js'
 import { runGate } from './run-gate.js'
 
 export interface ExecuteContext {
@@ -17,11 +20,67 @@ export interface ExecuteContext {
   cwd?: string
 }
 
+export interface GateRun {
+  report: RunReport
+  /** Where the JSON report was written; absent when the settings could not be read. */
+  reportPath?: string
+  /** Set when the run ended in an error (then `report.error` says the same). */
+  failure?: Failure
+  /** The error itself, for callers that rethrow it. */
+  cause?: unknown
+}
+
+/**
+ * Reads the settings from `source` (through `read`, so the CLI can add its own rules), runs the gate and publishes
+ * every report. Never throws: an error becomes a failed report that is published like any other.
+ */
+export async function executeRun(source: InputSource, ctx: ExecuteContext, read: (source: InputSource) => Settings = readSettings): Promise<GateRun> {
+  const startedAt = new Date().toISOString()
+  let settings: Settings
+  try {
+    settings = read(source)
+  } catch (error) {
+    // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
+    const failure = describeFailure(error)
+    const report = failureReport(failure, { startedAt, inputs: rawInputs(source) })
+    await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env })
+    return { report, failure, cause: error }
+  }
+  return executeSettings(settings, ctx, startedAt)
+}
+
+/** Runs and publishes with settings already read; an error is published, then thrown (the demo's entry). */
 export async function executeGate(settings: Settings, ctx: ExecuteContext): Promise<RunReport> {
+  const run = await executeSettings(settings, ctx)
+  if (run.failure) throw run.cause
+  return run.report
+}
+
+async function executeSettings(settings: Settings, ctx: ExecuteContext, startedAt = new Date().toISOString()): Promise<GateRun> {
+  let run: GateRun
+  try {
+    run = { report: await runSettings(settings, ctx), reportPath: settings.reportPath }
+  } catch (error) {
+    const failure = describeFailure(error)
+    const report = failureReport(failure, {
+      startedAt,
+      threshold: settings.threshold,
+      failOnError: settings.failOnError,
+      waitMode: settings.waitMode,
+      plannedUrls: failure.problems.length ? [] : await plannedUrls(settings, ctx),
+      inputs: settings.echo
+    })
+    run = { report, reportPath: settings.reportPath, failure, cause: error }
+  }
+  await publishReports(run.report, reportContext(settings, ctx))
+  return run
+}
+
+function runSettings(settings: Settings, ctx: ExecuteContext): Promise<RunReport> {
   // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
   const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined
   const store = settings.store ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token }) : undefined
-  const report = await runGate(settings, {
+  return runGate(settings, {
     api: client,
     rateLimit: client && (() => client.rateLimit),
     store,
@@ -29,7 +88,10 @@ export async function executeGate(settings: Settings, ctx: ExecuteContext): Prom
     env: ctx.env,
     cwd: ctx.cwd
   })
-  await publishReports(report, {
+}
+
+function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
+  return {
     reportPath: settings.reportPath,
     junitPath: settings.junitPath,
     comment: settings.comment,
@@ -37,8 +99,30 @@ export async function executeGate(settings: Settings, ctx: ExecuteContext): Prom
     target: ctx.target,
     secrets: secretValues(settings),
     env: ctx.env
-  })
-  return report
+  }
+}
+
+/**
+ * The URLs the failed run meant to evaluate. The gate does not hand its plan out of a failed run, so it is built
+ * again, quietly; a plan that fails now too just leaves the list empty.
+ */
+async function plannedUrls(settings: Settings, ctx: ExecuteContext): Promise<PlannedUrl[]> {
+  const quiet: GateLog = { info: () => undefined, warning: () => undefined, group: (_title, fn) => fn() }
+  try {
+    return (await buildPlan(settings, quiet, ctx.cwd, ctx.env)).urls
+  } catch {
+    return []
+  }
+}
+
+/** The non-secret inputs as given, for a report whose settings could not be read. */
+function rawInputs(source: InputSource): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of Object.values(Inputs)) {
+    const value = source.get(name)
+    if (value) out[name] = SECRET_INPUTS.includes(name) ? '***' : value
+  }
+  return out
 }
 
 function connectApi(settings: Settings, log: GateLog): PiqueClient {

@@ -1,19 +1,89 @@
-/** A fatal error as the user should read it, and whether it is the user's input (exit 2 in the CLI) or the run's. */
+/**
+ * A run that ended in an error, as the user should read it: one line, what to do, the problems in their files,
+ * and whether it is the user's input (exit 2 in the CLI) or the run's. `failureReport` turns it into a RunReport
+ * so every reporter shows it through its usual path (a failed run must never leave a stale verdict behind).
+ */
 import { ConfigError } from '../config/load.js'
-import { SettingsError } from '../config/settings.js'
+import { Inputs, SettingsError } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
-import { MissingKeyError, errorMessage } from './errors.js'
+import { PiqueApiError, PiqueNetworkError } from '../pique/errors.js'
+import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
+import { REPORT_SCHEMA_VERSION, type JudgeInfo, type PlannedUrl, type RunErrorKind, type RunReport } from './model.js'
 
 export interface Failure {
+  kind: RunErrorKind
   /** One line. */
   message: string
+  /** What to do, when the message does not say. */
+  hint?: string
   /** Every problem in the user's files, for annotations and the CLI's full list. */
   problems: ConfigProblem[]
   usage: boolean
 }
 
+const HINTS: Partial<Record<RunErrorKind, string>> = {
+  settings: "Fix that input in the workflow step's with: block (or the command-line flag) and re-run.",
+  config: 'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
+  missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
+  auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
+  network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
+  internal: "Re-run; if it happens again, report it with the step's log."
+}
+
+const USAGE_KINDS: readonly RunErrorKind[] = ['settings', 'config', 'missing_key']
+
 export function describeFailure(error: unknown): Failure {
-  if (error instanceof ConfigError) return { message: error.message, problems: error.problems, usage: true }
-  if (error instanceof SettingsError || error instanceof MissingKeyError) return { message: error.message, problems: [], usage: true }
-  return { message: errorMessage(error), problems: [], usage: false }
+  const kind = kindOf(error)
+  const problems = error instanceof ConfigError ? error.problems : []
+  const maybeAccepted = (error as { maybeAccepted?: unknown } | null)?.maybeAccepted === true
+  const message = errorMessage(error)
+  // The client's own 401/403 message already says to check the api-key secret: say it once.
+  const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[kind]
+  const hint = [advice, maybeAccepted ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.' : '']
+    .filter(Boolean)
+    .join(' ')
+  return { kind, message, hint: hint || undefined, problems, usage: USAGE_KINDS.includes(kind) }
+}
+
+function kindOf(error: unknown): RunErrorKind {
+  if (error instanceof SettingsError) return 'settings'
+  if (error instanceof ConfigError) return 'config'
+  if (error instanceof MissingKeyError) return 'missing_key'
+  if (isAuthError(error)) return 'auth'
+  if (error instanceof GateError) return 'gate'
+  if (error instanceof PiqueNetworkError) return 'network'
+  if (error instanceof PiqueApiError) return 'api'
+  return 'internal'
+}
+
+/** What the run knew when it stopped. Without settings (a bad input), threshold is unknown (NaN, written as null). */
+export interface KnownAtFailure {
+  startedAt: string
+  threshold?: number
+  failOnError?: boolean
+  waitMode?: RunReport['waitMode']
+  judge?: JudgeInfo
+  plannedUrls?: PlannedUrl[]
+  inputs: Record<string, string>
+}
+
+export function failureReport(failure: Failure, known: KnownAtFailure): RunReport {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    verdict: 'failed',
+    reason: failure.message,
+    threshold: known.threshold ?? Number.NaN,
+    failOnError: known.failOnError ?? true,
+    waitMode: known.waitMode ?? 'api',
+    judge: known.judge,
+    batchIds: [],
+    urls: [],
+    counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
+    skippedUnchanged: 0,
+    startedAt: known.startedAt,
+    finishedAt: new Date().toISOString(),
+    inputs: known.inputs,
+    warnings: [],
+    error: { kind: failure.kind, message: failure.message, hint: failure.hint, problems: failure.problems, plannedUrls: known.plannedUrls ?? [] }
+  }
 }

@@ -3,6 +3,7 @@
  * PR comment, annotations, JSON report, JUnit, CLI table) reads only this.
  */
 import type { EvaluationResult } from '../pique/results.js'
+import type { ConfigProblem } from '../config/types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -66,4 +67,26 @@ export interface RunReport {
   /** Inputs as given, secrets removed. */
   inputs: Record<string, string | number | boolean | string[]>
   warnings: string[]
+  /** Set when the run ended in an error before reaching a verdict; `verdict` is then `failed` and `reason` its message. */
+  error?: RunError
+}
+
+/**
+ * settings: a bad input; config: problems in the judge file or URL lists; missing_key: no api-key with
+ * on-missing-key fail; auth: Pique refused the key (401/403); gate: the judge cannot be used (not found, not a
+ * video judge, failed, still pending) or the store refused its token; api: another error answer from Pique;
+ * network: Pique unreachable after retries; internal: anything else.
+ */
+export type RunErrorKind = 'settings' | 'config' | 'missing_key' | 'auth' | 'gate' | 'api' | 'network' | 'internal'
+
+export interface RunError {
+  kind: RunErrorKind
+  /** One line, the same as the report's `reason`. */
+  message: string
+  /** What to do about it, when the message does not already say. */
+  hint?: string
+  /** Every problem found in the user's files (config errors). */
+  problems: ConfigProblem[]
+  /** The URLs the run meant to evaluate, when planning got that far. */
+  plannedUrls: PlannedUrl[]
 }

@@ -1,8 +1,10 @@
 /**
- * Annotations on the URL list files: each failing URL marked at its file and line. GitHub shows at most 10
- * error (and 10 warning) annotations per step, so the worst 10 are annotated and the summary counts the rest.
+ * Annotations on the user's files: each failing URL marked at its URL list file and line, or, when the run stopped
+ * on config errors, each problem at its file and line. GitHub shows at most 10 error (and 10 warning) annotations
+ * per step, so the first 10 are annotated and the summary counts the rest.
  */
 import * as core from '@actions/core'
+import type { ConfigProblem } from '../config/types.js'
 import type { RunReport, UrlOutcome } from '../gate/model.js'
 import { redact } from './json.js'
 import { explainOutcome, failsGate, isInlineSource, isWarning, sortWorstFirst } from './outcomes.js'
@@ -18,6 +20,8 @@ export interface AnnotationPlan {
   annotated: number
   /** Failing URLs not annotated: over the cap, or from the url-list input (no file to point at). */
   notAnnotated: number
+  /** Problems in the user's files of a run that stopped on them (at most MAX_ANNOTATIONS). */
+  problems: ConfigProblem[]
 }
 
 export function planAnnotations(report: RunReport): AnnotationPlan {
@@ -25,7 +29,8 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
   const failing = ordered.filter((o) => failsGate(o, report))
   const errors = failing.filter((o) => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
   const warnings = ordered.filter((o) => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
-  return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length }
+  const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS)
+  return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length, problems }
 }
 
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
@@ -33,4 +38,8 @@ export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets
   const text = (o: UrlOutcome): string => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets)
   for (const o of plan.errors) core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
   for (const o of plan.warnings) core.warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  // A problem about a whole file (line 0) is annotated on the file.
+  for (const p of plan.problems) {
+    core.error(redact(p.message, secrets), { title: p.field || undefined, file: p.file, startLine: p.line || undefined, startColumn: p.line ? p.column : undefined })
+  }
 }

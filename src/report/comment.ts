@@ -5,7 +5,7 @@
 import { Inputs } from '../config/settings.js'
 import type { RunReport } from '../gate/model.js'
 import { escapeMarkdown } from './escape.js'
-import { URL_TABLE_HEADER, countsMarkdown, heading, judgeLine, skippedExplanation, thresholdMarkdown, urlRow } from './markdown.js'
+import { URL_TABLE_HEADER, countsMarkdown, errorLines, heading, judgeLine, skippedExplanation, thresholdMarkdown, urlRow } from './markdown.js'
 import { failsGate, formatScore, isWarning, sortWorstFirst } from './outcomes.js'
 
 export const COMMENT_LIMIT_CHARS = 65_536
@@ -40,6 +40,8 @@ export function judgeKeyOf(report: RunReport): string {
 }
 
 export function renderComment(report: RunReport, options: CommentOptions): string {
+  // Same marker as a verdict of this gate: the error replaces a stale "passed" in place.
+  if (report.error) return finish([commentMarker(options.judgeKey), heading(report), '', ...errorLines(report, report.error)], [], 0, options, 'Ran on')
   if (report.verdict === 'skipped') {
     const lines = [commentMarker(options.judgeKey), heading(report), '', skippedExplanation(options.eventName), '']
     return finish(lines, [], 0, options)
@@ -69,12 +71,12 @@ export function renderComment(report: RunReport, options: CommentOptions): strin
   return finish(lines, rows, attention.length - rows.length, options)
 }
 
-function finish(lines: string[], rows: string[], omitted: number, options: CommentOptions): string {
+function finish(lines: string[], rows: string[], omitted: number, options: CommentOptions, commitVerb = 'Evaluated'): string {
   const out = [...lines, ...rows]
   if (rows.length) out.push('')
   const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary'
   if (omitted) out.push(`…and ${omitted} more URL${omitted === 1 ? '' : 's'} needing attention: see ${where} and the JSON report.`, '')
-  const footer = [options.sha ? `Evaluated ${escapeMarkdown(options.sha.slice(0, 7))}` : '', options.runUrl ? `[workflow run](${options.runUrl})` : '']
+  const footer = [options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '', options.runUrl ? `[workflow run](${options.runUrl})` : '']
   out.push(`<sub>${[...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')}</sub>`)
   return out.join('\n') + '\n'
 }

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Inputs } from '../config/settings.js'
-import type { RunReport, UrlOutcome } from '../gate/model.js'
+import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
 import type { DetectorResult } from '../pique/results.js'
 import { durationMs } from './outcomes.js'
 
@@ -40,7 +40,7 @@ export interface JsonReport {
   schema_version: RunReport['schemaVersion']
   verdict: RunReport['verdict']
   reason: string
-  threshold: number
+  threshold: number | null
   fail_on_error: boolean
   wait_mode: RunReport['waitMode']
   started_at: string
@@ -60,7 +60,17 @@ export interface JsonReport {
   }
   min_score: number | null
   warnings: string[]
+  /** Set when the run stopped before a verdict (verdict is then `failed`); null otherwise. */
+  error: JsonError | null
   urls: JsonUrl[]
+}
+
+export interface JsonError {
+  kind: RunError['kind']
+  message: string
+  hint: string | null
+  problems: { file: string; line: number; column: number; field: string; message: string }[]
+  planned_urls: { url: string; source: { file: string; line: number } }[]
 }
 
 /** `api-key`, `store_token`, `webhookSecret`, `password`…: a name with one of these words is never written. */
@@ -126,7 +136,8 @@ export function buildJsonReport(report: RunReport): JsonReport {
     schema_version: report.schemaVersion,
     verdict: report.verdict,
     reason: report.reason,
-    threshold: report.threshold,
+    // Unknown (NaN) when the settings could not be read.
+    threshold: Number.isFinite(report.threshold) ? report.threshold : null,
     fail_on_error: report.failOnError,
     wait_mode: report.waitMode,
     started_at: report.startedAt,
@@ -147,7 +158,18 @@ export function buildJsonReport(report: RunReport): JsonReport {
     },
     min_score: orNull(report.minScore),
     warnings: report.warnings,
+    error: report.error ? jsonError(report.error) : null,
     urls: report.urls.map(jsonUrl)
+  }
+}
+
+function jsonError(e: RunError): JsonError {
+  return {
+    kind: e.kind,
+    message: e.message,
+    hint: orNull(e.hint),
+    problems: e.problems.map(({ file, line, column, field, message }) => ({ file, line, column, field, message })),
+    planned_urls: e.plannedUrls.map((u) => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
   }
 }
 

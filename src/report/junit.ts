@@ -2,9 +2,11 @@
  * JUnit XML so test-report tools show the gate: one testcase per URL, grouped by URL list file.
  * below threshold → <failure>; unfinished at the deadline → <failure> (the gate fails it, like a timed-out test);
  * failed evaluation → <error> (or <skipped> with fail-on-error false, since the gate then passes);
- * submitted without waiting, or a skipped run → <skipped>.
+ * submitted without waiting, or a skipped run → <skipped>. A run that stopped before its verdict → one <error>.
  */
-import type { RunReport, UrlOutcome } from '../gate/model.js'
+import { formatProblem } from '../config/load.js'
+import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
+import { judgeKeyOf } from './comment.js'
 import { escapeXml } from './escape.js'
 import { durationMs, explainOutcome, formatSource, isInlineSource } from './outcomes.js'
 
@@ -48,10 +50,20 @@ function testcase(o: UrlOutcome, report: RunReport): string {
   return `${open}>\n${body}      <system-out>${escapeXml(out)}</system-out>\n    </testcase>`
 }
 
+/** A run that stopped before its verdict: one testcase in error, named after the gate, with what to do. */
+function errorTestcase(report: RunReport, error: RunError): string {
+  const text = [error.message, error.hint ?? '', ...error.problems.map(formatProblem)].filter(Boolean).join('\n')
+  const name = judgeKeyOf(report)
+  return (
+    `    <testcase classname="pique-gate" name="${escapeXml(name)}" time="${seconds(durationMs(report.startedAt, report.finishedAt))}">\n` +
+    `      <error message="${escapeXml(error.message)}" type="${error.kind}">${escapeXml(text)}</error>\n    </testcase>`
+  )
+}
+
 export function renderJunit(report: RunReport): string {
-  const kinds = report.urls.map((o) => kindOf(o, report))
+  const kinds: Kind[] = report.error ? ['error'] : report.urls.map((o) => kindOf(o, report))
   const count = (k: Kind): number => kinds.filter((x) => x === k).length
-  const attrs = `tests="${report.urls.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(
+  const attrs = `tests="${kinds.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(
     durationMs(report.startedAt, report.finishedAt)
   )}"`
   const name = `pique-gate${report.judge ? `: ${report.judge.name}` : ''}`
@@ -69,7 +81,7 @@ export function renderJunit(report: RunReport): string {
     `<testsuites name="pique-gate" ${attrs}>`,
     `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
     `    <properties>\n${props}\n    </properties>`,
-    ...report.urls.map((o) => testcase(o, report)),
+    ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map((o) => testcase(o, report))),
     '  </testsuite>',
     '</testsuites>',
     ''

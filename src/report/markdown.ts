@@ -1,14 +1,15 @@
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
-import type { RunReport, UrlOutcome } from '../gate/model.js'
+import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
+import { formatProblem } from '../config/load.js'
 import { Inputs } from '../config/settings.js'
 import { collapseWhitespace, escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
-  VERDICT_HEADINGS,
   countsLine,
   explainOutcome,
   failingDetectors,
   formatScore,
   formatSource,
+  headingText,
   scoreVsThreshold,
   stateIcon,
   stateLabel
@@ -18,7 +19,7 @@ import {
 export const CELL_RATIONALE_CHARS = 300
 
 export function heading(report: RunReport): string {
-  return `## ${VERDICT_HEADINGS[report.verdict]}`
+  return `## ${headingText(report)}`
 }
 
 export function judgeLine(report: RunReport): string | undefined {
@@ -65,8 +66,8 @@ export function skippedExplanation(eventName: string | undefined): string {
   )
 }
 
-/** What a skipped run checked: the judge and the URL lists named in the inputs, and the URLs found. */
-export function validatedLines(report: RunReport): string[] {
+/** What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. */
+export function validatedLines(report: RunReport, urlCount = report.urls.length): string[] {
   const input = (name: string): string => {
     const v = report.inputs[name]
     return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? collapseWhitespace(v) : ''
@@ -77,7 +78,30 @@ export function validatedLines(report: RunReport): string[] {
   else if (input(Inputs.JudgeId)) lines.push(`- Judge id: ${escapeMarkdown(input(Inputs.JudgeId))}`)
   if (input(Inputs.Urls)) lines.push(`- URL lists: ${escapeMarkdown(input(Inputs.Urls))}`)
   if (input(Inputs.UrlList)) lines.push('- Inline URLs (url-list input)')
-  if (report.urls.length) lines.push(`- ${report.urls.length} valid URL${report.urls.length === 1 ? '' : 's'}`)
+  if (urlCount) lines.push(`- ${urlCount} valid URL${urlCount === 1 ? '' : 's'}`)
+  return lines
+}
+
+/** Config problems listed in the summary and the comment; the JSON report has all of them. */
+export const MAX_LISTED_PROBLEMS = 50
+
+/**
+ * A run that stopped before its verdict: the reason, what to do, the problems in the user's files, and what the run
+ * knew. The summary and the PR comment both lead with this, so the comment replaces an earlier verdict.
+ */
+export function errorLines(report: RunReport, error: RunError): string[] {
+  const lines = [`**${escapeMarkdown(error.message)}**`, '']
+  if (error.hint) lines.push(escapeMarkdown(error.hint), '')
+  if (error.problems.length) {
+    const n = error.problems.length
+    lines.push(`${n} problem${n === 1 ? '' : 's'} in the configuration:`, '')
+    for (const p of error.problems.slice(0, MAX_LISTED_PROBLEMS)) lines.push(`- ${escapeMarkdown(formatProblem(p))}`)
+    if (n > MAX_LISTED_PROBLEMS) lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`)
+    lines.push('')
+  }
+  const known = validatedLines(report, error.plannedUrls.length)
+  if (known.length) lines.push('What the run had:', '', ...known, '')
+  lines.push('The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.', '')
   return lines
 }
 

@@ -88,6 +88,13 @@ export const VERDICT_HEADINGS: Record<Verdict, string> = {
   skipped: '⏭️ Pique gate skipped'
 }
 
+/** A run that ended in an error before reaching a verdict (its verdict is `failed`). */
+export const ERROR_HEADING = '❌ Pique gate could not run'
+
+export function headingText(report: Pick<RunReport, 'verdict' | 'error'>): string {
+  return report.error ? ERROR_HEADING : VERDICT_HEADINGS[report.verdict]
+}
+
 /** "0.41 < 0.70" style comparison, or the state when there is no score. */
 export function scoreVsThreshold(o: UrlOutcome, threshold: number): string {
   if (o.score === undefined) return '—'

@@ -1,5 +1,5 @@
 /**
- * Publishing a finished (or skipped) run: the JSON report and optional JUnit XML always; then either the GitHub
+ * Publishing a finished, skipped or errored run: the JSON report and optional JUnit XML always; then either the GitHub
  * surfaces (annotations, job summary, the sticky PR comment) or the terminal table. Each step stands alone: a
  * reporting failure becomes a warning and never changes the verdict.
  */
@@ -16,7 +16,8 @@ import { renderSummary } from './summary.js'
 import { renderTerminal } from './terminal.js'
 
 export interface ReportContext {
-  reportPath: string
+  /** Where the JSON report goes; absent only when the settings could not be read (then none is written). */
+  reportPath?: string
   /** Also write JUnit XML here. */
   junitPath?: string
   /** Keep one PR comment up to date (pull_request events only). */
@@ -34,7 +35,7 @@ export interface ReportContext {
   write?: (text: string) => void
 }
 
-/** Writes every report for a finished (or skipped) run. Never throws for a reporting failure: it warns. */
+/** Writes every report for a finished, skipped or errored run. Never throws for a reporting failure: it warns. */
 export async function publishReports(report: RunReport, ctx: ReportContext): Promise<void> {
   const env = ctx.env ?? process.env
   const warn = (what: string, error: unknown): void => {
@@ -44,7 +45,8 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
     else core.warning(text)
   }
 
-  await attempt(() => writeJsonReport(report, ctx.reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${ctx.reportPath}`, e))
+  const reportPath = ctx.reportPath
+  if (reportPath) await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${reportPath}`, e))
   if (ctx.junitPath) {
     const path = ctx.junitPath
     await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), (e) => warn(`write the JUnit report to ${path}`, e))
@@ -61,7 +63,7 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   const plan = planAnnotations(report)
   emitAnnotations(report, plan, ctx.secrets)
   if (env.GITHUB_STEP_SUMMARY) {
-    const markdown = renderSummary(report, { reportPath: ctx.reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME })
+    const markdown = renderSummary(report, { reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME })
     await attempt(
       () => core.summary.addRaw(redact(markdown, ctx.secrets), true).write(),
       (e) => warn('write the job summary', e)

@@ -8,6 +8,7 @@ import { escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
   URL_TABLE_HEADER,
   countsMarkdown,
+  errorLines,
   heading,
   judgeLine,
   skippedExplanation,
@@ -38,8 +39,8 @@ const TABLE_SHARE = 0.6
 const DETAIL_RATIONALE_CHARS = 1000
 
 export interface SummaryOptions {
-  /** Where the JSON report was written, for the truncation note. */
-  reportPath: string
+  /** Where the JSON report was written, for the truncation note (none when the settings could not be read). */
+  reportPath?: string
   annotations?: AnnotationPlan
   /** GITHUB_EVENT_NAME, named in a skipped run's explanation. */
   eventName?: string
@@ -50,6 +51,10 @@ export interface SummaryOptions {
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 
 export function renderSummary(report: RunReport, options: SummaryOptions): string {
+  if (report.error) {
+    const took = formatDuration(durationMs(report.startedAt, report.finishedAt))
+    return [heading(report), '', ...errorLines(report, report.error), `<sub>Error kind: ${report.error.kind} · ${took}</sub>`, ''].join('\n')
+  }
   if (report.verdict === 'skipped') {
     const validated = validatedLines(report)
     const lines = [heading(report), '', skippedExplanation(options.eventName), '']
@@ -126,7 +131,7 @@ function truncationNote(omitted: number, rest: UrlOutcome[], report: RunReport, 
   const where = what === 'rows' ? 'in this table' : 'with details'
   return (
     `\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
-    `1 MiB summary limit. Every URL is in the JSON report: ${escapeMarkdown(options.reportPath)}.\n\n`
+    `1 MiB summary limit. Every URL is in the JSON report${options.reportPath ? `: ${escapeMarkdown(options.reportPath)}` : ''}.\n\n`
   )
 }
 

@@ -1,12 +1,13 @@
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
 import type { RunReport, UrlOutcome } from '../gate/model.js'
 import { collapseWhitespace, truncate } from './escape.js'
+import { formatProblem } from '../config/load.js'
 import {
-  VERDICT_HEADINGS,
   countsLine,
   explainOutcome,
   formatScore,
   formatSource,
+  headingText,
   sortWorstFirst,
   stateLabel,
   worstDetector
@@ -50,10 +51,13 @@ export function renderTerminal(report: RunReport): string {
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd()
-  const verdict = VERDICT_HEADINGS[report.verdict].replace(/^\S+\s/, '').toUpperCase()
+  const verdict = headingText(report).replace(/^\S+\s/, '').toUpperCase()
   const out = rows.length ? [line(header), ...rows.map(line), ''] : []
   out.push(`${verdict}: ${plain(report.reason)}`)
-  if (report.verdict !== 'skipped') {
+  if (report.error) {
+    if (report.error.hint) out.push(plain(report.error.hint))
+    for (const p of report.error.problems) out.push(`  ${plain(formatProblem(p))}`)
+  } else if (report.verdict !== 'skipped') {
     const judge = report.judge ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})` : ''
     out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`)
   }

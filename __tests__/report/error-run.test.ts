@@ -1,0 +1,99 @@
+/**
+ * A run that stopped before its verdict (bad key, unknown judge, config errors): every reporter says it could not run
+ * and why, through the same paths as a verdict. Publishing it (the comment replacing a stale "passed") is in
+ * publish.test.ts.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { XMLParser } from 'fast-xml-parser'
+import { MAX_ANNOTATIONS, planAnnotations } from '../../src/report/annotations.js'
+import { commentMarker, renderComment } from '../../src/report/comment.js'
+import { buildJsonReport } from '../../src/report/json.js'
+import { renderJunit } from '../../src/report/junit.js'
+import { renderSummary } from '../../src/report/summary.js'
+import { renderTerminal } from '../../src/report/terminal.js'
+import { describeFailure, failureReport } from '../../src/gate/failure.js'
+import { ConfigError } from '../../src/config/load.js'
+import { authErrorRun, configErrorRun, passingRun } from './fixtures.js'
+
+const summaryOf = (r: ReturnType<typeof authErrorRun>) => renderSummary(r, { reportPath: 'out/report.json', annotations: planAnnotations(r) })
+const commentOf = (r: ReturnType<typeof authErrorRun>) => renderComment(r, { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/9', sha: 'abcdef123456' })
+
+describe('rendering a run that could not run', () => {
+  it('job summary: says it could not run, the reason, what to do, and what the run had', () => {
+    const md = summaryOf(authErrorRun())
+    expect(md.split('\n')[0]).toBe('## ❌ Pique gate could not run')
+    expect(md).toContain('**GET /v1/judges: 401 Unauthorized: invalid API key**')
+    expect(md).toContain('Check the api-key secret: it must be a current Pique API key for the api-url used')
+    expect(md).toContain('- Judge file: .pique/judge.yml')
+    expect(md).toContain('- 2 valid URLs')
+    expect(md).toContain('counts as failed; no earlier verdict applies')
+    // No verdict table: nothing was decided.
+    expect(md).not.toContain('| Status |')
+    expect(md).not.toContain('Threshold')
+  })
+
+  it('job summary: lists every config problem at file:line, escaped', () => {
+    const md = summaryOf(configErrorRun())
+    expect(md).toContain('3 problems in the configuration:')
+    expect(md).toContain('- .pique/judge.yml:7:9: detectors&#91;1&#93;.config.min&#95;fps: expected a number, got &#34;fast&#34;')
+    expect(md).toContain('- content/urls.txt:3:1: expected an http or https URL, got &#34;ftp://clips.example/&#60;x&#62;&#34;')
+    expect(md).toContain('got &#34;mailto:&#64;marketing&#34;')
+    expect(md).toContain('pique-gate validate checks them locally')
+  })
+
+  it('PR comment: same marker as a verdict of this judge, the reason and the problems', () => {
+    const body = commentOf(configErrorRun())
+    const lines = body.split('\n')
+    expect(lines[0]).toBe(commentMarker('.pique/judge.yml'))
+    expect(lines[1]).toBe('## ❌ Pique gate could not run')
+    expect(body).toContain('**.pique/judge.yml:7:9: detectors&#91;1&#93;.config.min&#95;fps: expected a number, got &#34;fast&#34; (and 2 more)**')
+    expect(body).toContain('- content/urls.txt:9:1:')
+    expect(body).toContain('<sub>Ran on abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9) · updated in place by pique-gate</sub>')
+  })
+
+  it('terminal: the reason, what to do and every problem', () => {
+    const text = renderTerminal(configErrorRun())
+    expect(text.split('\n')[0]).toBe('PIQUE GATE COULD NOT RUN: .pique/judge.yml:7:9: detectors[1].config.min_fps: expected a number, got "fast" (and 2 more)')
+    expect(text).toContain('  content/urls.txt:3:1: expected an http or https URL, got "ftp://clips.example/<x>"')
+    expect(text).toContain('  content/urls.txt:9:1: expected an http or https URL')
+  })
+
+  it('JUnit: one testcase in error named after the gate', () => {
+    const xml = new XMLParser({ ignoreAttributes: false }).parse(renderJunit(authErrorRun()))
+    const suite = xml.testsuites.testsuite
+    expect(suite['@_tests']).toBe('1')
+    expect(suite['@_errors']).toBe('1')
+    expect(suite.testcase['@_name']).toBe('.pique/judge.yml')
+    expect(suite.testcase.error['@_type']).toBe('auth')
+    expect(suite.testcase.error['@_message']).toContain('401 Unauthorized')
+  })
+
+  it('JSON: verdict failed with the reason, the error object and the planned URLs', () => {
+    const json = buildJsonReport(authErrorRun())
+    expect(json).toMatchObject({ verdict: 'failed', reason: expect.stringContaining('401'), judge: null, urls: [], threshold: 0.7 })
+    expect(json.error).toEqual({
+      kind: 'auth',
+      message: 'GET /v1/judges: 401 Unauthorized: invalid API key',
+      hint: expect.stringContaining('api-key'),
+      problems: [],
+      planned_urls: [
+        { url: 'https://www.tiktok.com/@acme/video/7301', source: { file: 'content/urls.txt', line: 1 } },
+        { url: 'https://www.youtube.com/shorts/aB3dE5', source: { file: 'content/urls.txt', line: 2 } }
+      ]
+    })
+    expect(buildJsonReport(passingRun()).error).toBeNull()
+    expect(buildJsonReport(configErrorRun()).error?.problems).toHaveLength(3)
+  })
+
+  it('a bad input (no settings): threshold unknown is null, not a made-up number', () => {
+    const report = failureReport(describeFailure(new Error('boom')), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    expect(buildJsonReport(report)).toMatchObject({ threshold: null, error: { kind: 'internal' } })
+  })
+
+  it('annotates at most 10 config problems', () => {
+    const problems = Array.from({ length: 14 }, (_, i) => ({ file: 'urls.txt', line: i + 1, column: 1, field: '', message: `bad ${i}` }))
+    const report = failureReport(describeFailure(new ConfigError(problems)), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    expect(planAnnotations(report).problems).toHaveLength(MAX_ANNOTATIONS)
+    expect(summaryOf(report)).toContain('14 problems in the configuration:')
+  })
+})
