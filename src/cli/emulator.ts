@@ -24,6 +24,7 @@ export function registerEmulator(program: Command): void {
     .option('--webhook-secret <secret>', `default organization's webhook secret (prefer ${EMULATOR_ENV.webhookSecret})`)
     .option('--seed <n>', `seed of scores and faults (or ${EMULATOR_ENV.seed}; default 1)`)
     .option('--scenario <file>', `YAML/JSON list of scenario rules (or ${EMULATOR_ENV.scenario})`)
+    .option('--validation-errors <style>', `invalid requests as "plain" 400 + string detail or "fastapi" 422 + [{loc, msg, type}] (or ${EMULATOR_ENV.validationErrors}; default plain)`)
     .option('--rate-limit <n>', `requests per minute per API key, 0 = off (or ${EMULATOR_ENV.rateLimit})`)
     .option('--judge-ready-ms <ms>', 'pending → ready for judges with matching detectors')
     .option('--awaiting-upload-ms <ms>', 'time a job spends in awaiting_upload')

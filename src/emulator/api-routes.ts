@@ -10,7 +10,6 @@ import { API_KEY_HEADER, API_VERSION_PREFIX, REFERENCE_URI_PREFIX } from '../piq
 import { serializeResult } from '../pique/results.js'
 import {
   createJudgeRequestSchema,
-  issuesLine,
   listJudgesQuerySchema,
   presignedUploadRequestSchema,
   referenceContentRequestSchema,
@@ -21,6 +20,7 @@ import { BodyTooLarge, type Reply, detail, readBody, send } from './http.js'
 import { newUuid } from './ids.js'
 import type { EmulatorOrganization, EndpointName } from './options.js'
 import type { RequestGate } from './faults.js'
+import { type InputSource, type ValidationErrorStyle, malformedJson, validationReply } from './validation.js'
 
 /** JSON bodies above this are refused (the largest documented body, a judge, is far smaller). */
 const JSON_BODY_LIMIT = 1024 * 1024
@@ -34,6 +34,8 @@ export interface ApiContext {
   baseUrl(): string
   /** Called once per API request with what the request log records. */
   onRequest(req: IncomingMessage, info: { endpoint: EndpointName; orgId?: string }): void
+  /** How request-validation failures are answered (400 + string, or FastAPI's 422 + list). */
+  validationErrors: ValidationErrorStyle
 }
 
 interface Call {
@@ -45,13 +47,19 @@ interface Call {
 
 class BadJson extends Error {}
 
-/** Every problem of a rejected body on one line, worded as the client and config loader word them. */
-const validationDetail = (error: z.ZodError): string => issuesLine(error.issues)
-
 type Handler = (call: Call) => Promise<Reply> | Reply
 
 export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>, ctx: ApiContext): void {
   const { engine, gate } = ctx
+  /** Every problem of rejected input, worded as the client and config loader word them, in the configured style. */
+  const invalid = (error: z.ZodError, source: InputSource, input: unknown): Reply => validationReply(ctx.validationErrors, error.issues, source, input)
+  /** The documented body rules, plus URLs a scenario rule rejects as the service's own validation would. */
+  const socialMediaSchema = socialMediaRequestSchema.superRefine((body, check) => {
+    body.video_urls.forEach((url, i) => {
+      const reject = engine.scenarioRule(url)?.reject
+      if (reject) check.addIssue({ code: 'custom', path: ['video_urls', i], message: reject })
+    })
+  })
 
   const route = (method: 'GET' | 'POST', path: string, endpoint: EndpointName, handler: Handler) => {
     router.on(method, API_VERSION_PREFIX + path, (req, res, params) => {
@@ -83,7 +91,7 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
         return handler({ req, params: params as Record<string, string | undefined>, org, json })
       })()
         .catch((error: unknown): Reply => {
-          if (error instanceof BadJson) return detail(400, 'Request body is not valid JSON')
+          if (error instanceof BadJson) return malformedJson(ctx.validationErrors)
           if (error instanceof BodyTooLarge) return detail(413, `Request body is too large (limit ${JSON_BODY_LIMIT} bytes)`)
           // The emulator's own bug, not a simulated one: say what broke.
           return detail(500, `Internal server error: ${(error as Error).message}`)
@@ -95,7 +103,7 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
   route('POST', '/judges', 'createJudge', async ({ org, json }) => {
     const raw = await json()
     const parsed = parseJudge(raw)
-    if (!parsed.ok) return detail(400, parsed.detail)
+    if (!parsed.ok) return invalid(parsed.error, 'body', raw)
     const detectors = (raw as { detectors: { weight?: unknown }[] }).detectors
     const weights = detectors.map((d) => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : undefined))
     return { status: 201, body: engine.createJudge(org, parsed.body, weights, parsed.referenceProblem) }
@@ -104,7 +112,7 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
   route('GET', '/judges', 'listJudges', ({ req, org }) => {
     const query = Object.fromEntries(new URL(req.url ?? '/', 'http://emulator').searchParams)
     const parsed = listJudgesQuerySchema.safeParse(query)
-    if (!parsed.success) return detail(400, validationDetail(parsed.error))
+    if (!parsed.success) return invalid(parsed.error, 'query', query)
     const { limit, offset, content_type } = parsed.data
     const all = engine.listJudges(org, content_type)
     return { status: 200, body: { judges: all.slice(offset, offset + limit), total: all.length, has_more: offset + limit < all.length } }
@@ -116,8 +124,9 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
   })
 
   route('POST', '/judges/reference_content', 'referenceContent', async ({ org, json }) => {
-    const parsed = referenceContentRequestSchema.safeParse(await json())
-    if (!parsed.success) return detail(400, validationDetail(parsed.error))
+    const raw = await json()
+    const parsed = referenceContentRequestSchema.safeParse(raw)
+    if (!parsed.success) return invalid(parsed.error, 'body', raw)
     const id = newUuid()
     const ext = parsed.data.file_extension.replace(/^\./, '')
     return {
@@ -130,8 +139,9 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
   })
 
   route('POST', '/evaluations/social-media', 'socialMedia', async ({ org, json }) => {
-    const parsed = socialMediaRequestSchema.safeParse(await json())
-    if (!parsed.success) return detail(400, validationDetail(parsed.error))
+    const raw = await json()
+    const parsed = socialMediaSchema.safeParse(raw)
+    if (!parsed.success) return invalid(parsed.error, 'body', raw)
     const judge = engine.findJudge(org, parsed.data.judge_id)
     if (!judge) return detail(404, 'Judge not found or not accessible')
     const problem = engine.socialMediaProblem(judge)
@@ -140,8 +150,9 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
   })
 
   route('POST', '/evaluations/presigned-upload', 'presignedUpload', async ({ org, json }) => {
-    const parsed = presignedUploadRequestSchema.safeParse(await json())
-    if (!parsed.success) return detail(400, validationDetail(parsed.error))
+    const raw = await json()
+    const parsed = presignedUploadRequestSchema.safeParse(raw)
+    if (!parsed.success) return invalid(parsed.error, 'body', raw)
     const judge = engine.findJudge(org, parsed.data.judge_id)
     if (!judge) return detail(404, 'Judge not found or not accessible')
     const job = engine.createUploadJob(org, judge, parsed.data.filename, parsed.data.webhook_url)
@@ -169,7 +180,7 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
  */
 function parseJudge(raw: unknown):
   | { ok: true; body: z.infer<typeof createJudgeRequestSchema>; referenceProblem: boolean }
-  | { ok: false; detail: string } {
+  | { ok: false; error: z.ZodError } {
   const first = createJudgeRequestSchema.safeParse(raw)
   if (first.success) return { ok: true, body: first.data, referenceProblem: false }
   const patched = structuredClone(raw) as { detectors?: { detector_name?: unknown; config?: Record<string, unknown> }[] }
@@ -190,7 +201,7 @@ function parseJudge(raw: unknown):
     }
   }
   const second = replaced ? createJudgeRequestSchema.safeParse(patched) : first
-  if (!second.success) return { ok: false, detail: validationDetail(first.error) }
+  if (!second.success) return { ok: false, error: first.error }
   // Keep the configs as the user sent them.
   const original = (raw as { detectors: { config: Record<string, unknown> }[] }).detectors
   second.data.detectors.forEach((d, i) => (d.config = original[i].config))

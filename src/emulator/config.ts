@@ -15,6 +15,7 @@ import {
 } from './options.js'
 import { loadValidatedFile } from './file.js'
 import { loadScenarioFile } from './scenario.js'
+import { VALIDATION_ERROR_STYLES, type ValidationErrorStyle } from './validation.js'
 
 /** Environment variables read when the matching flag is absent. */
 export const EMULATOR_ENV = {
@@ -26,7 +27,8 @@ export const EMULATOR_ENV = {
   webhookSecret: 'PIQUE_EMULATOR_WEBHOOK_SECRET',
   seed: 'PIQUE_EMULATOR_SEED',
   scenario: 'PIQUE_EMULATOR_SCENARIO',
-  rateLimit: 'PIQUE_EMULATOR_RATE_LIMIT'
+  rateLimit: 'PIQUE_EMULATOR_RATE_LIMIT',
+  validationErrors: 'PIQUE_EMULATOR_VALIDATION_ERRORS'
 } as const
 
 /** The command's flag values, as commander hands them over (strings, string lists, booleans). */
@@ -56,6 +58,7 @@ export interface EmulatorFlags {
   webhookDelay?: string
   webhookReorderMs?: string
   measureVideos?: boolean
+  validationErrors?: string
 }
 
 export class EmulatorConfigError extends Error {}
@@ -145,6 +148,13 @@ export async function emulatorOptionsFrom(flags: EmulatorFlags, env: NodeJS.Proc
   if (seed !== undefined) options.seed = number('seed', seed, Number.isSafeInteger, 'a whole number')
   const rate = pick(flags.rateLimit, 'rateLimit')
   if (rate !== undefined) options.rateLimitPerMinute = number('rate-limit', rate, wholeAtLeast(0), 'requests per minute (0 = off)')
+  const style = pick(flags.validationErrors, 'validationErrors')
+  if (style !== undefined) {
+    if (!(VALIDATION_ERROR_STYLES as readonly string[]).includes(style)) {
+      throw new EmulatorConfigError(`--validation-errors: expected one of ${VALIDATION_ERROR_STYLES.join(', ')}, got "${style}"`)
+    }
+    options.validationErrors = style as ValidationErrorStyle
+  }
   const scenario = pick(flags.scenario, 'scenario')
   if (scenario) options.scenario = await loadScenarioFile(scenario, cwd)
 

@@ -8,7 +8,7 @@ import { type EvaluationResult, eventForStatus, serializeResult } from '../pique
 import type { CreateJudgeRequest, Judge } from '../pique/schema.js'
 import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids.js'
 import { measureBytes, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary, type VideoSpecs } from './media.js'
-import type { EmulatorOptions, EmulatorOrganization } from './options.js'
+import type { EmulatorOptions, EmulatorOrganization, ScenarioRule } from './options.js'
 import { Scenario } from './scenario.js'
 import { judgeFingerprint, type ScoredDetector, scoreEvaluation } from './scoring.js'
 import { Timers } from './timers.js'
@@ -60,6 +60,11 @@ export class EmulatorEngine {
   keep<T>(log: T[], entry: T): void {
     log.push(entry)
     if (log.length > this.options.inspectionLogSize) log.splice(0, log.length - this.options.inspectionLogSize)
+  }
+
+  /** The scenario rule deciding a URL's outcome, if any. */
+  scenarioRule(url: string): ScenarioRule | undefined {
+    return this.scenario.find(url)
   }
 
   organizationForKey(key: string | undefined): EmulatorOrganization | undefined {

@@ -1,5 +1,6 @@
 // The emulator's options (agreed with the gate's tests) and their defaults. Fields may be added, not removed.
 import { WEBHOOK } from '../pique/limits.js'
+import type { ValidationErrorStyle } from './validation.js'
 
 /**
  * One scenario rule: the first rule whose `match` fits a submitted URL decides its outcome.
@@ -17,6 +18,11 @@ export interface ScenarioRule {
   delayMs?: number
   /** The job never finishes (stays `processing`): for timeout tests. */
   never?: boolean
+  /**
+   * The submit is refused as a request-validation failure at this URL (`video_urls[i]: <reject>`): stands in
+   * for the service's own URL rules, which a client cannot check before sending.
+   */
+  reject?: string
 }
 
 export interface EmulatorTimings {
@@ -107,6 +113,11 @@ export interface EmulatorOptions {
   measureVideos: boolean
   /** Entries kept in the inspection logs (oldest dropped first). */
   inspectionLogSize: number
+  /**
+   * Request-validation failures as `plain` 400 + string `detail` (the seed pages' form) or as FastAPI's
+   * `fastapi` 422 + `[{loc, msg, type}]`, which the contract says clients must read too.
+   */
+  validationErrors: ValidationErrorStyle
 }
 
 export interface RunningEmulator {
@@ -159,7 +170,8 @@ export const DEFAULT_EMULATOR_OPTIONS: EmulatorOptions = {
   webhookRetry: DEFAULT_WEBHOOK_RETRY,
   faults: NO_FAULTS,
   measureVideos: true,
-  inspectionLogSize: 1000
+  inspectionLogSize: 1000,
+  validationErrors: 'plain'
 }
 
 /** Partial options over the defaults; nested timing/retry/fault objects merge field by field. */

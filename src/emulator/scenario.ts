@@ -16,7 +16,8 @@ export const scenarioRuleSchema = z.strictObject({
   failDetectors: z.array(z.string().min(1)).optional(),
   fail: z.string().min(1).optional(),
   delayMs: z.number().int().min(0).optional(),
-  never: z.boolean().optional()
+  never: z.boolean().optional(),
+  reject: z.string().min(1).optional()
 })
 export const scenarioSchema = z.array(scenarioRuleSchema)
 

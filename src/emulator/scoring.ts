@@ -149,14 +149,77 @@ function specsResult(specs: VideoSpecs, config: Record<string, unknown>, ratioKe
   }
 }
 
-// ---------- other detectors ----------
+/**
+ * One detector's score before its narrative is written. `rule` detectors score by their checks; `free` ones are
+ * seeded draws. Text is built only once the score is final (see finalize), so it always agrees with it.
+ */
+type Draw =
+  | { kind: 'rule'; named: boolean; score: number; label: string; checked: ReturnType<typeof specsResult> }
+  | { kind: 'free'; named: boolean; score: number; confidence: number; flagged: number }
 
-type Draft = { passCheck: boolean; score: number; rationale: string; metrics: Record<string, unknown>; timestamps?: number[] }
+function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, named: boolean): Draw {
+  const key = [input.judgeFingerprint, input.url, index, d.detector_name] as const
+  if (RULE_BASED.has(d.detector_name)) {
+    const specs = input.measured ?? seededSpecs(input.seed, `${input.judgeFingerprint}|${input.url}`, d.config)
+    const isSpecs = d.detector_name === 'video_specs'
+    const label = isSpecs ? 'Video specs' : 'Video quality'
+    const checked = specsResult(specs, d.config, isSpecs ? 'allowed_aspect_ratios' : 'expected_aspect_ratios', label)
+    // A scenario-failed detector scores low even when its checks pass (the rationale says the scenario did it).
+    const score = named ? round(Math.min(checked.score, between(input.seed, 0.05, 0.35, ...key))) : checked.score
+    return { kind: 'rule', named, score, label, checked }
+  }
+  // Mostly good content, now and then a miss: scores in [0.55, 1) or, one time in ten, [0.05, 0.45).
+  const good = !named && !chance(input.seed, 0.1, ...key, 'miss')
+  return {
+    kind: 'free',
+    named,
+    score: round(good ? between(input.seed, 0.55, 1, ...key, 'score') : between(input.seed, 0.05, 0.45, ...key, 'score')),
+    confidence: round(between(input.seed, 0.7, 0.99, ...key, 'confidence'), 2),
+    // Where a miss is flagged, as the results endpoint's optional `timestamps` report.
+    flagged: round(between(input.seed, 0.5, 30, ...key, 'flagged'), 1)
+  }
+}
+
+/** Detectors that judge measured (or seeded) specs against their config, rather than drawing a score. */
+const RULE_BASED = new Set(['video_specs', 'video_quality'])
+
+/** The highest score that still fails, at the precision scores are rounded to. */
+const HIGHEST_FAILING = round(PASS_SCORE - 1e-4)
+
+/**
+ * Moves scores so the weighted mean is exactly `target`, disturbing as little as possible. Groups are tried in
+ * order, each set to one shared value within its bounds; the first that can absorb the rest ends the search:
+ * 1. drawn detectors the scenario does not fail (0..1; below PASS_SCORE they fail, and their text says so);
+ * 2. detectors the scenario fails, staying failed (0..HIGHEST_FAILING);
+ * 3. rule-based detectors the scenario does not fail, leaving their check-based score (their text says so);
+ * 4. detectors the scenario fails, above the pass line (a target no other way reaches; they still fail).
+ */
+function shape(draws: Draw[], weights: number[], target: number): void {
+  const W = weights.reduce((a, b) => a + b, 0)
+  const tiers: { members: (d: Draw) => boolean; lo: number; hi: number }[] = [
+    { members: (d) => d.kind === 'free' && !d.named, lo: 0, hi: 1 },
+    { members: (d) => d.named, lo: 0, hi: HIGHEST_FAILING },
+    { members: (d) => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
+    { members: (d) => d.named, lo: 0, hi: 1 }
+  ]
+  for (const tier of tiers) {
+    const inTier = draws.map(tier.members)
+    const wTier = weights.reduce((a, w, i) => a + (inTier[i] ? w : 0), 0)
+    if (wTier === 0) continue
+    const rest = draws.reduce((a, d, i) => a + (inTier[i] ? 0 : weights[i] * d.score), 0)
+    const wanted = (target * W - rest) / wTier
+    const value = Math.min(tier.hi, Math.max(tier.lo, wanted))
+    draws.forEach((d, i) => inTier[i] && (d.score = round(value)))
+    if (value === wanted) return
+  }
+}
+
+// ---------- narratives ----------
 
 const list = (v: unknown, fallback: string): string => strs(v)?.join(', ') || fallback
 
-/** Rationale and metrics per detector family; `good` says which way the draw went. */
-function narrative(name: string, config: Record<string, unknown>, good: boolean, confidence: number): Omit<Draft, 'passCheck' | 'score'> {
+/** Rationale and metrics per detector family, for a detector that passed (`good`) or not. */
+function narrative(name: string, config: Record<string, unknown>, good: boolean, confidence: number): { rationale: string; metrics: Record<string, unknown> } {
   const metrics = (m: Record<string, unknown>) => ({ [name]: { ...m, confidence } })
   switch (name) {
     case 'language': {
@@ -186,77 +249,53 @@ function narrative(name: string, config: Record<string, unknown>, good: boolean,
   }
 }
 
-function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, failing: boolean): Draft {
-  const key = [input.judgeFingerprint, input.url, index, d.detector_name] as const
-  if (d.detector_name === 'video_specs' || d.detector_name === 'video_quality') {
-    const specs = input.measured ?? seededSpecs(input.seed, `${input.judgeFingerprint}|${input.url}`, d.config)
-    const r = specsResult(
-      specs,
-      d.config,
-      d.detector_name === 'video_specs' ? 'allowed_aspect_ratios' : 'expected_aspect_ratios',
-      d.detector_name === 'video_specs' ? 'Video specs' : 'Video quality'
-    )
-    if (!failing) return r
-    // A scenario can fail a detector whose measured specs pass: say so rather than "meet requirements".
-    const rationale = r.passCheck ? `${r.rationale.replace(' meet requirements', ' rejected')} (failed by the emulator scenario)` : r.rationale
-    return { ...r, rationale, passCheck: false, score: round(Math.min(r.score, between(input.seed, 0.05, 0.35, ...key))) }
-  }
-  // Mostly good content, now and then a miss: scores in [0.55, 1) or, one time in ten, [0.05, 0.45).
-  const good = !failing && !chance(input.seed, 0.1, ...key, 'miss')
-  const score = round(good ? between(input.seed, 0.55, 1, ...key, 'score') : between(input.seed, 0.05, 0.45, ...key, 'score'))
-  const confidence = round(between(input.seed, 0.7, 0.99, ...key, 'confidence'), 2)
-  const draft: Draft = { passCheck: good, score, ...narrative(d.detector_name, d.config, good, confidence) }
-  // A miss is flagged at a moment of the video, as the results endpoint's optional `timestamps` report.
-  if (!good) draft.timestamps = [round(between(input.seed, 0.5, 30, ...key, 'flagged'), 1)]
-  return draft
+interface Final {
+  passCheck: boolean
+  rationale: string
+  metrics: Record<string, unknown>
+  timestamps?: number[]
 }
 
-/**
- * Scores shaped so the weighted mean is exactly `target`: failing detectors keep low scores when possible,
- * the others share the rest evenly.
- */
-function shape(drafts: Draft[], weights: number[], failing: boolean[], target: number): void {
-  const W = weights.reduce((a, b) => a + b, 0)
-  const wFail = weights.reduce((a, w, i) => a + (failing[i] ? w : 0), 0)
-  const wPass = W - wFail
-  if (wPass === 0) {
-    drafts.forEach((d) => (d.score = target))
-    return
+/** Pass/fail and text from the final score: a detector never says "clean" while failing, or the reverse. */
+function finalize(draw: Draw, d: ScoredDetector): Final {
+  if (draw.kind === 'free') {
+    const passCheck = !draw.named && draw.score >= PASS_SCORE
+    const told = narrative(d.detector_name, d.config, passCheck, draw.confidence)
+    // Only a target that nothing else can reach lifts a scenario-failed detector over the pass line: say why.
+    if (draw.named && draw.score >= PASS_SCORE) told.rationale += ` (failed by the emulator scenario, scored ${draw.score} to reach its overall score)`
+    return { passCheck, ...told, ...(passCheck ? {} : { timestamps: [draw.flagged] }) }
   }
-  const sumFail = drafts.reduce((a, d, i) => a + (failing[i] ? weights[i] * d.score : 0), 0)
-  let x = (target * W - sumFail) / wPass
-  if (x > 1 || x < 0) {
-    // Failing detectors absorb what the passing ones cannot.
-    x = x > 1 ? 1 : 0
-    const each = (target * W - x * wPass) / wFail
-    drafts.forEach((d, i) => failing[i] && (d.score = round(each)))
-  }
-  drafts.forEach((d, i) => {
-    if (failing[i]) return
-    d.score = round(x)
-    d.passCheck = x >= PASS_SCORE
-  })
+  const { checked, label, score, named } = draw
+  // Passing needs every check and a passing score: a check-based score of 0.67 (2 of 3 checks) still fails.
+  const passCheck = !named && checked.passCheck && score >= PASS_SCORE
+  const note = named
+    ? score >= PASS_SCORE
+      ? `failed by the emulator scenario, scored ${score} to reach its overall score`
+      : 'failed by the emulator scenario'
+    : score !== checked.score
+      ? `scored ${score} by the emulator scenario`
+      : undefined
+  let rationale = checked.rationale
+  // Checks that pass under a failing verdict: "rejected", never "meet requirements".
+  if (!passCheck && checked.passCheck) rationale = `${label} rejected: ${describeSpecs(checked.metrics.video_specs)} (${note})`
+  else if (note) rationale += ` (${note})`
+  return { passCheck, rationale, metrics: checked.metrics }
 }
 
 export function scoreEvaluation(input: ScoringInput): Scored {
   const failSet = new Set(input.rule?.failDetectors ?? [])
-  const failing = input.detectors.map((d) => failSet.has(d.detector_name))
-  const drafts = input.detectors.map((d, i) => drawDetector(input, d, i, failing[i]))
+  const draws = input.detectors.map((d, i) => drawDetector(input, d, i, failSet.has(d.detector_name)))
   const weights = input.detectors.map((d) => d.weight)
   const target = input.rule?.score
-  if (target !== undefined) shape(drafts, weights, failing, target)
+  if (target !== undefined) shape(draws, weights, target)
   const W = weights.reduce((a, b) => a + b, 0)
-  const mean = W ? drafts.reduce((a, d, i) => a + d.score * weights[i], 0) / W : unit(input.seed, input.judgeFingerprint, input.url)
+  const mean = W ? draws.reduce((a, d, i) => a + d.score * weights[i], 0) / W : unit(input.seed, input.judgeFingerprint, input.url)
   return {
     overallScore: target ?? round(mean),
-    detectorResults: drafts.map((d, i) => ({
-      id: input.detectors[i].id,
-      detectorName: input.detectors[i].detector_name,
-      passCheck: d.passCheck,
-      score: d.score,
-      rationale: d.rationale,
-      metrics: d.metrics,
-      ...(d.timestamps ? { timestamps: d.timestamps } : {})
-    }))
+    detectorResults: draws.map((draw, i) => {
+      const d = input.detectors[i]
+      const { passCheck, rationale, metrics, timestamps } = finalize(draw, d)
+      return { id: d.id, detectorName: d.detector_name, passCheck, score: draw.score, rationale, metrics, ...(timestamps ? { timestamps } : {}) }
+    })
   }
 }

@@ -32,7 +32,13 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
       send(res, { status: other ? 405 : 404, body: { detail: other ? 'Method Not Allowed' : 'Not Found' } })
     }
   })
-  registerApiRoutes(router, { engine, gate, baseUrl: () => baseUrl, onRequest: (req, info) => apiInfo.set(req, info) })
+  registerApiRoutes(router, {
+    engine,
+    gate,
+    baseUrl: () => baseUrl,
+    onRequest: (req, info) => apiInfo.set(req, info),
+    validationErrors: options.validationErrors
+  })
   registerInspectionRoutes(router, { engine, gate, requestLog })
 
   // Answers in progress, so close() can end their keep-alive sockets with the answer (see close).
