@@ -57,6 +57,17 @@ describe('runGate', () => {
     await expect(runGate(settingsFor({ 'api-key': '', urls: 'missing.txt' }), deps(api))).rejects.toThrow(ConfigError)
   })
 
+  it('reports the judge file and URL list problems of one run together, before anything is sent', async () => {
+    writeFileSync(join(dir, 'bad-judge.yml'), ['name: Launch', 'description: Vertical clips', 'content_type: video', 'detectors:', '  - detector_name: video_specs', '    config:', '      min_fps: thirty', ''].join('\n'))
+    writeFileSync(join(dir, 'bad-urls.txt'), 'https://v.example/a\nftp://v.example/b\n')
+    const api = new FakeApi()
+    const failure = runGate(settingsFor({ judge: 'bad-judge.yml', urls: 'bad-urls.txt' }), deps(api))
+    await expect(failure).rejects.toThrow(ConfigError)
+    const problems = ((await failure.catch((e: unknown) => e)) as ConfigError).problems
+    expect(problems.map((p) => `${p.file}:${p.line}: ${p.field}`)).toEqual(['bad-judge.yml:7: detectors[0].config.min_fps', 'bad-urls.txt:2: '])
+    expect(api.submits).toHaveLength(0)
+  })
+
   it('submits without waiting in wait: none', async () => {
     const api = new FakeApi()
     const report = await runGate(settingsFor({ wait: 'none' }), deps(api))

@@ -147,11 +147,11 @@ describe('selectChangedUrls', () => {
     expect(changed.note).not.toContain('compared nothing')
   })
 
-  it('outside a pull request returns every URL and no note', async () => {
+  it('outside a pull request returns every URL and says so', async () => {
     const urls = await headUrls(origin)
     const event = join(root, 'push.json')
     await writeFile(event, JSON.stringify({ ref: 'refs/heads/main', after: 'f'.repeat(40) }))
     const changed = await selectChangedUrls(urls, { files: FILES, cwd: origin, env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event } })
-    expect(changed).toEqual({ urls, skippedUnchanged: 0 })
+    expect(changed).toEqual({ urls, skippedUnchanged: 0, note: 'only-changed: not a pull request (push), so every URL is evaluated' })
   })
 })

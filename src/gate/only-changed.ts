@@ -31,11 +31,12 @@ export interface ChangedUrls {
   note?: string
 }
 
-/** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all. */
+/** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
 export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrlsOptions): Promise<ChangedUrls> {
   const env = options.env ?? process.env
   const pr = readPullRequestContext(env)
-  if (!pr) return { urls, skippedUnchanged: 0 }
+  // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
+  if (!pr) return { urls, skippedUnchanged: 0, note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated` }
   const cwd = options.cwd ?? process.cwd()
   const commit = await ensureCommit(cwd, pr.baseSha)
   const api = options.githubToken ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo } : undefined

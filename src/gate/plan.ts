@@ -2,7 +2,7 @@
  * Plan: what the gate will evaluate. Loads and validates the judge file and URL lists (ConfigError on bad input),
  * then narrows to changed URLs on pull requests when only-changed is set.
  */
-import { INLINE_SOURCE, formatProblem, loadJudgeFile, loadUrlLists } from '../config/load.js'
+import { ConfigError, INLINE_SOURCE, formatProblem, loadJudgeFile, loadUrlLists } from '../config/load.js'
 import type { Settings } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
 import type { JudgeSource } from './ensure-judge.js'
@@ -25,17 +25,21 @@ export async function buildPlan(settings: Settings, log: GateLog, cwd = process.
     log.warning(formatProblem(p), { file: p.file, line: p.line, column: p.column })
   }
 
+  // Both files are read before failing, so one run reports every problem in the judge file AND the URL lists.
+  const found = { problems: [] as ConfigProblem[], warnings: [] as ConfigProblem[] }
+  const judgeFile = settings.judgeId ? undefined : await collectProblems(loadJudgeFile(settings.judgePath as string, { cwd }), found)
+  const list = await collectProblems(loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline }), found)
+  if (!list || (!settings.judgeId && !judgeFile)) throw new ConfigError(found.problems, found.warnings)
+
   let judge: JudgeSource
-  if (settings.judgeId) {
-    judge = { kind: 'pinned', id: settings.judgeId }
+  if (!judgeFile) {
+    judge = { kind: 'pinned', id: settings.judgeId as string }
   } else {
-    const file = await loadJudgeFile(settings.judgePath as string, { cwd })
-    file.warnings.forEach(warn)
-    judge = file.id ? { kind: 'pinned', id: file.id, file } : { kind: 'file', file }
-    log.info(`Judge file ${file.file}: "${file.body.name}", ${file.body.detectors.length} detector(s)${file.id ? `, pinned to ${file.id}` : ''}`)
+    judgeFile.warnings.forEach(warn)
+    judge = judgeFile.id ? { kind: 'pinned', id: judgeFile.id, file: judgeFile } : { kind: 'file', file: judgeFile }
+    log.info(`Judge file ${judgeFile.file}: "${judgeFile.body.name}", ${judgeFile.body.detectors.length} detector(s)${judgeFile.id ? `, pinned to ${judgeFile.id}` : ''}`)
   }
 
-  const list = await loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline })
   for (const notice of list.notices) log.info(formatProblem(notice))
   const files = [...new Set(list.urls.map((u) => u.source.file))].filter((f) => f !== INLINE_SOURCE)
   log.info(`${list.urls.length} URL(s) from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`)
@@ -45,4 +49,16 @@ export async function buildPlan(settings: Settings, log: GateLog, cwd = process.
   if (changed.note) log.info(changed.note)
   if (changed.skippedUnchanged) log.info(`only-changed: ${changed.skippedUnchanged} unchanged URL(s) skipped, ${changed.urls.length} to evaluate`)
   return { judge, urls: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings }
+}
+
+/** The loaded value, or undefined with its ConfigError's problems and warnings added to `found`. Other errors propagate. */
+async function collectProblems<T>(loading: Promise<T>, found: { problems: ConfigProblem[]; warnings: ConfigProblem[] }): Promise<T | undefined> {
+  try {
+    return await loading
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    found.problems.push(...error.problems)
+    found.warnings.push(...error.warnings)
+    return undefined
+  }
 }
