@@ -88,6 +88,32 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     expect(mine[0].body).toContain(`Judge ${UNKNOWN_JUDGE} not found`)
   })
 
+  it('the store rejects its token after the submit: the report lists the judge and the jobs already billed', async () => {
+    const badToken = 'st_rotated_token_9f8e7d6c'
+    const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'good/2') }, { wait: 'store', 'store-url': env.store.url, 'store-token': badToken })
+    expect(run.code).toBe(1)
+    const report = run.report as unknown as {
+      judge: { id: string; origin: string } | null
+      batch_ids: string[]
+      urls: { url: string; job_id: string | null; batch_id: string | null; state: string }[]
+      error: { kind: string; message: string; hint: string; planned_urls: unknown[] }
+    }
+    expect(report.error).toMatchObject({ kind: 'gate', message: expect.stringContaining('store-token') })
+    expect(report.error.planned_urls).toHaveLength(2)
+    expect(report.judge).toMatchObject({ origin: 'created', id: expect.any(String) })
+    expect(report.batch_ids).toHaveLength(1)
+    expect(report.urls.map((u) => [u.url, u.batch_id, u.state])).toEqual([
+      ['https://clips.example/pass/1', report.batch_ids[0], 'submitted'],
+      ['https://clips.example/good/2', report.batch_ids[0], 'submitted']
+    ])
+    for (const u of report.urls) expect(u.job_id).toMatch(/\S/)
+    expect(run.outputs['batch-ids']).toBe(report.batch_ids[0])
+    // The summary escapes markdown (`_` as an entity): compare the text, not the id's spelling.
+    expect(run.summary.replace(/&#95;/g, '_')).toContain(`2 job(s) had already been submitted to Pique in batch ${report.batch_ids[0]}`)
+    const logged = run.stdout.replace(/^::add-mask::.*$/gm, '')
+    for (const text of [logged, run.summary, JSON.stringify(run.report)]) expect(text).not.toContain(badToken)
+  })
+
   it('a config error is annotated at file:line and reported the same way', async () => {
     const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': '# clips\nhttps://clips.example/pass/1\nftp://clips.example/x\n' }, { 'junit-path': 'junit.xml' })
     expect(run.code).toBe(1)

@@ -2,8 +2,8 @@
  * Ensure the judge: a pinned id must be a ready video judge; a judge file reuses the newest identical ready judge
  * or creates one. Either way the gate only submits to a `ready` judge, waiting (bounded) while it is `pending`.
  */
-import type { PiqueApi } from '../pique/api.js'
-import { PiqueApiError } from '../pique/errors.js'
+import type { CallOptions, PiqueApi } from '../pique/api.js'
+import { PiqueApiError, PiqueDeadlineError } from '../pique/errors.js'
 import { REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import { backoffCeilingMs, sleep } from '../pique/retry.js'
 import type { Judge, ListJudgesQuery } from '../pique/schema.js'
@@ -23,19 +23,24 @@ export interface EnsureJudgeOptions {
   /** First interval between status checks of a pending judge; doubles up to `maxPollMs`. */
   pollMs?: number
   maxPollMs?: number
+  /** Told as soon as the judge is known, before it is ready: a run that fails later still reports which judge it had. */
+  onJudge?: (judge: JudgeInfo) => void
 }
 
 export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: EnsureJudgeOptions): Promise<JudgeInfo> {
   const { log } = options
+  // Every request ends by the run's deadline, retries included.
+  const call = { deadline: options.deadline }
   if (source.kind === 'pinned') {
-    const judge = await fetchPinned(api, source.id)
+    const judge = await fetchPinned(api, source.id, call)
+    options.onJudge?.(info(judge, 'pinned'))
     checkVideo(judge)
     if (source.file) {
       const differs = judgeDifferences(judge, source.file.body)
       if (differs.length) log.warning(`Judge ${judge.id} (pinned by id) differs from ${source.file.file} in ${differs.join(', ')}; the pinned judge is used`)
     }
     log.info(`Using judge "${judge.name}" (${judge.id}), pinned by id, status ${judge.status}`)
-    return info(await untilReady(api, judge, options), 'pinned')
+    return info(await untilReady(api, judge, 'pinned', options), 'pinned')
   }
 
   const body = source.file.body
@@ -43,21 +48,22 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   if (body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
     throw new GateError(`${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`)
   }
-  const existing = await findReusableJudge(api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }), body)
+  const existing = await findReusableJudge(api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call), body)
   if (existing) {
     log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`)
     return info(existing, 'reused')
   }
-  const created = await api.createJudge(body)
+  const created = await api.createJudge(body, call)
   log.info(`Created judge "${body.name}" (${created.id}), status ${created.status}`)
-  const judge = await api.getJudge(created.id)
+  const judge = await api.getJudge(created.id, call)
+  options.onJudge?.(info(judge, 'created'))
   checkVideo(judge)
-  return info(await untilReady(api, judge, options), 'created')
+  return info(await untilReady(api, judge, 'created', options), 'created')
 }
 
-async function fetchPinned(api: PiqueApi, id: string): Promise<Judge> {
+async function fetchPinned(api: PiqueApi, id: string, call: CallOptions): Promise<Judge> {
   try {
-    return await api.getJudge(id)
+    return await api.getJudge(id, call)
   } catch (error) {
     if (error instanceof PiqueApiError && error.status === 404) {
       throw new GateError(`Judge ${id} not found: check the id, and that the API key belongs to the organization that owns it`)
@@ -74,15 +80,23 @@ function checkVideo(judge: Judge): void {
   }
 }
 
-async function untilReady(api: PiqueApi, judge: Judge, options: EnsureJudgeOptions): Promise<Judge> {
+async function untilReady(api: PiqueApi, judge: Judge, origin: JudgeInfo['origin'], options: EnsureJudgeOptions): Promise<Judge> {
   let current = judge
   const backoff = { baseDelayMs: options.pollMs ?? 250, maxDelayMs: options.maxPollMs ?? 5000 }
   if (current.status === 'pending') options.log.info(`Judge ${current.id} is pending (reference content being preprocessed); waiting until it is ready`)
+  const stillPending = (id: string) => new GateError(`Judge ${id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`)
   for (let check = 1; current.status === 'pending'; check++) {
     const left = options.deadline - Date.now()
-    if (left <= 0) throw new GateError(`Judge ${current.id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`)
+    if (left <= 0) throw stillPending(current.id)
     await sleep(Math.min(backoffCeilingMs(check, backoff), left))
-    current = await api.getJudge(current.id)
+    try {
+      current = await api.getJudge(current.id, { deadline: options.deadline })
+    } catch (error) {
+      // The check the deadline cut short changes nothing: the judge was last seen pending.
+      if (error instanceof PiqueDeadlineError) throw stillPending(current.id)
+      throw error
+    }
+    options.onJudge?.(info(current, origin))
   }
   if (current.status === 'failed') {
     throw new GateError(

@@ -9,9 +9,8 @@ import { type InputSource, SECRET_INPUTS, type Settings, Inputs, readSettings, s
 import { publishReports, type ReportContext } from '../report/publish.js'
 import { type Failure, describeFailure, failureReport } from './failure.js'
 import type { GateLog } from './log.js'
-import type { PlannedUrl, RunReport } from './model.js'
-import { buildPlan } from './plan.js'
-import { runGate } from './run-gate.js'
+import type { RunReport } from './model.js'
+import { type GateProgress, newProgress, runGate } from './run-gate.js'
 
 export interface ExecuteContext {
   target: ReportContext['target']
@@ -58,8 +57,10 @@ export async function executeGate(settings: Settings, ctx: ExecuteContext): Prom
 
 async function executeSettings(settings: Settings, ctx: ExecuteContext, startedAt = new Date().toISOString()): Promise<GateRun> {
   let run: GateRun
+  // What the gate knew when it stopped, for the report of a run that fails: no second plan, and the jobs it billed.
+  const progress = newProgress()
   try {
-    run = { report: await runSettings(settings, ctx), reportPath: settings.reportPath }
+    run = { report: await runSettings(settings, ctx, progress), reportPath: settings.reportPath }
   } catch (error) {
     const failure = describeFailure(error)
     const report = failureReport(failure, {
@@ -67,8 +68,8 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
       threshold: settings.threshold,
       failOnError: settings.failOnError,
       waitMode: settings.waitMode,
-      plannedUrls: failure.problems.length ? [] : await plannedUrls(settings, ctx),
-      inputs: settings.echo
+      inputs: settings.echo,
+      progress
     })
     run = { report, reportPath: settings.reportPath, failure, cause: error }
   }
@@ -76,7 +77,7 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
   return run
 }
 
-function runSettings(settings: Settings, ctx: ExecuteContext): Promise<RunReport> {
+function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProgress): Promise<RunReport> {
   // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
   const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined
   const store = settings.store ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token }) : undefined
@@ -86,7 +87,8 @@ function runSettings(settings: Settings, ctx: ExecuteContext): Promise<RunReport
     store,
     log: ctx.log,
     env: ctx.env,
-    cwd: ctx.cwd
+    cwd: ctx.cwd,
+    progress
   })
 }
 
@@ -99,19 +101,6 @@ function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
     target: ctx.target,
     secrets: secretValues(settings),
     env: ctx.env
-  }
-}
-
-/**
- * The URLs the failed run meant to evaluate. The gate does not hand its plan out of a failed run, so it is built
- * again, quietly; a plan that fails now too just leaves the list empty.
- */
-async function plannedUrls(settings: Settings, ctx: ExecuteContext): Promise<PlannedUrl[]> {
-  const quiet: GateLog = { info: () => undefined, warning: () => undefined, group: (_title, fn) => fn() }
-  try {
-    return (await buildPlan(settings, quiet, ctx.cwd, ctx.env)).urls
-  } catch {
-    return []
   }
 }
 

@@ -6,9 +6,11 @@
 import { ConfigError } from '../config/load.js'
 import { Inputs, SettingsError } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
-import { PiqueApiError, PiqueNetworkError } from '../pique/errors.js'
+import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
 import { REPORT_SCHEMA_VERSION, type JudgeInfo, type PlannedUrl, type RunErrorKind, type RunReport } from './model.js'
+import type { GateProgress } from './run-gate.js'
+import { decide } from './verdict.js'
 
 export interface Failure {
   kind: RunErrorKind
@@ -27,6 +29,7 @@ const HINTS: Partial<Record<RunErrorKind, string>> = {
   missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
   auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
   network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
+  timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
   internal: "Re-run; if it happens again, report it with the step's log."
 }
 
@@ -51,6 +54,7 @@ function kindOf(error: unknown): RunErrorKind {
   if (error instanceof MissingKeyError) return 'missing_key'
   if (isAuthError(error)) return 'auth'
   if (error instanceof GateError) return 'gate'
+  if (error instanceof PiqueDeadlineError) return 'timeout'
   if (error instanceof PiqueNetworkError) return 'network'
   if (error instanceof PiqueApiError) return 'api'
   return 'internal'
@@ -65,9 +69,13 @@ export interface KnownAtFailure {
   judge?: JudgeInfo
   plannedUrls?: PlannedUrl[]
   inputs: Record<string, string>
+  /** The gate's own record of how far it got (its plan, judge, submitted jobs, results); fills what is not given above. */
+  progress?: GateProgress
 }
 
 export function failureReport(failure: Failure, known: KnownAtFailure): RunReport {
+  const { progress } = known
+  const sofar = submittedSoFar(known)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     verdict: 'failed',
@@ -75,15 +83,53 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
     threshold: known.threshold ?? Number.NaN,
     failOnError: known.failOnError ?? true,
     waitMode: known.waitMode ?? 'api',
-    judge: known.judge,
-    batchIds: [],
-    urls: [],
-    counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
-    skippedUnchanged: 0,
+    judge: known.judge ?? progress?.judge,
+    batchIds: [...(progress?.batchIds ?? [])],
+    ...sofar,
+    skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
     startedAt: known.startedAt,
     finishedAt: new Date().toISOString(),
     inputs: known.inputs,
-    warnings: [],
-    error: { kind: failure.kind, message: failure.message, hint: failure.hint, problems: failure.problems, plannedUrls: known.plannedUrls ?? [] }
+    error: {
+      kind: failure.kind,
+      message: failure.message,
+      hint: [failure.hint, billedNote(progress)].filter(Boolean).join(' ') || undefined,
+      problems: failure.problems,
+      plannedUrls: known.plannedUrls ?? progress?.plan?.urls ?? []
+    }
   }
+}
+
+/**
+ * The URLs the run had submitted, as it left them: a result already received settles its URL (decide's rules), the
+ * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
+ */
+function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'urls' | 'counts' | 'minScore' | 'warnings'> {
+  const progress = known.progress
+  const warnings = progress?.plan?.warnings ?? []
+  if (!progress?.outcomes.length || known.threshold === undefined) {
+    return { urls: [], counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 }, warnings: [...warnings] }
+  }
+  const settled = decide({
+    threshold: known.threshold,
+    failOnError: known.failOnError ?? true,
+    waitMode: 'none',
+    batchIds: progress.batchIds,
+    outcomes: progress.outcomes,
+    results: progress.results,
+    timedOut: false,
+    skippedUnchanged: 0,
+    startedAt: known.startedAt,
+    inputs: known.inputs,
+    warnings
+  })
+  return { urls: settled.urls, counts: settled.counts, minScore: settled.minScore, warnings: settled.warnings }
+}
+
+/** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
+function billedNote(progress: GateProgress | undefined): string | undefined {
+  const jobs = progress?.outcomes.filter((o) => o.jobId).length ?? 0
+  if (!progress || jobs === 0) return undefined
+  const batches = progress.batchIds
+  return `${jobs} job(s) had already been submitted to Pique in batch${batches.length === 1 ? '' : 'es'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`
 }

@@ -1,5 +1,6 @@
 /** Look jobs up on the results endpoint, each once, with bounded concurrency. */
 import type { PiqueApi } from '../pique/api.js'
+import { PiqueDeadlineError } from '../pique/errors.js'
 import { forEachLimit } from './concurrency.js'
 import { errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
@@ -12,15 +13,21 @@ export interface LookupOptions {
   log: GateLog
   /** Job ids already warned about, so a failing poll is reported once, not every round. */
   warned?: Set<string>
+  /** Epoch ms: no lookup (retries included) runs past it; a job it stops stays pending, without a warning. */
+  deadline?: number
 }
 
-/** Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending. */
+/**
+ * Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending.
+ * A lookup the deadline stops is not warned about: the wait reports every job unfinished at the deadline.
+ */
 export async function lookupOnce(api: ResultLookup, jobIds: readonly string[], tracker: JobTracker, options: LookupOptions): Promise<void> {
   await forEachLimit(jobIds, options.concurrency, async (jobId) => {
     try {
-      tracker.record(await api.getResult(jobId))
+      tracker.record(await api.getResult(jobId, { deadline: options.deadline }))
     } catch (error) {
       if (isAuthError(error)) throw error
+      if (error instanceof PiqueDeadlineError) return
       if (options.warned?.has(jobId)) return
       options.warned?.add(jobId)
       options.log.warning(`Could not read the result of ${jobId}: ${errorMessage(error)}`)

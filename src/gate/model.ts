@@ -75,9 +75,10 @@ export interface RunReport {
  * settings: a bad input; config: problems in the judge file or URL lists; missing_key: no api-key with
  * on-missing-key fail; auth: Pique refused the key (401/403); gate: the judge cannot be used (not found, not a
  * video judge, failed, still pending) or the store refused its token; api: another error answer from Pique;
- * network: Pique unreachable after retries; internal: anything else.
+ * network: Pique unreachable after retries; timeout: the run's deadline (timeout-minutes) stopped a request to Pique
+ * that kept failing or did not answer; internal: anything else.
  */
-export type RunErrorKind = 'settings' | 'config' | 'missing_key' | 'auth' | 'gate' | 'api' | 'network' | 'internal'
+export type RunErrorKind = 'settings' | 'config' | 'missing_key' | 'auth' | 'gate' | 'api' | 'network' | 'timeout' | 'internal'
 
 export interface RunError {
   kind: RunErrorKind
@@ -87,6 +88,9 @@ export interface RunError {
   hint?: string
   /** Every problem found in the user's files (config errors). */
   problems: ConfigProblem[]
-  /** The URLs the run meant to evaluate, when planning got that far. */
+  /**
+   * The URLs the run meant to evaluate, when planning got that far. Those it had already submitted are in the
+   * report's `urls` (job and batch ids, results received), with `batchIds` and `judge` as far as the run got.
+   */
   plannedUrls: PlannedUrl[]
 }

@@ -5,12 +5,13 @@
 import type { PiqueApi } from '../pique/api.js'
 import type { RateLimitState } from '../pique/client.js'
 import { LIMITS } from '../pique/limits.js'
+import type { EvaluationResult } from '../pique/results.js'
 import type { Settings } from '../config/settings.js'
 import type { RegisterRequest } from '../store/protocol.js'
 import { ensureJudge } from './ensure-judge.js'
 import { MissingKeyError, errorMessage } from './errors.js'
 import type { GateLog } from './log.js'
-import type { RunReport, UrlOutcome } from './model.js'
+import type { JudgeInfo, RunReport, UrlOutcome } from './model.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { submitAll } from './submit.js'
 import { JobTracker } from './tracker.js'
@@ -35,6 +36,26 @@ export interface GateDeps {
   env?: NodeJS.ProcessEnv
   cwd?: string
   progressEveryMs?: number
+  /** Filled in as the run goes, so a caller can report a run that throws from what it knew (execute.ts). */
+  progress?: GateProgress
+}
+
+/**
+ * What a run has learned so far. A run that stops on an error is reported from this, not by planning again: its
+ * judge, the jobs it already submitted (and Pique bills), and the results it had received.
+ */
+export interface GateProgress {
+  plan?: GatePlan
+  judge?: JudgeInfo
+  /** Accepted batches' URLs as they are accepted; every submitted URL, in plan order, once submitting ends. */
+  outcomes: UrlOutcome[]
+  batchIds: string[]
+  /** Terminal results received so far, by job id. */
+  results: ReadonlyMap<string, EvaluationResult>
+}
+
+export function newProgress(): GateProgress {
+  return { outcomes: [], batchIds: [], results: new Map() }
 }
 
 export const MISSING_KEY_REASON =
@@ -44,7 +65,9 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   const { log } = deps
   const startedAt = new Date().toISOString()
   const deadline = Date.now() + settings.timeoutMs
+  const progress = deps.progress ?? newProgress()
   const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env))
+  progress.plan = plan
 
   if (!settings.apiKey) {
     if (settings.onMissingKey === 'fail') throw new MissingKeyError(`${MISSING_KEY_REASON} (on-missing-key: fail)`)
@@ -63,7 +86,8 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
 
   const api = deps.api
   if (!api) throw new MissingKeyError(MISSING_KEY_REASON)
-  const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline }))
+  const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: (known) => (progress.judge = known) }))
+  progress.judge = judge
   const common = {
     threshold: settings.threshold,
     failOnError: settings.failOnError,
@@ -87,12 +111,20 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
       webhookUrl,
       maxConcurrency: settings.maxConcurrency,
       log,
-      onBatch: store ? (_batchId, outcomes) => register(store, judge.id, outcomes, deps.env ?? process.env, log) : undefined
+      deadline,
+      onBatch: async (batchId, outcomes) => {
+        progress.batchIds.push(batchId)
+        progress.outcomes.push(...outcomes)
+        if (store) await register(store, judge.id, outcomes, deps.env ?? process.env, log)
+      }
     })
   )
+  progress.outcomes = submission.outcomes
+  progress.batchIds = submission.batchIds
 
   const jobIds = submission.outcomes.filter((o) => o.state === 'submitted' && o.jobId).map((o) => o.jobId as string)
   const tracker = new JobTracker(jobIds, settings.threshold)
+  progress.results = tracker.results
   let timedOut = false
   if (settings.waitMode !== 'none' && jobIds.length > 0) {
     const mode = settings.waitMode

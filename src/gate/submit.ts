@@ -18,6 +18,8 @@ export interface SubmitOptions {
   log: GateLog
   /** Batch size; the API's maximum unless a test needs smaller. */
   batchSize?: number
+  /** Epoch ms: no submit request (retries included) runs past it; a batch it stops is recorded as failed. */
+  deadline?: number
   /** Told about each accepted batch (e.g. to register its jobs with the store). */
   onBatch?: (batchId: string, outcomes: UrlOutcome[]) => Promise<void>
 }
@@ -41,7 +43,7 @@ export async function submitAll(api: PiqueApi, urls: readonly PlannedUrl[], opti
         judge_id: options.judgeId,
         video_urls: batch.map((u) => u.url),
         ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
-      })
+      }, { deadline: options.deadline })
     } catch (error) {
       // A bad key fails every batch the same way: stop rather than report each URL.
       if (isAuthError(error)) throw error

@@ -36,7 +36,7 @@ export async function waitWithApi(api: ResultLookup, tracker: JobTracker, option
     const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.())
     rotation += round.length
     const before = tracker.done
-    await lookupOnce(api, round, tracker, { concurrency: options.concurrency, log: options.log, warned })
+    await lookupOnce(api, round, tracker, { concurrency: options.concurrency, log: options.log, warned, deadline: options.deadline })
     interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval)
     delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length))
   }

@@ -40,7 +40,7 @@ export async function waitWithStore(store: StoreReader, api: ResultLookup, track
   const lookUp = async (announce: string) => {
     log.info(announce)
     const before = tracker.done
-    await lookupOnce(api, tracker.pending(), tracker, { concurrency: options.concurrency, log })
+    await lookupOnce(api, tracker.pending(), tracker, { concurrency: options.concurrency, log, deadline: options.deadline })
     if (tracker.done > before) log.info(`${tracker.done - before} result(s) found on the results endpoint (their webhooks did not reach the store)`)
   }
   let cursor = 0

@@ -16,16 +16,25 @@ import type {
   SocialMediaResponse
 } from './schema.js'
 
+/** Options of one call, the last argument of every method; optional, so callers and fakes may ignore them. */
+export interface CallOptions {
+  /**
+   * Epoch ms the call must not outlast (the gate's timeout-minutes): no attempt starts and no retry wait ends after
+   * it, and a request in flight is cut then. A call it stops throws PiqueDeadlineError.
+   */
+  deadline?: number
+}
+
 export interface PiqueApi {
-  createJudge(body: CreateJudgeRequest): Promise<CreateJudgeResponse>
-  listJudges(query?: Partial<ListJudgesQuery>): Promise<ListJudgesResponse>
+  createJudge(body: CreateJudgeRequest, options?: CallOptions): Promise<CreateJudgeResponse>
+  listJudges(query?: Partial<ListJudgesQuery>, options?: CallOptions): Promise<ListJudgesResponse>
   /** Every judge of the organization, paging with limit=100 until has_more is false. Newest first. */
-  listAllJudges(query?: { content_type?: ListJudgesQuery['content_type'] }): AsyncIterable<Judge>
+  listAllJudges(query?: { content_type?: ListJudgesQuery['content_type'] }, options?: CallOptions): AsyncIterable<Judge>
   /** Throws PiqueApiError with status 404 when the judge does not exist or belongs to another organization. */
-  getJudge(judgeId: string): Promise<Judge>
-  createReferenceContent(fileExtension: string): Promise<ReferenceContentResponse>
-  createPresignedUpload(body: PresignedUploadRequest): Promise<PresignedUploadResponse>
-  submitSocialMedia(body: SocialMediaRequest): Promise<SocialMediaResponse>
+  getJudge(judgeId: string, options?: CallOptions): Promise<Judge>
+  createReferenceContent(fileExtension: string, options?: CallOptions): Promise<ReferenceContentResponse>
+  createPresignedUpload(body: PresignedUploadRequest, options?: CallOptions): Promise<PresignedUploadResponse>
+  submitSocialMedia(body: SocialMediaRequest, options?: CallOptions): Promise<SocialMediaResponse>
   /** Throws PiqueApiError with status 404 for an unknown job. */
-  getResult(jobId: string): Promise<EvaluationResult>
+  getResult(jobId: string, options?: CallOptions): Promise<EvaluationResult>
 }

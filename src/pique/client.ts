@@ -5,8 +5,8 @@
  */
 import packageJson from '../../package.json' with { type: 'json' }
 import type { z } from 'zod'
-import type { PiqueApi } from './api.js'
-import { PiqueApiError, PiqueNetworkError, PiqueRequestError, PiqueResponseError } from './errors.js'
+import type { CallOptions, PiqueApi } from './api.js'
+import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError, PiqueRequestError, PiqueResponseError } from './errors.js'
 import { type RawResponse, TransportError, exchange, formatMs } from './http.js'
 import { API_KEY_HEADER, API_VERSION_PREFIX, HOSTS, LIMITS } from './limits.js'
 import { type EvaluationResult, parseResultBody } from './results.js'
@@ -41,6 +41,7 @@ import {
 } from './schema.js'
 
 export type { RateLimitState, RetryPolicy } from './retry.js'
+export type { CallOptions } from './api.js'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 export const USER_AGENT = `pique-gate/${packageJson.version}`
@@ -207,9 +208,9 @@ export class PiqueClient implements PiqueApi {
     return this.#root.origin
   }
 
-  createJudge: PiqueApi['createJudge'] = async (body) => this.#create(CREATIONS.judge, body)
+  createJudge: PiqueApi['createJudge'] = async (body, options) => this.#create(CREATIONS.judge, body, options)
 
-  listJudges: PiqueApi['listJudges'] = async (query = {}) => {
+  listJudges: PiqueApi['listJudges'] = async (query = {}, options) => {
     const q = this.#validate('list judges', listJudgesQuerySchema, query)
     const search = new URLSearchParams({ limit: String(q.limit), offset: String(q.offset) })
     if (q.content_type) search.set('content_type', q.content_type)
@@ -219,16 +220,16 @@ export class PiqueClient implements PiqueApi {
       path: `/judges?${search}`,
       replyIs: 'a judge list ({judges, total, has_more})',
       parse: fromSchema(listJudgesResponseSchema)
-    })
+    }, options)
   }
 
-  listAllJudges: PiqueApi['listAllJudges'] = (query = {}) => this.#allJudges(query.content_type)
+  listAllJudges: PiqueApi['listAllJudges'] = (query = {}, options) => this.#allJudges(query.content_type, options)
 
-  async *#allJudges(contentType: ListJudgesQuery['content_type']): AsyncGenerator<Judge> {
+  async *#allJudges(contentType: ListJudgesQuery['content_type'], options?: CallOptions): AsyncGenerator<Judge> {
     const seen = new Set<string>()
     let offset = LIMITS.listOffsetMin
     for (;;) {
-      const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType })
+      const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType }, options)
       // Newest first: a judge created while paging shifts older ones onto the next page, so skip repeats.
       const fresh = page.judges.filter((j) => !seen.has(j.id))
       for (const j of fresh) seen.add(j.id)
@@ -243,7 +244,7 @@ export class PiqueClient implements PiqueApi {
     }
   }
 
-  getJudge: PiqueApi['getJudge'] = async (judgeId) =>
+  getJudge: PiqueApi['getJudge'] = async (judgeId, options) =>
     this.#call({
       label: 'get judge',
       method: 'GET',
@@ -251,17 +252,18 @@ export class PiqueClient implements PiqueApi {
       replyIs: 'a judge',
       parse: fromSchema(judgeSchema),
       notFound: judgeNotFound(judgeId)
-    })
+    }, options)
 
-  createReferenceContent: PiqueApi['createReferenceContent'] = async (fileExtension) =>
-    this.#create(CREATIONS.referenceContent, { file_extension: fileExtension })
+  createReferenceContent: PiqueApi['createReferenceContent'] = async (fileExtension, options) =>
+    this.#create(CREATIONS.referenceContent, { file_extension: fileExtension }, options)
 
-  createPresignedUpload: PiqueApi['createPresignedUpload'] = async (body) =>
-    this.#create(CREATIONS.presignedUpload, body, judgeNotFound(body?.judge_id))
+  createPresignedUpload: PiqueApi['createPresignedUpload'] = async (body, options) =>
+    this.#create(CREATIONS.presignedUpload, body, options, judgeNotFound(body?.judge_id))
 
-  submitSocialMedia: PiqueApi['submitSocialMedia'] = async (body) => this.#create(CREATIONS.submit, body, judgeNotFound(body?.judge_id))
+  submitSocialMedia: PiqueApi['submitSocialMedia'] = async (body, options) =>
+    this.#create(CREATIONS.submit, body, options, judgeNotFound(body?.judge_id))
 
-  getResult: PiqueApi['getResult'] = async (jobId) =>
+  getResult: PiqueApi['getResult'] = async (jobId, options) =>
     this.#call<EvaluationResult>({
       label: 'get result',
       method: 'GET',
@@ -272,11 +274,11 @@ export class PiqueClient implements PiqueApi {
         return parsed.ok ? { ok: true, value: parsed.result } : parsed
       },
       notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`
-    })
+    }, options)
 
   // ---------- internals ----------
 
-  #create<Req extends z.ZodType, Res extends z.ZodType>(c: Creation<Req, Res>, body: unknown, notFound?: string): Promise<z.output<Res>> {
+  #create<Req extends z.ZodType, Res extends z.ZodType>(c: Creation<Req, Res>, body: unknown, options?: CallOptions, notFound?: string): Promise<z.output<Res>> {
     return this.#call({
       label: c.label,
       method: 'POST',
@@ -286,7 +288,7 @@ export class PiqueClient implements PiqueApi {
       parse: fromSchema(c.reply),
       notFound,
       sideEffect: c.sideEffect
-    })
+    }, options)
   }
 
   #validate<S extends z.ZodType>(label: string, schema: S, input: unknown): z.output<S> {
@@ -332,23 +334,33 @@ export class PiqueClient implements PiqueApi {
    *   the client stops and throws an error flagged `maybeAccepted` that says so. The caller (a person re-running
    *   the workflow) decides; see docs/client.md.
    * Waits honour Retry-After and X-RateLimit-Reset, else full-jitter backoff; attempts and total time are bounded.
+   * A caller's deadline (`call.deadline`) bounds it all: no attempt starts and no wait ends after it, and the
+   * request in flight times out by it at the latest (PiqueDeadlineError).
    */
-  async #call<T>(ep: Endpoint<T>): Promise<T> {
+  async #call<T>(ep: Endpoint<T>, call: CallOptions = {}): Promise<T> {
     // The path as errors and logs show it: ids are the caller's input, and a pasted key must not surface.
     const path = this.#redact(`${API_VERSION_PREFIX}${ep.path}`)
     const idempotent = ep.method === 'GET'
     const started = Date.now()
-    const deadline = started + this.#policy.maxTotalMs
+    const budgetEnd = started + this.#policy.maxTotalMs
+    const stopAt = call.deadline ?? Infinity
     const body = ep.body === undefined ? undefined : JSON.stringify(ep.body)
     const headers: Record<string, string> = { [API_KEY_HEADER]: this.#apiKey, accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
+    const outOfTime = (attempts: number, why: string, last?: string, maybeAccepted = false) =>
+      this.#deadlineError(ep, path, { attempts, why, last, maybeAccepted, started })
 
+    let last: string | undefined
     for (let attempt = 1; ; attempt++) {
-      await this.#holdForRateLimit(ep, path, attempt, deadline)
+      await this.#holdForRateLimit(ep, path, attempt, { budget: budgetEnd, stopAt }, () => outOfTime(attempt - 1, 'the rate limit resets only after the deadline', last))
+      const left = stopAt - Date.now()
+      if (left <= 0) throw outOfTime(attempt - 1, 'no time was left to send the request', last)
+      // A request in flight at the deadline is cut by its own timeout, bounded by the time left.
+      const timeoutMs = Math.min(this.#timeoutMs, Math.ceil(left))
       let res: RawResponse
       let failure: { retryable: boolean; error: () => Error; reason: string; server?: { retryAfterMs?: number; rateLimit?: RateLimitState } }
       try {
-        res = await exchange({ method: ep.method, url: this.#url(ep.path), headers, body, timeoutMs: this.#timeoutMs, userAgent: this.options.userAgent ?? USER_AGENT })
+        res = await exchange({ method: ep.method, url: this.#url(ep.path), headers, body, timeoutMs, userAgent: this.options.userAgent ?? USER_AGENT })
         const now = Date.now()
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now)
         const rateLimit = this.#noteRateLimit(res, retryAfterMs, now)
@@ -368,6 +380,9 @@ export class PiqueClient implements PiqueApi {
         }
       } catch (error) {
         if (!(error instanceof TransportError)) throw error
+        if (error.kind === 'timeout' && timeoutMs < this.#timeoutMs) {
+          throw outOfTime(attempt, `no answer within the ${formatMs(timeoutMs)} that were left`, last, !idempotent)
+        }
         const retryable = idempotent || error.kind === 'not-sent'
         failure = {
           retryable,
@@ -377,9 +392,12 @@ export class PiqueClient implements PiqueApi {
       }
       if (!failure.retryable || attempt >= this.#policy.maxAttempts) throw failure.error()
       const { delayMs, serverSaid } = retryDelay(attempt, this.#policy, failure.server ?? {})
-      if (Date.now() + delayMs > deadline) {
-        throw failure.error()
+      last = failure.reason
+      if (Date.now() + delayMs >= stopAt) {
+        const wait = `${formatMs(delayMs)}${serverSaid ? ' (set by the server)' : ''}`
+        throw outOfTime(attempt, `the next retry would wait ${wait} with ${formatMs(Math.max(0, stopAt - Date.now()))} left`, last)
       }
+      if (Date.now() + delayMs > budgetEnd) throw failure.error()
       this.options.onRetry?.({
         method: ep.method,
         path,
@@ -391,12 +409,18 @@ export class PiqueClient implements PiqueApi {
     }
   }
 
-  /** X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset (within the budget) rather than earn a 429. */
-  async #holdForRateLimit(ep: Endpoint<unknown>, path: string, attempt: number, deadline: number): Promise<void> {
-    const wait = Math.min(rateLimitWaitMs(this.#rateLimit), Math.max(0, deadline - Date.now()))
+  /**
+   * X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset (within the budget) rather than earn a 429.
+   * A reset at or after the caller's deadline ends the call at once (`outOfTime`): waiting could only end in it.
+   */
+  async #holdForRateLimit(ep: Endpoint<unknown>, path: string, attempt: number, ends: { budget: number; stopAt: number }, outOfTime: () => Error): Promise<void> {
+    const wait = rateLimitWaitMs(this.#rateLimit)
     if (wait <= 0) return
-    this.options.onRetry?.({ method: ep.method, path, attempt, delayMs: wait, reason: 'rate limit: no requests remaining until the reset' })
-    await sleep(wait)
+    if (Date.now() + wait >= ends.stopAt) throw outOfTime()
+    const bounded = Math.min(wait, Math.max(0, ends.budget - Date.now()))
+    if (bounded <= 0) return
+    this.options.onRetry?.({ method: ep.method, path, attempt, delayMs: bounded, reason: 'rate limit: no requests remaining until the reset' })
+    await sleep(bounded)
   }
 
   #parseReply<T>(ep: Endpoint<T>, path: string, res: RawResponse, attempt: number): T {
@@ -466,6 +490,17 @@ export class PiqueClient implements PiqueApi {
     const message = `${ep.label}: ${ep.method} ${path} to ${this.origin}: ${what}${tries}`
     return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code })
   }
+  #deadlineError(
+    ep: Endpoint<unknown>,
+    path: string,
+    d: { attempts: number; why: string; last?: string; maybeAccepted: boolean; started: number }
+  ): PiqueDeadlineError {
+    const tries = d.attempts ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})` : ''
+    const maybe = d.maybeAccepted && ep.sideEffect ? ` ${ambiguity(ep.sideEffect)}` : ''
+    const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`
+    return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted })
+  }
+
 }
 
 function ambiguity(effect: SideEffect): string {

@@ -61,6 +61,26 @@ export class PiqueNetworkError extends Error {
   }
 }
 
+/**
+ * The call's deadline (CallOptions.deadline: the gate's timeout-minutes) came first: no time was left to send the
+ * request, to wait for the next retry or the rate-limit reset, or for the answer of the request in flight.
+ */
+export class PiqueDeadlineError extends Error {
+  readonly maybeAccepted: boolean
+  readonly attempts: number
+  constructor(
+    message: string,
+    readonly method: string,
+    readonly path: string,
+    extras: PiqueErrorExtras = {}
+  ) {
+    super(message)
+    this.name = 'PiqueDeadlineError'
+    this.maybeAccepted = extras.maybeAccepted ?? false
+    this.attempts = extras.attempts ?? 0
+  }
+}
+
 /** A request body or argument that breaks a documented rule; caught before anything is sent. */
 export class PiqueRequestError extends Error {
   constructor(
@@ -73,8 +93,8 @@ export class PiqueRequestError extends Error {
   }
 }
 
-export type PiqueError = PiqueApiError | PiqueNetworkError | PiqueRequestError
+export type PiqueError = PiqueApiError | PiqueNetworkError | PiqueRequestError | PiqueDeadlineError
 
 export function isPiqueError(error: unknown): error is PiqueError {
-  return error instanceof PiqueApiError || error instanceof PiqueNetworkError || error instanceof PiqueRequestError
+  return error instanceof PiqueApiError || error instanceof PiqueNetworkError || error instanceof PiqueRequestError || error instanceof PiqueDeadlineError
 }
