@@ -73,7 +73,7 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
 
   it('unknown judge id: the comment filed under that id is updated in place', async () => {
     const marker = commentMarker(UNKNOWN_JUDGE)
-    const old = github.addComment(PR, `${marker}\n## ✅ Pique gate passed\n\n**All 1 evaluated URL scored at least 0.7**\n`)
+    const old = github.addComment(PR, `${marker}\n## ✅ Pique gate passed\n\n**The 1 evaluated URL scored at least 0.7**\n`)
     const run = await gate({ 'urls.txt': urlList('pass/1') }, { judge: '', 'judge-id': UNKNOWN_JUDGE })
     expect(run.code).toBe(1)
     expect(run.outputs.passed).toBe('false')
@@ -86,32 +86,6 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     expect(mine[0].id).toBe(old.id)
     expect(mine[0].body).toContain('## ❌ Pique gate could not run')
     expect(mine[0].body).toContain(`Judge ${UNKNOWN_JUDGE} not found`)
-  })
-
-  it('the store rejects its token after the submit: the report lists the judge and the jobs already billed', async () => {
-    const badToken = 'st_rotated_token_9f8e7d6c'
-    const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'good/2') }, { wait: 'store', 'store-url': env.store.url, 'store-token': badToken })
-    expect(run.code).toBe(1)
-    const report = run.report as unknown as {
-      judge: { id: string; origin: string } | null
-      batch_ids: string[]
-      urls: { url: string; job_id: string | null; batch_id: string | null; state: string }[]
-      error: { kind: string; message: string; hint: string; planned_urls: unknown[] }
-    }
-    expect(report.error).toMatchObject({ kind: 'gate', message: expect.stringContaining('store-token') })
-    expect(report.error.planned_urls).toHaveLength(2)
-    expect(report.judge).toMatchObject({ origin: 'created', id: expect.any(String) })
-    expect(report.batch_ids).toHaveLength(1)
-    expect(report.urls.map((u) => [u.url, u.batch_id, u.state])).toEqual([
-      ['https://clips.example/pass/1', report.batch_ids[0], 'submitted'],
-      ['https://clips.example/good/2', report.batch_ids[0], 'submitted']
-    ])
-    for (const u of report.urls) expect(u.job_id).toMatch(/\S/)
-    expect(run.outputs['batch-ids']).toBe(report.batch_ids[0])
-    // The summary escapes markdown (`_` as an entity): compare the text, not the id's spelling.
-    expect(run.summary.replace(/&#95;/g, '_')).toContain(`2 job(s) had already been submitted to Pique in batch ${report.batch_ids[0]}`)
-    const logged = run.stdout.replace(/^::add-mask::.*$/gm, '')
-    for (const text of [logged, run.summary, JSON.stringify(run.report)]) expect(text).not.toContain(badToken)
   })
 
   it('a config error is annotated at file:line and reported the same way', async () => {
@@ -133,6 +107,9 @@ describe('a bad input, before any setting can be trusted', () => {
     expect(run.stdout).toContain('::error::threshold: expected a number from 0 to 1, got "7"')
     expect(run.summary).toContain('## ❌ Pique gate could not run')
     expect(run.summary).toContain('**threshold: expected a number from 0 to 1, got &#34;7&#34;**')
+    // The hint speaks of the workflow, not of command-line flags.
+    expect(run.summary).toMatch(/Fix that input in the workflow step(&#39;|')s with: block and re-run\./)
+    expect(run.summary).not.toMatch(/flag/)
     expect(run.report).toBeUndefined()
     expect(github.commentsOn(PR).map((c) => c.body)).toEqual(before)
   })
@@ -146,7 +123,8 @@ describe('the CLI (dist/cli/index.js) when the gate cannot run', () => {
     const run = await spawnNode([CLI_BUNDLE, ...common, '--report-path', 'cli-error.json'], env.dir, { PATH: process.env.PATH ?? '', HOME: env.dir, PIQUE_API_KEY: WRONG_KEY })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/^PIQUE GATE COULD NOT RUN: .*401/m)
-    expect(run.stderr).toMatch(/^pique-gate run: .*401/m)
+    // Said once, on stdout with the report: not repeated on stderr.
+    expect(run.stderr).not.toMatch(/401/)
     const report = JSON.parse(readFileSync(join(env.dir, 'cli-error.json'), 'utf8')) as { verdict: string; error: { kind: string } }
     expect(report).toMatchObject({ verdict: 'failed', error: { kind: 'auth' } })
     expect(run.stdout + run.stderr + JSON.stringify(report)).not.toContain(WRONG_KEY)
@@ -154,5 +132,53 @@ describe('the CLI (dist/cli/index.js) when the gate cannot run', () => {
     const bad = await spawnNode([CLI_BUNDLE, ...common, '--urls', 'missing.txt', '--report-path', 'cli-config.json'], env.dir, { PATH: process.env.PATH ?? '', HOME: env.dir, PIQUE_API_KEY: API_KEY })
     expect(bad.code).toBe(2)
     expect(existsSync(join(env.dir, 'cli-config.json'))).toBe(true)
+  })
+})
+
+// A token the store stops accepting after the submit (rotated mid-run) is covered in __tests__/gate/failure-progress.
+describe('a wrong store token', () => {
+  it('fails the action before anything is submitted (billed), naming store-token', async () => {
+    const posts = async () => {
+      const res = await fetch(new URL('/_emulator/requests', env.emulator.url))
+      const { requests } = (await res.json()) as { requests: { method: string; path: string }[] }
+      return requests.filter((r) => r.method === 'POST').map((r) => r.path)
+    }
+    const before = await posts()
+    const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'good/2') }, { wait: 'store', 'store-url': env.store.url, 'store-token': 'st_wrong_token_0123' })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('::error::store-token: the store refused the read token (HTTP 401); nothing was submitted')
+    expect(run.summary).toContain('store-token: the store refused the read token')
+    // No batch submitted (and no judge created): the emulator received no new POST, /v1/evaluations/social-media included.
+    const after = await posts()
+    expect(after).toEqual(before)
+    expect(after.slice(before.length)).not.toContain('/v1/evaluations/social-media')
+    // (The runner is told to mask it: that ::add-mask:: line is the only place it may appear.)
+    const logged = run.stdout.replace(/^::add-mask::.*$/gm, '')
+    for (const text of [logged, run.summary, JSON.stringify(run.report)]) expect(text).not.toContain('st_wrong_token_0123')
+  })
+})
+
+describe('the CLI (dist/cli/index.js) with a usage error', () => {
+  const cliEnv = () => ({ PATH: process.env.PATH ?? '', HOME: env.dir, PIQUE_API_KEY: API_KEY })
+
+  it('prints a bad flag once, with a hint about flags, and exits 2', async () => {
+    writeFileSync(join(env.dir, 'judge.yml'), judgeYaml())
+    writeFileSync(join(env.dir, 'cli-urls.txt'), urlList('pass/1'))
+    const run = await spawnNode([CLI_BUNDLE, 'run', '--judge', 'judge.yml', '--urls', 'cli-urls.txt', '--threshold', '2', '--api-url', env.emulator.url], env.dir, cliEnv())
+    expect(run.code).toBe(2)
+    expect(run.stdout).toBe('PIQUE GATE COULD NOT RUN: --threshold: expected a number from 0 to 1, got "2"\nFix the flag (see pique-gate run --help) and re-run.\n')
+    expect(run.stderr).not.toContain('--threshold')
+  })
+
+  it('an unknown option: one line and where to look, not the whole help; exit 2', async () => {
+    const run = await spawnNode([CLI_BUNDLE, 'run', '--bogus'], env.dir, cliEnv())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe("error: unknown option '--bogus'\n(see pique-gate run --help)\n")
+    expect(run.stdout).toBe('')
+  })
+
+  it('--help describes --timeout-minutes as the whole run\'s budget, as action.yml does', async () => {
+    const run = await spawnNode([CLI_BUNDLE, 'run', '--help'], env.dir, cliEnv())
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain("--timeout-minutes <minutes> the run's whole time budget (judge, submit, wait")
   })
 })

@@ -69,7 +69,7 @@ describe('lost webhooks', () => {
       )
       expect(run.code).toBe(0)
       expect(run.outputs).toMatchObject({ passed: 'true', evaluated: '2' })
-      expect(run.stdout).toContain('2 job(s) have no result in the store near the deadline; looking them up on the results endpoint once')
+      expect(run.stdout).toContain('2 jobs have no result in the store near the deadline; looking them up on the results endpoint once')
     } finally {
       await lossy.close()
     }
@@ -106,15 +106,22 @@ describe('the CLI (dist/cli/index.js)', () => {
 
     const noKey = await cli([...common, '--urls', 'good.txt'])
     expect(noKey.code).toBe(2)
-    expect(noKey.stderr).toContain('no API key: pass --api-key or set PIQUE_API_KEY')
+    expect(noKey.stdout).toContain('no API key: pass --api-key or set PIQUE_API_KEY')
+
+    // Skipping without a key, on the command line: nothing about GitHub secrets or forks.
+    const skipped = await cli([...common, '--urls', 'good.txt', '--on-missing-key', 'skip'])
+    expect(skipped.code).toBe(0)
+    expect(skipped.stdout).toContain('PIQUE GATE SKIPPED: Evaluation skipped: no API key (--api-key or PIQUE_API_KEY).')
+    expect(skipped.stderr).toContain('no API key (--api-key or PIQUE_API_KEY); evaluation skipped after validating the files')
+    expect(skipped.stdout + skipped.stderr).not.toMatch(/secret|fork|Dependabot/)
 
     const badFlag = await cli([...common, '--urls', 'good.txt', '--threshold', '7'], keyEnv)
     expect(badFlag.code).toBe(2)
-    expect(badFlag.stderr).toContain('--threshold: expected a number from 0 to 1, got "7"')
+    expect(badFlag.stdout).toContain('--threshold: expected a number from 0 to 1, got "7"')
 
     const missingFile = await cli([...common, '--urls', 'nope.txt'], keyEnv)
     expect(missingFile.code).toBe(2)
-    expect(missingFile.stderr).toContain('nope.txt')
+    expect(missingFile.stdout).toMatch(/^ {2}nope\.txt: /m)
   })
 
   it('demo runs the gate through an emulator and a store it starts, and says what the verdict means', async () => {

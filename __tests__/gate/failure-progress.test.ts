@@ -56,14 +56,16 @@ describe('a run that fails after submitting', () => {
     const store = await start((req) => {
       if (req.url === STORE_PATHS.register) return [200, { registered: 3 }]
       if (req.url !== STORE_PATHS.query) return [404, { detail: 'Not found' }]
-      // The first long-poll brings one result; then the store stops accepting the token (rotated mid-run).
-      if (++queries > 1) return [401, { detail: 'invalid token' }]
+      // The token check before submitting, then a long-poll that brings one result; then the store stops accepting
+      // the token (rotated mid-run).
+      if (++queries > 2) return [401, { detail: 'invalid token' }]
       const result = serializeResult({ event: 'evaluation.completed', jobId: jobIds[1], status: 'completed', overallScore: 0.42, detectorResults: [] }, 'webhook')
       return [200, { jobs: [{ job_id: jobIds[1], status: 'completed', result, seq: 1, updated_at: '2026-11-23T12:00:00Z' }], missing: [], cursor: 1 }]
     })
     const reportPath = join(dir, 'report.json')
     const log = memoryLog()
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const printed: string[] = []
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true))
     let run: Awaited<ReturnType<typeof executeRun>>
     try {
       run = await executeRun(
@@ -98,7 +100,11 @@ describe('a run that fails after submitting', () => {
     ])
     expect(json.counts).toMatchObject({ total: 3, below_threshold: 1, submitted: 2 })
     expect(json.error?.planned_urls.map((u) => [u.url, u.source.line])).toEqual(URLS.map((url, i) => [url, i + 2]))
-    expect(json.error?.hint).toContain(`3 job(s) had already been submitted to Pique in batch ${json.batch_ids[0]}`)
+    expect(json.error?.hint).toContain(`3 jobs had already been submitted to Pique in batch ${json.batch_ids[0]}`)
+    // The terminal says what happened to the jobs it did not hear back about: not "not waited for".
+    const terminal = printed.join('')
+    expect(terminal).toContain(`submitted as job ${jobIds[0]}; the run stopped before its result`)
+    expect(terminal).not.toContain('not waited for')
     expect(JSON.stringify(json)).not.toContain('st_secret_token')
   })
 })

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { type Server, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ConfigError } from '../../src/config/load.js'
 import { type InputName, mapInputs, readSettings } from '../../src/config/settings.js'
-import { MissingKeyError } from '../../src/gate/errors.js'
+import { GateError, MissingKeyError } from '../../src/gate/errors.js'
 import { memoryLog } from '../../src/gate/log.js'
 import { type GateStore, runGate } from '../../src/gate/run-gate.js'
 import { serializeResult } from '../../src/pique/results.js'
+import { StoreClient, StoreError } from '../../src/store/client.js'
 import type { QueryResponse, RegisterRequest } from '../../src/store/protocol.js'
 import { FakeApi } from './fake-api.js'
 
@@ -50,7 +53,7 @@ describe('runGate', () => {
     const api = new FakeApi()
     const report = await runGate(settingsFor({ 'api-key': '' }), deps(api))
     expect(report.verdict).toBe('skipped')
-    expect(report.reason).toMatch(/^Evaluation skipped: api-key is empty: .*The judge file and 3 URL\(s\) were validated$/)
+    expect(report.reason).toMatch(/^Evaluation skipped: api-key is empty: .*The judge file and 3 URLs were validated$/)
     expect(api.submits).toHaveLength(0)
     await expect(runGate(settingsFor({ 'api-key': '', 'on-missing-key': 'fail' }), deps(api))).rejects.toThrow(MissingKeyError)
     // Files are still validated first.
@@ -82,11 +85,14 @@ describe('runGate', () => {
     const store: GateStore = {
       ingestUrl: 'https://store.example/v1/webhooks/pique',
       register: async (jobs) => void registered.push(...jobs),
-      query: async (req): Promise<QueryResponse> => ({
-        jobs: req.job_ids.map((id, i) => ({ job_id: id, status: 'completed', result: serializeResult(api.finalResult(id), 'webhook'), seq: i + 1, updated_at: '' })),
-        missing: [],
-        cursor: req.job_ids.length
-      })
+      query: async (req): Promise<QueryResponse> => {
+        const known = req.job_ids.filter((id) => api.jobs.has(id))
+        return {
+          jobs: known.map((id, i) => ({ job_id: id, status: 'completed', result: serializeResult(api.finalResult(id), 'webhook'), seq: i + 1, updated_at: '' })),
+          missing: req.job_ids.filter((id) => !api.jobs.has(id)),
+          cursor: known.length
+        }
+      }
     }
     const report = await runGate(
       settingsFor({ 'store-url': 'https://store.example', 'store-token': 't' }),
@@ -104,5 +110,92 @@ describe('runGate', () => {
     const api = new FakeApi()
     api.failWith = 401
     await expect(runGate(settingsFor({}), deps(api))).rejects.toMatchObject({ status: 401 })
+  })
+
+  it('logs a dropped duplicate URL as a notice, the way pique-gate validate prints it', async () => {
+    writeFileSync(join(dir, 'dup-urls.txt'), `${URLS[0]}\n${URLS[0]}\n`)
+    const log = memoryLog()
+    await runGate(settingsFor({ urls: 'dup-urls.txt', wait: 'none' }), deps(new FakeApi(), { log }))
+    expect(log.lines).toContain('notice: dup-urls.txt:2:1: duplicate of dup-urls.txt:1')
+  })
+
+  it('on the command line, a missing key is worded for the CLI, not for GitHub', async () => {
+    const log = memoryLog()
+    const report = await runGate(settingsFor({ 'api-key': '' }), deps(new FakeApi(), { log, surface: 'cli' }))
+    expect(report.reason).toBe('Evaluation skipped: no API key (--api-key or PIQUE_API_KEY). The judge file and 3 URLs were validated')
+    expect(log.lines).toContain('warning: no API key (--api-key or PIQUE_API_KEY); evaluation skipped after validating the files (--on-missing-key skip)')
+    expect(log.lines.join('\n')).not.toMatch(/secret|fork|Dependabot/)
+  })
+
+  it('names the last job status of URLs unfinished at the deadline', async () => {
+    const api = new FakeApi()
+    api.outcomes.set(URLS[2], { never: true })
+    const log = memoryLog()
+    const report = await runGate(settingsFor({ 'timeout-minutes': '0.003' }), deps(api, { log }))
+    const unfinished = report.urls.find((u) => u.url === URLS[2])
+    expect(unfinished).toMatchObject({ state: 'pending', result: { status: 'processing' } })
+    expect(log.lines.join('\n')).toContain(`${URLS[2]} (urls.txt:4, job ${unfinished!.jobId}, job status processing)`)
+  })
+})
+
+describe('runGate with a store it cannot use', () => {
+  let server: Server
+  let storeUrl = ''
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid token' }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    storeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  it('a wrong store token fails the run before a judge is made or a batch submitted (billed)', async () => {
+    const api = new FakeApi()
+    const store = new StoreClient({ baseUrl: storeUrl, token: 'wrong-token' })
+    const run = runGate(settingsFor({ 'store-url': storeUrl, 'store-token': 'wrong-token' }), deps(api, { store }))
+    await expect(run).rejects.toThrow(GateError)
+    await expect(run).rejects.toThrow(/^store-token: the store refused the read token \(HTTP 401\); nothing was submitted$/)
+    expect(api.submits).toHaveLength(0)
+    expect(api.judges).toHaveLength(0)
+    // The CLI names its flag.
+    await expect(runGate(settingsFor({ 'store-url': storeUrl, 'store-token': 'wrong-token' }), deps(api, { store, surface: 'cli' }))).rejects.toThrow(
+      /^--store-token: the store refused/
+    )
+  })
+
+  it('a store that does not answer fails the run before anything is submitted, saying so', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const api = new FakeApi()
+    const store = new StoreClient({ baseUrl: url, token: 't', maxAttempts: 1 })
+    await expect(runGate(settingsFor({ 'store-url': url, 'store-token': 't' }), deps(api, { store }))).rejects.toThrow(
+      /^store-url: the store cannot be read \(no answer from the store at .*\); nothing was submitted$/
+    )
+    expect(api.submits).toHaveLength(0)
+  })
+
+  it('a token refused while registering stops the run; another register failure only warns, truthfully', async () => {
+    const queryOk = async (req: { job_ids: string[] }): Promise<QueryResponse> => ({ jobs: [], missing: req.job_ids, cursor: 0 })
+    const refused: GateStore = {
+      ingestUrl: 'https://store.example/v1/webhooks/pique',
+      query: queryOk,
+      register: async () => {
+        throw new StoreError('store POST /v1/jobs/register answered 403: forbidden', 403)
+      }
+    }
+    const api = new FakeApi()
+    await expect(runGate(settingsFor({ 'store-url': 'https://store.example', 'store-token': 't', wait: 'none' }), deps(api, { store: refused }))).rejects.toThrow(
+      /^store-token: the store refused the read token while registering 3 submitted jobs/
+    )
+    const log = memoryLog()
+    const flaky: GateStore = { ...refused, register: async () => { throw new StoreError('no answer from the store', 0) } }
+    const report = await runGate(settingsFor({ 'store-url': 'https://store.example', 'store-token': 't', wait: 'none' }), deps(new FakeApi(), { store: flaky, log }))
+    expect(report.verdict).toBe('submitted')
+    const warning = log.lines.find((l) => l.startsWith('warning: Could not register'))
+    expect(warning).toBe('warning: Could not register 3 jobs with the store (no answer from the store); the store still records their webhooks by job id, and the wait reads them from it')
+    expect(log.lines.join('\n')).not.toContain('still works')
   })
 })

@@ -65,7 +65,7 @@ describe('decide', () => {
     expect(strict.urls[1]).toMatchObject({ state: 'failed', error: 'Failed to process video' })
     const lenient = decide(input(outcomes, results, { failOnError: false }))
     expect(lenient.verdict).toBe('passed')
-    expect(lenient.reason).toBe('All 1 evaluated URL scored at least 0.7 (lowest 0.9); 2 evaluations failed (fail-on-error is false)')
+    expect(lenient.reason).toBe('The 1 evaluated URL scored at least 0.7 (lowest 0.9); 2 evaluations failed (fail-on-error is false)')
     expect(lenient.warnings).toEqual([
       'Evaluation failed for https://v.example/2 (urls.txt:2): Failed to process video',
       'Evaluation failed for https://v.example/3 (urls.txt:3): Bot detection blocked the download'

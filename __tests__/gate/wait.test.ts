@@ -136,7 +136,7 @@ describe('store mode', () => {
     expect(tracker.results.get(ids[1])?.overallScore).toBe(0.8)
     expect(lookupMargin(500)).toBe(100)
     expect(lookupMargin(30 * 60_000)).toBe(30_000)
-    expect(options.log.lines).toContain('1 job(s) have no result in the store near the deadline; looking them up on the results endpoint once')
+    expect(options.log.lines).toContain('1 job has no result in the store near the deadline; looking them up on the results endpoint once')
   })
 
   it('asks the results endpoint when no job has finished for a while, long before the deadline', async () => {
@@ -152,7 +152,7 @@ describe('store mode', () => {
     expect(tracker.results.get(ids[1])?.overallScore).toBe(0.8)
     expect(api.resultCalls.filter((id) => id === ids[1])).toHaveLength(1)
     expect(api.resultCalls.filter((id) => id === ids[0])).toHaveLength(0)
-    expect(options.log.lines).toContain('1 result(s) found on the results endpoint (their webhooks did not reach the store)')
+    expect(options.log.lines).toContain('1 result found on the results endpoint (their webhooks did not reach the store)')
     store.deliver(serializeResult({ ...api.finalResult(ids[1]), jobId: ids[2] }, 'webhook'))
     expect((await waiting).timedOut).toBe(false)
   })
@@ -172,7 +172,7 @@ describe('store mode', () => {
       expect(timedOut).toBe(false)
       expect(tracker.results.get(ids[1])?.overallScore).toBe(0.9)
       expect(api.resultCalls).toEqual([ids[1]])
-      expect(options.log.lines).toContain('1 job(s) have no result in the store near the deadline; looking them up on the results endpoint once')
+      expect(options.log.lines).toContain('1 job has no result in the store near the deadline; looking them up on the results endpoint once')
     } finally {
       clearTimeout(late)
     }

@@ -32,30 +32,35 @@ describe('rendering a run that could not run', () => {
     expect(md).not.toContain('Threshold')
   })
 
-  it('job summary: lists every config problem at file:line, escaped', () => {
-    const md = summaryOf(configErrorRun())
+  it('job summary: lists every config problem at file:line, escaped', async () => {
+    const md = summaryOf(await configErrorRun())
     expect(md).toContain('3 problems in the configuration:')
-    expect(md).toContain('- .pique/judge.yml:7:9: detectors&#91;1&#93;.config.min&#95;fps: expected a number, got &#34;fast&#34;')
-    expect(md).toContain('- content/urls.txt:3:1: expected an http or https URL, got &#34;ftp://clips.example/&#60;x&#62;&#34;')
-    expect(md).toContain('got &#34;mailto:&#64;marketing&#34;')
+    expect(md).toContain('- .pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string')
+    expect(md).toContain('- content/urls.txt:3:1: expected an http or https URL, got ftp (ftp://clips.example/&#60;x&#62;)')
+    expect(md).toContain('got mailto (mailto:&#64;marketing)')
     expect(md).toContain('pique-gate validate checks them locally')
   })
 
-  it('PR comment: same marker as a verdict of this judge, the reason and the problems', () => {
-    const body = commentOf(configErrorRun())
+  it('PR comment: same marker as a verdict of this judge, the reason and the problems', async () => {
+    const body = commentOf(await configErrorRun())
     const lines = body.split('\n')
     expect(lines[0]).toBe(commentMarker('.pique/judge.yml'))
     expect(lines[1]).toBe('## ❌ Pique gate could not run')
-    expect(body).toContain('**.pique/judge.yml:7:9: detectors&#91;1&#93;.config.min&#95;fps: expected a number, got &#34;fast&#34; (and 2 more)**')
+    expect(body).toContain('**.pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string (and 2 more)**')
     expect(body).toContain('- content/urls.txt:9:1:')
     expect(body).toContain('<sub>Ran on abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9) · updated in place by pique-gate</sub>')
   })
 
-  it('terminal: the reason, what to do and every problem', () => {
-    const text = renderTerminal(configErrorRun())
-    expect(text.split('\n')[0]).toBe('PIQUE GATE COULD NOT RUN: .pique/judge.yml:7:9: detectors[1].config.min_fps: expected a number, got "fast" (and 2 more)')
-    expect(text).toContain('  content/urls.txt:3:1: expected an http or https URL, got "ftp://clips.example/<x>"')
-    expect(text).toContain('  content/urls.txt:9:1: expected an http or https URL')
+  it('terminal: every problem once, then what to do', async () => {
+    const text = renderTerminal(await configErrorRun())
+    expect(text.split('\n')).toEqual([
+      'PIQUE GATE COULD NOT RUN: 3 problems in the configuration:',
+      '  .pique/judge.yml:7:16: detectors[0].config.min_fps: expected a number, got a string',
+      '  content/urls.txt:3:1: expected an http or https URL, got ftp (ftp://clips.example/<x>)',
+      '  content/urls.txt:9:1: expected an http or https URL, got mailto (mailto:@marketing)',
+      'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
+      ''
+    ])
   })
 
   it('JUnit: one testcase in error named after the gate', () => {
@@ -68,7 +73,7 @@ describe('rendering a run that could not run', () => {
     expect(suite.testcase.error['@_message']).toContain('401 Unauthorized')
   })
 
-  it('JSON: verdict failed with the reason, the error object and the planned URLs', () => {
+  it('JSON: verdict failed with the reason, the error object and the planned URLs', async () => {
     const json = buildJsonReport(authErrorRun())
     expect(json).toMatchObject({ verdict: 'failed', reason: expect.stringContaining('401'), judge: null, urls: [], threshold: 0.7 })
     expect(json.error).toEqual({
@@ -82,7 +87,19 @@ describe('rendering a run that could not run', () => {
       ]
     })
     expect(buildJsonReport(passingRun()).error).toBeNull()
-    expect(buildJsonReport(configErrorRun()).error?.problems).toHaveLength(3)
+    expect(buildJsonReport(await configErrorRun()).error?.problems).toHaveLength(3)
+  })
+
+  it('JSON: a problem about a whole file (not found) has no position: line and column are null', () => {
+    const problems = [
+      { file: 'content/missing.txt', line: 0, column: 0, field: '', message: 'file not found' },
+      { file: 'content/urls.txt', line: 3, column: 1, field: '', message: 'expected an http or https URL' }
+    ]
+    const report = failureReport(describeFailure(new ConfigError(problems)), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    expect(buildJsonReport(report).error?.problems).toEqual([
+      { file: 'content/missing.txt', line: null, column: null, field: '', message: 'file not found' },
+      { file: 'content/urls.txt', line: 3, column: 1, field: '', message: 'expected an http or https URL' }
+    ])
   })
 
   it('a bad input (no settings): threshold unknown is null, not a made-up number', () => {

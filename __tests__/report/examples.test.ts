@@ -22,16 +22,17 @@ const EXAMPLES = {
   'docs/examples/pr-comment.md': () =>
     header('pull request comment') +
     renderComment(mixedRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456789', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' }),
-  'docs/examples/pr-comment-error.md': () =>
+  'docs/examples/pr-comment-error.md': async () =>
     header('pull request comment', 'config-error') +
-    renderComment(configErrorRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456790', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' })
+    renderComment(await configErrorRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456790', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' })
 }
 
 describe('committed examples', () => {
   for (const [path, render] of Object.entries(EXAMPLES)) {
     it(`${path} is what the renderer produces`, async () => {
-      if (process.env.PIQUE_UPDATE_EXAMPLES === '1') await writeFile(path, render())
-      expect(await readFile(path, 'utf8')).toBe(render())
+      const text = await render()
+      if (process.env.PIQUE_UPDATE_EXAMPLES === '1') await writeFile(path, text)
+      expect(await readFile(path, 'utf8')).toBe(text)
     })
   }
 })

@@ -2,7 +2,11 @@
  * RunReports for the reporter tests, built like the gate builds them. `mixedRun` is also the example rendered
  * into docs/examples/*.md.
  */
-import { ConfigError } from '../../src/config/load.js'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, loadJudgeFile, loadUrlLists } from '../../src/config/load.js'
+import type { ConfigProblem } from '../../src/config/types.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
 import type { RunReport, UrlOutcome } from '../../src/gate/model.js'
 import { PiqueApiError } from '../../src/pique/errors.js'
@@ -188,7 +192,7 @@ export function skippedRun(): RunReport {
     startedAt: T0,
     inputs: INPUTS,
     warnings: [],
-    reason: `Evaluation skipped: ${MISSING_KEY_REASON}. The judge file and 12 URL(s) were validated`
+    reason: `Evaluation skipped: ${MISSING_KEY_REASON}. The judge file and 12 URLs were validated`
   })
 }
 
@@ -209,14 +213,49 @@ export function largeRun(n: number): RunReport {
   return reportOf(urls)
 }
 
-/** A run that stopped on problems in its files: two in the URL list, one in the judge file. */
-export function configErrorRun(): RunReport {
-  const error = new ConfigError([
-    { file: '.pique/judge.yml', line: 7, column: 9, field: 'detectors[1].config.min_fps', message: 'expected a number, got "fast"' },
-    { file: 'content/urls.txt', line: 3, column: 1, field: '', message: 'expected an http or https URL, got "ftp://clips.example/<x>"' },
-    { file: 'content/urls.txt', line: 9, column: 1, field: '', message: 'expected an http or https URL, got "mailto:@marketing"' }
-  ])
-  return { ...failureReport(describeFailure(error), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', inputs: INPUTS }), finishedAt: '2026-03-02T10:00:01.000Z' }
+/** The config-error fixture's files: one problem in the judge file, two in the URL list. */
+const BAD_JUDGE = [
+  'name: Spring launch',
+  'description: Brand safety for the spring launch',
+  'content_type: video',
+  'detectors:',
+  '  - detector_name: video_specs',
+  '    config:',
+  '      min_fps: fast',
+  ''
+].join('\n')
+const BAD_URLS = [
+  'https://www.tiktok.com/@acme/video/7301',
+  'https://www.youtube.com/shorts/aB3dE5',
+  'ftp://clips.example/<x>',
+  ...[1, 2, 3, 4, 5].map((n) => `https://www.tiktok.com/@acme/video/740${n}`),
+  'mailto:@marketing',
+  ''
+].join('\n')
+
+/**
+ * A run that stopped on problems in its files, found by the real loaders (so the examples show the messages users
+ * get): one in the judge file, two in the URL list.
+ */
+export async function configErrorRun(): Promise<RunReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'pique-config-error-'))
+  try {
+    await mkdir(join(dir, '.pique'))
+    await mkdir(join(dir, 'content'))
+    await writeFile(join(dir, '.pique/judge.yml'), BAD_JUDGE)
+    await writeFile(join(dir, 'content/urls.txt'), BAD_URLS)
+    const problems: ConfigProblem[] = []
+    for (const load of [loadJudgeFile('.pique/judge.yml', { cwd: dir }), loadUrlLists(['content/urls.txt'], { cwd: dir })]) {
+      await load.catch((error: unknown) => {
+        if (!(error instanceof ConfigError)) throw error
+        problems.push(...error.problems)
+      })
+    }
+    const report = failureReport(describeFailure(new ConfigError(problems)), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', inputs: INPUTS })
+    return { ...report, finishedAt: '2026-03-02T10:00:01.000Z' }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }
 
 /** Pique refused the API key: the plan was made (two URLs), the judge was never reached. */

@@ -85,7 +85,7 @@ describe('selectChangedUrls', () => {
     expect(changed.urls.map((u) => u.url)).toEqual(EXPECTED_KEPT)
     expect(changed.skippedUnchanged).toBe(4)
     expect(changed.note).toBe(
-      `only-changed: 6 of 10 URL(s) added or changed against the base commit ${baseSha.slice(0, 7)}; 4 unchanged skipped (force-all: true evaluates every URL)`
+      `only-changed: 6 of 10 URLs added or changed against the base commit ${baseSha.slice(0, 7)}; 4 unchanged skipped (force-all: true evaluates every URL)`
     )
     // Sources are kept for annotations.
     expect(changed.urls[1].source).toEqual({ file: 'content/urls.txt', line: 6 })

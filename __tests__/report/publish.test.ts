@@ -233,7 +233,7 @@ describe('a run that could not run', () => {
     expect(before.body).toContain('## ✅ Pique gate passed')
 
     stdout.length = 0
-    await publishReports(configErrorRun(), ctx({ junitPath: join(dir, 'out', 'junit.xml') }))
+    await publishReports(await configErrorRun(), ctx({ junitPath: join(dir, 'out', 'junit.xml') }))
     expect(github.commentsOn(PR)).toHaveLength(1)
     const [after] = github.commentsOn(PR)
     expect(after.id).toBe(before.id)
@@ -244,7 +244,7 @@ describe('a run that could not run', () => {
     expect(JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')).error.kind).toBe('config')
     expect(await readFile(join(dir, 'out', 'junit.xml'), 'utf8')).toContain('<error message=')
     expect(lines('::error ')).toEqual([
-      expect.stringMatching(/^::error title=detectors\[1\]\.config\.min_fps,file=\.pique\/judge\.yml,line=7,col=9::expected a number/),
+      expect.stringMatching(/^::error title=detectors\[0\]\.config\.min_fps,file=\.pique\/judge\.yml,line=7,col=16::expected a number/),
       expect.stringMatching(/^::error file=content\/urls\.txt,line=3,col=1::expected an http or https URL/),
       expect.stringMatching(/^::error file=content\/urls\.txt,line=9,col=1::/)
     ])

@@ -185,9 +185,24 @@ describe('terminal table', () => {
     const lines = out.split('\n')
     expect(lines[0]).toMatch(/^STATUS\s+SCORE\s+URL\s+SOURCE\s+WORST DETECTOR \/ REASON$/)
     expect(lines[1]).toMatch(/^below threshold\s+0\.34\s+https:\/\/www\.instagram\.com\/reel\/Cx9_yZ\/\s+content\/urls\.txt:3\s+video_specs 0\.20: Aspect ratio/)
-    expect(lines[3]).toMatch(/^evaluation failed\s+—\s+https:\/\/www\.tiktok\.com\/@acme\/video\/7302/)
+    const rows = lines.filter((l) => !l.startsWith('    '))
+    expect(rows[3]).toMatch(/^evaluation failed\s+—\s+https:\/\/www\.tiktok\.com\/@acme\/video\/7302/)
     expect(out).toContain('PIQUE GATE FAILED: 2 of 6 URLs scored below 0.7')
     expect(out).toContain('6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished; threshold 0.70')
+  })
+
+  it('uses the terminal width for the reason, and prints a failing row\'s cut reason in full on the next line', () => {
+    const full = 'video_specs 0.20: Aspect ratio 16:9 is not allowed (expected 9:16); 640x360 is below min_width 720'
+    const wide = renderTerminal(mixedRun(), { columns: 240 }).split('\n')
+    expect(wide[1].endsWith(full)).toBe(true)
+    expect(wide[2].startsWith('    ')).toBe(false)
+    const narrow = renderTerminal(mixedRun(), { columns: 100 }).split('\n')
+    expect(narrow[1]).toMatch(/…$/)
+    expect(narrow[2]).toBe(`    ${full}`)
+    // Only the four failing rows get a second line; a passing row's detector note may be cut.
+    const passing = narrow.filter((l) => l.startsWith('passed'))
+    expect(passing.length).toBeGreaterThan(0)
+    expect(narrow.filter((l) => l.startsWith('    '))).toHaveLength(4)
   })
 
   it('shows control characters in user text as spaces', () => {

@@ -16,13 +16,15 @@ export function buildProgram(): Command {
   const program = new Command('pique-gate')
     .description('Gate content releases on the Pique content-evaluation API')
     .exitOverride()
-    .showHelpAfterError()
+    // One line and where to look, not the whole help under the error.
+    .showHelpAfterError('(see pique-gate --help)')
   registerRun(program)
   registerValidate(program)
   registerStore(program)
   registerEmulator(program)
   registerDemo(program)
   registerSchema(program)
+  for (const command of program.commands) command.showHelpAfterError(`(see pique-gate ${command.name()} --help)`)
   return program
 }
 

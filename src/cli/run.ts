@@ -4,7 +4,7 @@
  * Exit codes: 0 passed (or skipped/submitted), 1 gate failed (also when it could not run), 2 usage or config error.
  */
 import type { Command } from 'commander'
-import { INPUT_DEFAULTS, type InputSource, Inputs, type InputName, type Settings, SettingsError, mapInputs, readSettings } from '../config/settings.js'
+import { INPUT_DEFAULTS, type InputSource, Inputs, type InputName, type Settings, SettingsError, inputLabel, mapInputs, readSettings } from '../config/settings.js'
 import { executeRun } from '../gate/execute.js'
 import { streamLog } from '../gate/log.js'
 import type { RunReport } from '../gate/model.js'
@@ -32,7 +32,7 @@ const FLAGS: [InputName, string, string][] = [
   [Inputs.StoreUrl, '<url>', 'webhook store base URL (or PIQUE_STORE_URL)'],
   [Inputs.StoreToken, '<token>', 'webhook store read token (or PIQUE_STORE_TOKEN)'],
   [Inputs.WebhookUrl, '<url>', "webhook URL sent to Pique (default: the store's ingest URL)"],
-  [Inputs.TimeoutMinutes, '<minutes>', 'how long to wait for all results'],
+  [Inputs.TimeoutMinutes, '<minutes>', "the run's whole time budget (judge, submit, wait; fractions allowed); URLs unfinished by then fail the gate"],
   [Inputs.PollIntervalSeconds, '<seconds>', 'starting results poll interval in api mode'],
   [Inputs.MaxConcurrency, '<n>', 'requests in flight at once'],
   [Inputs.ReportPath, '<file>', 'where to write the JSON report'],
@@ -71,10 +71,9 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
   }
   // The terminal report has no PR comment to keep.
   values[Inputs.Comment] = 'false'
-  // An error is reported like a verdict (stdout table, JSON report); stderr gets the one line.
-  const { report, failure } = await executeRun(mapInputs(values, (n) => `--${n}`), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings)
+  // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
+  const { report, failure } = await executeRun(mapInputs(values, (n) => inputLabel(n, 'cli')), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings)
   if (!failure) return exitCodeFor(report)
-  console.error(`pique-gate run: ${failure.message}`)
   return failure.usage ? EXIT.usage : EXIT.gateFailed
 }
 

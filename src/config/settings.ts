@@ -47,6 +47,14 @@ export const Outputs = {
 } as const
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
 
+/** Where the gate runs: an action step (inputs in a workflow's `with:` block) or the CLI (`--flags`). */
+export type Surface = 'action' | 'cli'
+
+/** How the user names an input where they run: `store-token` in a workflow, `--store-token` on the command line. */
+export function inputLabel(name: InputName, surface: Surface = 'action'): string {
+  return surface === 'cli' ? `--${name}` : name
+}
+
 /** Inputs that hold secrets: masked in logs, never copied into reports. */
 export const SECRET_INPUTS: readonly InputName[] = [Inputs.ApiKey, Inputs.StoreToken, Inputs.GithubToken]
 

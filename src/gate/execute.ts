@@ -5,7 +5,7 @@
  */
 import { PiqueClient } from '../pique/client.js'
 import { StoreClient } from '../store/client.js'
-import { type InputSource, SECRET_INPUTS, type Settings, Inputs, readSettings, secretValues } from '../config/settings.js'
+import { type InputSource, SECRET_INPUTS, type Settings, type Surface, Inputs, readSettings, secretValues } from '../config/settings.js'
 import { publishReports, type ReportContext } from '../report/publish.js'
 import { type Failure, describeFailure, failureReport } from './failure.js'
 import type { GateLog } from './log.js'
@@ -13,6 +13,7 @@ import type { RunReport } from './model.js'
 import { type GateProgress, newProgress, runGate } from './run-gate.js'
 
 export interface ExecuteContext {
+  /** `terminal` is the CLI: messages and hints name `--flags` instead of the workflow's inputs. */
   target: ReportContext['target']
   log: GateLog
   env?: NodeJS.ProcessEnv
@@ -40,7 +41,7 @@ export async function executeRun(source: InputSource, ctx: ExecuteContext, read:
     settings = read(source)
   } catch (error) {
     // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
-    const failure = describeFailure(error)
+    const failure = describeFailure(error, surfaceOf(ctx))
     const report = failureReport(failure, { startedAt, inputs: rawInputs(source) })
     await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env })
     return { report, failure, cause: error }
@@ -62,7 +63,7 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
   try {
     run = { report: await runSettings(settings, ctx, progress), reportPath: settings.reportPath }
   } catch (error) {
-    const failure = describeFailure(error)
+    const failure = describeFailure(error, surfaceOf(ctx))
     const report = failureReport(failure, {
       startedAt,
       threshold: settings.threshold,
@@ -88,9 +89,12 @@ function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProg
     log: ctx.log,
     env: ctx.env,
     cwd: ctx.cwd,
-    progress
+    progress,
+    surface: surfaceOf(ctx)
   })
 }
+
+const surfaceOf = (ctx: ExecuteContext): Surface => (ctx.target === 'terminal' ? 'cli' : 'action')
 
 function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
   return {

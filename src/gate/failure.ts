@@ -4,13 +4,13 @@
  * so every reporter shows it through its usual path (a failed run must never leave a stale verdict behind).
  */
 import { ConfigError } from '../config/load.js'
-import { Inputs, SettingsError } from '../config/settings.js'
+import { Inputs, SettingsError, type Surface } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
 import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
 import { REPORT_SCHEMA_VERSION, type JudgeInfo, type PlannedUrl, type RunErrorKind, type RunReport } from './model.js'
 import type { GateProgress } from './run-gate.js'
-import { decide } from './verdict.js'
+import { decide, plural } from './verdict.js'
 
 export interface Failure {
   kind: RunErrorKind
@@ -23,25 +23,37 @@ export interface Failure {
   usage: boolean
 }
 
-const HINTS: Partial<Record<RunErrorKind, string>> = {
-  settings: "Fix that input in the workflow step's with: block (or the command-line flag) and re-run.",
-  config: 'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
-  missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
-  auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
-  network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
-  timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
-  internal: "Re-run; if it happens again, report it with the step's log."
+/** What to do, worded for where the user runs the gate: a workflow step's inputs, or command-line flags. */
+const HINTS: Record<Surface, Partial<Record<RunErrorKind, string>>> = {
+  action: {
+    settings: "Fix that input in the workflow step's with: block and re-run.",
+    config: 'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
+    missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
+    auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
+    network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
+    timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
+    internal: "Re-run; if it happens again, report it with the step's log."
+  },
+  cli: {
+    settings: 'Fix the flag (see pique-gate run --help) and re-run.',
+    config: 'Fix the problems listed in the files named; pique-gate validate checks them without calling Pique.',
+    missing_key: 'Pass --api-key or set PIQUE_API_KEY, or add --on-missing-key skip to only validate the files.',
+    auth: 'Check the API key (--api-key or PIQUE_API_KEY): it must be a current Pique API key for the --api-url used (production and sandbox keys differ).',
+    network: 'Pique did not answer after retries: check --api-url and the network, then re-run.',
+    timeout: 'Pique was failing or slow until the deadline: re-run later, or raise --timeout-minutes.',
+    internal: 'Re-run; if it happens again, report it with the command output.'
+  }
 }
 
 const USAGE_KINDS: readonly RunErrorKind[] = ['settings', 'config', 'missing_key']
 
-export function describeFailure(error: unknown): Failure {
+export function describeFailure(error: unknown, surface: Surface = 'action'): Failure {
   const kind = kindOf(error)
   const problems = error instanceof ConfigError ? error.problems : []
   const maybeAccepted = (error as { maybeAccepted?: unknown } | null)?.maybeAccepted === true
   const message = errorMessage(error)
   // The client's own 401/403 message already says to check the api-key secret: say it once.
-  const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[kind]
+  const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[surface][kind]
   const hint = [advice, maybeAccepted ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.' : '']
     .filter(Boolean)
     .join(' ')
@@ -131,5 +143,5 @@ function billedNote(progress: GateProgress | undefined): string | undefined {
   const jobs = progress?.outcomes.filter((o) => o.jobId).length ?? 0
   if (!progress || jobs === 0) return undefined
   const batches = progress.batchIds
-  return `${jobs} job(s) had already been submitted to Pique in batch${batches.length === 1 ? '' : 'es'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`
+  return `${plural(jobs, 'job')} had already been submitted to Pique in ${batches.length === 1 ? 'batch' : 'batches'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`
 }

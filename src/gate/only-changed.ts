@@ -15,6 +15,7 @@ import { type BaseVersion, ensureCommit, readBaseVersion, renamedSince, toPosix 
 import { readPullRequestContext } from '../github/event.js'
 import { createOctokit } from '../github/octokit.js'
 import type { PlannedUrl } from './model.js'
+import { plural } from './verdict.js'
 
 export interface ChangedUrlsOptions {
   /** The URL list files as resolved (repository-relative). */
@@ -59,7 +60,7 @@ export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrls
   })
   const skippedUnchanged = urls.length - kept.length
   const base = pr.baseSha.slice(0, 7)
-  let note = `only-changed: ${kept.length} of ${urls.length} URL(s) added or changed against the base commit ${base}; ${skippedUnchanged} unchanged skipped (force-all: true evaluates every URL)`
+  let note = `only-changed: ${kept.length} of ${plural(urls.length, 'URL')} added or changed against the base commit ${base}; ${skippedUnchanged} unchanged skipped (force-all: true evaluates every URL)`
   if (unreadable.length) note += `; compared nothing in ${unreadable.join(', ')}: all its URLs are evaluated`
   return { urls: kept, skippedUnchanged, note }
 }

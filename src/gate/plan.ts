@@ -4,11 +4,13 @@
  */
 import { ConfigError, INLINE_SOURCE, formatProblem, loadJudgeFile, loadUrlLists } from '../config/load.js'
 import type { Settings } from '../config/settings.js'
+import { describeProblems } from '../config/summary.js'
 import type { ConfigProblem } from '../config/types.js'
 import type { JudgeSource } from './ensure-judge.js'
 import type { GateLog } from './log.js'
 import type { PlannedUrl } from './model.js'
 import { selectChangedUrls } from './only-changed.js'
+import { plural } from './verdict.js'
 
 export interface GatePlan {
   judge: JudgeSource
@@ -37,17 +39,18 @@ export async function buildPlan(settings: Settings, log: GateLog, cwd = process.
   } else {
     judgeFile.warnings.forEach(warn)
     judge = judgeFile.id ? { kind: 'pinned', id: judgeFile.id, file: judgeFile } : { kind: 'file', file: judgeFile }
-    log.info(`Judge file ${judgeFile.file}: "${judgeFile.body.name}", ${judgeFile.body.detectors.length} detector(s)${judgeFile.id ? `, pinned to ${judgeFile.id}` : ''}`)
+    log.info(`Judge file ${judgeFile.file}: "${judgeFile.body.name}", ${plural(judgeFile.body.detectors.length, 'detector')}${judgeFile.id ? `, pinned to ${judgeFile.id}` : ''}`)
   }
 
-  for (const notice of list.notices) log.info(formatProblem(notice))
+  // The same `notice: file:line:column: …` lines as `pique-gate validate` prints.
+  for (const line of describeProblems('notice', list.notices)) log.info(line)
   const files = [...new Set(list.urls.map((u) => u.source.file))].filter((f) => f !== INLINE_SOURCE)
-  log.info(`${list.urls.length} URL(s) from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`)
+  log.info(`${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`)
 
   if (!settings.onlyChanged || settings.forceAll) return { judge, urls: list.urls, skippedUnchanged: 0, warnings }
   const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env })
   if (changed.note) log.info(changed.note)
-  if (changed.skippedUnchanged) log.info(`only-changed: ${changed.skippedUnchanged} unchanged URL(s) skipped, ${changed.urls.length} to evaluate`)
+  if (changed.skippedUnchanged) log.info(`only-changed: ${plural(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`)
   return { judge, urls: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings }
 }
 

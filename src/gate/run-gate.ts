@@ -6,16 +6,16 @@ import type { PiqueApi } from '../pique/api.js'
 import type { RateLimitState } from '../pique/client.js'
 import { LIMITS } from '../pique/limits.js'
 import type { EvaluationResult } from '../pique/results.js'
-import type { Settings } from '../config/settings.js'
+import { Inputs, type Settings, type Surface, inputLabel } from '../config/settings.js'
 import type { RegisterRequest } from '../store/protocol.js'
 import { ensureJudge } from './ensure-judge.js'
-import { MissingKeyError, errorMessage } from './errors.js'
+import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
 import type { JudgeInfo, RunReport, UrlOutcome } from './model.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { submitAll } from './submit.js'
 import { JobTracker } from './tracker.js'
-import { decide, skippedReport } from './verdict.js'
+import { decide, plural, skippedReport } from './verdict.js'
 import { waitForResults } from './wait.js'
 import type { StoreReader } from './wait-store.js'
 
@@ -38,6 +38,8 @@ export interface GateDeps {
   progressEveryMs?: number
   /** Filled in as the run goes, so a caller can report a run that throws from what it knew (execute.ts). */
   progress?: GateProgress
+  /** Where messages name inputs: `store-token` (action, the default) or `--store-token` (CLI). */
+  surface?: Surface
 }
 
 /**
@@ -50,7 +52,7 @@ export interface GateProgress {
   /** Accepted batches' URLs as they are accepted; every submitted URL, in plan order, once submitting ends. */
   outcomes: UrlOutcome[]
   batchIds: string[]
-  /** Terminal results received so far, by job id. */
+  /** Results received so far, by job id: terminal ones, and the last status of jobs still running. */
   results: ReadonlyMap<string, EvaluationResult>
 }
 
@@ -60,18 +62,26 @@ export function newProgress(): GateProgress {
 
 export const MISSING_KEY_REASON =
   'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set'
+/** The same outside GitHub Actions, where secrets and events mean nothing. */
+export const CLI_MISSING_KEY_REASON = 'no API key (--api-key or PIQUE_API_KEY)'
+
+/** A job id no run submits: the store answers a query for it with nothing, which proves the token reads. */
+export const STORE_PROBE_JOB_ID = 'pique-gate-token-check'
 
 export async function runGate(settings: Settings, deps: GateDeps): Promise<RunReport> {
   const { log } = deps
   const startedAt = new Date().toISOString()
   const deadline = Date.now() + settings.timeoutMs
   const progress = deps.progress ?? newProgress()
+  const surface = deps.surface ?? 'action'
   const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env))
   progress.plan = plan
 
+  const missingKey = surface === 'cli' ? CLI_MISSING_KEY_REASON : MISSING_KEY_REASON
+  const onMissingKey = (action: string) => (surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`)
   if (!settings.apiKey) {
-    if (settings.onMissingKey === 'fail') throw new MissingKeyError(`${MISSING_KEY_REASON} (on-missing-key: fail)`)
-    log.warning(`${MISSING_KEY_REASON}; evaluation skipped after validating the files (on-missing-key: skip)`)
+    if (settings.onMissingKey === 'fail') throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`)
+    log.warning(`${missingKey}; evaluation skipped after validating the files (${onMissingKey('skip')})`)
     return skippedReport({
       threshold: settings.threshold,
       failOnError: settings.failOnError,
@@ -80,12 +90,14 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
       startedAt,
       inputs: settings.echo,
       warnings: plan.warnings,
-      reason: `Evaluation skipped: ${MISSING_KEY_REASON}. ${validated(plan)}`
+      reason: `Evaluation skipped: ${missingKey}. ${validated(plan)}`
     })
   }
 
   const api = deps.api
-  if (!api) throw new MissingKeyError(MISSING_KEY_REASON)
+  if (!api) throw new MissingKeyError(missingKey)
+  // Before anything is created or billed: a run told to use a store must be able to read from it.
+  if (deps.store) await checkStore(deps.store, surface, log)
   const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: (known) => (progress.judge = known) }))
   progress.judge = judge
   const common = {
@@ -105,7 +117,7 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   const store = deps.store
   const webhookUrl = settings.webhookUrl ?? store?.ingestUrl
   const batches = Math.ceil(plan.urls.length / LIMITS.urlsPerBatch.max)
-  const submission = await log.group(`Submit ${plan.urls.length} URL(s) in ${batches} batch(es)`, () =>
+  const submission = await log.group(`Submit ${plural(plan.urls.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`, () =>
     submitAll(api, plan.urls, {
       judgeId: judge.id,
       webhookUrl,
@@ -115,7 +127,7 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
       onBatch: async (batchId, outcomes) => {
         progress.batchIds.push(batchId)
         progress.outcomes.push(...outcomes)
-        if (store) await register(store, judge.id, outcomes, deps.env ?? process.env, log)
+        if (store) await register(store, judge.id, outcomes, deps.env ?? process.env, log, surface)
       }
     })
   )
@@ -124,11 +136,11 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
 
   const jobIds = submission.outcomes.filter((o) => o.state === 'submitted' && o.jobId).map((o) => o.jobId as string)
   const tracker = new JobTracker(jobIds, settings.threshold)
-  progress.results = tracker.results
+  progress.results = tracker.latest
   let timedOut = false
   if (settings.waitMode !== 'none' && jobIds.length > 0) {
     const mode = settings.waitMode
-    const waited = await log.group(`Wait for ${jobIds.length} result(s) (${mode} mode)`, () =>
+    const waited = await log.group(`Wait for ${plural(jobIds.length, 'result')} (${mode} mode)`, () =>
       waitForResults(mode, { api, store }, tracker, {
         deadline,
         timeoutMs: settings.timeoutMs,
@@ -142,17 +154,40 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
     timedOut = waited.timedOut
   }
 
-  const report = decide({ ...common, batchIds: submission.batchIds, outcomes: submission.outcomes, results: tracker.results, timedOut })
+  const report = decide({ ...common, batchIds: submission.batchIds, outcomes: submission.outcomes, results: tracker.latest, timedOut })
   const pending = report.urls.filter((u) => u.state === 'pending')
   if (pending.length) {
-    log.warning(`Unfinished at the deadline (timeout-minutes):\n${pending.map((u) => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId})`).join('\n')}`)
+    const status = (u: UrlOutcome) => (u.result ? `, job status ${u.result.status}` : '')
+    log.warning(
+      `Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map((u) => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
+    )
   }
   log.info(`Verdict: ${report.verdict}: ${report.reason}`)
   return report
 }
 
-/** Tell the store which jobs this run submitted. Best effort: waiting works by job id without it. */
-async function register(store: GateStore, judgeId: string, outcomes: UrlOutcome[], env: NodeJS.ProcessEnv, log: GateLog): Promise<void> {
+/**
+ * One cheap authenticated read (a query for a job id no run submits, no waiting). A refused token or a store that
+ * does not answer fails the run here, before a judge is created or a batch billed: a run given a store relies on it.
+ */
+async function checkStore(store: GateStore, surface: Surface, log: GateLog): Promise<void> {
+  try {
+    await store.query({ job_ids: [STORE_PROBE_JOB_ID], wait_seconds: 0 })
+  } catch (error) {
+    const status = (error as { status?: unknown }).status
+    if (isAuthError(error)) {
+      throw new GateError(`${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`)
+    }
+    throw new GateError(`${inputLabel(Inputs.StoreUrl, surface)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`)
+  }
+  log.info('The store accepts the read token')
+}
+
+/**
+ * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
+ * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
+ */
+async function register(store: GateStore, judgeId: string, outcomes: UrlOutcome[], env: NodeJS.ProcessEnv, log: GateLog, surface: Surface): Promise<void> {
   const jobs = outcomes
     .filter((o) => o.jobId && o.batchId)
     .map((o) => ({
@@ -167,11 +202,16 @@ async function register(store: GateStore, judgeId: string, outcomes: UrlOutcome[
   try {
     await store.register(jobs)
   } catch (error) {
-    log.warning(`Could not register ${jobs.length} job(s) with the store (${errorMessage(error)}); waiting by job id still works`)
+    if (isAuthError(error)) {
+      throw new GateError(`${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`)
+    }
+    log.warning(
+      `Could not register ${plural(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`
+    )
   }
 }
 
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
-  return `${judge} ${plan.urls.length} URL(s) were validated`
+  return `${judge} ${plural(plan.urls.length, 'URL')} ${plan.urls.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
 }

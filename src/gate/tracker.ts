@@ -4,6 +4,8 @@ import { resultState } from './verdict.js'
 
 export class JobTracker {
   readonly results = new Map<string, EvaluationResult>()
+  /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
+  readonly latest = new Map<string, EvaluationResult>()
   private readonly waiting: Set<string>
 
   constructor(
@@ -31,7 +33,9 @@ export class JobTracker {
 
   /** Records a result; true when it finished a job that was pending. */
   record(result: EvaluationResult): boolean {
-    if (!this.waiting.has(result.jobId) || !isTerminal(result)) return false
+    if (!this.waiting.has(result.jobId)) return false
+    this.latest.set(result.jobId, result)
+    if (!isTerminal(result)) return false
     this.waiting.delete(result.jobId)
     this.results.set(result.jobId, result)
     return true

@@ -27,7 +27,7 @@ export interface DecideInput {
   batchIds: string[]
   /** Submitted outcomes in plan order (state `submitted` or `failed` at submit). */
   outcomes: UrlOutcome[]
-  /** Terminal results by job id. */
+  /** Results by job id: terminal ones settle their URL; a non-terminal one is the job's last known status. */
   results: ReadonlyMap<string, EvaluationResult>
   /** Whether the gate waited to the deadline with jobs unfinished. */
   timedOut: boolean
@@ -101,7 +101,8 @@ function settle(outcome: UrlOutcome, input: DecideInput): UrlOutcome {
   if (outcome.state !== 'submitted' || !outcome.jobId) return outcome
   const result = input.results.get(outcome.jobId)
   const state = resultState(result, input.threshold)
-  if (!result || !state) return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending' }
+  // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got.
+  if (!result || !state) return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) }
   return {
     ...outcome,
     state,
@@ -112,7 +113,8 @@ function settle(outcome: UrlOutcome, input: DecideInput): UrlOutcome {
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+/** `1 URL`, `2 URLs`: every count the gate words goes through this. */
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`
 
 function reasonLine(verdict: RunReport['verdict'], counts: RunReport['counts'], input: DecideInput, minScore: number | undefined): string {
   const { total } = counts
@@ -124,7 +126,9 @@ function reasonLine(verdict: RunReport['verdict'], counts: RunReport['counts'], 
     if (total === counts.failed) return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`
     const lowest = minScore === undefined ? '' : ` (lowest ${minScore})`
     const tolerated = counts.failed ? `; ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)` : ''
-    return `All ${plural(total - counts.failed, 'evaluated URL')} scored at least ${input.threshold}${lowest}${tolerated}`
+    const evaluated = total - counts.failed
+    const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`
+    return `${all} scored at least ${input.threshold}${lowest}${tolerated}`
   }
   const parts: string[] = []
   if (counts.belowThreshold) parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${input.threshold}`)

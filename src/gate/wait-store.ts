@@ -13,6 +13,7 @@ import { GateError, errorMessage, isAuthError } from './errors.js'
 import { lookupOnce, type ResultLookup } from './lookup.js'
 import type { GateLog } from './log.js'
 import type { JobTracker } from './tracker.js'
+import { plural } from './verdict.js'
 
 export interface StoreReader {
   query(request: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse>
@@ -41,7 +42,7 @@ export async function waitWithStore(store: StoreReader, api: ResultLookup, track
     log.info(announce)
     const before = tracker.done
     await lookupOnce(api, tracker.pending(), tracker, { concurrency: options.concurrency, log, deadline: options.deadline })
-    if (tracker.done > before) log.info(`${tracker.done - before} result(s) found on the results endpoint (their webhooks did not reach the store)`)
+    if (tracker.done > before) log.info(`${plural(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`)
   }
   let cursor = 0
   let failures = 0
@@ -52,12 +53,12 @@ export async function waitWithStore(store: StoreReader, api: ResultLookup, track
     // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
     if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
       lookedUpNearDeadline = true
-      await lookUp(`${tracker.pending().length} job(s) have no result in the store near the deadline; looking them up on the results endpoint once`)
+      await lookUp(`${plural(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`)
       continue
     }
     if (Date.now() >= options.deadline) return
     if (!lookedUpNearDeadline && Date.now() - lastNews >= options.quietLookupMs) {
-      await lookUp(`No result for ${formatSeconds(options.quietLookupMs)}; looking the ${tracker.pending().length} pending job(s) up on the results endpoint once`)
+      await lookUp(`No result for ${formatSeconds(options.quietLookupMs)}; looking ${plural(tracker.pending().length, 'pending job')} up on the results endpoint once`)
       lastNews = Date.now()
       continue
     }

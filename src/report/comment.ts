@@ -3,6 +3,7 @@
  * same comment is found and updated on every run. GitHub caps a comment body at 65,536 characters.
  */
 import { Inputs } from '../config/settings.js'
+import { plural } from '../gate/verdict.js'
 import type { RunReport } from '../gate/model.js'
 import { escapeMarkdown } from './escape.js'
 import { URL_TABLE_HEADER, countsMarkdown, errorLines, heading, judgeLine, skippedExplanation, thresholdMarkdown, urlRow } from './markdown.js'
@@ -49,7 +50,7 @@ export function renderComment(report: RunReport, options: CommentOptions): strin
   const lines = [commentMarker(options.judgeKey), heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
   const judge = judgeLine(report)
   lines.push(`${countsMarkdown(report)} · ${thresholdMarkdown(report)}${judge ? ` · **Judge:** ${judge}` : ''}`)
-  if (report.skippedUnchanged) lines.push('', `${report.skippedUnchanged} unchanged URL${report.skippedUnchanged === 1 ? '' : 's'} skipped (only-changed).`)
+  if (report.skippedUnchanged) lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`)
   lines.push('')
   const attention = sortWorstFirst(report).filter((o) => failsGate(o, report) || isWarning(o, report))
   if (!attention.length) {
@@ -75,7 +76,7 @@ function finish(lines: string[], rows: string[], omitted: number, options: Comme
   const out = [...lines, ...rows]
   if (rows.length) out.push('')
   const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary'
-  if (omitted) out.push(`…and ${omitted} more URL${omitted === 1 ? '' : 's'} needing attention: see ${where} and the JSON report.`, '')
+  if (omitted) out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '')
   const footer = [options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '', options.runUrl ? `[workflow run](${options.runUrl})` : '']
   out.push(`<sub>${[...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')}</sub>`)
   return out.join('\n') + '\n'

@@ -69,7 +69,8 @@ export interface JsonError {
   kind: RunError['kind']
   message: string
   hint: string | null
-  problems: { file: string; line: number; column: number; field: string; message: string }[]
+  /** `line` and `column` are null for a problem about a whole file (not found, no glob match). */
+  problems: { file: string; line: number | null; column: number | null; field: string; message: string }[]
   planned_urls: { url: string; source: { file: string; line: number } }[]
 }
 
@@ -168,7 +169,10 @@ function jsonError(e: RunError): JsonError {
     kind: e.kind,
     message: e.message,
     hint: orNull(e.hint),
-    problems: e.problems.map(({ file, line, column, field, message }) => ({ file, line, column, field, message })),
+    // The loaders mark "no position" with line 0; JSON says so with null.
+    problems: e.problems.map(({ file, line, column, field, message }) =>
+      line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }
+    ),
     planned_urls: e.plannedUrls.map((u) => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
   }
 }

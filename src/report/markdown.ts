@@ -1,4 +1,5 @@
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
+import { plural } from '../gate/verdict.js'
 import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
 import { formatProblem } from '../config/load.js'
 import { Inputs } from '../config/settings.js'
@@ -78,7 +79,7 @@ export function validatedLines(report: RunReport, urlCount = report.urls.length)
   else if (input(Inputs.JudgeId)) lines.push(`- Judge id: ${escapeMarkdown(input(Inputs.JudgeId))}`)
   if (input(Inputs.Urls)) lines.push(`- URL lists: ${escapeMarkdown(input(Inputs.Urls))}`)
   if (input(Inputs.UrlList)) lines.push('- Inline URLs (url-list input)')
-  if (urlCount) lines.push(`- ${urlCount} valid URL${urlCount === 1 ? '' : 's'}`)
+  if (urlCount) lines.push(`- ${plural(urlCount, 'valid URL')}`)
   return lines
 }
 
@@ -94,7 +95,7 @@ export function errorLines(report: RunReport, error: RunError): string[] {
   if (error.hint) lines.push(escapeMarkdown(error.hint), '')
   if (error.problems.length) {
     const n = error.problems.length
-    lines.push(`${n} problem${n === 1 ? '' : 's'} in the configuration:`, '')
+    lines.push(`${plural(n, 'problem')} in the configuration:`, '')
     for (const p of error.problems.slice(0, MAX_LISTED_PROBLEMS)) lines.push(`- ${escapeMarkdown(formatProblem(p))}`)
     if (n > MAX_LISTED_PROBLEMS) lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`)
     lines.push('')

@@ -5,6 +5,7 @@
 import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
 import type { RunReport, UrlOutcome, UrlSource, Verdict } from '../gate/model.js'
+import { plural } from '../gate/verdict.js'
 
 /** URLs from the url-list input have no file to annotate or diff. */
 export function isInlineSource(source: UrlSource): boolean {
@@ -113,8 +114,13 @@ export function failingDetectors(o: UrlOutcome): DetectorResult[] {
   return scored.slice(0, 1)
 }
 
+/** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
+function lastStatus(o: UrlOutcome): string {
+  return o.result ? ` (job status ${o.result.status})` : ''
+}
+
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
-export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold' | 'failOnError'>): string {
+export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold' | 'failOnError' | 'error'>): string {
   switch (o.state) {
     case 'below_threshold': {
       const reasons = failingDetectors(o).map((d) => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
@@ -123,9 +129,11 @@ export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold
     case 'failed':
       return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`
     case 'pending':
-      return `not finished by the deadline${o.result ? ` (job status ${o.result.status})` : ''}${o.jobId ? `, job ${o.jobId}` : ''}`
+      return `not finished by the deadline${lastStatus(o)}${o.jobId ? `, job ${o.jobId}` : ''}`
     case 'submitted':
-      return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}, not waited for`
+      // In a run that stopped on an error, the job was sent (and billed) but the run ended before its result.
+      if (report.error) return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}; the run stopped before its result${lastStatus(o)}`
+      return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}, not waited for (wait: none)`
     default:
       return `score ${scoreVsThreshold(o, report.threshold)}`
   }
@@ -166,11 +174,11 @@ export function countsLine(report: RunReport): string {
   const parts = [
     `${c.passed} passed`,
     c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
-    c.failed ? `${c.failed} failed evaluation${c.failed === 1 ? '' : 's'}` : '',
+    c.failed ? plural(c.failed, 'failed evaluation') : '',
     c.pending ? `${c.pending} unfinished` : '',
     c.submitted ? `${c.submitted} submitted` : ''
   ].filter(Boolean)
-  return `${c.total} URL${c.total === 1 ? '' : 's'}: ${parts.join(', ')}`
+  return `${plural(c.total, 'URL')}: ${parts.join(', ')}`
 }
 
 /** Milliseconds between two ISO timestamps, when both are present and valid. */

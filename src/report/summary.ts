@@ -3,6 +3,7 @@
  * every detector. GitHub rejects a step summary over 1 MiB, so the table and details are cut to fit with a note
  * pointing at the JSON report, which always has everything.
  */
+import { plural } from '../gate/verdict.js'
 import type { RunReport, UrlOutcome } from '../gate/model.js'
 import { escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
@@ -102,11 +103,11 @@ function overviewLines(report: RunReport, options: SummaryOptions): string[] {
   const plan = options.annotations
   if (plan && plan.annotated + plan.notAnnotated > 0) {
     const rest = plan.notAnnotated ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here` : ''
-    lines.push(`- **Annotations:** ${plan.annotated} failing URL${plan.annotated === 1 ? '' : 's'} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`)
+    lines.push(`- **Annotations:** ${plural(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`)
   }
   const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`
   const took = formatDuration(durationMs(report.startedAt, report.finishedAt))
-  lines.push(`- **Run:** ${report.batchIds.length} batch${report.batchIds.length === 1 ? '' : 'es'}, ${wait}, ${took}${report.failOnError ? '' : ', fail-on-error: false'}`)
+  lines.push(`- **Run:** ${plural(report.batchIds.length, 'batch', 'batches')}, ${wait}, ${took}${report.failOnError ? '' : ', fail-on-error: false'}`)
   for (const w of report.warnings) lines.push(`- ⚠️ ${escapeMarkdown(w)}`)
   return lines
 }

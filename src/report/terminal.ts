@@ -2,6 +2,7 @@
 import type { RunReport, UrlOutcome } from '../gate/model.js'
 import { collapseWhitespace, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
+import { plural } from '../gate/verdict.js'
 import {
   countsLine,
   explainOutcome,
@@ -14,7 +15,15 @@ import {
 } from './outcomes.js'
 
 const URL_WIDTH = 60
-const WHY_WIDTH = 70
+/** The reason column never gets narrower than this, however narrow the terminal. */
+const MIN_WHY_WIDTH = 30
+/** Width assumed when stdout is not a terminal (a CI log, a pipe). */
+export const DEFAULT_COLUMNS = 120
+
+export interface TerminalOptions {
+  /** Terminal width; default process.stdout.columns, or DEFAULT_COLUMNS when stdout is not a TTY. */
+  columns?: number
+}
 
 /** User text may carry terminal escape sequences: show control characters as spaces. */
 function plain(text: string): string {
@@ -36,32 +45,39 @@ function why(o: UrlOutcome, report: RunReport): string {
   return `${d.detectorName} ${formatScore(d.score)}${d.rationale ? `: ${d.rationale}` : ''}`
 }
 
-export function renderTerminal(report: RunReport): string {
-  const rows = sortWorstFirst(report).map((o) => [
-    stateLabel(o, report),
-    formatScore(o.score),
-    shortenMiddle(plain(o.url), URL_WIDTH),
-    plain(formatSource(o.source)),
-    truncate(plain(why(o, report)), WHY_WIDTH)
-  ])
+export function renderTerminal(report: RunReport, options: TerminalOptions = {}): string {
+  const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS)
+  const ordered = sortWorstFirst(report)
+  const rows = ordered.map((o) => [stateLabel(o, report), formatScore(o.score), shortenMiddle(plain(o.url), URL_WIDTH), plain(formatSource(o.source))])
   const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON']
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  // The reason gets what the other columns leave of the terminal's width.
+  const whyWidth = Math.max(MIN_WHY_WIDTH, columns - widths.reduce((sum, w) => sum + w + 2, 0))
   const line = (cells: string[]): string =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd()
+  const body: string[] = []
+  ordered.forEach((o, i) => {
+    const reason = plain(why(o, report))
+    body.push(line([...rows[i], truncate(reason, whyWidth)]))
+    // Only a passing row's note may be cut; any other reason that does not fit follows in full on its own line.
+    if (reason.length > whyWidth && o.state !== 'passed') body.push(`    ${reason}`)
+  })
   const verdict = headingText(report).replace(/^\S+\s/, '').toUpperCase()
-  const out = rows.length ? [line(header), ...rows.map(line), ''] : []
-  out.push(`${verdict}: ${plain(report.reason)}`)
+  const out = rows.length ? [line(header), ...body, ''] : []
+  const problems = report.error?.problems ?? []
+  // Config problems are listed once each; the one-line reason would only repeat the first.
+  out.push(problems.length ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:` : `${verdict}: ${plain(report.reason)}`)
   if (report.error) {
+    for (const p of problems) out.push(`  ${plain(formatProblem(p))}`)
     if (report.error.hint) out.push(plain(report.error.hint))
-    for (const p of report.error.problems) out.push(`  ${plain(formatProblem(p))}`)
   } else if (report.verdict !== 'skipped') {
     const judge = report.judge ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})` : ''
     out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`)
   }
-  if (report.skippedUnchanged) out.push(`${report.skippedUnchanged} unchanged URLs skipped (only-changed)`)
+  if (report.skippedUnchanged) out.push(`${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`)
   for (const w of report.warnings) out.push(`warning: ${plain(w)}`)
   return out.join('\n') + '\n'
 }
