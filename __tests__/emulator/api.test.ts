@@ -192,6 +192,10 @@ describe('direct upload', () => {
 describe('routing', () => {
   it('answers 404 for unknown paths and 405 for a wrong method, with a detail', async () => {
     expect(await call(emu.url, 'GET', '/v1/nothing-here')).toMatchObject({ status: 404, body: { detail: 'Not Found' } })
-    expect(await call(emu.url, 'DELETE', '/v1/judges')).toMatchObject({ status: 405, body: { detail: 'Method Not Allowed' } })
+    const wrong = await call(emu.url, 'DELETE', '/v1/judges')
+    expect(wrong).toMatchObject({ status: 405, body: { detail: 'Method Not Allowed' } })
+    // As FastAPI (Starlette) answers: the methods the path takes.
+    expect(wrong.headers.get('allow')).toBe('GET, POST')
+    expect((await call(emu.url, 'PUT', '/v1/evaluations/results/job_1')).headers.get('allow')).toBe('GET')
   })
 })

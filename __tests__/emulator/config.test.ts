@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ConfigError, formatProblem } from '../../src/config/problems.js'
 import { emulatorOptionsFrom } from '../../src/emulator/config.js'
 import { DEFAULT_EMULATOR_API_KEY } from '../../src/emulator/options.js'
 import { Scenario, compilePattern, loadScenarioFile } from '../../src/emulator/scenario.js'
@@ -37,11 +38,27 @@ describe('scenario rules', () => {
   it('report bad rules as one line with file, line and field', async () => {
     const bad = file('bad.yaml', '- match: "*"\n  score: 0.5\n- match: "*/x"\n  score: 1.5\n')
     await expect(loadScenarioFile(bad)).rejects.toThrow(`${bad}:4:10: [1].score: must be at most 1`)
-    const unknown = file('unknown.yaml', '- match: "*"\n  scroe: 0.5\n')
-    await expect(loadScenarioFile(unknown)).rejects.toThrow(/unknown\.yaml:1:3: \[0\]: unknown key scroe/)
     const regex = file('regex.yaml', '- match: "/(unclosed/"\n')
     await expect(loadScenarioFile(regex)).rejects.toThrow(/regex\.yaml:1:10: \[0\]\.match: not a valid regular expression/)
     await expect(loadScenarioFile(join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml: file not found/)
+  })
+
+  it('report an unknown key at the key, with the closest known one, and every problem in reading order', async () => {
+    const typo = file('typo.yml', '- match: "*"\n  scroe: 0.5\n- match: "*/x"\n  failDetector: [video_specs]\n  score: 2\n  colour: red\n')
+    const error = (await loadScenarioFile(typo).then(
+      () => undefined,
+      (e: unknown) => e
+    )) as ConfigError
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.problems.map(formatProblem)).toEqual([
+      `${typo}:2:3: [0].scroe: unknown key (did you mean "score"?)`,
+      `${typo}:4:3: [1].failDetector: unknown key (did you mean "failDetectors"?)`,
+      `${typo}:5:10: [1].score: must be at most 1`,
+      `${typo}:6:3: [1].colour: unknown key; expected one of match, score, failDetectors, fail, delayMs, never, reject`
+    ])
+    // The organizations file reads the same way.
+    const orgs = file('orgs.yml', '- id: org_a\n  apiKeys: [pk_a]\n  webhookSecret: s\n  webhookURL: http://127.0.0.1:9/hook\n')
+    await expect(emulatorOptionsFrom({ organizations: orgs }, {})).rejects.toThrow(`${orgs}:4:3: [0].webhookURL: unknown key (did you mean "webhookUrl"?)`)
   })
 })
 

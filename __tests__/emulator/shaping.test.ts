@@ -17,6 +17,8 @@ const DETECTORS: ScoredDetector[] = [
   { id: 'd6', detector_name: 'title_and_description', config: { required_hashtags: ['#lumen'] }, weight: 1 }
 ]
 const W = DETECTORS.reduce((a, d) => a + d.weight, 0)
+/** The demo's judge: video_specs, audio_noise and transcript_product, equal weights. */
+const THREE: ScoredDetector[] = [DETECTORS[0], { ...DETECTORS[1], weight: 1 }, DETECTORS[3]]
 
 /** Words only a passing (GOOD) or only a failing (BAD) result may use. */
 const GOOD = /meet requirements|is clean|present and legible|is accepted|matches the desired|hashtags present|points covered|(?<!not )mentioned clearly|check passed/
@@ -120,6 +122,58 @@ describe('a fixed-score scenario rule', () => {
     expect(worst.detectorName).not.toBe('video_specs')
     expectConsistent(worst)
     expect(worst.passCheck).toBe(true)
+  })
+
+  it('fails only the listed detectors when lowering them reaches the target', () => {
+    // Equal weights, video_specs failed by the scenario, a low target.
+    const three = THREE
+    for (const seed of [1, 2, 3, 4, 5]) {
+      for (const url of ['https://clips.example/a', 'https://clips.example/b', 'https://www.instagram.com/reel/C9z8Y7x6W5v/']) {
+        const { overallScore, detectorResults } = score({ score: 0.4, failDetectors: ['video_specs'] }, url, three, seed)
+        expect(overallScore).toBe(0.4)
+        expect(Math.abs(mean(detectorResults, three) - 0.4)).toBeLessThan(1e-4)
+        expect(detectorResults.map((r) => [r.detectorName, r.passCheck])).toEqual([
+          ['video_specs', false],
+          ['audio_noise', true],
+          ['transcript_product', true]
+        ])
+        detectorResults.forEach((r) => expectConsistent(r, ['video_specs']))
+      }
+    }
+    // Out of reach that way (video_specs at 0 and the others at the pass line give 1/3): the others fail too, and say so.
+    const low = score({ score: 0.2, failDetectors: ['video_specs'] }, 'https://clips.example/a', three).detectorResults
+    expect(low.map((r) => r.passCheck)).toEqual([false, false, false])
+    low.forEach((r) => expectConsistent(r, ['video_specs']))
+  })
+
+  it('keeps every unlisted detector passing whenever the listed ones can reach the target', () => {
+    const cases: [ScoredDetector[], string[][]][] = [
+      [DETECTORS, failSets.filter((f) => f.length)],
+      [THREE, [['video_specs'], ['audio_noise'], ['video_specs', 'transcript_product']]]
+    ]
+    let reached = 0
+    for (const [detectors, sets] of cases) {
+      const total = detectors.reduce((a, d) => a + d.weight, 0)
+      for (const target of targets) {
+        for (const failDetectors of sets) {
+          for (const url of ['https://clips.example/a', 'https://clips.example/b', 'https://clips.example/c']) {
+            const { detectorResults } = score({ score: target, failDetectors }, url, detectors)
+            const listed = (i: number) => failDetectors.includes(detectors[i].detector_name)
+            // The range the listed detectors (below the pass line) reach with every drawn unlisted one passing and
+            // video_specs at its check-based score.
+            const fixed = (floor: number) =>
+              detectors.reduce((a, d, i) => a + (listed(i) ? 0 : d.weight * (i === 0 ? checkScore(detectorResults[0]) : floor)), 0)
+            const wListed = detectors.reduce((a, d, i) => a + (listed(i) ? d.weight : 0), 0)
+            if (fixed(PASS_SCORE) / total > target || target > (fixed(1) + wListed * 0.4999) / total) continue
+            reached++
+            const said = detectorResults.map((r) => [r.detectorName, r.score, r.passCheck])
+            expect([target, said]).toEqual([target, detectorResults.map((r, i) => [r.detectorName, r.score, !listed(i)])])
+            detectorResults.forEach((r) => expectConsistent(r, failDetectors))
+          }
+        }
+      }
+    }
+    expect(reached).toBeGreaterThan(30)
   })
 
   it('is deterministic', () => {

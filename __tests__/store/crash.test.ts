@@ -143,13 +143,13 @@ describe('pique-gate store configuration errors', () => {
     try {
       const noSecret = await run(['--database', `sqlite:${join(dir, 's.db')}`])
       expect(noSecret.code).toBe(2)
-      expect(noSecret.stderr.trim()).toBe('pique-gate: store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)')
+      expect(noSecret.stderr.trim()).toBe('pique-gate store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)')
       const badDb = await run(['--database', 'mysql://db/pique'], { PIQUE_STORE_WEBHOOK_SECRETS: 'whsec_x' })
       expect(badDb.code).toBe(2)
-      expect(badDb.stderr.trim()).toBe('pique-gate: store: --database must be sqlite:PATH or a postgres:// URL')
+      expect(badDb.stderr.trim()).toBe('pique-gate store: --database must be sqlite:PATH or a postgres:// URL')
       const badPort = await run(['--retention-days', 'soon'], { PIQUE_STORE_WEBHOOK_SECRETS: 'whsec_x' })
       expect(badPort.code).toBe(2)
-      expect(badPort.stderr).toContain('--retention-days must be a whole number')
+      expect(badPort.stderr.trim()).toBe('pique-gate store: --retention-days: expected whole days ≥ 0, got "soon"')
       for (const r of [noSecret, badDb, badPort]) expect(`${r.stdout}${r.stderr}`).not.toContain('whsec_x')
     } finally {
       rmSync(dir, { recursive: true, force: true })

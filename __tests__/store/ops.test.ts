@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { MIGRATIONS } from '../../src/store/db/migrations.js'
 import type { RunningStore } from '../../src/store/options.js'
 import { startStore } from '../../src/store/server.js'
-import { SECRET, TOKEN, completedBody, deliver, jobId, pendingBody, read, sqliteBackend } from './helpers.js'
+import { SECRET, TOKEN, completedBody, deliver, jobId, nowSeconds, pendingBody, read, sqliteBackend } from './helpers.js'
 
 describe('store operations (SQLite file)', () => {
   const backend = sqliteBackend()
@@ -29,6 +29,17 @@ describe('store operations (SQLite file)', () => {
     expect(await ready.json()).toEqual({ ok: true, database: 'sqlite' })
   })
 
+  it('answers a wrong method on a known path with 405 and Allow, and only an unknown path with 404', async () => {
+    const wrong = await fetch(`${store.url}/v1/webhooks/pique`, { method: 'DELETE' })
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('POST')
+    expect(await wrong.json()).toEqual({ error: 'DELETE is not allowed here; use POST' })
+    const get = await fetch(`${store.url}/v1/jobs/job_1?x=1`, { method: 'PUT' })
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'GET'])
+    const unknown = await fetch(`${store.url}/v1/nothing-here`, { method: 'DELETE' })
+    expect([unknown.status, unknown.headers.get('allow'), await unknown.json()]).toEqual([404, null, { error: 'no such endpoint' }])
+  })
+
   it('counts deliveries by outcome and verification failures in Prometheus metrics', async () => {
     const id = jobId()
     await deliver(store.url, completedBody(id))
@@ -40,9 +51,32 @@ describe('store operations (SQLite file)', () => {
     expect(text).toMatch(/pique_store_deliveries_total\{outcome="applied"\} [1-9]/)
     expect(text).toMatch(/pique_store_deliveries_total\{outcome="duplicate"\} [1-9]/)
     expect(text).toMatch(/pique_store_deliveries_total\{outcome="unauthorized"\} [1-9]/)
-    expect(text).toMatch(/pique_store_signature_failures_total\{reason="signature does not match"\} [1-9]/)
+    expect(text).toMatch(/pique_store_signature_failures_total\{reason="no_match"\} [1-9]/)
     expect(text).toMatch(/pique_store_ingest_duration_seconds_count [1-9]/)
     expect(text).toMatch(/pique_store_waiters 0/)
+  })
+
+  it('labels signature failures with a small fixed set of reasons, whatever the header says', async () => {
+    const t = nowSeconds()
+    const rejected = [
+      await deliver(store.url, completedBody(jobId()), { t: t - 3600 }),
+      await deliver(store.url, completedBody(jobId()), { t: t + 3600 }),
+      await deliver(store.url, completedBody(jobId()), { header: 't=soon,v1=abc' }),
+      await deliver(store.url, completedBody(jobId()), { header: `t=${t},v1=abc,alg=md5-${jobId()}` }),
+      await deliver(store.url, completedBody(jobId()), { headerName: 'X-Other-Signature' })
+    ]
+    // The sender still reads the short human reason.
+    expect(rejected.map((r) => [r.status, r.json.error])).toEqual([
+      [401, 'signature timestamp too old'],
+      [401, 'signature timestamp in the future'],
+      [401, 'signature timestamp does not parse'],
+      [401, expect.stringMatching(/^unsupported alg md5-job_/)],
+      [401, 'missing signature header']
+    ])
+    const text = await (await fetch(`${store.url}/metrics`)).text()
+    const counts = Object.fromEntries([...text.matchAll(/^pique_store_signature_failures_total\{reason="([^"]*)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]))
+    expect(Object.keys(counts).sort()).toEqual(['future', 'missing', 'no_match', 'stale', 'unparsable'])
+    expect(counts).toMatchObject({ stale: 1, future: 1, unparsable: 2, missing: 1 })
   })
 
   it('writes one JSON object per log line, with no secrets, tokens or bodies', async () => {

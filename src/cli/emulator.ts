@@ -3,6 +3,7 @@
  * Flags override PIQUE_EMULATOR_* variables; secrets are better passed through the environment.
  */
 import type { Command } from 'commander'
+import { ConfigError, formatProblem } from '../config/problems.js'
 import { EMULATOR_ENV, type EmulatorFlags, emulatorOptionsFrom } from '../emulator/config.js'
 import { mediaLibraryProblem } from '../emulator/media.js'
 import { DEFAULT_EMULATOR_API_KEY, type EmulatorOptions, type RunningEmulator } from '../emulator/options.js'
@@ -50,8 +51,9 @@ export function registerEmulator(program: Command): void {
         emulator = await startEmulator(options)
       } catch (error) {
         const e = error as NodeJS.ErrnoException
-        const why = e.code === 'EADDRINUSE' ? `port ${options!.port} is already in use (try --port 0 for any free port)` : e.message
-        console.error(`pique-gate emulator: ${why}`)
+        const why = e.code === 'EADDRINUSE' ? [`port ${options!.port} is already in use (try --port 0 for any free port)`] : error instanceof ConfigError ? error.problems.map(formatProblem) : [e.message]
+        // A file's problems one a line, every one of them: fixing one at a time would take as many runs.
+        for (const line of why) console.error(`pique-gate emulator: ${line}`)
         process.exitCode = EXIT.usage
         return
       }

@@ -4,14 +4,32 @@
  * `ps` or in logs.
  */
 import { readFileSync } from 'node:fs'
-import { type Command, InvalidArgumentError, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import { createLogger } from '../store/log.js'
-import { DEFAULT_DATABASE, type LogLevel, STORE_DEFAULTS } from '../store/options.js'
+import { DEFAULT_DATABASE, type LogLevel, type RunningStore, STORE_DEFAULTS } from '../store/options.js'
 import { startStore } from '../store/server.js'
+import { EXIT } from './program.js'
 
-const wholeNumber = (flag: string) => (value: string) => {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} must be a whole number ≥ 0, got "${value}"`)
-  return Number(value)
+/** The numeric settings, each checked in one place: a bad one is one line naming the flag (or variable), exit 2. */
+const NUMBERS = {
+  port: { flag: '--port', env: 'PIQUE_STORE_PORT', min: 0, max: 65535, expected: 'a port number 0-65535 (0 picks a free one)' },
+  toleranceSeconds: { flag: '--tolerance-seconds', env: 'PIQUE_STORE_TOLERANCE_SECONDS', min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'whole seconds ≥ 0' },
+  bodyLimitBytes: { flag: '--body-limit-bytes', env: 'PIQUE_STORE_BODY_LIMIT_BYTES', min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'whole bytes ≥ 1' },
+  retentionDays: { flag: '--retention-days', env: 'PIQUE_STORE_RETENTION_DAYS', min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'whole days ≥ 0' }
+} as const
+type NumberKey = keyof typeof NUMBERS
+
+/** The flag values as numbers, or the first bad one's message, named as the user gave it (flag or variable). */
+function numbersFrom(flags: Record<NumberKey, string | number>, command: Command): Record<NumberKey, number> | string {
+  const out = {} as Record<NumberKey, number>
+  for (const key of Object.keys(NUMBERS) as NumberKey[]) {
+    const { flag, env, min, max, expected } = NUMBERS[key]
+    const text = String(flags[key]).trim()
+    const n = Number(text)
+    if (!/^\d+$/.test(text) || n < min || n > max) return `${command.getOptionValueSource(key) === 'env' ? env : flag}: expected ${expected}, got "${flags[key]}"`
+    out[key] = n
+  }
+  return out
 }
 
 /** A comma-separated list from NAME, or from the file NAME_FILE (one per line or comma-separated). */
@@ -24,14 +42,10 @@ export function secretList(env: NodeJS.ProcessEnv, name: string): string[] {
     .filter(Boolean)
 }
 
-interface StoreFlags {
+interface StoreFlags extends Record<NumberKey, string | number> {
   host: string
-  port: number
   database: string
   databaseSchema: string
-  toleranceSeconds: number
-  bodyLimitBytes: number
-  retentionDays: number
   logLevel: LogLevel
 }
 
@@ -44,7 +58,7 @@ export function registerStore(program: Command): void {
         'PIQUE_STORE_READ_TOKENS (comma-separated), or PIQUE_STORE_WEBHOOK_SECRETS_FILE / PIQUE_STORE_READ_TOKENS_FILE.'
     )
     .addOption(new Option('--host <host>', 'interface to listen on').env('PIQUE_STORE_HOST').default('127.0.0.1'))
-    .addOption(new Option('--port <port>', 'port (0 picks a free one)').env('PIQUE_STORE_PORT').default(8787).argParser(wholeNumber('--port')))
+    .addOption(new Option('--port <port>', 'port (0 picks a free one)').env('PIQUE_STORE_PORT').default(8787))
     .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://…').env('PIQUE_STORE_DATABASE').default(DEFAULT_DATABASE))
     .addOption(
       new Option('--database-schema <name>', 'PostgreSQL schema for the tables').env('PIQUE_STORE_DATABASE_SCHEMA').default(STORE_DEFAULTS.databaseSchema)
@@ -53,27 +67,43 @@ export function registerStore(program: Command): void {
       new Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
         .env('PIQUE_STORE_TOLERANCE_SECONDS')
         .default(STORE_DEFAULTS.toleranceSeconds)
-        .argParser(wholeNumber('--tolerance-seconds'))
+        
     )
     .addOption(
       new Option('--body-limit-bytes <n>', 'largest accepted request body')
         .env('PIQUE_STORE_BODY_LIMIT_BYTES')
         .default(STORE_DEFAULTS.bodyLimitBytes)
-        .argParser(wholeNumber('--body-limit-bytes'))
+        
     )
     .addOption(
       new Option('--retention-days <n>', 'delete audit events older than this (0 keeps them)')
         .env('PIQUE_STORE_RETENTION_DAYS')
         .default(STORE_DEFAULTS.retentionDays)
-        .argParser(wholeNumber('--retention-days'))
+        
     )
     .addOption(new Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
-    .action(async (flags: StoreFlags) => {
-      const store = await startStore({
-        ...flags,
-        webhookSecrets: secretList(process.env, 'PIQUE_STORE_WEBHOOK_SECRETS'),
-        readTokens: secretList(process.env, 'PIQUE_STORE_READ_TOKENS')
-      })
+    .action(async (flags: StoreFlags, command: Command) => {
+      const numbers = numbersFrom(flags, command)
+      if (typeof numbers === 'string') {
+        console.error(`pique-gate store: ${numbers}`)
+        process.exitCode = EXIT.usage
+        return
+      }
+      let store: RunningStore
+      try {
+        store = await startStore({
+          ...flags,
+          ...numbers,
+          webhookSecrets: secretList(process.env, 'PIQUE_STORE_WEBHOOK_SECRETS'),
+          readTokens: secretList(process.env, 'PIQUE_STORE_READ_TOKENS')
+        })
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException
+        const why = e.code === 'EADDRINUSE' ? `port ${numbers.port} is already in use (try --port 0 for any free port)` : e.message.replace(/^store: /, '')
+        console.error(`pique-gate store: ${why}`)
+        process.exitCode = EXIT.usage
+        return
+      }
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', resolve)
         process.once('SIGINT', resolve)

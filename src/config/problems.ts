@@ -1,4 +1,5 @@
 /** Problems found in users' config files, and the one way they are printed. */
+import { didYouMean } from '../pique/detectors.js'
 import type { ConfigProblem } from './types.js'
 
 /**
@@ -27,4 +28,10 @@ export function formatProblem(p: ConfigProblem): string {
 /** Reading order of one file's problems: by line, then column (stable for equal positions). */
 export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.sort((a, b) => a.line - b.line || a.column - b.column)
+}
+
+/** The one wording for a key a file should not have: `unknown key (did you mean "score"?)`, or the keys it may use. */
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const hint = didYouMean(key, known)
+  return hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
 }

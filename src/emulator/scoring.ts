@@ -168,8 +168,9 @@ function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, nam
     const score = named ? round(Math.min(checked.score, between(input.seed, 0.05, 0.35, ...key))) : checked.score
     return { kind: 'rule', named, score, label, checked }
   }
-  // Mostly good content, now and then a miss: scores in [0.55, 1) or, one time in ten, [0.05, 0.45).
-  const good = !named && !chance(input.seed, 0.1, ...key, 'miss')
+  // Mostly good content, now and then a miss: scores in [0.55, 1) or, one time in ten, [0.05, 0.45). A rule with a
+  // fixed score names the detectors that fail, so the others never miss by chance there.
+  const good = !named && (input.rule?.score !== undefined || !chance(input.seed, 0.1, ...key, 'miss'))
   return {
     kind: 'free',
     named,
@@ -186,19 +187,34 @@ const RULE_BASED = new Set(['video_specs', 'video_quality'])
 /** The highest score that still fails, at the precision scores are rounded to. */
 const HIGHEST_FAILING = round(PASS_SCORE - 1e-4)
 
+/** A group of detectors moved together to one shared score within [lo, hi]. */
+interface Tier {
+  members: (d: Draw) => boolean
+  lo: number
+  hi: number
+}
+
 /**
  * Moves scores so the weighted mean is exactly `target`, disturbing as little as possible. Groups are tried in
- * order, each set to one shared value within its bounds; the first that can absorb the rest ends the search:
- * 1. drawn detectors the scenario does not fail (0..1; below PASS_SCORE they fail, and their text says so);
- * 2. detectors the scenario fails, staying failed (0..HIGHEST_FAILING);
- * 3. rule-based detectors the scenario does not fail, leaving their check-based score (their text says so);
- * 4. detectors the scenario fails, above the pass line (a target no other way reaches; they still fail).
+ * order, each set to one shared value within its bounds; the first that can absorb the rest ends the search.
+ * The first two depend on the direction, so that detectors the scenario does not fail keep passing whenever the
+ * failed ones can make up the difference (a reader sees exactly which detectors sank the clip):
+ * - down: the detectors the scenario fails, staying failed (0..HIGHEST_FAILING); then the other drawn ones,
+ *   staying passing (PASS_SCORE..1);
+ * - up: the other drawn ones, passing (PASS_SCORE..1); then the failed ones, staying failed.
+ * Then, for targets those cannot reach:
+ * 3. drawn detectors the scenario does not fail, across the pass line (0..1; their text says so);
+ * 4. rule-based detectors the scenario does not fail, leaving their check-based score (their text says so);
+ * 5. detectors the scenario fails, above the pass line (a target no other way reaches; they still fail).
  */
 function shape(draws: Draw[], weights: number[], target: number): void {
   const W = weights.reduce((a, b) => a + b, 0)
-  const tiers: { members: (d: Draw) => boolean; lo: number; hi: number }[] = [
+  const mean = draws.reduce((a, d, i) => a + weights[i] * d.score, 0) / W
+  const failed: Tier = { members: (d) => d.named, lo: 0, hi: HIGHEST_FAILING }
+  const passing: Tier = { members: (d) => d.kind === 'free' && !d.named, lo: PASS_SCORE, hi: 1 }
+  const tiers: Tier[] = [
+    ...(target < mean ? [failed, passing] : [passing, failed]),
     { members: (d) => d.kind === 'free' && !d.named, lo: 0, hi: 1 },
-    { members: (d) => d.named, lo: 0, hi: HIGHEST_FAILING },
     { members: (d) => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
     { members: (d) => d.named, lo: 0, hi: 1 }
   ]

@@ -28,8 +28,9 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
     defaultRoute: (req, res) => {
       // FastAPI's answers for an unknown path and for a known path with the wrong method.
       const path = new URL(req.url ?? '/', 'http://emulator').pathname
-      const other = METHODS.some((m) => m !== req.method && router.find(m, path))
-      send(res, { status: other ? 405 : 404, body: { detail: other ? 'Method Not Allowed' : 'Not Found' } })
+      const allowed = METHODS.filter((m) => router.find(m, path))
+      if (allowed.length) send(res, { status: 405, body: { detail: 'Method Not Allowed' }, headers: { Allow: allowed.join(', ') } })
+      else send(res, { status: 404, body: { detail: 'Not Found' } })
     }
   })
   registerApiRoutes(router, {

@@ -49,6 +49,24 @@ export function parseSignatureHeader(header: string): ParsedSignature | { error:
 
 export type VerifyOutcome = { ok: true; t: number } | { ok: false; reason: string }
 
+/** verifySignature's reasons other than an unparsable header's, by kind. */
+const REJECTIONS = {
+  missing: 'missing signature header',
+  stale: 'signature timestamp too old',
+  future: 'signature timestamp in the future',
+  no_match: 'signature does not match'
+} as const
+
+/** Why a signature was rejected, as a small fixed set (a metric label); `reason` stays the human wording. */
+export const SIGNATURE_FAILURES = ['missing', 'unparsable', 'stale', 'future', 'no_match'] as const
+export type SignatureFailure = (typeof SIGNATURE_FAILURES)[number]
+
+/** The kind of a rejection reason from verifySignature; any header-parsing reason is `unparsable`. */
+export function signatureFailureKind(reason: string): SignatureFailure {
+  const kind = (Object.keys(REJECTIONS) as (keyof typeof REJECTIONS)[]).find((k) => REJECTIONS[k] === reason)
+  return kind ?? 'unparsable'
+}
+
 export interface VerifyOptions {
   header: string | undefined
   rawBody: Buffer
@@ -59,13 +77,13 @@ export interface VerifyOptions {
 
 /** Verify over the raw bytes, in constant time, against every configured secret and every `v1`. */
 export function verifySignature(opts: VerifyOptions): VerifyOutcome {
-  if (!opts.header) return { ok: false, reason: 'missing signature header' }
+  if (!opts.header) return { ok: false, reason: REJECTIONS.missing }
   const parsed = parseSignatureHeader(opts.header)
   if ('error' in parsed) return { ok: false, reason: parsed.error }
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000)
   const tolerance = opts.toleranceSeconds ?? WEBHOOK.toleranceSeconds
   if (Math.abs(now - parsed.t) > tolerance) {
-    return { ok: false, reason: parsed.t < now ? 'signature timestamp too old' : 'signature timestamp in the future' }
+    return { ok: false, reason: parsed.t < now ? REJECTIONS.stale : REJECTIONS.future }
   }
   for (const secret of opts.secrets) {
     const expected = Buffer.from(hmacHex(secret, parsed.tText, opts.rawBody), 'utf8')
@@ -75,7 +93,7 @@ export function verifySignature(opts: VerifyOptions): VerifyOutcome {
       if (got.length === expected.length && timingSafeEqual(got, expected)) return { ok: true, t: parsed.t }
     }
   }
-  return { ok: false, reason: 'signature does not match' }
+  return { ok: false, reason: REJECTIONS.no_match }
 }
 
 /** The signature header from a request's headers, under either documented name. */

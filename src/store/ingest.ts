@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parseResultBody } from '../pique/results.js'
-import { signatureFromHeaders, verifySignature } from '../pique/signature.js'
+import { signatureFailureKind, signatureFromHeaders, verifySignature } from '../pique/signature.js'
 import type { IncomingEvent, IngestOutcome } from './db/backend.js'
 import type { GroupCommit } from './group-commit.js'
 import { parseJson, readRawBody, sendError, sendJson } from './http.js'
@@ -42,7 +42,7 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       toleranceSeconds: options.toleranceSeconds
     })
     if (!verified.ok) {
-      metrics.verificationFailures.inc({ reason: verified.reason })
+      metrics.verificationFailures.inc({ reason: signatureFailureKind(verified.reason) })
       log.warn('delivery rejected', { reason: verified.reason, remote: req.socket.remoteAddress })
       sendError(res, 401, verified.reason)
       return done('unauthorized')

@@ -1,11 +1,13 @@
 // Prometheus metrics, one registry per store instance (tests run several in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { SIGNATURE_FAILURES } from '../pique/signature.js'
 
 export type DeliveryOutcome = 'applied' | 'duplicate' | 'stale' | 'unauthorized' | 'bad_request' | 'too_large' | 'error'
 
 export interface StoreMetrics {
   registry: Registry
   deliveries: Counter<'outcome'>
+  /** Labelled only with SIGNATURE_FAILURES (never free text), so its series stay few whatever senders send. */
   verificationFailures: Counter<'reason'>
   ingestSeconds: Histogram
   commitGroupSize: Histogram
@@ -23,15 +25,18 @@ export function createStoreMetrics(waiters: () => number): StoreMetrics {
       this.set(waiters())
     }
   })
+  const verificationFailures = new Counter({
+    name: 'pique_store_signature_failures_total',
+    help: 'Deliveries rejected by signature verification, by reason',
+    labelNames: ['reason'],
+    registers
+  })
+  // Every reason is listed from the start (at 0), so a dashboard can rate() one before it first happens.
+  for (const reason of SIGNATURE_FAILURES) verificationFailures.inc({ reason }, 0)
   return {
     registry,
     deliveries: new Counter({ name: 'pique_store_deliveries_total', help: 'Webhook deliveries by outcome', labelNames: ['outcome'], registers }),
-    verificationFailures: new Counter({
-      name: 'pique_store_signature_failures_total',
-      help: 'Deliveries rejected by signature verification, by reason',
-      labelNames: ['reason'],
-      registers
-    }),
+    verificationFailures,
     ingestSeconds: new Histogram({
       name: 'pique_store_ingest_duration_seconds',
       help: 'Time from the delivery request to its answer (accepted deliveries include the durable commit)',

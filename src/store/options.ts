@@ -71,5 +71,6 @@ export function resolveStoreOptions(partial: Partial<StoreOptions>): StoreOption
   ] as const) {
     if (!Number.isFinite(value) || value < 0) throw new Error(`store: ${name} must be a number ≥ 0, got ${value}`)
   }
+  if (!Number.isInteger(options.port) || options.port > 65535) throw new Error(`store: port must be a whole number 0-65535, got ${options.port}`)
   return { ...options, webhookSecrets: secrets, readTokens: options.readTokens.filter((t) => t.length > 0) }
 }

@@ -21,6 +21,7 @@ import { createReadHandlers } from './reads.js'
 /** In-flight requests get this long to finish on close before their connections are cut. */
 const CLOSE_GRACE_MS = 10_000
 const DAY_MS = 24 * 60 * 60 * 1000
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>) => Promise<void> | void
 
@@ -55,7 +56,13 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
 
   const router = Router({
     ignoreTrailingSlash: true,
-    defaultRoute: (_req, res) => sendError(res, 404, 'no such endpoint')
+    defaultRoute: (req, res) => {
+      // A known path with the wrong method is 405 naming the right ones; only an unknown path is 404.
+      const path = new URL(req.url ?? '/', 'http://store').pathname
+      const allowed = METHODS.filter((m) => router.find(m, path))
+      if (allowed.length === 0) return sendError(res, 404, 'no such endpoint')
+      sendError(res, 405, `${req.method} is not allowed here; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') })
+    }
   })
   const route = (method: 'GET' | 'POST', path: string, handler: Handler) =>
     router.on(method, path, (req, res, params) => handler(req, res, params as Record<string, string | undefined>))
