@@ -151,6 +151,22 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`| ${r.backend} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.failed} | ${f(r.groupMean)} | ${f(r.cpuUs, 0)} | ${f(r.wakeP50)} / ${f(r.wakeP99)} | ${f(r.wakeAckP50)} / ${f(r.wakeAckP99)} |`)
   }
+  // Ratios against the targets of issue #5, measured in this same run: above 1.00 meets the target.
+  console.log('')
+  console.log('| backend | throughput ÷ target | p99 target ÷ p99 | wake p99 target ÷ wake p99 |')
+  console.log('|---|---:|---:|---:|')
+  for (const r of rows) {
+    const t = TARGETS[r.backend.split(' ')[0] as keyof typeof TARGETS]
+    console.log(`| ${r.backend} | ${f(r.perSecond / t.perSecond, 2)} (${t.perSecond}/s) | ${f(t.p99Ms / r.p99, 2)} (${t.p99Ms} ms) | ${f(t.wakeP99Ms / r.wakeP99, 2)} (${t.wakeP99Ms} ms) |`)
+  }
+  const [a, b] = rows
+  if (a && b) console.log(`\n${a.backend} ÷ ${b.backend} throughput: ${f(a.perSecond / b.perSecond, 2)}`)
 }
+
+/** Issue #5's targets on this 2-core machine. */
+const TARGETS = {
+  sqlite: { perSecond: 3000, p99Ms: 50, wakeP99Ms: 20 },
+  postgres: { perSecond: 1500, p99Ms: 50, wakeP99Ms: 20 }
+} as const
 
 await main()
