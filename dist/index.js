@@ -53095,12 +53095,9 @@ async function executeRun(source, ctx, read = readSettings) {
     }
     return executeSettings(settings, ctx, startedAt);
 }
-/** Runs and publishes with settings already read; an error is published, then thrown (the demo's entry). */
+/** Runs and publishes with settings already read (the demo's entry); an error is published as a failed report. */
 async function executeGate(settings, ctx) {
-    const run = await executeSettings(settings, ctx);
-    if (run.failure)
-        throw run.cause;
-    return run.report;
+    return executeSettings(settings, ctx);
 }
 async function executeSettings(settings, ctx, startedAt = new Date().toISOString()) {
     let run;

@@ -71041,12 +71041,9 @@ async function executeRun(source, ctx, read = readSettings) {
     }
     return executeSettings(settings, ctx, startedAt);
 }
-/** Runs and publishes with settings already read; an error is published, then thrown (the demo's entry). */
+/** Runs and publishes with settings already read (the demo's entry); an error is published as a failed report. */
 async function executeGate(settings, ctx) {
-    const run = await executeSettings(settings, ctx);
-    if (run.failure)
-        throw run.cause;
-    return run.report;
+    return executeSettings(settings, ctx);
 }
 async function executeSettings(settings, ctx, startedAt = new Date().toISOString()) {
     let run;
@@ -72437,7 +72434,10 @@ async function runDemo(options = {}) {
             'report-path': (0,external_node_path_namespaceObject.join)(temp, 'pique-gate-report.json'),
             comment: 'false'
         }));
-        const report = await executeGate(settings, { target: 'terminal', log, env: {} });
+        const { report, failure } = await executeGate(settings, { target: 'terminal', log, env: {} });
+        // The failure is already in the printed report: say only that the demo broke.
+        if (failure)
+            return EXIT.gateFailed;
         console.log('');
         console.log(report.verdict === 'failed'
             ? `Demo: the gate FAILED, as the demo scenario intends (${report.reason}). In CI this step would fail (exit 1); the demo exits 0 because the gate did its job.`

@@ -88,7 +88,9 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
         comment: 'false'
       })
     )
-    const report = await executeGate(settings, { target: 'terminal', log, env: {} })
+    const { report, failure } = await executeGate(settings, { target: 'terminal', log, env: {} })
+    // The failure is already in the printed report: say only that the demo broke.
+    if (failure) return EXIT.gateFailed
     console.log('')
     console.log(
       report.verdict === 'failed'

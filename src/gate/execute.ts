@@ -49,11 +49,9 @@ export async function executeRun(source: InputSource, ctx: ExecuteContext, read:
   return executeSettings(settings, ctx, startedAt)
 }
 
-/** Runs and publishes with settings already read; an error is published, then thrown (the demo's entry). */
-export async function executeGate(settings: Settings, ctx: ExecuteContext): Promise<RunReport> {
-  const run = await executeSettings(settings, ctx)
-  if (run.failure) throw run.cause
-  return run.report
+/** Runs and publishes with settings already read (the demo's entry); an error is published as a failed report. */
+export async function executeGate(settings: Settings, ctx: ExecuteContext): Promise<GateRun> {
+  return executeSettings(settings, ctx)
 }
 
 async function executeSettings(settings: Settings, ctx: ExecuteContext, startedAt = new Date().toISOString()): Promise<GateRun> {
