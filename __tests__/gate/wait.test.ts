@@ -16,6 +16,8 @@ async function submitted(api: FakeApi, outcomes: Parameters<FakeApi['outcomes'][
 }
 
 const base = (timeoutMs: number) => ({ deadline: Date.now() + timeoutMs, timeoutMs, pollIntervalMs: 5, concurrency: 2, log: memoryLog() })
+/** The score of a job the tracker counts as finished; undefined while it is still pending. */
+const finishedScore = (tracker: JobTracker, jobId: string) => (tracker.isPending(jobId) ? undefined : tracker.latest.get(jobId)?.overallScore)
 
 describe('api mode', () => {
   it('polls only pending jobs until each one finishes', async () => {
@@ -43,7 +45,7 @@ describe('api mode', () => {
     expect(timedOut).toBe(true)
     expect(Date.now() - started).toBeLessThan(1000)
     expect(tracker.pending()).toEqual([ids[1]])
-    expect(tracker.results.get(ids[0])?.overallScore).toBe(0.9)
+    expect(finishedScore(tracker, ids[0])).toBe(0.9)
   })
 
   it('paces rounds by the rate-limit headers', () => {
@@ -133,7 +135,7 @@ describe('store mode', () => {
     const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
     expect(timedOut).toBe(false)
     expect(api.resultCalls).toEqual([ids[1]])
-    expect(tracker.results.get(ids[1])?.overallScore).toBe(0.8)
+    expect(finishedScore(tracker, ids[1])).toBe(0.8)
     expect(lookupMargin(500)).toBe(100)
     expect(lookupMargin(30 * 60_000)).toBe(30_000)
     expect(options.log.lines).toContain('1 job has no result in the store near the deadline; looking them up on the results endpoint once')
@@ -149,7 +151,7 @@ describe('store mode', () => {
     const waiting = waitForResults('store', { api, store }, tracker, options)
     // The lost webhook's job is found by the quiet lookup; the never-ending one keeps the wait going.
     await new Promise((r) => setTimeout(r, 400))
-    expect(tracker.results.get(ids[1])?.overallScore).toBe(0.8)
+    expect(finishedScore(tracker, ids[1])).toBe(0.8)
     expect(api.resultCalls.filter((id) => id === ids[1])).toHaveLength(1)
     expect(api.resultCalls.filter((id) => id === ids[0])).toHaveLength(0)
     expect(options.log.lines).toContain('1 result found on the results endpoint (their webhooks did not reach the store)')
@@ -170,7 +172,7 @@ describe('store mode', () => {
     try {
       const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
       expect(timedOut).toBe(false)
-      expect(tracker.results.get(ids[1])?.overallScore).toBe(0.9)
+      expect(finishedScore(tracker, ids[1])).toBe(0.9)
       expect(api.resultCalls).toEqual([ids[1]])
       expect(options.log.lines).toContain('1 job has no result in the store near the deadline; looking them up on the results endpoint once')
     } finally {
@@ -190,7 +192,7 @@ describe('store mode', () => {
     const options = base(800)
     const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
     expect(timedOut).toBe(false)
-    expect(tracker.results.get(ids[0])?.overallScore).toBe(0.8)
+    expect(finishedScore(tracker, ids[0])).toBe(0.8)
     const warnings = options.log.lines.filter((l) => l.startsWith(`warning: The store holds an unreadable result for ${ids[0]}`))
     expect(warnings).toHaveLength(1)
   })

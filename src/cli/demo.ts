@@ -12,11 +12,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { mapInputs, readSettings } from '../config/settings.js'
+import { mapInputs } from '../config/settings.js'
 import { DEFAULT_EMULATOR_API_KEY } from '../emulator/options.js'
 import { loadScenarioFile } from '../emulator/scenario.js'
 import { startEmulator } from '../emulator/server.js'
-import { executeGate } from '../gate/execute.js'
+import { executeRun } from '../gate/execute.js'
 import { describeFailure } from '../gate/failure.js'
 import { streamLog } from '../gate/log.js'
 import { STORE_PATHS } from '../store/protocol.js'
@@ -73,22 +73,20 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
     log.info(`Demo: Pique emulator at ${emulator.url}, webhook store at ${store.url} (SQLite in ${temp})`)
     log.info(`Demo: gating ${file('urls.txt')} with ${file('judge.yml')} at threshold ${DEMO_THRESHOLD}; one clip is set up to score below it`)
 
-    const settings = readSettings(
-      mapInputs({
-        'api-key': DEFAULT_EMULATOR_API_KEY,
-        'api-url': emulator.url,
-        judge: file('judge.yml'),
-        urls: file('urls.txt'),
-        threshold: DEMO_THRESHOLD,
-        wait: 'store',
-        'store-url': store.url,
-        'store-token': readToken,
-        'timeout-minutes': '2',
-        'report-path': join(temp, 'pique-gate-report.json'),
-        comment: 'false'
-      })
-    )
-    const { report, failure } = await executeGate(settings, { target: 'terminal', log, env: {} })
+    const inputs = mapInputs({
+      'api-key': DEFAULT_EMULATOR_API_KEY,
+      'api-url': emulator.url,
+      judge: file('judge.yml'),
+      urls: file('urls.txt'),
+      threshold: DEMO_THRESHOLD,
+      wait: 'store',
+      'store-url': store.url,
+      'store-token': readToken,
+      'timeout-minutes': '2',
+      'report-path': join(temp, 'pique-gate-report.json'),
+      comment: 'false'
+    })
+    const { report, failure } = await executeRun(inputs, { target: 'terminal', log, env: {} })
     // The failure is already in the printed report: say only that the demo broke.
     if (failure) return EXIT.gateFailed
     console.log('')

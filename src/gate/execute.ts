@@ -26,8 +26,6 @@ export interface GateRun {
   reportPath?: string
   /** Set when the run ended in an error (then `report.error` says the same). */
   failure?: Failure
-  /** The error itself, for callers that rethrow it. */
-  cause?: unknown
 }
 
 /**
@@ -44,17 +42,12 @@ export async function executeRun(source: InputSource, ctx: ExecuteContext, read:
     const failure = describeFailure(error, surfaceOf(ctx))
     const report = failureReport(failure, { startedAt, inputs: rawInputs(source) })
     await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env })
-    return { report, failure, cause: error }
+    return { report, failure }
   }
   return executeSettings(settings, ctx, startedAt)
 }
 
-/** Runs and publishes with settings already read (the demo's entry); an error is published as a failed report. */
-export async function executeGate(settings: Settings, ctx: ExecuteContext): Promise<GateRun> {
-  return executeSettings(settings, ctx)
-}
-
-async function executeSettings(settings: Settings, ctx: ExecuteContext, startedAt = new Date().toISOString()): Promise<GateRun> {
+async function executeSettings(settings: Settings, ctx: ExecuteContext, startedAt: string): Promise<GateRun> {
   let run: GateRun
   // What the gate knew when it stopped, for the report of a run that fails: no second plan, and the jobs it billed.
   const progress = newProgress()
@@ -70,7 +63,7 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
       inputs: settings.echo,
       progress
     })
-    run = { report, reportPath: settings.reportPath, failure, cause: error }
+    run = { report, reportPath: settings.reportPath, failure }
   }
   await publishReports(run.report, reportContext(settings, ctx))
   return run

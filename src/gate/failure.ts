@@ -8,7 +8,7 @@ import { Inputs, SettingsError, type Surface } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
 import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
-import { REPORT_SCHEMA_VERSION, type JudgeInfo, type PlannedUrl, type RunErrorKind, type RunReport } from './model.js'
+import { REPORT_SCHEMA_VERSION, type PlannedUrl, type RunErrorKind, type RunReport } from './model.js'
 import type { GateProgress } from './run-gate.js'
 import { decide, plural } from './verdict.js'
 
@@ -78,7 +78,6 @@ export interface KnownAtFailure {
   threshold?: number
   failOnError?: boolean
   waitMode?: RunReport['waitMode']
-  judge?: JudgeInfo
   plannedUrls?: PlannedUrl[]
   inputs: Record<string, string>
   /** The gate's own record of how far it got (its plan, judge, submitted jobs, results); fills what is not given above. */
@@ -95,7 +94,7 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
     threshold: known.threshold ?? Number.NaN,
     failOnError: known.failOnError ?? true,
     waitMode: known.waitMode ?? 'api',
-    judge: known.judge ?? progress?.judge,
+    judge: progress?.judge,
     batchIds: [...(progress?.batchIds ?? [])],
     ...sofar,
     skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,

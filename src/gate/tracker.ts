@@ -1,11 +1,11 @@
-/** The jobs being waited for and the terminal results seen so far. A terminal result is final: later news is ignored. */
+/** The jobs being waited for and the results seen so far. A terminal result is final: later news is ignored. */
 import { type EvaluationResult, isTerminal } from '../pique/results.js'
 import { resultState } from './verdict.js'
 
 export class JobTracker {
-  readonly results = new Map<string, EvaluationResult>()
   /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
   readonly latest = new Map<string, EvaluationResult>()
+  readonly total: number
   private readonly waiting: Set<string>
 
   constructor(
@@ -13,14 +13,11 @@ export class JobTracker {
     private readonly threshold: number
   ) {
     this.waiting = new Set(jobIds)
-  }
-
-  get total(): number {
-    return this.waiting.size + this.results.size
+    this.total = this.waiting.size
   }
 
   get done(): number {
-    return this.results.size
+    return this.total - this.waiting.size
   }
 
   pending(): string[] {
@@ -37,14 +34,14 @@ export class JobTracker {
     this.latest.set(result.jobId, result)
     if (!isTerminal(result)) return false
     this.waiting.delete(result.jobId)
-    this.results.set(result.jobId, result)
     return true
   }
 
   /** Finished jobs below the threshold or failed. */
   failing(): number {
     let n = 0
-    for (const r of this.results.values()) {
+    for (const [jobId, r] of this.latest) {
+      if (this.waiting.has(jobId)) continue
       const state = resultState(r, this.threshold)
       if (state === 'below_threshold' || state === 'failed') n++
     }
