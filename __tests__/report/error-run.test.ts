@@ -6,17 +6,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { XMLParser } from 'fast-xml-parser'
 import { MAX_ANNOTATIONS, planAnnotations } from '../../src/report/annotations.js'
-import { commentMarker, renderComment } from '../../src/report/comment.js'
 import { buildJsonReport } from '../../src/report/json.js'
 import { renderJunit } from '../../src/report/junit.js'
-import { renderSummary } from '../../src/report/summary.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
 import { ConfigError } from '../../src/config/load.js'
-import { authErrorRun, configErrorRun, passingRun } from './fixtures.js'
-
-const summaryOf = (r: ReturnType<typeof authErrorRun>) => renderSummary(r, { reportPath: 'out/report.json', annotations: planAnnotations(r) })
-const commentOf = (r: ReturnType<typeof authErrorRun>) => renderComment(r, { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/9', sha: 'abcdef123456' })
+import { authErrorRun, commentOf, configErrorRun, passingRun, summaryOf } from './fixtures.js'
 
 describe('rendering a run that could not run', () => {
   it('job summary: says it could not run, the reason, what to do, and what the run had', () => {
@@ -44,7 +39,7 @@ describe('rendering a run that could not run', () => {
   it('PR comment: same marker as a verdict of this judge, the reason and the problems', async () => {
     const body = commentOf(await configErrorRun())
     const lines = body.split('\n')
-    expect(lines[0]).toBe(commentMarker('.pique/judge.yml'))
+    expect(lines[0]).toBe('<!-- pique-gate:.pique/judge.yml -->')
     expect(lines[1]).toBe('## ❌ Pique gate could not run')
     expect(body).toContain('**.pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string (and 2 more)**')
     expect(body).toContain('- content/urls.txt:9:1:')

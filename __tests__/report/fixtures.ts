@@ -13,6 +13,9 @@ import { PiqueApiError } from '../../src/pique/errors.js'
 import { MISSING_KEY_REASON } from '../../src/gate/run-gate.js'
 import { decide, skippedReport } from '../../src/gate/verdict.js'
 import type { DetectorResult, EvaluationResult } from '../../src/pique/results.js'
+import { planAnnotations } from '../../src/report/annotations.js'
+import { renderComment } from '../../src/report/comment.js'
+import { renderSummary } from '../../src/report/summary.js'
 
 const JUDGE = {
   id: '3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa',
@@ -267,3 +270,9 @@ export function authErrorRun(): RunReport {
   ]
   return { ...failureReport(describeFailure(error), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', plannedUrls, inputs: INPUTS }), finishedAt: '2026-03-02T10:00:02.000Z' }
 }
+
+/** The job summary as the action renders it, with the annotation count. */
+export const summaryOf = (r: RunReport): string => renderSummary(r, { reportPath: 'out/pique-gate-report.json', annotations: planAnnotations(r) })
+/** The PR comment of the judge file `.pique/judge.yml` on run 9 of commit abcdef1. */
+export const commentOf = (r: RunReport): string =>
+  renderComment(r, { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/9', sha: 'abcdef123456' })

@@ -1,15 +1,12 @@
 /** What a reader sees in the job summary, the PR comment, the terminal and JUnit, for every kind of run. */
 import { describe, expect, it } from '@jest/globals'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { planAnnotations } from '../../src/report/annotations.js'
 import { commentMarker, renderComment } from '../../src/report/comment.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { SUMMARY_LIMIT_BYTES, renderSummary } from '../../src/report/summary.js'
 import { renderTerminal } from '../../src/report/terminal.js'
-import { failedEvaluationRun, failingRun, largeRun, mixedRun, passingRun, skippedRun, timedOutRun } from './fixtures.js'
+import { commentOf, failedEvaluationRun, failingRun, largeRun, mixedRun, passingRun, skippedRun, summaryOf, timedOutRun } from './fixtures.js'
 
-const summaryOf = (r: ReturnType<typeof mixedRun>) => renderSummary(r, { reportPath: 'out/pique-gate-report.json', annotations: planAnnotations(r) })
-const commentOf = (r: ReturnType<typeof mixedRun>) => renderComment(r, { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/9', sha: 'abcdef123456' })
 /** The table rows of a rendered markdown table that follows `header`. */
 const tableRows = (md: string, header: string) => {
   const lines = md.split('\n')

@@ -210,13 +210,15 @@ interface Tier {
 function shape(draws: Draw[], weights: number[], target: number): void {
   const W = weights.reduce((a, b) => a + b, 0)
   const mean = draws.reduce((a, d, i) => a + weights[i] * d.score, 0) / W
-  const failed: Tier = { members: (d) => d.named, lo: 0, hi: HIGHEST_FAILING }
-  const passing: Tier = { members: (d) => d.kind === 'free' && !d.named, lo: PASS_SCORE, hi: 1 }
+  const scenarioFailed = (d: Draw) => d.named
+  const otherDrawn = (d: Draw) => d.kind === 'free' && !d.named
+  const failed: Tier = { members: scenarioFailed, lo: 0, hi: HIGHEST_FAILING }
+  const passing: Tier = { members: otherDrawn, lo: PASS_SCORE, hi: 1 }
   const tiers: Tier[] = [
     ...(target < mean ? [failed, passing] : [passing, failed]),
-    { members: (d) => d.kind === 'free' && !d.named, lo: 0, hi: 1 },
+    { members: otherDrawn, lo: 0, hi: 1 },
     { members: (d) => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
-    { members: (d) => d.named, lo: 0, hi: 1 }
+    { members: scenarioFailed, lo: 0, hi: 1 }
   ]
   for (const tier of tiers) {
     const inTier = draws.map(tier.members)
@@ -272,25 +274,28 @@ interface Final {
   timestamps?: number[]
 }
 
+/** Only a target that nothing else can reach lifts a scenario-failed detector over the pass line: say why. */
+const liftedNote = (score: number): string => `failed by the emulator scenario, scored ${score} to reach its overall score`
+
 /** Pass/fail and text from the final score: a detector never says "clean" while failing, or the reverse. */
 function finalize(draw: Draw, d: ScoredDetector): Final {
+  const lifted = draw.named && draw.score >= PASS_SCORE
   if (draw.kind === 'free') {
     const passCheck = !draw.named && draw.score >= PASS_SCORE
     const told = narrative(d.detector_name, d.config, passCheck, draw.confidence)
-    // Only a target that nothing else can reach lifts a scenario-failed detector over the pass line: say why.
-    if (draw.named && draw.score >= PASS_SCORE) told.rationale += ` (failed by the emulator scenario, scored ${draw.score} to reach its overall score)`
+    if (lifted) told.rationale += ` (${liftedNote(draw.score)})`
     return { passCheck, ...told, ...(passCheck ? {} : { timestamps: [draw.flagged] }) }
   }
   const { checked, label, score, named } = draw
   // Passing needs every check and a passing score: a check-based score of 0.67 (2 of 3 checks) still fails.
   const passCheck = !named && checked.passCheck && score >= PASS_SCORE
-  const note = named
-    ? score >= PASS_SCORE
-      ? `failed by the emulator scenario, scored ${score} to reach its overall score`
-      : 'failed by the emulator scenario'
-    : score !== checked.score
-      ? `scored ${score} by the emulator scenario`
-      : undefined
+  const note = lifted
+    ? liftedNote(score)
+    : named
+      ? 'failed by the emulator scenario'
+      : score !== checked.score
+        ? `scored ${score} by the emulator scenario`
+        : undefined
   let rationale = checked.rationale
   // Checks that pass under a failing verdict: "rejected", never "meet requirements".
   if (!passCheck && checked.passCheck) rationale = `${label} rejected: ${describeSpecs(checked.metrics.video_specs)} (${note})`

@@ -110,8 +110,12 @@ export function failingDetectors(o: UrlOutcome): DetectorResult[] {
   const detectors = o.result?.detectorResults ?? []
   const failed = detectors.filter((d) => d.passCheck === false)
   if (failed.length || o.state !== 'below_threshold') return failed
-  const scored = detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))
-  return scored.slice(0, 1)
+  const lowest = lowestScoring(detectors)
+  return lowest ? [lowest] : []
+}
+
+function lowestScoring(detectors: readonly DetectorResult[]): DetectorResult | undefined {
+  return detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0]
 }
 
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
@@ -141,9 +145,7 @@ export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold
 
 /** The worst detector of a URL: first failing one, else the lowest score. */
 export function worstDetector(o: UrlOutcome): DetectorResult | undefined {
-  const failing = failingDetectors(o)
-  if (failing.length) return failing[0]
-  return [...(o.result?.detectorResults ?? [])].filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0]
+  return failingDetectors(o)[0] ?? lowestScoring(o.result?.detectorResults ?? [])
 }
 
 /**
