@@ -107,6 +107,16 @@ describe.each(backends())('ingest on $name', (backend) => {
     expect((await stored(id)).json).toMatchObject({ status: 'failed', result: { error: 'Failed to process video' } })
   })
 
+  it('keeps the newer of two events of the same stage, whatever order they arrive in', async () => {
+    const id = jobId()
+    const at = (second: number) => ({ ...pendingBody(id, 'processing'), timestamp: `2026-11-23T10:00:0${second}.000000Z` })
+    expect((await deliver(store.url, at(3))).json.outcome).toBe('applied')
+    expect((await deliver(store.url, at(1))).json.outcome).toBe('stale')
+    expect((await stored(id)).json.result).toEqual(at(3))
+    expect((await deliver(store.url, at(5))).json.outcome).toBe('applied')
+    expect((await stored(id)).json.result).toEqual(at(5))
+  })
+
   it('commits concurrent deliveries together and acknowledges each one', async () => {
     const ids = Array.from({ length: 60 }, jobId)
     const answers = await Promise.all(ids.map((id) => deliver(store.url, completedBody(id))))

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { createLogger } from '../store/log.js'
-import { DEFAULT_DATABASE, type LogLevel, type RunningStore, STORE_DEFAULTS } from '../store/options.js'
+import { DEFAULT_DATABASE, LOG_LEVELS, type LogLevel, type RunningStore, STORE_DEFAULTS } from '../store/options.js'
 import { startStore } from '../store/server.js'
 import { EXIT } from './program.js'
 
@@ -67,21 +67,18 @@ export function registerStore(program: Command): void {
       new Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
         .env('PIQUE_STORE_TOLERANCE_SECONDS')
         .default(STORE_DEFAULTS.toleranceSeconds)
-        
     )
     .addOption(
       new Option('--body-limit-bytes <n>', 'largest accepted request body')
         .env('PIQUE_STORE_BODY_LIMIT_BYTES')
         .default(STORE_DEFAULTS.bodyLimitBytes)
-        
     )
     .addOption(
       new Option('--retention-days <n>', 'delete audit events older than this (0 keeps them)')
         .env('PIQUE_STORE_RETENTION_DAYS')
         .default(STORE_DEFAULTS.retentionDays)
-        
     )
-    .addOption(new Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .addOption(new Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
     .action(async (flags: StoreFlags, command: Command) => {
       const numbers = numbersFrom(flags, command)
       if (typeof numbers === 'string') {

@@ -45,10 +45,10 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   sendJson(res, status, { error: message }, headers)
 }
 
-/** Parses a JSON request body; undefined when it is not JSON. */
-export function parseJson(body: Buffer): unknown {
+/** Parses a JSON request body (already decoded); undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(body.toString('utf8'))
+    return JSON.parse(text)
   } catch {
     return undefined
   }

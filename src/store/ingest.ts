@@ -47,7 +47,9 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       sendError(res, 401, verified.reason)
       return done('unauthorized')
     }
-    const parsed = parseResultBody(parseJson(read.body))
+    // Decoded once: parsed here, stored as received below.
+    const rawBody = read.body.toString('utf8')
+    const parsed = parseResultBody(parseJson(rawBody))
     if (!parsed.ok) {
       log.warn('delivery rejected', { reason: 'not a result body', detail: parsed.reason })
       sendError(res, 400, `not a result body: ${parsed.reason}`)
@@ -58,7 +60,7 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       const outcome = await commit.submit({
         jobId: result.jobId,
         status: result.status,
-        rawBody: read.body.toString('utf8'),
+        rawBody,
         eventTimestamp: result.timestamp,
         signedAt: verified.t,
         receivedAt: new Date()

@@ -1,7 +1,8 @@
 // The store's options: the fields the gate's tests rely on, plus operational knobs with defaults.
 import { WEBHOOK } from '../pique/limits.js'
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export interface StoreOptions {
   host: string

@@ -93,6 +93,3 @@ export const ingestResponseSchema = z.object({
   outcome: z.enum(['applied', 'duplicate', 'stale'])
 })
 export type IngestResponse = z.infer<typeof ingestResponseSchema>
-
-/** Every error answer: one short line. */
-export const errorResponseSchema = z.object({ error: z.string() })

@@ -32,7 +32,7 @@ async function readBody<T extends z.ZodType>(req: IncomingMessage, res: ServerRe
     if (read.reason === 'too_large') sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' })
     return undefined
   }
-  const json = parseJson(read.body)
+  const json = parseJson(read.body.toString('utf8'))
   if (json === undefined) {
     sendError(res, 400, 'body is not JSON')
     return undefined
@@ -46,7 +46,7 @@ async function readBody<T extends z.ZodType>(req: IncomingMessage, res: ServerRe
   return parsed.data
 }
 
-export function answerFrom(req: QueryRequest, jobs: StoredJob[]): QueryResponse {
+function answerFrom(req: QueryRequest, jobs: StoredJob[]): QueryResponse {
   const known = new Set(jobs.map((j) => j.job_id))
   const cursor = jobs.reduce((max, j) => Math.max(max, j.seq), req.after)
   return { jobs, missing: req.job_ids.filter((id) => !known.has(id)), cursor }
@@ -62,7 +62,7 @@ function settled(req: QueryRequest, answer: QueryResponse): boolean {
  * Long-poll: subscribe first, then read, so no change between the read and the wait is missed; every wake
  * re-reads the database. Ends early when the client goes away or the store closes (which wakes everyone).
  */
-export async function longPoll(deps: ReadDeps, req: QueryRequest, abandoned: Promise<void>): Promise<QueryResponse> {
+async function longPoll(deps: ReadDeps, req: QueryRequest, abandoned: Promise<void>): Promise<QueryResponse> {
   const ids = [...new Set(req.job_ids)]
   const deadline = Date.now() + req.wait_seconds * 1000
   const state: { woken: boolean; gone: boolean; wake?: () => void } = { woken: false, gone: false }

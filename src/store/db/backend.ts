@@ -4,7 +4,7 @@
  * becomes a `StoredJob`. Backends only move rows; they decide nothing themselves.
  */
 import { type JobStatus, isTerminalJobStatus, jobStatusRank } from '../../pique/limits.js'
-import type { RegisterRequest, StoredJob } from '../protocol.js'
+import type { IngestResponse, RegisterRequest, StoredJob } from '../protocol.js'
 
 /** A verified, parsed delivery waiting to be committed. */
 export interface IncomingEvent {
@@ -20,7 +20,7 @@ export interface IncomingEvent {
 }
 
 /** applied: the job changed; duplicate: same body as stored; stale: older or after a terminal status. */
-export type IngestOutcome = 'applied' | 'duplicate' | 'stale'
+export type IngestOutcome = IngestResponse['outcome']
 
 export interface IngestCommit {
   outcomes: IngestOutcome[]
