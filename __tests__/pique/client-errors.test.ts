@@ -129,6 +129,11 @@ describe('PiqueClient error messages', () => {
     expect([...kinds].sort()).toEqual(['PiqueApiError', 'PiqueNetworkError', 'PiqueRequestError', 'PiqueResponseError'])
     expect(errors.filter((e) => e instanceof PiqueNetworkError).map((e) => (e as PiqueNetworkError).maybeAccepted).sort()).toEqual([false, false, false, true])
     expect(errors.some((e) => e instanceof PiqueRequestError)).toBe(true)
+    // String(error) is what a log shows: it starts with the class's own name, never a parent's.
+    for (const e of errors) expect(String(e).startsWith(`${e.constructor.name}: `)).toBe(true)
+    for (const e of errors.filter((e) => !(e instanceof PiqueRequestError))) {
+      expect(e).toMatchObject({ method: expect.stringMatching(/^(GET|POST)$/), path: expect.stringMatching(/^\/v1\//) })
+    }
     for (const e of errors) {
       for (const text of [e.message, String(e), JSON.stringify(e), e.stack ?? '', JSON.stringify(Object.entries(e))]) expect(text).not.toContain(KEY)
     }

@@ -32,7 +32,7 @@ function emptyFile(file: string): ConfigProblem {
 }
 
 /** Validates a parsed judge document; every problem and warning carries its position. */
-export function checkJudgeDocument(source: ParsedSource): JudgeFile {
+function checkJudgeDocument(source: ParsedSource): JudgeFile {
   const root = source.doc.contents
   if (root === null) throw new ConfigError([emptyFile(source.file)])
   if (!isMap(root)) {

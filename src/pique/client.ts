@@ -458,7 +458,7 @@ export class PiqueClient implements PiqueApi {
     const raw = describeApiError(json) ?? (res.body.trim() ? oneLine(res.body) : undefined)
     const detail = raw === undefined ? undefined : this.#redact(oneLine(raw, 500))
     const hint = maybeAccepted && ep.sideEffect ? ambiguity(ep.sideEffect) : this.#statusHint(ep, res)
-    const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : ''
+    const tries = gaveUp(attempts, started)
     const message = `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path}${detail ? `: ${detail}` : ''}. ${hint}${tries}`
     return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, { maybeAccepted, attempts })
   }
@@ -482,7 +482,7 @@ export class PiqueClient implements PiqueApi {
   }
 
   #networkError(ep: Endpoint<unknown>, path: string, error: TransportError, attempts: number, maybeAccepted: boolean, started: number): PiqueNetworkError {
-    const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : ''
+    const tries = gaveUp(attempts, started)
     let what: string
     if (maybeAccepted && ep.sideEffect) what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`
     else if (error.kind === 'not-sent') what = `could not connect (${error.reason}): check the api-url and the network.`
@@ -490,6 +490,7 @@ export class PiqueClient implements PiqueApi {
     const message = `${ep.label}: ${ep.method} ${path} to ${this.origin}: ${what}${tries}`
     return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code })
   }
+
   #deadlineError(
     ep: Endpoint<unknown>,
     path: string,
@@ -500,7 +501,11 @@ export class PiqueClient implements PiqueApi {
     const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`
     return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted })
   }
+}
 
+/** How a call that was retried ended, for the error message; empty after a single attempt. */
+function gaveUp(attempts: number, started: number): string {
+  return attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : ''
 }
 
 function ambiguity(effect: SideEffect): string {

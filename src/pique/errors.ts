@@ -13,50 +13,51 @@ export interface PiqueErrorExtras {
   attempts?: number
 }
 
-/** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
-export class PiqueApiError extends Error {
+/**
+ * A call that was made (or begun) and did not succeed: what it was, how many attempts it took, and whether Pique
+ * may have acted on it anyway. The kinds below say why; callers tell them apart with `instanceof`.
+ */
+export abstract class PiqueCallError extends Error {
   readonly maybeAccepted: boolean
   readonly attempts: number
   constructor(
     message: string,
-    readonly status: number,
     readonly method: string,
     readonly path: string,
+    extras: PiqueErrorExtras,
+    defaultAttempts: number
+  ) {
+    super(message)
+    this.name = new.target.name
+    this.maybeAccepted = extras.maybeAccepted ?? false
+    this.attempts = extras.attempts ?? defaultAttempts
+  }
+}
+
+/** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
+export class PiqueApiError extends PiqueCallError {
+  constructor(
+    message: string,
+    readonly status: number,
+    method: string,
+    path: string,
     /** The API's `detail`, rendered as one line. */
     readonly detail?: string,
     extras: PiqueErrorExtras = {}
   ) {
-    super(message)
-    this.name = 'PiqueApiError'
-    this.maybeAccepted = extras.maybeAccepted ?? false
-    this.attempts = extras.attempts ?? 1
+    super(message, method, path, extras, 1)
   }
 }
 
 /** A success status whose body is not what the endpoint documents (not JSON, or the wrong shape). */
-export class PiqueResponseError extends PiqueApiError {
-  constructor(message: string, status: number, method: string, path: string, detail: string, extras: PiqueErrorExtras = {}) {
-    super(message, status, method, path, detail, extras)
-    this.name = 'PiqueResponseError'
-  }
-}
+export class PiqueResponseError extends PiqueApiError {}
 
 /** No HTTP answer (connection refused, reset, timeout) after the retries. */
-export class PiqueNetworkError extends Error {
-  readonly maybeAccepted: boolean
-  readonly attempts: number
+export class PiqueNetworkError extends PiqueCallError {
   /** The system error code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
   readonly code?: string
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly path: string,
-    extras: PiqueErrorExtras & { code?: string } = {}
-  ) {
-    super(message)
-    this.name = 'PiqueNetworkError'
-    this.maybeAccepted = extras.maybeAccepted ?? false
-    this.attempts = extras.attempts ?? 1
+  constructor(message: string, method: string, path: string, extras: PiqueErrorExtras & { code?: string } = {}) {
+    super(message, method, path, extras, 1)
     this.code = extras.code
   }
 }
@@ -65,19 +66,10 @@ export class PiqueNetworkError extends Error {
  * The call's deadline (CallOptions.deadline: the gate's timeout-minutes) came first: no time was left to send the
  * request, to wait for the next retry or the rate-limit reset, or for the answer of the request in flight.
  */
-export class PiqueDeadlineError extends Error {
-  readonly maybeAccepted: boolean
-  readonly attempts: number
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly path: string,
-    extras: PiqueErrorExtras = {}
-  ) {
-    super(message)
-    this.name = 'PiqueDeadlineError'
-    this.maybeAccepted = extras.maybeAccepted ?? false
-    this.attempts = extras.attempts ?? 0
+export class PiqueDeadlineError extends PiqueCallError {
+  constructor(message: string, method: string, path: string, extras: PiqueErrorExtras = {}) {
+    // 0 by default: the deadline may pass before any attempt is made.
+    super(message, method, path, extras, 0)
   }
 }
 
@@ -91,10 +83,4 @@ export class PiqueRequestError extends Error {
     super(message)
     this.name = 'PiqueRequestError'
   }
-}
-
-export type PiqueError = PiqueApiError | PiqueNetworkError | PiqueRequestError | PiqueDeadlineError
-
-export function isPiqueError(error: unknown): error is PiqueError {
-  return error instanceof PiqueApiError || error instanceof PiqueNetworkError || error instanceof PiqueRequestError || error instanceof PiqueDeadlineError
 }
