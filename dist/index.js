@@ -34383,49 +34383,45 @@ const package_namespaceObject = {"rE":"0.1.0"};
  * Errors of the Pique client. Every `message` is one line: what happened (method, path, status, the API's
  * `detail`) and what to do. None carries the API key: the client redacts anything the server echoes back.
  */
-/** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
-class PiqueApiError extends Error {
-    status;
+/**
+ * A call that was made (or begun) and did not succeed: what it was, how many attempts it took, and whether Pique
+ * may have acted on it anyway. The kinds below say why; callers tell them apart with `instanceof`.
+ */
+class PiqueCallError extends Error {
     method;
     path;
-    detail;
     maybeAccepted;
     attempts;
+    constructor(message, method, path, extras, defaultAttempts) {
+        super(message);
+        this.method = method;
+        this.path = path;
+        this.name = new.target.name;
+        this.maybeAccepted = extras.maybeAccepted ?? false;
+        this.attempts = extras.attempts ?? defaultAttempts;
+    }
+}
+/** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
+class PiqueApiError extends PiqueCallError {
+    status;
+    detail;
     constructor(message, status, method, path, 
     /** The API's `detail`, rendered as one line. */
     detail, extras = {}) {
-        super(message);
+        super(message, method, path, extras, 1);
         this.status = status;
-        this.method = method;
-        this.path = path;
         this.detail = detail;
-        this.name = 'PiqueApiError';
-        this.maybeAccepted = extras.maybeAccepted ?? false;
-        this.attempts = extras.attempts ?? 1;
     }
 }
 /** A success status whose body is not what the endpoint documents (not JSON, or the wrong shape). */
 class PiqueResponseError extends PiqueApiError {
-    constructor(message, status, method, path, detail, extras = {}) {
-        super(message, status, method, path, detail, extras);
-        this.name = 'PiqueResponseError';
-    }
 }
 /** No HTTP answer (connection refused, reset, timeout) after the retries. */
-class PiqueNetworkError extends Error {
-    method;
-    path;
-    maybeAccepted;
-    attempts;
+class PiqueNetworkError extends PiqueCallError {
     /** The system error code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
     code;
     constructor(message, method, path, extras = {}) {
-        super(message);
-        this.method = method;
-        this.path = path;
-        this.name = 'PiqueNetworkError';
-        this.maybeAccepted = extras.maybeAccepted ?? false;
-        this.attempts = extras.attempts ?? 1;
+        super(message, method, path, extras, 1);
         this.code = extras.code;
     }
 }
@@ -34433,18 +34429,10 @@ class PiqueNetworkError extends Error {
  * The call's deadline (CallOptions.deadline: the gate's timeout-minutes) came first: no time was left to send the
  * request, to wait for the next retry or the rate-limit reset, or for the answer of the request in flight.
  */
-class PiqueDeadlineError extends Error {
-    method;
-    path;
-    maybeAccepted;
-    attempts;
+class PiqueDeadlineError extends PiqueCallError {
     constructor(message, method, path, extras = {}) {
-        super(message);
-        this.method = method;
-        this.path = path;
-        this.name = 'PiqueDeadlineError';
-        this.maybeAccepted = extras.maybeAccepted ?? false;
-        this.attempts = extras.attempts ?? 0;
+        // 0 by default: the deadline may pass before any attempt is made.
+        super(message, method, path, extras, 0);
     }
 }
 /** A request body or argument that breaks a documented rule; caught before anything is sent. */
@@ -34457,9 +34445,6 @@ class PiqueRequestError extends Error {
         this.issues = issues;
         this.name = 'PiqueRequestError';
     }
-}
-function isPiqueError(error) {
-    return error instanceof PiqueApiError || error instanceof PiqueNetworkError || error instanceof PiqueRequestError || error instanceof PiqueDeadlineError;
 }
 
 ;// CONCATENATED MODULE: ./src/pique/http.ts
@@ -45161,7 +45146,7 @@ class PiqueClient {
         const raw = describeApiError(json) ?? (res.body.trim() ? oneLine(res.body) : undefined);
         const detail = raw === undefined ? undefined : this.#redact(oneLine(raw, 500));
         const hint = maybeAccepted && ep.sideEffect ? ambiguity(ep.sideEffect) : this.#statusHint(ep, res);
-        const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : '';
+        const tries = gaveUp(attempts, started);
         const message = `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path}${detail ? `: ${detail}` : ''}. ${hint}${tries}`;
         return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, { maybeAccepted, attempts });
     }
@@ -45188,7 +45173,7 @@ class PiqueClient {
         return 'Unexpected answer from Pique.';
     }
     #networkError(ep, path, error, attempts, maybeAccepted, started) {
-        const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : '';
+        const tries = gaveUp(attempts, started);
         let what;
         if (maybeAccepted && ep.sideEffect)
             what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`;
@@ -45205,6 +45190,10 @@ class PiqueClient {
         const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`;
         return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted });
     }
+}
+/** How a call that was retried ended, for the error message; empty after a single attempt. */
+function gaveUp(attempts, started) {
+    return attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : '';
 }
 function ambiguity(effect) {
     return `${capitalize(effect.maybe)}. It was not retried automatically: ${effect.rerun}, so check before re-running.`;
@@ -45311,8 +45300,6 @@ const ingestResponseSchema = object({
     job_id: schemas_string(),
     outcome: schemas_enum(['applied', 'duplicate', 'stale'])
 });
-/** Every error answer: one short line. */
-const errorResponseSchema = object({ error: schemas_string() });
 
 ;// CONCATENATED MODULE: ./src/store/client.ts
 
@@ -51083,8 +51070,11 @@ function failingDetectors(o) {
     const failed = detectors.filter((d) => d.passCheck === false);
     if (failed.length || o.state !== 'below_threshold')
         return failed;
-    const scored = detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0));
-    return scored.slice(0, 1);
+    const lowest = lowestScoring(detectors);
+    return lowest ? [lowest] : [];
+}
+function lowestScoring(detectors) {
+    return detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
 }
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
 function lastStatus(o) {
@@ -51112,10 +51102,7 @@ function explainOutcome(o, report) {
 }
 /** The worst detector of a URL: first failing one, else the lowest score. */
 function worstDetector(o) {
-    const failing = failingDetectors(o);
-    if (failing.length)
-        return failing[0];
-    return [...(o.result?.detectorResults ?? [])].filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
+    return failingDetectors(o)[0] ?? lowestScoring(o.result?.detectorResults ?? []);
 }
 /**
  * Key metrics of a detector as short `name=value` pairs: scalar leaves only (nested one level, e.g.
@@ -52103,7 +52090,7 @@ function failureReport(failure, known) {
         threshold: known.threshold ?? Number.NaN,
         failOnError: known.failOnError ?? true,
         waitMode: known.waitMode ?? 'api',
-        judge: known.judge ?? progress?.judge,
+        judge: progress?.judge,
         batchIds: [...(progress?.batchIds ?? [])],
         ...sofar,
         skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
@@ -52632,24 +52619,22 @@ function matchJobs(batch, reply, submittedAt) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/tracker.ts
-/** The jobs being waited for and the terminal results seen so far. A terminal result is final: later news is ignored. */
+/** The jobs being waited for and the results seen so far. A terminal result is final: later news is ignored. */
 
 
 class JobTracker {
     threshold;
-    results = new Map();
     /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
     latest = new Map();
+    total;
     waiting;
     constructor(jobIds, threshold) {
         this.threshold = threshold;
         this.waiting = new Set(jobIds);
-    }
-    get total() {
-        return this.waiting.size + this.results.size;
+        this.total = this.waiting.size;
     }
     get done() {
-        return this.results.size;
+        return this.total - this.waiting.size;
     }
     pending() {
         return [...this.waiting];
@@ -52665,13 +52650,14 @@ class JobTracker {
         if (!isTerminal(result))
             return false;
         this.waiting.delete(result.jobId);
-        this.results.set(result.jobId, result);
         return true;
     }
     /** Finished jobs below the threshold or failed. */
     failing() {
         let n = 0;
-        for (const r of this.results.values()) {
+        for (const [jobId, r] of this.latest) {
+            if (this.waiting.has(jobId))
+                continue;
             const state = resultState(r, this.threshold);
             if (state === 'below_threshold' || state === 'failed')
                 n++;
@@ -53091,15 +53077,11 @@ async function executeRun(source, ctx, read = readSettings) {
         const failure = describeFailure(error, surfaceOf(ctx));
         const report = failureReport(failure, { startedAt, inputs: rawInputs(source) });
         await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env });
-        return { report, failure, cause: error };
+        return { report, failure };
     }
     return executeSettings(settings, ctx, startedAt);
 }
-/** Runs and publishes with settings already read (the demo's entry); an error is published as a failed report. */
-async function executeGate(settings, ctx) {
-    return executeSettings(settings, ctx);
-}
-async function executeSettings(settings, ctx, startedAt = new Date().toISOString()) {
+async function executeSettings(settings, ctx, startedAt) {
     let run;
     // What the gate knew when it stopped, for the report of a run that fails: no second plan, and the jobs it billed.
     const progress = newProgress();
@@ -53116,7 +53098,7 @@ async function executeSettings(settings, ctx, startedAt = new Date().toISOString
             inputs: settings.echo,
             progress
         });
-        run = { report, reportPath: settings.reportPath, failure, cause: error };
+        run = { report, reportPath: settings.reportPath, failure };
     }
     await publishReports(run.report, reportContext(settings, ctx));
     return run;

@@ -61851,13 +61851,15 @@ const HIGHEST_FAILING = round(PASS_SCORE - 1e-4);
 function shape(draws, weights, target) {
     const W = weights.reduce((a, b) => a + b, 0);
     const mean = draws.reduce((a, d, i) => a + weights[i] * d.score, 0) / W;
-    const failed = { members: (d) => d.named, lo: 0, hi: HIGHEST_FAILING };
-    const passing = { members: (d) => d.kind === 'free' && !d.named, lo: PASS_SCORE, hi: 1 };
+    const scenarioFailed = (d) => d.named;
+    const otherDrawn = (d) => d.kind === 'free' && !d.named;
+    const failed = { members: scenarioFailed, lo: 0, hi: HIGHEST_FAILING };
+    const passing = { members: otherDrawn, lo: PASS_SCORE, hi: 1 };
     const tiers = [
         ...(target < mean ? [failed, passing] : [passing, failed]),
-        { members: (d) => d.kind === 'free' && !d.named, lo: 0, hi: 1 },
+        { members: otherDrawn, lo: 0, hi: 1 },
         { members: (d) => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
-        { members: (d) => d.named, lo: 0, hi: 1 }
+        { members: scenarioFailed, lo: 0, hi: 1 }
     ];
     for (const tier of tiers) {
         const inTier = draws.map(tier.members);
@@ -61904,26 +61906,28 @@ function narrative(name, config, good, confidence) {
             return { rationale: good ? `${name} check passed` : `${name} check did not pass`, metrics: metrics({}) };
     }
 }
+/** Only a target that nothing else can reach lifts a scenario-failed detector over the pass line: say why. */
+const liftedNote = (score) => `failed by the emulator scenario, scored ${score} to reach its overall score`;
 /** Pass/fail and text from the final score: a detector never says "clean" while failing, or the reverse. */
 function scoring_finalize(draw, d) {
+    const lifted = draw.named && draw.score >= PASS_SCORE;
     if (draw.kind === 'free') {
         const passCheck = !draw.named && draw.score >= PASS_SCORE;
         const told = narrative(d.detector_name, d.config, passCheck, draw.confidence);
-        // Only a target that nothing else can reach lifts a scenario-failed detector over the pass line: say why.
-        if (draw.named && draw.score >= PASS_SCORE)
-            told.rationale += ` (failed by the emulator scenario, scored ${draw.score} to reach its overall score)`;
+        if (lifted)
+            told.rationale += ` (${liftedNote(draw.score)})`;
         return { passCheck, ...told, ...(passCheck ? {} : { timestamps: [draw.flagged] }) };
     }
     const { checked, label, score, named } = draw;
     // Passing needs every check and a passing score: a check-based score of 0.67 (2 of 3 checks) still fails.
     const passCheck = !named && checked.passCheck && score >= PASS_SCORE;
-    const note = named
-        ? score >= PASS_SCORE
-            ? `failed by the emulator scenario, scored ${score} to reach its overall score`
-            : 'failed by the emulator scenario'
-        : score !== checked.score
-            ? `scored ${score} by the emulator scenario`
-            : undefined;
+    const note = lifted
+        ? liftedNote(score)
+        : named
+            ? 'failed by the emulator scenario'
+            : score !== checked.score
+                ? `scored ${score} by the emulator scenario`
+                : undefined;
     let rationale = checked.rationale;
     // Checks that pass under a failing verdict: "rejected", never "meet requirements".
     if (!passCheck && checked.passCheck)
@@ -62787,49 +62791,45 @@ const package_namespaceObject = {"rE":"0.1.0"};
  * Errors of the Pique client. Every `message` is one line: what happened (method, path, status, the API's
  * `detail`) and what to do. None carries the API key: the client redacts anything the server echoes back.
  */
-/** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
-class PiqueApiError extends Error {
-    status;
+/**
+ * A call that was made (or begun) and did not succeed: what it was, how many attempts it took, and whether Pique
+ * may have acted on it anyway. The kinds below say why; callers tell them apart with `instanceof`.
+ */
+class PiqueCallError extends Error {
     method;
     path;
-    detail;
     maybeAccepted;
     attempts;
+    constructor(message, method, path, extras, defaultAttempts) {
+        super(message);
+        this.method = method;
+        this.path = path;
+        this.name = new.target.name;
+        this.maybeAccepted = extras.maybeAccepted ?? false;
+        this.attempts = extras.attempts ?? defaultAttempts;
+    }
+}
+/** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
+class PiqueApiError extends PiqueCallError {
+    status;
+    detail;
     constructor(message, status, method, path, 
     /** The API's `detail`, rendered as one line. */
     detail, extras = {}) {
-        super(message);
+        super(message, method, path, extras, 1);
         this.status = status;
-        this.method = method;
-        this.path = path;
         this.detail = detail;
-        this.name = 'PiqueApiError';
-        this.maybeAccepted = extras.maybeAccepted ?? false;
-        this.attempts = extras.attempts ?? 1;
     }
 }
 /** A success status whose body is not what the endpoint documents (not JSON, or the wrong shape). */
 class PiqueResponseError extends PiqueApiError {
-    constructor(message, status, method, path, detail, extras = {}) {
-        super(message, status, method, path, detail, extras);
-        this.name = 'PiqueResponseError';
-    }
 }
 /** No HTTP answer (connection refused, reset, timeout) after the retries. */
-class PiqueNetworkError extends Error {
-    method;
-    path;
-    maybeAccepted;
-    attempts;
+class PiqueNetworkError extends PiqueCallError {
     /** The system error code (ECONNREFUSED, ECONNRESET, ...) when there was one. */
     code;
     constructor(message, method, path, extras = {}) {
-        super(message);
-        this.method = method;
-        this.path = path;
-        this.name = 'PiqueNetworkError';
-        this.maybeAccepted = extras.maybeAccepted ?? false;
-        this.attempts = extras.attempts ?? 1;
+        super(message, method, path, extras, 1);
         this.code = extras.code;
     }
 }
@@ -62837,18 +62837,10 @@ class PiqueNetworkError extends Error {
  * The call's deadline (CallOptions.deadline: the gate's timeout-minutes) came first: no time was left to send the
  * request, to wait for the next retry or the rate-limit reset, or for the answer of the request in flight.
  */
-class PiqueDeadlineError extends Error {
-    method;
-    path;
-    maybeAccepted;
-    attempts;
+class PiqueDeadlineError extends PiqueCallError {
     constructor(message, method, path, extras = {}) {
-        super(message);
-        this.method = method;
-        this.path = path;
-        this.name = 'PiqueDeadlineError';
-        this.maybeAccepted = extras.maybeAccepted ?? false;
-        this.attempts = extras.attempts ?? 0;
+        // 0 by default: the deadline may pass before any attempt is made.
+        super(message, method, path, extras, 0);
     }
 }
 /** A request body or argument that breaks a documented rule; caught before anything is sent. */
@@ -62861,9 +62853,6 @@ class PiqueRequestError extends Error {
         this.issues = issues;
         this.name = 'PiqueRequestError';
     }
-}
-function isPiqueError(error) {
-    return error instanceof PiqueApiError || error instanceof PiqueNetworkError || error instanceof PiqueRequestError || error instanceof PiqueDeadlineError;
 }
 
 ;// CONCATENATED MODULE: ./src/pique/http.ts
@@ -63294,7 +63283,7 @@ class PiqueClient {
         const raw = describeApiError(json) ?? (res.body.trim() ? oneLine(res.body) : undefined);
         const detail = raw === undefined ? undefined : this.#redact(oneLine(raw, 500));
         const hint = maybeAccepted && ep.sideEffect ? ambiguity(ep.sideEffect) : this.#statusHint(ep, res);
-        const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : '';
+        const tries = gaveUp(attempts, started);
         const message = `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path}${detail ? `: ${detail}` : ''}. ${hint}${tries}`;
         return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, { maybeAccepted, attempts });
     }
@@ -63321,7 +63310,7 @@ class PiqueClient {
         return 'Unexpected answer from Pique.';
     }
     #networkError(ep, path, error, attempts, maybeAccepted, started) {
-        const tries = attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : '';
+        const tries = gaveUp(attempts, started);
         let what;
         if (maybeAccepted && ep.sideEffect)
             what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`;
@@ -63338,6 +63327,10 @@ class PiqueClient {
         const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`;
         return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted });
     }
+}
+/** How a call that was retried ended, for the error message; empty after a single attempt. */
+function gaveUp(attempts, started) {
+    return attempts > 1 ? ` (gave up after ${attempts} attempts in ${formatMs(Date.now() - started)})` : '';
 }
 function ambiguity(effect) {
     return `${capitalize(effect.maybe)}. It was not retried automatically: ${effect.rerun}, so check before re-running.`;
@@ -63444,8 +63437,6 @@ const ingestResponseSchema = object({
     job_id: schemas_string(),
     outcome: schemas_enum(['applied', 'duplicate', 'stale'])
 });
-/** Every error answer: one short line. */
-const errorResponseSchema = object({ error: schemas_string() });
 
 ;// CONCATENATED MODULE: ./src/store/client.ts
 
@@ -69035,8 +69026,11 @@ function failingDetectors(o) {
     const failed = detectors.filter((d) => d.passCheck === false);
     if (failed.length || o.state !== 'below_threshold')
         return failed;
-    const scored = detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0));
-    return scored.slice(0, 1);
+    const lowest = lowestScoring(detectors);
+    return lowest ? [lowest] : [];
+}
+function lowestScoring(detectors) {
+    return detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
 }
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
 function lastStatus(o) {
@@ -69064,10 +69058,7 @@ function explainOutcome(o, report) {
 }
 /** The worst detector of a URL: first failing one, else the lowest score. */
 function worstDetector(o) {
-    const failing = failingDetectors(o);
-    if (failing.length)
-        return failing[0];
-    return [...(o.result?.detectorResults ?? [])].filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
+    return failingDetectors(o)[0] ?? lowestScoring(o.result?.detectorResults ?? []);
 }
 /**
  * Key metrics of a detector as short `name=value` pairs: scalar leaves only (nested one level, e.g.
@@ -70055,7 +70046,7 @@ function failureReport(failure, known) {
         threshold: known.threshold ?? Number.NaN,
         failOnError: known.failOnError ?? true,
         waitMode: known.waitMode ?? 'api',
-        judge: known.judge ?? progress?.judge,
+        judge: progress?.judge,
         batchIds: [...(progress?.batchIds ?? [])],
         ...sofar,
         skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
@@ -70578,24 +70569,22 @@ function matchJobs(batch, reply, submittedAt) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/tracker.ts
-/** The jobs being waited for and the terminal results seen so far. A terminal result is final: later news is ignored. */
+/** The jobs being waited for and the results seen so far. A terminal result is final: later news is ignored. */
 
 
 class JobTracker {
     threshold;
-    results = new Map();
     /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
     latest = new Map();
+    total;
     waiting;
     constructor(jobIds, threshold) {
         this.threshold = threshold;
         this.waiting = new Set(jobIds);
-    }
-    get total() {
-        return this.waiting.size + this.results.size;
+        this.total = this.waiting.size;
     }
     get done() {
-        return this.results.size;
+        return this.total - this.waiting.size;
     }
     pending() {
         return [...this.waiting];
@@ -70611,13 +70600,14 @@ class JobTracker {
         if (!isTerminal(result))
             return false;
         this.waiting.delete(result.jobId);
-        this.results.set(result.jobId, result);
         return true;
     }
     /** Finished jobs below the threshold or failed. */
     failing() {
         let n = 0;
-        for (const r of this.results.values()) {
+        for (const [jobId, r] of this.latest) {
+            if (this.waiting.has(jobId))
+                continue;
             const state = resultState(r, this.threshold);
             if (state === 'below_threshold' || state === 'failed')
                 n++;
@@ -71037,15 +71027,11 @@ async function executeRun(source, ctx, read = readSettings) {
         const failure = describeFailure(error, surfaceOf(ctx));
         const report = failureReport(failure, { startedAt, inputs: rawInputs(source) });
         await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env });
-        return { report, failure, cause: error };
+        return { report, failure };
     }
     return executeSettings(settings, ctx, startedAt);
 }
-/** Runs and publishes with settings already read (the demo's entry); an error is published as a failed report. */
-async function executeGate(settings, ctx) {
-    return executeSettings(settings, ctx);
-}
-async function executeSettings(settings, ctx, startedAt = new Date().toISOString()) {
+async function executeSettings(settings, ctx, startedAt) {
     let run;
     // What the gate knew when it stopped, for the report of a run that fails: no second plan, and the jobs it billed.
     const progress = newProgress();
@@ -71062,7 +71048,7 @@ async function executeSettings(settings, ctx, startedAt = new Date().toISOString
             inputs: settings.echo,
             progress
         });
-        run = { report, reportPath: settings.reportPath, failure, cause: error };
+        run = { report, reportPath: settings.reportPath, failure };
     }
     await publishReports(run.report, reportContext(settings, ctx));
     return run;
@@ -71927,10 +71913,10 @@ function sendJson(res, status, body, headers = {}) {
 function sendError(res, status, message, headers = {}) {
     sendJson(res, status, { error: message }, headers);
 }
-/** Parses a JSON request body; undefined when it is not JSON. */
-function parseJson(body) {
+/** Parses a JSON request body (already decoded); undefined when it is not JSON. */
+function parseJson(text) {
     try {
-        return JSON.parse(body.toString('utf8'));
+        return JSON.parse(text);
     }
     catch {
         return undefined;
@@ -71968,7 +71954,9 @@ function createIngestHandler({ options, commit, metrics, log }) {
             sendError(res, 401, verified.reason);
             return done('unauthorized');
         }
-        const parsed = parseResultBody(parseJson(read.body));
+        // Decoded once: parsed here, stored as received below.
+        const rawBody = read.body.toString('utf8');
+        const parsed = parseResultBody(parseJson(rawBody));
         if (!parsed.ok) {
             log.warn('delivery rejected', { reason: 'not a result body', detail: parsed.reason });
             sendError(res, 400, `not a result body: ${parsed.reason}`);
@@ -71979,7 +71967,7 @@ function createIngestHandler({ options, commit, metrics, log }) {
             const outcome = await commit.submit({
                 jobId: result.jobId,
                 status: result.status,
-                rawBody: read.body.toString('utf8'),
+                rawBody,
                 eventTimestamp: result.timestamp,
                 signedAt: verified.t,
                 receivedAt: new Date()
@@ -72058,6 +72046,7 @@ function createStoreMetrics(waiters) {
 ;// CONCATENATED MODULE: ./src/store/options.ts
 // The store's options: the fields the gate's tests rely on, plus operational knobs with defaults.
 
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 const DEFAULT_DATABASE = 'sqlite:./pique-store.db';
 /** Programmatic defaults: loopback, a free port, quiet logs. The CLI sets its own port and log level. */
 const STORE_DEFAULTS = {
@@ -72110,7 +72099,7 @@ async function reads_readBody(req, res, limit, schema) {
             sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' });
         return undefined;
     }
-    const json = parseJson(read.body);
+    const json = parseJson(read.body.toString('utf8'));
     if (json === undefined) {
         sendError(res, 400, 'body is not JSON');
         return undefined;
@@ -72421,7 +72410,7 @@ async function runDemo(options = {}) {
         closers.push(() => emulator.close());
         log.info(`Demo: Pique emulator at ${emulator.url}, webhook store at ${store.url} (SQLite in ${temp})`);
         log.info(`Demo: gating ${file('urls.txt')} with ${file('judge.yml')} at threshold ${DEMO_THRESHOLD}; one clip is set up to score below it`);
-        const settings = readSettings(mapInputs({
+        const inputs = mapInputs({
             'api-key': DEFAULT_EMULATOR_API_KEY,
             'api-url': emulator.url,
             judge: file('judge.yml'),
@@ -72433,8 +72422,8 @@ async function runDemo(options = {}) {
             'timeout-minutes': '2',
             'report-path': (0,external_node_path_namespaceObject.join)(temp, 'pique-gate-report.json'),
             comment: 'false'
-        }));
-        const { report, failure } = await executeGate(settings, { target: 'terminal', log, env: {} });
+        });
+        const { report, failure } = await executeRun(inputs, { target: 'terminal', log, env: {} });
         // The failure is already in the printed report: say only that the demo broke.
         if (failure)
             return EXIT.gateFailed;
@@ -72931,7 +72920,7 @@ function registerStore(program) {
         .addOption(new option_Option('--retention-days <n>', 'delete audit events older than this (0 keeps them)')
         .env('PIQUE_STORE_RETENTION_DAYS')
         .default(STORE_DEFAULTS.retentionDays))
-        .addOption(new option_Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+        .addOption(new option_Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
         .action(async (flags, command) => {
         const numbers = numbersFrom(flags, command);
         if (typeof numbers === 'string') {
