@@ -43,15 +43,20 @@ interface Row {
   wakeAckP99: number
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN)
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN
 
 function runLoadProcess(config: LoadConfig): Promise<LoadResult> {
   const script = fileURLToPath(new URL('./store-load.ts', import.meta.url))
-  const child = spawn(process.execPath, [...process.execArgv, script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...process.execArgv, script, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   return new Promise((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load process exited with ${code}`))))
+    child.once('exit', code =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load process exited with ${code}`))
+    )
   )
 }
 
@@ -79,7 +84,7 @@ async function wakeLatencies(ingestAt: RunningStore, waitAt: RunningStore): Prom
   for (let i = 0; i < WAKES; i++) {
     const id = `job_wake_${randomBytes(6).toString('hex')}`
     const waiting = client.query({ job_ids: [id], wait_seconds: 10 }).then(() => performance.now())
-    await new Promise((r) => setTimeout(r, 15)) // the query is parked by now
+    await new Promise(r => setTimeout(r, 15)) // the query is parked by now
     const sentAt = performance.now()
     await postDelivery(agent, ingest, SECRET, deliveryBody(id))
     const ackAt = performance.now()
@@ -98,7 +103,13 @@ async function bench(name: string, options: Partial<StoreOptions>, cleanup: () =
   const second = name === 'postgres' ? await startStore(base) : store
   try {
     const cpuBefore = process.cpuUsage()
-    const load = await runLoadProcess({ url: store.url, secret: SECRET, connections: CONNECTIONS, warmupSeconds: 1, seconds: SECONDS })
+    const load = await runLoadProcess({
+      url: store.url,
+      secret: SECRET,
+      connections: CONNECTIONS,
+      warmupSeconds: 1,
+      seconds: SECONDS
+    })
     const cpu = process.cpuUsage(cpuBefore)
     const total = load.ok + load.failed + load.warmup
     const sorted = load.latenciesMs.sort((a, b) => a - b)
@@ -131,7 +142,11 @@ async function main(): Promise<void> {
   const schema = `pique_store_bench_${randomBytes(4).toString('hex')}`
   const rows: Row[] = []
   if (BACKENDS.includes('sqlite')) {
-    rows.push(await bench('sqlite', { database: `sqlite:${join(dir, 'store.db')}` }, async () => rmSync(dir, { recursive: true, force: true })))
+    rows.push(
+      await bench('sqlite', { database: `sqlite:${join(dir, 'store.db')}` }, async () =>
+        rmSync(dir, { recursive: true, force: true })
+      )
+    )
   }
   if (BACKENDS.includes('postgres')) {
     rows.push(
@@ -144,12 +159,20 @@ async function main(): Promise<void> {
     )
   }
   const f = (n: number, d = 1) => n.toFixed(d)
-  console.log(`store ingest: ${CONNECTIONS} connections from a separate load process, ${SECONDS} s measured after 1 s warm-up; ${WAKES} wake-ups`)
-  console.log(`machine: ${availableParallelism()} cores, load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`)
-  console.log('| backend | durable deliveries/s | p50 ms | p99 ms | failed | mean commit group | store CPU µs/delivery | wake p50 / p99 ms (from send) | wake p50 / p99 ms (from ack) |')
+  console.log(
+    `store ingest: ${CONNECTIONS} connections from a separate load process, ${SECONDS} s measured after 1 s warm-up; ${WAKES} wake-ups`
+  )
+  console.log(
+    `machine: ${availableParallelism()} cores, load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`
+  )
+  console.log(
+    '| backend | durable deliveries/s | p50 ms | p99 ms | failed | mean commit group | store CPU µs/delivery | wake p50 / p99 ms (from send) | wake p50 / p99 ms (from ack) |'
+  )
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const r of rows) {
-    console.log(`| ${r.backend} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.failed} | ${f(r.groupMean)} | ${f(r.cpuUs, 0)} | ${f(r.wakeP50)} / ${f(r.wakeP99)} | ${f(r.wakeAckP50)} / ${f(r.wakeAckP99)} |`)
+    console.log(
+      `| ${r.backend} | ${f(r.perSecond, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.failed} | ${f(r.groupMean)} | ${f(r.cpuUs, 0)} | ${f(r.wakeP50)} / ${f(r.wakeP99)} | ${f(r.wakeAckP50)} / ${f(r.wakeAckP99)} |`
+    )
   }
   // Ratios against the targets of issue #5, measured in this same run: above 1.00 meets the target.
   console.log('')
@@ -157,7 +180,9 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|')
   for (const r of rows) {
     const t = TARGETS[r.backend.split(' ')[0] as keyof typeof TARGETS]
-    console.log(`| ${r.backend} | ${f(r.perSecond / t.perSecond, 2)} (${t.perSecond}/s) | ${f(t.p99Ms / r.p99, 2)} (${t.p99Ms} ms) | ${f(t.wakeP99Ms / r.wakeP99, 2)} (${t.wakeP99Ms} ms) |`)
+    console.log(
+      `| ${r.backend} | ${f(r.perSecond / t.perSecond, 2)} (${t.perSecond}/s) | ${f(t.p99Ms / r.p99, 2)} (${t.p99Ms} ms) | ${f(t.wakeP99Ms / r.wakeP99, 2)} (${t.wakeP99Ms} ms) |`
+    )
   }
   const [a, b] = rows
   if (a && b) console.log(`\n${a.backend} ÷ ${b.backend} throughput: ${f(a.perSecond / b.perSecond, 2)}`)

@@ -31,7 +31,16 @@ const DETAILS = JSON.stringify([
     pass_check: true,
     score: 1,
     rationale: 'Video specs meet requirements: 576x1024 (9:16), 30.0fps, 38.0s',
-    metrics: { video_specs: { width: 576, height: 1024, aspect_ratio: '9:16', fps: 30, duration_sec: 38.03, audio_sample_rate: 44100 } }
+    metrics: {
+      video_specs: {
+        width: 576,
+        height: 1024,
+        aspect_ratio: '9:16',
+        fps: 30,
+        duration_sec: 38.03,
+        audio_sample_rate: 44100
+      }
+    }
   }
 ])
 
@@ -56,7 +65,7 @@ export function postDelivery(agent: Agent, url: URL, secret: string, body: strin
           'x-pique-signature': signatureHeader(secret, Date.now() / 1000, body)
         }
       },
-      (res) => {
+      res => {
         res.resume()
         res.on('end', () => resolve(res.statusCode ?? 0))
       }

@@ -34228,11 +34228,11 @@ function actionInputs() {
         if (value)
             core_setSecret(value);
     }
-    return { get: (name) => getInput(name), label: (name) => name };
+    return { get: name => getInput(name), label: name => name };
 }
 /** Any name → value map (CLI flags, tests). */
 function mapInputs(values, label = (n) => n) {
-    return { get: (name) => (values[name] ?? '').trim(), label };
+    return { get: name => (values[name] ?? '').trim(), label };
 }
 function readSettings(source) {
     const r = new Reader(source);
@@ -34312,7 +34312,7 @@ class Reader {
     list(input) {
         return this.raw(input)
             .split('\n')
-            .map((s) => s.trim())
+            .map(s => s.trim())
             .filter(Boolean);
     }
     number(input, rule) {
@@ -34464,7 +34464,14 @@ class TransportError extends Error {
     }
 }
 /** Errors raised before any byte of the request left: connect and name-resolution failures. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL'
+]);
 const NOT_SENT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
 /** Lets the toolkit client carry an AbortSignal into node:http for this one request. */
 class SignalHandler {
@@ -34502,7 +34509,11 @@ async function exchange(req) {
         const chunks = [];
         for await (const chunk of res.message)
             chunks.push(chunk);
-        return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: Buffer.concat(chunks).toString('utf8') };
+        return {
+            status: res.message.statusCode ?? 0,
+            headers: res.message.headers,
+            body: Buffer.concat(chunks).toString('utf8')
+        };
     }
     catch (error) {
         throw classify(error, timedOut, req.timeoutMs);
@@ -44088,8 +44099,9 @@ function coerce_date(params) {
  */
 
 
-const gsUri = schemas_string()
-    .refine((s) => s.startsWith(REFERENCE_URI_PREFIX), { message: `expected a ${REFERENCE_URI_PREFIX} reference content URI` });
+const gsUri = schemas_string().refine(s => s.startsWith(REFERENCE_URI_PREFIX), {
+    message: `expected a ${REFERENCE_URI_PREFIX} reference content URI`
+});
 const strings = array(schemas_string());
 const detectors_int = schemas_number().int();
 const num = schemas_number();
@@ -44129,7 +44141,10 @@ const DETECTORS = [
         desired_sentiment: union([detectors_text, strings]).optional(),
         undesired_sentiment: union([detectors_text, strings]).optional(),
         prohibited_content_types: strings.optional()
-    }, { atLeastOneOf: [['desired_sentiment', 'undesired_sentiment', 'prohibited_content_types']], contentTypes: ['video', 'audio', 'text'] }),
+    }, {
+        atLeastOneOf: [['desired_sentiment', 'undesired_sentiment', 'prohibited_content_types']],
+        contentTypes: ['video', 'audio', 'text']
+    }),
     spec('title_and_description', 'analysis', { required_hashtags: strings.optional() }),
     spec('transcript_policy', 'analysis', {
         talking_points: strings.optional(),
@@ -44191,11 +44206,11 @@ const DETECTORS = [
     spec('image_sharpness', 'image', null),
     spec('image_ip_infringement', 'image', { allowed_terms: strings.optional() })
 ];
-const BY_NAME = new Map(DETECTORS.map((d) => [d.name, d]));
+const BY_NAME = new Map(DETECTORS.map(d => [d.name, d]));
 function findDetector(name) {
     return BY_NAME.get(name);
 }
-const DETECTOR_NAMES = DETECTORS.map((d) => d.name);
+const DETECTOR_NAMES = DETECTORS.map(d => d.name);
 /** Known keys of a detector's config, or null when any key is accepted. */
 function knownConfigKeys(d) {
     return d.config ? Object.keys(d.config.shape) : null;
@@ -44310,7 +44325,7 @@ function checkDetector(detector, contentType) {
 function crossFieldProblems(spec, config) {
     const out = [];
     for (const group of spec.atLeastOneOf ?? []) {
-        if (!group.some((k) => config[k] !== undefined && config[k] !== null)) {
+        if (!group.some(k => config[k] !== undefined && config[k] !== null)) {
             out.push({ path: ['config'], message: `${spec.name} needs at least one of ${group.join(', ')}` });
         }
     }
@@ -44345,7 +44360,7 @@ const createJudgeRequestSchema = object({
         ctx.addIssue({ code: 'custom', path: e.path, message: e.message });
 }, 
 // Run the detector rules even when another field failed, so one pass reports every problem.
-{ when: (payload) => typeof payload.value === 'object' && payload.value !== null });
+{ when: payload => typeof payload.value === 'object' && payload.value !== null });
 /**
  * `checkDetector` over every well-formed detector of a (possibly invalid) create-judge body, with paths from
  * the body's root. Malformed detectors and a bad content type are left to the schema's own issues.
@@ -44359,7 +44374,7 @@ function detectorIssues(body, kind) {
         const d = detectorSchema.safeParse(raw);
         if (!d.success)
             return [];
-        return checkDetector(d.data, known ? contentType : undefined)[kind].map((w) => ({
+        return checkDetector(d.data, known ? contentType : undefined)[kind].map(w => ({
             path: ['detectors', i, ...w.path],
             message: w.message
         }));
@@ -44444,7 +44459,11 @@ const presignedUploadResponseSchema = looseObject({
 const apiErrorBodySchema = looseObject({
     detail: union([
         schemas_string(),
-        array(looseObject({ loc: array(union([schemas_string(), schemas_number()])).optional(), msg: schemas_string(), type: schemas_string().optional() }))
+        array(looseObject({
+            loc: array(union([schemas_string(), schemas_number()])).optional(),
+            msg: schemas_string(),
+            type: schemas_string().optional()
+        }))
     ])
 });
 /** One readable line from `{"detail": ...}`, string or FastAPI validation list. */
@@ -44456,8 +44475,8 @@ function describeApiError(body) {
     if (typeof detail === 'string')
         return detail;
     return detail
-        .map((d) => {
-        const loc = (d.loc ?? []).filter((p) => p !== 'body');
+        .map(d => {
+        const loc = (d.loc ?? []).filter(p => p !== 'body');
         return loc.length ? `${formatPath(loc)}: ${d.msg}` : d.msg;
     })
         .join('; ');
@@ -44518,7 +44537,7 @@ function describeIssue(issue) {
         case 'invalid_value':
             if (raw.input === undefined)
                 return 'is required';
-            return `must be one of ${raw.values.map((v) => JSON.stringify(v)).join(', ')}`;
+            return `must be one of ${raw.values.map(v => JSON.stringify(v)).join(', ')}`;
         case 'invalid_union':
             return 'has an unexpected type';
         case 'unrecognized_keys':
@@ -44529,7 +44548,7 @@ function describeIssue(issue) {
             return raw.message;
     }
 }
-config({ customError: (issue) => describeIssue(issue) });
+config({ customError: issue => describeIssue(issue) });
 /** Render a path as `detectors[2].config.min_fps`. */
 function formatPath(path) {
     let out = '';
@@ -44539,11 +44558,11 @@ function formatPath(path) {
 }
 /** Every issue of a failed parse on one line: `detectors[0].config.min_fps: expected a number, got a string; name: is required`. */
 function issuesLine(issues) {
-    return issues.map((i) => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ');
+    return issues.map(i => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ');
 }
 /** All issues of a failed parse as `path: message` items. */
 function schemaIssues(error) {
-    return error.issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }));
+    return error.issues.map(i => ({ path: i.path.map(pathKey), message: i.message }));
 }
 
 ;// CONCATENATED MODULE: ./src/pique/results.ts
@@ -44585,7 +44604,11 @@ const resultBodySchema = looseObject({
         ctx.addIssue({ code: 'custom', path: ['overall_score'], message: 'a completed result needs overall_score' });
     }
     if (body.event && body.event !== eventForStatus(body.status)) {
-        ctx.addIssue({ code: 'custom', path: ['event'], message: `event ${body.event} does not match status ${body.status}` });
+        ctx.addIssue({
+            code: 'custom',
+            path: ['event'],
+            message: `event ${body.event} does not match status ${body.status}`
+        });
     }
 });
 function eventForStatus(status) {
@@ -44610,7 +44633,7 @@ function normalizeResult(body) {
         evaluationId: opt(body.evaluation_id),
         contentId: opt(body.content_id),
         overallScore: opt(body.overall_score),
-        detectorResults: list.map((d) => ({
+        detectorResults: list.map(d => ({
             id: d.detector_config_id ?? d.criterion_id,
             detectorName: d.detector_name,
             passCheck: opt(d.pass_check),
@@ -44648,7 +44671,7 @@ function serializeResult(r, spelling) {
     if (r.status !== 'completed')
         return base;
     const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id';
-    const details = r.detectorResults.map((d) => {
+    const details = r.detectorResults.map(d => {
         const out = { [idKey]: d.id, detector_name: d.detectorName };
         if (d.passCheck !== undefined)
             out.pass_check = d.passCheck;
@@ -44872,7 +44895,7 @@ const CREATIONS = {
 const judgeNotFound = (judgeId) => `no judge ${judgeId} for this API key: wrong judge id, or a judge of another organization`;
 // Messages come from schema.ts's error map (describeIssue), which sees each offending value as zod reports it.
 function fromSchema(schema) {
-    return (json) => {
+    return json => {
         const parsed = schema.safeParse(json);
         if (parsed.success)
             return { ok: true, value: parsed.data };
@@ -44897,7 +44920,7 @@ class PiqueClient {
         if (!this.#apiKey)
             throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', []);
         // Redacted: the inputs may have been swapped, with the key pasted as the api-url.
-        this.#root = parseBaseUrl(options.baseUrl, (text) => this.#redact(text));
+        this.#root = parseBaseUrl(options.baseUrl, text => this.#redact(text));
         this.#policy = resolveRetryPolicy(options.retry);
         this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     }
@@ -44930,7 +44953,7 @@ class PiqueClient {
         for (;;) {
             const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType }, options);
             // Newest first: a judge created while paging shifts older ones onto the next page, so skip repeats.
-            const fresh = page.judges.filter((j) => !seen.has(j.id));
+            const fresh = page.judges.filter(j => !seen.has(j.id));
             for (const j of fresh)
                 seen.add(j.id);
             yield* fresh;
@@ -44960,7 +44983,7 @@ class PiqueClient {
         method: 'GET',
         path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
         replyIs: 'an evaluation result',
-        parse: (json) => {
+        parse: json => {
             const parsed = parseResultBody(json);
             return parsed.ok ? { ok: true, value: parsed.result } : parsed;
         },
@@ -44983,12 +45006,17 @@ class PiqueClient {
         const parsed = schema.safeParse(input);
         if (parsed.success)
             return parsed.data;
-        const issues = parsed.error.issues.map((i) => ({ path: this.#redact(formatPath(i.path.map(pathKey))), message: this.#redact(i.message) }));
+        const issues = parsed.error.issues.map(i => ({
+            path: this.#redact(formatPath(i.path.map(pathKey))),
+            message: this.#redact(i.message)
+        }));
         throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`), label, issues);
     }
     #pathParam(label, name, value) {
         if (typeof value !== 'string' || value.trim() === '') {
-            throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [{ path: name, message: 'must not be empty' }]);
+            throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [
+                { path: name, message: 'must not be empty' }
+            ]);
         }
         return encodeURIComponent(value);
     }
@@ -45047,7 +45075,14 @@ class PiqueClient {
             let res;
             let failure;
             try {
-                res = await exchange({ method: ep.method, url: this.#url(ep.path), headers, body, timeoutMs, userAgent: this.options.userAgent ?? USER_AGENT });
+                res = await exchange({
+                    method: ep.method,
+                    url: this.#url(ep.path),
+                    headers,
+                    body,
+                    timeoutMs,
+                    userAgent: this.options.userAgent ?? USER_AGENT
+                });
                 const now = Date.now();
                 const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now);
                 const rateLimit = this.#noteRateLimit(res, retryAfterMs, now);
@@ -45113,7 +45148,13 @@ class PiqueClient {
         const bounded = Math.min(wait, Math.max(0, ends.budget - Date.now()));
         if (bounded <= 0)
             return;
-        this.options.onRetry?.({ method: ep.method, path, attempt, delayMs: bounded, reason: 'rate limit: no requests remaining until the reset' });
+        this.options.onRetry?.({
+            method: ep.method,
+            path,
+            attempt,
+            delayMs: bounded,
+            reason: 'rate limit: no requests remaining until the reset'
+        });
         await sleep(bounded);
     }
     #parseReply(ep, path, res, attempt) {
@@ -45132,7 +45173,9 @@ class PiqueClient {
             reason = parsed.reason;
         }
         reason = this.#redact(reason);
-        const consequence = ep.sideEffect ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.` : ' Check the api-url points at the Pique API.';
+        const consequence = ep.sideEffect
+            ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.`
+            : ' Check the api-url points at the Pique API.';
         throw new PiqueResponseError(`${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`, res.status, ep.method, path, reason, { maybeAccepted: ep.sideEffect !== undefined, attempts: attempt });
     }
     #apiError(ep, path, res, attempts, maybeAccepted, started) {
@@ -45185,10 +45228,15 @@ class PiqueClient {
         return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code });
     }
     #deadlineError(ep, path, d) {
-        const tries = d.attempts ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})` : '';
+        const tries = d.attempts
+            ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})`
+            : '';
         const maybe = d.maybeAccepted && ep.sideEffect ? ` ${ambiguity(ep.sideEffect)}` : '';
         const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`;
-        return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted });
+        return new PiqueDeadlineError(this.#redact(message), ep.method, path, {
+            attempts: d.attempts,
+            maybeAccepted: d.maybeAccepted
+        });
     }
 }
 /** How a call that was retried ended, for the error message; empty after a single attempt. */
@@ -45351,12 +45399,15 @@ class StoreClient {
         let lastError = '';
         for (let attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1)
-                await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)));
+                await new Promise(r => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)));
             let res;
             try {
                 res = await fetch(url, {
                     method,
-                    headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+                    headers: {
+                        authorization: `Bearer ${this.options.token}`,
+                        ...(body === undefined ? {} : { 'content-type': 'application/json' })
+                    },
                     body: body === undefined ? undefined : JSON.stringify(body),
                     signal: AbortSignal.timeout(timeoutMs)
                 });
@@ -50532,7 +50583,9 @@ class ConfigError extends Error {
     problems;
     warnings;
     constructor(problems, warnings = []) {
-        super(problems.length ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '') : 'invalid configuration');
+        super(problems.length
+            ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '')
+            : 'invalid configuration');
         this.problems = problems;
         this.warnings = warnings;
         this.name = 'ConfigError';
@@ -50589,7 +50642,13 @@ async function readText(file, cwd = process.cwd()) {
     }
     catch (error) {
         const code = error.code;
-        const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : code === 'EACCES' ? 'permission denied' : error.message;
+        const why = code === 'ENOENT'
+            ? 'file not found'
+            : code === 'EISDIR'
+                ? 'is a directory, expected a file'
+                : code === 'EACCES'
+                    ? 'permission denied'
+                    : error.message;
         return { ok: false, problem: fileProblem(file, why) };
     }
 }
@@ -50603,7 +50662,9 @@ function parseSource(file, text, format) {
         const syntax = jsonSyntaxProblem(text);
         if (syntax !== undefined) {
             const at = offsetPosition(text, syntax.offset);
-            return { problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }] };
+            return {
+                problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }]
+            };
         }
     }
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -50612,9 +50673,15 @@ function parseSource(file, text, format) {
         const at = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         const [line, column] = [Math.max(1, at.line), Math.max(1, at.col)];
         // One error per position: the parser often reports a second, derived one at the same place.
-        if (problems.some((p) => p.line === line && p.column === column))
+        if (problems.some(p => p.line === line && p.column === column))
             continue;
-        problems.push({ file, line, column, field: '', message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}` });
+        problems.push({
+            file,
+            line,
+            column,
+            field: '',
+            message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}`
+        });
     }
     return problems.length ? { problems } : { source: { file, doc, lines }, problems };
 }
@@ -50684,7 +50751,7 @@ function problemAt(source, path, message, at = 'value') {
 function childOf(source, node, segment) {
     const resolved = node && (0,dist/* isAlias */.Vj)(node) ? (node.resolve(source.doc) ?? null) : node;
     if ((0,dist/* isMap */.jh)(resolved)) {
-        const pair = resolved.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(segment));
+        const pair = resolved.items.find(p => (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(segment));
         return pair ? { key: pair.key, value: pair.value ?? null } : undefined;
     }
     if ((0,dist/* isSeq */.oP)(resolved) && typeof segment === 'number') {
@@ -50827,7 +50894,12 @@ function structuredEntries(source) {
     if (root === null)
         return { entries: [], problems: [] };
     if (!(0,dist/* isSeq */.oP)(root)) {
-        return { entries: [], problems: [problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)] };
+        return {
+            entries: [],
+            problems: [
+                problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)
+            ]
+        };
     }
     const entries = [];
     const problems = [];
@@ -50874,8 +50946,8 @@ function failsGate(state, failOnError) {
     return state === 'below_threshold' || state === 'pending' || (state === 'failed' && failOnError);
 }
 function decide(input) {
-    const urls = input.outcomes.map((o) => verdict_settle(o, input));
-    const count = (state) => urls.filter((u) => u.state === state).length;
+    const urls = input.outcomes.map(o => verdict_settle(o, input));
+    const count = (state) => urls.filter(u => u.state === state).length;
     const counts = {
         total: urls.length,
         passed: count('passed'),
@@ -50884,14 +50956,14 @@ function decide(input) {
         pending: count('pending'),
         submitted: count('submitted')
     };
-    const scores = urls.map((u) => u.score).filter((s) => s !== undefined);
+    const scores = urls.map(u => u.score).filter((s) => s !== undefined);
     const warnings = [...input.warnings];
     if (!input.failOnError) {
         for (const u of urls)
             if (u.state === 'failed')
                 warnings.push(`Evaluation failed for ${u.url} (${u.source.file}:${u.source.line}): ${u.error ?? 'no reason given'}`);
     }
-    const failing = urls.some((u) => failsGate(u.state, input.failOnError));
+    const failing = urls.some(u => failsGate(u.state, input.failOnError));
     const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed';
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
@@ -51067,14 +51139,14 @@ function scoreVsThreshold(o, threshold) {
  */
 function failingDetectors(o) {
     const detectors = o.result?.detectorResults ?? [];
-    const failed = detectors.filter((d) => d.passCheck === false);
+    const failed = detectors.filter(d => d.passCheck === false);
     if (failed.length || o.state !== 'below_threshold')
         return failed;
     const lowest = lowestScoring(detectors);
     return lowest ? [lowest] : [];
 }
 function lowestScoring(detectors) {
-    return detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
+    return detectors.filter(d => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
 }
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
 function lastStatus(o) {
@@ -51084,7 +51156,7 @@ function lastStatus(o) {
 function explainOutcome(o, report) {
     switch (o.state) {
         case 'below_threshold': {
-            const reasons = failingDetectors(o).map((d) => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
+            const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
             return `score ${scoreVsThreshold(o, report.threshold)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`;
         }
         case 'failed':
@@ -51127,7 +51199,10 @@ function keyMetrics(d, max = 8) {
         visit(unwrap ? '' : k, v, unwrap ? 0 : 1);
     }
     if (d.timestamps?.length)
-        out.push(`flagged at ${d.timestamps.slice(0, 5).map((t) => `${t}s`).join(', ')}${d.timestamps.length > 5 ? '…' : ''}`);
+        out.push(`flagged at ${d.timestamps
+            .slice(0, 5)
+            .map(t => `${t}s`)
+            .join(', ')}${d.timestamps.length > 5 ? '…' : ''}`);
     return out.slice(0, max + 1);
 }
 function countsLine(report) {
@@ -51180,7 +51255,7 @@ function isSecretName(name) {
 /** Removes secret-named keys at any depth. */
 function withoutSecrets(value) {
     if (Array.isArray(value))
-        return value.map((v) => withoutSecrets(v));
+        return value.map(v => withoutSecrets(v));
     if (value && typeof value === 'object') {
         return Object.fromEntries(Object.entries(value)
             .filter(([k]) => !isSecretName(k))
@@ -51256,7 +51331,7 @@ function jsonError(e) {
         hint: orNull(e.hint),
         // The loaders mark "no position" with line 0; JSON says so with null.
         problems: e.problems.map(({ file, line, column, field, message }) => line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }),
-        planned_urls: e.plannedUrls.map((u) => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+        planned_urls: e.plannedUrls.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
     };
 }
 /** Replaces every occurrence of each secret value, in case one slipped into a message. */
@@ -51289,9 +51364,9 @@ async function writeJsonReport(report, path, secrets = []) {
 const MAX_ANNOTATIONS = 10;
 function planAnnotations(report) {
     const ordered = sortWorstFirst(report);
-    const failing = ordered.filter((o) => outcomes_failsGate(o, report));
-    const errors = failing.filter((o) => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
-    const warnings = ordered.filter((o) => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
+    const failing = ordered.filter(o => outcomes_failsGate(o, report));
+    const errors = failing.filter(o => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
+    const warnings = ordered.filter(o => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
     const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS);
     return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length, problems };
 }
@@ -51304,7 +51379,12 @@ function emitAnnotations(report, plan, secrets = []) {
         warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line });
     // A problem about a whole file (line 0) is annotated on the file.
     for (const p of plan.problems) {
-        error(redact(p.message, secrets), { title: p.field || undefined, file: p.file, startLine: p.line || undefined, startColumn: p.line ? p.column : undefined });
+        error(redact(p.message, secrets), {
+            title: p.field || undefined,
+            file: p.file,
+            startLine: p.line || undefined,
+            startColumn: p.line ? p.column : undefined
+        });
     }
 }
 
@@ -51321,7 +51401,7 @@ function emitAnnotations(report, plan, secrets = []) {
 const MARKDOWN_SPECIAL = /[&<>"'|*_`[\]\\~@#$]/g;
 /** One line of user text, safe anywhere in GitHub markdown (outside code spans). */
 function escapeMarkdown(text) {
-    return collapseWhitespace(text).replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+    return collapseWhitespace(text).replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`);
 }
 /** A clickable link to a user-given URL; only http(s) becomes a link, anything else is shown as text. */
 function markdownLink(url) {
@@ -51343,7 +51423,7 @@ function truncate(text, max) {
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 /** Text or attribute value for XML. */
 function escapeXml(text) {
-    return text.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return text.replace(XML_INVALID, '').replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/config/judge-shape.ts
@@ -51400,12 +51480,14 @@ function checkJudgeDocument(source) {
     if (root === null)
         throw new ConfigError([emptyFile(source.file)]);
     if (!(0,dist/* isMap */.jh)(root)) {
-        throw new ConfigError([problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)]);
+        throw new ConfigError([
+            problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)
+        ]);
     }
     const value = source.doc.toJS();
     const { id, $schema, ...body } = value;
     const at = (issue, where = 'value') => problemAt(source, issue.path, issue.message, where);
-    const problems = [...unknownKeys(value).map((i) => at(i, 'key'))];
+    const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
     const parsed = createJudgeRequestSchema.safeParse(body);
     const contentTypeGiven = body.content_type !== undefined;
     if (!parsed.success) {
@@ -51420,13 +51502,18 @@ function checkJudgeDocument(source) {
         problems.push(at(contentTypeIssue(body.content_type)));
     const extras = judgeFileExtrasSchema.safeParse({ id, $schema });
     if (!extras.success)
-        problems.push(...schemaIssues(extras.error).map((i) => at(i)));
+        problems.push(...schemaIssues(extras.error).map(i => at(i)));
     // An unknown config key is reported at the key itself; other warnings at their value.
-    const warnings = judgeWarnings(body).map((w) => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
+    const warnings = judgeWarnings(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
     if (problems.length || !parsed.success)
         throw new ConfigError(sortProblems(problems), sortProblems(warnings));
     const pinned = extras.data?.id;
-    return { file: source.file, ...(pinned !== undefined && { id: pinned }), body: parsed.data, warnings: sortProblems(warnings) };
+    return {
+        file: source.file,
+        ...(pinned !== undefined && { id: pinned }),
+        body: parsed.data,
+        warnings: sortProblems(warnings)
+    };
 }
 function contentTypeIssue(given) {
     const got = typeof given === 'string' ? JSON.stringify(given) : describeValue(given);
@@ -51452,10 +51539,13 @@ function unknownKeys(value) {
 }
 function unknownIn(keys, known, parent) {
     return keys
-        .filter((k) => !known.includes(k))
-        .map((k) => {
+        .filter(k => !known.includes(k))
+        .map(k => {
         const hint = detectors_didYouMean(k, known);
-        return { path: [...parent, k], message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}` };
+        return {
+            path: [...parent, k],
+            message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
+        };
     });
 }
 
@@ -51496,7 +51586,7 @@ function whyCell(o, report) {
         if (!failing.length)
             return o.state === 'passed' ? '' : escapeMarkdown(explainOutcome(o, report));
         return failing
-            .map((d) => {
+            .map(d => {
             const score = d.score === undefined ? '' : ` (${formatScore(d.score)})`;
             const rationale = d.rationale ? `: ${escapeMarkdown(truncate(d.rationale, CELL_RATIONALE_CHARS))}` : '';
             return `**${escapeMarkdown(d.detectorName)}**${score}${rationale}`;
@@ -51583,7 +51673,7 @@ const COMMENT_MARGIN_CHARS = 2_048;
  * gates in one workflow keep separate comments; characters that could end the HTML comment are replaced.
  */
 function commentMarker(judgeKey) {
-    return `<!-- pique-gate:${judgeKey.replace(/[^\w./:@+-]/g, '_').replace(/-{2,}/g, (m) => '_'.repeat(m.length))} -->`;
+    return `<!-- pique-gate:${judgeKey.replace(/[^\w./:@+-]/g, '_').replace(/-{2,}/g, m => '_'.repeat(m.length))} -->`;
 }
 /** The key a run's comment is filed under: the judge file, else the judge id. */
 function judgeKeyOf(report) {
@@ -51609,7 +51699,7 @@ function renderComment(report, options) {
     if (report.skippedUnchanged)
         lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`);
     lines.push('');
-    const attention = sortWorstFirst(report).filter((o) => outcomes_failsGate(o, report) || isWarning(o, report));
+    const attention = sortWorstFirst(report).filter(o => outcomes_failsGate(o, report) || isWarning(o, report));
     if (!attention.length) {
         if (report.verdict === 'passed' && report.urls.length) {
             lines.push(`Every URL scored at least ${formatScore(report.threshold)}.`, '');
@@ -51636,7 +51726,10 @@ function finish(lines, rows, omitted, options, commitVerb = 'Evaluated') {
     const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary';
     if (omitted)
         out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '');
-    const footer = [options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '', options.runUrl ? `[workflow run](${options.runUrl})` : ''];
+    const footer = [
+        options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '',
+        options.runUrl ? `[workflow run](${options.runUrl})` : ''
+    ];
     out.push(`<sub>${[...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')}</sub>`);
     return out.join('\n') + '\n';
 }
@@ -51676,7 +51769,7 @@ function testcase(o, report) {
     const out = [
         `job: ${o.jobId ?? 'none'}`,
         `source: ${formatSource(o.source)}`,
-        ...(o.result?.detectorResults ?? []).map((d) => `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`)
+        ...(o.result?.detectorResults ?? []).map(d => `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`)
     ].join('\n');
     const body = kind === 'passed'
         ? ''
@@ -51693,8 +51786,8 @@ function errorTestcase(report, error) {
         `      <error message="${escapeXml(error.message)}" type="${error.kind}">${escapeXml(text)}</error>\n    </testcase>`);
 }
 function renderJunit(report) {
-    const kinds = report.error ? ['error'] : report.urls.map((o) => kindOf(o, report));
-    const count = (k) => kinds.filter((x) => x === k).length;
+    const kinds = report.error ? ['error'] : report.urls.map(o => kindOf(o, report));
+    const count = (k) => kinds.filter(x => x === k).length;
     const attrs = `tests="${kinds.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(durationMs(report.startedAt, report.finishedAt))}"`;
     const name = `pique-gate${report.judge ? `: ${report.judge.name}` : ''}`;
     const props = [
@@ -51711,7 +51804,7 @@ function renderJunit(report) {
         `<testsuites name="pique-gate" ${attrs}>`,
         `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
         `    <properties>\n${props}\n    </properties>`,
-        ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map((o) => testcase(o, report))),
+        ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map(o => testcase(o, report))),
         '  </testsuite>',
         '</testsuites>',
         ''
@@ -51739,7 +51832,13 @@ const bytes = (s) => Buffer.byteLength(s, 'utf8');
 function renderSummary(report, options) {
     if (report.error) {
         const took = formatDuration(durationMs(report.startedAt, report.finishedAt));
-        return [heading(report), '', ...errorLines(report, report.error), `<sub>Error kind: ${report.error.kind} · ${took}</sub>`, ''].join('\n');
+        return [
+            heading(report),
+            '',
+            ...errorLines(report, report.error),
+            `<sub>Error kind: ${report.error.kind} · ${took}</sub>`,
+            ''
+        ].join('\n');
     }
     if (report.verdict === 'skipped') {
         const validated = validatedLines(report);
@@ -51756,11 +51855,13 @@ function renderSummary(report, options) {
     const ordered = sortWorstFirst(report);
     if (!ordered.length)
         return top;
-    const table = fitLines(ordered, (o) => urlRow(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE));
+    const table = fitLines(ordered, o => urlRow(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE));
     const tableText = ['### URLs, worst first', '', URL_TABLE_HEADER, ...table.lines, ''].join('\n') + '\n';
     const omittedRows = ordered.length - table.lines.length;
-    const tableNote = omittedRows ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows') : '';
-    const details = fitLines(ordered, (o) => detailsBlock(o, report), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote)));
+    const tableNote = omittedRows
+        ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows')
+        : '';
+    const details = fitLines(ordered, o => detailsBlock(o, report), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote)));
     const omittedDetails = ordered.length - details.lines.length;
     const detailsText = details.lines.length ? ['### Details', '', ...details.lines].join('\n') + '\n' : '';
     const detailsNote = omittedDetails
@@ -51779,7 +51880,9 @@ function overviewLines(report, options) {
     }
     const plan = options.annotations;
     if (plan && plan.annotated + plan.notAnnotated > 0) {
-        const rest = plan.notAnnotated ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here` : '';
+        const rest = plan.notAnnotated
+            ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
+            : '';
         lines.push(`- **Annotations:** ${plural(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`);
     }
     const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`;
@@ -51804,7 +51907,7 @@ function fitLines(outcomes, render, budget) {
     return { lines: kept };
 }
 function truncationNote(omitted, rest, report, options, what) {
-    const failing = rest.filter((o) => outcomes_failsGate(o, report)).length;
+    const failing = rest.filter(o => outcomes_failsGate(o, report)).length;
     const which = failing ? `${failing} of them failing` : 'none of them failing';
     const where = what === 'rows' ? 'in this table' : 'with details';
     return (`\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
@@ -51870,9 +51973,14 @@ function why(o, report) {
 function renderTerminal(report, options = {}) {
     const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS);
     const ordered = sortWorstFirst(report);
-    const rows = ordered.map((o) => [stateLabel(o, report), formatScore(o.score), shortenMiddle(plain(o.url), URL_WIDTH), plain(formatSource(o.source))]);
+    const rows = ordered.map(o => [
+        stateLabel(o, report),
+        formatScore(o.score),
+        shortenMiddle(plain(o.url), URL_WIDTH),
+        plain(formatSource(o.source))
+    ]);
     const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON'];
-    const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     // The reason gets what the other columns leave of the terminal's width.
     const whyWidth = Math.max(MIN_WHY_WIDTH, columns - widths.reduce((sum, w) => sum + w + 2, 0));
     const line = (cells) => cells
@@ -51887,11 +51995,15 @@ function renderTerminal(report, options = {}) {
         if (reason.length > whyWidth && o.state !== 'passed')
             body.push(`    ${reason}`);
     });
-    const verdict = headingText(report).replace(/^\S+\s/, '').toUpperCase();
+    const verdict = headingText(report)
+        .replace(/^\S+\s/, '')
+        .toUpperCase();
     const out = rows.length ? [line(header), ...body, ''] : [];
     const problems = report.error?.problems ?? [];
     // Config problems are listed once each; the one-line reason would only repeat the first.
-    out.push(problems.length ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:` : `${verdict}: ${plain(report.reason)}`);
+    out.push(problems.length
+        ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:`
+        : `${verdict}: ${plain(report.reason)}`);
     if (report.error) {
         for (const p of problems)
             out.push(`  ${plain(formatProblem(p))}`);
@@ -51899,7 +52011,9 @@ function renderTerminal(report, options = {}) {
             out.push(plain(report.error.hint));
     }
     else if (report.verdict !== 'skipped') {
-        const judge = report.judge ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})` : '';
+        const judge = report.judge
+            ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})`
+            : '';
         out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`);
     }
     if (report.skippedUnchanged)
@@ -51938,10 +52052,10 @@ async function publishReports(report, ctx) {
     };
     const reportPath = ctx.reportPath;
     if (reportPath)
-        await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${reportPath}`, e));
+        await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), e => warn(`write the JSON report to ${reportPath}`, e));
     if (ctx.junitPath) {
         const path = ctx.junitPath;
-        await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), (e) => warn(`write the JUnit report to ${path}`, e));
+        await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), e => warn(`write the JUnit report to ${path}`, e));
     }
     if (ctx.target === 'terminal') {
         ;
@@ -51955,10 +52069,10 @@ async function publishReports(report, ctx) {
     emitAnnotations(report, plan, ctx.secrets);
     if (env.GITHUB_STEP_SUMMARY) {
         const markdown = renderSummary(report, { reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME });
-        await attempt(() => summary.addRaw(redact(markdown, ctx.secrets), true).write(), (e) => warn('write the job summary', e));
+        await attempt(() => summary.addRaw(redact(markdown, ctx.secrets), true).write(), e => warn('write the job summary', e));
     }
     if (ctx.comment)
-        await attempt(() => publishComment(report, ctx, env), (e) => warn('update the pull request comment', e));
+        await attempt(() => publishComment(report, ctx, env), e => warn('update the pull request comment', e));
 }
 async function attempt(step, onError) {
     try {
@@ -52056,7 +52170,12 @@ function describeFailure(error, surface = 'action') {
     const message = errorMessage(error);
     // The client's own 401/403 message already says to check the api-key secret: say it once.
     const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[surface][kind];
-    const hint = [advice, maybeAccepted ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.' : '']
+    const hint = [
+        advice,
+        maybeAccepted
+            ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.'
+            : ''
+    ]
         .filter(Boolean)
         .join(' ');
     return { kind, message, hint: hint || undefined, problems, usage: USAGE_KINDS.includes(kind) };
@@ -52114,7 +52233,11 @@ function submittedSoFar(known) {
     const progress = known.progress;
     const warnings = progress?.plan?.warnings ?? [];
     if (!progress?.outcomes.length || known.threshold === undefined) {
-        return { urls: [], counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 }, warnings: [...warnings] };
+        return {
+            urls: [],
+            counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
+            warnings: [...warnings]
+        };
     }
     const settled = decide({
         threshold: known.threshold,
@@ -52133,7 +52256,7 @@ function submittedSoFar(known) {
 }
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
 function billedNote(progress) {
-    const jobs = progress?.outcomes.filter((o) => o.jobId).length ?? 0;
+    const jobs = progress?.outcomes.filter(o => o.jobId).length ?? 0;
     if (!progress || jobs === 0)
         return undefined;
     const batches = progress.batchIds;
@@ -52151,7 +52274,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
 function detectorSet(detectors) {
-    return detectors.map((d) => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort();
+    return detectors.map(d => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort();
 }
 /** The fields of `judge` that differ from `body` (empty when it matches). */
 function judgeDifferences(judge, body) {
@@ -52267,7 +52390,7 @@ function ensure_judge_info(judge, origin) {
         name: judge.name,
         origin,
         status: judge.status,
-        detectors: judge.detector_configs.map((d) => d.detector_name)
+        detectors: judge.detector_configs.map(d => d.detector_name)
     };
 }
 
@@ -52288,17 +52411,19 @@ function describeJudgeFile(judge) {
     return lines;
 }
 function describeUrlList(list) {
-    const counts = new Map((list.files ?? []).map((f) => [f, 0]));
+    const counts = new Map((list.files ?? []).map(f => [f, 0]));
     for (const u of list.urls)
         counts.set(u.source.file, (counts.get(u.source.file) ?? 0) + 1);
-    const dropped = list.notices.length ? `, ${list.notices.length} duplicate${list.notices.length === 1 ? '' : 's'} removed` : '';
+    const dropped = list.notices.length
+        ? `, ${list.notices.length} duplicate${list.notices.length === 1 ? '' : 's'} removed`
+        : '';
     return [
         `urls: ${list.urls.length} URL${list.urls.length === 1 ? '' : 's'} to evaluate${dropped}`,
         ...[...counts].map(([file, n]) => `  ${file}: ${n}`)
     ];
 }
 function describeProblems(kind, problems) {
-    return problems.map((p) => `${kind}: ${formatProblem(p)}`);
+    return problems.map(p => `${kind}: ${formatProblem(p)}`);
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -52374,7 +52499,10 @@ async function readBaseVersion(file, sha, options) {
     catch (error) {
         if (httpStatus(error) === 404)
             return { state: 'absent', via: 'api' };
-        return { state: 'unknown', reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+            state: 'unknown',
+            reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}`
+        };
     }
 }
 /**
@@ -52382,7 +52510,17 @@ async function readBaseVersion(file, sha, options) {
  * `--relative`. Empty when git cannot tell (no checkout, commit missing): a renamed file then counts as new.
  */
 async function renamedSince(cwd, sha) {
-    const diff = await git(cwd, ['diff', '--no-ext-diff', '--relative', '--name-status', '-z', '-M', '--diff-filter=R', sha, 'HEAD']);
+    const diff = await git(cwd, [
+        'diff',
+        '--no-ext-diff',
+        '--relative',
+        '--name-status',
+        '-z',
+        '-M',
+        '--diff-filter=R',
+        sha,
+        'HEAD'
+    ]);
     const renames = new Map();
     if (!diff.ok)
         return renames;
@@ -52426,15 +52564,21 @@ async function selectChangedUrls(urls, options) {
     const pr = readPullRequestContext(env);
     // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
     if (!pr)
-        return { urls, skippedUnchanged: 0, note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated` };
+        return {
+            urls,
+            skippedUnchanged: 0,
+            note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated`
+        };
     const cwd = options.cwd ?? process.cwd();
     const commit = await ensureCommit(cwd, pr.baseSha);
-    const api = options.githubToken ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo } : undefined;
+    const api = options.githubToken
+        ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo }
+        : undefined;
     // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.
     const renamed = commit.ok ? await renamedSince(cwd, pr.baseSha) : new Map();
     const baseUrls = new Map();
     const unreadable = [];
-    for (const file of new Set(options.files.filter((f) => f !== INLINE_SOURCE))) {
+    for (const file of new Set(options.files.filter(f => f !== INLINE_SOURCE))) {
         const baseFile = renamed.get(external_node_path_namespaceObject.posix.normalize(toPosix(file))) ?? file;
         const base = await readBaseVersion(baseFile, pr.baseSha, { cwd, commitAvailable: commit.ok, api });
         const parsed = await urlsAt(base, baseFile);
@@ -52443,7 +52587,7 @@ async function selectChangedUrls(urls, options) {
         else
             baseUrls.set((0,external_node_path_namespaceObject.resolve)(cwd, file), parsed);
     }
-    const kept = urls.filter((u) => {
+    const kept = urls.filter(u => {
         const base = baseUrls.get((0,external_node_path_namespaceObject.resolve)(cwd, u.source.file));
         return base === undefined || base === 'all-new' || !base.has(urlKey(u.url));
     });
@@ -52467,7 +52611,7 @@ async function urlsAt(base, file) {
         await (0,external_node_fs_promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(dir, name), base.text);
         // A base list with no URLs (empty, only comments, `[]`) makes every URL new, not the file incomparable.
         const list = await loadUrlLists([name], { cwd: dir, allowEmpty: true });
-        return new Set(list.urls.map((u) => urlKey(u.url)));
+        return new Set(list.urls.map(u => urlKey(u.url)));
     }
     catch {
         return undefined;
@@ -52494,7 +52638,9 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     };
     // Both files are read before failing, so one run reports every problem in the judge file AND the URL lists.
     const found = { problems: [], warnings: [] };
-    const judgeFile = settings.judgeId ? undefined : await collectProblems(loadJudgeFile(settings.judgePath, { cwd }), found);
+    const judgeFile = settings.judgeId
+        ? undefined
+        : await collectProblems(loadJudgeFile(settings.judgePath, { cwd }), found);
     const list = await collectProblems(loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline }), found);
     if (!list || (!settings.judgeId && !judgeFile))
         throw new ConfigError(found.problems, found.warnings);
@@ -52510,7 +52656,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     // The same `notice: file:line:column: …` lines as `pique-gate validate` prints.
     for (const line of describeProblems('notice', list.notices))
         log.info(line);
-    const files = [...new Set(list.urls.map((u) => u.source.file))].filter((f) => f !== INLINE_SOURCE);
+    const files = [...new Set(list.urls.map(u => u.source.file))].filter(f => f !== INLINE_SOURCE);
     log.info(`${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`);
     if (!settings.onlyChanged || settings.forceAll)
         return { judge, urls: list.urls, skippedUnchanged: 0, warnings };
@@ -52582,7 +52728,7 @@ async function submitAll(api, urls, options) {
         try {
             reply = await api.submitSocialMedia({
                 judge_id: options.judgeId,
-                video_urls: batch.map((u) => u.url),
+                video_urls: batch.map(u => u.url),
                 ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
             }, { deadline: options.deadline });
         }
@@ -52592,12 +52738,12 @@ async function submitAll(api, urls, options) {
                 throw error;
             const reason = `submit failed: ${errorMessage(error)}`;
             options.log.warning(`Batch ${index + 1}/${batches.length} (${batch.length} URLs): ${reason}`);
-            outcomes[index] = batch.map((u) => ({ ...u, state: 'failed', error: reason, submittedAt }));
+            outcomes[index] = batch.map(u => ({ ...u, state: 'failed', error: reason, submittedAt }));
             return;
         }
         batchIds[index] = reply.batch_id;
         outcomes[index] = matchJobs(batch, reply, submittedAt);
-        const failedNow = outcomes[index].filter((o) => o.state === 'failed').length;
+        const failedNow = outcomes[index].filter(o => o.state === 'failed').length;
         options.log.info(`Batch ${index + 1}/${batches.length}: ${reply.batch_id}, ${batch.length} URLs${failedNow ? `, ${failedNow} failed at submit` : ''}`);
         await options.onBatch?.(reply.batch_id, outcomes[index]);
     });
@@ -52606,11 +52752,17 @@ async function submitAll(api, urls, options) {
 /** The reply has one job per URL in request order; match by position, and by URL if the order ever differs. */
 function matchJobs(batch, reply, submittedAt) {
     const inOrder = reply.jobs.length === batch.length && reply.jobs.every((job, i) => job.url === batch[i].url);
-    const byUrl = new Map(reply.jobs.map((job) => [job.url, job]));
+    const byUrl = new Map(reply.jobs.map(job => [job.url, job]));
     return batch.map((planned, i) => {
         const job = inOrder ? reply.jobs[i] : (byUrl.get(planned.url) ?? reply.jobs[i]);
         if (!job)
-            return { ...planned, state: 'failed', batchId: reply.batch_id, error: 'the API returned no job for this URL', submittedAt };
+            return {
+                ...planned,
+                state: 'failed',
+                batchId: reply.batch_id,
+                error: 'the API returned no job for this URL',
+                submittedAt
+            };
         const base = { ...planned, state: 'submitted', jobId: job.job_id, batchId: reply.batch_id, submittedAt };
         if (job.status === 'failed')
             return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt };
@@ -52711,7 +52863,12 @@ async function waitWithApi(api, tracker, options) {
         const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.());
         rotation += round.length;
         const before = tracker.done;
-        await lookupOnce(api, round, tracker, { concurrency: options.concurrency, log: options.log, warned, deadline: options.deadline });
+        await lookupOnce(api, round, tracker, {
+            concurrency: options.concurrency,
+            log: options.log,
+            warned,
+            deadline: options.deadline
+        });
         interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval);
         delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length));
     }
@@ -52772,7 +52929,11 @@ async function waitWithStore(store, api, tracker, options) {
     const lookUp = async (announce) => {
         log.info(announce);
         const before = tracker.done;
-        await lookupOnce(api, tracker.pending(), tracker, { concurrency: options.concurrency, log, deadline: options.deadline });
+        await lookupOnce(api, tracker.pending(), tracker, {
+            concurrency: options.concurrency,
+            log,
+            deadline: options.deadline
+        });
         if (tracker.done > before)
             log.info(`${plural(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`);
     };
@@ -52799,12 +52960,12 @@ async function waitWithStore(store, api, tracker, options) {
         const left = (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now();
         const started = Date.now();
         try {
-            const answers = await Promise.all(chunk(tracker.pending(), MAX_QUERY_JOBS).map((ids) => store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })));
+            const answers = await Promise.all(chunk(tracker.pending(), MAX_QUERY_JOBS).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })));
             if (failures > 0)
                 log.info('The store answers again');
             failures = 0;
             // The smallest cursor: a chunk that answered later must not make another chunk skip its news.
-            cursor = Math.min(...answers.map((a) => a.cursor));
+            cursor = Math.min(...answers.map(a => a.cursor));
             const finished = recordAnswers(answers, tracker, log, unreadable);
             if (finished > 0)
                 lastNews = Date.now();
@@ -52920,7 +53081,7 @@ async function runGate(settings, deps) {
     const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env));
     progress.plan = plan;
     const missingKey = surface === 'cli' ? CLI_MISSING_KEY_REASON : MISSING_KEY_REASON;
-    const onMissingKey = (action) => (surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`);
+    const onMissingKey = (action) => surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`;
     if (!settings.apiKey) {
         if (settings.onMissingKey === 'fail')
             throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`);
@@ -52942,7 +53103,7 @@ async function runGate(settings, deps) {
     // Before anything is created or billed: a run told to use a store must be able to read from it.
     if (deps.store)
         await checkStore(deps.store, surface, log);
-    const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: (known) => (progress.judge = known) }));
+    const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: known => (progress.judge = known) }));
     progress.judge = judge;
     const common = {
         threshold: settings.threshold,
@@ -52975,7 +53136,7 @@ async function runGate(settings, deps) {
     }));
     progress.outcomes = submission.outcomes;
     progress.batchIds = submission.batchIds;
-    const jobIds = submission.outcomes.filter((o) => o.state === 'submitted' && o.jobId).map((o) => o.jobId);
+    const jobIds = submission.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId);
     const tracker = new JobTracker(jobIds, settings.threshold);
     progress.results = tracker.latest;
     let timedOut = false;
@@ -52992,11 +53153,17 @@ async function runGate(settings, deps) {
         }));
         timedOut = waited.timedOut;
     }
-    const report = decide({ ...common, batchIds: submission.batchIds, outcomes: submission.outcomes, results: tracker.latest, timedOut });
-    const pending = report.urls.filter((u) => u.state === 'pending');
+    const report = decide({
+        ...common,
+        batchIds: submission.batchIds,
+        outcomes: submission.outcomes,
+        results: tracker.latest,
+        timedOut
+    });
+    const pending = report.urls.filter(u => u.state === 'pending');
     if (pending.length) {
         const status = (u) => (u.result ? `, job status ${u.result.status}` : '');
-        log.warning(`Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map((u) => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`);
+        log.warning(`Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`);
     }
     log.info(`Verdict: ${report.verdict}: ${report.reason}`);
     return report;
@@ -53024,8 +53191,8 @@ async function checkStore(store, surface, log) {
  */
 async function run_gate_register(store, judgeId, outcomes, env, log, surface) {
     const jobs = outcomes
-        .filter((o) => o.jobId && o.batchId)
-        .map((o) => ({
+        .filter(o => o.jobId && o.batchId)
+        .map(o => ({
         job_id: o.jobId,
         url: o.url,
         batch_id: o.batchId,
@@ -53076,7 +53243,12 @@ async function executeRun(source, ctx, read = readSettings) {
         // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
         const failure = describeFailure(error, surfaceOf(ctx));
         const report = failureReport(failure, { startedAt, inputs: rawInputs(source) });
-        await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env });
+        await publishReports(report, {
+            comment: false,
+            target: ctx.target,
+            secrets: SECRET_INPUTS.map(n => source.get(n)).filter(Boolean),
+            env: ctx.env
+        });
         return { report, failure };
     }
     return executeSettings(settings, ctx, startedAt);
@@ -53106,7 +53278,9 @@ async function executeSettings(settings, ctx, startedAt) {
 function runSettings(settings, ctx, progress) {
     // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
     const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined;
-    const store = settings.store ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token }) : undefined;
+    const store = settings.store
+        ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
+        : undefined;
     return runGate(settings, {
         api: client,
         rateLimit: client && (() => client.rateLimit),
@@ -53155,14 +53329,14 @@ function connectApi(settings, log) {
  */
 
 const actionsLog = {
-    info: (message) => info(message),
+    info: message => info(message),
     warning: (message, at) => warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
     group: (title, fn) => group(title, fn)
 };
 function streamLog(stream = process.stderr) {
     return {
-        info: (message) => void stream.write(`${message}\n`),
-        warning: (message) => void stream.write(`warning: ${message}\n`),
+        info: message => void stream.write(`${message}\n`),
+        warning: message => void stream.write(`warning: ${message}\n`),
         group: async (title, fn) => {
             stream.write(`== ${title}\n`);
             return fn();
@@ -53174,8 +53348,8 @@ function memoryLog() {
     const lines = [];
     return {
         lines,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
+        info: message => void lines.push(message),
+        warning: message => void lines.push(`warning: ${message}`),
         group: async (title, fn) => {
             lines.push(`== ${title}`);
             return fn();
@@ -53190,15 +53364,15 @@ function memoryLog() {
 /** The `results` output is left empty beyond this: step outputs share the runner's size limit. */
 const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024;
 function gateOutputs(report, reportPath) {
-    const finished = report.urls.filter((u) => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed');
-    const results = JSON.stringify(report.urls.map((u) => ({ url: u.url, state: u.state, score: u.score ?? null, job_id: u.jobId ?? null })));
+    const finished = report.urls.filter(u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed');
+    const results = JSON.stringify(report.urls.map(u => ({ url: u.url, state: u.state, score: u.score ?? null, job_id: u.jobId ?? null })));
     return {
         [Outputs.JudgeId]: report.judge?.id ?? '',
         [Outputs.JudgeCreated]: String(report.judge?.origin === 'created'),
         [Outputs.BatchIds]: report.batchIds.join(','),
         [Outputs.Passed]: String(report.verdict === 'passed'),
         [Outputs.Evaluated]: String(finished.length),
-        [Outputs.FailedCount]: String(report.urls.filter((u) => failsGate(u.state, report.failOnError)).length),
+        [Outputs.FailedCount]: String(report.urls.filter(u => failsGate(u.state, report.failOnError)).length),
         [Outputs.MinScore]: report.minScore === undefined ? '' : String(report.minScore),
         [Outputs.ReportPath]: reportPath,
         [Outputs.Results]: Buffer.byteLength(results) <= RESULTS_OUTPUT_MAX_BYTES ? results : ''

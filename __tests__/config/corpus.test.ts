@@ -27,38 +27,61 @@ const JUDGE_CASES: [string, string[], string[]?][] = [
   [
     'content-type-image.yml',
     [`judge/content-type-image.yml:3:15: ${NOT_VIDEO}, got "image"`],
-    ['judge/content-type-image.yml:5:20: detectors[0].detector_name: detector "video_specs" evaluates video content, not image']
+    [
+      'judge/content-type-image.yml:5:20: detectors[0].detector_name: detector "video_specs" evaluates video content, not image'
+    ]
   ],
   ['content-type-typo.json', [`judge/content-type-typo.json:4:19: ${NOT_VIDEO}, got "vidoe"`]],
   [
     'top-level-typo.yml',
-    ['judge/top-level-typo.yml:1:1: detectors: is required', 'judge/top-level-typo.yml:4:1: detector: unknown key (did you mean "detectors"?)']
+    [
+      'judge/top-level-typo.yml:1:1: detectors: is required',
+      'judge/top-level-typo.yml:4:1: detector: unknown key (did you mean "detectors"?)'
+    ]
   ],
   [
     'unknown-top-level-key.yml',
-    ['judge/unknown-top-level-key.yml:4:1: owner: unknown key; expected one of name, description, content_type, detectors, id, $schema']
+    [
+      'judge/unknown-top-level-key.yml:4:1: owner: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+    ]
   ],
   ['detectors-empty.yml', ['judge/detectors-empty.yml:4:12: detectors: must have at least 1 item']],
   ['detectors-not-list.yml', ['judge/detectors-not-list.yml:5:3: detectors: expected a list, got a mapping']],
   ['detector-missing-config.yml', ['judge/detector-missing-config.yml:7:5: detectors[1].config: is required']],
-  ['detector-config-empty-value.yml', ['judge/detector-config-empty-value.yml:6:5: detectors[0].config: expected a mapping, got null']],
-  ['min-fps-string.yml', ['judge/min-fps-string.yml:12:16: detectors[2].config.min_fps: expected a number, got a string']],
+  [
+    'detector-config-empty-value.yml',
+    ['judge/detector-config-empty-value.yml:6:5: detectors[0].config: expected a mapping, got null']
+  ],
+  [
+    'min-fps-string.yml',
+    ['judge/min-fps-string.yml:12:16: detectors[2].config.min_fps: expected a number, got a string']
+  ],
   [
     'range-min-greater-than-max.yml',
-    ['judge/range-min-greater-than-max.yml:7:25: detectors[0].config.min_duration_sec: min_duration_sec (60) is greater than max_duration_sec (15)']
+    [
+      'judge/range-min-greater-than-max.yml:7:25: detectors[0].config.min_duration_sec: min_duration_sec (60) is greater than max_duration_sec (15)'
+    ]
   ],
   [
     'aspect-ratio-bad.yml',
-    ['judge/aspect-ratio-bad.yml:7:39: detectors[0].config.allowed_aspect_ratios[1]: expected an aspect ratio like "9:16"']
+    [
+      'judge/aspect-ratio-bad.yml:7:39: detectors[0].config.allowed_aspect_ratios[1]: expected an aspect ratio like "9:16"'
+    ]
   ],
   [
     'transcript-product-no-names.yml',
-    ['judge/transcript-product-no-names.yml:7:7: detectors[0].config: transcript_product needs at least one of brand_name, product_name'],
-    ['judge/transcript-product-no-names.yml:7:7: detectors[0].config.brand_cue: unknown key for transcript_product (did you mean "brand_name"?)']
+    [
+      'judge/transcript-product-no-names.yml:7:7: detectors[0].config: transcript_product needs at least one of brand_name, product_name'
+    ],
+    [
+      'judge/transcript-product-no-names.yml:7:7: detectors[0].config.brand_cue: unknown key for transcript_product (did you mean "brand_name"?)'
+    ]
   ],
   [
     'matching-not-gs-uri.yml',
-    ['judge/matching-not-gs-uri.yml:8:11: detectors[0].config.reference_videos[0]: expected a gs:// reference content URI']
+    [
+      'judge/matching-not-gs-uri.yml:8:11: detectors[0].config.reference_videos[0]: expected a gs:// reference content URI'
+    ]
   ],
   [
     'min-width-fraction.yml',
@@ -69,7 +92,9 @@ const JUDGE_CASES: [string, string[], string[]?][] = [
   ],
   [
     'subtitles-not-boolean.yml',
-    ['judge/subtitles-not-boolean.yml:6:34: detectors[0].config.require_subtitles: expected true or false, got a string']
+    [
+      'judge/subtitles-not-boolean.yml:6:34: detectors[0].config.require_subtitles: expected true or false, got a string'
+    ]
   ],
   [
     'detector-key-typo.yml',
@@ -88,21 +113,39 @@ const JUDGE_CASES: [string, string[], string[]?][] = [
       'judge/several-errors.yml:8:18: detectors[0].config.max_width: must be greater than 0',
       'judge/several-errors.yml:9:5: detectors[1].detector_name: is required'
     ],
-    ['judge/several-errors.yml:5:20: detectors[0].detector_name: detector "video_specs" evaluates video content, not image']
+    [
+      'judge/several-errors.yml:5:20: detectors[0].detector_name: detector "video_specs" evaluates video content, not image'
+    ]
   ],
   ['duplicate-key.yml', ['judge/duplicate-key.yml:3:1: YAML syntax error: map keys must be unique']],
   [
     'yaml-syntax.yml',
-    ['judge/yaml-syntax.yml:8:7: YAML syntax error: flow sequence in block collection must be sufficiently indented and end with a ]']
+    [
+      'judge/yaml-syntax.yml:8:7: YAML syntax error: flow sequence in block collection must be sufficiently indented and end with a ]'
+    ]
   ],
-  ['yaml-bad-indent.yml', ['judge/yaml-bad-indent.yml:2:14: YAML syntax error: nested mappings are not allowed in compact mappings']],
+  [
+    'yaml-bad-indent.yml',
+    ['judge/yaml-bad-indent.yml:2:14: YAML syntax error: nested mappings are not allowed in compact mappings']
+  ],
   ['empty.yml', ['judge/empty.yml: file is empty: expected a mapping with name, description, content_type, detectors']],
-  ['comments-only.yml', ['judge/comments-only.yml: file is empty: expected a mapping with name, description, content_type, detectors']],
-  ['not-a-mapping.yml', ['judge/not-a-mapping.yml:1:1: expected a mapping with name, description, content_type, detectors, got a list']],
-  ['string-root.json', ['judge/string-root.json:1:1: expected a mapping with name, description, content_type, detectors, got a string']],
+  [
+    'comments-only.yml',
+    ['judge/comments-only.yml: file is empty: expected a mapping with name, description, content_type, detectors']
+  ],
+  [
+    'not-a-mapping.yml',
+    ['judge/not-a-mapping.yml:1:1: expected a mapping with name, description, content_type, detectors, got a list']
+  ],
+  [
+    'string-root.json',
+    ['judge/string-root.json:1:1: expected a mapping with name, description, content_type, detectors, got a string']
+  ],
   [
     'json-trailing-comma.json',
-    ['judge/json-trailing-comma.json:6:1: JSON syntax error: expected a property name in double quotes (a trailing comma?)']
+    [
+      'judge/json-trailing-comma.json:6:1: JSON syntax error: expected a property name in double quotes (a trailing comma?)'
+    ]
   ],
   ['json-comment.json', ['judge/json-comment.json:2:3: JSON syntax error: comments are not allowed in JSON']],
   ['json-bare-word.json', ['judge/json-bare-word.json:6:70: JSON syntax error: unexpected "tru"']],
@@ -149,15 +192,22 @@ const URL_CASES: [string[], string[], string[]?, string?][] = [
       'urls/duplicates.txt:6:1: duplicate of urls/duplicates.txt:1'
     ]
   ],
-  [['urls/more.txt', 'urls/duplicates.txt'], [], [
-    'urls/duplicates.txt:1:1: duplicate of urls/more.txt:2',
-    'urls/duplicates.txt:4:1: duplicate of urls/more.txt:2',
-    'urls/duplicates.txt:5:1: duplicate of urls/duplicates.txt:2',
-    'urls/duplicates.txt:6:1: duplicate of urls/more.txt:2'
-  ]],
+  [
+    ['urls/more.txt', 'urls/duplicates.txt'],
+    [],
+    [
+      'urls/duplicates.txt:1:1: duplicate of urls/more.txt:2',
+      'urls/duplicates.txt:4:1: duplicate of urls/more.txt:2',
+      'urls/duplicates.txt:5:1: duplicate of urls/duplicates.txt:2',
+      'urls/duplicates.txt:6:1: duplicate of urls/more.txt:2'
+    ]
+  ],
   [['urls/only-comments.txt'], ['urls/only-comments.txt: no URLs to evaluate: the list is empty']],
   [['urls/empty.txt'], ['urls/empty.txt: no URLs to evaluate: the list is empty']],
-  [['urls/empty-list.yml', 'urls/empty.txt'], ['urls/empty-list.yml, urls/empty.txt: no URLs to evaluate: the list is empty']],
+  [
+    ['urls/empty-list.yml', 'urls/empty.txt'],
+    ['urls/empty-list.yml, urls/empty.txt: no URLs to evaluate: the list is empty']
+  ],
   [
     ['urls/mapping-root.yml'],
     ['urls/mapping-root.yml:1:1: expected a list of URLs (each a URL or a mapping with a url key), got a mapping']
@@ -172,13 +222,23 @@ const URL_CASES: [string[], string[], string[]?, string?][] = [
       'urls/bad-items.yml:6:8: [5].url: not a valid URL (not a url)'
     ]
   ],
-  [['urls/objects.yaml'], ['urls/objects.yaml:4:8: [1].url: expected an http or https URL, got mailto (mailto:press@example.com)']],
+  [
+    ['urls/objects.yaml'],
+    ['urls/objects.yaml:4:8: [1].url: expected an http or https URL, got mailto (mailto:press@example.com)']
+  ],
   [['urls/list.json'], ['urls/list.json:4:3: [2]: not a valid URL (youtube.com/shorts/abc)']],
   [['urls/syntax.json'], ['urls/syntax.json:3:3: JSON syntax error: expected ","']],
-  [['urls/syntax.yaml'], ['urls/syntax.yaml:2:8: YAML syntax error: nested mappings are not allowed in compact mappings']],
+  [
+    ['urls/syntax.yaml'],
+    ['urls/syntax.yaml:2:8: YAML syntax error: nested mappings are not allowed in compact mappings']
+  ],
   [
     ['urls/batch/*', 'urls/nomatch/*.txt', 'urls/missing.txt', 'urls/batch'],
-    ['urls/nomatch/*.txt: no files match this pattern', 'urls/missing.txt: file not found', 'urls/batch: is a directory, expected a file']
+    [
+      'urls/nomatch/*.txt: no files match this pattern',
+      'urls/missing.txt: file not found',
+      'urls/batch: is a directory, expected a file'
+    ]
   ],
   [
     ['urls/more.txt'],
@@ -202,6 +262,7 @@ describe('malformed URL lists', () => {
 })
 
 it('the corpus has at least 30 malformed files', () => {
-  const malformed = JUDGE_CASES.filter(([, errors]) => errors.length).length + URL_CASES.filter(([, errors]) => errors.length).length
+  const malformed =
+    JUDGE_CASES.filter(([, errors]) => errors.length).length + URL_CASES.filter(([, errors]) => errors.length).length
   expect(malformed).toBeGreaterThanOrEqual(30)
 })

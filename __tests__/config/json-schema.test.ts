@@ -21,7 +21,10 @@ describe('the judge-file JSON Schema', () => {
     content_type: 'video',
     detectors: [{ detector_name: 'video_specs', config: { min_fps: 24 } }]
   }
-  const withDetector = (detector_name: string, config: Record<string, unknown>) => ({ ...base, detectors: [{ detector_name, config }] })
+  const withDetector = (detector_name: string, config: Record<string, unknown>) => ({
+    ...base,
+    detectors: [{ detector_name, config }]
+  })
 
   it('accepts examples/judge.yml', async () => {
     const example = parse(await readFile('examples/judge.yml', 'utf8'))

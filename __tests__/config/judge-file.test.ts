@@ -38,9 +38,11 @@ async function problems(name: string, text: string): Promise<string[]> {
 
 describe('loadJudgeFile', () => {
   it('reads JSON and YAML saved with a byte-order mark and CRLF line ends, positions still right', async () => {
-    const json = '\uFEFF{\r\n  "name": "n",\r\n  "description": "d",\r\n  "content_type": "video",\r\n  "detectors": [{ "detector_name": "video_specs", "config": {} }]\r\n}\r\n'
+    const json =
+      '\uFEFF{\r\n  "name": "n",\r\n  "description": "d",\r\n  "content_type": "video",\r\n  "detectors": [{ "detector_name": "video_specs", "config": {} }]\r\n}\r\n'
     expect((await load('bom.json', json)).body.name).toBe('n')
-    const yaml = '\uFEFFname: 5\r\ndescription: d\r\ncontent_type: video\r\ndetectors:\r\n  - detector_name: video_specs\r\n    config: { min_fps: "x" }\r\n'
+    const yaml =
+      '\uFEFFname: 5\r\ndescription: d\r\ncontent_type: video\r\ndetectors:\r\n  - detector_name: video_specs\r\n    config: { min_fps: "x" }\r\n'
     expect(await problems('bom.yml', yaml)).toEqual([
       'bom.yml:1:7: name: expected a string, got a whole number',
       'bom.yml:6:24: detectors[0].config.min_fps: expected a number, got a string'
@@ -88,7 +90,9 @@ describe('loadJudgeFile', () => {
   })
 
   it('checks detector configs even when a top-level field is also wrong', async () => {
-    expect(await problems('both.yml', VALID.replace('name: Launch clips\n', '').replace('min_fps: 24', 'min_fps: "24"'))).toEqual([
+    expect(
+      await problems('both.yml', VALID.replace('name: Launch clips\n', '').replace('min_fps: 24', 'min_fps: "24"'))
+    ).toEqual([
       'both.yml:1:1: name: is required',
       'both.yml:5:57: detectors[0].config.min_fps: expected a number, got a string'
     ])
@@ -98,7 +102,9 @@ describe('loadJudgeFile', () => {
     expect(await problems('audio.yml', VALID.replace('content_type: video', 'content_type: audio'))).toEqual([
       'audio.yml:3:15: content_type: must be "video" (social-media URLs are evaluated only by video judges), got "audio"'
     ])
-    expect(await problems('nocontent.yml', VALID.replace('content_type: video\n', ''))).toEqual(['nocontent.yml:1:1: content_type: is required'])
+    expect(await problems('nocontent.yml', VALID.replace('content_type: video\n', ''))).toEqual([
+      'nocontent.yml:1:1: content_type: is required'
+    ])
   })
 
   it('reports a missing key at its parent mapping and an empty value at its key', async () => {
@@ -119,11 +125,16 @@ describe('loadJudgeFile', () => {
       'warn.yml:5:20: detectors[0].detector_name: unknown detector "video_specz" (did you mean "video_specs"?); it is sent as is'
     ])
     const keyed = await load('warn-key.yml', VALID.replace('min_fps', 'fps_min'))
-    expect(keyed.warnings.map(formatProblem)).toEqual(['warn-key.yml:6:48: detectors[0].config.fps_min: unknown key for video_specs'])
+    expect(keyed.warnings.map(formatProblem)).toEqual([
+      'warn-key.yml:6:48: detectors[0].config.fps_min: unknown key for video_specs'
+    ])
   })
 
   it('carries warnings on a ConfigError too, so they are not lost when the file has errors', async () => {
-    await writeFile(join(dir, 'both-kinds.yml'), VALID.replace('name: Launch clips\n', '').replace('video_specs', 'video_spec'))
+    await writeFile(
+      join(dir, 'both-kinds.yml'),
+      VALID.replace('name: Launch clips\n', '').replace('video_specs', 'video_spec')
+    )
     const error = (await loadJudgeFile('both-kinds.yml', { cwd: dir }).catch((e: unknown) => e)) as ConfigError
     expect(error.warnings.map(formatProblem)).toEqual([
       'both-kinds.yml:4:20: detectors[0].detector_name: unknown detector "video_spec" (did you mean "video_specs"?); it is sent as is'
@@ -139,14 +150,23 @@ detectors:
   - detector_name: video_specs
     config: *specs
 `
-    expect(await problems('anchor.yml', text)).toEqual(['anchor.yml:4:1: specs: unknown key; expected one of name, description, content_type, detectors, id, $schema'])
-    const ok = await load('anchor-ok.yml', text.replace('specs: &specs { min_fps: 24 }\n', '').replace('config: *specs', 'config: &c { min_fps: 24 }'))
+    expect(await problems('anchor.yml', text)).toEqual([
+      'anchor.yml:4:1: specs: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+    ])
+    const ok = await load(
+      'anchor-ok.yml',
+      text.replace('specs: &specs { min_fps: 24 }\n', '').replace('config: *specs', 'config: &c { min_fps: 24 }')
+    )
     expect(ok.body.detectors[0].config).toEqual({ min_fps: 24 })
   })
 
   it('gives one clear line for a missing file, a directory, an empty file and a wrong extension', async () => {
-    expect(await problems('blank.yml', '  \n\n')).toEqual(['blank.yml: file is empty: expected a mapping with name, description, content_type, detectors'])
-    await expect(loadJudgeFile('.', { cwd: dir })).rejects.toThrow('.: expected a judge file ending in .yml, .yaml or .json')
+    expect(await problems('blank.yml', '  \n\n')).toEqual([
+      'blank.yml: file is empty: expected a mapping with name, description, content_type, detectors'
+    ])
+    await expect(loadJudgeFile('.', { cwd: dir })).rejects.toThrow(
+      '.: expected a judge file ending in .yml, .yaml or .json'
+    )
     await expect(loadJudgeFile('gone.json', { cwd: dir })).rejects.toThrow(/^gone\.json: file not found$/)
   })
 })
@@ -156,9 +176,13 @@ describe('examples/judge.yml', () => {
     const judge = await loadJudgeFile('examples/judge.yml')
     expect(judge.warnings).toEqual([])
     expect(judge.body.content_type).toBe('video')
-    const names = judge.body.detectors.map((d) => d.detector_name)
+    const names = judge.body.detectors.map(d => d.detector_name)
     expect(names).toEqual(expect.arrayContaining(['video_specs', 'audio_noise']))
-    expect(judge.body.detectors.some((d) => findDetector(d.detector_name)?.needsPreprocessing)).toBe(false)
-    expect(judge.body.detectors[0].config).toMatchObject({ allowed_aspect_ratios: ['9:16'], min_duration_sec: 15, max_duration_sec: 60 })
+    expect(judge.body.detectors.some(d => findDetector(d.detector_name)?.needsPreprocessing)).toBe(false)
+    expect(judge.body.detectors[0].config).toMatchObject({
+      allowed_aspect_ratios: ['9:16'],
+      min_duration_sec: 15,
+      max_duration_sec: 60
+    })
   })
 })

@@ -44,7 +44,7 @@ describe('text lists', () => {
   it('keeps a # that is part of the URL (a fragment) and handles CRLF line ends and a byte-order mark', async () => {
     await write('crlf.txt', `\uFEFF${A}#t=30\r\n${B}\r\n`)
     const list = await loadUrlLists(['crlf.txt'], { cwd: dir })
-    expect(list.urls.map((u) => [u.url, u.source.line])).toEqual([
+    expect(list.urls.map(u => [u.url, u.source.line])).toEqual([
       [`${A}#t=30`, 1],
       [B, 2]
     ])
@@ -88,7 +88,7 @@ describe('several files, globs and the inline list', () => {
     await write('g/notes.md', 'not a list\n')
     const list = await loadUrlLists(['g/**/*.{txt,yml}', 'g/a.txt'], { cwd: dir })
     expect(list.files).toEqual(['g/a.txt', 'g/b.txt', 'g/sub/c.yml'])
-    expect(list.urls.map((u) => u.url)).toEqual([A, B, C])
+    expect(list.urls.map(u => u.url)).toEqual([A, B, C])
     expect(list.notices).toEqual([])
   })
 
@@ -115,24 +115,34 @@ describe('duplicates and empties', () => {
     await write('d2.txt', `${B}\nHTTPS://WWW.YOUTUBE.COM:443/shorts/aaaaaaaaaaa\n${A}/\n`)
     const list = await loadUrlLists(['d1.txt', 'd2.txt'], { cwd: dir })
     // A trailing slash makes a different path: only the first two are the same URL.
-    expect(list.urls.map((u) => u.url)).toEqual([A, B, `${A}/`])
+    expect(list.urls.map(u => u.url)).toEqual([A, B, `${A}/`])
     expect(list.notices.map(formatProblem)).toEqual(['d2.txt:2:1: duplicate of d1.txt:1'])
   })
 
   it('is an error when all lists together hold no URL', async () => {
     await write('e1.txt', '# nothing\n')
-    expect(await errorsOf(['e1.txt'], '\n# nothing either\n')).toEqual(['e1.txt, url-list: no URLs to evaluate: the list is empty'])
+    expect(await errorsOf(['e1.txt'], '\n# nothing either\n')).toEqual([
+      'e1.txt, url-list: no URLs to evaluate: the list is empty'
+    ])
     // only-changed reads base versions this way: no URLs there is an answer, not an error; bad URLs still are.
     await write('e2.yml', '[]\n')
-    expect(await loadUrlLists(['e1.txt', 'e2.yml'], { cwd: dir, allowEmpty: true })).toEqual({ urls: [], notices: [], files: ['e1.txt', 'e2.yml'] })
+    expect(await loadUrlLists(['e1.txt', 'e2.yml'], { cwd: dir, allowEmpty: true })).toEqual({
+      urls: [],
+      notices: [],
+      files: ['e1.txt', 'e2.yml']
+    })
     await write('e3.txt', 'not-a-url\n')
-    await expect(loadUrlLists(['e3.txt'], { cwd: dir, allowEmpty: true })).rejects.toThrow('e3.txt:1:1: not a valid URL (not-a-url)')
+    await expect(loadUrlLists(['e3.txt'], { cwd: dir, allowEmpty: true })).rejects.toThrow(
+      'e3.txt:1:1: not a valid URL (not-a-url)'
+    )
   })
 
   it('reports every invalid URL of every file in one pass, in file order', async () => {
     await write('x1.txt', `${A}\nhttp//broken\n`)
     await write('x2.yml', `- ftp://x.example/clip.mp4\n- ${B}\n- https://\n`)
-    const error = (await loadUrlLists(['x1.txt', 'x2.yml'], { cwd: dir, inline: 'gopher://old' }).catch((e: unknown) => e)) as ConfigError
+    const error = (await loadUrlLists(['x1.txt', 'x2.yml'], { cwd: dir, inline: 'gopher://old' }).catch(
+      (e: unknown) => e
+    )) as ConfigError
     expect(error.problems.map(formatProblem)).toEqual([
       'x1.txt:2:1: not a valid URL (http//broken)',
       'x2.yml:1:3: [0]: expected an http or https URL, got ftp (ftp://x.example/clip.mp4)',
@@ -148,7 +158,7 @@ describe('examples/urls.txt', () => {
     const list = await loadUrlLists(['examples/urls.txt'])
     expect(list.urls).toHaveLength(6)
     expect(list.notices).toEqual([])
-    const hosts = new Set(list.urls.map((u) => new URL(u.url).hostname))
+    const hosts = new Set(list.urls.map(u => new URL(u.url).hostname))
     expect(hosts).toEqual(new Set(['www.youtube.com', 'www.tiktok.com', 'www.instagram.com']))
   })
 })

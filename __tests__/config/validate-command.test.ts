@@ -49,7 +49,9 @@ describe('pique-gate validate', () => {
       'https://www.youtube.com/shorts/inline00001'
     )
     expect(code).toBe(0)
-    expect(out).toContain(`warning: ${FIX}/judge/warnings.yml:10:7: detectors[1].config.min_fsp: unknown key for video_specs (did you mean "min_fps"?)`)
+    expect(out).toContain(
+      `warning: ${FIX}/judge/warnings.yml:10:7: detectors[1].config.min_fsp: unknown key for video_specs (did you mean "min_fps"?)`
+    )
     expect(out).toContain('urls: 4 URLs to evaluate, 4 duplicates removed')
     expect(out).toContain(`  ${FIX}/urls/more.txt: 2`)
     expect(out).toContain(`  ${FIX}/urls/duplicates.txt: 1`)
@@ -58,14 +60,22 @@ describe('pique-gate validate', () => {
   })
 
   it('prints every problem of both files, one per line, and exits 2', async () => {
-    const code = await run('validate', '--judge', `${FIX}/judge/several-errors.yml`, '--urls', `${FIX}/urls/invalid-lines.txt`)
+    const code = await run(
+      'validate',
+      '--judge',
+      `${FIX}/judge/several-errors.yml`,
+      '--urls',
+      `${FIX}/urls/invalid-lines.txt`
+    )
     expect(code).toBe(2)
     expect(process.exitCode).toBe(2)
     expect(err).toHaveLength(6 + 4 + 1)
     expect(err[0]).toBe(`${FIX}/judge/several-errors.yml:2:1: name: is required`)
     expect(err).toContain(`${FIX}/urls/invalid-lines.txt:7:1: not a valid URL (https://)`)
     expect(err[err.length - 1]).toBe('pique-gate validate: 10 problems found')
-    expect(out).toContain(`warning: ${FIX}/judge/several-errors.yml:5:20: detectors[0].detector_name: detector "video_specs" evaluates video content, not image`)
+    expect(out).toContain(
+      `warning: ${FIX}/judge/several-errors.yml:5:20: detectors[0].detector_name: detector "video_specs" evaluates video content, not image`
+    )
   })
 
   it('exits 2 with one line when given nothing to validate', async () => {
@@ -88,7 +98,15 @@ describe('pique-gate schema', () => {
 
 describe('the bundled CLI (dist/cli/index.js, built by `npm run package` before the tests)', () => {
   it('validates YAML and JSON files in a fresh process: exit 2 and every problem on stderr', async () => {
-    const args = ['dist/cli/index.js', 'validate', '--judge', `${FIX}/judge/json-bare-word.json`, '--urls', `${FIX}/urls/list.json`, `${FIX}/urls/bad-items.yml`]
+    const args = [
+      'dist/cli/index.js',
+      'validate',
+      '--judge',
+      `${FIX}/judge/json-bare-word.json`,
+      '--urls',
+      `${FIX}/urls/list.json`,
+      `${FIX}/urls/bad-items.yml`
+    ]
     const result = await promisify(execFile)(process.execPath, args).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e

@@ -25,10 +25,11 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const spending = (name: string, fn: () => Promise<void>) => it(name, async () => {
-  if (!t.spend) return // read-only mode against the real service
-  await fn()
-})
+const spending = (name: string, fn: () => Promise<void>) =>
+  it(name, async () => {
+    if (!t.spend) return // read-only mode against the real service
+    await fn()
+  })
 
 function expectDetail(body: unknown): void {
   expect(typeof describeApiError(body)).toBe('string')
@@ -51,7 +52,7 @@ describe('read-only', () => {
     expect(list.total).toBeGreaterThanOrEqual(list.judges.length)
     expect(list.has_more).toBe(list.total > list.judges.length)
     // Newest first.
-    const created = list.judges.map((j) => Date.parse(j.created_at))
+    const created = list.judges.map(j => Date.parse(j.created_at))
     expect(created).toEqual([...created].sort((a, b) => b - a))
     for (const j of list.judges) {
       const one = await request(t, 'GET', `/v1/judges/${j.id}`)
@@ -63,7 +64,9 @@ describe('read-only', () => {
   it('picks the real service only when both PIQUE_API_URL and PIQUE_API_KEY are set, read-only by default', async () => {
     const real = await contractTarget({ PIQUE_API_URL: 'https://api-sandbox.getpique.ai/', PIQUE_API_KEY: 'pk_x' })
     expect(real).toMatchObject({ base: 'https://api-sandbox.getpique.ai', real: true, spend: false })
-    expect((await contractTarget({ PIQUE_API_URL: 'https://x', PIQUE_API_KEY: 'k', PIQUE_CONTRACT_SPEND: '1' })).spend).toBe(true)
+    expect(
+      (await contractTarget({ PIQUE_API_URL: 'https://x', PIQUE_API_KEY: 'k', PIQUE_CONTRACT_SPEND: '1' })).spend
+    ).toBe(true)
   })
 
   it('rejects an out-of-range list limit', async () => {
@@ -98,7 +101,7 @@ describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND
     judgeId = createJudgeResponseSchema.parse(created.body).id
     const judge = judgeSchema.parse((await request(t, 'GET', `/v1/judges/${judgeId}`)).body)
     expect(judge).toMatchObject({ id: judgeId, name: body.name, content_type: 'video' })
-    expect(judge.detector_configs.map((d) => d.detector_name)).toEqual(['video_specs'])
+    expect(judge.detector_configs.map(d => d.detector_name)).toEqual(['video_specs'])
   })
 
   spending('hands out a reference content upload', async () => {
@@ -110,7 +113,10 @@ describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND
   spending('rejects bad submissions: empty list, more than 20, non-http URL (400), unknown judge (404)', async () => {
     const cases: [unknown, number[]][] = [
       [{ judge_id: judgeId, video_urls: [] }, VALIDATION],
-      [{ judge_id: judgeId, video_urls: Array.from({ length: 21 }, (_, i) => `https://example.com/v/${i}`) }, VALIDATION],
+      [
+        { judge_id: judgeId, video_urls: Array.from({ length: 21 }, (_, i) => `https://example.com/v/${i}`) },
+        VALIDATION
+      ],
       [{ judge_id: judgeId, video_urls: ['ftp://example.com/v.mp4'] }, VALIDATION],
       [{ judge_id: '00000000-0000-4000-8000-000000000000', video_urls: ['https://example.com/v'] }, [404]]
     ]
@@ -127,7 +133,7 @@ describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND
     expect(r.status).toBe(202)
     const reply = socialMediaResponseSchema.parse(r.body)
     expect(reply.total_videos).toBe(1)
-    expect(reply.jobs.map((j) => j.url)).toEqual(urls)
+    expect(reply.jobs.map(j => j.url)).toEqual(urls)
     expect(reply.jobs[0].job_id).toMatch(JOB_ID)
     const deadline = Date.now() + (t.real ? 60_000 : 5_000)
     const seen: JobStatus[] = []
@@ -145,7 +151,7 @@ describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND
       expect(body).toMatchObject({ event: 'evaluation.pending', job_id: reply.jobs[0].job_id })
       expect(body.overall_score ?? undefined).toBeUndefined()
       if (Date.now() > deadline) break
-      await new Promise((resolve) => setTimeout(resolve, t.real ? 2000 : 20))
+      await new Promise(resolve => setTimeout(resolve, t.real ? 2000 : 20))
     }
     // The lifecycle only moves forward.
     expect(seen.map(jobStatusRank)).toEqual([...seen.map(jobStatusRank)].sort((a, b) => a - b))

@@ -18,10 +18,24 @@ export interface ContractTarget {
 
 export async function contractTarget(env = process.env): Promise<ContractTarget> {
   if (env.PIQUE_API_URL && env.PIQUE_API_KEY) {
-    return { base: env.PIQUE_API_URL.replace(/\/+$/, ''), key: env.PIQUE_API_KEY, real: true, spend: env.PIQUE_CONTRACT_SPEND === '1', close: async () => {} }
+    return {
+      base: env.PIQUE_API_URL.replace(/\/+$/, ''),
+      key: env.PIQUE_API_KEY,
+      real: true,
+      spend: env.PIQUE_CONTRACT_SPEND === '1',
+      close: async () => {}
+    }
   }
-  const emu = await startEmulator({ timings: { judgeReadyMs: 30, awaitingUploadMs: 10, pendingMs: 10, processingMs: 20 } })
-  const target: ContractTarget = { base: emu.url, key: DEFAULT_EMULATOR_API_KEY, real: false, spend: true, close: () => emu.close() }
+  const emu = await startEmulator({
+    timings: { judgeReadyMs: 30, awaitingUploadMs: 10, pendingMs: 10, processingMs: 20 }
+  })
+  const target: ContractTarget = {
+    base: emu.url,
+    key: DEFAULT_EMULATOR_API_KEY,
+    real: false,
+    spend: true,
+    close: () => emu.close()
+  }
   // A real organization has judges already: give the emulator's a few, so listing cases have something to read.
   for (let i = 1; i <= 3; i++) {
     await request(target, 'POST', '/v1/judges', {
@@ -41,11 +55,22 @@ export interface Answer {
 }
 
 /** Plain fetch, independent of the project's client. */
-export async function request(t: ContractTarget, method: string, path: string, body?: unknown, key: string | null = t.key): Promise<Answer> {
+export async function request(
+  t: ContractTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | null = t.key
+): Promise<Answer> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (key !== null) headers['X-API-Key'] = key
   if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const res = await fetch(t.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
+  const res = await fetch(t.base + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000)
+  })
   const text = await res.text()
   let parsed: unknown = text
   try {

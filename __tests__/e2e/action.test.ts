@@ -14,15 +14,25 @@ afterAll(async () => {
   await env?.close()
 })
 
-const gate = (files: Record<string, string>, inputs: Record<string, string> = {}, extraEnv: Record<string, string> = {}) =>
-  runAction(env, { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', wait: 'api', ...inputs }, files, extraEnv)
+const gate = (
+  files: Record<string, string>,
+  inputs: Record<string, string> = {},
+  extraEnv: Record<string, string> = {}
+) => runAction(env, { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', wait: 'api', ...inputs }, files, extraEnv)
 
 describe('the action (dist/index.js) against the emulator', () => {
   it('passes when every URL reaches the threshold, creating the judge, then reuses it', async () => {
     const judge = judgeYaml()
     const first = await gate({ 'judge.yml': judge, 'urls.txt': urlList('pass/1', 'pass/2', 'good/3') })
     expect(first.code).toBe(0)
-    expect(first.outputs).toMatchObject({ passed: 'true', 'judge-created': 'true', evaluated: '3', 'failed-count': '0', 'min-score': '0.8', 'report-path': 'pique-gate-report.json' })
+    expect(first.outputs).toMatchObject({
+      passed: 'true',
+      'judge-created': 'true',
+      evaluated: '3',
+      'failed-count': '0',
+      'min-score': '0.8',
+      'report-path': 'pique-gate-report.json'
+    })
     expect(first.outputs['judge-id']).not.toBe('')
     expect(first.outputs['batch-ids'].split(',')).toHaveLength(1)
     expect(JSON.parse(first.outputs.results)).toEqual([
@@ -35,7 +45,11 @@ describe('the action (dist/index.js) against the emulator', () => {
 
     const second = await gate({ 'judge.yml': judge, 'urls.txt': urlList('pass/4') })
     expect(second.code).toBe(0)
-    expect(second.outputs).toMatchObject({ 'judge-created': 'false', 'judge-id': first.outputs['judge-id'], passed: 'true' })
+    expect(second.outputs).toMatchObject({
+      'judge-created': 'false',
+      'judge-id': first.outputs['judge-id'],
+      passed: 'true'
+    })
     expect(second.stdout).toContain('Reusing judge')
   })
 
@@ -44,7 +58,7 @@ describe('the action (dist/index.js) against the emulator', () => {
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '3', 'failed-count': '1', 'min-score': '0.4' })
     expect(run.stdout).toContain('::error::1 of 3 URLs scored below 0.7')
-    expect(run.report?.urls.map((u) => u.state)).toEqual(['passed', 'below_threshold', 'passed'])
+    expect(run.report?.urls.map(u => u.state)).toEqual(['passed', 'below_threshold', 'passed'])
   })
 
   it('fails on a failed evaluation, or warns and passes with fail-on-error false', async () => {
@@ -58,7 +72,9 @@ describe('the action (dist/index.js) against the emulator', () => {
     expect(lenient.code).toBe(0)
     expect(lenient.outputs).toMatchObject({ passed: 'true', evaluated: '2', 'failed-count': '0', 'min-score': '0.9' })
     expect(lenient.report?.urls[1]).toMatchObject({ state: 'failed' })
-    expect(lenient.stdout).toMatch(/::warning [^\n]*file=urls.txt,line=3[^\n]*::[^\n]*clips.example\/fail\/2[^\n]*evaluation failed/i)
+    expect(lenient.stdout).toMatch(
+      /::warning [^\n]*file=urls.txt,line=3[^\n]*::[^\n]*clips.example\/fail\/2[^\n]*evaluation failed/i
+    )
   })
 
   it('submits and reports the job ids without waiting in wait: none', async () => {
@@ -66,7 +82,9 @@ describe('the action (dist/index.js) against the emulator', () => {
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '0', 'failed-count': '0', 'min-score': '' })
     expect(run.outputs['batch-ids']).toMatch(/^batch_/)
-    expect((JSON.parse(run.outputs.results) as { state: string; job_id: string }[]).map((r) => [r.state, r.job_id.slice(0, 4)])).toEqual([
+    expect(
+      (JSON.parse(run.outputs.results) as { state: string; job_id: string }[]).map(r => [r.state, r.job_id.slice(0, 4)])
+    ).toEqual([
       ['submitted', 'job_'],
       ['submitted', 'job_']
     ])
@@ -87,13 +105,16 @@ describe('the action (dist/index.js) against the emulator', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.passed).toBe('false')
     expect(run.stdout).toMatch(/::error::.*401/)
-    expect(run.stdout.split('\n').filter((l) => l.includes(wrongKey))).toEqual([`::add-mask::${wrongKey}`])
+    expect(run.stdout.split('\n').filter(l => l.includes(wrongKey))).toEqual([`::add-mask::${wrongKey}`])
     expect(run.stderr).not.toContain(wrongKey)
     expect(run.stdout).not.toContain(API_KEY)
   })
 
   it('fails clearly with an unknown judge id', async () => {
-    const run = await gate({ 'urls.txt': urlList('pass/1') }, { judge: '', 'judge-id': '00000000-0000-4000-8000-000000000000' })
+    const run = await gate(
+      { 'urls.txt': urlList('pass/1') },
+      { judge: '', 'judge-id': '00000000-0000-4000-8000-000000000000' }
+    )
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('::error::Judge 00000000-0000-4000-8000-000000000000 not found: check the id')
   })
@@ -111,7 +132,10 @@ describe('the action (dist/index.js) against the emulator', () => {
   })
 
   it('annotates a bad URL list at its file and line', async () => {
-    const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': '# clips\nhttps://clips.example/pass/1\nftp://clips.example/x\n' })
+    const run = await gate({
+      'judge.yml': judgeYaml(),
+      'urls.txt': '# clips\nhttps://clips.example/pass/1\nftp://clips.example/x\n'
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error file=urls.txt,line=3,col=\d+.*::.*expected an http or https URL/)
   })

@@ -24,8 +24,20 @@ beforeAll(async () => {
   github = new FakeGitHub()
   await github.start()
   const event = join(env.dir, 'pr-event.json')
-  writeFileSync(event, JSON.stringify({ pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } }, repository: { full_name: 'acme/site' } }))
-  prEnv = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '31' }
+  writeFileSync(
+    event,
+    JSON.stringify({
+      pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } },
+      repository: { full_name: 'acme/site' }
+    })
+  )
+  prEnv = {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '31'
+  }
 })
 afterAll(async () => {
   await github?.stop()
@@ -33,9 +45,22 @@ afterAll(async () => {
 })
 
 const gate = (files: Record<string, string>, inputs: Record<string, string>) =>
-  runAction(env, { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', wait: 'api', comment: 'true', 'github-token': 'ghs_fake', ...inputs }, files, prEnv)
+  runAction(
+    env,
+    {
+      judge: 'judge.yml',
+      urls: 'urls.txt',
+      threshold: '0.7',
+      wait: 'api',
+      comment: 'true',
+      'github-token': 'ghs_fake',
+      ...inputs
+    },
+    files,
+    prEnv
+  )
 
-const commentsWith = (marker: string) => github.commentsOn(PR).filter((c) => c.body.startsWith(marker))
+const commentsWith = (marker: string) => github.commentsOn(PR).filter(c => c.body.startsWith(marker))
 
 describe('a run that cannot reach a verdict, on a pull request', () => {
   it('wrong API key: the passed comment becomes the failure, the summary and JSON report say why', async () => {
@@ -56,11 +81,18 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     expect(run.summary).toMatch(/\*\*[^\n]*401[^\n]*\*\*/)
     expect(run.summary).toContain('Check the api-key secret')
 
-    const report = run.report as unknown as { verdict: string; reason: string; error: { kind: string; message: string; planned_urls: { url: string }[] } }
+    const report = run.report as unknown as {
+      verdict: string
+      reason: string
+      error: { kind: string; message: string; planned_urls: { url: string }[] }
+    }
     expect(report.verdict).toBe('failed')
     expect(report.reason).toContain('401')
     expect(report.error).toMatchObject({ kind: 'auth', message: report.reason })
-    expect(report.error.planned_urls.map((u) => u.url)).toEqual(['https://clips.example/pass/1', 'https://clips.example/good/2'])
+    expect(report.error.planned_urls.map(u => u.url)).toEqual([
+      'https://clips.example/pass/1',
+      'https://clips.example/good/2'
+    ])
 
     const [comment] = commentsWith(marker)
     expect(commentsWith(marker)).toHaveLength(1)
@@ -73,7 +105,10 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
 
   it('unknown judge id: the comment filed under that id is updated in place', async () => {
     const marker = commentMarker(UNKNOWN_JUDGE)
-    const old = github.addComment(PR, `${marker}\n## ✅ Pique gate passed\n\n**The 1 evaluated URL scored at least 0.7**\n`)
+    const old = github.addComment(
+      PR,
+      `${marker}\n## ✅ Pique gate passed\n\n**The 1 evaluated URL scored at least 0.7**\n`
+    )
     const run = await gate({ 'urls.txt': urlList('pass/1') }, { judge: '', 'judge-id': UNKNOWN_JUDGE })
     expect(run.code).toBe(1)
     expect(run.outputs.passed).toBe('false')
@@ -89,18 +124,26 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
   })
 
   it('a config error is annotated at file:line and reported the same way', async () => {
-    const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': '# clips\nhttps://clips.example/pass/1\nftp://clips.example/x\n' }, { 'junit-path': 'junit.xml' })
+    const run = await gate(
+      { 'judge.yml': judgeYaml(), 'urls.txt': '# clips\nhttps://clips.example/pass/1\nftp://clips.example/x\n' },
+      { 'junit-path': 'junit.xml' }
+    )
     expect(run.code).toBe(1)
-    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error file='))).toEqual([expect.stringMatching(/^::error file=urls.txt,line=3,col=\d+.*::.*expected an http or https URL/)])
+    expect(run.stdout.split('\n').filter(l => l.startsWith('::error file='))).toEqual([
+      expect.stringMatching(/^::error file=urls.txt,line=3,col=\d+.*::.*expected an http or https URL/)
+    ])
     expect(run.summary).toContain('1 problem in the configuration:')
     expect(run.summary).toMatch(/- urls.txt:3:\d+: .*expected an http or https URL/)
-    expect((run.report as unknown as { error: { kind: string; problems: { line: number }[] } }).error).toMatchObject({ kind: 'config', problems: [{ line: 3 }] })
+    expect((run.report as unknown as { error: { kind: string; problems: { line: number }[] } }).error).toMatchObject({
+      kind: 'config',
+      problems: [{ line: 3 }]
+    })
   })
 })
 
 describe('a bad input, before any setting can be trusted', () => {
   it('fails the step with the reason in the summary, writes no JSON and leaves the PR comment alone', async () => {
-    const before = github.commentsOn(PR).map((c) => c.body)
+    const before = github.commentsOn(PR).map(c => c.body)
     const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1') }, { threshold: '7' })
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({ passed: 'false', 'report-path': '' })
@@ -111,7 +154,7 @@ describe('a bad input, before any setting can be trusted', () => {
     expect(run.summary).toMatch(/Fix that input in the workflow step(&#39;|')s with: block and re-run\./)
     expect(run.summary).not.toMatch(/flag/)
     expect(run.report).toBeUndefined()
-    expect(github.commentsOn(PR).map((c) => c.body)).toEqual(before)
+    expect(github.commentsOn(PR).map(c => c.body)).toEqual(before)
   })
 })
 
@@ -119,17 +162,38 @@ describe('the CLI (dist/cli/index.js) when the gate cannot run', () => {
   it('prints why, writes the JSON report with the error and exits 1 (2 for a config error)', async () => {
     writeFileSync(join(env.dir, 'judge.yml'), judgeYaml())
     writeFileSync(join(env.dir, 'cli-urls.txt'), urlList('pass/1'))
-    const common = ['run', '--judge', 'judge.yml', '--urls', 'cli-urls.txt', '--threshold', '0.7', '--api-url', env.emulator.url]
-    const run = await spawnNode([CLI_BUNDLE, ...common, '--report-path', 'cli-error.json'], env.dir, { PATH: process.env.PATH ?? '', HOME: env.dir, PIQUE_API_KEY: WRONG_KEY })
+    const common = [
+      'run',
+      '--judge',
+      'judge.yml',
+      '--urls',
+      'cli-urls.txt',
+      '--threshold',
+      '0.7',
+      '--api-url',
+      env.emulator.url
+    ]
+    const run = await spawnNode([CLI_BUNDLE, ...common, '--report-path', 'cli-error.json'], env.dir, {
+      PATH: process.env.PATH ?? '',
+      HOME: env.dir,
+      PIQUE_API_KEY: WRONG_KEY
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/^PIQUE GATE COULD NOT RUN: .*401/m)
     // Said once, on stdout with the report: not repeated on stderr.
     expect(run.stderr).not.toMatch(/401/)
-    const report = JSON.parse(readFileSync(join(env.dir, 'cli-error.json'), 'utf8')) as { verdict: string; error: { kind: string } }
+    const report = JSON.parse(readFileSync(join(env.dir, 'cli-error.json'), 'utf8')) as {
+      verdict: string
+      error: { kind: string }
+    }
     expect(report).toMatchObject({ verdict: 'failed', error: { kind: 'auth' } })
     expect(run.stdout + run.stderr + JSON.stringify(report)).not.toContain(WRONG_KEY)
 
-    const bad = await spawnNode([CLI_BUNDLE, ...common, '--urls', 'missing.txt', '--report-path', 'cli-config.json'], env.dir, { PATH: process.env.PATH ?? '', HOME: env.dir, PIQUE_API_KEY: API_KEY })
+    const bad = await spawnNode(
+      [CLI_BUNDLE, ...common, '--urls', 'missing.txt', '--report-path', 'cli-config.json'],
+      env.dir,
+      { PATH: process.env.PATH ?? '', HOME: env.dir, PIQUE_API_KEY: API_KEY }
+    )
     expect(bad.code).toBe(2)
     expect(existsSync(join(env.dir, 'cli-config.json'))).toBe(true)
   })
@@ -141,12 +205,17 @@ describe('a wrong store token', () => {
     const posts = async () => {
       const res = await fetch(new URL('/_emulator/requests', env.emulator.url))
       const { requests } = (await res.json()) as { requests: { method: string; path: string }[] }
-      return requests.filter((r) => r.method === 'POST').map((r) => r.path)
+      return requests.filter(r => r.method === 'POST').map(r => r.path)
     }
     const before = await posts()
-    const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'good/2') }, { wait: 'store', 'store-url': env.store.url, 'store-token': 'st_wrong_token_0123' })
+    const run = await gate(
+      { 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'good/2') },
+      { wait: 'store', 'store-url': env.store.url, 'store-token': 'st_wrong_token_0123' }
+    )
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('::error::store-token: the store refused the read token (HTTP 401); nothing was submitted')
+    expect(run.stdout).toContain(
+      '::error::store-token: the store refused the read token (HTTP 401); nothing was submitted'
+    )
     expect(run.summary).toContain('store-token: the store refused the read token')
     // No batch submitted (and no judge created): the emulator received no new POST, /v1/evaluations/social-media included.
     const after = await posts()
@@ -154,7 +223,8 @@ describe('a wrong store token', () => {
     expect(after.slice(before.length)).not.toContain('/v1/evaluations/social-media')
     // (The runner is told to mask it: that ::add-mask:: line is the only place it may appear.)
     const logged = run.stdout.replace(/^::add-mask::.*$/gm, '')
-    for (const text of [logged, run.summary, JSON.stringify(run.report)]) expect(text).not.toContain('st_wrong_token_0123')
+    for (const text of [logged, run.summary, JSON.stringify(run.report)])
+      expect(text).not.toContain('st_wrong_token_0123')
   })
 })
 
@@ -164,9 +234,26 @@ describe('the CLI (dist/cli/index.js) with a usage error', () => {
   it('prints a bad flag once, with a hint about flags, and exits 2', async () => {
     writeFileSync(join(env.dir, 'judge.yml'), judgeYaml())
     writeFileSync(join(env.dir, 'cli-urls.txt'), urlList('pass/1'))
-    const run = await spawnNode([CLI_BUNDLE, 'run', '--judge', 'judge.yml', '--urls', 'cli-urls.txt', '--threshold', '2', '--api-url', env.emulator.url], env.dir, cliEnv())
+    const run = await spawnNode(
+      [
+        CLI_BUNDLE,
+        'run',
+        '--judge',
+        'judge.yml',
+        '--urls',
+        'cli-urls.txt',
+        '--threshold',
+        '2',
+        '--api-url',
+        env.emulator.url
+      ],
+      env.dir,
+      cliEnv()
+    )
     expect(run.code).toBe(2)
-    expect(run.stdout).toBe('PIQUE GATE COULD NOT RUN: --threshold: expected a number from 0 to 1, got "2"\nFix the flag (see pique-gate run --help) and re-run.\n')
+    expect(run.stdout).toBe(
+      'PIQUE GATE COULD NOT RUN: --threshold: expected a number from 0 to 1, got "2"\nFix the flag (see pique-gate run --help) and re-run.\n'
+    )
     expect(run.stderr).not.toContain('--threshold')
   })
 
@@ -177,8 +264,10 @@ describe('the CLI (dist/cli/index.js) with a usage error', () => {
     expect(run.stdout).toBe('')
   })
 
-  it('--help describes --timeout-minutes as the whole run\'s budget, as action.yml does', async () => {
+  it("--help describes --timeout-minutes as the whole run's budget, as action.yml does", async () => {
     const run = await spawnNode([CLI_BUNDLE, 'run', '--help'], env.dir, cliEnv())
-    expect(run.stdout.replace(/\s+/g, ' ')).toContain("--timeout-minutes <minutes> the run's whole time budget (judge, submit, wait")
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain(
+      "--timeout-minutes <minutes> the run's whole time budget (judge, submit, wait"
+    )
   })
 })

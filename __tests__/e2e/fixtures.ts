@@ -27,6 +27,11 @@ export function judgeYaml(name = `E2E ${randomUUID()}`, extraDetectors = ''): st
   ].join('\n')
 }
 
-export const MATCHING_DETECTOR = ['  - detector_name: video_matching', '    config:', '      reference_videos: ["gs://pique-reference/launch.mp4"]'].join('\n')
+export const MATCHING_DETECTOR = [
+  '  - detector_name: video_matching',
+  '    config:',
+  '      reference_videos: ["gs://pique-reference/launch.mp4"]'
+].join('\n')
 
-export const urlList = (...paths: string[]): string => `# clips\n${paths.map((p) => `https://clips.example/${p}`).join('\n')}\n`
+export const urlList = (...paths: string[]): string =>
+  `# clips\n${paths.map(p => `https://clips.example/${p}`).join('\n')}\n`

@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DEFAULT_EMULATOR_API_KEY, type EmulatorOptions, NO_FAULTS, type ScenarioRule } from '../../src/emulator/options.js'
+import {
+  DEFAULT_EMULATOR_API_KEY,
+  type EmulatorOptions,
+  NO_FAULTS,
+  type ScenarioRule
+} from '../../src/emulator/options.js'
 import { startEmulator } from '../../src/emulator/server.js'
 import type { RunningEmulator } from '../../src/emulator/options.js'
 import { STORE_PATHS } from '../../src/store/protocol.js'
@@ -20,7 +25,10 @@ export const CLI_BUNDLE = resolve('dist/cli/index.js')
 export const API_KEY = DEFAULT_EMULATOR_API_KEY
 
 /** Emulator faults under which no webhook is ever delivered. */
-export const LOSE_EVERY_WEBHOOK: EmulatorOptions['faults'] = { ...NO_FAULTS, webhooks: { ...NO_FAULTS.webhooks, dropRate: 1 } }
+export const LOSE_EVERY_WEBHOOK: EmulatorOptions['faults'] = {
+  ...NO_FAULTS,
+  webhooks: { ...NO_FAULTS.webhooks, dropRate: 1 }
+}
 
 export interface Environment {
   emulator: RunningEmulator
@@ -31,14 +39,28 @@ export interface Environment {
 }
 
 /** Fast timings: every job finishes within ~100 ms, a matching judge is ready after 150 ms. */
-export async function startEnvironment(scenario: ScenarioRule[], overrides: Partial<EmulatorOptions> = {}): Promise<Environment> {
+export async function startEnvironment(
+  scenario: ScenarioRule[],
+  overrides: Partial<EmulatorOptions> = {}
+): Promise<Environment> {
   if (!existsSync(ACTION_BUNDLE)) throw new Error('dist/index.js is missing: run npm run package first')
   const dir = mkdtempSync(join(tmpdir(), 'pique-gate-e2e-'))
   const secret = randomBytes(16).toString('hex')
   const storeToken = randomBytes(16).toString('hex')
-  const store = await startStore({ database: `sqlite:${join(dir, 'store.db')}`, webhookSecrets: [secret], readTokens: [storeToken] })
+  const store = await startStore({
+    database: `sqlite:${join(dir, 'store.db')}`,
+    webhookSecrets: [secret],
+    readTokens: [storeToken]
+  })
   const emulator = await startEmulator({
-    organizations: [{ id: 'org_e2e', apiKeys: [API_KEY], webhookUrl: new URL(STORE_PATHS.ingest, store.url).toString(), webhookSecret: secret }],
+    organizations: [
+      {
+        id: 'org_e2e',
+        apiKeys: [API_KEY],
+        webhookUrl: new URL(STORE_PATHS.ingest, store.url).toString(),
+        webhookSecret: secret
+      }
+    ],
     timings: { judgeReadyMs: 150, awaitingUploadMs: 10, pendingMs: 10, processingMs: 30 },
     webhookRetry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000 },
     scenario,
@@ -64,7 +86,11 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   /** The JSON report (snake_case, see docs/report.md). */
-  report?: { verdict: string; reason: string; urls: { url: string; state: string; score: number | null; job_id: string | null }[] }
+  report?: {
+    verdict: string
+    reason: string
+    urls: { url: string; state: string; score: number | null; job_id: string | null }[]
+  }
 }
 
 /** Parses GITHUB_OUTPUT's `name<<DELIMITER\nvalue\nDELIMITER` records. */
@@ -131,7 +157,11 @@ export async function runAction(
 }
 
 /** Async spawn: the emulator and store live in this process and must keep answering while the child runs. */
-export function spawnNode(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export function spawnNode(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
@@ -139,6 +169,6 @@ export function spawnNode(args: string[], cwd: string, env: Record<string, strin
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', reject)
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }))
+    child.on('close', code => resolvePromise({ code: code ?? -1, stdout, stderr }))
   })
 }

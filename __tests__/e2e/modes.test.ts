@@ -4,7 +4,15 @@
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { API_KEY, CLI_BUNDLE, type Environment, LOSE_EVERY_WEBHOOK, runAction, spawnNode, startEnvironment } from './harness.js'
+import {
+  API_KEY,
+  CLI_BUNDLE,
+  type Environment,
+  LOSE_EVERY_WEBHOOK,
+  runAction,
+  spawnNode,
+  startEnvironment
+} from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 let env: Environment
@@ -18,7 +26,11 @@ afterAll(async () => {
 const judge = judgeYaml()
 const storeInputs = () => ({ wait: 'store', 'store-url': env.store.url, 'store-token': env.storeToken })
 const gate = (urls: string, inputs: Record<string, string>) =>
-  runAction(env, { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', ...inputs }, { 'judge.yml': judge, 'urls.txt': urls })
+  runAction(
+    env,
+    { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', ...inputs },
+    { 'judge.yml': judge, 'urls.txt': urls }
+  )
 
 describe('wait modes', () => {
   it('reaches the same verdict in store and api modes', async () => {
@@ -29,7 +41,10 @@ describe('wait modes', () => {
       expect(run.code).toBe(1)
       expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '5', 'failed-count': '2', 'min-score': '0.4' })
     }
-    const states = (r: typeof viaApi) => (JSON.parse(r.outputs.results) as { url: string; state: string; score: number | null }[]).map(({ url, state, score }) => ({ url, state, score }))
+    const states = (r: typeof viaApi) =>
+      (JSON.parse(r.outputs.results) as { url: string; state: string; score: number | null }[]).map(
+        ({ url, state, score }) => ({ url, state, score })
+      )
     expect(states(viaStore)).toEqual(states(viaApi))
     expect(viaStore.report?.reason).toBe(viaApi.report?.reason)
     expect(viaStore.stdout).toContain('(store mode)')
@@ -42,20 +57,25 @@ describe('wait modes', () => {
     expect(run.code).toBe(0)
     expect(run.outputs['batch-ids'].split(',')).toHaveLength(3)
     expect(run.outputs).toMatchObject({ passed: 'true', evaluated: '45', 'failed-count': '0' })
-    expect(new Set(run.report?.urls.map((u) => u.job_id)).size).toBe(45)
+    expect(new Set(run.report?.urls.map(u => u.job_id)).size).toBe(45)
   })
 
-  it.each([['api'], ['store']])('fails at the deadline with the pending URLs and the partial results (%s mode)', async (mode) => {
-    const inputs = mode === 'store' ? storeInputs() : { wait: 'api' }
-    const started = Date.now()
-    const run = await gate(urlList('pass/1', 'never/2', 'good/3'), { ...inputs, 'timeout-minutes': '0.03' })
-    expect(Date.now() - started).toBeLessThan(15_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '2', 'failed-count': '1', 'min-score': '0.8' })
-    expect(run.report?.urls.map((u) => u.state)).toEqual(['passed', 'pending', 'passed'])
-    expect(run.stdout).toContain('1 unfinished at the deadline (timeout-minutes)')
-    expect(run.stdout).toMatch(/Unfinished at the deadline[\s\S]*https:\/\/clips.example\/never\/2 \(urls.txt:3, job job_/)
-  })
+  it.each([['api'], ['store']])(
+    'fails at the deadline with the pending URLs and the partial results (%s mode)',
+    async mode => {
+      const inputs = mode === 'store' ? storeInputs() : { wait: 'api' }
+      const started = Date.now()
+      const run = await gate(urlList('pass/1', 'never/2', 'good/3'), { ...inputs, 'timeout-minutes': '0.03' })
+      expect(Date.now() - started).toBeLessThan(15_000)
+      expect(run.code).toBe(1)
+      expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '2', 'failed-count': '1', 'min-score': '0.8' })
+      expect(run.report?.urls.map(u => u.state)).toEqual(['passed', 'pending', 'passed'])
+      expect(run.stdout).toContain('1 unfinished at the deadline (timeout-minutes)')
+      expect(run.stdout).toMatch(
+        /Unfinished at the deadline[\s\S]*https:\/\/clips.example\/never\/2 \(urls.txt:3, job job_/
+      )
+    }
+  )
 })
 
 describe('lost webhooks', () => {
@@ -64,12 +84,22 @@ describe('lost webhooks', () => {
     try {
       const run = await runAction(
         lossy,
-        { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', wait: 'store', 'store-url': lossy.store.url, 'store-token': lossy.storeToken, 'timeout-minutes': '0.05' },
+        {
+          judge: 'judge.yml',
+          urls: 'urls.txt',
+          threshold: '0.7',
+          wait: 'store',
+          'store-url': lossy.store.url,
+          'store-token': lossy.storeToken,
+          'timeout-minutes': '0.05'
+        },
         { 'judge.yml': judge, 'urls.txt': urlList('pass/1', 'good/2') }
       )
       expect(run.code).toBe(0)
       expect(run.outputs).toMatchObject({ passed: 'true', evaluated: '2' })
-      expect(run.stdout).toContain('2 jobs have no result in the store near the deadline; looking them up on the results endpoint once')
+      expect(run.stdout).toContain(
+        '2 jobs have no result in the store near the deadline; looking them up on the results endpoint once'
+      )
     } finally {
       await lossy.close()
     }
@@ -85,7 +115,17 @@ describe('the CLI (dist/cli/index.js)', () => {
     writeFileSync(join(env.dir, 'judge.yml'), judge)
     writeFileSync(join(env.dir, 'good.txt'), urlList('pass/1', 'good/2'))
     writeFileSync(join(env.dir, 'mixed.txt'), urlList('pass/1', 'low/2'))
-    const common = ['run', '--judge', 'judge.yml', '--threshold', '0.7', '--api-url', env.emulator.url, '--poll-interval-seconds', '0.05']
+    const common = [
+      'run',
+      '--judge',
+      'judge.yml',
+      '--threshold',
+      '0.7',
+      '--api-url',
+      env.emulator.url,
+      '--poll-interval-seconds',
+      '0.05'
+    ]
     const keyEnv = { PIQUE_API_KEY: API_KEY }
 
     const pass = await cli([...common, '--urls', 'good.txt', '--report-path', 'pass.json'], keyEnv)
@@ -112,7 +152,9 @@ describe('the CLI (dist/cli/index.js)', () => {
     const skipped = await cli([...common, '--urls', 'good.txt', '--on-missing-key', 'skip'])
     expect(skipped.code).toBe(0)
     expect(skipped.stdout).toContain('PIQUE GATE SKIPPED: Evaluation skipped: no API key (--api-key or PIQUE_API_KEY).')
-    expect(skipped.stderr).toContain('no API key (--api-key or PIQUE_API_KEY); evaluation skipped after validating the files')
+    expect(skipped.stderr).toContain(
+      'no API key (--api-key or PIQUE_API_KEY); evaluation skipped after validating the files'
+    )
     expect(skipped.stdout + skipped.stderr).not.toMatch(/secret|fork|Dependabot/)
 
     const badFlag = await cli([...common, '--urls', 'good.txt', '--threshold', '7'], keyEnv)

@@ -34,10 +34,21 @@ describe('judges', () => {
     expect(created.body).toEqual({ id: expect.stringMatching(UUID), status: 'ready' })
     const got = await call(emu.url, 'GET', `/v1/judges/${created.body.id}`)
     expect(got.status).toBe(200)
-    expect(got.body).toMatchObject({ id: created.body.id, name: 'Get me', content_type: 'video', status: 'ready', is_active: true })
+    expect(got.body).toMatchObject({
+      id: created.body.id,
+      name: 'Get me',
+      content_type: 'video',
+      status: 'ready',
+      is_active: true
+    })
     expect(got.body.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
     expect(got.body.detector_configs).toEqual([
-      { id: expect.stringMatching(UUID), detector_name: 'video_specs', config: { min_width: 720, allowed_aspect_ratios: ['9:16'], min_fps: 24 }, weight: 1 },
+      {
+        id: expect.stringMatching(UUID),
+        detector_name: 'video_specs',
+        config: { min_width: 720, allowed_aspect_ratios: ['9:16'], min_fps: 24 },
+        weight: 1
+      },
       { id: expect.stringMatching(UUID), detector_name: 'audio_noise', config: {}, weight: 3 },
       { id: expect.stringMatching(UUID), detector_name: 'language', config: { accepted_languages: ['en'] }, weight: 1 }
     ])
@@ -49,7 +60,10 @@ describe('judges', () => {
       [{ ...videoJudge(), name: 'x'.repeat(LIMITS.judgeName.max + 1) }, /^name: /],
       [{ ...videoJudge(), content_type: 'podcast' }, /^content_type: /],
       [{ ...videoJudge(), detectors: [] }, /^detectors: /],
-      [{ ...videoJudge(), detectors: [{ detector_name: 'video_specs', config: { min_fps: 'fast' } }] }, /detectors\[0\]\.config\.min_fps/],
+      [
+        { ...videoJudge(), detectors: [{ detector_name: 'video_specs', config: { min_fps: 'fast' } }] },
+        /detectors\[0\]\.config\.min_fps/
+      ],
       [[1, 2], /^body: /]
     ]
     for (const [body, detail] of cases) {
@@ -61,20 +75,27 @@ describe('judges', () => {
   })
 
   it('keeps a judge with matching detectors pending until preprocessing is done', async () => {
-    const body = videoJudge('Matching', [{ detector_name: 'video_matching', config: { reference_videos: ['gs://judge-artifacts/org/ref.mp4'] } }])
+    const body = videoJudge('Matching', [
+      { detector_name: 'video_matching', config: { reference_videos: ['gs://judge-artifacts/org/ref.mp4'] } }
+    ])
     const created = await call(emu.url, 'POST', '/v1/judges', body)
     expect(created.body.status).toBe('pending')
     await until(async () => (await call(emu.url, 'GET', `/v1/judges/${created.body.id}`)).body.status === 'ready')
   })
 
   it('accepts a matching detector with a non-gs:// reference and fails the judge in preprocessing', async () => {
-    const body = videoJudge('Bad reference', [{ detector_name: 'video_matching', config: { reference_videos: ['https://example.com/ref.mp4'] } }])
+    const body = videoJudge('Bad reference', [
+      { detector_name: 'video_matching', config: { reference_videos: ['https://example.com/ref.mp4'] } }
+    ])
     const created = await call(emu.url, 'POST', '/v1/judges', body)
     expect(created).toMatchObject({ status: 201, body: { status: 'pending' } })
     await until(async () => (await call(emu.url, 'GET', `/v1/judges/${created.body.id}`)).body.status === 'failed')
     const judge = await call(emu.url, 'GET', `/v1/judges/${created.body.id}`)
     expect(judge.body.detector_configs[0].config).toEqual({ reference_videos: ['https://example.com/ref.mp4'] })
-    const submit = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: created.body.id, video_urls: ['https://a.example/v'] })
+    const submit = await call(emu.url, 'POST', '/v1/evaluations/social-media', {
+      judge_id: created.body.id,
+      video_urls: ['https://a.example/v']
+    })
     expect(submit.status).toBe(400)
   })
 
@@ -83,7 +104,11 @@ describe('judges', () => {
     try {
       const ids: string[] = []
       for (let i = 0; i < 5; i++) ids.push((await call(fresh.url, 'POST', '/v1/judges', videoJudge(`J${i}`))).body.id)
-      const image = await call(fresh.url, 'POST', '/v1/judges', { ...videoJudge('Image'), content_type: 'image', detectors: [{ detector_name: 'image_sharpness', config: {} }] })
+      const image = await call(fresh.url, 'POST', '/v1/judges', {
+        ...videoJudge('Image'),
+        content_type: 'image',
+        detectors: [{ detector_name: 'image_sharpness', config: {} }]
+      })
       const all = await call(fresh.url, 'GET', '/v1/judges')
       expect(all.body.judges.map((j: { id: string }) => j.id)).toEqual([image.body.id, ...ids.reverse()])
       expect(all.body).toMatchObject({ total: 6, has_more: false })
@@ -93,7 +118,13 @@ describe('judges', () => {
       const last = await call(fresh.url, 'GET', '/v1/judges?limit=2&offset=4&content_type=video')
       expect(last.body).toMatchObject({ total: 5, has_more: false })
       expect(last.body.judges).toHaveLength(1)
-      for (const q of ['limit=0', `limit=${LIMITS.listLimit.max + 1}`, 'offset=-1', 'content_type=audio', 'limit=abc']) {
+      for (const q of [
+        'limit=0',
+        `limit=${LIMITS.listLimit.max + 1}`,
+        'offset=-1',
+        'content_type=audio',
+        'limit=abc'
+      ]) {
         const r = await call(fresh.url, 'GET', `/v1/judges?${q}`)
         expect([q, r.status, typeof r.body.detail]).toEqual([q, 400, 'string'])
       }
@@ -102,20 +133,29 @@ describe('judges', () => {
     }
   })
 
-  it('keeps organizations apart: another organization\'s judge is 404 and not listed', async () => {
+  it("keeps organizations apart: another organization's judge is 404 and not listed", async () => {
     const mine = await call(emu.url, 'POST', '/v1/judges', videoJudge('Mine'))
     const theirs = await call(emu.url, 'GET', `/v1/judges/${mine.body.id}`, undefined, OTHER_KEY)
     expect(theirs).toMatchObject({ status: 404, body: { detail: expect.any(String) } })
     const list = await call(emu.url, 'GET', '/v1/judges', undefined, OTHER_KEY)
     expect(list.body.judges.map((j: { id: string }) => j.id)).not.toContain(mine.body.id)
-    const submit = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: mine.body.id, video_urls: ['https://a.example/v'] }, OTHER_KEY)
+    const submit = await call(
+      emu.url,
+      'POST',
+      '/v1/evaluations/social-media',
+      { judge_id: mine.body.id, video_urls: ['https://a.example/v'] },
+      OTHER_KEY
+    )
     expect(submit.status).toBe(404)
   })
 
   it('hands out reference content upload URLs and gs:// URIs', async () => {
     const r = await call(emu.url, 'POST', '/v1/judges/reference_content', { file_extension: 'mp4' })
     expect(r.status).toBe(200)
-    expect(r.body).toEqual({ upload_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//), reference_content_uri: expect.stringMatching(/^gs:\/\/.+\.mp4$/) })
+    expect(r.body).toEqual({
+      upload_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+      reference_content_uri: expect.stringMatching(/^gs:\/\/.+\.mp4$/)
+    })
     const put = await fetch(r.body.upload_url, { method: 'PUT', body: 'bytes' })
     expect(put.status).toBe(200)
     const bad = await call(emu.url, 'POST', '/v1/judges/reference_content', { file_extension: '' })
@@ -130,16 +170,26 @@ describe('social-media submissions', () => {
   })
 
   it('answers 202 with one awaiting_upload job per URL, in order', async () => {
-    const urls = ['https://www.tiktok.com/@u/video/1', 'https://www.youtube.com/watch?v=2', 'https://www.instagram.com/reel/3/']
+    const urls = [
+      'https://www.tiktok.com/@u/video/1',
+      'https://www.youtube.com/watch?v=2',
+      'https://www.instagram.com/reel/3/'
+    ]
     const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judgeId, video_urls: urls })
     expect(r.status).toBe(202)
     expect(r.body.batch_id).toMatch(new RegExp(`^${ID_FORMATS.batchPrefix}${suffix}$`))
     expect(r.body.total_videos).toBe(3)
-    expect(r.body.jobs).toEqual(urls.map((url) => ({ job_id: expect.stringMatching(JOB_ID), url, status: 'awaiting_upload', error_message: null })))
+    expect(r.body.jobs).toEqual(
+      urls.map(url => ({ job_id: expect.stringMatching(JOB_ID), url, status: 'awaiting_upload', error_message: null }))
+    )
     expect(new Set(r.body.jobs.map((j: { job_id: string }) => j.job_id)).size).toBe(3)
     // No webhook configured for the organization or the batch.
     expect(r.body.webhook_id).toBeNull()
-    const withHook = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judgeId, video_urls: urls.slice(0, 1), webhook_url: 'http://127.0.0.1:9/hook' })
+    const withHook = await call(emu.url, 'POST', '/v1/evaluations/social-media', {
+      judge_id: judgeId,
+      video_urls: urls.slice(0, 1),
+      webhook_url: 'http://127.0.0.1:9/hook'
+    })
     expect(withHook.body.webhook_id).toMatch(new RegExp(`^${ID_FORMATS.webhookPrefix}${suffix}$`))
   })
 
@@ -157,17 +207,30 @@ describe('social-media submissions', () => {
       const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', body)
       expect([r.status, typeof r.body.detail]).toEqual([status, 'string'])
     }
-    const max = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judgeId, video_urls: tooMany.slice(1) })
+    const max = await call(emu.url, 'POST', '/v1/evaluations/social-media', {
+      judge_id: judgeId,
+      video_urls: tooMany.slice(1)
+    })
     expect(max.status).toBe(202)
-    const image = await call(emu.url, 'POST', '/v1/judges', { ...videoJudge('Img'), content_type: 'image', detectors: [{ detector_name: 'image_sharpness', config: {} }] })
-    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: image.body.id, video_urls: ['https://a.example/v'] })
+    const image = await call(emu.url, 'POST', '/v1/judges', {
+      ...videoJudge('Img'),
+      content_type: 'image',
+      detectors: [{ detector_name: 'image_sharpness', config: {} }]
+    })
+    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', {
+      judge_id: image.body.id,
+      video_urls: ['https://a.example/v']
+    })
     expect(r.status).toBe(400)
     expect(r.body.detail).toMatch(/video/)
   })
 
-  it('reports 404 for an unknown job and for another organization\'s job', async () => {
+  it("reports 404 for an unknown job and for another organization's job", async () => {
     expect((await call(emu.url, 'GET', '/v1/evaluations/results/job_0000000000000000')).status).toBe(404)
-    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judgeId, video_urls: ['https://a.example/x'] })
+    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', {
+      judge_id: judgeId,
+      video_urls: ['https://a.example/x']
+    })
     const other = await call(emu.url, 'GET', `/v1/evaluations/results/${r.body.jobs[0].job_id}`, undefined, OTHER_KEY)
     expect(other.status).toBe(404)
   })
@@ -176,15 +239,30 @@ describe('social-media submissions', () => {
 describe('direct upload', () => {
   it('creates a job that waits for its file, then evaluates it', async () => {
     const judge = await call(emu.url, 'POST', '/v1/judges', videoJudge('Upload'))
-    const r = await call(emu.url, 'POST', '/v1/evaluations/presigned-upload', { judge_id: judge.body.id, content_type: 'video', filename: 'clip.mp4', file_size_bytes: 5 })
+    const r = await call(emu.url, 'POST', '/v1/evaluations/presigned-upload', {
+      judge_id: judge.body.id,
+      content_type: 'video',
+      filename: 'clip.mp4',
+      file_size_bytes: 5
+    })
     expect(r.status).toBe(200)
-    expect(r.body).toEqual({ job_id: expect.stringMatching(JOB_ID), upload_url: expect.any(String), upload_headers: expect.any(Object), expires_at: expect.any(String) })
+    expect(r.body).toEqual({
+      job_id: expect.stringMatching(JOB_ID),
+      upload_url: expect.any(String),
+      upload_headers: expect.any(Object),
+      expires_at: expect.any(String)
+    })
     expect((await call(emu.url, 'GET', `/v1/evaluations/results/${r.body.job_id}`)).body.status).toBe('awaiting_upload')
     const put = await fetch(r.body.upload_url, { method: 'PUT', body: 'hello', headers: r.body.upload_headers })
     expect(put.status).toBe(200)
     const done = await waitForResult(emu.url, r.body.job_id)
     expect(done.body.status).toBe('completed')
-    const bad = await call(emu.url, 'POST', '/v1/evaluations/presigned-upload', { judge_id: judge.body.id, content_type: 'text', filename: 'a.txt', file_size_bytes: 1 })
+    const bad = await call(emu.url, 'POST', '/v1/evaluations/presigned-upload', {
+      judge_id: judge.body.id,
+      content_type: 'text',
+      filename: 'a.txt',
+      file_size_bytes: 1
+    })
     expect(bad.status).toBe(400)
   })
 })

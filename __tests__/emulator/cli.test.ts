@@ -16,7 +16,7 @@ describe('pique-gate emulator', () => {
     const lines: string[] = []
     jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')))
     const exit = main(['node', 'pique-gate', 'emulator', '--port', '0', '--seed', '3', '--processing-ms', '10'])
-    const url = await until(() => lines.map((l) => /listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean))
+    const url = await until(() => lines.map(l => /listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean))
     expect(lines.join('\n')).toContain(DEFAULT_EMULATOR_API_KEY)
     expect((await call(url, 'GET', '/v1/judges')).status).toBe(200)
     process.emit('SIGTERM')

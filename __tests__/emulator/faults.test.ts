@@ -4,7 +4,7 @@ import { call, fastEmulator } from './helpers.js'
 
 const running: RunningEmulator[] = []
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()))
+  await Promise.all(running.splice(0).map(e => e.close()))
 })
 
 async function emulator(options: Parameters<typeof fastEmulator>[0]) {
@@ -23,11 +23,12 @@ describe('rate limit', () => {
   it('sends X-RateLimit-* on every request and answers 429 with Retry-After past the per-key limit', async () => {
     const emu = await emulator({ rateLimitPerMinute: 3 })
     // Windows are calendar minutes: keep the four requests inside one.
-    if (Date.now() % 60_000 > 58_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - (Date.now() % 60_000) + 10))
+    if (Date.now() % 60_000 > 58_000)
+      await new Promise(resolve => setTimeout(resolve, 60_000 - (Date.now() % 60_000) + 10))
     const answers = []
     for (let i = 0; i < 4; i++) answers.push(await call(emu.url, 'GET', '/v1/judges'))
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429])
-    expect(answers.map((a) => a.headers.get('x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0'])
+    expect(answers.map(a => a.status)).toEqual([200, 200, 200, 429])
+    expect(answers.map(a => a.headers.get('x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0'])
     for (const a of answers) {
       expect(a.headers.get('x-ratelimit-limit')).toBe('3')
       const reset = Number(a.headers.get('x-ratelimit-reset'))
@@ -56,7 +57,10 @@ describe('rate limit', () => {
 
   it('injects reproducible 429 bursts with Retry-After and X-RateLimit-* headers', async () => {
     const sequence = async () => {
-      const emu = await emulator({ seed: 5, faults: faults({ rateLimitBurst: { rate: 0.3, length: 2, retryAfterSeconds: 2 } }) })
+      const emu = await emulator({
+        seed: 5,
+        faults: faults({ rateLimitBurst: { rate: 0.3, length: 2, retryAfterSeconds: 2 } })
+      })
       const statuses: number[] = []
       for (let i = 0; i < 20; i++) {
         const r = await call(emu.url, 'GET', '/v1/judges')
@@ -80,7 +84,7 @@ describe('rate limit', () => {
       if (first[i - 1] === 429) runs[runs.length - 1]++
       else runs.push(1)
     })
-    expect(runs.slice(0, -1).every((n) => n % 2 === 0)).toBe(true)
+    expect(runs.slice(0, -1).every(n => n % 2 === 0)).toBe(true)
     expect(await sequence()).toEqual(first)
   })
 })
@@ -88,7 +92,10 @@ describe('rate limit', () => {
 describe('endpoint faults', () => {
   it('injects seeded errors per endpoint, the same sequence in every run, and leaves other endpoints alone', async () => {
     const sequence = async (seed: number) => {
-      const emu = await emulator({ seed, faults: faults({ endpoints: { listJudges: { errorRate: 0.5, errorStatus: 503 } } }) })
+      const emu = await emulator({
+        seed,
+        faults: faults({ endpoints: { listJudges: { errorRate: 0.5, errorStatus: 503 } } })
+      })
       const statuses: number[] = []
       for (let i = 0; i < 16; i++) statuses.push((await call(emu.url, 'GET', '/v1/judges')).status)
       const other = await call(emu.url, 'GET', '/v1/judges/00000000-0000-4000-8000-000000000000')
@@ -99,14 +106,17 @@ describe('endpoint faults', () => {
     expect(new Set(a)).toEqual(new Set([200, 503]))
     // The detail names the injected status, not a generic server error.
     const emu = await emulator({ faults: faults({ endpoints: { listJudges: { errorRate: 1, errorStatus: 503 } } }) })
-    expect(await call(emu.url, 'GET', '/v1/judges')).toMatchObject({ status: 503, body: { detail: 'Service Unavailable (emulated fault on listJudges)' } })
+    expect(await call(emu.url, 'GET', '/v1/judges')).toMatchObject({
+      status: 503,
+      body: { detail: 'Service Unavailable (emulated fault on listJudges)' }
+    })
     expect(await sequence(9)).toEqual(a)
   })
 
   it('closes promptly while a request waits out injected latency', async () => {
     const emu = await fastEmulator({ faults: faults({ endpoints: { listJudges: { latencyMs: 150 } } }) })
     const pending = call(emu.url, 'GET', '/v1/judges')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise(resolve => setTimeout(resolve, 20))
     const closing = Date.now()
     await emu.close()
     // The request in flight is still answered, and close ends with it, not after the 2 s grace for stuck requests.
@@ -115,7 +125,9 @@ describe('endpoint faults', () => {
   })
 
   it('answers injected errors with a detail and adds configured latency', async () => {
-    const emu = await emulator({ faults: faults({ endpoints: { '*': { errorRate: 1 }, getJudge: { latencyMs: 120 } } }) })
+    const emu = await emulator({
+      faults: faults({ endpoints: { '*': { errorRate: 1 }, getJudge: { latencyMs: 120 } } })
+    })
     const failed = await call(emu.url, 'GET', '/v1/judges')
     expect(failed).toMatchObject({ status: 500, body: { detail: expect.stringMatching(/emulated fault/) } })
     const started = Date.now()

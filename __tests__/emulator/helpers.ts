@@ -25,7 +25,11 @@ export async function call(
   const headers: Record<string, string> = {}
   if (key !== null) headers['X-API-Key'] = key
   if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) })
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+  })
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined }
 }
@@ -42,13 +46,18 @@ export const videoJudge = (name = 'Video judge', detectors?: unknown[]) => ({
 })
 
 /** Polls the results endpoint until the job is terminal (completed or failed). */
-export async function waitForResult(base: string, jobId: string, key = DEFAULT_EMULATOR_API_KEY, timeoutMs = 5000): Promise<Answer> {
+export async function waitForResult(
+  base: string,
+  jobId: string,
+  key = DEFAULT_EMULATOR_API_KEY,
+  timeoutMs = 5000
+): Promise<Answer> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const r = await call(base, 'GET', `/v1/evaluations/results/${jobId}`, undefined, key)
     if (r.status !== 200 || r.body.status === 'completed' || r.body.status === 'failed') return r
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${r.body.status} after ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await new Promise(resolve => setTimeout(resolve, 10))
   }
 }
 
@@ -58,6 +67,6 @@ export async function until<T>(what: () => Promise<T | undefined> | T | undefine
     const v = await what()
     if (v !== undefined && v !== false) return v
     if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await new Promise(resolve => setTimeout(resolve, 10))
   }
 }

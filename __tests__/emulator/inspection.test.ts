@@ -13,7 +13,10 @@ describe('inspection under /_emulator/', () => {
     const judge = await call(emu.url, 'POST', '/v1/judges', videoJudge())
     await call(emu.url, 'GET', '/v1/judges?limit=5')
     await call(emu.url, 'GET', '/v1/judges', undefined, 'pk_wrong_key_value')
-    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judge.body.id, video_urls: ['https://a.example/v'] })
+    const r = await call(emu.url, 'POST', '/v1/evaluations/social-media', {
+      judge_id: judge.body.id,
+      video_urls: ['https://a.example/v']
+    })
     await waitForResult(emu.url, r.body.jobs[0].job_id)
 
     const log = await call(emu.url, 'GET', '/_emulator/requests', undefined, null)
@@ -25,7 +28,11 @@ describe('inspection under /_emulator/', () => {
       ['GET', '/v1/judges', 401],
       ['POST', '/v1/evaluations/social-media', 202]
     ])
-    expect(first[0]).toMatchObject({ time: expect.stringMatching(/Z$/), endpoint: 'createJudge', organization: 'org_emulator' })
+    expect(first[0]).toMatchObject({
+      time: expect.stringMatching(/Z$/),
+      endpoint: 'createJudge',
+      organization: 'org_emulator'
+    })
     const text = JSON.stringify(log.body)
     expect(text).not.toContain(DEFAULT_EMULATOR_API_KEY)
     expect(text).not.toContain('pk_wrong_key_value')
@@ -33,7 +40,14 @@ describe('inspection under /_emulator/', () => {
     expect(text).not.toContain('/_emulator/requests')
 
     const jobs = await call(emu.url, 'GET', '/_emulator/jobs', undefined, null)
-    expect(jobs.body.jobs).toEqual([expect.objectContaining({ job_id: r.body.jobs[0].job_id, url: 'https://a.example/v', status: 'completed', overall_score: expect.any(Number) })])
+    expect(jobs.body.jobs).toEqual([
+      expect.objectContaining({
+        job_id: r.body.jobs[0].job_id,
+        url: 'https://a.example/v',
+        status: 'completed',
+        overall_score: expect.any(Number)
+      })
+    ])
     const index = await call(emu.url, 'GET', '/_emulator/', undefined, null)
     expect(index.body.endpoints).toHaveProperty('reset')
   })

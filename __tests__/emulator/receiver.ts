@@ -16,7 +16,9 @@ export interface Receiver {
 }
 
 /** `answer` picks the status for each delivery (given those received before it); 'hang' never answers in time. */
-export async function startReceiver(answer: (r: Received, before: Received[]) => number | 'hang' = () => 200): Promise<Receiver> {
+export async function startReceiver(
+  answer: (r: Received, before: Received[]) => number | 'hang' = () => 200
+): Promise<Receiver> {
   const received: Received[] = []
   const hanging = new Set<NodeJS.Timeout>()
   const server = createServer((req, res) => {
@@ -39,12 +41,12 @@ export async function startReceiver(answer: (r: Received, before: Received[]) =>
       res.writeHead(status).end()
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
     close: () =>
-      new Promise((resolve) => {
+      new Promise(resolve => {
         for (const t of hanging) clearTimeout(t)
         server.closeAllConnections()
         server.close(() => resolve())

@@ -9,7 +9,12 @@ import { PASS_SCORE, type ScoredDetector, scoreEvaluation } from '../../src/emul
 import type { ScenarioRule } from '../../src/emulator/options.js'
 
 const DETECTORS: ScoredDetector[] = [
-  { id: 'd1', detector_name: 'video_specs', config: { min_width: 720, allowed_aspect_ratios: ['9:16'], min_fps: 24 }, weight: 1 },
+  {
+    id: 'd1',
+    detector_name: 'video_specs',
+    config: { min_width: 720, allowed_aspect_ratios: ['9:16'], min_fps: 24 },
+    weight: 1
+  },
   { id: 'd2', detector_name: 'audio_noise', config: {}, weight: 3 },
   { id: 'd3', detector_name: 'language', config: { accepted_languages: ['en'] }, weight: 1 },
   { id: 'd4', detector_name: 'transcript_product', config: { brand_name: 'Lumen' }, weight: 1 },
@@ -21,8 +26,10 @@ const W = DETECTORS.reduce((a, d) => a + d.weight, 0)
 const THREE: ScoredDetector[] = [DETECTORS[0], { ...DETECTORS[1], weight: 1 }, DETECTORS[3]]
 
 /** Words only a passing (GOOD) or only a failing (BAD) result may use. */
-const GOOD = /meet requirements|is clean|present and legible|is accepted|matches the desired|hashtags present|points covered|(?<!not )mentioned clearly|check passed/
-const BAD = /do not meet|rejected|could not be matched|drifts|Missing required|not mentioned|missing or|Noticeable|violated|did not pass/
+const GOOD =
+  /meet requirements|is clean|present and legible|is accepted|matches the desired|hashtags present|points covered|(?<!not )mentioned clearly|check passed/
+const BAD =
+  /do not meet|rejected|could not be matched|drifts|Missing required|not mentioned|missing or|Noticeable|violated|did not pass/
 
 function score(rule: Omit<ScenarioRule, 'match'>, url = 'https://clips.example/v', detectors = DETECTORS, seed = 1) {
   return scoreEvaluation({ seed, judgeFingerprint: 'fp', detectors, url, rule: { match: '*', ...rule } })
@@ -49,7 +56,8 @@ function expectConsistent(r: DetectorResult, failed: readonly string[] = []): vo
   if (failed.includes(r.detectorName)) {
     expect([said, r.passCheck]).toEqual([said, false])
     // Above the pass line only when the target leaves no other way, and then the text says why.
-    if ((r.score ?? 0) >= PASS_SCORE) expect(r.rationale).toMatch(/\(failed by the emulator scenario, scored [\d.]+ to reach its overall score\)$/)
+    if ((r.score ?? 0) >= PASS_SCORE)
+      expect(r.rationale).toMatch(/\(failed by the emulator scenario, scored [\d.]+ to reach its overall score\)$/)
   } else if (r.detectorName !== 'video_specs') {
     // Drawn detectors pass exactly when they score at the pass line, and a miss is flagged at a moment.
     expect([said, r.passCheck]).toEqual([said, (r.score ?? 0) >= PASS_SCORE])
@@ -61,15 +69,16 @@ describe('a fixed-score scenario rule', () => {
   const targets = [0, 0.2, 0.35, 0.52, 0.6, 0.73, 0.84, 0.91, 1]
   const failSets = [[], ['video_specs'], ['audio_noise'], ['language', 'subtitles']]
 
-  it('gives exactly the target, with every detector\'s pass_check agreeing with its text', () => {
+  it("gives exactly the target, with every detector's pass_check agreeing with its text", () => {
     for (const target of targets) {
       for (const failDetectors of failSets) {
         for (const url of ['https://clips.example/a', 'https://clips.example/b', 'https://clips.example/c']) {
           const { overallScore, detectorResults } = score({ score: target, failDetectors }, url)
           expect(overallScore).toBe(target)
           expect(Math.abs(mean(detectorResults) - target)).toBeLessThan(1e-4)
-          detectorResults.forEach((r) => expectConsistent(r, failDetectors))
-          for (const name of failDetectors) expect(detectorResults.find((r) => r.detectorName === name)?.passCheck).toBe(false)
+          detectorResults.forEach(r => expectConsistent(r, failDetectors))
+          for (const name of failDetectors)
+            expect(detectorResults.find(r => r.detectorName === name)?.passCheck).toBe(false)
         }
       }
     }
@@ -88,7 +97,10 @@ describe('a fixed-score scenario rule', () => {
   })
 
   it('keeps a partly failing video_specs at passed/total, failing, with its failed check named', () => {
-    const strict: ScoredDetector[] = [{ ...DETECTORS[0], config: { min_width: 4000, min_fps: 1 } }, ...DETECTORS.slice(1)]
+    const strict: ScoredDetector[] = [
+      { ...DETECTORS[0], config: { min_width: 4000, min_fps: 1 } },
+      ...DETECTORS.slice(1)
+    ]
     const specs = score({ score: 0.73 }, 'https://clips.example/v', strict).detectorResults[0]
     expect(specs).toMatchObject({ passCheck: false, score: 0.5 })
     expect(specs.rationale).toMatch(/^Video specs do not meet requirements: width below minimum/)
@@ -110,8 +122,15 @@ describe('a fixed-score scenario rule', () => {
   it('lifts a scenario-failed detector over the pass line only for a target nothing else reaches, still failing', () => {
     // audio_noise weighs 3 of 8: with it below 0.5 the mean is at most (3 * 0.4999 + 5) / 8 < 0.91.
     const noise = score({ score: 0.91, failDetectors: ['audio_noise'] }).detectorResults[1]
-    expect(noise).toMatchObject({ detectorName: 'audio_noise', passCheck: false, score: 0.7600, timestamps: [expect.any(Number)] })
-    expect(noise.rationale).toBe('Noticeable background noise (failed by the emulator scenario, scored 0.76 to reach its overall score)')
+    expect(noise).toMatchObject({
+      detectorName: 'audio_noise',
+      passCheck: false,
+      score: 0.76,
+      timestamps: [expect.any(Number)]
+    })
+    expect(noise.rationale).toBe(
+      'Noticeable background noise (failed by the emulator scenario, scored 0.76 to reach its overall score)'
+    )
     // Reachable: it stays below the pass line.
     expect(score({ score: 0.52, failDetectors: ['audio_noise'] }).detectorResults[1].score).toBeLessThan(PASS_SCORE)
   })
@@ -128,27 +147,36 @@ describe('a fixed-score scenario rule', () => {
     // Equal weights, video_specs failed by the scenario, a low target.
     const three = THREE
     for (const seed of [1, 2, 3, 4, 5]) {
-      for (const url of ['https://clips.example/a', 'https://clips.example/b', 'https://www.instagram.com/reel/C9z8Y7x6W5v/']) {
-        const { overallScore, detectorResults } = score({ score: 0.4, failDetectors: ['video_specs'] }, url, three, seed)
+      for (const url of [
+        'https://clips.example/a',
+        'https://clips.example/b',
+        'https://www.instagram.com/reel/C9z8Y7x6W5v/'
+      ]) {
+        const { overallScore, detectorResults } = score(
+          { score: 0.4, failDetectors: ['video_specs'] },
+          url,
+          three,
+          seed
+        )
         expect(overallScore).toBe(0.4)
         expect(Math.abs(mean(detectorResults, three) - 0.4)).toBeLessThan(1e-4)
-        expect(detectorResults.map((r) => [r.detectorName, r.passCheck])).toEqual([
+        expect(detectorResults.map(r => [r.detectorName, r.passCheck])).toEqual([
           ['video_specs', false],
           ['audio_noise', true],
           ['transcript_product', true]
         ])
-        detectorResults.forEach((r) => expectConsistent(r, ['video_specs']))
+        detectorResults.forEach(r => expectConsistent(r, ['video_specs']))
       }
     }
     // Out of reach that way (video_specs at 0 and the others at the pass line give 1/3): the others fail too, and say so.
     const low = score({ score: 0.2, failDetectors: ['video_specs'] }, 'https://clips.example/a', three).detectorResults
-    expect(low.map((r) => r.passCheck)).toEqual([false, false, false])
-    low.forEach((r) => expectConsistent(r, ['video_specs']))
+    expect(low.map(r => r.passCheck)).toEqual([false, false, false])
+    low.forEach(r => expectConsistent(r, ['video_specs']))
   })
 
   it('keeps every unlisted detector passing whenever the listed ones can reach the target', () => {
     const cases: [ScoredDetector[], string[][]][] = [
-      [DETECTORS, failSets.filter((f) => f.length)],
+      [DETECTORS, failSets.filter(f => f.length)],
       [THREE, [['video_specs'], ['audio_noise'], ['video_specs', 'transcript_product']]]
     ]
     let reached = 0
@@ -162,13 +190,19 @@ describe('a fixed-score scenario rule', () => {
             // The range the listed detectors (below the pass line) reach with every drawn unlisted one passing and
             // video_specs at its check-based score.
             const fixed = (floor: number) =>
-              detectors.reduce((a, d, i) => a + (listed(i) ? 0 : d.weight * (i === 0 ? checkScore(detectorResults[0]) : floor)), 0)
+              detectors.reduce(
+                (a, d, i) => a + (listed(i) ? 0 : d.weight * (i === 0 ? checkScore(detectorResults[0]) : floor)),
+                0
+              )
             const wListed = detectors.reduce((a, d, i) => a + (listed(i) ? d.weight : 0), 0)
             if (fixed(PASS_SCORE) / total > target || target > (fixed(1) + wListed * 0.4999) / total) continue
             reached++
-            const said = detectorResults.map((r) => [r.detectorName, r.score, r.passCheck])
-            expect([target, said]).toEqual([target, detectorResults.map((r, i) => [r.detectorName, r.score, !listed(i)])])
-            detectorResults.forEach((r) => expectConsistent(r, failDetectors))
+            const said = detectorResults.map(r => [r.detectorName, r.score, r.passCheck])
+            expect([target, said]).toEqual([
+              target,
+              detectorResults.map((r, i) => [r.detectorName, r.score, !listed(i)])
+            ])
+            detectorResults.forEach(r => expectConsistent(r, failDetectors))
           }
         }
       }
@@ -186,8 +220,13 @@ describe('without a fixed score', () => {
   it('draws results whose text agrees with pass_check, scenario-failed ones included', () => {
     for (let seed = 1; seed <= 40; seed++) {
       for (const failDetectors of [[], ['audio_noise', 'video_specs']]) {
-        const { overallScore, detectorResults } = score({ failDetectors }, `https://clips.example/${seed}`, DETECTORS, seed)
-        detectorResults.forEach((r) => expectConsistent(r, failDetectors))
+        const { overallScore, detectorResults } = score(
+          { failDetectors },
+          `https://clips.example/${seed}`,
+          DETECTORS,
+          seed
+        )
+        detectorResults.forEach(r => expectConsistent(r, failDetectors))
         expect(overallScore).toBeCloseTo(mean(detectorResults), 4)
       }
     }

@@ -28,7 +28,7 @@ interface Silent {
 async function silentReceiver(): Promise<Silent> {
   const sockets = new Set<Socket>()
   const silent = { url: '', requests: 0, open: 0, close: () => Promise.resolve() }
-  const server: Server = createServer((socket) => {
+  const server: Server = createServer(socket => {
     sockets.add(socket)
     silent.open++
     socket.once('data', () => silent.requests++)
@@ -38,10 +38,10 @@ async function silentReceiver(): Promise<Silent> {
     })
     socket.on('error', () => undefined)
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
   silent.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhooks/pique`
   silent.close = () =>
-    new Promise<void>((r) => {
+    new Promise<void>(r => {
       for (const s of sockets) s.destroy()
       server.close(() => r())
     })
@@ -55,7 +55,10 @@ afterEach(async () => {
 
 /** An emulator whose organization's webhooks go to `webhookUrl`, with one judge and two URLs submitted. */
 async function emulatorDelivering(webhookUrl: string, webhookRetry: WebhookRetryOptions): Promise<RunningEmulator> {
-  const emu = await fastEmulator({ organizations: [{ id: 'org_hooks', apiKeys: [DEFAULT_EMULATOR_API_KEY], webhookSecret: 'whsec_x', webhookUrl }], webhookRetry })
+  const emu = await fastEmulator({
+    organizations: [{ id: 'org_hooks', apiKeys: [DEFAULT_EMULATOR_API_KEY], webhookSecret: 'whsec_x', webhookUrl }],
+    webhookRetry
+  })
   cleanup.push(() => emu.close())
   await submit(emu.url)
   return emu
@@ -63,7 +66,10 @@ async function emulatorDelivering(webhookUrl: string, webhookRetry: WebhookRetry
 
 async function submit(url: string): Promise<void> {
   const judge = await call(url, 'POST', '/v1/judges', videoJudge())
-  const r = await call(url, 'POST', '/v1/evaluations/social-media', { judge_id: judge.body.id, video_urls: ['https://a.example/1', 'https://a.example/2'] })
+  const r = await call(url, 'POST', '/v1/evaluations/social-media', {
+    judge_id: judge.body.id,
+    video_urls: ['https://a.example/1', 'https://a.example/2']
+  })
   expect(r.status).toBe(202)
 }
 
@@ -71,7 +77,12 @@ describe('emulator shutdown with webhook deliveries under way', () => {
   it('close() aborts deliveries the receiver never answers: prompt, and their connections closed', async () => {
     const silent = await silentReceiver()
     cleanup.push(() => silent.close())
-    const emu = await emulatorDelivering(silent.url, { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 100, timeoutMs: 10_000 })
+    const emu = await emulatorDelivering(silent.url, {
+      maxAttempts: 5,
+      baseDelayMs: 50,
+      maxDelayMs: 100,
+      timeoutMs: 10_000
+    })
     await until(() => silent.requests >= 2 || undefined)
     const started = Date.now()
     await emu.close()
@@ -85,13 +96,18 @@ describe('emulator shutdown with webhook deliveries under way', () => {
     // A receiver that fails every delivery at once: the emulator keeps retrying every 50 ms.
     const failing = await startReceiver(() => 500)
     cleanup.push(() => failing.close())
-    const emu = await emulatorDelivering(failing.url, { maxAttempts: 1000, baseDelayMs: 50, maxDelayMs: 50, timeoutMs: 10_000 })
+    const emu = await emulatorDelivering(failing.url, {
+      maxAttempts: 1000,
+      baseDelayMs: 50,
+      maxDelayMs: 50,
+      timeoutMs: 10_000
+    })
     await until(() => failing.received.length >= 6 || undefined)
     await emu.close()
     // Deliveries already on their way may still land; after that, no retry comes.
-    await new Promise((r) => setTimeout(r, 300))
+    await new Promise(r => setTimeout(r, 300))
     const settled = failing.received.length
-    await new Promise((r) => setTimeout(r, 300))
+    await new Promise(r => setTimeout(r, 300))
     expect(failing.received.length).toBe(settled)
   })
 
@@ -100,15 +116,29 @@ describe('emulator shutdown with webhook deliveries under way', () => {
       if (!existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run npm run package first')
       const silent = await silentReceiver()
       cleanup.push(() => silent.close())
-      const args = ['emulator', '--port', '0', '--webhook-url', silent.url, '--webhook-timeout-ms', '10000', '--webhook-backoff-ms', '10000']
-      const child: ChildProcess = spawn(process.execPath, [CLI, ...args, '--awaiting-upload-ms', '10', '--pending-ms', '10', '--processing-ms', '10'], {
-        stdio: ['ignore', 'pipe', 'pipe']
-      })
+      const args = [
+        'emulator',
+        '--port',
+        '0',
+        '--webhook-url',
+        silent.url,
+        '--webhook-timeout-ms',
+        '10000',
+        '--webhook-backoff-ms',
+        '10000'
+      ]
+      const child: ChildProcess = spawn(
+        process.execPath,
+        [CLI, ...args, '--awaiting-upload-ms', '10', '--pending-ms', '10', '--processing-ms', '10'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe']
+        }
+      )
       cleanup.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')))
       let output = ''
       child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
       child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+      const exited = new Promise<number | null>(r => child.once('exit', code => r(code)))
       const url = await until(() => /listening on (http:\/\/\S+)/.exec(output)?.[1], 15_000)
       await submit(url)
       await until(() => silent.requests >= 2 || undefined)

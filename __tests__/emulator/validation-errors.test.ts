@@ -18,7 +18,10 @@ let plain: RunningEmulator
 let fastapiJudge: string
 let plainJudge: string
 beforeAll(async () => {
-  ;[fastapi, plain] = await Promise.all([fastEmulator({ validationErrors: 'fastapi', scenario: SCENARIO }), fastEmulator({ scenario: SCENARIO })])
+  ;[fastapi, plain] = await Promise.all([
+    fastEmulator({ validationErrors: 'fastapi', scenario: SCENARIO }),
+    fastEmulator({ scenario: SCENARIO })
+  ])
   fastapiJudge = (await call(fastapi.url, 'POST', '/v1/judges', videoJudge())).body.id
   plainJudge = (await call(plain.url, 'POST', '/v1/judges', videoJudge())).body.id
 })
@@ -35,7 +38,10 @@ describe('fastapi validation errors', () => {
         { judge_id: fastapiJudge, video_urls: ['https://a.example/v', 'ftp://a.example/v.mp4'] },
         [{ loc: ['body', 'video_urls', 1], msg: 'expected an http or https URL, got ftp', type: 'value_error' }]
       ],
-      [{ judge_id: fastapiJudge, video_urls: [] }, [{ loc: ['body', 'video_urls'], msg: 'must have at least 1 item', type: 'too_short' }]],
+      [
+        { judge_id: fastapiJudge, video_urls: [] },
+        [{ loc: ['body', 'video_urls'], msg: 'must have at least 1 item', type: 'too_short' }]
+      ],
       [
         { video_urls: 'https://a.example/v' },
         [
@@ -55,40 +61,85 @@ describe('fastapi validation errors', () => {
       { loc: ['query', 'limit'], msg: 'must be at least 1', type: 'greater_than_equal' },
       { loc: ['query', 'content_type'], msg: expect.stringMatching(/^must be one of "video", "image"/), type: 'enum' }
     ])
-    const judge = await call(fastapi.url, 'POST', '/v1/judges', { ...videoJudge(), detectors: [{ detector_name: 'video_specs', config: { min_fps: 'fast' } }] })
-    expect(judge).toMatchObject({ status: 422, body: { detail: [{ loc: ['body', 'detectors', 0, 'config', 'min_fps'], msg: expect.any(String), type: expect.any(String) }] } })
+    const judge = await call(fastapi.url, 'POST', '/v1/judges', {
+      ...videoJudge(),
+      detectors: [{ detector_name: 'video_specs', config: { min_fps: 'fast' } }]
+    })
+    expect(judge).toMatchObject({
+      status: 422,
+      body: {
+        detail: [
+          { loc: ['body', 'detectors', 0, 'config', 'min_fps'], msg: expect.any(String), type: expect.any(String) }
+        ]
+      }
+    })
     const notJson = await call(fastapi.url, 'POST', '/v1/judges', '{"name": ')
-    expect(notJson).toMatchObject({ status: 422, body: { detail: [{ loc: ['body'], msg: 'Request body is not valid JSON', type: 'json_invalid' }] } })
+    expect(notJson).toMatchObject({
+      status: 422,
+      body: { detail: [{ loc: ['body'], msg: 'Request body is not valid JSON', type: 'json_invalid' }] }
+    })
   })
 
   it('name the same problems as the plain 400 string, which stays the default', async () => {
     const body = (judge: string) => ({ judge_id: judge, video_urls: ['not a url', 'https://unsupported.example/v1'] })
     const [a, b] = [await submit(fastapi, body(fastapiJudge)), await submit(plain, body(plainJudge))]
     expect(a.status).toBe(422)
-    expect(b).toMatchObject({ status: 400, body: { detail: 'video_urls[0]: not a valid URL; video_urls[1]: video platform is not supported' } })
-    const line = (a.body.detail as { loc: (string | number)[]; msg: string }[]).map((d) => `${d.loc[1]}[${d.loc[2]}]: ${d.msg}`).join('; ')
+    expect(b).toMatchObject({
+      status: 400,
+      body: { detail: 'video_urls[0]: not a valid URL; video_urls[1]: video platform is not supported' }
+    })
+    const line = (a.body.detail as { loc: (string | number)[]; msg: string }[])
+      .map(d => `${d.loc[1]}[${d.loc[2]}]: ${d.msg}`)
+      .join('; ')
     expect(line).toBe(b.body.detail)
   })
 
   it('leave errors that are not request validation alone: 401, 404 and a non-video judge keep a string detail', async () => {
-    expect(await call(fastapi.url, 'GET', '/v1/judges', undefined, 'pk_wrong')).toMatchObject({ status: 401, body: { detail: expect.any(String) } })
-    const unknown = await submit(fastapi, { judge_id: '00000000-0000-4000-8000-000000000000', video_urls: ['https://a.example/v'] })
+    expect(await call(fastapi.url, 'GET', '/v1/judges', undefined, 'pk_wrong')).toMatchObject({
+      status: 401,
+      body: { detail: expect.any(String) }
+    })
+    const unknown = await submit(fastapi, {
+      judge_id: '00000000-0000-4000-8000-000000000000',
+      video_urls: ['https://a.example/v']
+    })
     expect(unknown).toMatchObject({ status: 404, body: { detail: expect.any(String) } })
-    const image = (await call(fastapi.url, 'POST', '/v1/judges', { ...videoJudge(), content_type: 'image', detectors: [{ detector_name: 'image_sharpness', config: {} }] })).body.id
-    expect(await submit(fastapi, { judge_id: image, video_urls: ['https://a.example/v'] })).toMatchObject({ status: 400, body: { detail: expect.any(String) } })
+    const image = (
+      await call(fastapi.url, 'POST', '/v1/judges', {
+        ...videoJudge(),
+        content_type: 'image',
+        detectors: [{ detector_name: 'image_sharpness', config: {} }]
+      })
+    ).body.id
+    expect(await submit(fastapi, { judge_id: image, video_urls: ['https://a.example/v'] })).toMatchObject({
+      status: 400,
+      body: { detail: expect.any(String) }
+    })
   })
 
   it('reach the real client as one readable line naming the URL', async () => {
-    const client = new PiqueClient({ baseUrl: fastapi.url, apiKey: DEFAULT_EMULATOR_API_KEY, retry: { maxAttempts: 1 } })
+    const client = new PiqueClient({
+      baseUrl: fastapi.url,
+      apiKey: DEFAULT_EMULATOR_API_KEY,
+      retry: { maxAttempts: 1 }
+    })
     const error = await client
-      .submitSocialMedia({ judge_id: fastapiJudge, video_urls: ['https://a.example/v', 'https://unsupported.example/v2'] })
-      .then(() => undefined, (e: unknown) => e)
+      .submitSocialMedia({
+        judge_id: fastapiJudge,
+        video_urls: ['https://a.example/v', 'https://unsupported.example/v2']
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e
+      )
     expect(error).toBeInstanceOf(PiqueApiError)
     const e = error as PiqueApiError
     expect(e.status).toBe(422)
     expect(e.detail).toBe('video_urls[1]: video platform is not supported')
     // The label and hint are the client's own words; the point is the detail list rendered as one line.
-    expect(e.message).toMatch(/^submit[^:]*: Pique answered 422 to POST \/v1\/evaluations\/social-media: video_urls\[1\]: video platform is not supported\. \S/)
+    expect(e.message).toMatch(
+      /^submit[^:]*: Pique answered 422 to POST \/v1\/evaluations\/social-media: video_urls\[1\]: video platform is not supported\. \S/
+    )
     expect(e.message).not.toContain('\n')
   })
 })
@@ -96,8 +147,15 @@ describe('fastapi validation errors', () => {
 describe('the validation-errors option', () => {
   it('comes from --validation-errors or PIQUE_EMULATOR_VALIDATION_ERRORS and rejects other styles', async () => {
     expect((await emulatorOptionsFrom({}, {})).validationErrors).toBeUndefined()
-    expect((await emulatorOptionsFrom({}, { PIQUE_EMULATOR_VALIDATION_ERRORS: 'fastapi' })).validationErrors).toBe('fastapi')
-    expect((await emulatorOptionsFrom({ validationErrors: 'plain' }, { PIQUE_EMULATOR_VALIDATION_ERRORS: 'fastapi' })).validationErrors).toBe('plain')
-    await expect(emulatorOptionsFrom({ validationErrors: 'pydantic' }, {})).rejects.toThrow('--validation-errors: expected one of plain, fastapi, got "pydantic"')
+    expect((await emulatorOptionsFrom({}, { PIQUE_EMULATOR_VALIDATION_ERRORS: 'fastapi' })).validationErrors).toBe(
+      'fastapi'
+    )
+    expect(
+      (await emulatorOptionsFrom({ validationErrors: 'plain' }, { PIQUE_EMULATOR_VALIDATION_ERRORS: 'fastapi' }))
+        .validationErrors
+    ).toBe('plain')
+    await expect(emulatorOptionsFrom({ validationErrors: 'pydantic' }, {})).rejects.toThrow(
+      '--validation-errors: expected one of plain, fastapi, got "pydantic"'
+    )
   })
 })

@@ -34,7 +34,15 @@ describe('the gate against an API that keeps answering 503', () => {
     })
     const api = new PiqueClient({ baseUrl: server.url, apiKey: 'pk_test_deadline' })
     const settings = readSettings(
-      mapInputs({ 'api-key': 'pk_test_deadline', 'judge-id': JUDGE.id, urls: 'urls.txt', threshold: '0.7', wait: 'api', 'poll-interval-seconds': '0.05', 'timeout-minutes': String(TIMEOUT_MS / 60_000) })
+      mapInputs({
+        'api-key': 'pk_test_deadline',
+        'judge-id': JUDGE.id,
+        urls: 'urls.txt',
+        threshold: '0.7',
+        wait: 'api',
+        'poll-interval-seconds': '0.05',
+        'timeout-minutes': String(TIMEOUT_MS / 60_000)
+      })
     )
     const log = memoryLog()
     const started = Date.now()
@@ -46,8 +54,8 @@ describe('the gate against an API that keeps answering 503', () => {
     expect(took).toBeLessThan(TIMEOUT_MS + 2_000)
     expect(report.verdict).toBe('failed')
     expect(report.reason).toBe('2 unfinished at the deadline (timeout-minutes)')
-    expect(report.urls.map((u) => [u.url, u.state])).toEqual(URLS.map((u) => [u, 'pending']))
-    expect(server.requests.filter((r) => r.url.startsWith('/v1/evaluations/results/')).length).toBeGreaterThan(0)
+    expect(report.urls.map(u => [u.url, u.state])).toEqual(URLS.map(u => [u, 'pending']))
+    expect(server.requests.filter(r => r.url.startsWith('/v1/evaluations/results/')).length).toBeGreaterThan(0)
     for (const r of server.requests) expect(r.at).toBeLessThan(started + TIMEOUT_MS + 100)
   })
 })

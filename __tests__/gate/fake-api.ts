@@ -44,15 +44,21 @@ export class FakeApi implements PiqueApi {
   }
 
   private guard(method: string, path: string): void {
-    if (this.failWith) throw new PiqueApiError(`${method} ${path} answered ${this.failWith}`, this.failWith, method, path)
+    if (this.failWith)
+      throw new PiqueApiError(`${method} ${path} answered ${this.failWith}`, this.failWith, method, path)
   }
 
   async createJudge(body: CreateJudgeRequest) {
     this.guard('POST', '/v1/judges')
     const judge = this.addJudge({
       ...body,
-      status: body.detectors.some((d) => d.detector_name.endsWith('_matching')) ? 'pending' : 'ready',
-      detector_configs: body.detectors.map((d, i) => ({ id: `dc-${i}`, detector_name: d.detector_name, config: d.config, weight: 1 }))
+      status: body.detectors.some(d => d.detector_name.endsWith('_matching')) ? 'pending' : 'ready',
+      detector_configs: body.detectors.map((d, i) => ({
+        id: `dc-${i}`,
+        detector_name: d.detector_name,
+        config: d.config,
+        weight: 1
+      }))
     })
     return { id: judge.id, status: judge.status }
   }
@@ -68,8 +74,9 @@ export class FakeApi implements PiqueApi {
 
   async getJudge(id: string) {
     this.guard('GET', `/v1/judges/${id}`)
-    const judge = this.judges.find((j) => j.id === id)
-    if (!judge) throw new PiqueApiError(`GET /v1/judges/${id} answered 404`, 404, 'GET', `/v1/judges/${id}`, 'Judge not found')
+    const judge = this.judges.find(j => j.id === id)
+    if (!judge)
+      throw new PiqueApiError(`GET /v1/judges/${id} answered 404`, 404, 'GET', `/v1/judges/${id}`, 'Judge not found')
     const script = this.judgeStatusScript.get(id)
     if (script?.length) judge.status = script.length > 1 ? (script.shift() as Judge['status']) : script[0]
     return { ...judge }
@@ -86,11 +93,16 @@ export class FakeApi implements PiqueApi {
   async submitSocialMedia(body: SocialMediaRequest): Promise<SocialMediaResponse> {
     this.guard('POST', '/v1/evaluations/social-media')
     if (this.rejectBatchWith && body.video_urls.includes(this.rejectBatchWith)) {
-      throw new PiqueApiError('POST /v1/evaluations/social-media answered 400: bad URL', 400, 'POST', '/v1/evaluations/social-media')
+      throw new PiqueApiError(
+        'POST /v1/evaluations/social-media answered 400: bad URL',
+        400,
+        'POST',
+        '/v1/evaluations/social-media'
+      )
     }
     this.submits.push(body)
     const batchId = `batch_${String(this.submits.length).padStart(16, '0')}`
-    const jobs = body.video_urls.map((url) => {
+    const jobs = body.video_urls.map(url => {
       const jobId = `job_${String(++this.seq).padStart(16, '0')}`
       const outcome = this.outcomes.get(url) ?? { score: 0.9 }
       this.jobs.set(jobId, { url, polls: 0, outcome })
@@ -109,8 +121,15 @@ export class FakeApi implements PiqueApi {
     const job = this.jobs.get(jobId)
     if (!job) throw new Error(`unknown job ${jobId}`)
     const { outcome } = job
-    if (outcome.fail) return { event: 'evaluation.failed', jobId, status: 'failed', error: outcome.fail, detectorResults: [] }
-    return { event: 'evaluation.completed', jobId, status: 'completed', overallScore: outcome.score ?? 0.9, detectorResults: [] }
+    if (outcome.fail)
+      return { event: 'evaluation.failed', jobId, status: 'failed', error: outcome.fail, detectorResults: [] }
+    return {
+      event: 'evaluation.completed',
+      jobId,
+      status: 'completed',
+      overallScore: outcome.score ?? 0.9,
+      detectorResults: []
+    }
   }
 
   async getResult(jobId: string): Promise<EvaluationResult> {

@@ -26,7 +26,12 @@ function judgeFrom(b: CreateJudgeRequest, extra: Partial<Judge> = {}): Judge {
     status: 'ready',
     is_active: true,
     created_at: '2026-01-01T00:00:00Z',
-    detector_configs: b.detectors.map((d, i) => ({ id: `c${i}`, detector_name: d.detector_name, config: d.config, weight: 3 })),
+    detector_configs: b.detectors.map((d, i) => ({
+      id: `c${i}`,
+      detector_name: d.detector_name,
+      config: d.config,
+      weight: 3
+    })),
     ...extra
   }
 }
@@ -48,9 +53,18 @@ describe('judge equality', () => {
     expect(judgeDifferences(judgeFrom({ ...body, name: 'Other' }), body)).toEqual(['name'])
     expect(judgeDifferences(judgeFrom({ ...body, description: 'x' }), body)).toEqual(['description'])
     expect(judgeDifferences(judgeFrom(body, { content_type: 'image' }), body)).toEqual(['content_type'])
-    const changedConfig = { ...body, detectors: [body.detectors[0], { detector_name: 'audio_noise', config: { strict: true } }] }
+    const changedConfig = {
+      ...body,
+      detectors: [body.detectors[0], { detector_name: 'audio_noise', config: { strict: true } }]
+    }
     expect(judgeDifferences(judgeFrom(changedConfig), body)).toEqual(['detectors'])
-    const nested = { ...body, detectors: [{ detector_name: 'video_specs', config: { min_width: 720, allowed_aspect_ratios: ['9:16', '1:1'] } }, body.detectors[1]] }
+    const nested = {
+      ...body,
+      detectors: [
+        { detector_name: 'video_specs', config: { min_width: 720, allowed_aspect_ratios: ['9:16', '1:1'] } },
+        body.detectors[1]
+      ]
+    }
     expect(sameJudge(judgeFrom(nested), body)).toBe(false)
     expect(sameJudge(judgeFrom({ ...body, detectors: [body.detectors[0]] }), body)).toBe(false)
     expect(sameJudge(judgeFrom({ ...body, detectors: [...body.detectors, body.detectors[1]] }), body)).toBe(false)
@@ -77,7 +91,13 @@ describe('ensureJudge', () => {
 
   it('creates the judge when none matches, and waits while it is pending', async () => {
     const api = new FakeApi()
-    const withMatching = { ...body, detectors: [...body.detectors, { detector_name: 'video_matching', config: { reference_videos: ['gs://b/v.mp4'] } }] }
+    const withMatching = {
+      ...body,
+      detectors: [
+        ...body.detectors,
+        { detector_name: 'video_matching', config: { reference_videos: ['gs://b/v.mp4'] } }
+      ]
+    }
     // The fake creates it pending as judge-1; status checks then say pending twice, then ready.
     api.judgeStatusScript.set('judge-1', ['pending', 'pending', 'ready'])
     const info = await ensureJudge(api, { kind: 'file', file: { ...file, body: withMatching } }, options())
@@ -89,18 +109,20 @@ describe('ensureJudge', () => {
     const api = new FakeApi()
     const j = api.addJudge({ ...judgeFrom(body), id: 'bad', status: 'pending' })
     api.judgeStatusScript.set(j.id, ['pending', 'failed'])
-    await expect(ensureJudge(api, { kind: 'pinned', id: 'bad' }, options())).rejects.toThrow(/Judge bad \("Launch"\) failed to prepare: check its reference content/)
-    api.addJudge({ ...judgeFrom(body), id: 'slow', status: 'pending' })
-    await expect(ensureJudge(api, { kind: 'pinned', id: 'slow' }, { ...options(), deadline: Date.now() + 30 })).rejects.toThrow(
-      'Judge slow was still pending at the deadline'
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'bad' }, options())).rejects.toThrow(
+      /Judge bad \("Launch"\) failed to prepare: check its reference content/
     )
+    api.addJudge({ ...judgeFrom(body), id: 'slow', status: 'pending' })
+    await expect(
+      ensureJudge(api, { kind: 'pinned', id: 'slow' }, { ...options(), deadline: Date.now() + 30 })
+    ).rejects.toThrow('Judge slow was still pending at the deadline')
   })
 
   it('refuses a judge file of another content type before creating anything', async () => {
     const api = new FakeApi()
-    await expect(ensureJudge(api, { kind: 'file', file: { ...file, body: { ...body, content_type: 'image' } } }, options())).rejects.toThrow(
-      'judge.yml: content_type is image; social-media URLs need a video judge'
-    )
+    await expect(
+      ensureJudge(api, { kind: 'file', file: { ...file, body: { ...body, content_type: 'image' } } }, options())
+    ).rejects.toThrow('judge.yml: content_type is image; social-media URLs need a video judge')
     expect(api.judges).toHaveLength(0)
   })
 
@@ -116,7 +138,9 @@ describe('ensureJudge', () => {
     )
     const o = options()
     expect(await ensureJudge(api, { kind: 'pinned', id: 'pinned', file }, o)).toMatchObject({ origin: 'pinned' })
-    expect(o.log.lines).toContain('warning: Judge pinned (pinned by id) differs from judge.yml in description; the pinned judge is used')
+    expect(o.log.lines).toContain(
+      'warning: Judge pinned (pinned by id) differs from judge.yml in description; the pinned judge is used'
+    )
     expect(api.judges).toHaveLength(2)
   })
 })

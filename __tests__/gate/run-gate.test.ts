@@ -19,15 +19,39 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 writeFileSync(
   join(dir, 'judge.yml'),
-  ['name: Launch', 'description: Vertical clips', 'content_type: video', 'detectors:', '  - detector_name: video_specs', '    config:', '      min_width: 720', ''].join('\n')
+  [
+    'name: Launch',
+    'description: Vertical clips',
+    'content_type: video',
+    'detectors:',
+    '  - detector_name: video_specs',
+    '    config:',
+    '      min_width: 720',
+    ''
+  ].join('\n')
 )
 const URLS = ['https://v.example/a', 'https://v.example/b', 'https://v.example/c']
 writeFileSync(join(dir, 'urls.txt'), `# clips\n${URLS.join('\n')}\n`)
 
 const settingsFor = (values: Partial<Record<InputName, string>>) =>
-  readSettings(mapInputs({ 'api-key': 'pk_test', judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', 'poll-interval-seconds': '0.005', ...values }))
+  readSettings(
+    mapInputs({
+      'api-key': 'pk_test',
+      judge: 'judge.yml',
+      urls: 'urls.txt',
+      threshold: '0.7',
+      'poll-interval-seconds': '0.005',
+      ...values
+    })
+  )
 
-const deps = (api: FakeApi, extra: Partial<Parameters<typeof runGate>[1]> = {}) => ({ api, log: memoryLog(), cwd: dir, env: {}, ...extra })
+const deps = (api: FakeApi, extra: Partial<Parameters<typeof runGate>[1]> = {}) => ({
+  api,
+  log: memoryLog(),
+  cwd: dir,
+  env: {},
+  ...extra
+})
 
 describe('runGate', () => {
   it('creates the judge on the first run, reuses it on the next, and decides from the scores', async () => {
@@ -37,7 +61,7 @@ describe('runGate', () => {
     expect(first.judge).toMatchObject({ origin: 'created', name: 'Launch' })
     expect(first.verdict).toBe('failed')
     expect(first.reason).toBe('1 of 3 URLs scored below 0.7')
-    expect(first.urls.map((u) => [u.url, u.state, u.source.line])).toEqual([
+    expect(first.urls.map(u => [u.url, u.state, u.source.line])).toEqual([
       [URLS[0], 'passed', 2],
       [URLS[1], 'below_threshold', 3],
       [URLS[2], 'passed', 4]
@@ -55,19 +79,36 @@ describe('runGate', () => {
     expect(report.verdict).toBe('skipped')
     expect(report.reason).toMatch(/^Evaluation skipped: api-key is empty: .*The judge file and 3 URLs were validated$/)
     expect(api.submits).toHaveLength(0)
-    await expect(runGate(settingsFor({ 'api-key': '', 'on-missing-key': 'fail' }), deps(api))).rejects.toThrow(MissingKeyError)
+    await expect(runGate(settingsFor({ 'api-key': '', 'on-missing-key': 'fail' }), deps(api))).rejects.toThrow(
+      MissingKeyError
+    )
     // Files are still validated first.
     await expect(runGate(settingsFor({ 'api-key': '', urls: 'missing.txt' }), deps(api))).rejects.toThrow(ConfigError)
   })
 
   it('reports the judge file and URL list problems of one run together, before anything is sent', async () => {
-    writeFileSync(join(dir, 'bad-judge.yml'), ['name: Launch', 'description: Vertical clips', 'content_type: video', 'detectors:', '  - detector_name: video_specs', '    config:', '      min_fps: thirty', ''].join('\n'))
+    writeFileSync(
+      join(dir, 'bad-judge.yml'),
+      [
+        'name: Launch',
+        'description: Vertical clips',
+        'content_type: video',
+        'detectors:',
+        '  - detector_name: video_specs',
+        '    config:',
+        '      min_fps: thirty',
+        ''
+      ].join('\n')
+    )
     writeFileSync(join(dir, 'bad-urls.txt'), 'https://v.example/a\nftp://v.example/b\n')
     const api = new FakeApi()
     const failure = runGate(settingsFor({ judge: 'bad-judge.yml', urls: 'bad-urls.txt' }), deps(api))
     await expect(failure).rejects.toThrow(ConfigError)
     const problems = ((await failure.catch((e: unknown) => e)) as ConfigError).problems
-    expect(problems.map((p) => `${p.file}:${p.line}: ${p.field}`)).toEqual(['bad-judge.yml:7: detectors[0].config.min_fps', 'bad-urls.txt:2: '])
+    expect(problems.map(p => `${p.file}:${p.line}: ${p.field}`)).toEqual([
+      'bad-judge.yml:7: detectors[0].config.min_fps',
+      'bad-urls.txt:2: '
+    ])
     expect(api.submits).toHaveLength(0)
   })
 
@@ -84,12 +125,18 @@ describe('runGate', () => {
     const registered: RegisterRequest['jobs'] = []
     const store: GateStore = {
       ingestUrl: 'https://store.example/v1/webhooks/pique',
-      register: async (jobs) => void registered.push(...jobs),
+      register: async jobs => void registered.push(...jobs),
       query: async (req): Promise<QueryResponse> => {
-        const known = req.job_ids.filter((id) => api.jobs.has(id))
+        const known = req.job_ids.filter(id => api.jobs.has(id))
         return {
-          jobs: known.map((id, i) => ({ job_id: id, status: 'completed', result: serializeResult(api.finalResult(id), 'webhook'), seq: i + 1, updated_at: '' })),
-          missing: req.job_ids.filter((id) => !api.jobs.has(id)),
+          jobs: known.map((id, i) => ({
+            job_id: id,
+            status: 'completed',
+            result: serializeResult(api.finalResult(id), 'webhook'),
+            seq: i + 1,
+            updated_at: ''
+          })),
+          missing: req.job_ids.filter(id => !api.jobs.has(id)),
           cursor: known.length
         }
       }
@@ -102,7 +149,13 @@ describe('runGate', () => {
     expect(report.verdict).toBe('passed')
     expect(api.submits[0].webhook_url).toBe('https://store.example/v1/webhooks/pique')
     expect(registered).toHaveLength(3)
-    expect(registered[0]).toMatchObject({ url: URLS[0], judge_id: report.judge!.id, batch_id: report.batchIds[0], repository: 'acme/site', commit: 'abc123' })
+    expect(registered[0]).toMatchObject({
+      url: URLS[0],
+      judge_id: report.judge!.id,
+      batch_id: report.batchIds[0],
+      repository: 'acme/site',
+      commit: 'abc123'
+    })
     expect(api.resultCalls).toHaveLength(0)
   })
 
@@ -122,8 +175,12 @@ describe('runGate', () => {
   it('on the command line, a missing key is worded for the CLI, not for GitHub', async () => {
     const log = memoryLog()
     const report = await runGate(settingsFor({ 'api-key': '' }), deps(new FakeApi(), { log, surface: 'cli' }))
-    expect(report.reason).toBe('Evaluation skipped: no API key (--api-key or PIQUE_API_KEY). The judge file and 3 URLs were validated')
-    expect(log.lines).toContain('warning: no API key (--api-key or PIQUE_API_KEY); evaluation skipped after validating the files (--on-missing-key skip)')
+    expect(report.reason).toBe(
+      'Evaluation skipped: no API key (--api-key or PIQUE_API_KEY). The judge file and 3 URLs were validated'
+    )
+    expect(log.lines).toContain(
+      'warning: no API key (--api-key or PIQUE_API_KEY); evaluation skipped after validating the files (--on-missing-key skip)'
+    )
     expect(log.lines.join('\n')).not.toMatch(/secret|fork|Dependabot/)
   })
 
@@ -132,7 +189,7 @@ describe('runGate', () => {
     api.outcomes.set(URLS[2], { never: true })
     const log = memoryLog()
     const report = await runGate(settingsFor({ 'timeout-minutes': '0.003' }), deps(api, { log }))
-    const unfinished = report.urls.find((u) => u.url === URLS[2])
+    const unfinished = report.urls.find(u => u.url === URLS[2])
     expect(unfinished).toMatchObject({ state: 'pending', result: { status: 'processing' } })
     expect(log.lines.join('\n')).toContain(`${URLS[2]} (urls.txt:4, job ${unfinished!.jobId}, job status processing)`)
   })
@@ -145,30 +202,35 @@ describe('runGate with a store it cannot use', () => {
     server = createServer((_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid token' }))
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     storeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
 
   it('a wrong store token fails the run before a judge is made or a batch submitted (billed)', async () => {
     const api = new FakeApi()
     const store = new StoreClient({ baseUrl: storeUrl, token: 'wrong-token' })
     const run = runGate(settingsFor({ 'store-url': storeUrl, 'store-token': 'wrong-token' }), deps(api, { store }))
     await expect(run).rejects.toThrow(GateError)
-    await expect(run).rejects.toThrow(/^store-token: the store refused the read token \(HTTP 401\); nothing was submitted$/)
+    await expect(run).rejects.toThrow(
+      /^store-token: the store refused the read token \(HTTP 401\); nothing was submitted$/
+    )
     expect(api.submits).toHaveLength(0)
     expect(api.judges).toHaveLength(0)
     // The CLI names its flag.
-    await expect(runGate(settingsFor({ 'store-url': storeUrl, 'store-token': 'wrong-token' }), deps(api, { store, surface: 'cli' }))).rejects.toThrow(
-      /^--store-token: the store refused/
-    )
+    await expect(
+      runGate(
+        settingsFor({ 'store-url': storeUrl, 'store-token': 'wrong-token' }),
+        deps(api, { store, surface: 'cli' })
+      )
+    ).rejects.toThrow(/^--store-token: the store refused/)
   })
 
   it('a store that does not answer fails the run before anything is submitted, saying so', async () => {
     const closed = createServer()
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
-    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    await new Promise<void>(resolve => closed.close(() => resolve()))
     const api = new FakeApi()
     const store = new StoreClient({ baseUrl: url, token: 't', maxAttempts: 1 })
     await expect(runGate(settingsFor({ 'store-url': url, 'store-token': 't' }), deps(api, { store }))).rejects.toThrow(
@@ -178,7 +240,11 @@ describe('runGate with a store it cannot use', () => {
   })
 
   it('a token refused while registering stops the run; another register failure only warns, truthfully', async () => {
-    const queryOk = async (req: { job_ids: string[] }): Promise<QueryResponse> => ({ jobs: [], missing: req.job_ids, cursor: 0 })
+    const queryOk = async (req: { job_ids: string[] }): Promise<QueryResponse> => ({
+      jobs: [],
+      missing: req.job_ids,
+      cursor: 0
+    })
     const refused: GateStore = {
       ingestUrl: 'https://store.example/v1/webhooks/pique',
       query: queryOk,
@@ -187,15 +253,28 @@ describe('runGate with a store it cannot use', () => {
       }
     }
     const api = new FakeApi()
-    await expect(runGate(settingsFor({ 'store-url': 'https://store.example', 'store-token': 't', wait: 'none' }), deps(api, { store: refused }))).rejects.toThrow(
-      /^store-token: the store refused the read token while registering 3 submitted jobs/
-    )
+    await expect(
+      runGate(
+        settingsFor({ 'store-url': 'https://store.example', 'store-token': 't', wait: 'none' }),
+        deps(api, { store: refused })
+      )
+    ).rejects.toThrow(/^store-token: the store refused the read token while registering 3 submitted jobs/)
     const log = memoryLog()
-    const flaky: GateStore = { ...refused, register: async () => { throw new StoreError('no answer from the store', 0) } }
-    const report = await runGate(settingsFor({ 'store-url': 'https://store.example', 'store-token': 't', wait: 'none' }), deps(new FakeApi(), { store: flaky, log }))
+    const flaky: GateStore = {
+      ...refused,
+      register: async () => {
+        throw new StoreError('no answer from the store', 0)
+      }
+    }
+    const report = await runGate(
+      settingsFor({ 'store-url': 'https://store.example', 'store-token': 't', wait: 'none' }),
+      deps(new FakeApi(), { store: flaky, log })
+    )
     expect(report.verdict).toBe('submitted')
-    const warning = log.lines.find((l) => l.startsWith('warning: Could not register'))
-    expect(warning).toBe('warning: Could not register 3 jobs with the store (no answer from the store); the store still records their webhooks by job id, and the wait reads them from it')
+    const warning = log.lines.find(l => l.startsWith('warning: Could not register'))
+    expect(warning).toBe(
+      'warning: Could not register 3 jobs with the store (no answer from the store); the store still records their webhooks by job id, and the wait reads them from it'
+    )
     expect(log.lines.join('\n')).not.toContain('still works')
   })
 })

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
-import { INPUT_DEFAULTS, Inputs, Outputs, SettingsError, actionInputs, mapInputs, readSettings } from '../../src/config/settings.js'
+import {
+  INPUT_DEFAULTS,
+  Inputs,
+  Outputs,
+  SettingsError,
+  actionInputs,
+  mapInputs,
+  readSettings
+} from '../../src/config/settings.js'
 
 const BASE = { judge: 'examples/judge.yml', urls: 'examples/urls.txt', threshold: '0.7' }
 
@@ -25,7 +33,13 @@ const settingsError = (values: Record<string, string>): SettingsError => {
 
 describe('readSettings from the action inputs (INPUT_* variables)', () => {
   it('reads dashed names and applies action.yml defaults for the rest', () => {
-    withEnv({ ...BASE, 'api-key': 'pk_test', 'timeout-minutes': '0.5', 'url-list': 'https://a.example/1\nhttps://a.example/2', urls: 'a.txt\nlists/*.yaml' })
+    withEnv({
+      ...BASE,
+      'api-key': 'pk_test',
+      'timeout-minutes': '0.5',
+      'url-list': 'https://a.example/1\nhttps://a.example/2',
+      urls: 'a.txt\nlists/*.yaml'
+    })
     const s = readSettings(actionInputs())
     expect(s.apiKey).toBe('pk_test')
     expect(s.apiUrl).toBe('https://api.getpique.ai')
@@ -49,7 +63,7 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
     expect(s.waitMode).toBe('store')
     expect(s.store).toEqual({ url: 'https://store.example', token: 'tok' })
     expect(settingsError({ ...BASE, 'store-url': 'https://store.example' }).message).toBe(
-      'store-token: required when store-url is set (the store\'s read token)'
+      "store-token: required when store-url is set (the store's read token)"
     )
     expect(settingsError({ ...BASE, wait: 'store' }).message).toBe('store-url: required when wait is store')
   })
@@ -76,11 +90,13 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
 
   it('accepts production and sandbox as api-url names', () => {
     expect(readSettings(mapInputs({ ...BASE, 'api-url': 'sandbox' })).apiUrl).toBe('https://api-sandbox.getpique.ai')
-    expect(readSettings(mapInputs({ ...BASE, 'api-url': 'http://127.0.0.1:8787/' })).apiUrl).toBe('http://127.0.0.1:8787')
+    expect(readSettings(mapInputs({ ...BASE, 'api-url': 'http://127.0.0.1:8787/' })).apiUrl).toBe(
+      'http://127.0.0.1:8787'
+    )
   })
 
   it('names CLI flags as flags', () => {
-    expect(() => readSettings(mapInputs({ ...BASE, threshold: '2' }, (n) => `--${n}`))).toThrow(
+    expect(() => readSettings(mapInputs({ ...BASE, threshold: '2' }, n => `--${n}`))).toThrow(
       '--threshold: expected a number from 0 to 1, got "2"'
     )
   })
@@ -92,6 +108,7 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
     }
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort())
     expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Outputs).sort())
-    for (const [name, value] of Object.entries(INPUT_DEFAULTS)) expect([name, action.inputs[name].default]).toEqual([name, value])
+    for (const [name, value] of Object.entries(INPUT_DEFAULTS))
+      expect([name, action.inputs[name].default]).toEqual([name, value])
   })
 })

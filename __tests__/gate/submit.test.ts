@@ -7,7 +7,10 @@ import { LIMITS } from '../../src/pique/limits.js'
 import { FakeApi } from './fake-api.js'
 
 const planned = (n: number): PlannedUrl[] =>
-  Array.from({ length: n }, (_, i) => ({ url: `https://v.example/${i + 1}`, source: { file: 'urls.txt', line: i + 2 } }))
+  Array.from({ length: n }, (_, i) => ({
+    url: `https://v.example/${i + 1}`,
+    source: { file: 'urls.txt', line: i + 2 }
+  }))
 
 describe('batching', () => {
   it('splits into chunks of at most the API maximum, in order', () => {
@@ -21,13 +24,13 @@ describe('batching', () => {
     let peak = 0
     await forEachLimit(Array.from({ length: 10 }), 3, async () => {
       peak = Math.max(peak, ++inFlight)
-      await new Promise((r) => setTimeout(r, 5))
+      await new Promise(r => setTimeout(r, 5))
       inFlight--
     })
     expect(peak).toBe(3)
     const started: number[] = []
     await expect(
-      forEachLimit([1, 2, 3, 4, 5], 1, async (n) => {
+      forEachLimit([1, 2, 3, 4, 5], 1, async n => {
         started.push(n)
         if (n === 2) throw new Error('boom')
       })
@@ -47,13 +50,19 @@ describe('submitAll', () => {
       log: memoryLog(),
       onBatch: async (batchId: string, o: UrlOutcome[]) => void registered.push(`${batchId}:${o.length}`)
     })
-    expect(api.submits.map((s) => s.video_urls.length)).toEqual([LIMITS.urlsPerBatch.max, LIMITS.urlsPerBatch.max, 5])
-    expect(api.submits.every((s) => s.judge_id === 'j1' && s.webhook_url === 'https://store.example/v1/webhooks/pique')).toBe(true)
+    expect(api.submits.map(s => s.video_urls.length)).toEqual([LIMITS.urlsPerBatch.max, LIMITS.urlsPerBatch.max, 5])
+    expect(
+      api.submits.every(s => s.judge_id === 'j1' && s.webhook_url === 'https://store.example/v1/webhooks/pique')
+    ).toBe(true)
     expect(batchIds).toHaveLength(3)
     expect(registered.sort()).toEqual(batchIds.map((id, i) => `${id}:${i < 2 ? 20 : 5}`).sort())
-    expect(outcomes.map((o) => o.url)).toEqual(planned(45).map((p) => p.url))
-    expect(outcomes[44]).toMatchObject({ state: 'submitted', batchId: batchIds[2], source: { file: 'urls.txt', line: 46 } })
-    expect(new Set(outcomes.map((o) => o.jobId)).size).toBe(45)
+    expect(outcomes.map(o => o.url)).toEqual(planned(45).map(p => p.url))
+    expect(outcomes[44]).toMatchObject({
+      state: 'submitted',
+      batchId: batchIds[2],
+      source: { file: 'urls.txt', line: 46 }
+    })
+    expect(new Set(outcomes.map(o => o.jobId)).size).toBe(45)
   })
 
   it('records jobs failed at submit and batches the API rejects, and carries on', async () => {
@@ -65,14 +74,20 @@ describe('submitAll', () => {
     const { outcomes, batchIds } = await submitAll(api, urls, { judgeId: 'j1', maxConcurrency: 1, log })
     expect(batchIds).toHaveLength(1)
     expect(api.submits[0].webhook_url).toBeUndefined()
-    expect(outcomes[3]).toMatchObject({ state: 'failed', error: 'Video download blocked (bot detection)', jobId: expect.any(String) })
-    expect(outcomes.slice(20).every((o) => o.state === 'failed' && o.error?.startsWith('submit failed: '))).toBe(true)
-    expect(log.lines.some((l) => l.startsWith('warning: Batch 2/2 (5 URLs): submit failed'))).toBe(true)
+    expect(outcomes[3]).toMatchObject({
+      state: 'failed',
+      error: 'Video download blocked (bot detection)',
+      jobId: expect.any(String)
+    })
+    expect(outcomes.slice(20).every(o => o.state === 'failed' && o.error?.startsWith('submit failed: '))).toBe(true)
+    expect(log.lines.some(l => l.startsWith('warning: Batch 2/2 (5 URLs): submit failed'))).toBe(true)
   })
 
   it('stops at a bad key instead of failing every URL', async () => {
     const api = new FakeApi()
     api.failWith = 401
-    await expect(submitAll(api, planned(45), { judgeId: 'j1', maxConcurrency: 1, log: memoryLog() })).rejects.toMatchObject({ status: 401 })
+    await expect(
+      submitAll(api, planned(45), { judgeId: 'j1', maxConcurrency: 1, log: memoryLog() })
+    ).rejects.toMatchObject({ status: 401 })
   })
 })

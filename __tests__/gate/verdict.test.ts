@@ -12,8 +12,20 @@ const outcome = (n: number, state: UrlOutcome['state'] = 'submitted', error?: st
   batchId: 'batch_1',
   error
 })
-const completed = (n: number, score: number): EvaluationResult => ({ event: 'evaluation.completed', jobId: `job_${n}`, status: 'completed', overallScore: score, detectorResults: [] })
-const failed = (n: number, error: string): EvaluationResult => ({ event: 'evaluation.failed', jobId: `job_${n}`, status: 'failed', error, detectorResults: [] })
+const completed = (n: number, score: number): EvaluationResult => ({
+  event: 'evaluation.completed',
+  jobId: `job_${n}`,
+  status: 'completed',
+  overallScore: score,
+  detectorResults: []
+})
+const failed = (n: number, error: string): EvaluationResult => ({
+  event: 'evaluation.failed',
+  jobId: `job_${n}`,
+  status: 'failed',
+  error,
+  detectorResults: []
+})
 
 function input(outcomes: UrlOutcome[], results: EvaluationResult[], extra: Partial<DecideInput> = {}): DecideInput {
   return {
@@ -23,7 +35,7 @@ function input(outcomes: UrlOutcome[], results: EvaluationResult[], extra: Parti
     judge: { id: 'j1', name: 'Launch', origin: 'created', status: 'ready', detectors: ['video_specs'] },
     batchIds: ['batch_1'],
     outcomes,
-    results: new Map(results.map((r) => [r.jobId, r])),
+    results: new Map(results.map(r => [r.jobId, r])),
     timedOut: false,
     skippedUnchanged: 0,
     startedAt: new Date().toISOString(),
@@ -40,7 +52,15 @@ describe('decide', () => {
     expect(report.reason).toBe('All 2 evaluated URLs scored at least 0.7 (lowest 0.7)')
     expect(report.counts).toMatchObject({ total: 2, passed: 2, belowThreshold: 0 })
     expect(report.minScore).toBe(0.7)
-    expect(gateOutputs(report, 'r.json')).toMatchObject({ passed: 'true', evaluated: '2', 'failed-count': '0', 'min-score': '0.7', 'judge-created': 'true', 'judge-id': 'j1', 'batch-ids': 'batch_1' })
+    expect(gateOutputs(report, 'r.json')).toMatchObject({
+      passed: 'true',
+      evaluated: '2',
+      'failed-count': '0',
+      'min-score': '0.7',
+      'judge-created': 'true',
+      'judge-id': 'j1',
+      'batch-ids': 'batch_1'
+    })
   })
 
   it('fails on one URL below the threshold', () => {
@@ -65,7 +85,9 @@ describe('decide', () => {
     expect(strict.urls[1]).toMatchObject({ state: 'failed', error: 'Failed to process video' })
     const lenient = decide(input(outcomes, results, { failOnError: false }))
     expect(lenient.verdict).toBe('passed')
-    expect(lenient.reason).toBe('The 1 evaluated URL scored at least 0.7 (lowest 0.9); 2 evaluations failed (fail-on-error is false)')
+    expect(lenient.reason).toBe(
+      'The 1 evaluated URL scored at least 0.7 (lowest 0.9); 2 evaluations failed (fail-on-error is false)'
+    )
     expect(lenient.warnings).toEqual([
       'Evaluation failed for https://v.example/2 (urls.txt:2): Failed to process video',
       'Evaluation failed for https://v.example/3 (urls.txt:3): Bot detection blocked the download'
@@ -74,15 +96,20 @@ describe('decide', () => {
   })
 
   it('fails with the unfinished URLs at the deadline and keeps the partial results', () => {
-    const report = decide(input([outcome(1), outcome(2), outcome(3)], [completed(1, 0.8), completed(2, 0.5)], { timedOut: true }))
+    const report = decide(
+      input([outcome(1), outcome(2), outcome(3)], [completed(1, 0.8), completed(2, 0.5)], { timedOut: true })
+    )
     expect(report.verdict).toBe('failed')
     expect(report.reason).toBe('1 of 3 URLs scored below 0.7; 1 unfinished at the deadline (timeout-minutes)')
-    expect(report.urls.map((u) => u.state)).toEqual(['passed', 'below_threshold', 'pending'])
+    expect(report.urls.map(u => u.state)).toEqual(['passed', 'below_threshold', 'pending'])
     expect(gateOutputs(report, 'r.json')).toMatchObject({ evaluated: '2', 'failed-count': '2', 'min-score': '0.5' })
   })
 
   it('leaves the results output empty when it would pass 1 MiB, and never otherwise', () => {
-    const many = Array.from({ length: 6000 }, (_, i) => ({ ...outcome(i), url: `https://v.example/${'x'.repeat(150)}/${i}` }))
+    const many = Array.from({ length: 6000 }, (_, i) => ({
+      ...outcome(i),
+      url: `https://v.example/${'x'.repeat(150)}/${i}`
+    }))
     const results = many.map((_, i) => completed(i, 0.9))
     const big = gateOutputs(decide(input(many, results)), 'r.json')
     expect(big.results).toBe('')
@@ -94,7 +121,7 @@ describe('decide', () => {
   it('reports submitted jobs without a verdict on scores in wait: none', () => {
     const report = decide(input([outcome(1), outcome(2)], [], { waitMode: 'none' }))
     expect(report.verdict).toBe('submitted')
-    expect(report.urls.map((u) => u.state)).toEqual(['submitted', 'submitted'])
+    expect(report.urls.map(u => u.state)).toEqual(['submitted', 'submitted'])
     expect(gateOutputs(report, 'r.json')).toMatchObject({ passed: 'false', evaluated: '0', 'min-score': '' })
   })
 })

@@ -12,17 +12,28 @@ async function submitted(api: FakeApi, outcomes: Parameters<FakeApi['outcomes'][
   const urls = outcomes.map((_, i) => `https://v.example/${i}`)
   outcomes.forEach((o, i) => api.outcomes.set(urls[i], o))
   const reply = await api.submitSocialMedia({ judge_id: 'j', video_urls: urls })
-  return reply.jobs.map((j) => j.job_id)
+  return reply.jobs.map(j => j.job_id)
 }
 
-const base = (timeoutMs: number) => ({ deadline: Date.now() + timeoutMs, timeoutMs, pollIntervalMs: 5, concurrency: 2, log: memoryLog() })
+const base = (timeoutMs: number) => ({
+  deadline: Date.now() + timeoutMs,
+  timeoutMs,
+  pollIntervalMs: 5,
+  concurrency: 2,
+  log: memoryLog()
+})
 /** The score of a job the tracker counts as finished; undefined while it is still pending. */
-const finishedScore = (tracker: JobTracker, jobId: string) => (tracker.isPending(jobId) ? undefined : tracker.latest.get(jobId)?.overallScore)
+const finishedScore = (tracker: JobTracker, jobId: string) =>
+  tracker.isPending(jobId) ? undefined : tracker.latest.get(jobId)?.overallScore
 
 describe('api mode', () => {
   it('polls only pending jobs until each one finishes', async () => {
     const api = new FakeApi()
-    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.4, pendingPolls: 3 }, { fail: 'Failed to process video', pendingPolls: 1 }])
+    const ids = await submitted(api, [
+      { score: 0.9 },
+      { score: 0.4, pendingPolls: 3 },
+      { fail: 'Failed to process video', pendingPolls: 1 }
+    ])
     const tracker = new JobTracker(ids, 0.7)
     const options = base(5000)
     const { timedOut } = await waitForResults('api', { api }, tracker, options)
@@ -30,9 +41,9 @@ describe('api mode', () => {
     expect(tracker.done).toBe(3)
     expect(tracker.failing()).toBe(2)
     // Each job is polled until done and never again: 1 + 4 + 2.
-    expect(api.resultCalls.filter((id) => id === ids[0])).toHaveLength(1)
-    expect(api.resultCalls.filter((id) => id === ids[1])).toHaveLength(4)
-    expect(api.resultCalls.filter((id) => id === ids[2])).toHaveLength(2)
+    expect(api.resultCalls.filter(id => id === ids[0])).toHaveLength(1)
+    expect(api.resultCalls.filter(id => id === ids[1])).toHaveLength(4)
+    expect(api.resultCalls.filter(id => id === ids[2])).toHaveLength(2)
     expect(options.log.lines.at(-1)).toMatch(/^Progress: 3\/3 done, 2 failing so far, \d+s left$/)
   })
 
@@ -66,8 +77,12 @@ describe('api mode', () => {
     const api = new FakeApi()
     const ids = await submitted(api, [{ score: 0.9, pendingPolls: 8 }])
     const options = base(5000)
-    await waitForResults('api', { api }, new JobTracker(ids, 0.7), { ...options, pollIntervalMs: 10, progressEveryMs: 20 })
-    expect(options.log.lines.filter((l) => l.startsWith('Progress: 0/1 done')).length).toBeGreaterThanOrEqual(1)
+    await waitForResults('api', { api }, new JobTracker(ids, 0.7), {
+      ...options,
+      pollIntervalMs: 10,
+      progressEveryMs: 20
+    })
+    expect(options.log.lines.filter(l => l.startsWith('Progress: 0/1 done')).length).toBeGreaterThanOrEqual(1)
   })
 })
 
@@ -85,9 +100,9 @@ class FakeStore implements StoreReader {
 
   async query(req: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse> {
     this.queries.push(req)
-    const changed = () => req.job_ids.some((id) => (this.jobs.get(id)?.seq ?? 0) > (req.after ?? 0))
+    const changed = () => req.job_ids.some(id => (this.jobs.get(id)?.seq ?? 0) > (req.after ?? 0))
     if (!changed() && req.wait_seconds) {
-      await new Promise<void>((resolve) => {
+      await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, req.wait_seconds! * 1000)
         this.wake = () => {
           clearTimeout(timer)
@@ -95,13 +110,13 @@ class FakeStore implements StoreReader {
         }
       })
     }
-    const known = req.job_ids.filter((id) => this.jobs.has(id))
+    const known = req.job_ids.filter(id => this.jobs.has(id))
     return {
-      jobs: known.map((id) => {
+      jobs: known.map(id => {
         const j = this.jobs.get(id)!
         return { job_id: id, status: j.result.status as 'completed', result: j.result, seq: j.seq, updated_at: '' }
       }),
-      missing: req.job_ids.filter((id) => !this.jobs.has(id)),
+      missing: req.job_ids.filter(id => !this.jobs.has(id)),
       cursor: this.cursor
     }
   }
@@ -113,7 +128,9 @@ describe('store mode', () => {
     const ids = await submitted(api, [{ score: 0.9 }, { score: 0.2 }, { fail: 'Bot detection' }])
     const store = new FakeStore()
     const tracker = new JobTracker(ids, 0.7)
-    ids.forEach((id, i) => setTimeout(() => store.deliver(serializeResult(api.finalResult(id), 'webhook')), 20 * (i + 1)))
+    ids.forEach((id, i) =>
+      setTimeout(() => store.deliver(serializeResult(api.finalResult(id), 'webhook')), 20 * (i + 1))
+    )
     const { timedOut } = await waitForResults('store', { api, store }, tracker, base(10_000))
     expect(timedOut).toBe(false)
     expect(tracker.done).toBe(3)
@@ -138,7 +155,9 @@ describe('store mode', () => {
     expect(finishedScore(tracker, ids[1])).toBe(0.8)
     expect(lookupMargin(500)).toBe(100)
     expect(lookupMargin(30 * 60_000)).toBe(30_000)
-    expect(options.log.lines).toContain('1 job has no result in the store near the deadline; looking them up on the results endpoint once')
+    expect(options.log.lines).toContain(
+      '1 job has no result in the store near the deadline; looking them up on the results endpoint once'
+    )
   })
 
   it('asks the results endpoint when no job has finished for a while, long before the deadline', async () => {
@@ -150,11 +169,13 @@ describe('store mode', () => {
     const options = { ...base(60_000), quietLookupMs: 100 }
     const waiting = waitForResults('store', { api, store }, tracker, options)
     // The lost webhook's job is found by the quiet lookup; the never-ending one keeps the wait going.
-    await new Promise((r) => setTimeout(r, 400))
+    await new Promise(r => setTimeout(r, 400))
     expect(finishedScore(tracker, ids[1])).toBe(0.8)
-    expect(api.resultCalls.filter((id) => id === ids[1])).toHaveLength(1)
-    expect(api.resultCalls.filter((id) => id === ids[0])).toHaveLength(0)
-    expect(options.log.lines).toContain('1 result found on the results endpoint (their webhooks did not reach the store)')
+    expect(api.resultCalls.filter(id => id === ids[1])).toHaveLength(1)
+    expect(api.resultCalls.filter(id => id === ids[0])).toHaveLength(0)
+    expect(options.log.lines).toContain(
+      '1 result found on the results endpoint (their webhooks did not reach the store)'
+    )
     store.deliver(serializeResult({ ...api.finalResult(ids[1]), jobId: ids[2] }, 'webhook'))
     expect((await waiting).timedOut).toBe(false)
   })
@@ -174,7 +195,9 @@ describe('store mode', () => {
       expect(timedOut).toBe(false)
       expect(finishedScore(tracker, ids[1])).toBe(0.9)
       expect(api.resultCalls).toEqual([ids[1]])
-      expect(options.log.lines).toContain('1 job has no result in the store near the deadline; looking them up on the results endpoint once')
+      expect(options.log.lines).toContain(
+        '1 job has no result in the store near the deadline; looking them up on the results endpoint once'
+      )
     } finally {
       clearTimeout(late)
     }
@@ -185,7 +208,19 @@ describe('store mode', () => {
     const ids = await submitted(api, [{ score: 0.8 }])
     // A store that does not long-poll and keeps returning a completed result without its score.
     const store: StoreReader = {
-      query: async () => ({ jobs: [{ job_id: ids[0], status: 'completed', result: { job_id: ids[0], status: 'completed' }, seq: 1, updated_at: '' }], missing: [], cursor: 1 })
+      query: async () => ({
+        jobs: [
+          {
+            job_id: ids[0],
+            status: 'completed',
+            result: { job_id: ids[0], status: 'completed' },
+            seq: 1,
+            updated_at: ''
+          }
+        ],
+        missing: [],
+        cursor: 1
+      })
     }
     const tracker = new JobTracker(ids, 0.7)
     // About three answers (a pause of 250 ms after each) before the lookup 160 ms before the deadline.
@@ -193,7 +228,9 @@ describe('store mode', () => {
     const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
     expect(timedOut).toBe(false)
     expect(finishedScore(tracker, ids[0])).toBe(0.8)
-    const warnings = options.log.lines.filter((l) => l.startsWith(`warning: The store holds an unreadable result for ${ids[0]}`))
+    const warnings = options.log.lines.filter(l =>
+      l.startsWith(`warning: The store holds an unreadable result for ${ids[0]}`)
+    )
     expect(warnings).toHaveLength(1)
   })
 
@@ -213,13 +250,16 @@ describe('store mode', () => {
     expect(calls).toBeGreaterThanOrEqual(1)
     expect(timedOut).toBe(true)
     expect(tracker.pending()).toEqual([ids[1]])
-    expect(options.log.lines.filter((l) => l.startsWith('warning: The store did not answer'))).toHaveLength(1)
+    expect(options.log.lines.filter(l => l.startsWith('warning: The store did not answer'))).toHaveLength(1)
   })
 
   it('stops at once when the store rejects the token', async () => {
     const api = new FakeApi()
     const ids = await submitted(api, [{ score: 0.9 }])
-    const store: StoreReader = { query: async () => Promise.reject(Object.assign(new Error('store answered 401 (check store-token)'), { status: 401 })) }
+    const store: StoreReader = {
+      query: async () =>
+        Promise.reject(Object.assign(new Error('store answered 401 (check store-token)'), { status: 401 }))
+    }
     await expect(waitForResults('store', { api, store }, new JobTracker(ids, 0.7), base(5000))).rejects.toThrow(
       'The store rejected the read token (store-token): store answered 401 (check store-token)'
     )

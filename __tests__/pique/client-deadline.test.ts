@@ -17,7 +17,7 @@ afterEach(async () => {
 /** The default retry policy and timeout: what the gate runs with. */
 function clientFor(baseUrl: string) {
   const retries: RetryInfo[] = []
-  return { client: new PiqueClient({ baseUrl, apiKey: KEY, onRetry: (i) => retries.push(i) }), retries }
+  return { client: new PiqueClient({ baseUrl, apiKey: KEY, onRetry: i => retries.push(i) }), retries }
 }
 
 describe('PiqueClient with a deadline', () => {
@@ -25,7 +25,7 @@ describe('PiqueClient with a deadline', () => {
     server = await scriptedServer(reply(503, { detail: 'maintenance' }, { 'retry-after': '5' }))
     const { client, retries } = clientFor(server.url)
     const started = Date.now()
-    const err = await client.getResult('job_1', { deadline: started + 300 }).catch((e) => e)
+    const err = await client.getResult('job_1', { deadline: started + 300 }).catch(e => e)
     expect(Date.now() - started).toBeLessThan(1_000)
     expect(err).toBeInstanceOf(PiqueDeadlineError)
     expect(err).toMatchObject({ attempts: 1, maybeAccepted: false })
@@ -38,9 +38,13 @@ describe('PiqueClient with a deadline', () => {
 
   it('retries with backoff while time is left, and never starts an attempt past the deadline', async () => {
     server = await scriptedServer(reply(500, { detail: 'boom' }))
-    const client = new PiqueClient({ baseUrl: server.url, apiKey: KEY, retry: { maxAttempts: 100, baseDelayMs: 40, maxDelayMs: 40 } })
+    const client = new PiqueClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      retry: { maxAttempts: 100, baseDelayMs: 40, maxDelayMs: 40 }
+    })
     const deadline = Date.now() + 400
-    const err = await client.getJudge('j', { deadline }).catch((e) => e)
+    const err = await client.getJudge('j', { deadline }).catch(e => e)
     expect(err).toBeInstanceOf(PiqueDeadlineError)
     expect(Date.now()).toBeLessThan(deadline + 500)
     expect(server.requests.length).toBeGreaterThan(1)
@@ -52,26 +56,38 @@ describe('PiqueClient with a deadline', () => {
     server = await scriptedServer(hang)
     const { client } = clientFor(server.url)
     const started = Date.now()
-    const get = await client.getJudge('j', { deadline: started + 300 }).catch((e) => e)
+    const get = await client.getJudge('j', { deadline: started + 300 }).catch(e => e)
     expect(Date.now() - started).toBeLessThan(1_000)
     expect(get).toBeInstanceOf(PiqueDeadlineError)
-    expect(get.message).toMatch(/^get judge: the gate's time ran out \(timeout-minutes\) before GET \/v1\/judges\/j succeeded: no answer within the \d+ms that were left \(1 attempt/)
+    expect(get.message).toMatch(
+      /^get judge: the gate's time ran out \(timeout-minutes\) before GET \/v1\/judges\/j succeeded: no answer within the \d+ms that were left \(1 attempt/
+    )
 
-    const submit = await client.submitSocialMedia({ judge_id: 'j', video_urls: ['https://www.tiktok.com/@a/video/1'] }, { deadline: Date.now() + 200 }).catch((e) => e)
+    const submit = await client
+      .submitSocialMedia(
+        { judge_id: 'j', video_urls: ['https://www.tiktok.com/@a/video/1'] },
+        { deadline: Date.now() + 200 }
+      )
+      .catch(e => e)
     expect(submit).toMatchObject({ name: 'PiqueDeadlineError', maybeAccepted: true })
-    expect(submit.message).toContain('The batch may have been accepted by Pique (jobs may exist and be billed). It was not retried automatically')
+    expect(submit.message).toContain(
+      'The batch may have been accepted by Pique (jobs may exist and be billed). It was not retried automatically'
+    )
   })
 
   it('sends nothing once the deadline has passed, nor to wait for a rate-limit reset beyond it', async () => {
-    server = await scriptedServer([reply(200, judge(1), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' }), reply(200, judge(1))])
+    server = await scriptedServer([
+      reply(200, judge(1), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' }),
+      reply(200, judge(1))
+    ])
     const { client, retries } = clientFor(server.url)
-    const late = await client.getJudge('j', { deadline: Date.now() - 1 }).catch((e) => e)
+    const late = await client.getJudge('j', { deadline: Date.now() - 1 }).catch(e => e)
     expect(late).toMatchObject({ name: 'PiqueDeadlineError', attempts: 0 })
     expect(late.message).toContain('succeeded: no time was left to send the request.')
     expect(server.requests).toHaveLength(0)
 
     expect((await client.getJudge('j')).id).toBe(judge(1).id)
-    const held = await client.getJudge('j', { deadline: Date.now() + 300 }).catch((e) => e)
+    const held = await client.getJudge('j', { deadline: Date.now() + 300 }).catch(e => e)
     expect(held).toBeInstanceOf(PiqueDeadlineError)
     expect(held.message).toContain('succeeded: the rate limit resets only after the deadline.')
     expect(server.requests).toHaveLength(1)

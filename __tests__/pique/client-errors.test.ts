@@ -24,7 +24,12 @@ const onPost: Record<string, Step> = {
   '/v1/evaluations/social-media': (req, res) => {
     const body = JSON.parse(req.body)
     if (body.judge_id === 'validation') {
-      return reply(422, { detail: [{ loc: ['body', 'video_urls', 0], msg: 'invalid or missing URL scheme', type: 'value_error' }, { loc: ['body', 'webhook_url'], msg: 'field required', type: 'missing' }] })(req, res)
+      return reply(422, {
+        detail: [
+          { loc: ['body', 'video_urls', 0], msg: 'invalid or missing URL scheme', type: 'value_error' },
+          { loc: ['body', 'webhook_url'], msg: 'field required', type: 'missing' }
+        ]
+      })(req, res)
     }
     if (body.judge_id === 'image-judge') return reply(400, { detail: 'Judge content_type must be video' })(req, res)
     if (body.judge_id === 'hang') return undefined
@@ -38,19 +43,44 @@ let client: PiqueClient
 let impatient: PiqueClient
 const retries: RetryInfo[] = []
 beforeAll(async () => {
-  server = await scriptedServer((req, res) => ((req.method === 'POST' ? onPost : routes)[req.url.split('?')[0]] ?? reply(418, {}))(req, res))
-  client = new PiqueClient({ baseUrl: server.url, apiKey: KEY, retry: { ...FAST_RETRY, maxAttempts: 2 }, timeoutMs: 5_000, onRetry: (i) => retries.push(i) })
-  impatient = new PiqueClient({ baseUrl: server.url, apiKey: KEY, retry: { ...FAST_RETRY, maxAttempts: 2 }, timeoutMs: 300, onRetry: (i) => retries.push(i) })
+  server = await scriptedServer((req, res) =>
+    ((req.method === 'POST' ? onPost : routes)[req.url.split('?')[0]] ?? reply(418, {}))(req, res)
+  )
+  client = new PiqueClient({
+    baseUrl: server.url,
+    apiKey: KEY,
+    retry: { ...FAST_RETRY, maxAttempts: 2 },
+    timeoutMs: 5_000,
+    onRetry: i => retries.push(i)
+  })
+  impatient = new PiqueClient({
+    baseUrl: server.url,
+    apiKey: KEY,
+    retry: { ...FAST_RETRY, maxAttempts: 2 },
+    timeoutMs: 300,
+    onRetry: i => retries.push(i)
+  })
 })
 afterAll(() => server.close())
 
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection') }, (e: Error) => e)
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (e: Error) => e
+  )
 
 describe('PiqueClient error messages', () => {
   it('401: the detail and a hint to check the api-key secret for this api-url', async () => {
     const err = (await fail(client.getJudge('unauthorized'))) as PiqueApiError
     expect(err).toBeInstanceOf(PiqueApiError)
-    expect(err).toMatchObject({ status: 401, method: 'GET', path: '/v1/judges/unauthorized', detail: 'Invalid API key [redacted]' })
+    expect(err).toMatchObject({
+      status: 401,
+      method: 'GET',
+      path: '/v1/judges/unauthorized',
+      detail: 'Invalid API key [redacted]'
+    })
     expect(err.message).toBe(
       `get judge: Pique answered 401 to GET /v1/judges/unauthorized: Invalid API key [redacted]. Check the api-key secret: Pique did not accept it as a key for ${server.url} (sandbox and production keys differ).`
     )
@@ -68,7 +98,9 @@ describe('PiqueClient error messages', () => {
     expect(err.message).toBe(
       'get judge: Pique answered 404 to GET /v1/judges/missing: Judge not found. No judge missing for this API key: wrong judge id, or a judge of another organization.'
     )
-    expect((await fail(client.submitSocialMedia({ judge_id: 'gone', video_urls: URLS }))).message).toMatch(/Judge gone not found\. No judge gone for this API key: wrong judge id/)
+    expect((await fail(client.submitSocialMedia({ judge_id: 'gone', video_urls: URLS }))).message).toMatch(
+      /Judge gone not found\. No judge gone for this API key: wrong judge id/
+    )
   })
 
   it('404 on a result: unknown job id', async () => {
@@ -90,24 +122,35 @@ describe('PiqueClient error messages', () => {
 
   it('5xx on a GET: retried, then a service error to retry later', async () => {
     const err = (await fail(client.getJudge('broken'))) as PiqueApiError
-    expect(err.message).toMatch(/^get judge: Pique answered 500 to GET \/v1\/judges\/broken: <html>Internal error for key \[redacted\]<\/html>\. Pique service error: retry later\. \(gave up after 2 attempts in \d+m?s\)$/)
+    expect(err.message).toMatch(
+      /^get judge: Pique answered 500 to GET \/v1\/judges\/broken: <html>Internal error for key \[redacted\]<\/html>\. Pique service error: retry later\. \(gave up after 2 attempts in \d+m?s\)$/
+    )
   })
 
   it('a redirect is not followed (the key stays home)', async () => {
     const before = server.requests.length
     const err = (await fail(client.getJudge('redirect'))) as PiqueApiError
     expect(err.status).toBe(302)
-    expect(err.message).toContain('Unexpected redirect to https://elsewhere.example/login?key=[redacted]: check the api-url')
+    expect(err.message).toContain(
+      'Unexpected redirect to https://elsewhere.example/login?key=[redacted]: check the api-url'
+    )
     expect(server.requests.length).toBe(before + 1)
   })
 
   it('every message is a single line', async () => {
-    const errs = await Promise.all(['unauthorized', 'forbidden', 'missing', 'broken', 'echo', 'reset'].map((id) => fail(client.getJudge(id))))
+    const errs = await Promise.all(
+      ['unauthorized', 'forbidden', 'missing', 'broken', 'echo', 'reset'].map(id => fail(client.getJudge(id)))
+    )
     for (const e of errs) expect(e.message).not.toMatch(/\n/)
   })
 
   it('never lets the API key out: messages, String(), JSON, stack, onRetry, on every error path', async () => {
-    const refused = new PiqueClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, apiKey: KEY, retry: { ...FAST_RETRY, maxAttempts: 2 }, onRetry: (i) => retries.push(i) })
+    const refused = new PiqueClient({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      apiKey: KEY,
+      retry: { ...FAST_RETRY, maxAttempts: 2 },
+      onRetry: i => retries.push(i)
+    })
     const errors = await Promise.all([
       fail(client.getJudge('unauthorized')),
       fail(client.getJudge('forbidden')),
@@ -125,17 +168,23 @@ describe('PiqueClient error messages', () => {
       fail(refused.listJudges()),
       fail(Promise.resolve().then(() => new PiqueClient({ baseUrl: `not a url ${KEY}`, apiKey: KEY })))
     ])
-    const kinds = new Set(errors.map((e) => e.constructor.name))
+    const kinds = new Set(errors.map(e => e.constructor.name))
     expect([...kinds].sort()).toEqual(['PiqueApiError', 'PiqueNetworkError', 'PiqueRequestError', 'PiqueResponseError'])
-    expect(errors.filter((e) => e instanceof PiqueNetworkError).map((e) => (e as PiqueNetworkError).maybeAccepted).sort()).toEqual([false, false, false, true])
-    expect(errors.some((e) => e instanceof PiqueRequestError)).toBe(true)
+    expect(
+      errors
+        .filter(e => e instanceof PiqueNetworkError)
+        .map(e => (e as PiqueNetworkError).maybeAccepted)
+        .sort()
+    ).toEqual([false, false, false, true])
+    expect(errors.some(e => e instanceof PiqueRequestError)).toBe(true)
     // String(error) is what a log shows: it starts with the class's own name, never a parent's.
     for (const e of errors) expect(String(e).startsWith(`${e.constructor.name}: `)).toBe(true)
-    for (const e of errors.filter((e) => !(e instanceof PiqueRequestError))) {
+    for (const e of errors.filter(e => !(e instanceof PiqueRequestError))) {
       expect(e).toMatchObject({ method: expect.stringMatching(/^(GET|POST)$/), path: expect.stringMatching(/^\/v1\//) })
     }
     for (const e of errors) {
-      for (const text of [e.message, String(e), JSON.stringify(e), e.stack ?? '', JSON.stringify(Object.entries(e))]) expect(text).not.toContain(KEY)
+      for (const text of [e.message, String(e), JSON.stringify(e), e.stack ?? '', JSON.stringify(Object.entries(e))])
+        expect(text).not.toContain(KEY)
     }
     expect(JSON.stringify(retries)).not.toContain(KEY)
     expect(retries.length).toBeGreaterThan(0)

@@ -1,8 +1,24 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PiqueClient, type RetryInfo } from '../../src/pique/client.js'
 import { PiqueApiError, PiqueNetworkError } from '../../src/pique/errors.js'
-import { backoffDelayMs, parseRateLimitHeaders, parseRetryAfter, rateLimitWaitMs, resolveRetryPolicy, retryDelay } from '../../src/pique/retry.js'
-import { FAST_RETRY, type ScriptedServer, closedPort, hang, judge, reply, scriptedServer, submitReply } from './client-server.js'
+import {
+  backoffDelayMs,
+  parseRateLimitHeaders,
+  parseRetryAfter,
+  rateLimitWaitMs,
+  resolveRetryPolicy,
+  retryDelay
+} from '../../src/pique/retry.js'
+import {
+  FAST_RETRY,
+  type ScriptedServer,
+  closedPort,
+  hang,
+  judge,
+  reply,
+  scriptedServer,
+  submitReply
+} from './client-server.js'
 
 const KEY = 'pk_test_retry_Zx81'
 const URLS = ['https://www.tiktok.com/@a/video/1']
@@ -14,7 +30,14 @@ afterEach(async () => {
 
 function clientFor(baseUrl: string, extra: Partial<ConstructorParameters<typeof PiqueClient>[0]> = {}) {
   const retries: RetryInfo[] = []
-  const client = new PiqueClient({ baseUrl, apiKey: KEY, retry: FAST_RETRY, timeoutMs: 5_000, onRetry: (i) => retries.push(i), ...extra })
+  const client = new PiqueClient({
+    baseUrl,
+    apiKey: KEY,
+    retry: FAST_RETRY,
+    timeoutMs: 5_000,
+    onRetry: i => retries.push(i),
+    ...extra
+  })
   return { client, retries }
 }
 const gap = (s: ScriptedServer, i: number) => s.requests[i].at - s.requests[i - 1].at
@@ -35,7 +58,12 @@ describe('retry timing helpers', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
   })
   it('reads X-RateLimit-* with the reset in epoch seconds (a small value as seconds from now)', () => {
-    expect(parseRateLimitHeaders({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) }, now)).toEqual({
+    expect(
+      parseRateLimitHeaders(
+        { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) },
+        now
+      )
+    ).toEqual({
       limit: 100,
       remaining: 0,
       resetAt: now + 30_000
@@ -48,10 +76,13 @@ describe('retry timing helpers', () => {
   })
   it('backs off exponentially with full jitter under the cap, and prefers the server-given wait', () => {
     const policy = resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1_000 })
-    expect([1, 2, 3, 4, 5].map((r) => backoffDelayMs(r, policy, () => 1))).toEqual([100, 200, 400, 800, 1_000])
+    expect([1, 2, 3, 4, 5].map(r => backoffDelayMs(r, policy, () => 1))).toEqual([100, 200, 400, 800, 1_000])
     expect(backoffDelayMs(3, policy, () => 0)).toBe(0)
     expect(retryDelay(1, policy, { retryAfterMs: 7_000 }, now)).toEqual({ delayMs: 7_000, serverSaid: true })
-    expect(retryDelay(1, policy, { rateLimit: { remaining: 0, resetAt: now + 2_000 } }, now)).toEqual({ delayMs: 2_000, serverSaid: true })
+    expect(retryDelay(1, policy, { rateLimit: { remaining: 0, resetAt: now + 2_000 } }, now)).toEqual({
+      delayMs: 2_000,
+      serverSaid: true
+    })
     expect(() => resolveRetryPolicy({ maxAttempts: 0 })).toThrow(/maxAttempts must be at least 1/)
   })
 })
@@ -69,15 +100,25 @@ describe('PiqueClient retries', () => {
     expect(gap(server, 1)).toBeGreaterThanOrEqual(290)
     expect((await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS })).batch_id).toMatch(/^batch_/)
     expect(gap(server, 3)).toBeGreaterThanOrEqual(190)
-    expect(server.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'POST', 'POST'])
+    expect(server.requests.map(r => r.method)).toEqual(['GET', 'GET', 'POST', 'POST'])
     expect(retries).toEqual([
       { method: 'GET', path: '/v1/judges/j', attempt: 2, delayMs: 300, reason: 'HTTP 429 (wait set by the server)' },
-      { method: 'POST', path: '/v1/evaluations/social-media', attempt: 2, delayMs: 200, reason: 'HTTP 429 (wait set by the server)' }
+      {
+        method: 'POST',
+        path: '/v1/evaluations/social-media',
+        attempt: 2,
+        delayMs: 200,
+        reason: 'HTTP 429 (wait set by the server)'
+      }
     ])
   })
 
   it('waits until X-RateLimit-Reset on a 429, and holds off before the next request when none remain', async () => {
-    const resetIn = (ms: number) => ({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': ((Date.now() + ms) / 1000).toFixed(3) })
+    const resetIn = (ms: number) => ({
+      'x-ratelimit-limit': '100',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': ((Date.now() + ms) / 1000).toFixed(3)
+    })
     server = await scriptedServer([
       (req, res) => reply(429, { detail: 'slow down' }, resetIn(300))(req, res),
       (req, res) => reply(200, judge(1), resetIn(400))(req, res),
@@ -91,7 +132,10 @@ describe('PiqueClient retries', () => {
     await client.getJudge('b') // proactively waits for the reset instead of earning a 429
     expect(gap(server, 2)).toBeGreaterThanOrEqual(350)
     expect(client.rateLimit).toEqual({ limit: 100, remaining: 99 })
-    expect(retries.map((r) => r.reason)).toEqual(['HTTP 429 (wait set by the server)', 'rate limit: no requests remaining until the reset'])
+    expect(retries.map(r => r.reason)).toEqual([
+      'HTTP 429 (wait set by the server)',
+      'rate limit: no requests remaining until the reset'
+    ])
   })
 
   it('retries a GET after 500 and after a timeout, then succeeds', async () => {
@@ -99,13 +143,13 @@ describe('PiqueClient retries', () => {
     const { client, retries } = clientFor(server.url, { timeoutMs: 500 })
     expect((await client.getJudge('j')).id).toBe(judge(3).id)
     expect(server.requests).toHaveLength(3)
-    expect(retries.map((r) => r.reason)).toEqual(['HTTP 500', 'no complete answer within 500ms'])
+    expect(retries.map(r => r.reason)).toEqual(['HTTP 500', 'no complete answer within 500ms'])
   })
 
   it('does not retry a submit that timed out after the server received it, and says it may have been accepted', async () => {
     server = await scriptedServer(hang)
     const { client, retries } = clientFor(server.url, { timeoutMs: 500 })
-    const err = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }).catch((e) => e)
+    const err = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }).catch(e => e)
     expect(err).toBeInstanceOf(PiqueNetworkError)
     expect(err.maybeAccepted).toBe(true)
     expect(err.message).toBe(
@@ -125,12 +169,23 @@ describe('PiqueClient retries', () => {
       reply(202, submitReply(URLS))
     ])
     const { client } = clientFor(server.url)
-    const e1 = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }).catch((e) => e)
+    const e1 = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }).catch(e => e)
     expect(e1).toBeInstanceOf(PiqueApiError)
     expect(e1).toMatchObject({ status: 502, maybeAccepted: true })
-    expect(e1.message).toMatch(/^submit social-media batch: Pique answered 502 to POST \/v1\/evaluations\/social-media: Bad Gateway\. The batch may have been accepted by Pique \(jobs may exist and be billed\)\./)
-    const e2 = await client.createJudge({ name: 'n', description: 'd', content_type: 'video', detectors: [{ detector_name: 'framing', config: {} }] }).catch((e) => e)
-    expect(e2.message).toMatch(/The judge may have been created by Pique\. It was not retried automatically: re-running creates another judge/)
+    expect(e1.message).toMatch(
+      /^submit social-media batch: Pique answered 502 to POST \/v1\/evaluations\/social-media: Bad Gateway\. The batch may have been accepted by Pique \(jobs may exist and be billed\)\./
+    )
+    const e2 = await client
+      .createJudge({
+        name: 'n',
+        description: 'd',
+        content_type: 'video',
+        detectors: [{ detector_name: 'framing', config: {} }]
+      })
+      .catch(e => e)
+    expect(e2.message).toMatch(
+      /The judge may have been created by Pique\. It was not retried automatically: re-running creates another judge/
+    )
     expect(await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS })).toMatchObject({ total_videos: 1 })
     expect(server.requests).toHaveLength(4)
   })
@@ -138,28 +193,36 @@ describe('PiqueClient retries', () => {
   it('retries a refused connection (nothing was sent), then throws a PiqueNetworkError', async () => {
     const base = `http://127.0.0.1:${await closedPort()}`
     const { client, retries } = clientFor(base)
-    const err = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }).catch((e) => e)
+    const err = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }).catch(e => e)
     expect(err).toBeInstanceOf(PiqueNetworkError)
     expect(err).toMatchObject({ code: 'ECONNREFUSED', maybeAccepted: false, attempts: FAST_RETRY.maxAttempts })
-    expect(err.message).toMatch(new RegExp(`^submit social-media batch: POST /v1/evaluations/social-media to ${base}: could not connect \\(connect ECONNREFUSED .*\\): check the api-url and the network\\. \\(gave up after 4 attempts in \\d+`))
-    expect(retries.map((r) => r.attempt)).toEqual([2, 3, 4])
+    expect(err.message).toMatch(
+      new RegExp(
+        `^submit social-media batch: POST /v1/evaluations/social-media to ${base}: could not connect \\(connect ECONNREFUSED .*\\): check the api-url and the network\\. \\(gave up after 4 attempts in \\d+`
+      )
+    )
+    expect(retries.map(r => r.attempt)).toEqual([2, 3, 4])
   })
 
   it('bounds the total retry time, and never sleeps past the budget for a long Retry-After', async () => {
     server = await scriptedServer(reply(503, { detail: 'down' }, { 'retry-after': '0.1' }))
-    const { client } = clientFor(server.url, { retry: { maxAttempts: 100, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 450 } })
+    const { client } = clientFor(server.url, {
+      retry: { maxAttempts: 100, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 450 }
+    })
     const started = Date.now()
-    const err = await client.getJudge('j').catch((e) => e)
+    const err = await client.getJudge('j').catch(e => e)
     expect(Date.now() - started).toBeLessThan(1_500)
     expect(server.requests.length).toBeGreaterThanOrEqual(2)
     expect(server.requests.length).toBeLessThanOrEqual(6)
-    expect(err.message).toMatch(/^get judge: Pique answered 503 to GET \/v1\/judges\/j: down\. Pique service error: retry later\. \(gave up after \d attempts in/)
+    expect(err.message).toMatch(
+      /^get judge: Pique answered 503 to GET \/v1\/judges\/j: down\. Pique service error: retry later\. \(gave up after \d attempts in/
+    )
 
     await server.close()
     server = await scriptedServer(reply(429, { detail: 'quota' }, { 'retry-after': '3600' }))
     const { client: c2, retries } = clientFor(server.url)
     const t2 = Date.now()
-    const e2 = await c2.listJudges().catch((e) => e)
+    const e2 = await c2.listJudges().catch(e => e)
     expect(Date.now() - t2).toBeLessThan(1_000)
     expect(e2).toMatchObject({ status: 429, maybeAccepted: false })
     expect(e2.message).toContain('quota. Rate limited by Pique (it asks to wait 3600s): retry later')

@@ -27,17 +27,23 @@ export async function scriptedServer(script: Step | Step[]): Promise<ScriptedSer
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
-    const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() }
+    const rec: Recorded = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+      at: Date.now()
+    }
     requests.push(rec)
     await steps[Math.min(requests.length - 1, steps.length - 1)](rec, res)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>(resolve => {
         server.closeAllConnections()
         server.close(() => resolve())
       })
@@ -57,9 +63,9 @@ export const hang: Step = () => undefined
 /** A port nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise<void>(resolve => server.close(() => resolve()))
   return port
 }
 
@@ -77,7 +83,12 @@ export const judge = (n: number, extra: Record<string, unknown> = {}) => ({
 
 export const submitReply = (urls: string[]) => ({
   batch_id: 'batch_aB3cD4eF5gH6iJ7k',
-  jobs: urls.map((url, i) => ({ job_id: `job_${String(i).padStart(16, 'x')}`, url, status: 'awaiting_upload', error_message: null })),
+  jobs: urls.map((url, i) => ({
+    job_id: `job_${String(i).padStart(16, 'x')}`,
+    url,
+    status: 'awaiting_upload',
+    error_message: null
+  })),
   total_videos: urls.length,
   webhook_id: 'webhook_aB3cD4eF5gH6iJ7k'
 })

@@ -51,8 +51,8 @@ describe('PiqueClient endpoints', () => {
     })
     const seen: string[] = []
     for await (const j of clientFor(server).listAllJudges({ content_type: 'video' })) seen.push(j.id)
-    expect(seen).toEqual(all.map((j) => j.id))
-    expect(server.requests.map((r) => r.url)).toEqual([
+    expect(seen).toEqual(all.map(j => j.id))
+    expect(server.requests.map(r => r.url)).toEqual([
       '/v1/judges?limit=100&offset=0&content_type=video',
       '/v1/judges?limit=100&offset=100&content_type=video',
       '/v1/judges?limit=100&offset=200&content_type=video'
@@ -102,13 +102,22 @@ describe('PiqueClient endpoints', () => {
       })
     ])
     const client = clientFor(server)
-    const body = { name: 'Brand', description: 'Checks', content_type: 'video' as const, detectors: [{ detector_name: 'video_specs', config: { min_fps: 24 } }] }
+    const body = {
+      name: 'Brand',
+      description: 'Checks',
+      content_type: 'video' as const,
+      detectors: [{ detector_name: 'video_specs', config: { min_fps: 24 } }]
+    }
     expect(await client.createJudge(body)).toMatchObject({ id: 'judge-1', status: 'pending' })
     const batch = await client.submitSocialMedia({ judge_id: 'judge-1', video_urls: urls })
-    expect(batch.jobs.map((j) => j.url)).toEqual(urls)
+    expect(batch.jobs.map(j => j.url)).toEqual(urls)
     const result = await client.getResult('job_xxxxxxxxxxxxxxx0')
-    expect(result).toMatchObject({ event: 'evaluation.completed', overallScore: 0.85, detectorResults: [{ id: 'd-1', detectorName: 'video_specs' }] })
-    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+    expect(result).toMatchObject({
+      event: 'evaluation.completed',
+      overallScore: 0.85,
+      detectorResults: [{ id: 'd-1', detectorName: 'video_specs' }]
+    })
+    expect(server.requests.map(r => `${r.method} ${r.url}`)).toEqual([
       'POST /v1/judges',
       'POST /v1/evaluations/social-media',
       'GET /v1/evaluations/results/job_xxxxxxxxxxxxxxx0'
@@ -120,13 +129,23 @@ describe('PiqueClient endpoints', () => {
   it('requests reference content and a presigned upload', async () => {
     server = await scriptedServer([
       reply(200, { upload_url: 'https://storage.example/put', reference_content_uri: 'gs://bucket/ref.mp4' }),
-      reply(200, { job_id: 'job_aaaaaaaaaaaaaaaa', upload_url: 'https://storage.example/put2', upload_headers: { 'Content-Type': 'video/mp4' }, expires_at: '2026-01-01T00:00:00Z' })
+      reply(200, {
+        job_id: 'job_aaaaaaaaaaaaaaaa',
+        upload_url: 'https://storage.example/put2',
+        upload_headers: { 'Content-Type': 'video/mp4' },
+        expires_at: '2026-01-01T00:00:00Z'
+      })
     ])
     const client = clientFor(server)
     expect((await client.createReferenceContent('mp4')).reference_content_uri).toBe('gs://bucket/ref.mp4')
-    const up = await client.createPresignedUpload({ judge_id: 'j', content_type: 'video', filename: 'a.mp4', file_size_bytes: 10 })
+    const up = await client.createPresignedUpload({
+      judge_id: 'j',
+      content_type: 'video',
+      filename: 'a.mp4',
+      file_size_bytes: 10
+    })
     expect(up.upload_headers).toEqual({ 'Content-Type': 'video/mp4' })
-    expect(server.requests.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual([
+    expect(server.requests.map(r => `${r.method} ${r.url} ${r.body}`)).toEqual([
       'POST /v1/judges/reference_content {"file_extension":"mp4"}',
       'POST /v1/evaluations/presigned-upload {"judge_id":"j","content_type":"video","filename":"a.mp4","file_size_bytes":10}'
     ])
@@ -139,22 +158,32 @@ describe('PiqueClient endpoints', () => {
     await expect(client.submitSocialMedia({ judge_id: 'j', video_urls: tooMany })).rejects.toThrow(
       `submit social-media batch: invalid request, not sent: video_urls: must have at most ${LIMITS.urlsPerBatch.max} items`
     )
-    await expect(client.submitSocialMedia({ judge_id: 'j', video_urls: ['ftp://x/y'] })).rejects.toThrow(/video_urls\[0\]: expected an http or https URL, got ftp/)
+    await expect(client.submitSocialMedia({ judge_id: 'j', video_urls: ['ftp://x/y'] })).rejects.toThrow(
+      /video_urls\[0\]: expected an http or https URL, got ftp/
+    )
     await expect(client.listJudges({ limit: LIMITS.listLimit.max + 1 })).rejects.toBeInstanceOf(PiqueRequestError)
     await expect(client.getJudge('')).rejects.toThrow('get judge: judge_id is empty, not sent')
     expect(server.requests).toHaveLength(0)
   })
 
   it('names the endpoint and the field when a success reply is malformed, and does not retry it', async () => {
-    server = await scriptedServer([reply(200, { ...judge(1), status: 'weird' }), reply(200, '<html>proxy</html>'), reply(202, { batch_id: 'b', jobs: 'nope', total_videos: 1 })])
+    server = await scriptedServer([
+      reply(200, { ...judge(1), status: 'weird' }),
+      reply(200, '<html>proxy</html>'),
+      reply(202, { batch_id: 'b', jobs: 'nope', total_videos: 1 })
+    ])
     const client = clientFor(server)
-    const e1 = await client.getJudge('j1').catch((e) => e)
+    const e1 = await client.getJudge('j1').catch(e => e)
     expect(e1).toBeInstanceOf(PiqueResponseError)
     expect(e1).toBeInstanceOf(PiqueApiError)
-    expect(e1.message).toMatch(/^get judge: Pique answered 200 to GET \/v1\/judges\/j1 but the reply is not a judge: status: must be one of "pending", "ready", "failed"\./)
+    expect(e1.message).toMatch(
+      /^get judge: Pique answered 200 to GET \/v1\/judges\/j1 but the reply is not a judge: status: must be one of "pending", "ready", "failed"\./
+    )
     await expect(client.listJudges()).rejects.toThrow(/list judges: .* not JSON \(starts "<html>proxy<\/html>"\)/)
-    const e3 = await client.submitSocialMedia({ judge_id: 'j', video_urls: ['https://x.example/1'] }).catch((e) => e)
-    expect(e3.message).toMatch(/jobs: expected a list, got a string\. Note: the batch was accepted by Pique \(its jobs exist and are billed\); re-running submits the batch again\./)
+    const e3 = await client.submitSocialMedia({ judge_id: 'j', video_urls: ['https://x.example/1'] }).catch(e => e)
+    expect(e3.message).toMatch(
+      /jobs: expected a list, got a string\. Note: the batch was accepted by Pique \(its jobs exist and are billed\); re-running submits the batch again\./
+    )
     expect(e3.maybeAccepted).toBe(true)
     expect(server.requests).toHaveLength(3)
   })

@@ -17,7 +17,16 @@ const seedCompleted = {
       pass_check: true,
       score: 1,
       rationale: 'Video specs meet requirements: 576x1024 (9:16), 30.0fps, 38.0s',
-      metrics: { video_specs: { width: 576, height: 1024, aspect_ratio: '9:16', fps: 30, duration_sec: 38.033991, audio_sample_rate: 44100 } }
+      metrics: {
+        video_specs: {
+          width: 576,
+          height: 1024,
+          aspect_ratio: '9:16',
+          fps: 30,
+          duration_sec: 38.033991,
+          audio_sample_rate: 44100
+        }
+      }
     }
   ]
 }
@@ -35,8 +44,17 @@ describe('result bodies', () => {
     const parsed = parseResultBody(seedCompleted)
     expect(parsed.ok).toBe(true)
     if (!parsed.ok) return
-    expect(parsed.result).toMatchObject({ event: 'evaluation.completed', jobId: 'job_AbC123XyZ456789', overallScore: 0.85 })
-    expect(parsed.result.detectorResults[0]).toMatchObject({ id: '848b9b59-2775-4303-8912-0a6ff40b6fd6', detectorName: 'video_specs', passCheck: true, score: 1 })
+    expect(parsed.result).toMatchObject({
+      event: 'evaluation.completed',
+      jobId: 'job_AbC123XyZ456789',
+      overallScore: 0.85
+    })
+    expect(parsed.result.detectorResults[0]).toMatchObject({
+      id: '848b9b59-2775-4303-8912-0a6ff40b6fd6',
+      detectorName: 'video_specs',
+      passCheck: true,
+      score: 1
+    })
   })
 
   it('reads the results-endpoint spelling (detector_results, detector_config_id, timestamps)', () => {
@@ -44,23 +62,45 @@ describe('result bodies', () => {
     const body = {
       ...rest,
       event: 'evaluation.completed',
-      detector_results: results.map(({ criterion_id, ...d }) => ({ ...d, detector_config_id: criterion_id, timestamps: [3.5] }))
+      detector_results: results.map(({ criterion_id, ...d }) => ({
+        ...d,
+        detector_config_id: criterion_id,
+        timestamps: [3.5]
+      }))
     }
     const parsed = parseResultBody(body)
-    expect(parsed.ok && parsed.result.detectorResults[0]).toMatchObject({ id: '848b9b59-2775-4303-8912-0a6ff40b6fd6', timestamps: [3.5] })
+    expect(parsed.ok && parsed.result.detectorResults[0]).toMatchObject({
+      id: '848b9b59-2775-4303-8912-0a6ff40b6fd6',
+      timestamps: [3.5]
+    })
   })
 
   it('reads a failed result and a pending one', () => {
-    expect(parseResultBody(seedFailed)).toMatchObject({ ok: true, result: { event: 'evaluation.failed', error: 'Failed to process video' } })
-    expect(parseResultBody({ event: 'evaluation.pending', job_id: 'job_x', status: 'processing' })).toMatchObject({ ok: true, result: { status: 'processing' } })
+    expect(parseResultBody(seedFailed)).toMatchObject({
+      ok: true,
+      result: { event: 'evaluation.failed', error: 'Failed to process video' }
+    })
+    expect(parseResultBody({ event: 'evaluation.pending', job_id: 'job_x', status: 'processing' })).toMatchObject({
+      ok: true,
+      result: { status: 'processing' }
+    })
   })
 
   it('rejects bodies that are not results, with the field at fault', () => {
     expect(parseResultBody({ hello: 'world' })).toMatchObject({ ok: false })
-    expect(parseResultBody({ job_id: 'job_x', status: 'completed' })).toEqual({ ok: false, reason: 'overall_score: a completed result needs overall_score' })
+    expect(parseResultBody({ job_id: 'job_x', status: 'completed' })).toEqual({
+      ok: false,
+      reason: 'overall_score: a completed result needs overall_score'
+    })
     expect(parseResultBody({ ...seedCompleted, overall_score: 1.5 })).toMatchObject({ ok: false })
     // Every problem on one line, paths written as in config errors.
-    expect(parseResultBody({ status: 'completed', overall_score: 0.5, results: [{ detector_name: 'video_specs', score: 'high' }] })).toEqual({
+    expect(
+      parseResultBody({
+        status: 'completed',
+        overall_score: 0.5,
+        results: [{ detector_name: 'video_specs', score: 'high' }]
+      })
+    ).toEqual({
       ok: false,
       reason: 'job_id: is required; results[0].score: expected a number, got a string'
     })
@@ -78,7 +118,9 @@ describe('result bodies', () => {
     expect((endpoint.detector_results as Record<string, unknown>[])[0]).toHaveProperty('detector_config_id')
     for (const body of [webhook, endpoint]) {
       const again = parseResultBody(JSON.parse(JSON.stringify(body)))
-      expect(again.ok && again.result).toEqual(parsed.result.detectorResults.length ? { ...parsed.result, event: 'evaluation.completed' } : undefined)
+      expect(again.ok && again.result).toEqual(
+        parsed.result.detectorResults.length ? { ...parsed.result, event: 'evaluation.completed' } : undefined
+      )
     }
   })
 })

@@ -21,7 +21,7 @@ const judge = (over: Record<string, unknown> = {}) => ({
 
 const issuesOf = (schema: typeof createJudgeRequestSchema | typeof socialMediaRequestSchema, body: unknown) => {
   const r = schema.safeParse(body)
-  return r.success ? [] : schemaIssues(r.error).map((i) => `${formatPath(i.path)}: ${i.message}`)
+  return r.success ? [] : schemaIssues(r.error).map(i => `${formatPath(i.path)}: ${i.message}`)
 }
 
 describe('create-judge body', () => {
@@ -31,10 +31,18 @@ describe('create-judge body', () => {
 
   it('enforces the documented limits with readable messages', () => {
     expect(issuesOf(createJudgeRequestSchema, judge({ name: '' }))).toEqual(['name: must not be empty'])
-    expect(issuesOf(createJudgeRequestSchema, judge({ name: 'x'.repeat(LIMITS.judgeName.max + 1) }))).toEqual(['name: must be at most 200 characters'])
-    expect(issuesOf(createJudgeRequestSchema, judge({ description: 'x'.repeat(2001) }))).toEqual(['description: must be at most 2000 characters'])
-    expect(issuesOf(createJudgeRequestSchema, judge({ content_type: 'gif' }))).toEqual(['content_type: must be one of "video", "image", "audio", "text"'])
-    expect(issuesOf(createJudgeRequestSchema, judge({ detectors: [] }))).toEqual(['detectors: must have at least 1 item'])
+    expect(issuesOf(createJudgeRequestSchema, judge({ name: 'x'.repeat(LIMITS.judgeName.max + 1) }))).toEqual([
+      'name: must be at most 200 characters'
+    ])
+    expect(issuesOf(createJudgeRequestSchema, judge({ description: 'x'.repeat(2001) }))).toEqual([
+      'description: must be at most 2000 characters'
+    ])
+    expect(issuesOf(createJudgeRequestSchema, judge({ content_type: 'gif' }))).toEqual([
+      'content_type: must be one of "video", "image", "audio", "text"'
+    ])
+    expect(issuesOf(createJudgeRequestSchema, judge({ detectors: [] }))).toEqual([
+      'detectors: must have at least 1 item'
+    ])
   })
 
   it('checks detector config types and cross-field rules at their path', () => {
@@ -54,18 +62,24 @@ describe('create-judge body', () => {
 
   it('warns, not fails, on unknown detectors and keys, with a did-you-mean', () => {
     const body = createJudgeRequestSchema.parse(
-      judge({ detectors: [{ detector_name: 'video_spec', config: {} }, { detector_name: 'video_specs', config: { min_widht: 10 } }] })
+      judge({
+        detectors: [
+          { detector_name: 'video_spec', config: {} },
+          { detector_name: 'video_specs', config: { min_widht: 10 } }
+        ]
+      })
     )
-    expect(judgeWarnings(body).map((w) => `${formatPath(w.path)}: ${w.message}`)).toEqual([
+    expect(judgeWarnings(body).map(w => `${formatPath(w.path)}: ${w.message}`)).toEqual([
       'detectors[0].detector_name: unknown detector "video_spec" (did you mean "video_specs"?); it is sent as is',
       'detectors[1].config.min_widht: unknown key for video_specs (did you mean "min_width"?)'
     ])
   })
 
   it('requires gs:// reference content for matching detectors', () => {
-    expect(checkDetector({ detector_name: 'video_matching', config: { reference_videos: ['https://x/y.mp4'] } }, 'video').errors).toEqual([
-      { path: ['config', 'reference_videos', 0], message: 'expected a gs:// reference content URI' }
-    ])
+    expect(
+      checkDetector({ detector_name: 'video_matching', config: { reference_videos: ['https://x/y.mp4'] } }, 'video')
+        .errors
+    ).toEqual([{ path: ['config', 'reference_videos', 0], message: 'expected a gs:// reference content URI' }])
     expect(findDetector('video_matching')?.needsPreprocessing).toBe(true)
     expect(findDetector('video_specs')?.needsPreprocessing).toBe(false)
   })
@@ -80,8 +94,12 @@ describe('social-media submit body', () => {
   const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://www.tiktok.com/@u/video/${i}`)
   it('takes 1 to 20 http(s) URLs', () => {
     expect(issuesOf(socialMediaRequestSchema, { judge_id: 'j', video_urls: urls(20) })).toEqual([])
-    expect(issuesOf(socialMediaRequestSchema, { judge_id: 'j', video_urls: urls(21) })).toEqual(['video_urls: must have at most 20 items'])
-    expect(issuesOf(socialMediaRequestSchema, { judge_id: 'j', video_urls: [] })).toEqual(['video_urls: must have at least 1 item'])
+    expect(issuesOf(socialMediaRequestSchema, { judge_id: 'j', video_urls: urls(21) })).toEqual([
+      'video_urls: must have at most 20 items'
+    ])
+    expect(issuesOf(socialMediaRequestSchema, { judge_id: 'j', video_urls: [] })).toEqual([
+      'video_urls: must have at least 1 item'
+    ])
     expect(issuesOf(socialMediaRequestSchema, { judge_id: 'j', video_urls: ['ftp://x/y', 'nope'] })).toEqual([
       'video_urls[0]: expected an http or https URL, got ftp',
       'video_urls[1]: not a valid URL'
@@ -93,7 +111,12 @@ describe('API error bodies', () => {
   it('renders a string detail and a FastAPI validation list as one line', () => {
     expect(describeApiError({ detail: 'Judge not found' })).toBe('Judge not found')
     expect(
-      describeApiError({ detail: [{ loc: ['body', 'video_urls', 0], msg: 'invalid or missing URL scheme', type: 'url_parsing' }, { loc: ['body', 'judge_id'], msg: 'Field required' }] })
+      describeApiError({
+        detail: [
+          { loc: ['body', 'video_urls', 0], msg: 'invalid or missing URL scheme', type: 'url_parsing' },
+          { loc: ['body', 'judge_id'], msg: 'Field required' }
+        ]
+      })
     ).toBe('video_urls[0]: invalid or missing URL scheme; judge_id: Field required')
     expect(describeApiError('<html>')).toBeUndefined()
   })

@@ -18,21 +18,39 @@ describe('webhook signatures', () => {
     const header = signatureHeader('whsec', now, body)
     const raw = Buffer.from(body)
     expect(verifySignature({ header, rawBody: raw, secrets: ['whsec'], nowSeconds: now })).toEqual({ ok: true, t: now })
-    expect(verifySignature({ header, rawBody: Buffer.from(body.replace('0.85', '0.95')), secrets: ['whsec'], nowSeconds: now })).toMatchObject({ ok: false, reason: 'signature does not match' })
+    expect(
+      verifySignature({
+        header,
+        rawBody: Buffer.from(body.replace('0.85', '0.95')),
+        secrets: ['whsec'],
+        nowSeconds: now
+      })
+    ).toMatchObject({ ok: false, reason: 'signature does not match' })
     expect(verifySignature({ header, rawBody: raw, secrets: ['other'], nowSeconds: now })).toMatchObject({ ok: false })
-    expect(verifySignature({ header, rawBody: raw, secrets: ['whsec'], nowSeconds: now + 301 })).toMatchObject({ ok: false, reason: 'signature timestamp too old' })
-    expect(verifySignature({ header, rawBody: raw, secrets: ['whsec'], nowSeconds: now - 301 })).toMatchObject({ ok: false, reason: 'signature timestamp in the future' })
+    expect(verifySignature({ header, rawBody: raw, secrets: ['whsec'], nowSeconds: now + 301 })).toMatchObject({
+      ok: false,
+      reason: 'signature timestamp too old'
+    })
+    expect(verifySignature({ header, rawBody: raw, secrets: ['whsec'], nowSeconds: now - 301 })).toMatchObject({
+      ok: false,
+      reason: 'signature timestamp in the future'
+    })
   })
 
   it('accepts any of several v1 values and any configured secret (rotation)', () => {
     const header = `t=${now},v1=${'0'.repeat(64)},v1=${independent('new', now, body)},alg=sha256,extra=1`
-    expect(verifySignature({ header, rawBody: Buffer.from(body), secrets: ['old', 'new'], nowSeconds: now }).ok).toBe(true)
+    expect(verifySignature({ header, rawBody: Buffer.from(body), secrets: ['old', 'new'], nowSeconds: now }).ok).toBe(
+      true
+    )
   })
 
   it('rejects unparsable headers with a reason', () => {
     expect(parseSignatureHeader('v1=abc')).toEqual({ error: 'signature header has no t=' })
     expect(parseSignatureHeader('t=abc,v1=00')).toEqual({ error: 'signature timestamp does not parse' })
     expect(parseSignatureHeader(`t=${now}`)).toEqual({ error: 'signature header has no v1=' })
-    expect(verifySignature({ header: undefined, rawBody: Buffer.from(''), secrets: ['s'] })).toEqual({ ok: false, reason: 'missing signature header' })
+    expect(verifySignature({ header: undefined, rawBody: Buffer.from(''), secrets: ['s'] })).toEqual({
+      ok: false,
+      reason: 'missing signature header'
+    })
   })
 })

@@ -30,8 +30,12 @@ describe('rendering a run that could not run', () => {
   it('job summary: lists every config problem at file:line, escaped', async () => {
     const md = summaryOf(await configErrorRun())
     expect(md).toContain('3 problems in the configuration:')
-    expect(md).toContain('- .pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string')
-    expect(md).toContain('- content/urls.txt:3:1: expected an http or https URL, got ftp (ftp://clips.example/&#60;x&#62;)')
+    expect(md).toContain(
+      '- .pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string'
+    )
+    expect(md).toContain(
+      '- content/urls.txt:3:1: expected an http or https URL, got ftp (ftp://clips.example/&#60;x&#62;)'
+    )
     expect(md).toContain('got mailto (mailto:&#64;marketing)')
     expect(md).toContain('pique-gate validate checks them locally')
   })
@@ -41,9 +45,13 @@ describe('rendering a run that could not run', () => {
     const lines = body.split('\n')
     expect(lines[0]).toBe('<!-- pique-gate:.pique/judge.yml -->')
     expect(lines[1]).toBe('## ❌ Pique gate could not run')
-    expect(body).toContain('**.pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string (and 2 more)**')
+    expect(body).toContain(
+      '**.pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string (and 2 more)**'
+    )
     expect(body).toContain('- content/urls.txt:9:1:')
-    expect(body).toContain('<sub>Ran on abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9) · updated in place by pique-gate</sub>')
+    expect(body).toContain(
+      '<sub>Ran on abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9) · updated in place by pique-gate</sub>'
+    )
   })
 
   it('terminal: every problem once, then what to do', async () => {
@@ -70,7 +78,13 @@ describe('rendering a run that could not run', () => {
 
   it('JSON: verdict failed with the reason, the error object and the planned URLs', async () => {
     const json = buildJsonReport(authErrorRun())
-    expect(json).toMatchObject({ verdict: 'failed', reason: expect.stringContaining('401'), judge: null, urls: [], threshold: 0.7 })
+    expect(json).toMatchObject({
+      verdict: 'failed',
+      reason: expect.stringContaining('401'),
+      judge: null,
+      urls: [],
+      threshold: 0.7
+    })
     expect(json.error).toEqual({
       kind: 'auth',
       message: 'GET /v1/judges: 401 Unauthorized: invalid API key',
@@ -90,7 +104,10 @@ describe('rendering a run that could not run', () => {
       { file: 'content/missing.txt', line: 0, column: 0, field: '', message: 'file not found' },
       { file: 'content/urls.txt', line: 3, column: 1, field: '', message: 'expected an http or https URL' }
     ]
-    const report = failureReport(describeFailure(new ConfigError(problems)), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    const report = failureReport(describeFailure(new ConfigError(problems)), {
+      startedAt: '2026-03-02T10:00:00.000Z',
+      inputs: {}
+    })
     expect(buildJsonReport(report).error?.problems).toEqual([
       { file: 'content/missing.txt', line: null, column: null, field: '', message: 'file not found' },
       { file: 'content/urls.txt', line: 3, column: 1, field: '', message: 'expected an http or https URL' }
@@ -98,13 +115,25 @@ describe('rendering a run that could not run', () => {
   })
 
   it('a bad input (no settings): threshold unknown is null, not a made-up number', () => {
-    const report = failureReport(describeFailure(new Error('boom')), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    const report = failureReport(describeFailure(new Error('boom')), {
+      startedAt: '2026-03-02T10:00:00.000Z',
+      inputs: {}
+    })
     expect(buildJsonReport(report)).toMatchObject({ threshold: null, error: { kind: 'internal' } })
   })
 
   it('annotates at most 10 config problems', () => {
-    const problems = Array.from({ length: 14 }, (_, i) => ({ file: 'urls.txt', line: i + 1, column: 1, field: '', message: `bad ${i}` }))
-    const report = failureReport(describeFailure(new ConfigError(problems)), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    const problems = Array.from({ length: 14 }, (_, i) => ({
+      file: 'urls.txt',
+      line: i + 1,
+      column: 1,
+      field: '',
+      message: `bad ${i}`
+    }))
+    const report = failureReport(describeFailure(new ConfigError(problems)), {
+      startedAt: '2026-03-02T10:00:00.000Z',
+      inputs: {}
+    })
     expect(planAnnotations(report).problems).toHaveLength(MAX_ANNOTATIONS)
     expect(summaryOf(report)).toContain('14 problems in the configuration:')
   })

@@ -17,14 +17,25 @@ const header = (what: string, fixture = 'mixed-run') =>
 const EXAMPLES = {
   'docs/examples/summary.md': () => {
     const report = mixedRun()
-    return header('job summary') + renderSummary(report, { reportPath: 'pique-gate-report.json', annotations: planAnnotations(report) })
+    return (
+      header('job summary') +
+      renderSummary(report, { reportPath: 'pique-gate-report.json', annotations: planAnnotations(report) })
+    )
   },
   'docs/examples/pr-comment.md': () =>
     header('pull request comment') +
-    renderComment(mixedRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456789', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' }),
+    renderComment(mixedRun(), {
+      judgeKey: '.pique/judge.yml',
+      runUrl: 'https://github.com/acme/site/actions/runs/123456789',
+      sha: '9fceb02d0ae598e95dc970b74767f19372d61af8'
+    }),
   'docs/examples/pr-comment-error.md': async () =>
     header('pull request comment', 'config-error') +
-    renderComment(await configErrorRun(), { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/123456790', sha: '9fceb02d0ae598e95dc970b74767f19372d61af8' })
+    renderComment(await configErrorRun(), {
+      judgeKey: '.pique/judge.yml',
+      runUrl: 'https://github.com/acme/site/actions/runs/123456790',
+      sha: '9fceb02d0ae598e95dc970b74767f19372d61af8'
+    })
 }
 
 describe('committed examples', () => {

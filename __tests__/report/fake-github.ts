@@ -49,7 +49,12 @@ export class FakeGitHub {
         url.searchParams.set('page', String(page + 1))
         headers.link = `<${url.href}>; rel="next"`
       }
-      send(res, 200, slice.map((c) => ({ id: c.id, body: c.body, user: { login: c.user } })), headers)
+      send(
+        res,
+        200,
+        slice.map(c => ({ id: c.id, body: c.body, user: { login: c.user } })),
+        headers
+      )
     })
     router.on('POST', '/repos/:owner/:repo/issues/:number/comments', async (req, res, params) => {
       if (this.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
@@ -60,7 +65,7 @@ export class FakeGitHub {
       if (this.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
       const { body } = JSON.parse(await readBody(req)) as { body: string }
       for (const list of this.comments.values()) {
-        const found = list.find((c) => c.id === Number(params.id))
+        const found = list.find(c => c.id === Number(params.id))
         if (found) {
           if (found.user !== TOKEN_USER) return send(res, 403, { message: 'Resource not accessible by integration' })
           found.body = body
@@ -79,14 +84,14 @@ export class FakeGitHub {
       this.requests.push(`${req.method} ${req.url}`)
       router.lookup(req, res)
     })
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
   }
 
   async stop(): Promise<void> {
     // The REST client keeps connections alive: close them, or the test worker cannot exit.
     this.server?.closeAllConnections()
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()))
+    await new Promise<void>(resolve => this.server?.close(() => resolve()))
   }
 }
 

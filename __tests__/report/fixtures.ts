@@ -27,20 +27,52 @@ const JUDGE = {
 
 const T0 = '2026-03-02T10:00:00.000Z'
 /** As the gate echoes them: secret inputs masked. */
-const INPUTS = { judge: '.pique/judge.yml', urls: 'content/urls.txt', threshold: '0.7', 'api-key': '***', 'store-token': '***', 'on-missing-key': 'skip' }
+const INPUTS = {
+  judge: '.pique/judge.yml',
+  urls: 'content/urls.txt',
+  threshold: '0.7',
+  'api-key': '***',
+  'store-token': '***',
+  'on-missing-key': 'skip'
+}
 
-function detector(n: number, name: string, pass: boolean, score: number, rationale: string, extra: Partial<DetectorResult>): DetectorResult {
-  return { id: `c1a7e0f2-0000-4000-8000-00000000000${n}`, detectorName: name, passCheck: pass, score, rationale, ...extra }
+function detector(
+  n: number,
+  name: string,
+  pass: boolean,
+  score: number,
+  rationale: string,
+  extra: Partial<DetectorResult>
+): DetectorResult {
+  return {
+    id: `c1a7e0f2-0000-4000-8000-00000000000${n}`,
+    detectorName: name,
+    passCheck: pass,
+    score,
+    rationale,
+    ...extra
+  }
 }
 
 const specs = (pass: boolean, score: number, rationale: string) =>
   detector(1, 'video_specs', pass, score, rationale, {
-    metrics: { video_specs: { width: pass ? 1080 : 640, height: pass ? 1920 : 360, aspect_ratio: pass ? '9:16' : '16:9', fps: 30, duration_sec: 38.03 } }
+    metrics: {
+      video_specs: {
+        width: pass ? 1080 : 640,
+        height: pass ? 1920 : 360,
+        aspect_ratio: pass ? '9:16' : '16:9',
+        fps: 30,
+        duration_sec: 38.03
+      }
+    }
   })
 const product = (pass: boolean, score: number, rationale: string) =>
   detector(2, 'transcript_product', pass, score, rationale, { metrics: { mentions: pass ? 3 : 0 } })
 const sentiment = (pass: boolean, score: number, rationale: string) =>
-  detector(3, 'sentiment', pass, score, rationale, { metrics: { sentiment: pass ? 'positive' : 'negative' }, timestamps: pass ? undefined : [12.5, 31] })
+  detector(3, 'sentiment', pass, score, rationale, {
+    metrics: { sentiment: pass ? 'positive' : 'negative' },
+    timestamps: pass ? undefined : [12.5, 31]
+  })
 
 let seq = 0
 function job(): string {
@@ -48,7 +80,14 @@ function job(): string {
   return `job_${String(seq).padStart(16, '0')}`
 }
 
-export function completed(url: string, file: string, line: number, score: number, threshold: number, detectors: DetectorResult[]): UrlOutcome {
+export function completed(
+  url: string,
+  file: string,
+  line: number,
+  score: number,
+  threshold: number,
+  detectors: DetectorResult[]
+): UrlOutcome {
   const jobId = job()
   const result: EvaluationResult = {
     event: 'evaluation.completed',
@@ -116,7 +155,7 @@ export function reportOf(urls: UrlOutcome[], overrides: Partial<RunReport> = {})
     batchIds: ['batch_A1b2C3d4E5f6G7h8'],
     outcomes: urls,
     results: new Map(),
-    timedOut: urls.some((u) => u.state === 'pending'),
+    timedOut: urls.some(u => u.state === 'pending'),
     skippedUnchanged: overrides.skippedUnchanged ?? 0,
     startedAt: T0,
     inputs: INPUTS,
@@ -152,7 +191,11 @@ export function mixedRun(): RunReport {
       completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 1, 0.92, TH, good()),
       completed('https://www.youtube.com/shorts/aB3dE5', 'content/urls.txt', 2, 0.58, TH, [
         specs(true, 1, 'Video specs meet requirements: 1080x1920 (9:16), 30.0fps, 38.0s'),
-        product(false, 0.1, 'Product "Glow Serum" is never named | only the brand <Acme> appears; @marketing please check'),
+        product(
+          false,
+          0.1,
+          'Product "Glow Serum" is never named | only the brand <Acme> appears; @marketing please check'
+        ),
         sentiment(true, 0.8, 'Positive.')
       ]),
       completed('https://www.instagram.com/reel/Cx9_yZ/', 'content/urls.txt', 3, 0.34, TH, [
@@ -160,7 +203,12 @@ export function mixedRun(): RunReport {
         product(true, 0.9, 'Brand and product named.'),
         sentiment(false, 0.3, 'Negative tone around 0:12 and 0:31: *complaints* about the price')
       ]),
-      failedEval('https://www.tiktok.com/@acme/video/7302', 'content/urls.txt', 4, 'Failed to download video: bot detection'),
+      failedEval(
+        'https://www.tiktok.com/@acme/video/7302',
+        'content/urls.txt',
+        4,
+        'Failed to download video: bot detection'
+      ),
       pending('https://www.youtube.com/shorts/zZ9yY8', 'content/more.yaml', 2),
       completed('https://www.youtube.com/shorts/qQ1wW2', 'url-list', 1, 0.88, TH, good())
     ],
@@ -171,7 +219,12 @@ export function mixedRun(): RunReport {
 export function failedEvaluationRun(failOnError = true): RunReport {
   return reportOf(
     [
-      failedEval('https://www.tiktok.com/@acme/video/7302', 'content/urls.txt', 1, 'Failed to download video: bot detection'),
+      failedEval(
+        'https://www.tiktok.com/@acme/video/7302',
+        'content/urls.txt',
+        1,
+        'Failed to download video: bot detection'
+      ),
       completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 2, 0.9, TH, good())
     ],
     { failOnError }
@@ -206,11 +259,14 @@ export function largeRun(n: number): RunReport {
     const low = i % 10 === 3
     const long = `Frame-level review ${i}: ` + 'the subject is partly off-frame and the lighting is uneven; '.repeat(8)
     urls.push(
-      completed(`https://www.tiktok.com/@creator${i}/video/${7300000000 + i}`, i % 2 ? 'content/b.txt' : 'content/a.txt', Math.floor(i / 2) + 1, low ? 0.3 + (i % 7) / 100 : 0.75 + (i % 20) / 100, TH, [
-        specs(!low, low ? 0.2 : 1, long),
-        product(true, 0.9, long),
-        sentiment(!low, low ? 0.25 : 0.9, long)
-      ])
+      completed(
+        `https://www.tiktok.com/@creator${i}/video/${7300000000 + i}`,
+        i % 2 ? 'content/b.txt' : 'content/a.txt',
+        Math.floor(i / 2) + 1,
+        low ? 0.3 + (i % 7) / 100 : 0.75 + (i % 20) / 100,
+        TH,
+        [specs(!low, low ? 0.2 : 1, long), product(true, 0.9, long), sentiment(!low, low ? 0.25 : 0.9, long)]
+      )
     )
   }
   return reportOf(urls)
@@ -231,7 +287,7 @@ const BAD_URLS = [
   'https://www.tiktok.com/@acme/video/7301',
   'https://www.youtube.com/shorts/aB3dE5',
   'ftp://clips.example/<x>',
-  ...[1, 2, 3, 4, 5].map((n) => `https://www.tiktok.com/@acme/video/740${n}`),
+  ...[1, 2, 3, 4, 5].map(n => `https://www.tiktok.com/@acme/video/740${n}`),
   'mailto:@marketing',
   ''
 ].join('\n')
@@ -248,13 +304,22 @@ export async function configErrorRun(): Promise<RunReport> {
     await writeFile(join(dir, '.pique/judge.yml'), BAD_JUDGE)
     await writeFile(join(dir, 'content/urls.txt'), BAD_URLS)
     const problems: ConfigProblem[] = []
-    for (const load of [loadJudgeFile('.pique/judge.yml', { cwd: dir }), loadUrlLists(['content/urls.txt'], { cwd: dir })]) {
+    for (const load of [
+      loadJudgeFile('.pique/judge.yml', { cwd: dir }),
+      loadUrlLists(['content/urls.txt'], { cwd: dir })
+    ]) {
       await load.catch((error: unknown) => {
         if (!(error instanceof ConfigError)) throw error
         problems.push(...error.problems)
       })
     }
-    const report = failureReport(describeFailure(new ConfigError(problems)), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', inputs: INPUTS })
+    const report = failureReport(describeFailure(new ConfigError(problems)), {
+      startedAt: T0,
+      threshold: TH,
+      failOnError: true,
+      waitMode: 'store',
+      inputs: INPUTS
+    })
     return { ...report, finishedAt: '2026-03-02T10:00:01.000Z' }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -263,16 +328,37 @@ export async function configErrorRun(): Promise<RunReport> {
 
 /** Pique refused the API key: the plan was made (two URLs), the judge was never reached. */
 export function authErrorRun(): RunReport {
-  const error = new PiqueApiError('GET /v1/judges: 401 Unauthorized: invalid API key', 401, 'GET', '/v1/judges', 'invalid API key')
+  const error = new PiqueApiError(
+    'GET /v1/judges: 401 Unauthorized: invalid API key',
+    401,
+    'GET',
+    '/v1/judges',
+    'invalid API key'
+  )
   const plannedUrls = [
     { url: 'https://www.tiktok.com/@acme/video/7301', source: { file: 'content/urls.txt', line: 1 } },
     { url: 'https://www.youtube.com/shorts/aB3dE5', source: { file: 'content/urls.txt', line: 2 } }
   ]
-  return { ...failureReport(describeFailure(error), { startedAt: T0, threshold: TH, failOnError: true, waitMode: 'store', plannedUrls, inputs: INPUTS }), finishedAt: '2026-03-02T10:00:02.000Z' }
+  return {
+    ...failureReport(describeFailure(error), {
+      startedAt: T0,
+      threshold: TH,
+      failOnError: true,
+      waitMode: 'store',
+      plannedUrls,
+      inputs: INPUTS
+    }),
+    finishedAt: '2026-03-02T10:00:02.000Z'
+  }
 }
 
 /** The job summary as the action renders it, with the annotation count. */
-export const summaryOf = (r: RunReport): string => renderSummary(r, { reportPath: 'out/pique-gate-report.json', annotations: planAnnotations(r) })
+export const summaryOf = (r: RunReport): string =>
+  renderSummary(r, { reportPath: 'out/pique-gate-report.json', annotations: planAnnotations(r) })
 /** The PR comment of the judge file `.pique/judge.yml` on run 9 of commit abcdef1. */
 export const commentOf = (r: RunReport): string =>
-  renderComment(r, { judgeKey: '.pique/judge.yml', runUrl: 'https://github.com/acme/site/actions/runs/9', sha: 'abcdef123456' })
+  renderComment(r, {
+    judgeKey: '.pique/judge.yml',
+    runUrl: 'https://github.com/acme/site/actions/runs/9',
+    sha: 'abcdef123456'
+  })

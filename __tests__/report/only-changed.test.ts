@@ -18,18 +18,25 @@ let baseSha: string
 let github: FakeGitHub
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim()
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: 'pipe'
+  }).trim()
 
 const FILES = ['content/urls.txt', 'content/list.yaml', 'content/new.txt']
 
 const BASE = {
-  'content/urls.txt': '# launch videos\nhttps://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2\nhttps://www.tiktok.com/@acme/video/3\n',
+  'content/urls.txt':
+    '# launch videos\nhttps://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2\nhttps://www.tiktok.com/@acme/video/3\n',
   'content/list.yaml': '- https://www.youtube.com/shorts/x\n- url: https://www.youtube.com/shorts/y\n'
 }
 const HEAD = {
   // video/2 edited to 2b, video/4 added, 1 and 3 kept (3 moved down a line).
-  'content/urls.txt': '# launch videos\nhttps://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2b\n\nhttps://www.tiktok.com/@acme/video/3\nhttps://www.tiktok.com/@acme/video/4\n',
-  'content/list.yaml': '- https://www.youtube.com/shorts/x\n- url: https://www.youtube.com/shorts/y\n- url: https://www.youtube.com/shorts/z\n',
+  'content/urls.txt':
+    '# launch videos\nhttps://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2b\n\nhttps://www.tiktok.com/@acme/video/3\nhttps://www.tiktok.com/@acme/video/4\n',
+  'content/list.yaml':
+    '- https://www.youtube.com/shorts/x\n- url: https://www.youtube.com/shorts/y\n- url: https://www.youtube.com/shorts/z\n',
   'content/new.txt': 'https://www.instagram.com/reel/n1/\nhttps://www.instagram.com/reel/n2/\n'
 }
 
@@ -42,11 +49,21 @@ async function writeTree(dir: string, files: Record<string, string>): Promise<vo
 
 async function prEnv(sha: string): Promise<NodeJS.ProcessEnv> {
   const event = join(root, `event-${sha.slice(0, 7)}.json`)
-  await writeFile(event, JSON.stringify({ pull_request: { number: 7, base: { sha, ref: 'main' }, head: { sha: 'f'.repeat(40) } } }))
-  return { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/site', GITHUB_API_URL: github.url, PATH: process.env.PATH }
+  await writeFile(
+    event,
+    JSON.stringify({ pull_request: { number: 7, base: { sha, ref: 'main' }, head: { sha: 'f'.repeat(40) } } })
+  )
+  return {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_REPOSITORY: 'acme/site',
+    GITHUB_API_URL: github.url,
+    PATH: process.env.PATH
+  }
 }
 
-const headUrls = async (cwd: string) => (await loadUrlLists(FILES, { cwd, inline: 'https://www.youtube.com/shorts/inline1' })).urls
+const headUrls = async (cwd: string) =>
+  (await loadUrlLists(FILES, { cwd, inline: 'https://www.youtube.com/shorts/inline1' })).urls
 const EXPECTED_KEPT = [
   'https://www.tiktok.com/@acme/video/2b',
   'https://www.tiktok.com/@acme/video/4',
@@ -82,7 +99,7 @@ describe('selectChangedUrls', () => {
   it('keeps URLs added or changed against the base commit; a file new in the PR counts as all new', async () => {
     const urls = await headUrls(origin)
     const changed = await selectChangedUrls(urls, { files: FILES, cwd: origin, env: await prEnv(baseSha) })
-    expect(changed.urls.map((u) => u.url)).toEqual(EXPECTED_KEPT)
+    expect(changed.urls.map(u => u.url)).toEqual(EXPECTED_KEPT)
     expect(changed.skippedUnchanged).toBe(4)
     expect(changed.note).toBe(
       `only-changed: 6 of 10 URLs added or changed against the base commit ${baseSha.slice(0, 7)}; 4 unchanged skipped (force-all: true evaluates every URL)`
@@ -96,8 +113,12 @@ describe('selectChangedUrls', () => {
     git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true')
     git(root, 'clone', '-q', '--depth=1', `file://${origin}`, shallow)
     expect(() => git(shallow, 'cat-file', '-e', `${baseSha}^{commit}`)).toThrow()
-    const changed = await selectChangedUrls(await headUrls(shallow), { files: FILES, cwd: shallow, env: await prEnv(baseSha) })
-    expect(changed.urls.map((u) => u.url)).toEqual(EXPECTED_KEPT)
+    const changed = await selectChangedUrls(await headUrls(shallow), {
+      files: FILES,
+      cwd: shallow,
+      env: await prEnv(baseSha)
+    })
+    expect(changed.urls.map(u => u.url)).toEqual(EXPECTED_KEPT)
     expect(git(shallow, 'cat-file', '-t', baseSha)).toBe('commit')
   })
 
@@ -105,12 +126,17 @@ describe('selectChangedUrls', () => {
     const plain = join(root, 'plain')
     await cp(join(origin, 'content'), join(plain, 'content'), { recursive: true })
     github.requests.length = 0
-    const changed = await selectChangedUrls(await headUrls(plain), { files: FILES, cwd: plain, githubToken: 'ghs_x', env: { ...(await prEnv(baseSha)), GITHUB_WORKSPACE: plain } })
-    expect(changed.urls.map((u) => u.url)).toEqual(EXPECTED_KEPT)
+    const changed = await selectChangedUrls(await headUrls(plain), {
+      files: FILES,
+      cwd: plain,
+      githubToken: 'ghs_x',
+      env: { ...(await prEnv(baseSha)), GITHUB_WORKSPACE: plain }
+    })
+    expect(changed.urls.map(u => u.url)).toEqual(EXPECTED_KEPT)
     // One contents request per file at the base ref; content/new.txt answered 404, so it counts as all new.
-    const asked = github.requests.filter((r) => r.startsWith('GET /repos/acme/site/contents/'))
+    const asked = github.requests.filter(r => r.startsWith('GET /repos/acme/site/contents/'))
     expect(asked).toHaveLength(FILES.length)
-    expect(asked.every((r) => r.endsWith(`ref=${baseSha}`))).toBe(true)
+    expect(asked.every(r => r.endsWith(`ref=${baseSha}`))).toBe(true)
   })
 
   it('keeps every URL of a file whose base cannot be read, and says so', async () => {
@@ -128,21 +154,30 @@ describe('selectChangedUrls', () => {
     const repo = join(root, 'renames')
     await mkdir(join(repo, 'content'), { recursive: true })
     git(root, 'init', '-q', '-b', 'main', repo)
-    await writeFile(join(repo, 'content', 'old-name.txt'), 'https://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2\n')
+    await writeFile(
+      join(repo, 'content', 'old-name.txt'),
+      'https://www.tiktok.com/@acme/video/1\nhttps://www.tiktok.com/@acme/video/2\n'
+    )
     await writeFile(join(repo, 'content', 'placeholder.txt'), '# URLs go here\n')
     git(repo, 'add', '.')
     git(repo, 'commit', '-q', '-m', 'base')
     const base = git(repo, 'rev-parse', 'HEAD')
     git(repo, 'mv', 'content/old-name.txt', 'content/renamed.txt')
     // The renamed file also switches to CRLF line endings: the same URLs, still unchanged.
-    await writeFile(join(repo, 'content', 'renamed.txt'), 'https://www.tiktok.com/@acme/video/1\r\nhttps://www.tiktok.com/@acme/video/2\r\nhttps://www.tiktok.com/@acme/video/9\r\n')
+    await writeFile(
+      join(repo, 'content', 'renamed.txt'),
+      'https://www.tiktok.com/@acme/video/1\r\nhttps://www.tiktok.com/@acme/video/2\r\nhttps://www.tiktok.com/@acme/video/9\r\n'
+    )
     await writeFile(join(repo, 'content', 'placeholder.txt'), '# URLs go here\nhttps://www.youtube.com/shorts/p1\n')
     git(repo, 'add', '-A')
     git(repo, 'commit', '-q', '-m', 'head')
     const files = ['content/renamed.txt', './content/placeholder.txt']
     const urls = (await loadUrlLists(files, { cwd: repo })).urls
     const changed = await selectChangedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
-    expect(changed.urls.map((u) => u.url)).toEqual(['https://www.tiktok.com/@acme/video/9', 'https://www.youtube.com/shorts/p1'])
+    expect(changed.urls.map(u => u.url)).toEqual([
+      'https://www.tiktok.com/@acme/video/9',
+      'https://www.youtube.com/shorts/p1'
+    ])
     expect(changed.skippedUnchanged).toBe(2)
     expect(changed.note).not.toContain('compared nothing')
   })
@@ -151,7 +186,15 @@ describe('selectChangedUrls', () => {
     const urls = await headUrls(origin)
     const event = join(root, 'push.json')
     await writeFile(event, JSON.stringify({ ref: 'refs/heads/main', after: 'f'.repeat(40) }))
-    const changed = await selectChangedUrls(urls, { files: FILES, cwd: origin, env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event } })
-    expect(changed).toEqual({ urls, skippedUnchanged: 0, note: 'only-changed: not a pull request (push), so every URL is evaluated' })
+    const changed = await selectChangedUrls(urls, {
+      files: FILES,
+      cwd: origin,
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event }
+    })
+    expect(changed).toEqual({
+      urls,
+      skippedUnchanged: 0,
+      note: 'only-changed: not a pull request (push), so every URL is evaluated'
+    })
   })
 })

@@ -22,7 +22,12 @@ beforeAll(async () => {
   github = new FakeGitHub()
   await github.start()
   const event = join(dir, 'event.json')
-  await writeFile(event, JSON.stringify({ pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } } }))
+  await writeFile(
+    event,
+    JSON.stringify({
+      pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } }
+    })
+  )
   // @actions/core caches the summary path on first use: one file for the whole suite, emptied before each test.
   Object.assign(process.env, {
     GITHUB_EVENT_NAME: 'pull_request',
@@ -65,7 +70,11 @@ const ctx = (over: Partial<ReportContext> = {}): ReportContext => ({
   target: 'actions',
   ...over
 })
-const lines = (prefix: string) => stdout.join('').split('\n').filter((l) => l.startsWith(prefix))
+const lines = (prefix: string) =>
+  stdout
+    .join('')
+    .split('\n')
+    .filter(l => l.startsWith(prefix))
 
 describe('annotations', () => {
   it('annotates at most 10 failing URLs at their file and line, worst first, and counts the rest in the summary', async () => {
@@ -73,7 +82,9 @@ describe('annotations', () => {
     await publishReports(report, ctx({ comment: false }))
     const errors = lines('::error ')
     expect(errors).toHaveLength(10)
-    expect(errors[0]).toMatch(/^::error title=Pique gate,file=content\/(a|b)\.txt,line=\d+::https:\/\/www\.tiktok\.com\/@creator\d+\/video\/\d+: score 0\.30 < 0\.70 — video_specs: Frame-level review/)
+    expect(errors[0]).toMatch(
+      /^::error title=Pique gate,file=content\/(a|b)\.txt,line=\d+::https:\/\/www\.tiktok\.com\/@creator\d+\/video\/\d+: score 0\.30 < 0\.70 — video_specs: Frame-level review/
+    )
     const summary = await readFile(join(dir, 'summary.md'), 'utf8')
     expect(summary).toContain('10 failing URLs annotated in their files; 10 more failing URLs are listed only here')
   })
@@ -81,7 +92,7 @@ describe('annotations', () => {
   it('leaves URLs from the url-list input unannotated (no file to point at)', async () => {
     const report = mixedRun()
     await publishReports(report, ctx({ comment: false }))
-    expect(lines('::error ').map((l) => /file=([^,]+),line=(\d+)/.exec(l)?.slice(1).join(':'))).toEqual([
+    expect(lines('::error ').map(l => /file=([^,]+),line=(\d+)/.exec(l)?.slice(1).join(':'))).toEqual([
       'content/urls.txt:3',
       'content/urls.txt:2',
       'content/urls.txt:4',
@@ -98,9 +109,12 @@ describe('files', () => {
   it('writes the job summary, the JSON report without secrets and the JUnit XML', async () => {
     const report = mixedRun()
     report.warnings.push('store said: token pk_live_abcdef123 rejected')
-    const failed = report.urls.find((u) => u.state === 'failed')
+    const failed = report.urls.find(u => u.state === 'failed')
     if (failed) failed.error = 'download refused for key pk_live_abcdef123'
-    await publishReports(report, ctx({ comment: false, junitPath: join(dir, 'out', 'junit.xml'), secrets: ['pk_live_abcdef123'] }))
+    await publishReports(
+      report,
+      ctx({ comment: false, junitPath: join(dir, 'out', 'junit.xml'), secrets: ['pk_live_abcdef123'] })
+    )
     const summary = await readFile(join(dir, 'summary.md'), 'utf8')
     expect(summary.startsWith('## ❌ Pique gate failed')).toBe(true)
     const json = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'))
@@ -109,13 +123,27 @@ describe('files', () => {
     expect(Object.keys(json.inputs).sort()).toEqual(['judge', 'on-missing-key', 'threshold', 'urls'])
     expect(json.urls).toHaveLength(6)
     const low = json.urls.find((u: { url: string }) => u.url === 'https://www.instagram.com/reel/Cx9_yZ/')
-    expect(low).toMatchObject({ state: 'below_threshold', job_id: 'job_0000000000000103', score: 0.34, duration_ms: 125000, source: { file: 'content/urls.txt', line: 3 } })
+    expect(low).toMatchObject({
+      state: 'below_threshold',
+      job_id: 'job_0000000000000103',
+      score: 0.34,
+      duration_ms: 125000,
+      source: { file: 'content/urls.txt', line: 3 }
+    })
     expect(low.detectors.map((d: { name: string; pass_check: boolean }) => [d.name, d.pass_check])).toEqual([
       ['video_specs', false],
       ['transcript_product', true],
       ['sentiment', false]
     ])
-    expect(json.counts).toEqual({ total: 6, passed: 2, below_threshold: 2, failed: 1, pending: 1, submitted: 0, skipped_unchanged: 3 })
+    expect(json.counts).toEqual({
+      total: 6,
+      passed: 2,
+      below_threshold: 2,
+      failed: 1,
+      pending: 1,
+      submitted: 0,
+      skipped_unchanged: 3
+    })
     const text = JSON.stringify(json)
     expect(text).not.toContain('pk_live_abcdef123')
     expect(text).toContain('token *** rejected')
@@ -123,14 +151,14 @@ describe('files', () => {
     expect(junit).toContain('<testsuites name="pique-gate" tests="6" failures="3" errors="1" skipped="0"')
     expect(junit).toContain('download refused for key ***')
     // Logs and annotations too: the failed URL's annotation names the error, without the key.
-    expect(lines('::error ').some((l) => l.includes('download refused for key ***'))).toBe(true)
+    expect(lines('::error ').some(l => l.includes('download refused for key ***'))).toBe(true)
     expect(stdout.join('')).not.toContain('pk_live_abcdef123')
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).not.toContain('pk_live_abcdef123')
   })
 
   it('terminal target prints the table and verdict, writes the JSON, and touches nothing on GitHub', async () => {
     let out = ''
-    await publishReports(failingRun(), ctx({ target: 'terminal', write: (t) => (out += t) }))
+    await publishReports(failingRun(), ctx({ target: 'terminal', write: t => (out += t) }))
     expect(out).toMatch(/^STATUS\s+SCORE\s+URL/)
     expect(out).toContain('PIQUE GATE FAILED')
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toBe('')
@@ -141,13 +169,20 @@ describe('files', () => {
 
   it('a report path that cannot be written is a warning, not a failure', async () => {
     await writeFile(join(dir, 'blocker'), 'a file, not a directory')
-    await expect(publishReports(passingRun(), ctx({ comment: false, reportPath: join(dir, 'blocker', 'r.json') }))).resolves.toBeUndefined()
+    await expect(
+      publishReports(passingRun(), ctx({ comment: false, reportPath: join(dir, 'blocker', 'r.json') }))
+    ).resolves.toBeUndefined()
     expect(lines('::warning::Could not write the JSON report')).toHaveLength(1)
     // On a terminal the same warning is a plain line on stderr, not a workflow command.
     const stderr: string[] = []
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0)
+    jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0)
     stdout.length = 0
-    await publishReports(passingRun(), ctx({ target: 'terminal', write: () => undefined, reportPath: join(dir, 'blocker', 'r.json') }))
+    await publishReports(
+      passingRun(),
+      ctx({ target: 'terminal', write: () => undefined, reportPath: join(dir, 'blocker', 'r.json') })
+    )
     expect(stderr.join('')).toMatch(/^warning: Could not write the JSON report to .*blocker/)
     expect(lines('::')).toEqual([])
   })
@@ -159,7 +194,7 @@ describe('sticky pull request comment', () => {
   it('creates one comment, then updates it in place on the next run, found past the first page', async () => {
     for (let i = 0; i < 150; i++) github.addComment(PR, `unrelated comment ${i}`)
     await publishReports(failingRun(), ctx())
-    const mine = () => github.commentsOn(PR).filter((c) => c.body.startsWith(marker))
+    const mine = () => github.commentsOn(PR).filter(c => c.body.startsWith(marker))
     expect(mine()).toHaveLength(1)
     const id = mine()[0].id
     expect(mine()[0].body).toContain('## ❌ Pique gate failed')
@@ -170,8 +205,8 @@ describe('sticky pull request comment', () => {
     expect(mine()[0].id).toBe(id)
     expect(mine()[0].body).toContain('## ✅ Pique gate passed')
     expect(github.commentsOn(PR)).toHaveLength(151)
-    expect(github.requests.filter((r) => r.startsWith('GET') && r.includes('page=2')).length).toBeGreaterThan(0)
-    expect(github.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1)
+    expect(github.requests.filter(r => r.startsWith('GET') && r.includes('page=2')).length).toBeGreaterThan(0)
+    expect(github.requests.filter(r => r.startsWith('PATCH'))).toHaveLength(1)
   })
 
   it('a second judge keeps its own comment', async () => {
@@ -180,14 +215,14 @@ describe('sticky pull request comment', () => {
     other.inputs = { ...other.inputs, judge: '.pique/tone.yml' }
     await publishReports(other, ctx())
     await publishReports(failingRun(), ctx())
-    const bodies = github.commentsOn(PR).map((c) => c.body.split('\n')[0])
+    const bodies = github.commentsOn(PR).map(c => c.body.split('\n')[0])
     expect(bodies).toEqual([marker, '<!-- pique-gate:.pique/tone.yml -->'])
   })
 
   it('passes over a copy of the marker it may not edit (another bot quoting the comment) and keeps its own', async () => {
     github.addComment(PR, `${marker}\nmirrored by another bot`, 'mirror-bot[bot]')
     await publishReports(failingRun(), ctx())
-    const bodies = () => github.commentsOn(PR).map((c) => [c.user, c.body.split('\n')[1]])
+    const bodies = () => github.commentsOn(PR).map(c => [c.user, c.body.split('\n')[1]])
     expect(bodies()).toEqual([
       ['mirror-bot[bot]', 'mirrored by another bot'],
       ['github-actions[bot]', '## ❌ Pique gate failed']
@@ -244,16 +279,23 @@ describe('a run that could not run', () => {
     expect(JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')).error.kind).toBe('config')
     expect(await readFile(join(dir, 'out', 'junit.xml'), 'utf8')).toContain('<error message=')
     expect(lines('::error ')).toEqual([
-      expect.stringMatching(/^::error title=detectors\[0\]\.config\.min_fps,file=\.pique\/judge\.yml,line=7,col=16::expected a number/),
+      expect.stringMatching(
+        /^::error title=detectors\[0\]\.config\.min_fps,file=\.pique\/judge\.yml,line=7,col=16::expected a number/
+      ),
       expect.stringMatching(/^::error file=content\/urls\.txt,line=3,col=1::expected an http or https URL/),
       expect.stringMatching(/^::error file=content\/urls\.txt,line=9,col=1::/)
     ])
   })
 
   it('without settings: no JSON file, no comment, the summary still says why', async () => {
-    const report = failureReport(describeFailure(new Error('threshold: expected a number from 0 to 1, got "7"')), { startedAt: '2026-03-02T10:00:00.000Z', inputs: {} })
+    const report = failureReport(describeFailure(new Error('threshold: expected a number from 0 to 1, got "7"')), {
+      startedAt: '2026-03-02T10:00:00.000Z',
+      inputs: {}
+    })
     await publishReports(report, { comment: false, target: 'actions' })
-    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('**threshold: expected a number from 0 to 1, got &#34;7&#34;**')
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain(
+      '**threshold: expected a number from 0 to 1, got &#34;7&#34;**'
+    )
     expect(github.requests).toEqual([])
   })
 })

@@ -5,7 +5,17 @@ import { commentMarker, renderComment } from '../../src/report/comment.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { SUMMARY_LIMIT_BYTES, renderSummary } from '../../src/report/summary.js'
 import { renderTerminal } from '../../src/report/terminal.js'
-import { commentOf, failedEvaluationRun, failingRun, largeRun, mixedRun, passingRun, skippedRun, summaryOf, timedOutRun } from './fixtures.js'
+import {
+  commentOf,
+  failedEvaluationRun,
+  failingRun,
+  largeRun,
+  mixedRun,
+  passingRun,
+  skippedRun,
+  summaryOf,
+  timedOutRun
+} from './fixtures.js'
 
 /** The table rows of a rendered markdown table that follows `header`. */
 const tableRows = (md: string, header: string) => {
@@ -23,11 +33,13 @@ describe('job summary', () => {
     expect(md.split('\n')[0]).toBe('## ✅ Pique gate passed')
     expect(md).toContain('**All 2 evaluated URLs scored at least 0.7 (lowest 0.81)**')
     expect(md).toContain('- **Threshold:** 0.70 · **Lowest score:** 0.81')
-    expect(md).toContain('- **Judge:** **Spring launch: brand safety** (<code>3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa</code>, reused)')
+    expect(md).toContain(
+      '- **Judge:** **Spring launch: brand safety** (<code>3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa</code>, reused)'
+    )
     expect(md).toContain('- **URLs:** 2 URLs: 2 passed')
     const rows = tableRows(md, URL_HEADER)
     expect(rows).toHaveLength(2)
-    expect(rows.every((r) => r.startsWith('| ✅ passed |'))).toBe(true)
+    expect(rows.every(r => r.startsWith('| ✅ passed |'))).toBe(true)
     // Worst first even among passes: the lower score leads.
     expect(rows[0]).toContain('0.81 ≥ 0.70')
     expect(md).not.toContain('Annotations')
@@ -47,8 +59,15 @@ describe('job summary', () => {
     const md = summaryOf(mixedRun())
     expect(md).toContain('- **URLs:** 6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished')
     expect(md).toContain('- **Unchanged URLs skipped:** 3')
-    const order = tableRows(md, URL_HEADER).map((r) => r.split(' | ')[0].replace('| ', ''))
-    expect(order).toEqual(['❌ below threshold', '❌ below threshold', '💥 evaluation failed', '⏳ unfinished', '✅ passed', '✅ passed'])
+    const order = tableRows(md, URL_HEADER).map(r => r.split(' | ')[0].replace('| ', ''))
+    expect(order).toEqual([
+      '❌ below threshold',
+      '❌ below threshold',
+      '💥 evaluation failed',
+      '⏳ unfinished',
+      '✅ passed',
+      '✅ passed'
+    ])
     const rows = tableRows(md, URL_HEADER)
     expect(rows[0]).toContain('0.34 &#60; 0.70') // lowest score first
     expect(rows[1]).toContain('0.58 &#60; 0.70')
@@ -68,12 +87,16 @@ describe('job summary', () => {
   it('escapes user text: no HTML, no broken table, no @mention', () => {
     const md = summaryOf(mixedRun())
     const row = tableRows(md, URL_HEADER)[1]
-    expect(row).toContain('Product &#34;Glow Serum&#34; is never named &#124; only the brand &#60;Acme&#62; appears; &#64;marketing please check')
+    expect(row).toContain(
+      'Product &#34;Glow Serum&#34; is never named &#124; only the brand &#60;Acme&#62; appears; &#64;marketing please check'
+    )
     expect(row.split(' | ')).toHaveLength(5) // the rationale's | did not add a column
     expect(md).not.toContain('<Acme>')
     expect(md).not.toContain('@marketing')
     expect(md).toContain('&#42;complaints&#42;')
-    expect(md).toContain('<a href="https://www.tiktok.com/@acme/video/7302">https://www.tiktok.com/&#64;acme/video/7302</a>')
+    expect(md).toContain(
+      '<a href="https://www.tiktok.com/@acme/video/7302">https://www.tiktok.com/&#64;acme/video/7302</a>'
+    )
   })
 
   it('failed evaluation: fails the gate, or is a warning with fail-on-error false', () => {
@@ -89,14 +112,18 @@ describe('job summary', () => {
   it('timed-out run: the unfinished URL is named with its job status', () => {
     const md = summaryOf(timedOutRun())
     expect(md).toContain('**1 unfinished at the deadline (timeout-minutes)**')
-    expect(tableRows(md, URL_HEADER)[0]).toMatch(/^\| ⏳ unfinished \| — \| .*zZ9yY8.* \| content\/urls.txt:2 \| not finished by the deadline \(job status processing\)/)
+    expect(tableRows(md, URL_HEADER)[0]).toMatch(
+      /^\| ⏳ unfinished \| — \| .*zZ9yY8.* \| content\/urls.txt:2 \| not finished by the deadline \(job status processing\)/
+    )
     expect(md).toContain('Job status at the deadline: processing')
   })
 
   it('skipped run: says secrets are unavailable to this event and what was validated', () => {
     const md = renderSummary(skippedRun(), { reportPath: 'r.json', eventName: 'pull_request' })
     expect(md.split('\n')[0]).toBe('## ⏭️ Pique gate skipped')
-    expect(md).toContain('Evaluation was skipped because secrets are unavailable to this <code>pull&#95;request</code> event')
+    expect(md).toContain(
+      'Evaluation was skipped because secrets are unavailable to this <code>pull&#95;request</code> event'
+    )
     expect(md).toContain('What was validated:')
     expect(md).toContain('- Judge file: .pique/judge.yml')
     expect(md).toContain('- URL lists: content/urls.txt')
@@ -111,8 +138,10 @@ describe('job summary', () => {
     expect(rows.length).toBeGreaterThan(500)
     expect(rows.length).toBeLessThan(5000)
     // All 500 below-threshold URLs made it into the table, ahead of the passes.
-    expect(rows.slice(0, 500).every((r) => r.startsWith('| ❌ below threshold'))).toBe(true)
-    expect(md).toMatch(/\d+ more URLs are not shown in this table \(none of them failing\) to stay under GitHub's 1 MiB summary limit\. Every URL is in the JSON report: out\/pique-gate-report.json/)
+    expect(rows.slice(0, 500).every(r => r.startsWith('| ❌ below threshold'))).toBe(true)
+    expect(md).toMatch(
+      /\d+ more URLs are not shown in this table \(none of them failing\) to stay under GitHub's 1 MiB summary limit\. Every URL is in the JSON report: out\/pique-gate-report.json/
+    )
     expect(md).toMatch(/\d+ more URLs are not shown with details/)
     // The numbers add up.
     const hidden = Number(/(\d+) more URLs are not shown in this table/.exec(md)?.[1])
@@ -121,7 +150,9 @@ describe('job summary', () => {
 
   it('the annotation count says how many failing URLs are only in the summary', () => {
     const md = summaryOf(largeRun(200))
-    expect(md).toContain('- **Annotations:** 10 failing URLs annotated in their files; 10 more failing URLs are listed only here')
+    expect(md).toContain(
+      '- **Annotations:** 10 failing URLs annotated in their files; 10 more failing URLs are listed only here'
+    )
   })
 })
 
@@ -131,7 +162,9 @@ describe('pull request comment', () => {
     const lines = md.split('\n')
     expect(lines[0]).toBe('<!-- pique-gate:.pique/judge.yml -->')
     expect(lines[1]).toBe('## ❌ Pique gate failed')
-    expect(md).toContain('**2 of 6 URLs scored below 0.7; 1 evaluation failed; 1 unfinished at the deadline (timeout-minutes)**')
+    expect(md).toContain(
+      '**2 of 6 URLs scored below 0.7; 1 evaluation failed; 1 unfinished at the deadline (timeout-minutes)**'
+    )
     const rows = tableRows(md, URL_HEADER)
     expect(rows).toHaveLength(4)
     expect(rows[0]).toContain('**video&#95;specs** (0.20): Aspect ratio 16:9 is not allowed')
@@ -148,7 +181,9 @@ describe('pull request comment', () => {
   })
 
   it('failed evaluation and timed out runs list those URLs', () => {
-    expect(tableRows(commentOf(failedEvaluationRun()), URL_HEADER)[0]).toContain('evaluation failed: Failed to download video: bot detection')
+    expect(tableRows(commentOf(failedEvaluationRun()), URL_HEADER)[0]).toContain(
+      'evaluation failed: Failed to download video: bot detection'
+    )
     expect(tableRows(commentOf(timedOutRun()), URL_HEADER)[0]).toContain('⏳ unfinished')
   })
 
@@ -181,14 +216,16 @@ describe('terminal table', () => {
     const out = renderTerminal(mixedRun())
     const lines = out.split('\n')
     expect(lines[0]).toMatch(/^STATUS\s+SCORE\s+URL\s+SOURCE\s+WORST DETECTOR \/ REASON$/)
-    expect(lines[1]).toMatch(/^below threshold\s+0\.34\s+https:\/\/www\.instagram\.com\/reel\/Cx9_yZ\/\s+content\/urls\.txt:3\s+video_specs 0\.20: Aspect ratio/)
-    const rows = lines.filter((l) => !l.startsWith('    '))
+    expect(lines[1]).toMatch(
+      /^below threshold\s+0\.34\s+https:\/\/www\.instagram\.com\/reel\/Cx9_yZ\/\s+content\/urls\.txt:3\s+video_specs 0\.20: Aspect ratio/
+    )
+    const rows = lines.filter(l => !l.startsWith('    '))
     expect(rows[3]).toMatch(/^evaluation failed\s+—\s+https:\/\/www\.tiktok\.com\/@acme\/video\/7302/)
     expect(out).toContain('PIQUE GATE FAILED: 2 of 6 URLs scored below 0.7')
     expect(out).toContain('6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished; threshold 0.70')
   })
 
-  it('uses the terminal width for the reason, and prints a failing row\'s cut reason in full on the next line', () => {
+  it("uses the terminal width for the reason, and prints a failing row's cut reason in full on the next line", () => {
     const full = 'video_specs 0.20: Aspect ratio 16:9 is not allowed (expected 9:16); 640x360 is below min_width 720'
     const wide = renderTerminal(mixedRun(), { columns: 240 }).split('\n')
     expect(wide[1].endsWith(full)).toBe(true)
@@ -197,9 +234,9 @@ describe('terminal table', () => {
     expect(narrow[1]).toMatch(/…$/)
     expect(narrow[2]).toBe(`    ${full}`)
     // Only the four failing rows get a second line; a passing row's detector note may be cut.
-    const passing = narrow.filter((l) => l.startsWith('passed'))
+    const passing = narrow.filter(l => l.startsWith('passed'))
     expect(passing.length).toBeGreaterThan(0)
-    expect(narrow.filter((l) => l.startsWith('    '))).toHaveLength(4)
+    expect(narrow.filter(l => l.startsWith('    '))).toHaveLength(4)
   })
 
   it('shows control characters in user text as spaces', () => {
@@ -210,16 +247,29 @@ describe('terminal table', () => {
 })
 
 describe('JUnit XML', () => {
-  const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true, isArray: (name) => name === 'testcase' }).parse(xml)
+  const parse = (xml: string) =>
+    new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      htmlEntities: true,
+      isArray: name => name === 'testcase'
+    }).parse(xml)
 
   it('is well-formed with one testcase per URL and the right counts', () => {
     const xml = renderJunit(mixedRun())
     expect(XMLValidator.validate(xml)).toBe(true)
     const suite = parse(xml).testsuites.testsuite
     expect(suite.testcase).toHaveLength(6)
-    expect({ tests: suite.tests, failures: suite.failures, errors: suite.errors, skipped: suite.skipped }).toEqual({ tests: '6', failures: '3', errors: '1', skipped: '0' })
+    expect({ tests: suite.tests, failures: suite.failures, errors: suite.errors, skipped: suite.skipped }).toEqual({
+      tests: '6',
+      failures: '3',
+      errors: '1',
+      skipped: '0'
+    })
     const byName = Object.fromEntries(suite.testcase.map((t: { name: string }) => [t.name, t]))
-    expect(byName['https://www.youtube.com/shorts/aB3dE5'].failure.message).toContain('Product "Glow Serum" is never named | only the brand <Acme> appears')
+    expect(byName['https://www.youtube.com/shorts/aB3dE5'].failure.message).toContain(
+      'Product "Glow Serum" is never named | only the brand <Acme> appears'
+    )
     expect(byName['https://www.tiktok.com/@acme/video/7302'].error.type).toBe('failed')
     expect(byName['https://www.youtube.com/shorts/zZ9yY8'].failure.type).toBe('pending')
     expect(byName['https://www.youtube.com/shorts/qQ1wW2'].classname).toBe('url-list')

@@ -20,14 +20,18 @@ interface Running {
 }
 
 async function spawnStore(database: string, extra: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, 'store', '--port', '0', '--database', database, '--log-level', 'info', ...extra], {
-    env: { ...process.env, PIQUE_STORE_WEBHOOK_SECRETS: `whsec_old,${SECRET}`, PIQUE_STORE_READ_TOKENS: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  const child = spawn(
+    process.execPath,
+    [CLI, 'store', '--port', '0', '--database', database, '--log-level', 'info', ...extra],
+    {
+      env: { ...process.env, PIQUE_STORE_WEBHOOK_SECRETS: `whsec_old,${SECRET}`, PIQUE_STORE_READ_TOKENS: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
+  const exited = new Promise<number | null>(done => child.once('exit', code => done(code)))
   const url = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! })
-    lines.on('line', (line) => {
+    lines.on('line', line => {
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string }
         if (entry.msg === 'store listening' && entry.url) done(entry.url)
@@ -35,7 +39,7 @@ async function spawnStore(database: string, extra: string[] = []): Promise<Runni
         // not a log line
       }
     })
-    exited.then((code) => fail(new Error(`store exited with ${code} before listening`)))
+    exited.then(code => fail(new Error(`store exited with ${code} before listening`)))
   })
   return { child, url, exited }
 }
@@ -64,7 +68,7 @@ async function missingOf(url: string, ids: string[]): Promise<string[]> {
   const missing: string[] = []
   for (let i = 0; i < ids.length; i += 1000) {
     const res = await client.query({ job_ids: ids.slice(i, i + 1000) })
-    missing.push(...res.missing, ...res.jobs.filter((j) => j.status !== 'completed').map((j) => j.job_id))
+    missing.push(...res.missing, ...res.jobs.filter(j => j.status !== 'completed').map(j => j.job_id))
   }
   return missing
 }
@@ -75,7 +79,7 @@ async function crashRounds(rounds: number, database: string, extra: string[] = [
   for (let round = 0; round < rounds; round++) {
     const store = await spawnStore(database, extra)
     const run = await load(store.url)
-    await new Promise((r) => setTimeout(r, 400 + Math.random() * 600))
+    await new Promise(r => setTimeout(r, 400 + Math.random() * 600))
     store.child.kill('SIGKILL')
     await store.exited
     await run.finished
@@ -103,7 +107,7 @@ describe('store process crash safety (SQLite)', () => {
   it('finishes in-flight deliveries on SIGTERM and exits 0', async () => {
     const store = await spawnStore(database)
     const run = await load(store.url)
-    await new Promise((r) => setTimeout(r, 400))
+    await new Promise(r => setTimeout(r, 400))
     store.child.kill('SIGTERM')
     expect(await store.exited).toBe(0)
     run.stop()
@@ -127,7 +131,7 @@ describe('store process crash safety (PostgreSQL)', () => {
 
 describe('pique-gate store configuration errors', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stderr: string; stdout: string }>((done) => {
+    new Promise<{ code: number | null; stderr: string; stdout: string }>(done => {
       const child = spawn(process.execPath, [CLI, 'store', '--port', '0', ...args], {
         env: { ...process.env, PIQUE_STORE_WEBHOOK_SECRETS: '', PIQUE_STORE_READ_TOKENS: '', ...env }
       })
@@ -135,7 +139,7 @@ describe('pique-gate store configuration errors', () => {
       let stdout = ''
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-      child.once('exit', (code) => done({ code, stderr, stdout }))
+      child.once('exit', code => done({ code, stderr, stdout }))
     })
 
   it('exits 2 with one line when no webhook secret is set, or the database or a number is wrong', async () => {
@@ -143,7 +147,9 @@ describe('pique-gate store configuration errors', () => {
     try {
       const noSecret = await run(['--database', `sqlite:${join(dir, 's.db')}`])
       expect(noSecret.code).toBe(2)
-      expect(noSecret.stderr.trim()).toBe('pique-gate store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)')
+      expect(noSecret.stderr.trim()).toBe(
+        'pique-gate store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)'
+      )
       const badDb = await run(['--database', 'mysql://db/pique'], { PIQUE_STORE_WEBHOOK_SECRETS: 'whsec_x' })
       expect(badDb.code).toBe(2)
       expect(badDb.stderr.trim()).toBe('pique-gate store: --database must be sqlite:PATH or a postgres:// URL')

@@ -42,7 +42,11 @@ export interface DeliveryOptions {
   sendInstead?: string
 }
 
-export async function deliver(baseUrl: string, body: unknown, o: DeliveryOptions = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function deliver(
+  baseUrl: string,
+  body: unknown,
+  o: DeliveryOptions = {}
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const header = o.header ?? signatureHeader(o.secrets ?? [SECRET], o.t ?? nowSeconds(), raw)
   const res = await fetch(new URL('/v1/webhooks/pique', baseUrl), {
@@ -53,7 +57,11 @@ export async function deliver(baseUrl: string, body: unknown, o: DeliveryOptions
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
 
-export async function read(baseUrl: string, path: string, init: { method?: string; body?: unknown; token?: string | null } = {}) {
+export async function read(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {}
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? TOKEN}`
   const res = await fetch(new URL(path, baseUrl), {
@@ -91,7 +99,13 @@ export function postgresBackend(): Backend {
   const schema = `pique_store_test_${randomBytes(6).toString('hex')}`
   return {
     name: 'postgres',
-    options: () => ({ database: PG_URL, databaseSchema: schema, webhookSecrets: [SECRET], readTokens: [TOKEN], poolSize: 4 }),
+    options: () => ({
+      database: PG_URL,
+      databaseSchema: schema,
+      webhookSecrets: [SECRET],
+      readTokens: [TOKEN],
+      poolSize: 4
+    }),
     async setup() {},
     async teardown() {
       const client = new pg.Client({ connectionString: PG_URL })

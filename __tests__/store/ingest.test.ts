@@ -2,9 +2,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { RunningStore } from '../../src/store/options.js'
 import { startStore } from '../../src/store/server.js'
-import { OLD_SECRET, SECRET, backends, completedBody, deliver, jobId, nowSeconds, pendingBody, read } from './helpers.js'
+import {
+  OLD_SECRET,
+  SECRET,
+  backends,
+  completedBody,
+  deliver,
+  jobId,
+  nowSeconds,
+  pendingBody,
+  read
+} from './helpers.js'
 
-describe.each(backends())('ingest on $name', (backend) => {
+describe.each(backends())('ingest on $name', backend => {
   let store: RunningStore
 
   beforeAll(async () => {
@@ -52,15 +62,30 @@ describe.each(backends())('ingest on $name', (backend) => {
 
   it('rejects stale and future timestamps and malformed headers with a short reason', async () => {
     const body = completedBody(jobId())
-    expect(await deliver(store.url, body, { t: nowSeconds() - 301 })).toEqual({ status: 401, json: { error: 'signature timestamp too old' } })
-    expect(await deliver(store.url, body, { t: nowSeconds() + 301 })).toEqual({ status: 401, json: { error: 'signature timestamp in the future' } })
-    expect(await deliver(store.url, body, { header: 'v1=abc' })).toEqual({ status: 401, json: { error: 'signature header has no t=' } })
+    expect(await deliver(store.url, body, { t: nowSeconds() - 301 })).toEqual({
+      status: 401,
+      json: { error: 'signature timestamp too old' }
+    })
+    expect(await deliver(store.url, body, { t: nowSeconds() + 301 })).toEqual({
+      status: 401,
+      json: { error: 'signature timestamp in the future' }
+    })
+    expect(await deliver(store.url, body, { header: 'v1=abc' })).toEqual({
+      status: 401,
+      json: { error: 'signature header has no t=' }
+    })
     expect(await deliver(store.url, body, { header: `t=soon,v1=${'0'.repeat(64)}` })).toEqual({
       status: 401,
       json: { error: 'signature timestamp does not parse' }
     })
-    expect(await deliver(store.url, body, { header: `t=${nowSeconds()}` })).toEqual({ status: 401, json: { error: 'signature header has no v1=' } })
-    const missing = await fetch(new URL('/v1/webhooks/pique', store.url), { method: 'POST', body: JSON.stringify(body) })
+    expect(await deliver(store.url, body, { header: `t=${nowSeconds()}` })).toEqual({
+      status: 401,
+      json: { error: 'signature header has no v1=' }
+    })
+    const missing = await fetch(new URL('/v1/webhooks/pique', store.url), {
+      method: 'POST',
+      body: JSON.stringify(body)
+    })
     expect(missing.status).toBe(401)
     expect(await missing.json()).toEqual({ error: 'missing signature header' })
   })
@@ -103,13 +128,21 @@ describe.each(backends())('ingest on $name', (backend) => {
     await deliver(store.url, pendingBody(id, 'processing'))
     expect((await deliver(store.url, pendingBody(id, 'pending'))).json.outcome).toBe('stale')
     expect((await stored(id)).json.status).toBe('processing')
-    await deliver(store.url, { event: 'evaluation.failed', job_id: id, status: 'failed', error: 'Failed to process video' })
+    await deliver(store.url, {
+      event: 'evaluation.failed',
+      job_id: id,
+      status: 'failed',
+      error: 'Failed to process video'
+    })
     expect((await stored(id)).json).toMatchObject({ status: 'failed', result: { error: 'Failed to process video' } })
   })
 
   it('keeps the newer of two events of the same stage, whatever order they arrive in', async () => {
     const id = jobId()
-    const at = (second: number) => ({ ...pendingBody(id, 'processing'), timestamp: `2026-11-23T10:00:0${second}.000000Z` })
+    const at = (second: number) => ({
+      ...pendingBody(id, 'processing'),
+      timestamp: `2026-11-23T10:00:0${second}.000000Z`
+    })
     expect((await deliver(store.url, at(3))).json.outcome).toBe('applied')
     expect((await deliver(store.url, at(1))).json.outcome).toBe('stale')
     expect((await stored(id)).json.result).toEqual(at(3))
@@ -119,8 +152,8 @@ describe.each(backends())('ingest on $name', (backend) => {
 
   it('commits concurrent deliveries together and acknowledges each one', async () => {
     const ids = Array.from({ length: 60 }, jobId)
-    const answers = await Promise.all(ids.map((id) => deliver(store.url, completedBody(id))))
-    expect(answers.every((a) => a.status === 200 && a.json.outcome === 'applied')).toBe(true)
+    const answers = await Promise.all(ids.map(id => deliver(store.url, completedBody(id))))
+    expect(answers.every(a => a.status === 200 && a.json.outcome === 'applied')).toBe(true)
     const res = await read(store.url, '/v1/jobs/query', { body: { job_ids: ids } })
     expect((res.json.jobs as unknown[]).length).toBe(60)
     expect(res.json.missing).toEqual([])

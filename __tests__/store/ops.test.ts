@@ -4,14 +4,24 @@ import { DatabaseSync } from 'node:sqlite'
 import { MIGRATIONS } from '../../src/store/db/migrations.js'
 import type { RunningStore } from '../../src/store/options.js'
 import { startStore } from '../../src/store/server.js'
-import { SECRET, TOKEN, completedBody, deliver, jobId, nowSeconds, pendingBody, read, sqliteBackend } from './helpers.js'
+import {
+  SECRET,
+  TOKEN,
+  completedBody,
+  deliver,
+  jobId,
+  nowSeconds,
+  pendingBody,
+  read,
+  sqliteBackend
+} from './helpers.js'
 
 describe('store operations (SQLite file)', () => {
   const backend = sqliteBackend()
   const logs: string[] = []
   let store: RunningStore
   const dbPath = () => backend.options().database!.slice('sqlite:'.length)
-  const start = () => startStore({ ...backend.options(), logLevel: 'debug', logSink: (line) => logs.push(line) })
+  const start = () => startStore({ ...backend.options(), logLevel: 'debug', logSink: line => logs.push(line) })
 
   beforeAll(async () => {
     await backend.setup()
@@ -37,7 +47,11 @@ describe('store operations (SQLite file)', () => {
     const get = await fetch(`${store.url}/v1/jobs/job_1?x=1`, { method: 'PUT' })
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'GET'])
     const unknown = await fetch(`${store.url}/v1/nothing-here`, { method: 'DELETE' })
-    expect([unknown.status, unknown.headers.get('allow'), await unknown.json()]).toEqual([404, null, { error: 'no such endpoint' }])
+    expect([unknown.status, unknown.headers.get('allow'), await unknown.json()]).toEqual([
+      404,
+      null,
+      { error: 'no such endpoint' }
+    ])
   })
 
   it('counts deliveries by outcome and verification failures in Prometheus metrics', async () => {
@@ -66,7 +80,7 @@ describe('store operations (SQLite file)', () => {
       await deliver(store.url, completedBody(jobId()), { headerName: 'X-Other-Signature' })
     ]
     // The sender still reads the short human reason.
-    expect(rejected.map((r) => [r.status, r.json.error])).toEqual([
+    expect(rejected.map(r => [r.status, r.json.error])).toEqual([
       [401, 'signature timestamp too old'],
       [401, 'signature timestamp in the future'],
       [401, 'signature timestamp does not parse'],
@@ -74,7 +88,12 @@ describe('store operations (SQLite file)', () => {
       [401, 'missing signature header']
     ])
     const text = await (await fetch(`${store.url}/metrics`)).text()
-    const counts = Object.fromEntries([...text.matchAll(/^pique_store_signature_failures_total\{reason="([^"]*)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]))
+    const counts = Object.fromEntries(
+      [...text.matchAll(/^pique_store_signature_failures_total\{reason="([^"]*)"\} (\d+)$/gm)].map(m => [
+        m[1],
+        Number(m[2])
+      ])
+    )
     expect(Object.keys(counts).sort()).toEqual(['future', 'missing', 'no_match', 'stale', 'unparsable'])
     expect(counts).toMatchObject({ stale: 1, future: 1, unparsable: 2, missing: 1 })
   })
@@ -85,10 +104,12 @@ describe('store operations (SQLite file)', () => {
     expect(logs.length).toBeGreaterThan(2)
     for (const line of logs) {
       const entry = JSON.parse(line) as Record<string, unknown>
-      expect(entry).toEqual(expect.objectContaining({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) }))
+      expect(entry).toEqual(
+        expect.objectContaining({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) })
+      )
       for (const secret of [SECRET, TOKEN, 'wrong-token-value', 'BODY-MARKER']) expect(line).not.toContain(secret)
     }
-    expect(logs.some((l) => l.includes('"msg":"delivery rejected"') && l.includes('signature does not match'))).toBe(true)
+    expect(logs.some(l => l.includes('"msg":"delivery rejected"') && l.includes('signature does not match'))).toBe(true)
   })
 
   it('keeps every accepted delivery, duplicates and stale ones included, in an append-only events log', async () => {
@@ -99,7 +120,7 @@ describe('store operations (SQLite file)', () => {
     const db = new DatabaseSync(dbPath())
     try {
       const rows = db.prepare('SELECT outcome, status, body FROM events WHERE job_id = ? ORDER BY id').all(id)
-      expect(rows.map((r) => r.outcome)).toEqual(['applied', 'duplicate', 'stale'])
+      expect(rows.map(r => r.outcome)).toEqual(['applied', 'duplicate', 'stale'])
       expect(JSON.parse(String(rows[0].body))).toEqual(completedBody(id))
       expect(() => db.prepare("UPDATE events SET outcome = 'applied' WHERE job_id = ?").run(id)).toThrow(/append-only/)
     } finally {
@@ -111,17 +132,24 @@ describe('store operations (SQLite file)', () => {
     await store.close()
     const db = new DatabaseSync(dbPath())
     const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString()
-    db.prepare("INSERT INTO events (job_id, status, outcome, signed_at, received_at, body) VALUES ('job_old', 'completed', 'applied', 0, ?, '{}')").run(old)
+    db.prepare(
+      "INSERT INTO events (job_id, status, outcome, signed_at, received_at, body) VALUES ('job_old', 'completed', 'applied', 0, ?, '{}')"
+    ).run(old)
     db.close()
     store = await startStore({ ...backend.options(), retentionDays: 30 })
     const after = new DatabaseSync(dbPath())
     const oldEvents = () => Number(after.prepare("SELECT count(*) AS n FROM events WHERE job_id = 'job_old'").get()?.n)
     try {
       // Retention runs in the background right after start.
-      for (let i = 0; i < 100 && oldEvents() > 0; i++) await new Promise((r) => setTimeout(r, 50))
+      for (let i = 0; i < 100 && oldEvents() > 0; i++) await new Promise(r => setTimeout(r, 50))
       expect(oldEvents()).toBe(0)
       expect(Number(after.prepare('SELECT count(*) AS n FROM events').get()?.n)).toBeGreaterThan(0)
-      expect(after.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version))
+      expect(
+        after
+          .prepare('SELECT version FROM schema_migrations ORDER BY version')
+          .all()
+          .map(r => r.version)
+      ).toEqual(MIGRATIONS.map(m => m.version))
     } finally {
       after.close()
     }
@@ -142,8 +170,10 @@ describe('store shutdown', () => {
     const id = jobId()
     await deliver(store.url, pendingBody(id))
     const first = await read(store.url, '/v1/jobs/query', { body: { job_ids: [id] } })
-    const waiting = read(store.url, '/v1/jobs/query', { body: { job_ids: [id], wait_seconds: 20, after: first.json.cursor } })
-    await new Promise((r) => setTimeout(r, 200))
+    const waiting = read(store.url, '/v1/jobs/query', {
+      body: { job_ids: [id], wait_seconds: 20, after: first.json.cursor }
+    })
+    await new Promise(r => setTimeout(r, 200))
     expect(await (await fetch(`${store.url}/metrics`)).text()).toMatch(/pique_store_waiters 1/)
     const t0 = Date.now()
     await store.close()

@@ -6,9 +6,16 @@ import type { RunningStore } from '../../src/store/options.js'
 import { startStore } from '../../src/store/server.js'
 import { TOKEN, backends, completedBody, deliver, jobId, pendingBody, postgresBackend, read } from './helpers.js'
 
-const register = (id: string, batch: string) => ({ job_id: id, url: `https://www.tiktok.com/@a/video/${id}`, batch_id: batch, judge_id: 'judge_1', repository: 'org/repo', commit: 'abc123' })
+const register = (id: string, batch: string) => ({
+  job_id: id,
+  url: `https://www.tiktok.com/@a/video/${id}`,
+  batch_id: batch,
+  judge_id: 'judge_1',
+  repository: 'org/repo',
+  commit: 'abc123'
+})
 
-describe.each(backends())('reads on $name', (backend) => {
+describe.each(backends())('reads on $name', backend => {
   let store: RunningStore
   let client: StoreClient
 
@@ -26,13 +33,20 @@ describe.each(backends())('reads on $name', (backend) => {
     const id = jobId()
     await deliver(store.url, completedBody(id))
     for (const token of [null, 'wrong', `${TOKEN}x`, '']) {
-      expect(await read(store.url, `/v1/jobs/${id}`, { token })).toEqual({ status: 401, json: { error: 'missing or wrong read token' } })
+      expect(await read(store.url, `/v1/jobs/${id}`, { token })).toEqual({
+        status: 401,
+        json: { error: 'missing or wrong read token' }
+      })
       expect((await read(store.url, '/v1/jobs/query', { token, body: { job_ids: [id] } })).status).toBe(401)
-      expect((await read(store.url, '/v1/jobs/register', { token, body: { jobs: [register(id, 'b')] } })).status).toBe(401)
+      expect((await read(store.url, '/v1/jobs/register', { token, body: { jobs: [register(id, 'b')] } })).status).toBe(
+        401
+      )
       expect((await read(store.url, '/v1/batches/b', { token })).status).toBe(401)
     }
     expect((await read(store.url, `/v1/jobs/${id}`, { token: 'old-token' })).status).toBe(200)
-    await expect(new StoreClient({ baseUrl: store.url, token: 'wrong' }).query({ job_ids: [id] })).rejects.toThrow(/401.*check store-token/)
+    await expect(new StoreClient({ baseUrl: store.url, token: 'wrong' }).query({ job_ids: [id] })).rejects.toThrow(
+      /401.*check store-token/
+    )
   })
 
   it('registers jobs and answers by batch, with results once webhooks arrive', async () => {
@@ -42,8 +56,14 @@ describe.each(backends())('reads on $name', (backend) => {
     await deliver(store.url, completedBody(a, 0.7))
     const answer = await client.batch(batch)
     expect(answer?.batch_id).toBe(batch)
-    const byId = Object.fromEntries((answer?.jobs ?? []).map((j) => [j.job_id, j]))
-    expect(byId[a]).toMatchObject({ status: 'completed', batch_id: batch, judge_id: 'judge_1', repository: 'org/repo', commit: 'abc123' })
+    const byId = Object.fromEntries((answer?.jobs ?? []).map(j => [j.job_id, j]))
+    expect(byId[a]).toMatchObject({
+      status: 'completed',
+      batch_id: batch,
+      judge_id: 'judge_1',
+      repository: 'org/repo',
+      commit: 'abc123'
+    })
     expect(byId[a].result).toMatchObject({ overall_score: 0.7 })
     expect(byId[b]).toMatchObject({ status: 'unknown', result: null, seq: 0, url: register(b, batch).url })
     expect(await client.batch('batch_never_registered')).toBeUndefined()
@@ -71,13 +91,13 @@ describe.each(backends())('reads on $name', (backend) => {
     const first = await client.query({ job_ids: [a, b] })
     const started = Date.now()
     const waiting = client.query({ job_ids: [a, b], wait_seconds: 20, after: first.cursor })
-    await new Promise((r) => setTimeout(r, 300))
+    await new Promise(r => setTimeout(r, 300))
     await deliver(store.url, completedBody(jobId())) // an unrelated job does not answer the wait
-    await new Promise((r) => setTimeout(r, 200))
+    await new Promise(r => setTimeout(r, 200))
     await deliver(store.url, completedBody(b, 0.4))
     const woke = await waiting
     expect(Date.now() - started).toBeLessThan(5000)
-    expect(woke.jobs.find((j) => j.job_id === b)).toMatchObject({ status: 'completed' })
+    expect(woke.jobs.find(j => j.job_id === b)).toMatchObject({ status: 'completed' })
     expect(woke.cursor).toBeGreaterThan(first.cursor)
   })
 
@@ -119,7 +139,7 @@ describe('two store instances on one PostgreSQL database', () => {
     expect(first.missing).toEqual([id])
     const t0 = Date.now()
     const waiting = onTwo.query({ job_ids: [id], wait_seconds: 20, after: first.cursor })
-    await new Promise((r) => setTimeout(r, 300))
+    await new Promise(r => setTimeout(r, 300))
     expect((await deliver(one.url, completedBody(id))).status).toBe(200)
     const woke = await waiting
     expect(Date.now() - t0).toBeLessThan(5000)
@@ -128,7 +148,7 @@ describe('two store instances on one PostgreSQL database', () => {
 
   it('hands out cursors in commit order across instances, so a waiter never misses a change', async () => {
     const ids = Array.from({ length: 40 }, jobId)
-    const clients = [one, two].map((s) => new StoreClient({ baseUrl: s.url, token: TOKEN }))
+    const clients = [one, two].map(s => new StoreClient({ baseUrl: s.url, token: TOKEN }))
     let cursor = (await clients[1].query({ job_ids: ids })).cursor
     const seen = new Set<string>()
     const sending = Promise.all(ids.map((id, i) => deliver([one, two][i % 2].url, completedBody(id))))
@@ -137,7 +157,7 @@ describe('two store instances on one PostgreSQL database', () => {
       for (const j of res.jobs) if (j.seq > cursor) seen.add(j.job_id)
       expect(res.cursor).toBeGreaterThanOrEqual(cursor)
       cursor = res.cursor
-      if (res.jobs.length === ids.length && res.jobs.every((j) => j.status === 'completed')) break
+      if (res.jobs.length === ids.length && res.jobs.every(j => j.status === 'completed')) break
     }
     await sending
     expect(seen.size).toBe(ids.length)

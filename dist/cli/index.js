@@ -50603,11 +50603,11 @@ function actionInputs() {
         if (value)
             core.setSecret(value);
     }
-    return { get: (name) => core.getInput(name), label: (name) => name };
+    return { get: name => core.getInput(name), label: name => name };
 }
 /** Any name → value map (CLI flags, tests). */
 function mapInputs(values, label = (n) => n) {
-    return { get: (name) => (values[name] ?? '').trim(), label };
+    return { get: name => (values[name] ?? '').trim(), label };
 }
 function readSettings(source) {
     const r = new Reader(source);
@@ -50687,7 +50687,7 @@ class Reader {
     list(input) {
         return this.raw(input)
             .split('\n')
-            .map((s) => s.trim())
+            .map(s => s.trim())
             .filter(Boolean);
     }
     number(input, rule) {
@@ -60366,8 +60366,9 @@ function preprocess(fn, schema) {
  */
 
 
-const gsUri = schemas_string()
-    .refine((s) => s.startsWith(REFERENCE_URI_PREFIX), { message: `expected a ${REFERENCE_URI_PREFIX} reference content URI` });
+const gsUri = schemas_string().refine(s => s.startsWith(REFERENCE_URI_PREFIX), {
+    message: `expected a ${REFERENCE_URI_PREFIX} reference content URI`
+});
 const strings = array(schemas_string());
 const detectors_int = schemas_number().int();
 const num = schemas_number();
@@ -60407,7 +60408,10 @@ const DETECTORS = [
         desired_sentiment: union([detectors_text, strings]).optional(),
         undesired_sentiment: union([detectors_text, strings]).optional(),
         prohibited_content_types: strings.optional()
-    }, { atLeastOneOf: [['desired_sentiment', 'undesired_sentiment', 'prohibited_content_types']], contentTypes: ['video', 'audio', 'text'] }),
+    }, {
+        atLeastOneOf: [['desired_sentiment', 'undesired_sentiment', 'prohibited_content_types']],
+        contentTypes: ['video', 'audio', 'text']
+    }),
     spec('title_and_description', 'analysis', { required_hashtags: strings.optional() }),
     spec('transcript_policy', 'analysis', {
         talking_points: strings.optional(),
@@ -60469,11 +60473,11 @@ const DETECTORS = [
     spec('image_sharpness', 'image', null),
     spec('image_ip_infringement', 'image', { allowed_terms: strings.optional() })
 ];
-const BY_NAME = new Map(DETECTORS.map((d) => [d.name, d]));
+const BY_NAME = new Map(DETECTORS.map(d => [d.name, d]));
 function findDetector(name) {
     return BY_NAME.get(name);
 }
-const DETECTOR_NAMES = DETECTORS.map((d) => d.name);
+const DETECTOR_NAMES = DETECTORS.map(d => d.name);
 /** Known keys of a detector's config, or null when any key is accepted. */
 function knownConfigKeys(d) {
     return d.config ? Object.keys(d.config.shape) : null;
@@ -60522,7 +60526,9 @@ class ConfigError extends Error {
     problems;
     warnings;
     constructor(problems, warnings = []) {
-        super(problems.length ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '') : 'invalid configuration');
+        super(problems.length
+            ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '')
+            : 'invalid configuration');
         this.problems = problems;
         this.warnings = warnings;
         this.name = 'ConfigError';
@@ -60648,7 +60654,7 @@ function checkDetector(detector, contentType) {
 function crossFieldProblems(spec, config) {
     const out = [];
     for (const group of spec.atLeastOneOf ?? []) {
-        if (!group.some((k) => config[k] !== undefined && config[k] !== null)) {
+        if (!group.some(k => config[k] !== undefined && config[k] !== null)) {
             out.push({ path: ['config'], message: `${spec.name} needs at least one of ${group.join(', ')}` });
         }
     }
@@ -60683,7 +60689,7 @@ const createJudgeRequestSchema = object({
         ctx.addIssue({ code: 'custom', path: e.path, message: e.message });
 }, 
 // Run the detector rules even when another field failed, so one pass reports every problem.
-{ when: (payload) => typeof payload.value === 'object' && payload.value !== null });
+{ when: payload => typeof payload.value === 'object' && payload.value !== null });
 /**
  * `checkDetector` over every well-formed detector of a (possibly invalid) create-judge body, with paths from
  * the body's root. Malformed detectors and a bad content type are left to the schema's own issues.
@@ -60697,7 +60703,7 @@ function detectorIssues(body, kind) {
         const d = detectorSchema.safeParse(raw);
         if (!d.success)
             return [];
-        return checkDetector(d.data, known ? contentType : undefined)[kind].map((w) => ({
+        return checkDetector(d.data, known ? contentType : undefined)[kind].map(w => ({
             path: ['detectors', i, ...w.path],
             message: w.message
         }));
@@ -60782,7 +60788,11 @@ const presignedUploadResponseSchema = looseObject({
 const apiErrorBodySchema = looseObject({
     detail: union([
         schemas_string(),
-        array(looseObject({ loc: array(union([schemas_string(), schemas_number()])).optional(), msg: schemas_string(), type: schemas_string().optional() }))
+        array(looseObject({
+            loc: array(union([schemas_string(), schemas_number()])).optional(),
+            msg: schemas_string(),
+            type: schemas_string().optional()
+        }))
     ])
 });
 /** One readable line from `{"detail": ...}`, string or FastAPI validation list. */
@@ -60794,8 +60804,8 @@ function describeApiError(body) {
     if (typeof detail === 'string')
         return detail;
     return detail
-        .map((d) => {
-        const loc = (d.loc ?? []).filter((p) => p !== 'body');
+        .map(d => {
+        const loc = (d.loc ?? []).filter(p => p !== 'body');
         return loc.length ? `${formatPath(loc)}: ${d.msg}` : d.msg;
     })
         .join('; ');
@@ -60856,7 +60866,7 @@ function describeIssue(issue) {
         case 'invalid_value':
             if (raw.input === undefined)
                 return 'is required';
-            return `must be one of ${raw.values.map((v) => JSON.stringify(v)).join(', ')}`;
+            return `must be one of ${raw.values.map(v => JSON.stringify(v)).join(', ')}`;
         case 'invalid_union':
             return 'has an unexpected type';
         case 'unrecognized_keys':
@@ -60867,7 +60877,7 @@ function describeIssue(issue) {
             return raw.message;
     }
 }
-config({ customError: (issue) => describeIssue(issue) });
+config({ customError: issue => describeIssue(issue) });
 /** Render a path as `detectors[2].config.min_fps`. */
 function formatPath(path) {
     let out = '';
@@ -60877,11 +60887,11 @@ function formatPath(path) {
 }
 /** Every issue of a failed parse on one line: `detectors[0].config.min_fps: expected a number, got a string; name: is required`. */
 function issuesLine(issues) {
-    return issues.map((i) => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ');
+    return issues.map(i => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ');
 }
 /** All issues of a failed parse as `path: message` items. */
 function schemaIssues(error) {
-    return error.issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }));
+    return error.issues.map(i => ({ path: i.path.map(pathKey), message: i.message }));
 }
 
 ;// CONCATENATED MODULE: ./src/config/source.ts
@@ -60915,7 +60925,13 @@ async function readText(file, cwd = process.cwd()) {
     }
     catch (error) {
         const code = error.code;
-        const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : code === 'EACCES' ? 'permission denied' : error.message;
+        const why = code === 'ENOENT'
+            ? 'file not found'
+            : code === 'EISDIR'
+                ? 'is a directory, expected a file'
+                : code === 'EACCES'
+                    ? 'permission denied'
+                    : error.message;
         return { ok: false, problem: fileProblem(file, why) };
     }
 }
@@ -60929,7 +60945,9 @@ function parseSource(file, text, format) {
         const syntax = jsonSyntaxProblem(text);
         if (syntax !== undefined) {
             const at = offsetPosition(text, syntax.offset);
-            return { problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }] };
+            return {
+                problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }]
+            };
         }
     }
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -60938,9 +60956,15 @@ function parseSource(file, text, format) {
         const at = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         const [line, column] = [Math.max(1, at.line), Math.max(1, at.col)];
         // One error per position: the parser often reports a second, derived one at the same place.
-        if (problems.some((p) => p.line === line && p.column === column))
+        if (problems.some(p => p.line === line && p.column === column))
             continue;
-        problems.push({ file, line, column, field: '', message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}` });
+        problems.push({
+            file,
+            line,
+            column,
+            field: '',
+            message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}`
+        });
     }
     return problems.length ? { problems } : { source: { file, doc, lines }, problems };
 }
@@ -61010,7 +61034,7 @@ function problemAt(source, path, message, at = 'value') {
 function childOf(source, node, segment) {
     const resolved = node && (0,dist/* isAlias */.Vj)(node) ? (node.resolve(source.doc) ?? null) : node;
     if ((0,dist/* isMap */.jh)(resolved)) {
-        const pair = resolved.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(segment));
+        const pair = resolved.items.find(p => (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(segment));
         return pair ? { key: pair.key, value: pair.value ?? null } : undefined;
     }
     if ((0,dist/* isSeq */.oP)(resolved) && typeof segment === 'number') {
@@ -61040,14 +61064,14 @@ async function loadValidatedFile(file, schema, cwd = process.cwd()) {
     const parsed = schema.safeParse(source.doc.toJS() ?? []);
     if (parsed.success)
         return parsed.data;
-    throw new ConfigError(sortProblems(parsed.error.issues.flatMap((issue) => problemsOf(source, schema, issue))));
+    throw new ConfigError(sortProblems(parsed.error.issues.flatMap(issue => problemsOf(source, schema, issue))));
 }
 function problemsOf(source, schema, issue) {
     const path = issue.path.map(pathKey);
     if (issue.code !== 'unrecognized_keys')
         return [problemAt(source, path, issue.message)];
     const known = objectKeysAt(schema, path);
-    return issue.keys.map((key) => problemAt(source, [...path, key], unknownKeyMessage(key, known), 'key'));
+    return issue.keys.map(key => problemAt(source, [...path, key], unknownKeyMessage(key, known), 'key'));
 }
 /** The keys the object schema at `path` (through lists and optionals) accepts. */
 function objectKeysAt(schema, path) {
@@ -61057,7 +61081,12 @@ function objectKeysAt(schema, path) {
             at = at.unwrap();
         if (segment === undefined)
             break;
-        at = at instanceof ZodArray ? at.element : at instanceof ZodObject ? at.shape[segment] : undefined;
+        at =
+            at instanceof ZodArray
+                ? at.element
+                : at instanceof ZodObject
+                    ? at.shape[segment]
+                    : undefined;
     }
     return at instanceof ZodObject ? Object.keys(at.shape) : [];
 }
@@ -61071,7 +61100,9 @@ function objectKeysAt(schema, path) {
 
 
 const scenarioRuleSchema = strictObject({
-    match: schemas_string().min(1).superRefine((value, ctx) => {
+    match: schemas_string()
+        .min(1)
+        .superRefine((value, ctx) => {
         const problem = patternProblem(value);
         if (problem)
             ctx.addIssue({ code: 'custom', message: problem });
@@ -61106,7 +61137,7 @@ function compilePattern(pattern) {
     }
     const body = pattern
         .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
         .join('.*');
     return new RegExp(`^${body}$`);
 }
@@ -61114,10 +61145,10 @@ function compilePattern(pattern) {
 class Scenario {
     compiled;
     constructor(rules) {
-        this.compiled = rules.map((rule) => ({ rule, re: compilePattern(rule.match) }));
+        this.compiled = rules.map(rule => ({ rule, re: compilePattern(rule.match) }));
     }
     find(url) {
-        return this.compiled.find((c) => c.re.test(url))?.rule;
+        return this.compiled.find(c => c.re.test(url))?.rule;
     }
 }
 /** Reads a YAML or JSON list of rules; throws ConfigError naming file, line and field of each problem. */
@@ -61169,7 +61200,11 @@ const resultBodySchema = looseObject({
         ctx.addIssue({ code: 'custom', path: ['overall_score'], message: 'a completed result needs overall_score' });
     }
     if (body.event && body.event !== eventForStatus(body.status)) {
-        ctx.addIssue({ code: 'custom', path: ['event'], message: `event ${body.event} does not match status ${body.status}` });
+        ctx.addIssue({
+            code: 'custom',
+            path: ['event'],
+            message: `event ${body.event} does not match status ${body.status}`
+        });
     }
 });
 function eventForStatus(status) {
@@ -61194,7 +61229,7 @@ function normalizeResult(body) {
         evaluationId: opt(body.evaluation_id),
         contentId: opt(body.content_id),
         overallScore: opt(body.overall_score),
-        detectorResults: list.map((d) => ({
+        detectorResults: list.map(d => ({
             id: d.detector_config_id ?? d.criterion_id,
             detectorName: d.detector_name,
             passCheck: opt(d.pass_check),
@@ -61232,7 +61267,7 @@ function serializeResult(r, spelling) {
     if (r.status !== 'completed')
         return base;
     const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id';
-    const details = r.detectorResults.map((d) => {
+    const details = r.detectorResults.map(d => {
         const out = { [idKey]: d.id, detector_name: d.detectorName };
         if (d.passCheck !== undefined)
             out.pass_check = d.passCheck;
@@ -61285,10 +61320,20 @@ function send(res, reply) {
         return;
     }
     const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text);
+    res
+        .writeHead(reply.status, {
+        ...headers,
+        'Content-Type': 'application/json',
+        'Content-Length': String(Buffer.byteLength(text))
+    })
+        .end(text);
 }
 /** `{"detail": ...}`, the API's error shape. */
-const detail = (status, message, headers) => ({ status, body: { detail: message }, headers });
+const detail = (status, message, headers) => ({
+    status,
+    body: { detail: message },
+    headers
+});
 
 ;// CONCATENATED MODULE: ./src/emulator/ids.ts
 // Identifiers in the shapes the service issues (ID_FORMATS); random, since readers treat them as opaque.
@@ -61341,7 +61386,7 @@ function errorType(issue, input, path) {
 }
 /** FastAPI's `detail` list for the issues of `input`: loc like ["body", "video_urls", 0]. */
 function fastApiDetail(issues, source, input) {
-    return issues.map((issue) => {
+    return issues.map(issue => {
         const path = issue.path.map(pathKey);
         return { loc: [source, ...path], msg: issue.message, type: errorType(issue, input, path) };
     });
@@ -61406,7 +61451,7 @@ function registerApiRoutes(router, ctx) {
                 const latency = gate.faultFor(endpoint)?.latencyMs;
                 // A plain timer: closing the emulator waits for this request rather than abandoning it.
                 if (latency)
-                    await new Promise((resolve) => setTimeout(resolve, latency));
+                    await new Promise(resolve => setTimeout(resolve, latency));
                 const injected = gate.injectedError(endpoint);
                 if (injected)
                     return detail(injected.status, injected.detail);
@@ -61429,7 +61474,7 @@ function registerApiRoutes(router, ctx) {
                 // The emulator's own bug, not a simulated one: say what broke.
                 return detail(500, `Internal server error: ${error.message}`);
             })
-                .then((reply) => send(res, { ...reply, headers: { ...rateHeaders, ...reply.headers } }));
+                .then(reply => send(res, { ...reply, headers: { ...rateHeaders, ...reply.headers } }));
         });
     };
     route('POST', '/judges', 'createJudge', async ({ org, json }) => {
@@ -61438,7 +61483,7 @@ function registerApiRoutes(router, ctx) {
         if (!parsed.ok)
             return invalid(parsed.error, 'body', raw);
         const detectors = raw.detectors;
-        const weights = detectors.map((d) => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : undefined));
+        const weights = detectors.map(d => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : undefined));
         return { status: 201, body: engine.createJudge(org, parsed.body, weights, parsed.referenceProblem) };
     });
     route('GET', '/judges', 'listJudges', ({ req, org }) => {
@@ -61448,7 +61493,10 @@ function registerApiRoutes(router, ctx) {
             return invalid(parsed.error, 'query', query);
         const { limit, offset, content_type } = parsed.data;
         const all = engine.listJudges(org, content_type);
-        return { status: 200, body: { judges: all.slice(offset, offset + limit), total: all.length, has_more: offset + limit < all.length } };
+        return {
+            status: 200,
+            body: { judges: all.slice(offset, offset + limit), total: all.length, has_more: offset + limit < all.length }
+        };
     });
     route('GET', '/judges/:judge_id', 'getJudge', ({ org, params }) => {
         const found = engine.findJudge(org, params.judge_id ?? '');
@@ -61503,7 +61551,9 @@ function registerApiRoutes(router, ctx) {
     });
     route('GET', '/evaluations/results/:job_id', 'getResult', ({ org, params }) => {
         const job = engine.findJob(org, params.job_id ?? '');
-        return job ? { status: 200, body: serializeResult(engine.resultOf(job), 'results-endpoint') } : detail(404, 'Job not found');
+        return job
+            ? { status: 200, body: serializeResult(engine.resultOf(job), 'results-endpoint') }
+            : detail(404, 'Job not found');
     });
 }
 /**
@@ -61551,7 +61601,7 @@ let instance;
 /** MediaInfoLib is one stateful instance: analyses run one at a time. */
 let queue = Promise.resolve();
 function mediaInfo() {
-    instance ??= import(/* webpackIgnore: true */ 'mediainfo.js').then((m) => m.default({ format: 'object' }));
+    instance ??= import(/* webpackIgnore: true */ 'mediainfo.js').then(m => m.default({ format: 'object' }));
     // A failed load is retried next time rather than cached.
     instance.catch(() => (instance = undefined));
     return instance;
@@ -61567,7 +61617,9 @@ function releaseMediaLibrary() {
         return;
     const loaded = instance;
     instance = undefined;
-    void queue.then(() => loaded).then((mi) => mi.close(), () => undefined);
+    void queue
+        .then(() => loaded)
+        .then(mi => mi.close(), () => undefined);
 }
 /** Why videos cannot be measured here (the media library does not load), or undefined when they can. */
 async function mediaLibraryProblem() {
@@ -61598,7 +61650,7 @@ function ratioValue(ratio) {
 /** "9:16" for 1080x1920; a near-standard ratio gets its usual name, anything else its reduced fraction. */
 function aspectRatioOf(width, height) {
     const r = width / height;
-    const known = KNOWN_RATIOS.find((k) => Math.abs(ratioValue(k) - r) / r < 0.01);
+    const known = KNOWN_RATIOS.find(k => Math.abs(ratioValue(k) - r) / r < 0.01);
     if (known)
         return known;
     const gcd = (a, b) => (b ? gcd(b, a % b) : a);
@@ -61612,9 +61664,9 @@ async function measureBytes(bytes) {
     const run = queue.then(() => mi.analyzeData(bytes.length, read));
     queue = run.catch(() => undefined);
     const tracks = (await run).media?.track ?? [];
-    const general = tracks.find((t) => t['@type'] === 'General');
-    const video = tracks.find((t) => t['@type'] === 'Video');
-    const audio = tracks.find((t) => t['@type'] === 'Audio');
+    const general = tracks.find(t => t['@type'] === 'General');
+    const video = tracks.find(t => t['@type'] === 'Video');
+    const audio = tracks.find(t => t['@type'] === 'Audio');
     if (!video || video['@type'] !== 'Video' || !video.Width || !video.Height)
         return undefined;
     const rotated = Math.abs(Number(video.Rotation ?? 0)) % 180 === 90;
@@ -61627,7 +61679,9 @@ async function measureBytes(bytes) {
         aspect_ratio: aspectRatioOf(width, height),
         fps: Math.round((Number(video.FrameRate) || 0) * 1000) / 1000,
         duration_sec: Math.round(duration * 1e6) / 1e6,
-        ...(audio && audio['@type'] === 'Audio' && audio.SamplingRate ? { audio_sample_rate: Number(audio.SamplingRate) } : {})
+        ...(audio && audio['@type'] === 'Audio' && audio.SamplingRate
+            ? { audio_sample_rate: Number(audio.SamplingRate) }
+            : {})
     };
 }
 /**
@@ -61639,7 +61693,10 @@ async function measureVideoUrl(url, options = {}) {
         return undefined;
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
     try {
-        const res = await fetch(url, { signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout, redirect: 'manual' });
+        const res = await fetch(url, {
+            signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+            redirect: 'manual'
+        });
         if (res.status !== 200 || !res.body)
             return undefined;
         const declared = Number(res.headers.get('content-length') ?? 0);
@@ -61668,7 +61725,9 @@ async function measureVideoUrl(url, options = {}) {
 
 /** A float in [0, 1) determined by the seed and the parts. */
 function unit(seed, ...parts) {
-    const h = (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([seed, ...parts])).digest();
+    const h = (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([seed, ...parts]))
+        .digest();
     // 48 bits are plenty and stay exact in a double.
     return h.readUIntBE(0, 6) / 2 ** 48;
 }
@@ -61719,7 +61778,10 @@ function round(value, decimals = 4) {
 /** A detector passes at or above this score. */
 const PASS_SCORE = 0.5;
 function judgeFingerprint(judge) {
-    const content = { ...judge, detectors: judge.detectors.map((d) => ({ detector_name: d.detector_name, config: d.config })) };
+    const content = {
+        ...judge,
+        detectors: judge.detectors.map(d => ({ detector_name: d.detector_name, config: d.config }))
+    };
     return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(content)).digest('hex').slice(0, 32);
 }
 // ---------- video specs ----------
@@ -61732,7 +61794,7 @@ const FORMATS = [
 ];
 const FPS = [24, 25, 30, 60];
 const scoring_num = (v) => (typeof v === 'number' ? v : undefined);
-const strs = (v) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : undefined);
+const strs = (v) => Array.isArray(v) ? v.filter((s) => typeof s === 'string') : undefined;
 function sameRatio(a, b) {
     const x = ratioValue(a);
     const y = ratioValue(b);
@@ -61741,13 +61803,13 @@ function sameRatio(a, b) {
 /** Seeded specs for URLs that serve no measurable file: a common format that mostly fits the config. */
 function seededSpecs(seed, key, config) {
     const allowed = strs(config.allowed_aspect_ratios) ?? strs(config.expected_aspect_ratios);
-    const fits = FORMATS.filter((f) => (!allowed?.length || allowed.some((a) => sameRatio(a, aspectRatioOf(f.width, f.height)))) &&
+    const fits = FORMATS.filter(f => (!allowed?.length || allowed.some(a => sameRatio(a, aspectRatioOf(f.width, f.height)))) &&
         f.width >= (scoring_num(config.min_width) ?? 0) &&
         f.height >= (scoring_num(config.min_height) ?? 0) &&
         f.width <= (scoring_num(config.max_width) ?? Infinity) &&
         f.height <= (scoring_num(config.max_height) ?? Infinity));
     const format = random_pick(seed, fits.length ? fits : FORMATS, key, 'format');
-    const fpsFits = FPS.filter((f) => f >= (scoring_num(config.min_fps) ?? 0) && f <= (scoring_num(config.max_fps) ?? Infinity));
+    const fpsFits = FPS.filter(f => f >= (scoring_num(config.min_fps) ?? 0) && f <= (scoring_num(config.max_fps) ?? Infinity));
     const minDuration = scoring_num(config.min_duration_sec) ?? 8;
     const maxDuration = Math.max(minDuration, scoring_num(config.max_duration_sec) ?? 60);
     return {
@@ -61775,7 +61837,11 @@ function specChecks(specs, config, ratioKey) {
     bound('max_fps', specs.fps, (a, t) => a <= t);
     const ratios = strs(config[ratioKey]);
     if (ratios?.length && config.check_aspect_ratio !== false) {
-        checks[ratioKey] = { pass: ratios.some((r) => sameRatio(r, specs.aspect_ratio)), actual: specs.aspect_ratio, threshold: ratios };
+        checks[ratioKey] = {
+            pass: ratios.some(r => sameRatio(r, specs.aspect_ratio)),
+            actual: specs.aspect_ratio,
+            threshold: ratios
+        };
     }
     return checks;
 }
@@ -61858,7 +61924,7 @@ function shape(draws, weights, target) {
     const tiers = [
         ...(target < mean ? [failed, passing] : [passing, failed]),
         { members: otherDrawn, lo: 0, hi: 1 },
-        { members: (d) => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
+        { members: d => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
         { members: scenarioFailed, lo: 0, hi: 1 }
     ];
     for (const tier of tiers) {
@@ -61883,25 +61949,55 @@ function narrative(name, config, good, confidence) {
         case 'language': {
             const accepted = strs(config.accepted_languages) ?? ['en'];
             const detected = good ? accepted[0] : 'unknown';
-            return { rationale: good ? `Spoken language ${detected} is accepted (${accepted.join(', ')})` : `Spoken language could not be matched to ${accepted.join(', ')}`, metrics: metrics({ detected_language: detected }) };
+            return {
+                rationale: good
+                    ? `Spoken language ${detected} is accepted (${accepted.join(', ')})`
+                    : `Spoken language could not be matched to ${accepted.join(', ')}`,
+                metrics: metrics({ detected_language: detected })
+            };
         }
         case 'sentiment':
-            return { rationale: good ? 'Overall sentiment matches the desired tone' : 'Sentiment drifts toward undesired tone', metrics: metrics({ sentiment: good ? 'positive' : 'negative' }) };
+            return {
+                rationale: good ? 'Overall sentiment matches the desired tone' : 'Sentiment drifts toward undesired tone',
+                metrics: metrics({ sentiment: good ? 'positive' : 'negative' })
+            };
         case 'title_and_description':
-            return { rationale: good ? `Required hashtags present: ${list(config.required_hashtags, 'none required')}` : `Missing required hashtags: ${list(config.required_hashtags, 'none')}`, metrics: metrics({ hashtags_found: good ? (strs(config.required_hashtags) ?? []) : [] }) };
+            return {
+                rationale: good
+                    ? `Required hashtags present: ${list(config.required_hashtags, 'none required')}`
+                    : `Missing required hashtags: ${list(config.required_hashtags, 'none')}`,
+                metrics: metrics({ hashtags_found: good ? (strs(config.required_hashtags) ?? []) : [] })
+            };
         case 'transcript_product':
         case 'pronunciation': {
-            const subject = [config.brand_name, config.product_name].filter((s) => typeof s === 'string').join(' / ') || 'brand';
-            return { rationale: good ? `${subject} mentioned clearly` : `${subject} not mentioned clearly`, metrics: metrics({ mentions: good ? 2 : 0 }) };
+            const subject = [config.brand_name, config.product_name].filter(s => typeof s === 'string').join(' / ') || 'brand';
+            return {
+                rationale: good ? `${subject} mentioned clearly` : `${subject} not mentioned clearly`,
+                metrics: metrics({ mentions: good ? 2 : 0 })
+            };
         }
         case 'transcript_policy':
-            return { rationale: good ? 'Talking points covered, no language to avoid' : 'Talking points missing or language to avoid used', metrics: metrics({ talking_points_covered: good ? (strs(config.talking_points)?.length ?? 0) : 0 }) };
+            return {
+                rationale: good
+                    ? 'Talking points covered, no language to avoid'
+                    : 'Talking points missing or language to avoid used',
+                metrics: metrics({ talking_points_covered: good ? (strs(config.talking_points)?.length ?? 0) : 0 })
+            };
         case 'subtitles':
-            return { rationale: good ? 'Subtitles present and legible' : 'Subtitles missing or illegible', metrics: metrics({ subtitles_detected: good }) };
+            return {
+                rationale: good ? 'Subtitles present and legible' : 'Subtitles missing or illegible',
+                metrics: metrics({ subtitles_detected: good })
+            };
         case 'audio_noise':
-            return { rationale: good ? 'Audio is clean with little background noise' : 'Noticeable background noise', metrics: metrics({ noise_level_db: good ? -48 : -22 }) };
+            return {
+                rationale: good ? 'Audio is clean with little background noise' : 'Noticeable background noise',
+                metrics: metrics({ noise_level_db: good ? -48 : -22 })
+            };
         case 'wardrobe':
-            return { rationale: good ? 'No wardrobe or beauty rule violations' : 'Wardrobe or beauty rules violated', metrics: metrics({ violations: good ? 0 : 2 }) };
+            return {
+                rationale: good ? 'No wardrobe or beauty rule violations' : 'Wardrobe or beauty rules violated',
+                metrics: metrics({ violations: good ? 0 : 2 })
+            };
         default:
             return { rationale: good ? `${name} check passed` : `${name} check did not pass`, metrics: metrics({}) };
     }
@@ -61939,18 +62035,28 @@ function scoring_finalize(draw, d) {
 function scoreEvaluation(input) {
     const failSet = new Set(input.rule?.failDetectors ?? []);
     const draws = input.detectors.map((d, i) => drawDetector(input, d, i, failSet.has(d.detector_name)));
-    const weights = input.detectors.map((d) => d.weight);
+    const weights = input.detectors.map(d => d.weight);
     const target = input.rule?.score;
     if (target !== undefined)
         shape(draws, weights, target);
     const W = weights.reduce((a, b) => a + b, 0);
-    const mean = W ? draws.reduce((a, d, i) => a + d.score * weights[i], 0) / W : unit(input.seed, input.judgeFingerprint, input.url);
+    const mean = W
+        ? draws.reduce((a, d, i) => a + d.score * weights[i], 0) / W
+        : unit(input.seed, input.judgeFingerprint, input.url);
     return {
         overallScore: target ?? round(mean),
         detectorResults: draws.map((draw, i) => {
             const d = input.detectors[i];
             const { passCheck, rationale, metrics, timestamps } = scoring_finalize(draw, d);
-            return { id: d.id, detectorName: d.detector_name, passCheck, score: draw.score, rationale, metrics, ...(timestamps ? { timestamps } : {}) };
+            return {
+                id: d.id,
+                detectorName: d.detector_name,
+                passCheck,
+                score: draw.score,
+                rationale,
+                metrics,
+                ...(timestamps ? { timestamps } : {})
+            };
         })
     };
 }
@@ -62129,7 +62235,7 @@ function hmacHex(secret, t, rawBody) {
 function signatureHeader(secrets, timestampSeconds, rawBody) {
     const t = String(Math.floor(timestampSeconds));
     const list = typeof secrets === 'string' ? [secrets] : secrets;
-    return [`t=${t}`, ...list.map((s) => `v1=${hmacHex(s, t, rawBody)}`), `alg=${WEBHOOK.signatureAlgorithm}`].join(',');
+    return [`t=${t}`, ...list.map(s => `v1=${hmacHex(s, t, rawBody)}`), `alg=${WEBHOOK.signatureAlgorithm}`].join(',');
 }
 /** Parse the header; unknown keys are ignored, several `v1` values are kept. */
 function parseSignatureHeader(header) {
@@ -62167,7 +62273,7 @@ const REJECTIONS = {
 const SIGNATURE_FAILURES = ['missing', 'unparsable', 'stale', 'future', 'no_match'];
 /** The kind of a rejection reason from verifySignature; any header-parsing reason is `unparsable`. */
 function signatureFailureKind(reason) {
-    const kind = Object.keys(REJECTIONS).find((k) => REJECTIONS[k] === reason);
+    const kind = Object.keys(REJECTIONS).find(k => REJECTIONS[k] === reason);
     return kind ?? 'unparsable';
 }
 /** Verify over the raw bytes, in constant time, against every configured secret and every `v1`. */
@@ -62236,7 +62342,15 @@ class WebhookDispatcher {
         this.occurrences.set(d.faultKey, n + 1);
         const draw = (what, p) => chance(this.seed, p, 'webhook', what, d.faultKey, n);
         if (draw('drop', this.faults.dropRate)) {
-            this.record({ url: d.url, job_id: d.jobId, event: d.event, attempt: 0, status: null, time: new Date().toISOString(), dropped: true });
+            this.record({
+                url: d.url,
+                job_id: d.jobId,
+                event: d.event,
+                attempt: 0,
+                status: null,
+                time: new Date().toISOString(),
+                dropped: true
+            });
             return;
         }
         const copies = draw('duplicate', this.faults.duplicateRate) ? 2 : 1;
@@ -62267,7 +62381,14 @@ class WebhookDispatcher {
         const cancelled = this.timers.signal;
         if (cancelled.aborted)
             return;
-        const entry = { url: d.url, job_id: d.jobId, event: d.event, attempt, status: null, time: new Date().toISOString() };
+        const entry = {
+            url: d.url,
+            job_id: d.jobId,
+            event: d.event,
+            attempt,
+            status: null,
+            time: new Date().toISOString()
+        };
         if (duplicate)
             entry.duplicate = true;
         try {
@@ -62289,7 +62410,10 @@ class WebhookDispatcher {
             if (cancelled.aborted)
                 return;
             const e = error;
-            entry.error = e.name === 'TimeoutError' ? `no answer within ${this.retry.timeoutMs} ms` : e.cause?.message ?? e.message;
+            entry.error =
+                e.name === 'TimeoutError'
+                    ? `no answer within ${this.retry.timeoutMs} ms`
+                    : (e.cause?.message ?? e.message);
         }
         if (cancelled.aborted)
             return;
@@ -62336,7 +62460,7 @@ class EmulatorEngine {
         this.scenario = new Scenario(options.scenario);
         if (options.measureVideos)
             retainMediaLibrary();
-        this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, (a) => this.keep(this.webhookLog, a));
+        this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, a => this.keep(this.webhookLog, a));
     }
     keep(log, entry) {
         log.push(entry);
@@ -62350,7 +62474,7 @@ class EmulatorEngine {
     organizationForKey(key) {
         if (!key)
             return undefined;
-        return this.options.organizations.find((o) => o.apiKeys.includes(key));
+        return this.options.organizations.find(o => o.apiKeys.includes(key));
     }
     // ---------- judges ----------
     /**
@@ -62359,7 +62483,7 @@ class EmulatorEngine {
      */
     createJudge(org, body, weights, referenceProblem) {
         const now = isoTimestamp();
-        const preprocess = referenceProblem || body.detectors.some((d) => findDetector(d.detector_name)?.needsPreprocessing);
+        const preprocess = referenceProblem || body.detectors.some(d => findDetector(d.detector_name)?.needsPreprocessing);
         const status = preprocess ? 'pending' : 'ready';
         const judge = {
             id: newUuid(),
@@ -62389,9 +62513,9 @@ class EmulatorEngine {
     /** The organization's judges, newest first. */
     listJudges(org, contentType) {
         return [...this.judges.values()]
-            .filter((r) => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
+            .filter(r => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
             .sort((a, b) => b.seq - a.seq)
-            .map((r) => r.judge);
+            .map(r => r.judge);
     }
     /** Undefined for unknown judges and for other organizations' judges alike. */
     findJudge(org, id) {
@@ -62410,12 +62534,12 @@ class EmulatorEngine {
     }
     submitSocialMedia(org, judge, urls, webhookUrl) {
         const batchId = newBatchId();
-        const jobs = urls.map((url) => this.newJob(org, batchId, judge, url, webhookUrl));
+        const jobs = urls.map(url => this.newJob(org, batchId, judge, url, webhookUrl));
         for (const job of jobs)
             this.timers.later(this.options.timings.awaitingUploadMs, () => this.advance(job, 'pending'));
         return {
             batch_id: batchId,
-            jobs: jobs.map((j) => ({ job_id: j.id, url: j.url, status: j.status, error_message: null })),
+            jobs: jobs.map(j => ({ job_id: j.id, url: j.url, status: j.status, error_message: null })),
             total_videos: jobs.length,
             webhook_id: this.webhookIdFor(org, webhookUrl)
         };
@@ -62442,7 +62566,14 @@ class EmulatorEngine {
     }
     /** The job's current result: `evaluation.pending` with its status until it finishes. */
     resultOf(job) {
-        return job.result ?? { event: eventForStatus(job.status), jobId: job.id, status: job.status, judgeId: job.judgeId, detectorResults: [], timestamp: isoTimestamp() };
+        return (job.result ?? {
+            event: eventForStatus(job.status),
+            jobId: job.id,
+            status: job.status,
+            judgeId: job.judgeId,
+            detectorResults: [],
+            timestamp: isoTimestamp()
+        });
     }
     newJob(org, batchId, judge, url, webhookUrl) {
         const job = {
@@ -62481,7 +62612,7 @@ class EmulatorEngine {
         // Processing takes its configured time, and at least as long as measuring the file.
         const measuring = this.measure(job);
         this.timers.later(t.processingMs + (rule?.delayMs ?? 0), () => {
-            void measuring.then((measured) => this.finish(job, measured));
+            void measuring.then(measured => this.finish(job, measured));
         });
     }
     measure(job) {
@@ -62498,7 +62629,15 @@ class EmulatorEngine {
         const timestamp = isoTimestamp();
         if (rule?.fail) {
             job.status = 'failed';
-            job.result = { event: 'evaluation.failed', jobId: job.id, status: 'failed', judgeId: job.judgeId, error: rule.fail, detectorResults: [], timestamp };
+            job.result = {
+                event: 'evaluation.failed',
+                jobId: job.id,
+                status: 'failed',
+                judgeId: job.judgeId,
+                error: rule.fail,
+                detectorResults: [],
+                timestamp
+            };
         }
         else {
             const scored = scoreEvaluation({
@@ -62525,7 +62664,7 @@ class EmulatorEngine {
         this.notify(job);
     }
     notify(job) {
-        const org = this.options.organizations.find((o) => o.id === job.orgId);
+        const org = this.options.organizations.find(o => o.id === job.orgId);
         if (!org || !job.webhookUrl || !job.result)
             return;
         this.webhooks.enqueue({
@@ -62587,10 +62726,21 @@ class RequestGate {
             window.count++;
             this.windows.set(key, window);
             const remaining = Math.max(0, this.perMinute - window.count);
-            headers = { 'X-RateLimit-Limit': String(this.perMinute), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': String(resetSeconds) };
+            headers = {
+                'X-RateLimit-Limit': String(this.perMinute),
+                'X-RateLimit-Remaining': String(remaining),
+                'X-RateLimit-Reset': String(resetSeconds)
+            };
             if (window.count > this.perMinute) {
                 const retryAfter = String(Math.max(1, Math.ceil(resetSeconds - nowMs / 1000)));
-                return { headers, rejection: { status: 429, detail: `Rate limit exceeded: ${this.perMinute} requests per minute`, headers: { ...headers, 'Retry-After': retryAfter } } };
+                return {
+                    headers,
+                    rejection: {
+                        status: 429,
+                        detail: `Rate limit exceeded: ${this.perMinute} requests per minute`,
+                        headers: { ...headers, 'Retry-After': retryAfter }
+                    }
+                };
             }
         }
         const burst = this.faults.rateLimitBurst;
@@ -62605,7 +62755,10 @@ class RequestGate {
                     'X-RateLimit-Reset': String(Math.ceil(nowMs / 1000) + burst.retryAfterSeconds),
                     'Retry-After': String(burst.retryAfterSeconds)
                 };
-                return { headers, rejection: { status: 429, detail: 'Too many requests (emulated burst)', headers: retryHeaders } };
+                return {
+                    headers,
+                    rejection: { status: 429, detail: 'Too many requests (emulated burst)', headers: retryHeaders }
+                };
             }
         }
         return { headers };
@@ -62654,7 +62807,7 @@ function registerInspectionRoutes(router, ctx) {
     json('/jobs', 'GET', () => ({
         status: 200,
         body: {
-            jobs: engine.allJobs().map((j) => ({
+            jobs: engine.allJobs().map(j => ({
                 job_id: j.id,
                 batch_id: j.batchId,
                 judge_id: j.judgeId,
@@ -62675,11 +62828,16 @@ function registerInspectionRoutes(router, ctx) {
     });
     const upload = (path, accept) => router.on('PUT', INSPECTION_PREFIX + path, (req, res, params) => {
         readBody(req, UPLOAD_LIMIT)
-            .then((bytes) => accept(params, bytes))
-            .catch((error) => ({ status: error instanceof BodyTooLarge ? 413 : 400, body: { detail: error.message } }))
-            .then((reply) => send(res, reply));
+            .then(bytes => accept(params, bytes))
+            .catch((error) => ({
+            status: error instanceof BodyTooLarge ? 413 : 400,
+            body: { detail: error.message }
+        }))
+            .then(reply => send(res, reply));
     });
-    upload('/uploads/jobs/:job_id', (params, bytes) => engine.receiveUpload(params.job_id ?? '', bytes) ? { status: 200 } : { status: 404, body: { detail: 'No job is waiting for an upload at this URL' } });
+    upload('/uploads/jobs/:job_id', (params, bytes) => engine.receiveUpload(params.job_id ?? '', bytes)
+        ? { status: 200 }
+        : { status: 404, body: { detail: 'No job is waiting for an upload at this URL' } });
     // Reference content is accepted and discarded: judges only check that their URIs are gs:// URIs.
     upload('/uploads/reference/:name', () => ({ status: 200 }));
 }
@@ -62711,7 +62869,7 @@ async function startEmulator(partial = {}) {
         defaultRoute: (req, res) => {
             // FastAPI's answers for an unknown path and for a known path with the wrong method.
             const path = new URL(req.url ?? '/', 'http://emulator').pathname;
-            const allowed = METHODS.filter((m) => router.find(m, path));
+            const allowed = METHODS.filter(m => router.find(m, path));
             if (allowed.length)
                 send(res, { status: 405, body: { detail: 'Method Not Allowed' }, headers: { Allow: allowed.join(', ') } });
             else
@@ -62768,7 +62926,7 @@ async function startEmulator(partial = {}) {
         url: baseUrl,
         port,
         close() {
-            closing ??= new Promise((resolve) => {
+            closing ??= new Promise(resolve => {
                 engine.close();
                 server.close(() => resolve());
                 server.closeIdleConnections();
@@ -62872,7 +63030,14 @@ class TransportError extends Error {
     }
 }
 /** Errors raised before any byte of the request left: connect and name-resolution failures. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL'
+]);
 const NOT_SENT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
 /** Lets the toolkit client carry an AbortSignal into node:http for this one request. */
 class SignalHandler {
@@ -62910,7 +63075,11 @@ async function exchange(req) {
         const chunks = [];
         for await (const chunk of res.message)
             chunks.push(chunk);
-        return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: Buffer.concat(chunks).toString('utf8') };
+        return {
+            status: res.message.statusCode ?? 0,
+            headers: res.message.headers,
+            body: Buffer.concat(chunks).toString('utf8')
+        };
     }
     catch (error) {
         throw classify(error, timedOut, req.timeoutMs);
@@ -63009,7 +63178,7 @@ const CREATIONS = {
 const judgeNotFound = (judgeId) => `no judge ${judgeId} for this API key: wrong judge id, or a judge of another organization`;
 // Messages come from schema.ts's error map (describeIssue), which sees each offending value as zod reports it.
 function fromSchema(schema) {
-    return (json) => {
+    return json => {
         const parsed = schema.safeParse(json);
         if (parsed.success)
             return { ok: true, value: parsed.data };
@@ -63034,7 +63203,7 @@ class PiqueClient {
         if (!this.#apiKey)
             throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', []);
         // Redacted: the inputs may have been swapped, with the key pasted as the api-url.
-        this.#root = parseBaseUrl(options.baseUrl, (text) => this.#redact(text));
+        this.#root = parseBaseUrl(options.baseUrl, text => this.#redact(text));
         this.#policy = resolveRetryPolicy(options.retry);
         this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     }
@@ -63067,7 +63236,7 @@ class PiqueClient {
         for (;;) {
             const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType }, options);
             // Newest first: a judge created while paging shifts older ones onto the next page, so skip repeats.
-            const fresh = page.judges.filter((j) => !seen.has(j.id));
+            const fresh = page.judges.filter(j => !seen.has(j.id));
             for (const j of fresh)
                 seen.add(j.id);
             yield* fresh;
@@ -63097,7 +63266,7 @@ class PiqueClient {
         method: 'GET',
         path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
         replyIs: 'an evaluation result',
-        parse: (json) => {
+        parse: json => {
             const parsed = parseResultBody(json);
             return parsed.ok ? { ok: true, value: parsed.result } : parsed;
         },
@@ -63120,12 +63289,17 @@ class PiqueClient {
         const parsed = schema.safeParse(input);
         if (parsed.success)
             return parsed.data;
-        const issues = parsed.error.issues.map((i) => ({ path: this.#redact(formatPath(i.path.map(pathKey))), message: this.#redact(i.message) }));
+        const issues = parsed.error.issues.map(i => ({
+            path: this.#redact(formatPath(i.path.map(pathKey))),
+            message: this.#redact(i.message)
+        }));
         throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`), label, issues);
     }
     #pathParam(label, name, value) {
         if (typeof value !== 'string' || value.trim() === '') {
-            throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [{ path: name, message: 'must not be empty' }]);
+            throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [
+                { path: name, message: 'must not be empty' }
+            ]);
         }
         return encodeURIComponent(value);
     }
@@ -63184,7 +63358,14 @@ class PiqueClient {
             let res;
             let failure;
             try {
-                res = await exchange({ method: ep.method, url: this.#url(ep.path), headers, body, timeoutMs, userAgent: this.options.userAgent ?? USER_AGENT });
+                res = await exchange({
+                    method: ep.method,
+                    url: this.#url(ep.path),
+                    headers,
+                    body,
+                    timeoutMs,
+                    userAgent: this.options.userAgent ?? USER_AGENT
+                });
                 const now = Date.now();
                 const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now);
                 const rateLimit = this.#noteRateLimit(res, retryAfterMs, now);
@@ -63250,7 +63431,13 @@ class PiqueClient {
         const bounded = Math.min(wait, Math.max(0, ends.budget - Date.now()));
         if (bounded <= 0)
             return;
-        this.options.onRetry?.({ method: ep.method, path, attempt, delayMs: bounded, reason: 'rate limit: no requests remaining until the reset' });
+        this.options.onRetry?.({
+            method: ep.method,
+            path,
+            attempt,
+            delayMs: bounded,
+            reason: 'rate limit: no requests remaining until the reset'
+        });
         await sleep(bounded);
     }
     #parseReply(ep, path, res, attempt) {
@@ -63269,7 +63456,9 @@ class PiqueClient {
             reason = parsed.reason;
         }
         reason = this.#redact(reason);
-        const consequence = ep.sideEffect ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.` : ' Check the api-url points at the Pique API.';
+        const consequence = ep.sideEffect
+            ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.`
+            : ' Check the api-url points at the Pique API.';
         throw new PiqueResponseError(`${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`, res.status, ep.method, path, reason, { maybeAccepted: ep.sideEffect !== undefined, attempts: attempt });
     }
     #apiError(ep, path, res, attempts, maybeAccepted, started) {
@@ -63322,10 +63511,15 @@ class PiqueClient {
         return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code });
     }
     #deadlineError(ep, path, d) {
-        const tries = d.attempts ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})` : '';
+        const tries = d.attempts
+            ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})`
+            : '';
         const maybe = d.maybeAccepted && ep.sideEffect ? ` ${ambiguity(ep.sideEffect)}` : '';
         const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`;
-        return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted });
+        return new PiqueDeadlineError(this.#redact(message), ep.method, path, {
+            attempts: d.attempts,
+            maybeAccepted: d.maybeAccepted
+        });
     }
 }
 /** How a call that was retried ended, for the error message; empty after a single attempt. */
@@ -63488,12 +63682,15 @@ class StoreClient {
         let lastError = '';
         for (let attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1)
-                await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)));
+                await new Promise(r => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)));
             let res;
             try {
                 res = await fetch(url, {
                     method,
-                    headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+                    headers: {
+                        authorization: `Bearer ${this.options.token}`,
+                        ...(body === undefined ? {} : { 'content-type': 'application/json' })
+                    },
                     body: body === undefined ? undefined : JSON.stringify(body),
                     signal: AbortSignal.timeout(timeoutMs)
                 });
@@ -68783,7 +68980,12 @@ function structuredEntries(source) {
     if (root === null)
         return { entries: [], problems: [] };
     if (!(0,dist/* isSeq */.oP)(root)) {
-        return { entries: [], problems: [problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)] };
+        return {
+            entries: [],
+            problems: [
+                problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)
+            ]
+        };
     }
     const entries = [];
     const problems = [];
@@ -68830,8 +69032,8 @@ function failsGate(state, failOnError) {
     return state === 'below_threshold' || state === 'pending' || (state === 'failed' && failOnError);
 }
 function decide(input) {
-    const urls = input.outcomes.map((o) => verdict_settle(o, input));
-    const count = (state) => urls.filter((u) => u.state === state).length;
+    const urls = input.outcomes.map(o => verdict_settle(o, input));
+    const count = (state) => urls.filter(u => u.state === state).length;
     const counts = {
         total: urls.length,
         passed: count('passed'),
@@ -68840,14 +69042,14 @@ function decide(input) {
         pending: count('pending'),
         submitted: count('submitted')
     };
-    const scores = urls.map((u) => u.score).filter((s) => s !== undefined);
+    const scores = urls.map(u => u.score).filter((s) => s !== undefined);
     const warnings = [...input.warnings];
     if (!input.failOnError) {
         for (const u of urls)
             if (u.state === 'failed')
                 warnings.push(`Evaluation failed for ${u.url} (${u.source.file}:${u.source.line}): ${u.error ?? 'no reason given'}`);
     }
-    const failing = urls.some((u) => failsGate(u.state, input.failOnError));
+    const failing = urls.some(u => failsGate(u.state, input.failOnError));
     const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed';
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
@@ -69023,14 +69225,14 @@ function scoreVsThreshold(o, threshold) {
  */
 function failingDetectors(o) {
     const detectors = o.result?.detectorResults ?? [];
-    const failed = detectors.filter((d) => d.passCheck === false);
+    const failed = detectors.filter(d => d.passCheck === false);
     if (failed.length || o.state !== 'below_threshold')
         return failed;
     const lowest = lowestScoring(detectors);
     return lowest ? [lowest] : [];
 }
 function lowestScoring(detectors) {
-    return detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
+    return detectors.filter(d => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0];
 }
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
 function lastStatus(o) {
@@ -69040,7 +69242,7 @@ function lastStatus(o) {
 function explainOutcome(o, report) {
     switch (o.state) {
         case 'below_threshold': {
-            const reasons = failingDetectors(o).map((d) => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
+            const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
             return `score ${scoreVsThreshold(o, report.threshold)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`;
         }
         case 'failed':
@@ -69083,7 +69285,10 @@ function keyMetrics(d, max = 8) {
         visit(unwrap ? '' : k, v, unwrap ? 0 : 1);
     }
     if (d.timestamps?.length)
-        out.push(`flagged at ${d.timestamps.slice(0, 5).map((t) => `${t}s`).join(', ')}${d.timestamps.length > 5 ? '…' : ''}`);
+        out.push(`flagged at ${d.timestamps
+            .slice(0, 5)
+            .map(t => `${t}s`)
+            .join(', ')}${d.timestamps.length > 5 ? '…' : ''}`);
     return out.slice(0, max + 1);
 }
 function countsLine(report) {
@@ -69136,7 +69341,7 @@ function isSecretName(name) {
 /** Removes secret-named keys at any depth. */
 function withoutSecrets(value) {
     if (Array.isArray(value))
-        return value.map((v) => withoutSecrets(v));
+        return value.map(v => withoutSecrets(v));
     if (value && typeof value === 'object') {
         return Object.fromEntries(Object.entries(value)
             .filter(([k]) => !isSecretName(k))
@@ -69212,7 +69417,7 @@ function jsonError(e) {
         hint: orNull(e.hint),
         // The loaders mark "no position" with line 0; JSON says so with null.
         problems: e.problems.map(({ file, line, column, field, message }) => line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }),
-        planned_urls: e.plannedUrls.map((u) => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+        planned_urls: e.plannedUrls.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
     };
 }
 /** Replaces every occurrence of each secret value, in case one slipped into a message. */
@@ -69245,9 +69450,9 @@ async function writeJsonReport(report, path, secrets = []) {
 const MAX_ANNOTATIONS = 10;
 function planAnnotations(report) {
     const ordered = sortWorstFirst(report);
-    const failing = ordered.filter((o) => outcomes_failsGate(o, report));
-    const errors = failing.filter((o) => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
-    const warnings = ordered.filter((o) => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
+    const failing = ordered.filter(o => outcomes_failsGate(o, report));
+    const errors = failing.filter(o => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
+    const warnings = ordered.filter(o => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
     const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS);
     return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length, problems };
 }
@@ -69260,7 +69465,12 @@ function emitAnnotations(report, plan, secrets = []) {
         warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line });
     // A problem about a whole file (line 0) is annotated on the file.
     for (const p of plan.problems) {
-        error(redact(p.message, secrets), { title: p.field || undefined, file: p.file, startLine: p.line || undefined, startColumn: p.line ? p.column : undefined });
+        error(redact(p.message, secrets), {
+            title: p.field || undefined,
+            file: p.file,
+            startLine: p.line || undefined,
+            startColumn: p.line ? p.column : undefined
+        });
     }
 }
 
@@ -69277,7 +69487,7 @@ function emitAnnotations(report, plan, secrets = []) {
 const MARKDOWN_SPECIAL = /[&<>"'|*_`[\]\\~@#$]/g;
 /** One line of user text, safe anywhere in GitHub markdown (outside code spans). */
 function escapeMarkdown(text) {
-    return collapseWhitespace(text).replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+    return collapseWhitespace(text).replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`);
 }
 /** A clickable link to a user-given URL; only http(s) becomes a link, anything else is shown as text. */
 function markdownLink(url) {
@@ -69299,7 +69509,7 @@ function truncate(text, max) {
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 /** Text or attribute value for XML. */
 function escapeXml(text) {
-    return text.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return text.replace(XML_INVALID, '').replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/config/judge-shape.ts
@@ -69356,12 +69566,14 @@ function checkJudgeDocument(source) {
     if (root === null)
         throw new ConfigError([emptyFile(source.file)]);
     if (!(0,dist/* isMap */.jh)(root)) {
-        throw new ConfigError([problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)]);
+        throw new ConfigError([
+            problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)
+        ]);
     }
     const value = source.doc.toJS();
     const { id, $schema, ...body } = value;
     const at = (issue, where = 'value') => problemAt(source, issue.path, issue.message, where);
-    const problems = [...unknownKeys(value).map((i) => at(i, 'key'))];
+    const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
     const parsed = createJudgeRequestSchema.safeParse(body);
     const contentTypeGiven = body.content_type !== undefined;
     if (!parsed.success) {
@@ -69376,13 +69588,18 @@ function checkJudgeDocument(source) {
         problems.push(at(contentTypeIssue(body.content_type)));
     const extras = judgeFileExtrasSchema.safeParse({ id, $schema });
     if (!extras.success)
-        problems.push(...schemaIssues(extras.error).map((i) => at(i)));
+        problems.push(...schemaIssues(extras.error).map(i => at(i)));
     // An unknown config key is reported at the key itself; other warnings at their value.
-    const warnings = judgeWarnings(body).map((w) => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
+    const warnings = judgeWarnings(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
     if (problems.length || !parsed.success)
         throw new ConfigError(sortProblems(problems), sortProblems(warnings));
     const pinned = extras.data?.id;
-    return { file: source.file, ...(pinned !== undefined && { id: pinned }), body: parsed.data, warnings: sortProblems(warnings) };
+    return {
+        file: source.file,
+        ...(pinned !== undefined && { id: pinned }),
+        body: parsed.data,
+        warnings: sortProblems(warnings)
+    };
 }
 function contentTypeIssue(given) {
     const got = typeof given === 'string' ? JSON.stringify(given) : describeValue(given);
@@ -69408,10 +69625,13 @@ function unknownKeys(value) {
 }
 function unknownIn(keys, known, parent) {
     return keys
-        .filter((k) => !known.includes(k))
-        .map((k) => {
+        .filter(k => !known.includes(k))
+        .map(k => {
         const hint = didYouMean(k, known);
-        return { path: [...parent, k], message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}` };
+        return {
+            path: [...parent, k],
+            message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
+        };
     });
 }
 
@@ -69452,7 +69672,7 @@ function whyCell(o, report) {
         if (!failing.length)
             return o.state === 'passed' ? '' : escapeMarkdown(explainOutcome(o, report));
         return failing
-            .map((d) => {
+            .map(d => {
             const score = d.score === undefined ? '' : ` (${formatScore(d.score)})`;
             const rationale = d.rationale ? `: ${escapeMarkdown(truncate(d.rationale, CELL_RATIONALE_CHARS))}` : '';
             return `**${escapeMarkdown(d.detectorName)}**${score}${rationale}`;
@@ -69539,7 +69759,7 @@ const COMMENT_MARGIN_CHARS = 2_048;
  * gates in one workflow keep separate comments; characters that could end the HTML comment are replaced.
  */
 function commentMarker(judgeKey) {
-    return `<!-- pique-gate:${judgeKey.replace(/[^\w./:@+-]/g, '_').replace(/-{2,}/g, (m) => '_'.repeat(m.length))} -->`;
+    return `<!-- pique-gate:${judgeKey.replace(/[^\w./:@+-]/g, '_').replace(/-{2,}/g, m => '_'.repeat(m.length))} -->`;
 }
 /** The key a run's comment is filed under: the judge file, else the judge id. */
 function judgeKeyOf(report) {
@@ -69565,7 +69785,7 @@ function renderComment(report, options) {
     if (report.skippedUnchanged)
         lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`);
     lines.push('');
-    const attention = sortWorstFirst(report).filter((o) => outcomes_failsGate(o, report) || isWarning(o, report));
+    const attention = sortWorstFirst(report).filter(o => outcomes_failsGate(o, report) || isWarning(o, report));
     if (!attention.length) {
         if (report.verdict === 'passed' && report.urls.length) {
             lines.push(`Every URL scored at least ${formatScore(report.threshold)}.`, '');
@@ -69592,7 +69812,10 @@ function finish(lines, rows, omitted, options, commitVerb = 'Evaluated') {
     const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary';
     if (omitted)
         out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '');
-    const footer = [options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '', options.runUrl ? `[workflow run](${options.runUrl})` : ''];
+    const footer = [
+        options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '',
+        options.runUrl ? `[workflow run](${options.runUrl})` : ''
+    ];
     out.push(`<sub>${[...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')}</sub>`);
     return out.join('\n') + '\n';
 }
@@ -69632,7 +69855,7 @@ function testcase(o, report) {
     const out = [
         `job: ${o.jobId ?? 'none'}`,
         `source: ${formatSource(o.source)}`,
-        ...(o.result?.detectorResults ?? []).map((d) => `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`)
+        ...(o.result?.detectorResults ?? []).map(d => `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`)
     ].join('\n');
     const body = kind === 'passed'
         ? ''
@@ -69649,8 +69872,8 @@ function errorTestcase(report, error) {
         `      <error message="${escapeXml(error.message)}" type="${error.kind}">${escapeXml(text)}</error>\n    </testcase>`);
 }
 function renderJunit(report) {
-    const kinds = report.error ? ['error'] : report.urls.map((o) => kindOf(o, report));
-    const count = (k) => kinds.filter((x) => x === k).length;
+    const kinds = report.error ? ['error'] : report.urls.map(o => kindOf(o, report));
+    const count = (k) => kinds.filter(x => x === k).length;
     const attrs = `tests="${kinds.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(durationMs(report.startedAt, report.finishedAt))}"`;
     const name = `pique-gate${report.judge ? `: ${report.judge.name}` : ''}`;
     const props = [
@@ -69667,7 +69890,7 @@ function renderJunit(report) {
         `<testsuites name="pique-gate" ${attrs}>`,
         `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
         `    <properties>\n${props}\n    </properties>`,
-        ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map((o) => testcase(o, report))),
+        ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map(o => testcase(o, report))),
         '  </testsuite>',
         '</testsuites>',
         ''
@@ -69695,7 +69918,13 @@ const bytes = (s) => Buffer.byteLength(s, 'utf8');
 function renderSummary(report, options) {
     if (report.error) {
         const took = formatDuration(durationMs(report.startedAt, report.finishedAt));
-        return [heading(report), '', ...errorLines(report, report.error), `<sub>Error kind: ${report.error.kind} · ${took}</sub>`, ''].join('\n');
+        return [
+            heading(report),
+            '',
+            ...errorLines(report, report.error),
+            `<sub>Error kind: ${report.error.kind} · ${took}</sub>`,
+            ''
+        ].join('\n');
     }
     if (report.verdict === 'skipped') {
         const validated = validatedLines(report);
@@ -69712,11 +69941,13 @@ function renderSummary(report, options) {
     const ordered = sortWorstFirst(report);
     if (!ordered.length)
         return top;
-    const table = fitLines(ordered, (o) => urlRow(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE));
+    const table = fitLines(ordered, o => urlRow(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE));
     const tableText = ['### URLs, worst first', '', URL_TABLE_HEADER, ...table.lines, ''].join('\n') + '\n';
     const omittedRows = ordered.length - table.lines.length;
-    const tableNote = omittedRows ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows') : '';
-    const details = fitLines(ordered, (o) => detailsBlock(o, report), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote)));
+    const tableNote = omittedRows
+        ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows')
+        : '';
+    const details = fitLines(ordered, o => detailsBlock(o, report), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote)));
     const omittedDetails = ordered.length - details.lines.length;
     const detailsText = details.lines.length ? ['### Details', '', ...details.lines].join('\n') + '\n' : '';
     const detailsNote = omittedDetails
@@ -69735,7 +69966,9 @@ function overviewLines(report, options) {
     }
     const plan = options.annotations;
     if (plan && plan.annotated + plan.notAnnotated > 0) {
-        const rest = plan.notAnnotated ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here` : '';
+        const rest = plan.notAnnotated
+            ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
+            : '';
         lines.push(`- **Annotations:** ${plural(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`);
     }
     const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`;
@@ -69760,7 +69993,7 @@ function fitLines(outcomes, render, budget) {
     return { lines: kept };
 }
 function truncationNote(omitted, rest, report, options, what) {
-    const failing = rest.filter((o) => outcomes_failsGate(o, report)).length;
+    const failing = rest.filter(o => outcomes_failsGate(o, report)).length;
     const which = failing ? `${failing} of them failing` : 'none of them failing';
     const where = what === 'rows' ? 'in this table' : 'with details';
     return (`\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
@@ -69826,9 +70059,14 @@ function why(o, report) {
 function renderTerminal(report, options = {}) {
     const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS);
     const ordered = sortWorstFirst(report);
-    const rows = ordered.map((o) => [stateLabel(o, report), formatScore(o.score), shortenMiddle(plain(o.url), URL_WIDTH), plain(formatSource(o.source))]);
+    const rows = ordered.map(o => [
+        stateLabel(o, report),
+        formatScore(o.score),
+        shortenMiddle(plain(o.url), URL_WIDTH),
+        plain(formatSource(o.source))
+    ]);
     const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON'];
-    const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     // The reason gets what the other columns leave of the terminal's width.
     const whyWidth = Math.max(MIN_WHY_WIDTH, columns - widths.reduce((sum, w) => sum + w + 2, 0));
     const line = (cells) => cells
@@ -69843,11 +70081,15 @@ function renderTerminal(report, options = {}) {
         if (reason.length > whyWidth && o.state !== 'passed')
             body.push(`    ${reason}`);
     });
-    const verdict = headingText(report).replace(/^\S+\s/, '').toUpperCase();
+    const verdict = headingText(report)
+        .replace(/^\S+\s/, '')
+        .toUpperCase();
     const out = rows.length ? [line(header), ...body, ''] : [];
     const problems = report.error?.problems ?? [];
     // Config problems are listed once each; the one-line reason would only repeat the first.
-    out.push(problems.length ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:` : `${verdict}: ${plain(report.reason)}`);
+    out.push(problems.length
+        ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:`
+        : `${verdict}: ${plain(report.reason)}`);
     if (report.error) {
         for (const p of problems)
             out.push(`  ${plain(formatProblem(p))}`);
@@ -69855,7 +70097,9 @@ function renderTerminal(report, options = {}) {
             out.push(plain(report.error.hint));
     }
     else if (report.verdict !== 'skipped') {
-        const judge = report.judge ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})` : '';
+        const judge = report.judge
+            ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})`
+            : '';
         out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`);
     }
     if (report.skippedUnchanged)
@@ -69894,10 +70138,10 @@ async function publishReports(report, ctx) {
     };
     const reportPath = ctx.reportPath;
     if (reportPath)
-        await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${reportPath}`, e));
+        await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), e => warn(`write the JSON report to ${reportPath}`, e));
     if (ctx.junitPath) {
         const path = ctx.junitPath;
-        await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), (e) => warn(`write the JUnit report to ${path}`, e));
+        await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), e => warn(`write the JUnit report to ${path}`, e));
     }
     if (ctx.target === 'terminal') {
         ;
@@ -69911,10 +70155,10 @@ async function publishReports(report, ctx) {
     emitAnnotations(report, plan, ctx.secrets);
     if (env.GITHUB_STEP_SUMMARY) {
         const markdown = renderSummary(report, { reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME });
-        await attempt(() => summary.addRaw(redact(markdown, ctx.secrets), true).write(), (e) => warn('write the job summary', e));
+        await attempt(() => summary.addRaw(redact(markdown, ctx.secrets), true).write(), e => warn('write the job summary', e));
     }
     if (ctx.comment)
-        await attempt(() => publishComment(report, ctx, env), (e) => warn('update the pull request comment', e));
+        await attempt(() => publishComment(report, ctx, env), e => warn('update the pull request comment', e));
 }
 async function attempt(step, onError) {
     try {
@@ -70012,7 +70256,12 @@ function describeFailure(error, surface = 'action') {
     const message = errorMessage(error);
     // The client's own 401/403 message already says to check the api-key secret: say it once.
     const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[surface][kind];
-    const hint = [advice, maybeAccepted ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.' : '']
+    const hint = [
+        advice,
+        maybeAccepted
+            ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.'
+            : ''
+    ]
         .filter(Boolean)
         .join(' ');
     return { kind, message, hint: hint || undefined, problems, usage: USAGE_KINDS.includes(kind) };
@@ -70070,7 +70319,11 @@ function submittedSoFar(known) {
     const progress = known.progress;
     const warnings = progress?.plan?.warnings ?? [];
     if (!progress?.outcomes.length || known.threshold === undefined) {
-        return { urls: [], counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 }, warnings: [...warnings] };
+        return {
+            urls: [],
+            counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
+            warnings: [...warnings]
+        };
     }
     const settled = decide({
         threshold: known.threshold,
@@ -70089,7 +70342,7 @@ function submittedSoFar(known) {
 }
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
 function billedNote(progress) {
-    const jobs = progress?.outcomes.filter((o) => o.jobId).length ?? 0;
+    const jobs = progress?.outcomes.filter(o => o.jobId).length ?? 0;
     if (!progress || jobs === 0)
         return undefined;
     const batches = progress.batchIds;
@@ -70105,7 +70358,7 @@ function billedNote(progress) {
 
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
 function detectorSet(detectors) {
-    return detectors.map((d) => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort();
+    return detectors.map(d => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort();
 }
 /** The fields of `judge` that differ from `body` (empty when it matches). */
 function judgeDifferences(judge, body) {
@@ -70221,7 +70474,7 @@ function ensure_judge_info(judge, origin) {
         name: judge.name,
         origin,
         status: judge.status,
-        detectors: judge.detector_configs.map((d) => d.detector_name)
+        detectors: judge.detector_configs.map(d => d.detector_name)
     };
 }
 
@@ -70242,17 +70495,19 @@ function describeJudgeFile(judge) {
     return lines;
 }
 function describeUrlList(list) {
-    const counts = new Map((list.files ?? []).map((f) => [f, 0]));
+    const counts = new Map((list.files ?? []).map(f => [f, 0]));
     for (const u of list.urls)
         counts.set(u.source.file, (counts.get(u.source.file) ?? 0) + 1);
-    const dropped = list.notices.length ? `, ${list.notices.length} duplicate${list.notices.length === 1 ? '' : 's'} removed` : '';
+    const dropped = list.notices.length
+        ? `, ${list.notices.length} duplicate${list.notices.length === 1 ? '' : 's'} removed`
+        : '';
     return [
         `urls: ${list.urls.length} URL${list.urls.length === 1 ? '' : 's'} to evaluate${dropped}`,
         ...[...counts].map(([file, n]) => `  ${file}: ${n}`)
     ];
 }
 function describeProblems(kind, problems) {
-    return problems.map((p) => `${kind}: ${formatProblem(p)}`);
+    return problems.map(p => `${kind}: ${formatProblem(p)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/github/base-version.ts
@@ -70324,7 +70579,10 @@ async function readBaseVersion(file, sha, options) {
     catch (error) {
         if (httpStatus(error) === 404)
             return { state: 'absent', via: 'api' };
-        return { state: 'unknown', reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+            state: 'unknown',
+            reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}`
+        };
     }
 }
 /**
@@ -70332,7 +70590,17 @@ async function readBaseVersion(file, sha, options) {
  * `--relative`. Empty when git cannot tell (no checkout, commit missing): a renamed file then counts as new.
  */
 async function renamedSince(cwd, sha) {
-    const diff = await git(cwd, ['diff', '--no-ext-diff', '--relative', '--name-status', '-z', '-M', '--diff-filter=R', sha, 'HEAD']);
+    const diff = await git(cwd, [
+        'diff',
+        '--no-ext-diff',
+        '--relative',
+        '--name-status',
+        '-z',
+        '-M',
+        '--diff-filter=R',
+        sha,
+        'HEAD'
+    ]);
     const renames = new Map();
     if (!diff.ok)
         return renames;
@@ -70376,15 +70644,21 @@ async function selectChangedUrls(urls, options) {
     const pr = readPullRequestContext(env);
     // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
     if (!pr)
-        return { urls, skippedUnchanged: 0, note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated` };
+        return {
+            urls,
+            skippedUnchanged: 0,
+            note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated`
+        };
     const cwd = options.cwd ?? process.cwd();
     const commit = await ensureCommit(cwd, pr.baseSha);
-    const api = options.githubToken ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo } : undefined;
+    const api = options.githubToken
+        ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo }
+        : undefined;
     // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.
     const renamed = commit.ok ? await renamedSince(cwd, pr.baseSha) : new Map();
     const baseUrls = new Map();
     const unreadable = [];
-    for (const file of new Set(options.files.filter((f) => f !== INLINE_SOURCE))) {
+    for (const file of new Set(options.files.filter(f => f !== INLINE_SOURCE))) {
         const baseFile = renamed.get(external_node_path_namespaceObject.posix.normalize(toPosix(file))) ?? file;
         const base = await readBaseVersion(baseFile, pr.baseSha, { cwd, commitAvailable: commit.ok, api });
         const parsed = await urlsAt(base, baseFile);
@@ -70393,7 +70667,7 @@ async function selectChangedUrls(urls, options) {
         else
             baseUrls.set((0,external_node_path_namespaceObject.resolve)(cwd, file), parsed);
     }
-    const kept = urls.filter((u) => {
+    const kept = urls.filter(u => {
         const base = baseUrls.get((0,external_node_path_namespaceObject.resolve)(cwd, u.source.file));
         return base === undefined || base === 'all-new' || !base.has(urlKey(u.url));
     });
@@ -70417,7 +70691,7 @@ async function urlsAt(base, file) {
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(dir, name), base.text);
         // A base list with no URLs (empty, only comments, `[]`) makes every URL new, not the file incomparable.
         const list = await loadUrlLists([name], { cwd: dir, allowEmpty: true });
-        return new Set(list.urls.map((u) => urlKey(u.url)));
+        return new Set(list.urls.map(u => urlKey(u.url)));
     }
     catch {
         return undefined;
@@ -70444,7 +70718,9 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     };
     // Both files are read before failing, so one run reports every problem in the judge file AND the URL lists.
     const found = { problems: [], warnings: [] };
-    const judgeFile = settings.judgeId ? undefined : await collectProblems(loadJudgeFile(settings.judgePath, { cwd }), found);
+    const judgeFile = settings.judgeId
+        ? undefined
+        : await collectProblems(loadJudgeFile(settings.judgePath, { cwd }), found);
     const list = await collectProblems(loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline }), found);
     if (!list || (!settings.judgeId && !judgeFile))
         throw new ConfigError(found.problems, found.warnings);
@@ -70460,7 +70736,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     // The same `notice: file:line:column: …` lines as `pique-gate validate` prints.
     for (const line of describeProblems('notice', list.notices))
         log.info(line);
-    const files = [...new Set(list.urls.map((u) => u.source.file))].filter((f) => f !== INLINE_SOURCE);
+    const files = [...new Set(list.urls.map(u => u.source.file))].filter(f => f !== INLINE_SOURCE);
     log.info(`${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`);
     if (!settings.onlyChanged || settings.forceAll)
         return { judge, urls: list.urls, skippedUnchanged: 0, warnings };
@@ -70532,7 +70808,7 @@ async function submitAll(api, urls, options) {
         try {
             reply = await api.submitSocialMedia({
                 judge_id: options.judgeId,
-                video_urls: batch.map((u) => u.url),
+                video_urls: batch.map(u => u.url),
                 ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
             }, { deadline: options.deadline });
         }
@@ -70542,12 +70818,12 @@ async function submitAll(api, urls, options) {
                 throw error;
             const reason = `submit failed: ${errorMessage(error)}`;
             options.log.warning(`Batch ${index + 1}/${batches.length} (${batch.length} URLs): ${reason}`);
-            outcomes[index] = batch.map((u) => ({ ...u, state: 'failed', error: reason, submittedAt }));
+            outcomes[index] = batch.map(u => ({ ...u, state: 'failed', error: reason, submittedAt }));
             return;
         }
         batchIds[index] = reply.batch_id;
         outcomes[index] = matchJobs(batch, reply, submittedAt);
-        const failedNow = outcomes[index].filter((o) => o.state === 'failed').length;
+        const failedNow = outcomes[index].filter(o => o.state === 'failed').length;
         options.log.info(`Batch ${index + 1}/${batches.length}: ${reply.batch_id}, ${batch.length} URLs${failedNow ? `, ${failedNow} failed at submit` : ''}`);
         await options.onBatch?.(reply.batch_id, outcomes[index]);
     });
@@ -70556,11 +70832,17 @@ async function submitAll(api, urls, options) {
 /** The reply has one job per URL in request order; match by position, and by URL if the order ever differs. */
 function matchJobs(batch, reply, submittedAt) {
     const inOrder = reply.jobs.length === batch.length && reply.jobs.every((job, i) => job.url === batch[i].url);
-    const byUrl = new Map(reply.jobs.map((job) => [job.url, job]));
+    const byUrl = new Map(reply.jobs.map(job => [job.url, job]));
     return batch.map((planned, i) => {
         const job = inOrder ? reply.jobs[i] : (byUrl.get(planned.url) ?? reply.jobs[i]);
         if (!job)
-            return { ...planned, state: 'failed', batchId: reply.batch_id, error: 'the API returned no job for this URL', submittedAt };
+            return {
+                ...planned,
+                state: 'failed',
+                batchId: reply.batch_id,
+                error: 'the API returned no job for this URL',
+                submittedAt
+            };
         const base = { ...planned, state: 'submitted', jobId: job.job_id, batchId: reply.batch_id, submittedAt };
         if (job.status === 'failed')
             return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt };
@@ -70661,7 +70943,12 @@ async function waitWithApi(api, tracker, options) {
         const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.());
         rotation += round.length;
         const before = tracker.done;
-        await lookupOnce(api, round, tracker, { concurrency: options.concurrency, log: options.log, warned, deadline: options.deadline });
+        await lookupOnce(api, round, tracker, {
+            concurrency: options.concurrency,
+            log: options.log,
+            warned,
+            deadline: options.deadline
+        });
         interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval);
         delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length));
     }
@@ -70722,7 +71009,11 @@ async function waitWithStore(store, api, tracker, options) {
     const lookUp = async (announce) => {
         log.info(announce);
         const before = tracker.done;
-        await lookupOnce(api, tracker.pending(), tracker, { concurrency: options.concurrency, log, deadline: options.deadline });
+        await lookupOnce(api, tracker.pending(), tracker, {
+            concurrency: options.concurrency,
+            log,
+            deadline: options.deadline
+        });
         if (tracker.done > before)
             log.info(`${plural(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`);
     };
@@ -70749,12 +71040,12 @@ async function waitWithStore(store, api, tracker, options) {
         const left = (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now();
         const started = Date.now();
         try {
-            const answers = await Promise.all(chunk(tracker.pending(), MAX_QUERY_JOBS).map((ids) => store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })));
+            const answers = await Promise.all(chunk(tracker.pending(), MAX_QUERY_JOBS).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })));
             if (failures > 0)
                 log.info('The store answers again');
             failures = 0;
             // The smallest cursor: a chunk that answered later must not make another chunk skip its news.
-            cursor = Math.min(...answers.map((a) => a.cursor));
+            cursor = Math.min(...answers.map(a => a.cursor));
             const finished = recordAnswers(answers, tracker, log, unreadable);
             if (finished > 0)
                 lastNews = Date.now();
@@ -70870,7 +71161,7 @@ async function runGate(settings, deps) {
     const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env));
     progress.plan = plan;
     const missingKey = surface === 'cli' ? CLI_MISSING_KEY_REASON : MISSING_KEY_REASON;
-    const onMissingKey = (action) => (surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`);
+    const onMissingKey = (action) => surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`;
     if (!settings.apiKey) {
         if (settings.onMissingKey === 'fail')
             throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`);
@@ -70892,7 +71183,7 @@ async function runGate(settings, deps) {
     // Before anything is created or billed: a run told to use a store must be able to read from it.
     if (deps.store)
         await checkStore(deps.store, surface, log);
-    const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: (known) => (progress.judge = known) }));
+    const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: known => (progress.judge = known) }));
     progress.judge = judge;
     const common = {
         threshold: settings.threshold,
@@ -70925,7 +71216,7 @@ async function runGate(settings, deps) {
     }));
     progress.outcomes = submission.outcomes;
     progress.batchIds = submission.batchIds;
-    const jobIds = submission.outcomes.filter((o) => o.state === 'submitted' && o.jobId).map((o) => o.jobId);
+    const jobIds = submission.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId);
     const tracker = new JobTracker(jobIds, settings.threshold);
     progress.results = tracker.latest;
     let timedOut = false;
@@ -70942,11 +71233,17 @@ async function runGate(settings, deps) {
         }));
         timedOut = waited.timedOut;
     }
-    const report = decide({ ...common, batchIds: submission.batchIds, outcomes: submission.outcomes, results: tracker.latest, timedOut });
-    const pending = report.urls.filter((u) => u.state === 'pending');
+    const report = decide({
+        ...common,
+        batchIds: submission.batchIds,
+        outcomes: submission.outcomes,
+        results: tracker.latest,
+        timedOut
+    });
+    const pending = report.urls.filter(u => u.state === 'pending');
     if (pending.length) {
         const status = (u) => (u.result ? `, job status ${u.result.status}` : '');
-        log.warning(`Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map((u) => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`);
+        log.warning(`Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`);
     }
     log.info(`Verdict: ${report.verdict}: ${report.reason}`);
     return report;
@@ -70974,8 +71271,8 @@ async function checkStore(store, surface, log) {
  */
 async function run_gate_register(store, judgeId, outcomes, env, log, surface) {
     const jobs = outcomes
-        .filter((o) => o.jobId && o.batchId)
-        .map((o) => ({
+        .filter(o => o.jobId && o.batchId)
+        .map(o => ({
         job_id: o.jobId,
         url: o.url,
         batch_id: o.batchId,
@@ -71026,7 +71323,12 @@ async function executeRun(source, ctx, read = readSettings) {
         // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
         const failure = describeFailure(error, surfaceOf(ctx));
         const report = failureReport(failure, { startedAt, inputs: rawInputs(source) });
-        await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env });
+        await publishReports(report, {
+            comment: false,
+            target: ctx.target,
+            secrets: SECRET_INPUTS.map(n => source.get(n)).filter(Boolean),
+            env: ctx.env
+        });
         return { report, failure };
     }
     return executeSettings(settings, ctx, startedAt);
@@ -71056,7 +71358,9 @@ async function executeSettings(settings, ctx, startedAt) {
 function runSettings(settings, ctx, progress) {
     // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
     const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined;
-    const store = settings.store ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token }) : undefined;
+    const store = settings.store
+        ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
+        : undefined;
     return runGate(settings, {
         api: client,
         rateLimit: client && (() => client.rateLimit),
@@ -71105,14 +71409,14 @@ function connectApi(settings, log) {
  */
 
 const actionsLog = {
-    info: (message) => info(message),
+    info: message => info(message),
     warning: (message, at) => warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
     group: (title, fn) => group(title, fn)
 };
 function streamLog(stream = process.stderr) {
     return {
-        info: (message) => void stream.write(`${message}\n`),
-        warning: (message) => void stream.write(`warning: ${message}\n`),
+        info: message => void stream.write(`${message}\n`),
+        warning: message => void stream.write(`warning: ${message}\n`),
         group: async (title, fn) => {
             stream.write(`== ${title}\n`);
             return fn();
@@ -71124,8 +71428,8 @@ function memoryLog() {
     const lines = [];
     return {
         lines,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
+        info: message => void lines.push(message),
+        warning: message => void lines.push(`warning: ${message}`),
         group: async (title, fn) => {
             lines.push(`== ${title}`);
             return fn();
@@ -71139,7 +71443,7 @@ function memoryLog() {
 const digest = (s) => (0,external_node_crypto_.createHash)('sha256').update(s, 'utf8').digest();
 function createTokenCheck(tokens) {
     const expected = tokens.map(digest);
-    return (req) => {
+    return req => {
         const header = req.headers.authorization;
         const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
         if (!match)
@@ -71248,7 +71552,7 @@ function backend_decide(current, event) {
 function planIngest(current, events, seqBefore) {
     let seq = seqBefore;
     const writes = new Map();
-    const planned = events.map((event) => {
+    const planned = events.map(event => {
         const outcome = backend_decide(current.get(event.jobId), event);
         if (outcome === 'applied') {
             seq += 1;
@@ -71261,7 +71565,11 @@ function planIngest(current, events, seqBefore) {
                 updatedAt: event.receivedAt.toISOString()
             };
             writes.set(event.jobId, write);
-            current.set(event.jobId, { status: write.status, resultJson: write.resultJson, eventTimestamp: write.eventTimestamp });
+            current.set(event.jobId, {
+                status: write.status,
+                resultJson: write.resultJson,
+                eventTimestamp: write.eventTimestamp
+            });
         }
         return { event, outcome };
     });
@@ -71272,14 +71580,18 @@ function planIngest(current, events, seqBefore) {
 function currentJobs(rows) {
     const out = new Map();
     for (const r of rows) {
-        out.set(String(r.job_id), { status: String(r.status), resultJson: (r.result_json ?? null), eventTimestamp: (r.event_timestamp ?? null) });
+        out.set(String(r.job_id), {
+            status: String(r.status),
+            resultJson: (r.result_json ?? null),
+            eventTimestamp: (r.event_timestamp ?? null)
+        });
     }
     return out;
 }
 const CURRENT_JOB_COLUMNS = 'job_id, status, result_json, event_timestamp';
 /** What a committed plan tells the caller. */
 function commitOf(plan) {
-    return { outcomes: plan.events.map((e) => e.outcome), changed: plan.jobs.map((j) => j.jobId) };
+    return { outcomes: plan.events.map(e => e.outcome), changed: plan.jobs.map(j => j.jobId) };
 }
 function uniqueSorted(ids) {
     return [...new Set(ids)].sort();
@@ -71351,7 +71663,7 @@ const MIGRATIONS = [
 const MIGRATIONS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
 function pendingMigrations(applied) {
     const done = new Set(applied);
-    return MIGRATIONS.filter((m) => !done.has(m.version));
+    return MIGRATIONS.filter(m => !done.has(m.version));
 }
 
 ;// CONCATENATED MODULE: ./src/store/db/postgres.ts
@@ -71426,10 +71738,14 @@ class PostgresBackend {
             await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pique_store_migrate.${schema}`]);
             await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
             await c.query(MIGRATIONS_TABLE_SQL);
-            const applied = (await c.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version);
+            const applied = (await c.query('SELECT version FROM schema_migrations')).rows.map(r => r.version);
             for (const m of pendingMigrations(applied)) {
                 await c.query(m.postgres);
-                await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+                await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+                    m.version,
+                    m.name,
+                    new Date().toISOString()
+                ]);
             }
         });
     }
@@ -71437,7 +71753,7 @@ class PostgresBackend {
         if (this.closed)
             return;
         const client = new esm.Client({ connectionString: this.options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-        client.on('notification', (msg) => {
+        client.on('notification', msg => {
             if (msg.channel !== this.channel)
                 return;
             let ids = null;
@@ -71461,11 +71777,11 @@ class PostgresBackend {
             setTimeout(() => {
                 this.listen()
                     // Changes may have been missed while disconnected: every waiter re-reads.
-                    .then(() => this.remoteListeners.forEach((l) => l(null)))
+                    .then(() => this.remoteListeners.forEach(l => l(null)))
                     .catch((e) => reconnect(e instanceof Error ? e.message : String(e)));
             }, RECONNECT_DELAY_MS).unref();
         };
-        client.on('error', (e) => reconnect(e.message));
+        client.on('error', e => reconnect(e.message));
         client.on('end', () => reconnect('listener connection ended'));
         this.listener = client;
         try {
@@ -71487,12 +71803,12 @@ class PostgresBackend {
             const seqBefore = Number(locked.rows[0].seq);
             // A new statement, so a new snapshot: it sees everything committed before the lock was granted.
             const rows = await client.query(`SELECT ${CURRENT_JOB_COLUMNS} FROM jobs WHERE job_id = ANY($1::text[])`, [
-                uniqueSorted(events.map((e) => e.jobId))
+                uniqueSorted(events.map(e => e.jobId))
             ]);
             const plan = planIngest(currentJobs(rows.rows), events, seqBefore);
             const ev = plan.events;
             const js = plan.jobs;
-            const changed = JSON.stringify(js.map((j) => j.jobId));
+            const changed = JSON.stringify(js.map(j => j.jobId));
             await client.query(`WITH logged AS (
            INSERT INTO events (job_id, status, outcome, signed_at, received_at, body)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[])
@@ -71505,18 +71821,18 @@ class PostgresBackend {
            UPDATE store_state SET seq = $13 WHERE id = 1
          )
          SELECT pg_notify($14, $15) WHERE $16::boolean`, [
-                ev.map((e) => e.event.jobId),
-                ev.map((e) => e.event.status),
-                ev.map((e) => e.outcome),
-                ev.map((e) => e.event.signedAt),
-                ev.map((e) => e.event.receivedAt.toISOString()),
-                ev.map((e) => e.event.rawBody),
-                js.map((j) => j.jobId),
-                js.map((j) => j.status),
-                js.map((j) => j.resultJson),
-                js.map((j) => j.eventTimestamp),
-                js.map((j) => j.seq),
-                js.map((j) => j.updatedAt),
+                ev.map(e => e.event.jobId),
+                ev.map(e => e.event.status),
+                ev.map(e => e.outcome),
+                ev.map(e => e.event.signedAt),
+                ev.map(e => e.event.receivedAt.toISOString()),
+                ev.map(e => e.event.rawBody),
+                js.map(j => j.jobId),
+                js.map(j => j.status),
+                js.map(j => j.resultJson),
+                js.map(j => j.eventTimestamp),
+                js.map(j => j.seq),
+                js.map(j => j.updatedAt),
                 plan.seq,
                 this.channel,
                 Buffer.byteLength(changed) <= MAX_NOTIFY_PAYLOAD ? changed : '*',
@@ -71543,8 +71859,8 @@ class PostgresBackend {
     }
     async register(jobs) {
         // One row per job id (the last wins), sorted: a stable lock order with concurrent ingests.
-        const byId = new Map(jobs.map((j) => [j.job_id, j]));
-        const js = uniqueSorted(byId.keys()).map((id) => byId.get(id));
+        const byId = new Map(jobs.map(j => [j.job_id, j]));
+        const js = uniqueSorted(byId.keys()).map(id => byId.get(id));
         const now = new Date().toISOString();
         await this.pool.query(`INSERT INTO jobs (job_id, status, seq, updated_at, url, batch_id, judge_id, repository, commit_sha, registered_at)
        SELECT j, 'unknown', 0, $7::timestamptz, u, b, g, r, c, $7::timestamptz
@@ -71552,12 +71868,12 @@ class PostgresBackend {
        ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
          repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
          registered_at = coalesce(jobs.registered_at, excluded.registered_at)`, [
-            js.map((j) => j.job_id),
-            js.map((j) => j.url),
-            js.map((j) => j.batch_id),
-            js.map((j) => j.judge_id),
-            js.map((j) => j.repository ?? null),
-            js.map((j) => j.commit ?? null),
+            js.map(j => j.job_id),
+            js.map(j => j.url),
+            js.map(j => j.batch_id),
+            js.map(j => j.judge_id),
+            js.map(j => j.repository ?? null),
+            js.map(j => j.commit ?? null),
             now
         ]);
     }
@@ -71645,7 +71961,7 @@ class SqliteWriter {
             this.pending.clear();
         };
         this.worker.on('error', fail);
-        this.worker.on('exit', (code) => fail(new Error(`sqlite writer stopped (exit ${code})`)));
+        this.worker.on('exit', code => fail(new Error(`sqlite writer stopped (exit ${code})`)));
     }
     /** Runs `work` in one transaction; resolves with the changed row count once COMMIT has returned. */
     run(work) {
@@ -71721,10 +72037,15 @@ class SqliteBackend {
         this.db.exec('BEGIN IMMEDIATE');
         try {
             this.db.exec(MIGRATIONS_TABLE_SQL);
-            const applied = this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version));
+            const applied = this.db
+                .prepare('SELECT version FROM schema_migrations')
+                .all()
+                .map(r => Number(r.version));
             for (const m of pendingMigrations(applied)) {
                 this.db.exec(m.sqlite);
-                this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+                this.db
+                    .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+                    .run(m.version, m.name, new Date().toISOString());
             }
             this.db.exec('COMMIT');
         }
@@ -71735,26 +72056,41 @@ class SqliteBackend {
         }
     }
     async ingest(events) {
-        const current = currentJobs(this.stmt.current.all(JSON.stringify(uniqueSorted(events.map((e) => e.jobId)))));
+        const current = currentJobs(this.stmt.current.all(JSON.stringify(uniqueSorted(events.map(e => e.jobId)))));
         const seqBefore = Number(this.stmt.seq.get().seq);
         const plan = planIngest(current, events, seqBefore);
         await this.writer.run([
-            [SQL.insertEvent, plan.events.map(({ event: e, outcome }) => [e.jobId, e.status, outcome, e.signedAt, e.receivedAt.toISOString(), e.rawBody])],
-            [SQL.upsertJob, plan.jobs.map((j) => [j.jobId, j.status, j.resultJson, j.eventTimestamp, j.seq, j.updatedAt])],
+            [
+                SQL.insertEvent,
+                plan.events.map(({ event: e, outcome }) => [
+                    e.jobId,
+                    e.status,
+                    outcome,
+                    e.signedAt,
+                    e.receivedAt.toISOString(),
+                    e.rawBody
+                ])
+            ],
+            [SQL.upsertJob, plan.jobs.map(j => [j.jobId, j.status, j.resultJson, j.eventTimestamp, j.seq, j.updatedAt])],
             [SQL.setSeq, plan.seq !== seqBefore ? [[plan.seq]] : []]
         ]);
         return commitOf(plan);
     }
     async getJobs(jobIds) {
-        return this.stmt.jobs.all(JSON.stringify(jobIds)).map((r) => toStoredJob(r));
+        return this.stmt.jobs.all(JSON.stringify(jobIds)).map(r => toStoredJob(r));
     }
     async batch(batchId) {
-        return this.stmt.batch.all(batchId).map((r) => toStoredJob(r));
+        return this.stmt.batch.all(batchId).map(r => toStoredJob(r));
     }
     async register(jobs) {
         const now = new Date().toISOString();
         const sorted = [...jobs].sort((a, b) => (a.job_id < b.job_id ? -1 : 1));
-        await this.writer.run([[SQL.register, sorted.map((j) => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])]]);
+        await this.writer.run([
+            [
+                SQL.register,
+                sorted.map(j => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])
+            ]
+        ]);
     }
     async ping() {
         this.stmt.seq.get();
@@ -71786,7 +72122,12 @@ async function openBackend(options, onListenerError) {
         return new SqliteBackend((0,external_node_path_namespaceObject.resolve)(path));
     }
     if (/^postgres(ql)?:\/\//.test(db)) {
-        return PostgresBackend.open({ url: db, schema: options.databaseSchema, poolSize: options.poolSize, onListenerError });
+        return PostgresBackend.open({
+            url: db,
+            schema: options.databaseSchema,
+            poolSize: options.poolSize,
+            onListenerError
+        });
     }
     throw new Error('store: --database must be sqlite:PATH or a postgres:// URL');
 }
@@ -71829,7 +72170,7 @@ class GroupCommit {
     drain() {
         if (this.active === 0 && this.queue.length === 0)
             return Promise.resolve();
-        return new Promise((resolve) => this.idle.push(resolve));
+        return new Promise(resolve => this.idle.push(resolve));
     }
     /** Cut a group on the next turn, so requests already readable on other sockets join it. */
     schedule() {
@@ -71848,11 +72189,11 @@ class GroupCommit {
         this.active += 1;
         this.options.onGroup?.(group.length);
         try {
-            const results = await this.flush(group.map((p) => p.item));
+            const results = await this.flush(group.map(p => p.item));
             group.forEach((p, i) => p.resolve(results[i]));
         }
         catch (error) {
-            group.forEach((p) => p.reject(error));
+            group.forEach(p => p.reject(error));
         }
         finally {
             this.active -= 1;
@@ -71864,7 +72205,7 @@ class GroupCommit {
     }
     settleIdle() {
         if (this.active === 0 && this.queue.length === 0)
-            this.idle.splice(0).forEach((r) => r());
+            this.idle.splice(0).forEach(r => r());
     }
 }
 
@@ -71876,7 +72217,7 @@ function readRawBody(req, limit) {
         req.resume();
         return Promise.resolve({ ok: false, reason: 'too_large' });
     }
-    return new Promise((resolve) => {
+    return new Promise(resolve => {
         const chunks = [];
         let size = 0;
         let done = false;
@@ -71979,7 +72320,10 @@ function createIngestHandler({ options, commit, metrics, log }) {
         }
         catch (error) {
             // Not acknowledged: Pique retries the delivery.
-            log.error('commit failed', { job_id: result.jobId, error: error instanceof Error ? error.message : String(error) });
+            log.error('commit failed', {
+                job_id: result.jobId,
+                error: error instanceof Error ? error.message : String(error)
+            });
             sendError(res, 503, 'store unavailable, retry later');
             done('error');
         }
@@ -72026,7 +72370,12 @@ function createStoreMetrics(waiters) {
         verificationFailures.inc({ reason }, 0);
     return {
         registry,
-        deliveries: new prom_client.Counter({ name: 'pique_store_deliveries_total', help: 'Webhook deliveries by outcome', labelNames: ['outcome'], registers }),
+        deliveries: new prom_client.Counter({
+            name: 'pique_store_deliveries_total',
+            help: 'Webhook deliveries by outcome',
+            labelNames: ['outcome'],
+            registers
+        }),
         verificationFailures,
         ingestSeconds: new prom_client.Histogram({
             name: 'pique_store_ingest_duration_seconds',
@@ -72061,13 +72410,13 @@ const STORE_DEFAULTS = {
     databaseSchema: 'public',
     retentionIntervalMs: 60 * 60 * 1000,
     logLevel: 'silent',
-    logSink: (line) => process.stdout.write(line + '\n'),
+    logSink: line => process.stdout.write(line + '\n'),
     poolSize: 8
 };
 function resolveStoreOptions(partial) {
     const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
     const options = { ...STORE_DEFAULTS, ...defined };
-    const secrets = options.webhookSecrets.filter((s) => s.length > 0);
+    const secrets = options.webhookSecrets.filter(s => s.length > 0);
     if (secrets.length === 0)
         throw new Error('store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)');
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.databaseSchema)) {
@@ -72084,7 +72433,7 @@ function resolveStoreOptions(partial) {
     }
     if (!Number.isInteger(options.port) || options.port > 65535)
         throw new Error(`store: port must be a whole number 0-65535, got ${options.port}`);
-    return { ...options, webhookSecrets: secrets, readTokens: options.readTokens.filter((t) => t.length > 0) };
+    return { ...options, webhookSecrets: secrets, readTokens: options.readTokens.filter(t => t.length > 0) };
 }
 
 ;// CONCATENATED MODULE: ./src/store/reads.ts
@@ -72113,15 +72462,15 @@ async function reads_readBody(req, res, limit, schema) {
     return parsed.data;
 }
 function answerFrom(req, jobs) {
-    const known = new Set(jobs.map((j) => j.job_id));
+    const known = new Set(jobs.map(j => j.job_id));
     const cursor = jobs.reduce((max, j) => Math.max(max, j.seq), req.after);
-    return { jobs, missing: req.job_ids.filter((id) => !known.has(id)), cursor };
+    return { jobs, missing: req.job_ids.filter(id => !known.has(id)), cursor };
 }
 /** Answer now when a requested job changed after `after`, or every requested job is terminal. */
 function settled(req, answer) {
-    if (answer.jobs.some((j) => j.seq > req.after))
+    if (answer.jobs.some(j => j.seq > req.after))
         return true;
-    return answer.missing.length === 0 && answer.jobs.every((j) => isTerminalJobStatus(j.status));
+    return answer.missing.length === 0 && answer.jobs.every(j => isTerminalJobStatus(j.status));
 }
 /**
  * Long-poll: subscribe first, then read, so no change between the read and the wait is missed; every wake
@@ -72149,7 +72498,7 @@ async function longPoll(deps, req, abandoned) {
                 return answer;
             if (state.woken)
                 continue;
-            await new Promise((resolve) => {
+            await new Promise(resolve => {
                 const timer = setTimeout(resolve, left);
                 state.wake = () => {
                     clearTimeout(timer);
@@ -72175,7 +72524,7 @@ function createReadHandlers(deps) {
             const body = await reads_readBody(req, res, deps.bodyLimitBytes, queryRequestSchema);
             if (!body)
                 return;
-            const abandoned = new Promise((resolve) => res.once('close', () => resolve()));
+            const abandoned = new Promise(resolve => res.once('close', () => resolve()));
             sendJson(res, 200, await longPoll(deps, body, abandoned));
         },
         async register(req, res) {
@@ -72222,14 +72571,14 @@ async function startStore(partial) {
     const log = log_createLogger(options.logLevel, options.logSink);
     const hub = new ChangeHub();
     const metrics = createStoreMetrics(() => hub.waiters);
-    const backend = await openBackend(options, (message) => log.warn('listener reconnecting', { error: message }));
-    backend.onRemoteChange((ids) => hub.notify(ids));
+    const backend = await openBackend(options, message => log.warn('listener reconnecting', { error: message }));
+    backend.onRemoteChange(ids => hub.notify(ids));
     const commit = new GroupCommit(async (events) => {
         const { outcomes, changed } = await backend.ingest(events);
         if (changed.length > 0)
             hub.notify(changed);
         return outcomes;
-    }, { concurrency: backend.groupConcurrency, onGroup: (size) => metrics.commitGroupSize.observe(size) });
+    }, { concurrency: backend.groupConcurrency, onGroup: size => metrics.commitGroupSize.observe(size) });
     let closing = false;
     const canRead = createTokenCheck(options.readTokens);
     const ingest = createIngestHandler({ options, commit, metrics, log });
@@ -72244,10 +72593,12 @@ async function startStore(partial) {
         defaultRoute: (req, res) => {
             // A known path with the wrong method is 405 naming the right ones; only an unknown path is 404.
             const path = new URL(req.url ?? '/', 'http://store').pathname;
-            const allowed = server_METHODS.filter((m) => router.find(m, path));
+            const allowed = server_METHODS.filter(m => router.find(m, path));
             if (allowed.length === 0)
                 return sendError(res, 404, 'no such endpoint');
-            sendError(res, 405, `${req.method} is not allowed here; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+            sendError(res, 405, `${req.method} is not allowed here; use ${allowed.join(' or ')}`, {
+                allow: allowed.join(', ')
+            });
         }
     });
     const route = (method, path, handler) => router.on(method, path, (req, res, params) => handler(req, res, params));
@@ -72283,7 +72634,11 @@ async function startStore(partial) {
                 drained?.();
         });
         Promise.resolve(router.lookup(req, res)).catch((error) => {
-            log.error('request failed', { method: req.method, path: req.url?.split('?')[0], error: error instanceof Error ? error.message : String(error) });
+            log.error('request failed', {
+                method: req.method,
+                path: req.url?.split('?')[0],
+                error: error instanceof Error ? error.message : String(error)
+            });
             sendError(res, 503, 'store unavailable, retry later');
         });
     });
@@ -72325,11 +72680,11 @@ async function startStore(partial) {
         closing = true;
         hub.notify(null);
         clearInterval(retention);
-        const stopped = new Promise((resolve) => server.close(() => resolve()));
+        const stopped = new Promise(resolve => server.close(() => resolve()));
         server.closeIdleConnections();
         if (inFlight > 0) {
             // In-flight deliveries finish their commit and get their answer; waiters answer at once.
-            await Promise.race([new Promise((resolve) => (drained = resolve)), server_sleep(server_CLOSE_GRACE_MS)]);
+            await Promise.race([new Promise(resolve => (drained = resolve)), server_sleep(server_CLOSE_GRACE_MS)]);
         }
         await commit.drain();
         server.closeAllConnections();
@@ -72339,7 +72694,7 @@ async function startStore(partial) {
     })());
     return { url, port, close };
 }
-const server_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const server_sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms).unref());
 
 ;// CONCATENATED MODULE: ./src/cli/demo.ts
 /**
@@ -72397,7 +72752,13 @@ async function runDemo(options = {}) {
     const log = streamLog(process.stderr);
     const closers = [];
     try {
-        const store = await startStore({ host: '127.0.0.1', port: 0, database: `sqlite:${(0,external_node_path_namespaceObject.join)(temp, 'store.db')}`, webhookSecrets: [webhookSecret], readTokens: [readToken] });
+        const store = await startStore({
+            host: '127.0.0.1',
+            port: 0,
+            database: `sqlite:${(0,external_node_path_namespaceObject.join)(temp, 'store.db')}`,
+            webhookSecrets: [webhookSecret],
+            readTokens: [readToken]
+        });
         closers.push(() => store.close());
         const ingestUrl = new URL(STORE_PATHS.ingest, store.url).toString();
         const emulator = await startEmulator({
@@ -72485,7 +72846,10 @@ const probability = (n) => n >= 0 && n <= 1;
  */
 function parseEndpointValues(flag, spec, check, expected) {
     const out = {};
-    for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of spec
+        .split(',')
+        .map(p => p.trim())
+        .filter(Boolean)) {
         const eq = part.indexOf('=');
         const name = eq < 0 ? '*' : part.slice(0, eq).trim();
         if (name !== '*' && !ENDPOINT_NAMES.includes(name)) {
@@ -72506,7 +72870,7 @@ function faultsFrom(flags) {
     if (flags.faultLatencyMs)
         merge(parseEndpointValues('fault-latency-ms', flags.faultLatencyMs, wholeAtLeast(0), 'whole milliseconds'), 'latencyMs');
     if (flags.faultErrorStatus) {
-        const status = config_number('fault-error-status', flags.faultErrorStatus, (n) => Number.isInteger(n) && n >= 400 && n <= 599, 'an HTTP error status (400-599)');
+        const status = config_number('fault-error-status', flags.faultErrorStatus, n => Number.isInteger(n) && n >= 400 && n <= 599, 'an HTTP error status (400-599)');
         for (const f of Object.values(endpoints))
             if (f.errorRate !== undefined)
                 f.errorStatus = status;
@@ -72552,7 +72916,7 @@ async function emulatorOptionsFrom(flags, env, cwd = process.cwd()) {
     const options = {};
     const port = pick(flags.port, 'port');
     if (port !== undefined)
-        options.port = config_number('port', port, (n) => wholeAtLeast(0)(n) && n <= 65535, 'a port number (0-65535)');
+        options.port = config_number('port', port, n => wholeAtLeast(0)(n) && n <= 65535, 'a port number (0-65535)');
     const host = pick(flags.host, 'host');
     if (host)
         options.host = host;
@@ -72574,22 +72938,30 @@ async function emulatorOptionsFrom(flags, env, cwd = process.cwd()) {
         options.scenario = await loadScenarioFile(scenario, cwd);
     const orgFile = pick(flags.organizations, 'organizations');
     if (orgFile) {
-        const clash = ['apiKey', 'webhookUrl', 'webhookSecret'].find((k) => flags[k] !== undefined);
+        const clash = ['apiKey', 'webhookUrl', 'webhookSecret'].find(k => flags[k] !== undefined);
         if (clash)
-            throw new EmulatorConfigError(`--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} cannot be combined with --organizations: set it in the organizations file`);
+            throw new EmulatorConfigError(`--${clash.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} cannot be combined with --organizations: set it in the organizations file`);
         options.organizations = await loadOrganizationsFile(orgFile, cwd);
     }
     else {
-        const envKeys = env[EMULATOR_ENV.apiKeys]?.split(',').map((k) => k.trim()).filter(Boolean);
+        const envKeys = env[EMULATOR_ENV.apiKeys]
+            ?.split(',')
+            .map(k => k.trim())
+            .filter(Boolean);
         const keys = flags.apiKey?.length ? flags.apiKey : envKeys?.length ? envKeys : DEFAULT_ORGANIZATION.apiKeys;
         const webhookUrl = pick(flags.webhookUrl, 'webhookUrl');
         if (webhookUrl && !URL.canParse(webhookUrl))
             throw new EmulatorConfigError(`--webhook-url: not a valid URL: "${webhookUrl}"`);
         options.organizations = [
-            { ...DEFAULT_ORGANIZATION, apiKeys: keys, webhookUrl, webhookSecret: pick(flags.webhookSecret, 'webhookSecret') ?? DEFAULT_ORGANIZATION.webhookSecret }
+            {
+                ...DEFAULT_ORGANIZATION,
+                apiKeys: keys,
+                webhookUrl,
+                webhookSecret: pick(flags.webhookSecret, 'webhookSecret') ?? DEFAULT_ORGANIZATION.webhookSecret
+            }
         ];
     }
-    const ms = (flag, value, fallback) => (value === undefined ? fallback : config_number(flag, value, wholeAtLeast(0), 'whole milliseconds'));
+    const ms = (flag, value, fallback) => value === undefined ? fallback : config_number(flag, value, wholeAtLeast(0), 'whole milliseconds');
     options.timings = {
         judgeReadyMs: ms('judge-ready-ms', flags.judgeReadyMs, d.timings.judgeReadyMs),
         awaitingUploadMs: ms('awaiting-upload-ms', flags.awaitingUploadMs, d.timings.awaitingUploadMs),
@@ -72597,7 +72969,9 @@ async function emulatorOptionsFrom(flags, env, cwd = process.cwd()) {
         processingMs: ms('processing-ms', flags.processingMs, d.timings.processingMs)
     };
     options.webhookRetry = {
-        maxAttempts: flags.webhookAttempts === undefined ? d.webhookRetry.maxAttempts : config_number('webhook-attempts', flags.webhookAttempts, wholeAtLeast(1), 'at least 1 attempt'),
+        maxAttempts: flags.webhookAttempts === undefined
+            ? d.webhookRetry.maxAttempts
+            : config_number('webhook-attempts', flags.webhookAttempts, wholeAtLeast(1), 'at least 1 attempt'),
         baseDelayMs: ms('webhook-backoff-ms', flags.webhookBackoffMs, d.webhookRetry.baseDelayMs),
         maxDelayMs: d.webhookRetry.maxDelayMs,
         timeoutMs: ms('webhook-timeout-ms', flags.webhookTimeoutMs, d.webhookRetry.timeoutMs)
@@ -72656,7 +73030,11 @@ function registerEmulator(program) {
         }
         catch (error) {
             const e = error;
-            const why = e.code === 'EADDRINUSE' ? [`port ${options.port} is already in use (try --port 0 for any free port)`] : error instanceof ConfigError ? error.problems.map(formatProblem) : [e.message];
+            const why = e.code === 'EADDRINUSE'
+                ? [`port ${options.port} is already in use (try --port 0 for any free port)`]
+                : error instanceof ConfigError
+                    ? error.problems.map(formatProblem)
+                    : [e.message];
             // A file's problems one a line, every one of them: fixing one at a time would take as many runs.
             for (const line of why)
                 console.error(`pique-gate emulator: ${line}`);
@@ -72664,7 +73042,7 @@ function registerEmulator(program) {
             return;
         }
         // Listen for the stop signals before anything else can take time.
-        const stopped = new Promise((resolve) => {
+        const stopped = new Promise(resolve => {
             const stop = () => {
                 process.off('SIGINT', stop);
                 process.off('SIGTERM', stop);
@@ -72673,7 +73051,7 @@ function registerEmulator(program) {
             process.on('SIGINT', stop);
             process.on('SIGTERM', stop);
         });
-        const usesDefaultKey = options.organizations?.some((o) => o.apiKeys.includes(DEFAULT_EMULATOR_API_KEY));
+        const usesDefaultKey = options.organizations?.some(o => o.apiKeys.includes(DEFAULT_EMULATOR_API_KEY));
         console.log(`Pique emulator listening on ${emulator.url}`);
         console.log(`  API:        ${emulator.url}/v1  (use it as api-url / PIQUE_API_URL: ${emulator.url})`);
         console.log(`  Inspection: ${emulator.url}/_emulator/`);
@@ -72719,7 +73097,11 @@ const FLAGS = [
     [Inputs.StoreUrl, '<url>', 'webhook store base URL (or PIQUE_STORE_URL)'],
     [Inputs.StoreToken, '<token>', 'webhook store read token (or PIQUE_STORE_TOKEN)'],
     [Inputs.WebhookUrl, '<url>', "webhook URL sent to Pique (default: the store's ingest URL)"],
-    [Inputs.TimeoutMinutes, '<minutes>', "the run's whole time budget (judge, submit, wait; fractions allowed); URLs unfinished by then fail the gate"],
+    [
+        Inputs.TimeoutMinutes,
+        '<minutes>',
+        "the run's whole time budget (judge, submit, wait; fractions allowed); URLs unfinished by then fail the gate"
+    ],
     [Inputs.PollIntervalSeconds, '<seconds>', 'starting results poll interval in api mode'],
     [Inputs.MaxConcurrency, '<n>', 'requests in flight at once'],
     [Inputs.ReportPath, '<file>', 'where to write the JSON report'],
@@ -72730,7 +73112,9 @@ const FLAGS = [
 ];
 const camel = (name) => name.replace(/-([a-z])/g, (_m, c) => c.toUpperCase());
 function registerRun(program) {
-    const command = program.command('run').description('Ensure the judge, submit the URLs, wait for the scores and decide');
+    const command = program
+        .command('run')
+        .description('Ensure the judge, submit the URLs, wait for the scores and decide');
     for (const [name, arg, help] of FLAGS) {
         // The CLI has no on-missing-key default: a missing key is a usage error unless it is given.
         const fallback = name === Inputs.OnMissingKey ? undefined : INPUT_DEFAULTS[name];
@@ -72748,12 +73132,13 @@ async function runCommand(options, env) {
     for (const [name] of FLAGS) {
         const raw = options[camel(name)];
         const envName = ENV_INPUTS[name];
-        values[name] = raw === undefined ? (envName ? env[envName] : undefined) : Array.isArray(raw) ? raw.join('\n') : String(raw);
+        values[name] =
+            raw === undefined ? (envName ? env[envName] : undefined) : Array.isArray(raw) ? raw.join('\n') : String(raw);
     }
     // The terminal report has no PR comment to keep.
     values[Inputs.Comment] = 'false';
     // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
-    const { report, failure } = await executeRun(mapInputs(values, (n) => inputLabel(n, 'cli')), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings);
+    const { report, failure } = await executeRun(mapInputs(values, n => inputLabel(n, 'cli')), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings);
     if (!failure)
         return exitCodeFor(report);
     return failure.usage ? EXIT.usage : EXIT.gateFailed;
@@ -72782,14 +73167,18 @@ function exitCodeFor(report) {
 
 /** One zod piece as JSON Schema, without its own `$schema` header. Refinements are not representable and are left to the loader. */
 function piece(schema, description) {
-    const { $schema: _drop, ...rest } = toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
+    const { $schema: _drop, ...rest } = toJSONSchema(schema, {
+        target: 'draft-7',
+        io: 'input',
+        unrepresentable: 'any'
+    });
     return description ? { description, ...rest } : rest;
 }
 /** `if detector_name is X then config matches X's known keys`, one clause per catalogue entry. */
 function detectorClause(d) {
     const config = d.config ? piece(d.config) : { type: 'object' };
     if (d.atLeastOneOf?.length) {
-        config.allOf = d.atLeastOneOf.map((group) => ({ anyOf: group.map((key) => ({ required: [key] })) }));
+        config.allOf = d.atLeastOneOf.map(group => ({ anyOf: group.map(key => ({ required: [key] })) }));
     }
     return {
         if: { properties: { detector_name: { const: d.name } }, required: ['detector_name'] },
@@ -72833,7 +73222,10 @@ function judgeFileJsonSchema() {
                 properties: {
                     detector_name: {
                         description: 'A detector of the catalogue; an unknown name is a warning (the catalogue grows), not an error.',
-                        anyOf: [...DETECTORS.map((d) => ({ const: d.name, description: describeDetector(d) })), piece(detector.detector_name)]
+                        anyOf: [
+                            ...DETECTORS.map(d => ({ const: d.name, description: describeDetector(d) })),
+                            piece(detector.detector_name)
+                        ]
                     },
                     config: piece(detector.config, 'The detector settings; keys not in the catalogue are warnings.')
                 },
@@ -72874,10 +73266,34 @@ function registerSchema(program) {
 
 /** The numeric settings, each checked in one place: a bad one is one line naming the flag (or variable), exit 2. */
 const NUMBERS = {
-    port: { flag: '--port', env: 'PIQUE_STORE_PORT', min: 0, max: 65535, expected: 'a port number 0-65535 (0 picks a free one)' },
-    toleranceSeconds: { flag: '--tolerance-seconds', env: 'PIQUE_STORE_TOLERANCE_SECONDS', min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'whole seconds ≥ 0' },
-    bodyLimitBytes: { flag: '--body-limit-bytes', env: 'PIQUE_STORE_BODY_LIMIT_BYTES', min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'whole bytes ≥ 1' },
-    retentionDays: { flag: '--retention-days', env: 'PIQUE_STORE_RETENTION_DAYS', min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'whole days ≥ 0' }
+    port: {
+        flag: '--port',
+        env: 'PIQUE_STORE_PORT',
+        min: 0,
+        max: 65535,
+        expected: 'a port number 0-65535 (0 picks a free one)'
+    },
+    toleranceSeconds: {
+        flag: '--tolerance-seconds',
+        env: 'PIQUE_STORE_TOLERANCE_SECONDS',
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        expected: 'whole seconds ≥ 0'
+    },
+    bodyLimitBytes: {
+        flag: '--body-limit-bytes',
+        env: 'PIQUE_STORE_BODY_LIMIT_BYTES',
+        min: 1,
+        max: Number.MAX_SAFE_INTEGER,
+        expected: 'whole bytes ≥ 1'
+    },
+    retentionDays: {
+        flag: '--retention-days',
+        env: 'PIQUE_STORE_RETENTION_DAYS',
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        expected: 'whole days ≥ 0'
+    }
 };
 /** The flag values as numbers, or the first bad one's message, named as the user gave it (flag or variable). */
 function numbersFrom(flags, command) {
@@ -72898,7 +73314,7 @@ function secretList(env, name) {
     const text = file ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : (env[name] ?? '');
     return text
         .split(/[,\n]/)
-        .map((s) => s.trim())
+        .map(s => s.trim())
         .filter(Boolean);
 }
 function registerStore(program) {
@@ -72909,8 +73325,12 @@ function registerStore(program) {
         'PIQUE_STORE_READ_TOKENS (comma-separated), or PIQUE_STORE_WEBHOOK_SECRETS_FILE / PIQUE_STORE_READ_TOKENS_FILE.')
         .addOption(new option_Option('--host <host>', 'interface to listen on').env('PIQUE_STORE_HOST').default('127.0.0.1'))
         .addOption(new option_Option('--port <port>', 'port (0 picks a free one)').env('PIQUE_STORE_PORT').default(8787))
-        .addOption(new option_Option('--database <url>', 'sqlite:PATH or postgres://…').env('PIQUE_STORE_DATABASE').default(DEFAULT_DATABASE))
-        .addOption(new option_Option('--database-schema <name>', 'PostgreSQL schema for the tables').env('PIQUE_STORE_DATABASE_SCHEMA').default(STORE_DEFAULTS.databaseSchema))
+        .addOption(new option_Option('--database <url>', 'sqlite:PATH or postgres://…')
+        .env('PIQUE_STORE_DATABASE')
+        .default(DEFAULT_DATABASE))
+        .addOption(new option_Option('--database-schema <name>', 'PostgreSQL schema for the tables')
+        .env('PIQUE_STORE_DATABASE_SCHEMA')
+        .default(STORE_DEFAULTS.databaseSchema))
         .addOption(new option_Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
         .env('PIQUE_STORE_TOLERANCE_SECONDS')
         .default(STORE_DEFAULTS.toleranceSeconds))
@@ -72920,7 +73340,10 @@ function registerStore(program) {
         .addOption(new option_Option('--retention-days <n>', 'delete audit events older than this (0 keeps them)')
         .env('PIQUE_STORE_RETENTION_DAYS')
         .default(STORE_DEFAULTS.retentionDays))
-        .addOption(new option_Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+        .addOption(new option_Option('--log-level <level>', 'JSON log level')
+        .env('PIQUE_STORE_LOG_LEVEL')
+        .choices(LOG_LEVELS)
+        .default('info'))
         .action(async (flags, command) => {
         const numbers = numbersFrom(flags, command);
         if (typeof numbers === 'string') {
@@ -72939,12 +73362,14 @@ function registerStore(program) {
         }
         catch (error) {
             const e = error;
-            const why = e.code === 'EADDRINUSE' ? `port ${numbers.port} is already in use (try --port 0 for any free port)` : e.message.replace(/^store: /, '');
+            const why = e.code === 'EADDRINUSE'
+                ? `port ${numbers.port} is already in use (try --port 0 for any free port)`
+                : e.message.replace(/^store: /, '');
             console.error(`pique-gate store: ${why}`);
             process.exitCode = EXIT.usage;
             return;
         }
-        const signal = await new Promise((resolve) => {
+        const signal = await new Promise(resolve => {
             process.once('SIGTERM', resolve);
             process.once('SIGINT', resolve);
         });
@@ -72975,7 +73400,13 @@ async function validateConfig(input) {
         });
     }
     if (!input.judge && !input.urls?.length && input.urlList === undefined) {
-        outcome.problems.push({ file: '', line: 0, column: 0, field: '', message: 'nothing to validate: give --judge FILE and/or --urls FILE... / --url-list TEXT' });
+        outcome.problems.push({
+            file: '',
+            line: 0,
+            column: 0,
+            field: '',
+            message: 'nothing to validate: give --judge FILE and/or --urls FILE... / --url-list TEXT'
+        });
     }
     return outcome;
 }

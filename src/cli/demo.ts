@@ -49,7 +49,9 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
   const examples = options.examples ?? DEFAULT_EXAMPLES
   const file = (name: string) => relative(process.cwd(), resolve(examples, name))
   if (!existsSync(file('judge.yml'))) {
-    console.error(`pique-gate demo: ${file('judge.yml')} not found: run the demo from the repository root, or pass --examples DIR`)
+    console.error(
+      `pique-gate demo: ${file('judge.yml')} not found: run the demo from the repository root, or pass --examples DIR`
+    )
     return EXIT.usage
   }
   const temp = mkdtempSync(join(tmpdir(), 'pique-gate-demo-'))
@@ -59,7 +61,13 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
   const log = streamLog(process.stderr)
   const closers: (() => Promise<void>)[] = []
   try {
-    const store = await startStore({ host: '127.0.0.1', port: 0, database: `sqlite:${join(temp, 'store.db')}`, webhookSecrets: [webhookSecret], readTokens: [readToken] })
+    const store = await startStore({
+      host: '127.0.0.1',
+      port: 0,
+      database: `sqlite:${join(temp, 'store.db')}`,
+      webhookSecrets: [webhookSecret],
+      readTokens: [readToken]
+    })
     closers.push(() => store.close())
     const ingestUrl = new URL(STORE_PATHS.ingest, store.url).toString()
     const emulator = await startEmulator({
@@ -71,7 +79,9 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
     })
     closers.push(() => emulator.close())
     log.info(`Demo: Pique emulator at ${emulator.url}, webhook store at ${store.url} (SQLite in ${temp})`)
-    log.info(`Demo: gating ${file('urls.txt')} with ${file('judge.yml')} at threshold ${DEMO_THRESHOLD}; one clip is set up to score below it`)
+    log.info(
+      `Demo: gating ${file('urls.txt')} with ${file('judge.yml')} at threshold ${DEMO_THRESHOLD}; one clip is set up to score below it`
+    )
 
     const inputs = mapInputs({
       'api-key': DEFAULT_EMULATOR_API_KEY,

@@ -19,13 +19,23 @@ export function registerEmulator(program: Command): void {
     .description('Run the local Pique emulator (API under /v1, inspection under /_emulator/)')
     .option('--port <n>', `port to listen on, 0 = any free (or ${EMULATOR_ENV.port}; default ${DEFAULT_EMULATOR_PORT})`)
     .option('--host <host>', `address to bind (or ${EMULATOR_ENV.host}; default 127.0.0.1)`)
-    .option('--api-key <key>', `API key of the default organization; repeatable (or ${EMULATOR_ENV.apiKeys}, comma-separated)`, collect)
-    .option('--organizations <file>', `YAML/JSON list of organizations {id, apiKeys, webhookUrl, webhookSecret} (or ${EMULATOR_ENV.organizations})`)
+    .option(
+      '--api-key <key>',
+      `API key of the default organization; repeatable (or ${EMULATOR_ENV.apiKeys}, comma-separated)`,
+      collect
+    )
+    .option(
+      '--organizations <file>',
+      `YAML/JSON list of organizations {id, apiKeys, webhookUrl, webhookSecret} (or ${EMULATOR_ENV.organizations})`
+    )
     .option('--webhook-url <url>', `default organization's webhook URL (or ${EMULATOR_ENV.webhookUrl})`)
     .option('--webhook-secret <secret>', `default organization's webhook secret (prefer ${EMULATOR_ENV.webhookSecret})`)
     .option('--seed <n>', `seed of scores and faults (or ${EMULATOR_ENV.seed}; default 1)`)
     .option('--scenario <file>', `YAML/JSON list of scenario rules (or ${EMULATOR_ENV.scenario})`)
-    .option('--validation-errors <style>', `invalid requests as "plain" 400 + string detail or "fastapi" 422 + [{loc, msg, type}] (or ${EMULATOR_ENV.validationErrors}; default plain)`)
+    .option(
+      '--validation-errors <style>',
+      `invalid requests as "plain" 400 + string detail or "fastapi" 422 + [{loc, msg, type}] (or ${EMULATOR_ENV.validationErrors}; default plain)`
+    )
     .option('--rate-limit <n>', `requests per minute per API key, 0 = off (or ${EMULATOR_ENV.rateLimit})`)
     .option('--judge-ready-ms <ms>', 'pending → ready for judges with matching detectors')
     .option('--awaiting-upload-ms <ms>', 'time a job spends in awaiting_upload')
@@ -47,18 +57,26 @@ export function registerEmulator(program: Command): void {
       let options: Partial<EmulatorOptions>
       let emulator: RunningEmulator
       try {
-        options = await emulatorOptionsFrom({ ...flags, port: flags.port ?? (process.env[EMULATOR_ENV.port] || DEFAULT_EMULATOR_PORT) }, process.env)
+        options = await emulatorOptionsFrom(
+          { ...flags, port: flags.port ?? (process.env[EMULATOR_ENV.port] || DEFAULT_EMULATOR_PORT) },
+          process.env
+        )
         emulator = await startEmulator(options)
       } catch (error) {
         const e = error as NodeJS.ErrnoException
-        const why = e.code === 'EADDRINUSE' ? [`port ${options!.port} is already in use (try --port 0 for any free port)`] : error instanceof ConfigError ? error.problems.map(formatProblem) : [e.message]
+        const why =
+          e.code === 'EADDRINUSE'
+            ? [`port ${options!.port} is already in use (try --port 0 for any free port)`]
+            : error instanceof ConfigError
+              ? error.problems.map(formatProblem)
+              : [e.message]
         // A file's problems one a line, every one of them: fixing one at a time would take as many runs.
         for (const line of why) console.error(`pique-gate emulator: ${line}`)
         process.exitCode = EXIT.usage
         return
       }
       // Listen for the stop signals before anything else can take time.
-      const stopped = new Promise<void>((resolve) => {
+      const stopped = new Promise<void>(resolve => {
         const stop = () => {
           process.off('SIGINT', stop)
           process.off('SIGTERM', stop)
@@ -67,14 +85,15 @@ export function registerEmulator(program: Command): void {
         process.on('SIGINT', stop)
         process.on('SIGTERM', stop)
       })
-      const usesDefaultKey = options.organizations?.some((o) => o.apiKeys.includes(DEFAULT_EMULATOR_API_KEY))
+      const usesDefaultKey = options.organizations?.some(o => o.apiKeys.includes(DEFAULT_EMULATOR_API_KEY))
       console.log(`Pique emulator listening on ${emulator.url}`)
       console.log(`  API:        ${emulator.url}/v1  (use it as api-url / PIQUE_API_URL: ${emulator.url})`)
       console.log(`  Inspection: ${emulator.url}/_emulator/`)
       if (usesDefaultKey) console.log(`  API key:    ${DEFAULT_EMULATOR_API_KEY} (the built-in development key)`)
       if (options.measureVideos !== false) {
         const problem = await mediaLibraryProblem()
-        if (problem) console.log(`  Warning:    video files cannot be measured (${problem}); video_specs use seeded specs`)
+        if (problem)
+          console.log(`  Warning:    video files cannot be measured (${problem}); video_specs use seeded specs`)
       }
       await stopped
       await emulator.close()

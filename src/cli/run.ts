@@ -4,7 +4,17 @@
  * Exit codes: 0 passed (or skipped/submitted), 1 gate failed (also when it could not run), 2 usage or config error.
  */
 import type { Command } from 'commander'
-import { INPUT_DEFAULTS, type InputSource, Inputs, type InputName, type Settings, SettingsError, inputLabel, mapInputs, readSettings } from '../config/settings.js'
+import {
+  INPUT_DEFAULTS,
+  type InputSource,
+  Inputs,
+  type InputName,
+  type Settings,
+  SettingsError,
+  inputLabel,
+  mapInputs,
+  readSettings
+} from '../config/settings.js'
 import { executeRun } from '../gate/execute.js'
 import { streamLog } from '../gate/log.js'
 import type { RunReport } from '../gate/model.js'
@@ -32,7 +42,11 @@ const FLAGS: [InputName, string, string][] = [
   [Inputs.StoreUrl, '<url>', 'webhook store base URL (or PIQUE_STORE_URL)'],
   [Inputs.StoreToken, '<token>', 'webhook store read token (or PIQUE_STORE_TOKEN)'],
   [Inputs.WebhookUrl, '<url>', "webhook URL sent to Pique (default: the store's ingest URL)"],
-  [Inputs.TimeoutMinutes, '<minutes>', "the run's whole time budget (judge, submit, wait; fractions allowed); URLs unfinished by then fail the gate"],
+  [
+    Inputs.TimeoutMinutes,
+    '<minutes>',
+    "the run's whole time budget (judge, submit, wait; fractions allowed); URLs unfinished by then fail the gate"
+  ],
   [Inputs.PollIntervalSeconds, '<seconds>', 'starting results poll interval in api mode'],
   [Inputs.MaxConcurrency, '<n>', 'requests in flight at once'],
   [Inputs.ReportPath, '<file>', 'where to write the JSON report'],
@@ -45,7 +59,9 @@ const FLAGS: [InputName, string, string][] = [
 const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
 
 export function registerRun(program: Command): void {
-  const command = program.command('run').description('Ensure the judge, submit the URLs, wait for the scores and decide')
+  const command = program
+    .command('run')
+    .description('Ensure the judge, submit the URLs, wait for the scores and decide')
   for (const [name, arg, help] of FLAGS) {
     // The CLI has no on-missing-key default: a missing key is a usage error unless it is given.
     const fallback = name === Inputs.OnMissingKey ? undefined : INPUT_DEFAULTS[name]
@@ -67,12 +83,17 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
   for (const [name] of FLAGS) {
     const raw = options[camel(name)]
     const envName = ENV_INPUTS[name]
-    values[name] = raw === undefined ? (envName ? env[envName] : undefined) : Array.isArray(raw) ? raw.join('\n') : String(raw)
+    values[name] =
+      raw === undefined ? (envName ? env[envName] : undefined) : Array.isArray(raw) ? raw.join('\n') : String(raw)
   }
   // The terminal report has no PR comment to keep.
   values[Inputs.Comment] = 'false'
   // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
-  const { report, failure } = await executeRun(mapInputs(values, (n) => inputLabel(n, 'cli')), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings)
+  const { report, failure } = await executeRun(
+    mapInputs(values, n => inputLabel(n, 'cli')),
+    { target: 'terminal', log: streamLog(process.stderr), env },
+    readCliSettings
+  )
   if (!failure) return exitCodeFor(report)
   return failure.usage ? EXIT.usage : EXIT.gateFailed
 }
@@ -80,7 +101,10 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
 /** The CLI has no on-missing-key default: a missing key is a usage error unless it is given. */
 function readCliSettings(source: InputSource): Settings {
   if (!source.get(Inputs.ApiKey) && !source.get(Inputs.OnMissingKey)) {
-    throw new SettingsError(Inputs.ApiKey, 'no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)')
+    throw new SettingsError(
+      Inputs.ApiKey,
+      'no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)'
+    )
   }
   return readSettings(source)
 }

@@ -12,10 +12,34 @@ import { EXIT } from './program.js'
 
 /** The numeric settings, each checked in one place: a bad one is one line naming the flag (or variable), exit 2. */
 const NUMBERS = {
-  port: { flag: '--port', env: 'PIQUE_STORE_PORT', min: 0, max: 65535, expected: 'a port number 0-65535 (0 picks a free one)' },
-  toleranceSeconds: { flag: '--tolerance-seconds', env: 'PIQUE_STORE_TOLERANCE_SECONDS', min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'whole seconds ≥ 0' },
-  bodyLimitBytes: { flag: '--body-limit-bytes', env: 'PIQUE_STORE_BODY_LIMIT_BYTES', min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'whole bytes ≥ 1' },
-  retentionDays: { flag: '--retention-days', env: 'PIQUE_STORE_RETENTION_DAYS', min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'whole days ≥ 0' }
+  port: {
+    flag: '--port',
+    env: 'PIQUE_STORE_PORT',
+    min: 0,
+    max: 65535,
+    expected: 'a port number 0-65535 (0 picks a free one)'
+  },
+  toleranceSeconds: {
+    flag: '--tolerance-seconds',
+    env: 'PIQUE_STORE_TOLERANCE_SECONDS',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    expected: 'whole seconds ≥ 0'
+  },
+  bodyLimitBytes: {
+    flag: '--body-limit-bytes',
+    env: 'PIQUE_STORE_BODY_LIMIT_BYTES',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    expected: 'whole bytes ≥ 1'
+  },
+  retentionDays: {
+    flag: '--retention-days',
+    env: 'PIQUE_STORE_RETENTION_DAYS',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    expected: 'whole days ≥ 0'
+  }
 } as const
 type NumberKey = keyof typeof NUMBERS
 
@@ -26,7 +50,8 @@ function numbersFrom(flags: Record<NumberKey, string | number>, command: Command
     const { flag, env, min, max, expected } = NUMBERS[key]
     const text = String(flags[key]).trim()
     const n = Number(text)
-    if (!/^\d+$/.test(text) || n < min || n > max) return `${command.getOptionValueSource(key) === 'env' ? env : flag}: expected ${expected}, got "${flags[key]}"`
+    if (!/^\d+$/.test(text) || n < min || n > max)
+      return `${command.getOptionValueSource(key) === 'env' ? env : flag}: expected ${expected}, got "${flags[key]}"`
     out[key] = n
   }
   return out
@@ -38,7 +63,7 @@ export function secretList(env: NodeJS.ProcessEnv, name: string): string[] {
   const text = file ? readFileSync(file, 'utf8') : (env[name] ?? '')
   return text
     .split(/[,\n]/)
-    .map((s) => s.trim())
+    .map(s => s.trim())
     .filter(Boolean)
 }
 
@@ -59,9 +84,15 @@ export function registerStore(program: Command): void {
     )
     .addOption(new Option('--host <host>', 'interface to listen on').env('PIQUE_STORE_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port (0 picks a free one)').env('PIQUE_STORE_PORT').default(8787))
-    .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://…').env('PIQUE_STORE_DATABASE').default(DEFAULT_DATABASE))
     .addOption(
-      new Option('--database-schema <name>', 'PostgreSQL schema for the tables').env('PIQUE_STORE_DATABASE_SCHEMA').default(STORE_DEFAULTS.databaseSchema)
+      new Option('--database <url>', 'sqlite:PATH or postgres://…')
+        .env('PIQUE_STORE_DATABASE')
+        .default(DEFAULT_DATABASE)
+    )
+    .addOption(
+      new Option('--database-schema <name>', 'PostgreSQL schema for the tables')
+        .env('PIQUE_STORE_DATABASE_SCHEMA')
+        .default(STORE_DEFAULTS.databaseSchema)
     )
     .addOption(
       new Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
@@ -78,7 +109,12 @@ export function registerStore(program: Command): void {
         .env('PIQUE_STORE_RETENTION_DAYS')
         .default(STORE_DEFAULTS.retentionDays)
     )
-    .addOption(new Option('--log-level <level>', 'JSON log level').env('PIQUE_STORE_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'JSON log level')
+        .env('PIQUE_STORE_LOG_LEVEL')
+        .choices(LOG_LEVELS)
+        .default('info')
+    )
     .action(async (flags: StoreFlags, command: Command) => {
       const numbers = numbersFrom(flags, command)
       if (typeof numbers === 'string') {
@@ -96,12 +132,15 @@ export function registerStore(program: Command): void {
         })
       } catch (error) {
         const e = error as NodeJS.ErrnoException
-        const why = e.code === 'EADDRINUSE' ? `port ${numbers.port} is already in use (try --port 0 for any free port)` : e.message.replace(/^store: /, '')
+        const why =
+          e.code === 'EADDRINUSE'
+            ? `port ${numbers.port} is already in use (try --port 0 for any free port)`
+            : e.message.replace(/^store: /, '')
         console.error(`pique-gate store: ${why}`)
         process.exitCode = EXIT.usage
         return
       }
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      const signal = await new Promise<NodeJS.Signals>(resolve => {
         process.once('SIGTERM', resolve)
         process.once('SIGINT', resolve)
       })

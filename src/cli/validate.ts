@@ -21,7 +21,8 @@ export function registerValidate(program: Command): void {
       const { report, problems } = await validateConfig(options)
       for (const line of report) console.log(line)
       for (const p of problems) console.error(formatProblem(p))
-      if (problems.length) console.error(`pique-gate validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} found`)
+      if (problems.length)
+        console.error(`pique-gate validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} found`)
       else console.log('config is valid')
       process.exitCode = problems.length ? EXIT.usage : EXIT.ok
     })

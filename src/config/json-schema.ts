@@ -13,7 +13,11 @@ type JsonSchema = Record<string, unknown>
 
 /** One zod piece as JSON Schema, without its own `$schema` header. Refinements are not representable and are left to the loader. */
 function piece(schema: z.ZodType, description?: string): JsonSchema {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as JsonSchema
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io: 'input',
+    unrepresentable: 'any'
+  }) as JsonSchema
   return description ? { description, ...rest } : rest
 }
 
@@ -21,7 +25,7 @@ function piece(schema: z.ZodType, description?: string): JsonSchema {
 function detectorClause(d: DetectorSpec): JsonSchema {
   const config: JsonSchema = d.config ? piece(d.config) : { type: 'object' }
   if (d.atLeastOneOf?.length) {
-    config.allOf = d.atLeastOneOf.map((group) => ({ anyOf: group.map((key) => ({ required: [key] })) }))
+    config.allOf = d.atLeastOneOf.map(group => ({ anyOf: group.map(key => ({ required: [key] })) }))
   }
   return {
     if: { properties: { detector_name: { const: d.name } }, required: ['detector_name'] },
@@ -31,7 +35,8 @@ function detectorClause(d: DetectorSpec): JsonSchema {
 
 function describeDetector(d: DetectorSpec): string {
   const keys = d.config ? Object.keys(d.config.shape) : null
-  const takes = keys === null ? 'config keys not documented' : keys.length ? `config: ${keys.join(', ')}` : 'takes no config keys'
+  const takes =
+    keys === null ? 'config keys not documented' : keys.length ? `config: ${keys.join(', ')}` : 'takes no config keys'
   return `${d.name} (${d.category}; ${d.contentTypes.join('/')}${d.needsPreprocessing ? '; needs reference content, judge starts pending' : ''}; ${takes})`
 }
 
@@ -43,7 +48,8 @@ export function judgeFileJsonSchema(): JsonSchema {
     // Draft 7: the newest draft every common editor (yaml-language-server, VS Code) fully supports.
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'pique-gate judge file',
-    description: 'The Pique create-judge body (name, description, content_type, detectors), optionally pinned to an existing judge by id.',
+    description:
+      'The Pique create-judge body (name, description, content_type, detectors), optionally pinned to an existing judge by id.',
     type: 'object',
     properties: {
       $schema: piece(extras.$schema, 'The JSON Schema this file follows; ignored by pique-gate.'),
@@ -66,8 +72,12 @@ export function judgeFileJsonSchema(): JsonSchema {
         type: 'object',
         properties: {
           detector_name: {
-            description: 'A detector of the catalogue; an unknown name is a warning (the catalogue grows), not an error.',
-            anyOf: [...DETECTORS.map((d) => ({ const: d.name, description: describeDetector(d) })), piece(detector.detector_name)]
+            description:
+              'A detector of the catalogue; an unknown name is a warning (the catalogue grows), not an error.',
+            anyOf: [
+              ...DETECTORS.map(d => ({ const: d.name, description: describeDetector(d) })),
+              piece(detector.detector_name)
+            ]
           },
           config: piece(detector.config, 'The detector settings; keys not in the catalogue are warnings.')
         },

@@ -2,7 +2,13 @@
 import { isMap } from 'yaml'
 import { didYouMean } from '../pique/detectors.js'
 import { SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
-import { type SchemaIssue, createJudgeRequestSchema, describeValue, judgeWarnings, schemaIssues } from '../pique/schema.js'
+import {
+  type SchemaIssue,
+  createJudgeRequestSchema,
+  describeValue,
+  judgeWarnings,
+  schemaIssues
+} from '../pique/schema.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
 import { ConfigError, sortProblems } from './problems.js'
 import { type ParsedSource, fileProblem, formatOf, parseSource, problemAt, readText } from './source.js'
@@ -18,7 +24,8 @@ export interface JudgeFileOptions {
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */
 export async function loadJudgeFile(file: string, options: JudgeFileOptions = {}): Promise<JudgeFile> {
   const format = formatOf(file)
-  if (format === 'text') throw new ConfigError([fileProblem(file, 'expected a judge file ending in .yml, .yaml or .json')])
+  if (format === 'text')
+    throw new ConfigError([fileProblem(file, 'expected a judge file ending in .yml, .yaml or .json')])
   const read = await readText(file, options.cwd)
   if (!read.ok) throw new ConfigError([read.problem])
   if (read.value.trim() === '') throw new ConfigError([emptyFile(file)])
@@ -36,13 +43,16 @@ function checkJudgeDocument(source: ParsedSource): JudgeFile {
   const root = source.doc.contents
   if (root === null) throw new ConfigError([emptyFile(source.file)])
   if (!isMap(root)) {
-    throw new ConfigError([problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)])
+    throw new ConfigError([
+      problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)
+    ])
   }
   const value = source.doc.toJS() as Record<string, unknown>
   const { id, $schema, ...body } = value
-  const at = (issue: SchemaIssue, where: 'value' | 'key' = 'value') => problemAt(source, issue.path, issue.message, where)
+  const at = (issue: SchemaIssue, where: 'value' | 'key' = 'value') =>
+    problemAt(source, issue.path, issue.message, where)
 
-  const problems: ConfigProblem[] = [...unknownKeys(value).map((i) => at(i, 'key'))]
+  const problems: ConfigProblem[] = [...unknownKeys(value).map(i => at(i, 'key'))]
   const parsed = createJudgeRequestSchema.safeParse(body)
   const contentTypeGiven = body.content_type !== undefined
   if (!parsed.success) {
@@ -52,15 +62,21 @@ function checkJudgeDocument(source: ParsedSource): JudgeFile {
       problems.push(at(issue))
     }
   }
-  if (contentTypeGiven && body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) problems.push(at(contentTypeIssue(body.content_type)))
+  if (contentTypeGiven && body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE)
+    problems.push(at(contentTypeIssue(body.content_type)))
   const extras = judgeFileExtrasSchema.safeParse({ id, $schema })
-  if (!extras.success) problems.push(...schemaIssues(extras.error).map((i) => at(i)))
+  if (!extras.success) problems.push(...schemaIssues(extras.error).map(i => at(i)))
 
   // An unknown config key is reported at the key itself; other warnings at their value.
-  const warnings = judgeWarnings(body).map((w) => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'))
+  const warnings = judgeWarnings(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'))
   if (problems.length || !parsed.success) throw new ConfigError(sortProblems(problems), sortProblems(warnings))
   const pinned = extras.data?.id
-  return { file: source.file, ...(pinned !== undefined && { id: pinned }), body: parsed.data, warnings: sortProblems(warnings) }
+  return {
+    file: source.file,
+    ...(pinned !== undefined && { id: pinned }),
+    body: parsed.data,
+    warnings: sortProblems(warnings)
+  }
 }
 
 function contentTypeIssue(given: unknown): SchemaIssue {
@@ -80,7 +96,8 @@ function unknownKeys(value: Record<string, unknown>): SchemaIssue[] {
   const detectors = value.detectors
   if (Array.isArray(detectors)) {
     detectors.forEach((d, i) => {
-      if (d && typeof d === 'object' && !Array.isArray(d)) issues.push(...unknownIn(Object.keys(d), DETECTOR_KEYS, ['detectors', i]))
+      if (d && typeof d === 'object' && !Array.isArray(d))
+        issues.push(...unknownIn(Object.keys(d), DETECTOR_KEYS, ['detectors', i]))
     })
   }
   return issues
@@ -88,9 +105,12 @@ function unknownKeys(value: Record<string, unknown>): SchemaIssue[] {
 
 function unknownIn(keys: string[], known: readonly string[], parent: (string | number)[]): SchemaIssue[] {
   return keys
-    .filter((k) => !known.includes(k))
-    .map((k) => {
+    .filter(k => !known.includes(k))
+    .map(k => {
       const hint = didYouMean(k, known)
-      return { path: [...parent, k], message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}` }
+      return {
+        path: [...parent, k],
+        message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
+      }
     })
 }

@@ -11,7 +11,11 @@ export class ConfigError extends Error {
     readonly problems: ConfigProblem[],
     readonly warnings: ConfigProblem[] = []
   ) {
-    super(problems.length ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '') : 'invalid configuration')
+    super(
+      problems.length
+        ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '')
+        : 'invalid configuration'
+    )
     this.name = 'ConfigError'
   }
 }

@@ -138,25 +138,36 @@ export function actionInputs(): InputSource {
     const value = core.getInput(name)
     if (value) core.setSecret(value)
   }
-  return { get: (name) => core.getInput(name), label: (name) => name }
+  return { get: name => core.getInput(name), label: name => name }
 }
 
 /** Any name → value map (CLI flags, tests). */
-export function mapInputs(values: Partial<Record<InputName, string | undefined>>, label = (n: InputName) => n as string): InputSource {
-  return { get: (name) => (values[name] ?? '').trim(), label }
+export function mapInputs(
+  values: Partial<Record<InputName, string | undefined>>,
+  label = (n: InputName) => n as string
+): InputSource {
+  return { get: name => (values[name] ?? '').trim(), label }
 }
 
 export function readSettings(source: InputSource): Settings {
   const r = new Reader(source)
   const judgePath = r.optional(Inputs.Judge)
   const judgeId = r.optional(Inputs.JudgeId)
-  if (judgePath && judgeId) r.fail(Inputs.JudgeId, `set either ${r.name(Inputs.Judge)} or ${r.name(Inputs.JudgeId)}, not both`)
-  if (!judgePath && !judgeId) r.fail(Inputs.Judge, `required: a judge file (${r.name(Inputs.Judge)}) or an existing judge id (${r.name(Inputs.JudgeId)})`)
+  if (judgePath && judgeId)
+    r.fail(Inputs.JudgeId, `set either ${r.name(Inputs.Judge)} or ${r.name(Inputs.JudgeId)}, not both`)
+  if (!judgePath && !judgeId)
+    r.fail(
+      Inputs.Judge,
+      `required: a judge file (${r.name(Inputs.Judge)}) or an existing judge id (${r.name(Inputs.JudgeId)})`
+    )
 
   const urlPatterns = r.list(Inputs.Urls)
   const urlListInline = r.optional(Inputs.UrlList)
   if (urlPatterns.length === 0 && !urlListInline) {
-    r.fail(Inputs.Urls, `required: URL list files (${r.name(Inputs.Urls)}) and/or inline URLs (${r.name(Inputs.UrlList)})`)
+    r.fail(
+      Inputs.Urls,
+      `required: URL list files (${r.name(Inputs.Urls)}) and/or inline URLs (${r.name(Inputs.UrlList)})`
+    )
   }
 
   const storeUrl = r.url(Inputs.StoreUrl)
@@ -164,7 +175,8 @@ export function readSettings(source: InputSource): Settings {
   const waitInput = r.oneOf(Inputs.Wait, WAIT_INPUTS)
   const waitMode: WaitMode = waitInput === 'auto' ? (storeUrl ? 'store' : 'api') : waitInput
   if (waitMode === 'store' && !storeUrl) r.fail(Inputs.StoreUrl, `required when ${r.name(Inputs.Wait)} is store`)
-  if (storeUrl && !storeToken) r.fail(Inputs.StoreToken, `required when ${r.name(Inputs.StoreUrl)} is set (the store's read token)`)
+  if (storeUrl && !storeToken)
+    r.fail(Inputs.StoreToken, `required when ${r.name(Inputs.StoreUrl)} is set (the store's read token)`)
 
   const settings: Omit<Settings, 'echo'> = {
     apiKey: r.optional(Inputs.ApiKey) ?? '',
@@ -227,7 +239,7 @@ class Reader {
   list(input: InputName): string[] {
     return this.raw(input)
       .split('\n')
-      .map((s) => s.trim())
+      .map(s => s.trim())
       .filter(Boolean)
   }
 
@@ -276,7 +288,8 @@ class Reader {
     } catch {
       return this.fail(input, `not a valid URL: "${value}"`)
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') this.fail(input, `expected an http or https URL, got "${value}"`)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      this.fail(input, `expected an http or https URL, got "${value}"`)
     return value.replace(/\/+$/, '')
   }
 

@@ -42,7 +42,13 @@ export async function readText(file: string, cwd = process.cwd()): Promise<Read<
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, expected a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message
     return { ok: false, problem: fileProblem(file, why) }
   }
 }
@@ -51,13 +57,19 @@ export async function readText(file: string, cwd = process.cwd()): Promise<Read<
  * Parses YAML or JSON text. JSON is checked by a strict JSON parser first (YAML would accept trailing commas,
  * comments and bare words), then read through `yaml` for node positions. Returns every syntax problem found.
  */
-export function parseSource(file: string, text: string, format: 'yaml' | 'json'): { source?: ParsedSource; problems: ConfigProblem[] } {
+export function parseSource(
+  file: string,
+  text: string,
+  format: 'yaml' | 'json'
+): { source?: ParsedSource; problems: ConfigProblem[] } {
   const lines = new LineCounter()
   if (format === 'json') {
     const syntax = jsonSyntaxProblem(text)
     if (syntax !== undefined) {
       const at = offsetPosition(text, syntax.offset)
-      return { problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }] }
+      return {
+        problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }]
+      }
     }
   }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
@@ -66,8 +78,14 @@ export function parseSource(file: string, text: string, format: 'yaml' | 'json')
     const at = e.linePos?.[0] ?? lines.linePos(e.pos[0])
     const [line, column] = [Math.max(1, at.line), Math.max(1, at.col)]
     // One error per position: the parser often reports a second, derived one at the same place.
-    if (problems.some((p) => p.line === line && p.column === column)) continue
-    problems.push({ file, line, column, field: '', message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}` })
+    if (problems.some(p => p.line === line && p.column === column)) continue
+    problems.push({
+      file,
+      line,
+      column,
+      field: '',
+      message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}`
+    })
   }
   return problems.length ? { problems } : { source: { file, doc, lines }, problems }
 }
@@ -144,10 +162,14 @@ export function problemAt(
   return { file: source.file, line, column, field: formatPath(path), message }
 }
 
-function childOf(source: ParsedSource, node: Node | null, segment: string | number): { key: Node | null; value: Node | null } | undefined {
+function childOf(
+  source: ParsedSource,
+  node: Node | null,
+  segment: string | number
+): { key: Node | null; value: Node | null } | undefined {
   const resolved = node && isAlias(node) ? (node.resolve(source.doc) ?? null) : node
   if (isMap(resolved)) {
-    const pair = resolved.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment))
+    const pair = resolved.items.find(p => isScalar(p.key) && String(p.key.value) === String(segment))
     return pair ? { key: pair.key as Node, value: (pair.value as Node | null) ?? null } : undefined
   }
   if (isSeq(resolved) && typeof segment === 'number') {

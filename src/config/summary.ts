@@ -16,9 +16,11 @@ export function describeJudgeFile(judge: JudgeFile): string[] {
 }
 
 export function describeUrlList(list: UrlList): string[] {
-  const counts = new Map<string, number>((list.files ?? []).map((f) => [f, 0]))
+  const counts = new Map<string, number>((list.files ?? []).map(f => [f, 0]))
   for (const u of list.urls) counts.set(u.source.file, (counts.get(u.source.file) ?? 0) + 1)
-  const dropped = list.notices.length ? `, ${list.notices.length} duplicate${list.notices.length === 1 ? '' : 's'} removed` : ''
+  const dropped = list.notices.length
+    ? `, ${list.notices.length} duplicate${list.notices.length === 1 ? '' : 's'} removed`
+    : ''
   return [
     `urls: ${list.urls.length} URL${list.urls.length === 1 ? '' : 's'} to evaluate${dropped}`,
     ...[...counts].map(([file, n]) => `  ${file}: ${n}`)
@@ -26,5 +28,5 @@ export function describeUrlList(list: UrlList): string[] {
 }
 
 export function describeProblems(kind: 'warning' | 'notice', problems: readonly ConfigProblem[]): string[] {
-  return problems.map((p) => `${kind}: ${formatProblem(p)}`)
+  return problems.map(p => `${kind}: ${formatProblem(p)}`)
 }

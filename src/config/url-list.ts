@@ -70,7 +70,9 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
     problems.push(...sortProblems(sourceProblems))
   }
   if (!problems.length && !urls.length && !options.allowEmpty) {
-    problems.push(fileProblem(names.join(', '), names.length ? 'no URLs to evaluate: the list is empty' : 'no URL lists given'))
+    problems.push(
+      fileProblem(names.join(', '), names.length ? 'no URLs to evaluate: the list is empty' : 'no URL lists given')
+    )
   }
   if (problems.length) throw new ConfigError(problems, notices)
   return { urls, notices, files: names }
@@ -95,7 +97,10 @@ function entryProblem(entry: Entry, message: string): ConfigProblem {
 const GLOB_SYNTAX = /[*?[\]{}]/
 
 /** Files named by paths and globs, in the order given, each glob's matches sorted; a file named twice is read once. */
-async function expandPatterns(patterns: string[], cwd: string): Promise<{ files: string[]; problems: ConfigProblem[] }> {
+async function expandPatterns(
+  patterns: string[],
+  cwd: string
+): Promise<{ files: string[]; problems: ConfigProblem[] }> {
   const files: string[] = []
   const problems: ConfigProblem[] = []
   const seen = new Set<string>()
@@ -154,7 +159,12 @@ function structuredEntries(source: ParsedSource): SourceEntries {
   const root = source.doc.contents
   if (root === null) return { entries: [], problems: [] }
   if (!isSeq(root)) {
-    return { entries: [], problems: [problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)] }
+    return {
+      entries: [],
+      problems: [
+        problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)
+      ]
+    }
   }
   const entries: Entry[] = []
   const problems: ConfigProblem[] = []
@@ -169,7 +179,13 @@ function structuredEntries(source: ParsedSource): SourceEntries {
         const at = problemAt(source, [i, 'url'], '')
         entries.push({ url: url.trim(), file: source.file, line: at.line, column: at.column, field: at.field })
       } else {
-        problems.push(problemAt(source, [i, 'url'], url === undefined ? 'is required' : `expected a string, got ${describeValue(url)}`))
+        problems.push(
+          problemAt(
+            source,
+            [i, 'url'],
+            url === undefined ? 'is required' : `expected a string, got ${describeValue(url)}`
+          )
+        )
       }
     } else {
       problems.push(problemAt(source, [i], `expected ${ITEM_SHAPE}, got ${describeValue(item)}`))

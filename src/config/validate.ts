@@ -35,13 +35,23 @@ export async function validateConfig(input: ValidateInput): Promise<ValidateOutc
     })
   }
   if (!input.judge && !input.urls?.length && input.urlList === undefined) {
-    outcome.problems.push({ file: '', line: 0, column: 0, field: '', message: 'nothing to validate: give --judge FILE and/or --urls FILE... / --url-list TEXT' })
+    outcome.problems.push({
+      file: '',
+      line: 0,
+      column: 0,
+      field: '',
+      message: 'nothing to validate: give --judge FILE and/or --urls FILE... / --url-list TEXT'
+    })
   }
   return outcome
 }
 
 /** Runs one loader; a ConfigError adds its problems, and its warnings still reach the report. */
-async function attempt(outcome: ValidateOutcome, kind: 'warning' | 'notice', load: () => Promise<string[]>): Promise<void> {
+async function attempt(
+  outcome: ValidateOutcome,
+  kind: 'warning' | 'notice',
+  load: () => Promise<string[]>
+): Promise<void> {
   try {
     outcome.report.push(...(await load()))
   } catch (error) {

@@ -52,7 +52,8 @@ type Handler = (call: Call) => Promise<Reply> | Reply
 export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>, ctx: ApiContext): void {
   const { engine, gate } = ctx
   /** Every problem of rejected input, worded as the client and config loader word them, in the configured style. */
-  const invalid = (error: z.ZodError, source: InputSource, input: unknown): Reply => validationReply(ctx.validationErrors, error.issues, source, input)
+  const invalid = (error: z.ZodError, source: InputSource, input: unknown): Reply =>
+    validationReply(ctx.validationErrors, error.issues, source, input)
   /** The documented body rules, plus URLs a scenario rule rejects as the service's own validation would. */
   const socialMediaSchema = socialMediaRequestSchema.superRefine((body, check) => {
     body.video_urls.forEach((url, i) => {
@@ -74,10 +75,11 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
         if (!org) return detail(401, 'Invalid API key')
         const admitted = gate.admit(keyText)
         rateHeaders = admitted.headers
-        if (admitted.rejection) return detail(admitted.rejection.status, admitted.rejection.detail, admitted.rejection.headers)
+        if (admitted.rejection)
+          return detail(admitted.rejection.status, admitted.rejection.detail, admitted.rejection.headers)
         const latency = gate.faultFor(endpoint)?.latencyMs
         // A plain timer: closing the emulator waits for this request rather than abandoning it.
-        if (latency) await new Promise((resolve) => setTimeout(resolve, latency))
+        if (latency) await new Promise(resolve => setTimeout(resolve, latency))
         const injected = gate.injectedError(endpoint)
         if (injected) return detail(injected.status, injected.detail)
         const json = async () => {
@@ -92,11 +94,12 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
       })()
         .catch((error: unknown): Reply => {
           if (error instanceof BadJson) return malformedJson(ctx.validationErrors)
-          if (error instanceof BodyTooLarge) return detail(413, `Request body is too large (limit ${JSON_BODY_LIMIT} bytes)`)
+          if (error instanceof BodyTooLarge)
+            return detail(413, `Request body is too large (limit ${JSON_BODY_LIMIT} bytes)`)
           // The emulator's own bug, not a simulated one: say what broke.
           return detail(500, `Internal server error: ${(error as Error).message}`)
         })
-        .then((reply) => send(res, { ...reply, headers: { ...rateHeaders, ...reply.headers } }))
+        .then(reply => send(res, { ...reply, headers: { ...rateHeaders, ...reply.headers } }))
     })
   }
 
@@ -105,7 +108,7 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
     const parsed = parseJudge(raw)
     if (!parsed.ok) return invalid(parsed.error, 'body', raw)
     const detectors = (raw as { detectors: { weight?: unknown }[] }).detectors
-    const weights = detectors.map((d) => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : undefined))
+    const weights = detectors.map(d => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : undefined))
     return { status: 201, body: engine.createJudge(org, parsed.body, weights, parsed.referenceProblem) }
   })
 
@@ -115,7 +118,10 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
     if (!parsed.success) return invalid(parsed.error, 'query', query)
     const { limit, offset, content_type } = parsed.data
     const all = engine.listJudges(org, content_type)
-    return { status: 200, body: { judges: all.slice(offset, offset + limit), total: all.length, has_more: offset + limit < all.length } }
+    return {
+      status: 200,
+      body: { judges: all.slice(offset, offset + limit), total: all.length, has_more: offset + limit < all.length }
+    }
   })
 
   route('GET', '/judges/:judge_id', 'getJudge', ({ org, params }) => {
@@ -169,7 +175,9 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
 
   route('GET', '/evaluations/results/:job_id', 'getResult', ({ org, params }) => {
     const job = engine.findJob(org, params.job_id ?? '')
-    return job ? { status: 200, body: serializeResult(engine.resultOf(job), 'results-endpoint') } : detail(404, 'Job not found')
+    return job
+      ? { status: 200, body: serializeResult(engine.resultOf(job), 'results-endpoint') }
+      : detail(404, 'Job not found')
   })
 }
 
@@ -178,12 +186,16 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
  * accepted with `referenceProblem`: the judge is created and then fails preprocessing (issue #3 asks for a
  * `failed` judge there), while every other problem is a 400.
  */
-function parseJudge(raw: unknown):
+function parseJudge(
+  raw: unknown
+):
   | { ok: true; body: z.infer<typeof createJudgeRequestSchema>; referenceProblem: boolean }
   | { ok: false; error: z.ZodError } {
   const first = createJudgeRequestSchema.safeParse(raw)
   if (first.success) return { ok: true, body: first.data, referenceProblem: false }
-  const patched = structuredClone(raw) as { detectors?: { detector_name?: unknown; config?: Record<string, unknown> }[] }
+  const patched = structuredClone(raw) as {
+    detectors?: { detector_name?: unknown; config?: Record<string, unknown> }[]
+  }
   let replaced = 0
   for (const issue of first.error.issues) {
     const [top, index, section, ...rest] = issue.path

@@ -65,7 +65,8 @@ export class EmulatorConfigError extends Error {}
 
 function number(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
   const n = Number(value)
-  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new EmulatorConfigError(`--${flag}: expected ${expected}, got "${value}"`)
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n))
+    throw new EmulatorConfigError(`--${flag}: expected ${expected}, got "${value}"`)
   return n
 }
 const wholeAtLeast = (min: number) => (n: number) => Number.isInteger(n) && n >= min
@@ -74,13 +75,23 @@ const probability = (n: number) => n >= 0 && n <= 1
 /**
  * `0.1` (every endpoint) or `socialMedia=0.2,getResult=0.05` (per endpoint; `*` for the rest).
  */
-export function parseEndpointValues(flag: string, spec: string, check: (n: number) => boolean, expected: string): Partial<Record<EndpointName | '*', number>> {
+export function parseEndpointValues(
+  flag: string,
+  spec: string,
+  check: (n: number) => boolean,
+  expected: string
+): Partial<Record<EndpointName | '*', number>> {
   const out: Partial<Record<EndpointName | '*', number>> = {}
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=')
     const name = eq < 0 ? '*' : part.slice(0, eq).trim()
     if (name !== '*' && !(ENDPOINT_NAMES as readonly string[]).includes(name)) {
-      throw new EmulatorConfigError(`--${flag}: unknown endpoint "${name}" (expected one of ${ENDPOINT_NAMES.join(', ')} or *)`)
+      throw new EmulatorConfigError(
+        `--${flag}: unknown endpoint "${name}" (expected one of ${ENDPOINT_NAMES.join(', ')} or *)`
+      )
     }
     out[name as EndpointName | '*'] = number(flag, eq < 0 ? part : part.slice(eq + 1), check, expected)
   }
@@ -90,12 +101,26 @@ export function parseEndpointValues(flag: string, spec: string, check: (n: numbe
 function faultsFrom(flags: EmulatorFlags): EmulatorFaults {
   const endpoints: Partial<Record<EndpointName | '*', EndpointFault>> = {}
   const merge = (values: Partial<Record<string, number>>, key: keyof EndpointFault) => {
-    for (const [name, v] of Object.entries(values)) endpoints[name as EndpointName] = { ...endpoints[name as EndpointName], [key]: v }
+    for (const [name, v] of Object.entries(values))
+      endpoints[name as EndpointName] = { ...endpoints[name as EndpointName], [key]: v }
   }
-  if (flags.faultErrorRate) merge(parseEndpointValues('fault-error-rate', flags.faultErrorRate, probability, 'a probability in [0, 1]'), 'errorRate')
-  if (flags.faultLatencyMs) merge(parseEndpointValues('fault-latency-ms', flags.faultLatencyMs, wholeAtLeast(0), 'whole milliseconds'), 'latencyMs')
+  if (flags.faultErrorRate)
+    merge(
+      parseEndpointValues('fault-error-rate', flags.faultErrorRate, probability, 'a probability in [0, 1]'),
+      'errorRate'
+    )
+  if (flags.faultLatencyMs)
+    merge(
+      parseEndpointValues('fault-latency-ms', flags.faultLatencyMs, wholeAtLeast(0), 'whole milliseconds'),
+      'latencyMs'
+    )
   if (flags.faultErrorStatus) {
-    const status = number('fault-error-status', flags.faultErrorStatus, (n) => Number.isInteger(n) && n >= 400 && n <= 599, 'an HTTP error status (400-599)')
+    const status = number(
+      'fault-error-status',
+      flags.faultErrorStatus,
+      n => Number.isInteger(n) && n >= 400 && n <= 599,
+      'an HTTP error status (400-599)'
+    )
     for (const f of Object.values(endpoints)) if (f.errorRate !== undefined) f.errorStatus = status
   }
   const faults: EmulatorFaults = { endpoints, webhooks: { ...DEFAULT_EMULATOR_OPTIONS.faults.webhooks } }
@@ -108,14 +133,22 @@ function faultsFrom(flags: EmulatorFlags): EmulatorFaults {
     }
   }
   const w = faults.webhooks
-  if (flags.webhookDropRate) w.dropRate = number('webhook-drop-rate', flags.webhookDropRate, probability, 'a probability in [0, 1]')
-  if (flags.webhookDuplicateRate) w.duplicateRate = number('webhook-duplicate-rate', flags.webhookDuplicateRate, probability, 'a probability in [0, 1]')
+  if (flags.webhookDropRate)
+    w.dropRate = number('webhook-drop-rate', flags.webhookDropRate, probability, 'a probability in [0, 1]')
+  if (flags.webhookDuplicateRate)
+    w.duplicateRate = number(
+      'webhook-duplicate-rate',
+      flags.webhookDuplicateRate,
+      probability,
+      'a probability in [0, 1]'
+    )
   if (flags.webhookDelay) {
     const [rate, ms] = flags.webhookDelay.split(':')
     w.delayRate = number('webhook-delay', rate, probability, 'rate:ms with a rate in [0, 1]')
     w.delayMs = number('webhook-delay', ms ?? '', wholeAtLeast(0), 'rate:ms with whole milliseconds')
   }
-  if (flags.webhookReorderMs) w.reorderWindowMs = number('webhook-reorder-ms', flags.webhookReorderMs, wholeAtLeast(0), 'whole milliseconds')
+  if (flags.webhookReorderMs)
+    w.reorderWindowMs = number('webhook-reorder-ms', flags.webhookReorderMs, wholeAtLeast(0), 'whole milliseconds')
   return faults
 }
 
@@ -136,22 +169,31 @@ export function loadOrganizationsFile(file: string, cwd = process.cwd()): Promis
 }
 
 /** Flags first, then the environment, then the defaults. */
-export async function emulatorOptionsFrom(flags: EmulatorFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Partial<EmulatorOptions>> {
-  const pick = (flag: string | undefined, name: keyof typeof EMULATOR_ENV) => flag ?? (env[EMULATOR_ENV[name]] || undefined)
+export async function emulatorOptionsFrom(
+  flags: EmulatorFlags,
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd()
+): Promise<Partial<EmulatorOptions>> {
+  const pick = (flag: string | undefined, name: keyof typeof EMULATOR_ENV) =>
+    flag ?? (env[EMULATOR_ENV[name]] || undefined)
   const d = DEFAULT_EMULATOR_OPTIONS
   const options: Partial<EmulatorOptions> = {}
   const port = pick(flags.port, 'port')
-  if (port !== undefined) options.port = number('port', port, (n) => wholeAtLeast(0)(n) && n <= 65535, 'a port number (0-65535)')
+  if (port !== undefined)
+    options.port = number('port', port, n => wholeAtLeast(0)(n) && n <= 65535, 'a port number (0-65535)')
   const host = pick(flags.host, 'host')
   if (host) options.host = host
   const seed = pick(flags.seed, 'seed')
   if (seed !== undefined) options.seed = number('seed', seed, Number.isSafeInteger, 'a whole number')
   const rate = pick(flags.rateLimit, 'rateLimit')
-  if (rate !== undefined) options.rateLimitPerMinute = number('rate-limit', rate, wholeAtLeast(0), 'requests per minute (0 = off)')
+  if (rate !== undefined)
+    options.rateLimitPerMinute = number('rate-limit', rate, wholeAtLeast(0), 'requests per minute (0 = off)')
   const style = pick(flags.validationErrors, 'validationErrors')
   if (style !== undefined) {
     if (!(VALIDATION_ERROR_STYLES as readonly string[]).includes(style)) {
-      throw new EmulatorConfigError(`--validation-errors: expected one of ${VALIDATION_ERROR_STYLES.join(', ')}, got "${style}"`)
+      throw new EmulatorConfigError(
+        `--validation-errors: expected one of ${VALIDATION_ERROR_STYLES.join(', ')}, got "${style}"`
+      )
     }
     options.validationErrors = style as ValidationErrorStyle
   }
@@ -160,20 +202,33 @@ export async function emulatorOptionsFrom(flags: EmulatorFlags, env: NodeJS.Proc
 
   const orgFile = pick(flags.organizations, 'organizations')
   if (orgFile) {
-    const clash = (['apiKey', 'webhookUrl', 'webhookSecret'] as const).find((k) => flags[k] !== undefined)
-    if (clash) throw new EmulatorConfigError(`--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} cannot be combined with --organizations: set it in the organizations file`)
+    const clash = (['apiKey', 'webhookUrl', 'webhookSecret'] as const).find(k => flags[k] !== undefined)
+    if (clash)
+      throw new EmulatorConfigError(
+        `--${clash.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} cannot be combined with --organizations: set it in the organizations file`
+      )
     options.organizations = await loadOrganizationsFile(orgFile, cwd)
   } else {
-    const envKeys = env[EMULATOR_ENV.apiKeys]?.split(',').map((k) => k.trim()).filter(Boolean)
+    const envKeys = env[EMULATOR_ENV.apiKeys]
+      ?.split(',')
+      .map(k => k.trim())
+      .filter(Boolean)
     const keys = flags.apiKey?.length ? flags.apiKey : envKeys?.length ? envKeys : DEFAULT_ORGANIZATION.apiKeys
     const webhookUrl = pick(flags.webhookUrl, 'webhookUrl')
-    if (webhookUrl && !URL.canParse(webhookUrl)) throw new EmulatorConfigError(`--webhook-url: not a valid URL: "${webhookUrl}"`)
+    if (webhookUrl && !URL.canParse(webhookUrl))
+      throw new EmulatorConfigError(`--webhook-url: not a valid URL: "${webhookUrl}"`)
     options.organizations = [
-      { ...DEFAULT_ORGANIZATION, apiKeys: keys, webhookUrl, webhookSecret: pick(flags.webhookSecret, 'webhookSecret') ?? DEFAULT_ORGANIZATION.webhookSecret }
+      {
+        ...DEFAULT_ORGANIZATION,
+        apiKeys: keys,
+        webhookUrl,
+        webhookSecret: pick(flags.webhookSecret, 'webhookSecret') ?? DEFAULT_ORGANIZATION.webhookSecret
+      }
     ]
   }
 
-  const ms = (flag: string, value: string | undefined, fallback: number) => (value === undefined ? fallback : number(flag, value, wholeAtLeast(0), 'whole milliseconds'))
+  const ms = (flag: string, value: string | undefined, fallback: number) =>
+    value === undefined ? fallback : number(flag, value, wholeAtLeast(0), 'whole milliseconds')
   options.timings = {
     judgeReadyMs: ms('judge-ready-ms', flags.judgeReadyMs, d.timings.judgeReadyMs),
     awaitingUploadMs: ms('awaiting-upload-ms', flags.awaitingUploadMs, d.timings.awaitingUploadMs),
@@ -181,7 +236,10 @@ export async function emulatorOptionsFrom(flags: EmulatorFlags, env: NodeJS.Proc
     processingMs: ms('processing-ms', flags.processingMs, d.timings.processingMs)
   }
   options.webhookRetry = {
-    maxAttempts: flags.webhookAttempts === undefined ? d.webhookRetry.maxAttempts : number('webhook-attempts', flags.webhookAttempts, wholeAtLeast(1), 'at least 1 attempt'),
+    maxAttempts:
+      flags.webhookAttempts === undefined
+        ? d.webhookRetry.maxAttempts
+        : number('webhook-attempts', flags.webhookAttempts, wholeAtLeast(1), 'at least 1 attempt'),
     baseDelayMs: ms('webhook-backoff-ms', flags.webhookBackoffMs, d.webhookRetry.baseDelayMs),
     maxDelayMs: d.webhookRetry.maxDelayMs,
     timeoutMs: ms('webhook-timeout-ms', flags.webhookTimeoutMs, d.webhookRetry.timeoutMs)

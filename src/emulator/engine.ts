@@ -52,7 +52,7 @@ export class EmulatorEngine {
   constructor(readonly options: EmulatorOptions) {
     this.scenario = new Scenario(options.scenario)
     if (options.measureVideos) retainMediaLibrary()
-    this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, (a) =>
+    this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, a =>
       this.keep(this.webhookLog, a)
     )
   }
@@ -69,7 +69,7 @@ export class EmulatorEngine {
 
   organizationForKey(key: string | undefined): EmulatorOrganization | undefined {
     if (!key) return undefined
-    return this.options.organizations.find((o) => o.apiKeys.includes(key))
+    return this.options.organizations.find(o => o.apiKeys.includes(key))
   }
 
   // ---------- judges ----------
@@ -78,9 +78,14 @@ export class EmulatorEngine {
    * Creates a judge. `referenceProblem` marks a body whose only flaw is a non-gs:// reference URI: the
    * judge is accepted and fails in preprocessing, as the service would when it cannot fetch the reference.
    */
-  createJudge(org: EmulatorOrganization, body: CreateJudgeRequest, weights: (number | undefined)[], referenceProblem: boolean): { id: string; status: JudgeStatus } {
+  createJudge(
+    org: EmulatorOrganization,
+    body: CreateJudgeRequest,
+    weights: (number | undefined)[],
+    referenceProblem: boolean
+  ): { id: string; status: JudgeStatus } {
     const now = isoTimestamp()
-    const preprocess = referenceProblem || body.detectors.some((d) => findDetector(d.detector_name)?.needsPreprocessing)
+    const preprocess = referenceProblem || body.detectors.some(d => findDetector(d.detector_name)?.needsPreprocessing)
     const status: JudgeStatus = preprocess ? 'pending' : 'ready'
     const judge: JudgeRecord['judge'] = {
       id: newUuid(),
@@ -111,9 +116,9 @@ export class EmulatorEngine {
   /** The organization's judges, newest first. */
   listJudges(org: EmulatorOrganization, contentType?: string): Judge[] {
     return [...this.judges.values()]
-      .filter((r) => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
+      .filter(r => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
       .sort((a, b) => b.seq - a.seq)
-      .map((r) => r.judge)
+      .map(r => r.judge)
   }
 
   /** Undefined for unknown judges and for other organizations' judges alike. */
@@ -135,11 +140,11 @@ export class EmulatorEngine {
 
   submitSocialMedia(org: EmulatorOrganization, judge: JudgeRecord, urls: string[], webhookUrl?: string) {
     const batchId = newBatchId()
-    const jobs = urls.map((url) => this.newJob(org, batchId, judge, url, webhookUrl))
+    const jobs = urls.map(url => this.newJob(org, batchId, judge, url, webhookUrl))
     for (const job of jobs) this.timers.later(this.options.timings.awaitingUploadMs, () => this.advance(job, 'pending'))
     return {
       batch_id: batchId,
-      jobs: jobs.map((j) => ({ job_id: j.id, url: j.url, status: j.status, error_message: null })),
+      jobs: jobs.map(j => ({ job_id: j.id, url: j.url, status: j.status, error_message: null })),
       total_videos: jobs.length,
       webhook_id: this.webhookIdFor(org, webhookUrl)
     }
@@ -170,10 +175,25 @@ export class EmulatorEngine {
 
   /** The job's current result: `evaluation.pending` with its status until it finishes. */
   resultOf(job: JobRecord): EvaluationResult {
-    return job.result ?? { event: eventForStatus(job.status), jobId: job.id, status: job.status, judgeId: job.judgeId, detectorResults: [], timestamp: isoTimestamp() }
+    return (
+      job.result ?? {
+        event: eventForStatus(job.status),
+        jobId: job.id,
+        status: job.status,
+        judgeId: job.judgeId,
+        detectorResults: [],
+        timestamp: isoTimestamp()
+      }
+    )
   }
 
-  private newJob(org: EmulatorOrganization, batchId: string, judge: JudgeRecord, url: string, webhookUrl?: string): JobRecord {
+  private newJob(
+    org: EmulatorOrganization,
+    batchId: string,
+    judge: JudgeRecord,
+    url: string,
+    webhookUrl?: string
+  ): JobRecord {
     const job: JobRecord = {
       id: newJobId(),
       orgId: org.id,
@@ -208,7 +228,7 @@ export class EmulatorEngine {
     // Processing takes its configured time, and at least as long as measuring the file.
     const measuring = this.measure(job)
     this.timers.later(t.processingMs + (rule?.delayMs ?? 0), () => {
-      void measuring.then((measured) => this.finish(job, measured))
+      void measuring.then(measured => this.finish(job, measured))
     })
   }
 
@@ -225,7 +245,15 @@ export class EmulatorEngine {
     const timestamp = isoTimestamp()
     if (rule?.fail) {
       job.status = 'failed'
-      job.result = { event: 'evaluation.failed', jobId: job.id, status: 'failed', judgeId: job.judgeId, error: rule.fail, detectorResults: [], timestamp }
+      job.result = {
+        event: 'evaluation.failed',
+        jobId: job.id,
+        status: 'failed',
+        judgeId: job.judgeId,
+        error: rule.fail,
+        detectorResults: [],
+        timestamp
+      }
     } else {
       const scored = scoreEvaluation({
         seed: this.options.seed,
@@ -252,7 +280,7 @@ export class EmulatorEngine {
   }
 
   private notify(job: JobRecord): void {
-    const org = this.options.organizations.find((o) => o.id === job.orgId)
+    const org = this.options.organizations.find(o => o.id === job.orgId)
     if (!org || !job.webhookUrl || !job.result) return
     this.webhooks.enqueue({
       url: job.webhookUrl,

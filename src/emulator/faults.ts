@@ -42,10 +42,21 @@ export class RequestGate {
       window.count++
       this.windows.set(key, window)
       const remaining = Math.max(0, this.perMinute - window.count)
-      headers = { 'X-RateLimit-Limit': String(this.perMinute), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': String(resetSeconds) }
+      headers = {
+        'X-RateLimit-Limit': String(this.perMinute),
+        'X-RateLimit-Remaining': String(remaining),
+        'X-RateLimit-Reset': String(resetSeconds)
+      }
       if (window.count > this.perMinute) {
         const retryAfter = String(Math.max(1, Math.ceil(resetSeconds - nowMs / 1000)))
-        return { headers, rejection: { status: 429, detail: `Rate limit exceeded: ${this.perMinute} requests per minute`, headers: { ...headers, 'Retry-After': retryAfter } } }
+        return {
+          headers,
+          rejection: {
+            status: 429,
+            detail: `Rate limit exceeded: ${this.perMinute} requests per minute`,
+            headers: { ...headers, 'Retry-After': retryAfter }
+          }
+        }
       }
     }
     const burst = this.faults.rateLimitBurst
@@ -60,7 +71,10 @@ export class RequestGate {
           'X-RateLimit-Reset': String(Math.ceil(nowMs / 1000) + burst.retryAfterSeconds),
           'Retry-After': String(burst.retryAfterSeconds)
         }
-        return { headers, rejection: { status: 429, detail: 'Too many requests (emulated burst)', headers: retryHeaders } }
+        return {
+          headers,
+          rejection: { status: 429, detail: 'Too many requests (emulated burst)', headers: retryHeaders }
+        }
       }
     }
     return { headers }

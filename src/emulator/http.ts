@@ -29,8 +29,18 @@ export function send(res: ServerResponse, reply: Reply): void {
     return
   }
   const text = JSON.stringify(reply.body)
-  res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text)
+  res
+    .writeHead(reply.status, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(text))
+    })
+    .end(text)
 }
 
 /** `{"detail": ...}`, the API's error shape. */
-export const detail = (status: number, message: string, headers?: Record<string, string>): Reply => ({ status, body: { detail: message }, headers })
+export const detail = (status: number, message: string, headers?: Record<string, string>): Reply => ({
+  status,
+  body: { detail: message },
+  headers
+})

@@ -4,7 +4,8 @@ import { ID_FORMATS } from '../pique/limits.js'
 
 function suffix(): string {
   let out = ''
-  for (let i = 0; i < ID_FORMATS.suffixLength; i++) out += ID_FORMATS.suffixAlphabet[randomInt(ID_FORMATS.suffixAlphabet.length)]
+  for (let i = 0; i < ID_FORMATS.suffixLength; i++)
+    out += ID_FORMATS.suffixAlphabet[randomInt(ID_FORMATS.suffixAlphabet.length)]
   return out
 }
 

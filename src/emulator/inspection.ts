@@ -52,7 +52,7 @@ export function registerInspectionRoutes(router: Router.Instance<Router.HTTPVers
   json('/jobs', 'GET', () => ({
     status: 200,
     body: {
-      jobs: engine.allJobs().map((j) => ({
+      jobs: engine.allJobs().map(j => ({
         job_id: j.id,
         batch_id: j.batchId,
         judge_id: j.judgeId,
@@ -75,12 +75,17 @@ export function registerInspectionRoutes(router: Router.Instance<Router.HTTPVers
   const upload = (path: string, accept: (params: Record<string, string | undefined>, bytes: Buffer) => Reply) =>
     router.on('PUT', INSPECTION_PREFIX + path, (req, res, params) => {
       readBody(req, UPLOAD_LIMIT)
-        .then((bytes) => accept(params as Record<string, string | undefined>, bytes))
-        .catch((error: unknown): Reply => ({ status: error instanceof BodyTooLarge ? 413 : 400, body: { detail: (error as Error).message } }))
-        .then((reply) => send(res, reply))
+        .then(bytes => accept(params as Record<string, string | undefined>, bytes))
+        .catch((error: unknown): Reply => ({
+          status: error instanceof BodyTooLarge ? 413 : 400,
+          body: { detail: (error as Error).message }
+        }))
+        .then(reply => send(res, reply))
     })
   upload('/uploads/jobs/:job_id', (params, bytes) =>
-    engine.receiveUpload(params.job_id ?? '', bytes) ? { status: 200 } : { status: 404, body: { detail: 'No job is waiting for an upload at this URL' } }
+    engine.receiveUpload(params.job_id ?? '', bytes)
+      ? { status: 200 }
+      : { status: 404, body: { detail: 'No job is waiting for an upload at this URL' } }
   )
   // Reference content is accepted and discarded: judges only check that their URIs are gs:// URIs.
   upload('/uploads/reference/:name', () => ({ status: 200 }))

@@ -24,7 +24,7 @@ let instance: Promise<MediaInfo<'object'>> | undefined
 let queue: Promise<unknown> = Promise.resolve()
 
 function mediaInfo(): Promise<MediaInfo<'object'>> {
-  instance ??= import(/* webpackIgnore: true */ 'mediainfo.js').then((m) => m.default({ format: 'object' }))
+  instance ??= import(/* webpackIgnore: true */ 'mediainfo.js').then(m => m.default({ format: 'object' }))
   // A failed load is retried next time rather than cached.
   instance.catch(() => (instance = undefined))
   return instance
@@ -42,7 +42,12 @@ export function releaseMediaLibrary(): void {
   if (users > 0 || !instance) return
   const loaded = instance
   instance = undefined
-  void queue.then(() => loaded).then((mi) => mi.close(), () => undefined)
+  void queue
+    .then(() => loaded)
+    .then(
+      mi => mi.close(),
+      () => undefined
+    )
 }
 
 /** Why videos cannot be measured here (the media library does not load), or undefined when they can. */
@@ -76,7 +81,7 @@ export function ratioValue(ratio: string): number {
 /** "9:16" for 1080x1920; a near-standard ratio gets its usual name, anything else its reduced fraction. */
 export function aspectRatioOf(width: number, height: number): string {
   const r = width / height
-  const known = KNOWN_RATIOS.find((k) => Math.abs(ratioValue(k) - r) / r < 0.01)
+  const known = KNOWN_RATIOS.find(k => Math.abs(ratioValue(k) - r) / r < 0.01)
   if (known) return known
   const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a)
   const g = gcd(width, height) || 1
@@ -90,9 +95,9 @@ export async function measureBytes(bytes: Uint8Array): Promise<VideoSpecs | unde
   const run = queue.then(() => mi.analyzeData(bytes.length, read))
   queue = run.catch(() => undefined)
   const tracks = (await run).media?.track ?? []
-  const general = tracks.find((t) => t['@type'] === 'General')
-  const video = tracks.find((t) => t['@type'] === 'Video')
-  const audio = tracks.find((t) => t['@type'] === 'Audio')
+  const general = tracks.find(t => t['@type'] === 'General')
+  const video = tracks.find(t => t['@type'] === 'Video')
+  const audio = tracks.find(t => t['@type'] === 'Audio')
   if (!video || video['@type'] !== 'Video' || !video.Width || !video.Height) return undefined
   const rotated = Math.abs(Number(video.Rotation ?? 0)) % 180 === 90
   const width = rotated ? video.Height : video.Width
@@ -104,7 +109,9 @@ export async function measureBytes(bytes: Uint8Array): Promise<VideoSpecs | unde
     aspect_ratio: aspectRatioOf(width, height),
     fps: Math.round((Number(video.FrameRate) || 0) * 1000) / 1000,
     duration_sec: Math.round(duration * 1e6) / 1e6,
-    ...(audio && audio['@type'] === 'Audio' && audio.SamplingRate ? { audio_sample_rate: Number(audio.SamplingRate) } : {})
+    ...(audio && audio['@type'] === 'Audio' && audio.SamplingRate
+      ? { audio_sample_rate: Number(audio.SamplingRate) }
+      : {})
   }
 }
 
@@ -112,11 +119,17 @@ export async function measureBytes(bytes: Uint8Array): Promise<VideoSpecs | unde
  * Downloads a loopback URL and measures it. Undefined when the URL is not on this machine, does not answer
  * 200 in time, is too large, is not a video, or the media library is unavailable.
  */
-export async function measureVideoUrl(url: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<VideoSpecs | undefined> {
+export async function measureVideoUrl(
+  url: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {}
+): Promise<VideoSpecs | undefined> {
   if (!isLoopbackUrl(url)) return undefined
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000)
   try {
-    const res = await fetch(url, { signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout, redirect: 'manual' })
+    const res = await fetch(url, {
+      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+      redirect: 'manual'
+    })
     if (res.status !== 200 || !res.body) return undefined
     const declared = Number(res.headers.get('content-length') ?? 0)
     if (declared > MAX_BYTES) return undefined

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto'
 
 /** A float in [0, 1) determined by the seed and the parts. */
 export function unit(seed: number, ...parts: (string | number)[]): number {
-  const h = createHash('sha256').update(JSON.stringify([seed, ...parts])).digest()
+  const h = createHash('sha256')
+    .update(JSON.stringify([seed, ...parts]))
+    .digest()
   // 48 bits are plenty and stay exact in a double.
   return h.readUIntBE(0, 6) / 2 ** 48
 }

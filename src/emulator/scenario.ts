@@ -8,10 +8,13 @@ import { loadValidatedFile } from './file.js'
 import type { ScenarioRule } from './options.js'
 
 export const scenarioRuleSchema = z.strictObject({
-  match: z.string().min(1).superRefine((value, ctx) => {
-    const problem = patternProblem(value)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem })
-  }),
+  match: z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      const problem = patternProblem(value)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    }),
   score: z.number().min(LIMITS.score.min).max(LIMITS.score.max).optional(),
   failDetectors: z.array(z.string().min(1)).optional(),
   fail: z.string().min(1).optional(),
@@ -43,7 +46,7 @@ export function compilePattern(pattern: string): RegExp {
   }
   const body = pattern
     .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*')
   return new RegExp(`^${body}$`)
 }
@@ -52,10 +55,10 @@ export function compilePattern(pattern: string): RegExp {
 export class Scenario {
   private readonly compiled: { rule: ScenarioRule; re: RegExp }[]
   constructor(rules: readonly ScenarioRule[]) {
-    this.compiled = rules.map((rule) => ({ rule, re: compilePattern(rule.match) }))
+    this.compiled = rules.map(rule => ({ rule, re: compilePattern(rule.match) }))
   }
   find(url: string): ScenarioRule | undefined {
-    return this.compiled.find((c) => c.re.test(url))?.rule
+    return this.compiled.find(c => c.re.test(url))?.rule
   }
 }
 

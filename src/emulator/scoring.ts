@@ -42,7 +42,10 @@ export function judgeFingerprint(judge: {
   content_type: string
   detectors: readonly { detector_name: string; config: Record<string, unknown> }[]
 }): string {
-  const content = { ...judge, detectors: judge.detectors.map((d) => ({ detector_name: d.detector_name, config: d.config })) }
+  const content = {
+    ...judge,
+    detectors: judge.detectors.map(d => ({ detector_name: d.detector_name, config: d.config }))
+  }
   return createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 32)
 }
 
@@ -58,7 +61,8 @@ const FORMATS = [
 const FPS = [24, 25, 30, 60]
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined)
-const strs = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined)
+const strs = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined
 
 function sameRatio(a: string, b: string): boolean {
   const x = ratioValue(a)
@@ -70,15 +74,15 @@ function sameRatio(a: string, b: string): boolean {
 export function seededSpecs(seed: number, key: string, config: Record<string, unknown>): VideoSpecs {
   const allowed = strs(config.allowed_aspect_ratios) ?? strs(config.expected_aspect_ratios)
   const fits = FORMATS.filter(
-    (f) =>
-      (!allowed?.length || allowed.some((a) => sameRatio(a, aspectRatioOf(f.width, f.height)))) &&
+    f =>
+      (!allowed?.length || allowed.some(a => sameRatio(a, aspectRatioOf(f.width, f.height)))) &&
       f.width >= (num(config.min_width) ?? 0) &&
       f.height >= (num(config.min_height) ?? 0) &&
       f.width <= (num(config.max_width) ?? Infinity) &&
       f.height <= (num(config.max_height) ?? Infinity)
   )
   const format = pick(seed, fits.length ? fits : FORMATS, key, 'format')
-  const fpsFits = FPS.filter((f) => f >= (num(config.min_fps) ?? 0) && f <= (num(config.max_fps) ?? Infinity))
+  const fpsFits = FPS.filter(f => f >= (num(config.min_fps) ?? 0) && f <= (num(config.max_fps) ?? Infinity))
   const minDuration = num(config.min_duration_sec) ?? 8
   const maxDuration = Math.max(minDuration, num(config.max_duration_sec) ?? 60)
   return {
@@ -112,7 +116,11 @@ function specChecks(specs: VideoSpecs, config: Record<string, unknown>, ratioKey
   bound('max_fps', specs.fps, (a, t) => a <= t)
   const ratios = strs(config[ratioKey])
   if (ratios?.length && config.check_aspect_ratio !== false) {
-    checks[ratioKey] = { pass: ratios.some((r) => sameRatio(r, specs.aspect_ratio)), actual: specs.aspect_ratio, threshold: ratios }
+    checks[ratioKey] = {
+      pass: ratios.some(r => sameRatio(r, specs.aspect_ratio)),
+      actual: specs.aspect_ratio,
+      threshold: ratios
+    }
   }
   return checks
 }
@@ -174,7 +182,9 @@ function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, nam
   return {
     kind: 'free',
     named,
-    score: round(good ? between(input.seed, 0.55, 1, ...key, 'score') : between(input.seed, 0.05, 0.45, ...key, 'score')),
+    score: round(
+      good ? between(input.seed, 0.55, 1, ...key, 'score') : between(input.seed, 0.05, 0.45, ...key, 'score')
+    ),
     confidence: round(between(input.seed, 0.7, 0.99, ...key, 'confidence'), 2),
     // Where a miss is flagged, as the results endpoint's optional `timestamps` report.
     flagged: round(between(input.seed, 0.5, 30, ...key, 'flagged'), 1)
@@ -217,7 +227,7 @@ function shape(draws: Draw[], weights: number[], target: number): void {
   const tiers: Tier[] = [
     ...(target < mean ? [failed, passing] : [passing, failed]),
     { members: otherDrawn, lo: 0, hi: 1 },
-    { members: (d) => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
+    { members: d => d.kind === 'rule' && !d.named, lo: 0, hi: 1 },
     { members: scenarioFailed, lo: 0, hi: 1 }
   ]
   for (const tier of tiers) {
@@ -237,31 +247,66 @@ function shape(draws: Draw[], weights: number[], target: number): void {
 const list = (v: unknown, fallback: string): string => strs(v)?.join(', ') || fallback
 
 /** Rationale and metrics per detector family, for a detector that passed (`good`) or not. */
-function narrative(name: string, config: Record<string, unknown>, good: boolean, confidence: number): { rationale: string; metrics: Record<string, unknown> } {
+function narrative(
+  name: string,
+  config: Record<string, unknown>,
+  good: boolean,
+  confidence: number
+): { rationale: string; metrics: Record<string, unknown> } {
   const metrics = (m: Record<string, unknown>) => ({ [name]: { ...m, confidence } })
   switch (name) {
     case 'language': {
       const accepted = strs(config.accepted_languages) ?? ['en']
       const detected = good ? accepted[0] : 'unknown'
-      return { rationale: good ? `Spoken language ${detected} is accepted (${accepted.join(', ')})` : `Spoken language could not be matched to ${accepted.join(', ')}`, metrics: metrics({ detected_language: detected }) }
+      return {
+        rationale: good
+          ? `Spoken language ${detected} is accepted (${accepted.join(', ')})`
+          : `Spoken language could not be matched to ${accepted.join(', ')}`,
+        metrics: metrics({ detected_language: detected })
+      }
     }
     case 'sentiment':
-      return { rationale: good ? 'Overall sentiment matches the desired tone' : 'Sentiment drifts toward undesired tone', metrics: metrics({ sentiment: good ? 'positive' : 'negative' }) }
+      return {
+        rationale: good ? 'Overall sentiment matches the desired tone' : 'Sentiment drifts toward undesired tone',
+        metrics: metrics({ sentiment: good ? 'positive' : 'negative' })
+      }
     case 'title_and_description':
-      return { rationale: good ? `Required hashtags present: ${list(config.required_hashtags, 'none required')}` : `Missing required hashtags: ${list(config.required_hashtags, 'none')}`, metrics: metrics({ hashtags_found: good ? (strs(config.required_hashtags) ?? []) : [] }) }
+      return {
+        rationale: good
+          ? `Required hashtags present: ${list(config.required_hashtags, 'none required')}`
+          : `Missing required hashtags: ${list(config.required_hashtags, 'none')}`,
+        metrics: metrics({ hashtags_found: good ? (strs(config.required_hashtags) ?? []) : [] })
+      }
     case 'transcript_product':
     case 'pronunciation': {
-      const subject = [config.brand_name, config.product_name].filter((s) => typeof s === 'string').join(' / ') || 'brand'
-      return { rationale: good ? `${subject} mentioned clearly` : `${subject} not mentioned clearly`, metrics: metrics({ mentions: good ? 2 : 0 }) }
+      const subject = [config.brand_name, config.product_name].filter(s => typeof s === 'string').join(' / ') || 'brand'
+      return {
+        rationale: good ? `${subject} mentioned clearly` : `${subject} not mentioned clearly`,
+        metrics: metrics({ mentions: good ? 2 : 0 })
+      }
     }
     case 'transcript_policy':
-      return { rationale: good ? 'Talking points covered, no language to avoid' : 'Talking points missing or language to avoid used', metrics: metrics({ talking_points_covered: good ? (strs(config.talking_points)?.length ?? 0) : 0 }) }
+      return {
+        rationale: good
+          ? 'Talking points covered, no language to avoid'
+          : 'Talking points missing or language to avoid used',
+        metrics: metrics({ talking_points_covered: good ? (strs(config.talking_points)?.length ?? 0) : 0 })
+      }
     case 'subtitles':
-      return { rationale: good ? 'Subtitles present and legible' : 'Subtitles missing or illegible', metrics: metrics({ subtitles_detected: good }) }
+      return {
+        rationale: good ? 'Subtitles present and legible' : 'Subtitles missing or illegible',
+        metrics: metrics({ subtitles_detected: good })
+      }
     case 'audio_noise':
-      return { rationale: good ? 'Audio is clean with little background noise' : 'Noticeable background noise', metrics: metrics({ noise_level_db: good ? -48 : -22 }) }
+      return {
+        rationale: good ? 'Audio is clean with little background noise' : 'Noticeable background noise',
+        metrics: metrics({ noise_level_db: good ? -48 : -22 })
+      }
     case 'wardrobe':
-      return { rationale: good ? 'No wardrobe or beauty rule violations' : 'Wardrobe or beauty rules violated', metrics: metrics({ violations: good ? 0 : 2 }) }
+      return {
+        rationale: good ? 'No wardrobe or beauty rule violations' : 'Wardrobe or beauty rules violated',
+        metrics: metrics({ violations: good ? 0 : 2 })
+      }
     default:
       return { rationale: good ? `${name} check passed` : `${name} check did not pass`, metrics: metrics({}) }
   }
@@ -275,7 +320,8 @@ interface Final {
 }
 
 /** Only a target that nothing else can reach lifts a scenario-failed detector over the pass line: say why. */
-const liftedNote = (score: number): string => `failed by the emulator scenario, scored ${score} to reach its overall score`
+const liftedNote = (score: number): string =>
+  `failed by the emulator scenario, scored ${score} to reach its overall score`
 
 /** Pass/fail and text from the final score: a detector never says "clean" while failing, or the reverse. */
 function finalize(draw: Draw, d: ScoredDetector): Final {
@@ -298,7 +344,8 @@ function finalize(draw: Draw, d: ScoredDetector): Final {
         : undefined
   let rationale = checked.rationale
   // Checks that pass under a failing verdict: "rejected", never "meet requirements".
-  if (!passCheck && checked.passCheck) rationale = `${label} rejected: ${describeSpecs(checked.metrics.video_specs)} (${note})`
+  if (!passCheck && checked.passCheck)
+    rationale = `${label} rejected: ${describeSpecs(checked.metrics.video_specs)} (${note})`
   else if (note) rationale += ` (${note})`
   return { passCheck, rationale, metrics: checked.metrics }
 }
@@ -306,17 +353,27 @@ function finalize(draw: Draw, d: ScoredDetector): Final {
 export function scoreEvaluation(input: ScoringInput): Scored {
   const failSet = new Set(input.rule?.failDetectors ?? [])
   const draws = input.detectors.map((d, i) => drawDetector(input, d, i, failSet.has(d.detector_name)))
-  const weights = input.detectors.map((d) => d.weight)
+  const weights = input.detectors.map(d => d.weight)
   const target = input.rule?.score
   if (target !== undefined) shape(draws, weights, target)
   const W = weights.reduce((a, b) => a + b, 0)
-  const mean = W ? draws.reduce((a, d, i) => a + d.score * weights[i], 0) / W : unit(input.seed, input.judgeFingerprint, input.url)
+  const mean = W
+    ? draws.reduce((a, d, i) => a + d.score * weights[i], 0) / W
+    : unit(input.seed, input.judgeFingerprint, input.url)
   return {
     overallScore: target ?? round(mean),
     detectorResults: draws.map((draw, i) => {
       const d = input.detectors[i]
       const { passCheck, rationale, metrics, timestamps } = finalize(draw, d)
-      return { id: d.id, detectorName: d.detector_name, passCheck, score: draw.score, rationale, metrics, ...(timestamps ? { timestamps } : {}) }
+      return {
+        id: d.id,
+        detectorName: d.detector_name,
+        passCheck,
+        score: draw.score,
+        rationale,
+        metrics,
+        ...(timestamps ? { timestamps } : {})
+      }
     })
   }
 }

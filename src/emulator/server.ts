@@ -28,8 +28,9 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
     defaultRoute: (req, res) => {
       // FastAPI's answers for an unknown path and for a known path with the wrong method.
       const path = new URL(req.url ?? '/', 'http://emulator').pathname
-      const allowed = METHODS.filter((m) => router.find(m, path))
-      if (allowed.length) send(res, { status: 405, body: { detail: 'Method Not Allowed' }, headers: { Allow: allowed.join(', ') } })
+      const allowed = METHODS.filter(m => router.find(m, path))
+      if (allowed.length)
+        send(res, { status: 405, body: { detail: 'Method Not Allowed' }, headers: { Allow: allowed.join(', ') } })
       else send(res, { status: 404, body: { detail: 'Not Found' } })
     }
   })
@@ -85,7 +86,7 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
     url: baseUrl,
     port,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= new Promise<void>(resolve => {
         engine.close()
         server.close(() => resolve())
         server.closeIdleConnections()

@@ -10,10 +10,13 @@ export class Timers {
 
   later(ms: number, fn: () => void): void {
     if (this.controller.signal.aborted) return
-    const t = setTimeout(() => {
-      this.pending.delete(t)
-      fn()
-    }, Math.max(0, ms))
+    const t = setTimeout(
+      () => {
+        this.pending.delete(t)
+        fn()
+      },
+      Math.max(0, ms)
+    )
     this.pending.add(t)
   }
 

@@ -46,8 +46,12 @@ function errorType(issue: z.core.$ZodIssue, input: unknown, path: (string | numb
 }
 
 /** FastAPI's `detail` list for the issues of `input`: loc like ["body", "video_urls", 0]. */
-export function fastApiDetail(issues: readonly z.core.$ZodIssue[], source: InputSource, input: unknown): FastApiValidationItem[] {
-  return issues.map((issue) => {
+export function fastApiDetail(
+  issues: readonly z.core.$ZodIssue[],
+  source: InputSource,
+  input: unknown
+): FastApiValidationItem[] {
+  return issues.map(issue => {
     const path = issue.path.map(pathKey)
     return { loc: [source, ...path], msg: issue.message, type: errorType(issue, input, path) }
   })
@@ -57,12 +61,18 @@ const MALFORMED_JSON = 'Request body is not valid JSON'
 
 /** A body that is not JSON at all: FastAPI reports it as a validation failure too (`json_invalid`). */
 export function malformedJson(style: ValidationErrorStyle): Reply {
-  if (style === 'fastapi') return { status: 422, body: { detail: [{ loc: ['body'], msg: MALFORMED_JSON, type: 'json_invalid' }] } }
+  if (style === 'fastapi')
+    return { status: 422, body: { detail: [{ loc: ['body'], msg: MALFORMED_JSON, type: 'json_invalid' }] } }
   return detail(400, MALFORMED_JSON)
 }
 
 /** The reply to a request whose `source` failed validation, in the configured style. */
-export function validationReply(style: ValidationErrorStyle, issues: readonly z.core.$ZodIssue[], source: InputSource, input: unknown): Reply {
+export function validationReply(
+  style: ValidationErrorStyle,
+  issues: readonly z.core.$ZodIssue[],
+  source: InputSource,
+  input: unknown
+): Reply {
   if (style === 'fastapi') return { status: 422, body: { detail: fastApiDetail(issues, source, input) } }
   return detail(400, issuesLine(issues))
 }

@@ -54,7 +54,15 @@ export class WebhookDispatcher {
     this.occurrences.set(d.faultKey, n + 1)
     const draw = (what: string, p: number) => chance(this.seed, p, 'webhook', what, d.faultKey, n)
     if (draw('drop', this.faults.dropRate)) {
-      this.record({ url: d.url, job_id: d.jobId, event: d.event, attempt: 0, status: null, time: new Date().toISOString(), dropped: true })
+      this.record({
+        url: d.url,
+        job_id: d.jobId,
+        event: d.event,
+        attempt: 0,
+        status: null,
+        time: new Date().toISOString(),
+        dropped: true
+      })
       return
     }
     const copies = draw('duplicate', this.faults.duplicateRate) ? 2 : 1
@@ -81,7 +89,14 @@ export class WebhookDispatcher {
   private async attempt(d: Delivery, attempt: number, duplicate: boolean): Promise<void> {
     const cancelled = this.timers.signal
     if (cancelled.aborted) return
-    const entry: DeliveryAttempt = { url: d.url, job_id: d.jobId, event: d.event, attempt, status: null, time: new Date().toISOString() }
+    const entry: DeliveryAttempt = {
+      url: d.url,
+      job_id: d.jobId,
+      event: d.event,
+      attempt,
+      status: null,
+      time: new Date().toISOString()
+    }
     if (duplicate) entry.duplicate = true
     try {
       const res = await fetch(d.url, {
@@ -100,7 +115,10 @@ export class WebhookDispatcher {
     } catch (error) {
       if (cancelled.aborted) return
       const e = error as Error
-      entry.error = e.name === 'TimeoutError' ? `no answer within ${this.retry.timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message
+      entry.error =
+        e.name === 'TimeoutError'
+          ? `no answer within ${this.retry.timeoutMs} ms`
+          : ((e.cause as Error | undefined)?.message ?? e.message)
     }
     if (cancelled.aborted) return
     this.record(entry)

@@ -37,7 +37,10 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
     checkVideo(judge)
     if (source.file) {
       const differs = judgeDifferences(judge, source.file.body)
-      if (differs.length) log.warning(`Judge ${judge.id} (pinned by id) differs from ${source.file.file} in ${differs.join(', ')}; the pinned judge is used`)
+      if (differs.length)
+        log.warning(
+          `Judge ${judge.id} (pinned by id) differs from ${source.file.file} in ${differs.join(', ')}; the pinned judge is used`
+        )
     }
     log.info(`Using judge "${judge.name}" (${judge.id}), pinned by id, status ${judge.status}`)
     return info(await untilReady(api, judge, 'pinned', options), 'pinned')
@@ -46,9 +49,14 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   const body = source.file.body
   // Checked before creating anything: a judge of another content type could never take these URLs.
   if (body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
-    throw new GateError(`${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`)
+    throw new GateError(
+      `${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`
+    )
   }
-  const existing = await findReusableJudge(api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call), body)
+  const existing = await findReusableJudge(
+    api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call),
+    body
+  )
   if (existing) {
     log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`)
     return info(existing, 'reused')
@@ -66,7 +74,9 @@ async function fetchPinned(api: PiqueApi, id: string, call: CallOptions): Promis
     return await api.getJudge(id, call)
   } catch (error) {
     if (error instanceof PiqueApiError && error.status === 404) {
-      throw new GateError(`Judge ${id} not found: check the id, and that the API key belongs to the organization that owns it`)
+      throw new GateError(
+        `Judge ${id} not found: check the id, and that the API key belongs to the organization that owns it`
+      )
     }
     throw error
   }
@@ -80,11 +90,20 @@ function checkVideo(judge: Judge): void {
   }
 }
 
-async function untilReady(api: PiqueApi, judge: Judge, origin: JudgeInfo['origin'], options: EnsureJudgeOptions): Promise<Judge> {
+async function untilReady(
+  api: PiqueApi,
+  judge: Judge,
+  origin: JudgeInfo['origin'],
+  options: EnsureJudgeOptions
+): Promise<Judge> {
   let current = judge
   const backoff = { baseDelayMs: options.pollMs ?? 250, maxDelayMs: options.maxPollMs ?? 5000 }
-  if (current.status === 'pending') options.log.info(`Judge ${current.id} is pending (reference content being preprocessed); waiting until it is ready`)
-  const stillPending = (id: string) => new GateError(`Judge ${id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`)
+  if (current.status === 'pending')
+    options.log.info(`Judge ${current.id} is pending (reference content being preprocessed); waiting until it is ready`)
+  const stillPending = (id: string) =>
+    new GateError(
+      `Judge ${id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`
+    )
   for (let check = 1; current.status === 'pending'; check++) {
     const left = options.deadline - Date.now()
     if (left <= 0) throw stillPending(current.id)
@@ -114,6 +133,6 @@ function info(judge: Judge, origin: JudgeInfo['origin']): JudgeInfo {
     name: judge.name,
     origin,
     status: judge.status,
-    detectors: judge.detector_configs.map((d) => d.detector_name)
+    detectors: judge.detector_configs.map(d => d.detector_name)
   }
 }

@@ -5,7 +5,15 @@
  */
 import { PiqueClient } from '../pique/client.js'
 import { StoreClient } from '../store/client.js'
-import { type InputSource, SECRET_INPUTS, type Settings, type Surface, Inputs, readSettings, secretValues } from '../config/settings.js'
+import {
+  type InputSource,
+  SECRET_INPUTS,
+  type Settings,
+  type Surface,
+  Inputs,
+  readSettings,
+  secretValues
+} from '../config/settings.js'
 import { publishReports, type ReportContext } from '../report/publish.js'
 import { type Failure, describeFailure, failureReport } from './failure.js'
 import type { GateLog } from './log.js'
@@ -32,7 +40,11 @@ export interface GateRun {
  * Reads the settings from `source` (through `read`, so the CLI can add its own rules), runs the gate and publishes
  * every report. Never throws: an error becomes a failed report that is published like any other.
  */
-export async function executeRun(source: InputSource, ctx: ExecuteContext, read: (source: InputSource) => Settings = readSettings): Promise<GateRun> {
+export async function executeRun(
+  source: InputSource,
+  ctx: ExecuteContext,
+  read: (source: InputSource) => Settings = readSettings
+): Promise<GateRun> {
   const startedAt = new Date().toISOString()
   let settings: Settings
   try {
@@ -41,7 +53,12 @@ export async function executeRun(source: InputSource, ctx: ExecuteContext, read:
     // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
     const failure = describeFailure(error, surfaceOf(ctx))
     const report = failureReport(failure, { startedAt, inputs: rawInputs(source) })
-    await publishReports(report, { comment: false, target: ctx.target, secrets: SECRET_INPUTS.map((n) => source.get(n)).filter(Boolean), env: ctx.env })
+    await publishReports(report, {
+      comment: false,
+      target: ctx.target,
+      secrets: SECRET_INPUTS.map(n => source.get(n)).filter(Boolean),
+      env: ctx.env
+    })
     return { report, failure }
   }
   return executeSettings(settings, ctx, startedAt)
@@ -72,7 +89,9 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
 function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProgress): Promise<RunReport> {
   // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
   const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined
-  const store = settings.store ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token }) : undefined
+  const store = settings.store
+    ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
+    : undefined
   return runGate(settings, {
     api: client,
     rateLimit: client && (() => client.rateLimit),

@@ -27,8 +27,10 @@ export interface Failure {
 const HINTS: Record<Surface, Partial<Record<RunErrorKind, string>>> = {
   action: {
     settings: "Fix that input in the workflow step's with: block and re-run.",
-    config: 'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
-    missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
+    config:
+      'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
+    missing_key:
+      'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
     auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
     network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
     timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
@@ -54,7 +56,12 @@ export function describeFailure(error: unknown, surface: Surface = 'action'): Fa
   const message = errorMessage(error)
   // The client's own 401/403 message already says to check the api-key secret: say it once.
   const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[surface][kind]
-  const hint = [advice, maybeAccepted ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.' : '']
+  const hint = [
+    advice,
+    maybeAccepted
+      ? 'Pique may have acted on the last request (a judge or batch may exist): a re-run could repeat it.'
+      : ''
+  ]
     .filter(Boolean)
     .join(' ')
   return { kind, message, hint: hint || undefined, problems, usage: USAGE_KINDS.includes(kind) }
@@ -119,7 +126,11 @@ function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'urls' | 'counts
   const progress = known.progress
   const warnings = progress?.plan?.warnings ?? []
   if (!progress?.outcomes.length || known.threshold === undefined) {
-    return { urls: [], counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 }, warnings: [...warnings] }
+    return {
+      urls: [],
+      counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
+      warnings: [...warnings]
+    }
   }
   const settled = decide({
     threshold: known.threshold,
@@ -139,7 +150,7 @@ function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'urls' | 'counts
 
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
 function billedNote(progress: GateProgress | undefined): string | undefined {
-  const jobs = progress?.outcomes.filter((o) => o.jobId).length ?? 0
+  const jobs = progress?.outcomes.filter(o => o.jobId).length ?? 0
   if (!progress || jobs === 0) return undefined
   const batches = progress.batchIds
   return `${plural(jobs, 'job')} had already been submitted to Pique in ${batches.length === 1 ? 'batch' : 'batches'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`

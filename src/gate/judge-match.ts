@@ -7,7 +7,7 @@ import { type CreateJudgeRequest, type Judge, canonicalJson } from '../pique/sch
 
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
 function detectorSet(detectors: readonly { detector_name: string; config?: Record<string, unknown> }[]): string[] {
-  return detectors.map((d) => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort()
+  return detectors.map(d => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort()
 }
 
 /** The fields of `judge` that differ from `body` (empty when it matches). */
@@ -25,7 +25,10 @@ export function sameJudge(judge: Judge, body: CreateJudgeRequest): boolean {
 }
 
 /** The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match. */
-export async function findReusableJudge(judges: AsyncIterable<Judge>, body: CreateJudgeRequest): Promise<Judge | undefined> {
+export async function findReusableJudge(
+  judges: AsyncIterable<Judge>,
+  body: CreateJudgeRequest
+): Promise<Judge | undefined> {
   for await (const judge of judges) {
     if (judge.status === 'ready' && judge.is_active !== false && sameJudge(judge, body)) return judge
   }

@@ -19,15 +19,16 @@ export interface GateLog {
 }
 
 export const actionsLog: GateLog = {
-  info: (message) => core.info(message),
-  warning: (message, at) => core.warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
+  info: message => core.info(message),
+  warning: (message, at) =>
+    core.warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
   group: (title, fn) => core.group(title, fn)
 }
 
 export function streamLog(stream: NodeJS.WritableStream = process.stderr): GateLog {
   return {
-    info: (message) => void stream.write(`${message}\n`),
-    warning: (message) => void stream.write(`warning: ${message}\n`),
+    info: message => void stream.write(`${message}\n`),
+    warning: message => void stream.write(`warning: ${message}\n`),
     group: async (title, fn) => {
       stream.write(`== ${title}\n`)
       return fn()
@@ -40,8 +41,8 @@ export function memoryLog(): GateLog & { lines: string[] } {
   const lines: string[] = []
   return {
     lines,
-    info: (message) => void lines.push(message),
-    warning: (message) => void lines.push(`warning: ${message}`),
+    info: message => void lines.push(message),
+    warning: message => void lines.push(`warning: ${message}`),
     group: async (title, fn) => {
       lines.push(`== ${title}`)
       return fn()

@@ -21,8 +21,13 @@ export interface LookupOptions {
  * Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending.
  * A lookup the deadline stops is not warned about: the wait reports every job unfinished at the deadline.
  */
-export async function lookupOnce(api: ResultLookup, jobIds: readonly string[], tracker: JobTracker, options: LookupOptions): Promise<void> {
-  await forEachLimit(jobIds, options.concurrency, async (jobId) => {
+export async function lookupOnce(
+  api: ResultLookup,
+  jobIds: readonly string[],
+  tracker: JobTracker,
+  options: LookupOptions
+): Promise<void> {
+  await forEachLimit(jobIds, options.concurrency, async jobId => {
     try {
       tracker.record(await api.getResult(jobId, { deadline: options.deadline }))
     } catch (error) {

@@ -78,7 +78,8 @@ export interface RunReport {
  * network: Pique unreachable after retries; timeout: the run's deadline (timeout-minutes) stopped a request to Pique
  * that kept failing or did not answer; internal: anything else.
  */
-export type RunErrorKind = 'settings' | 'config' | 'missing_key' | 'auth' | 'gate' | 'api' | 'network' | 'timeout' | 'internal'
+export type RunErrorKind =
+  'settings' | 'config' | 'missing_key' | 'auth' | 'gate' | 'api' | 'network' | 'timeout' | 'internal'
 
 export interface RunError {
   kind: RunErrorKind

@@ -37,24 +37,32 @@ export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrls
   const env = options.env ?? process.env
   const pr = readPullRequestContext(env)
   // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
-  if (!pr) return { urls, skippedUnchanged: 0, note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated` }
+  if (!pr)
+    return {
+      urls,
+      skippedUnchanged: 0,
+      note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated`
+    }
   const cwd = options.cwd ?? process.cwd()
   const commit = await ensureCommit(cwd, pr.baseSha)
-  const api = options.githubToken ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo } : undefined
+  const api = options.githubToken
+    ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo }
+    : undefined
 
   // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.
   const renamed = commit.ok ? await renamedSince(cwd, pr.baseSha) : new Map<string, string>()
   const baseUrls = new Map<string, Set<string> | 'all-new'>()
   const unreadable: string[] = []
-  for (const file of new Set(options.files.filter((f) => f !== INLINE_SOURCE))) {
+  for (const file of new Set(options.files.filter(f => f !== INLINE_SOURCE))) {
     const baseFile = renamed.get(posix.normalize(toPosix(file))) ?? file
     const base = await readBaseVersion(baseFile, pr.baseSha, { cwd, commitAvailable: commit.ok, api })
     const parsed = await urlsAt(base, baseFile)
-    if (parsed === undefined) unreadable.push(`${file} (${base.state === 'unknown' ? base.reason : 'not a valid URL list at base'})`)
+    if (parsed === undefined)
+      unreadable.push(`${file} (${base.state === 'unknown' ? base.reason : 'not a valid URL list at base'})`)
     else baseUrls.set(resolve(cwd, file), parsed)
   }
 
-  const kept = urls.filter((u) => {
+  const kept = urls.filter(u => {
     const base = baseUrls.get(resolve(cwd, u.source.file))
     return base === undefined || base === 'all-new' || !base.has(urlKey(u.url))
   })
@@ -76,7 +84,7 @@ async function urlsAt(base: BaseVersion, file: string): Promise<Set<string> | 'a
     await writeFile(join(dir, name), base.text)
     // A base list with no URLs (empty, only comments, `[]`) makes every URL new, not the file incomparable.
     const list = await loadUrlLists([name], { cwd: dir, allowEmpty: true })
-    return new Set(list.urls.map((u) => urlKey(u.url)))
+    return new Set(list.urls.map(u => urlKey(u.url)))
   } catch {
     return undefined
   } finally {

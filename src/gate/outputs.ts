@@ -7,15 +7,19 @@ import { failsGate } from './verdict.js'
 export const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024
 
 export function gateOutputs(report: RunReport, reportPath: string): Record<OutputName, string> {
-  const finished = report.urls.filter((u) => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed')
-  const results = JSON.stringify(report.urls.map((u) => ({ url: u.url, state: u.state, score: u.score ?? null, job_id: u.jobId ?? null })))
+  const finished = report.urls.filter(
+    u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed'
+  )
+  const results = JSON.stringify(
+    report.urls.map(u => ({ url: u.url, state: u.state, score: u.score ?? null, job_id: u.jobId ?? null }))
+  )
   return {
     [Outputs.JudgeId]: report.judge?.id ?? '',
     [Outputs.JudgeCreated]: String(report.judge?.origin === 'created'),
     [Outputs.BatchIds]: report.batchIds.join(','),
     [Outputs.Passed]: String(report.verdict === 'passed'),
     [Outputs.Evaluated]: String(finished.length),
-    [Outputs.FailedCount]: String(report.urls.filter((u) => failsGate(u.state, report.failOnError)).length),
+    [Outputs.FailedCount]: String(report.urls.filter(u => failsGate(u.state, report.failOnError)).length),
     [Outputs.MinScore]: report.minScore === undefined ? '' : String(report.minScore),
     [Outputs.ReportPath]: reportPath,
     [Outputs.Results]: Buffer.byteLength(results) <= RESULTS_OUTPUT_MAX_BYTES ? results : ''

@@ -78,7 +78,8 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   progress.plan = plan
 
   const missingKey = surface === 'cli' ? CLI_MISSING_KEY_REASON : MISSING_KEY_REASON
-  const onMissingKey = (action: string) => (surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`)
+  const onMissingKey = (action: string) =>
+    surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`
   if (!settings.apiKey) {
     if (settings.onMissingKey === 'fail') throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`)
     log.warning(`${missingKey}; evaluation skipped after validating the files (${onMissingKey('skip')})`)
@@ -98,7 +99,9 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   if (!api) throw new MissingKeyError(missingKey)
   // Before anything is created or billed: a run told to use a store must be able to read from it.
   if (deps.store) await checkStore(deps.store, surface, log)
-  const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: (known) => (progress.judge = known) }))
+  const judge = await log.group('Ensure the judge', () =>
+    ensureJudge(api, plan.judge, { log, deadline, onJudge: known => (progress.judge = known) })
+  )
   progress.judge = judge
   const common = {
     threshold: settings.threshold,
@@ -117,24 +120,26 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   const store = deps.store
   const webhookUrl = settings.webhookUrl ?? store?.ingestUrl
   const batches = Math.ceil(plan.urls.length / LIMITS.urlsPerBatch.max)
-  const submission = await log.group(`Submit ${plural(plan.urls.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`, () =>
-    submitAll(api, plan.urls, {
-      judgeId: judge.id,
-      webhookUrl,
-      maxConcurrency: settings.maxConcurrency,
-      log,
-      deadline,
-      onBatch: async (batchId, outcomes) => {
-        progress.batchIds.push(batchId)
-        progress.outcomes.push(...outcomes)
-        if (store) await register(store, judge.id, outcomes, deps.env ?? process.env, log, surface)
-      }
-    })
+  const submission = await log.group(
+    `Submit ${plural(plan.urls.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`,
+    () =>
+      submitAll(api, plan.urls, {
+        judgeId: judge.id,
+        webhookUrl,
+        maxConcurrency: settings.maxConcurrency,
+        log,
+        deadline,
+        onBatch: async (batchId, outcomes) => {
+          progress.batchIds.push(batchId)
+          progress.outcomes.push(...outcomes)
+          if (store) await register(store, judge.id, outcomes, deps.env ?? process.env, log, surface)
+        }
+      })
   )
   progress.outcomes = submission.outcomes
   progress.batchIds = submission.batchIds
 
-  const jobIds = submission.outcomes.filter((o) => o.state === 'submitted' && o.jobId).map((o) => o.jobId as string)
+  const jobIds = submission.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId as string)
   const tracker = new JobTracker(jobIds, settings.threshold)
   progress.results = tracker.latest
   let timedOut = false
@@ -154,12 +159,18 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
     timedOut = waited.timedOut
   }
 
-  const report = decide({ ...common, batchIds: submission.batchIds, outcomes: submission.outcomes, results: tracker.latest, timedOut })
-  const pending = report.urls.filter((u) => u.state === 'pending')
+  const report = decide({
+    ...common,
+    batchIds: submission.batchIds,
+    outcomes: submission.outcomes,
+    results: tracker.latest,
+    timedOut
+  })
+  const pending = report.urls.filter(u => u.state === 'pending')
   if (pending.length) {
     const status = (u: UrlOutcome) => (u.result ? `, job status ${u.result.status}` : '')
     log.warning(
-      `Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map((u) => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
+      `Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
     )
   }
   log.info(`Verdict: ${report.verdict}: ${report.reason}`)
@@ -176,9 +187,13 @@ async function checkStore(store: GateStore, surface: Surface, log: GateLog): Pro
   } catch (error) {
     const status = (error as { status?: unknown }).status
     if (isAuthError(error)) {
-      throw new GateError(`${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`)
+      throw new GateError(
+        `${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`
+      )
     }
-    throw new GateError(`${inputLabel(Inputs.StoreUrl, surface)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`)
+    throw new GateError(
+      `${inputLabel(Inputs.StoreUrl, surface)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`
+    )
   }
   log.info('The store accepts the read token')
 }
@@ -187,10 +202,17 @@ async function checkStore(store: GateStore, surface: Surface, log: GateLog): Pro
  * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
  * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
  */
-async function register(store: GateStore, judgeId: string, outcomes: UrlOutcome[], env: NodeJS.ProcessEnv, log: GateLog, surface: Surface): Promise<void> {
+async function register(
+  store: GateStore,
+  judgeId: string,
+  outcomes: UrlOutcome[],
+  env: NodeJS.ProcessEnv,
+  log: GateLog,
+  surface: Surface
+): Promise<void> {
   const jobs = outcomes
-    .filter((o) => o.jobId && o.batchId)
-    .map((o) => ({
+    .filter(o => o.jobId && o.batchId)
+    .map(o => ({
       job_id: o.jobId as string,
       url: o.url,
       batch_id: o.batchId as string,
@@ -203,7 +225,9 @@ async function register(store: GateStore, judgeId: string, outcomes: UrlOutcome[
     await store.register(jobs)
   } catch (error) {
     if (isAuthError(error)) {
-      throw new GateError(`${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`)
+      throw new GateError(
+        `${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`
+      )
     }
     log.warning(
       `Could not register ${plural(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`

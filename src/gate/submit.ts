@@ -31,7 +31,11 @@ export interface Submission {
   batchIds: string[]
 }
 
-export async function submitAll(api: PiqueApi, urls: readonly PlannedUrl[], options: SubmitOptions): Promise<Submission> {
+export async function submitAll(
+  api: PiqueApi,
+  urls: readonly PlannedUrl[],
+  options: SubmitOptions
+): Promise<Submission> {
   const batches = chunk(urls, Math.min(options.batchSize ?? LIMITS.urlsPerBatch.max, LIMITS.urlsPerBatch.max))
   const outcomes: UrlOutcome[][] = []
   const batchIds: (string | undefined)[] = []
@@ -39,22 +43,25 @@ export async function submitAll(api: PiqueApi, urls: readonly PlannedUrl[], opti
     const submittedAt = new Date().toISOString()
     let reply: SocialMediaResponse
     try {
-      reply = await api.submitSocialMedia({
-        judge_id: options.judgeId,
-        video_urls: batch.map((u) => u.url),
-        ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
-      }, { deadline: options.deadline })
+      reply = await api.submitSocialMedia(
+        {
+          judge_id: options.judgeId,
+          video_urls: batch.map(u => u.url),
+          ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
+        },
+        { deadline: options.deadline }
+      )
     } catch (error) {
       // A bad key fails every batch the same way: stop rather than report each URL.
       if (isAuthError(error)) throw error
       const reason = `submit failed: ${errorMessage(error)}`
       options.log.warning(`Batch ${index + 1}/${batches.length} (${batch.length} URLs): ${reason}`)
-      outcomes[index] = batch.map((u) => ({ ...u, state: 'failed', error: reason, submittedAt }))
+      outcomes[index] = batch.map(u => ({ ...u, state: 'failed', error: reason, submittedAt }))
       return
     }
     batchIds[index] = reply.batch_id
     outcomes[index] = matchJobs(batch, reply, submittedAt)
-    const failedNow = outcomes[index].filter((o) => o.state === 'failed').length
+    const failedNow = outcomes[index].filter(o => o.state === 'failed').length
     options.log.info(
       `Batch ${index + 1}/${batches.length}: ${reply.batch_id}, ${batch.length} URLs${failedNow ? `, ${failedNow} failed at submit` : ''}`
     )
@@ -66,12 +73,20 @@ export async function submitAll(api: PiqueApi, urls: readonly PlannedUrl[], opti
 /** The reply has one job per URL in request order; match by position, and by URL if the order ever differs. */
 function matchJobs(batch: readonly PlannedUrl[], reply: SocialMediaResponse, submittedAt: string): UrlOutcome[] {
   const inOrder = reply.jobs.length === batch.length && reply.jobs.every((job, i) => job.url === batch[i].url)
-  const byUrl = new Map(reply.jobs.map((job) => [job.url, job]))
+  const byUrl = new Map(reply.jobs.map(job => [job.url, job]))
   return batch.map((planned, i) => {
     const job = inOrder ? reply.jobs[i] : (byUrl.get(planned.url) ?? reply.jobs[i])
-    if (!job) return { ...planned, state: 'failed', batchId: reply.batch_id, error: 'the API returned no job for this URL', submittedAt }
+    if (!job)
+      return {
+        ...planned,
+        state: 'failed',
+        batchId: reply.batch_id,
+        error: 'the API returned no job for this URL',
+        submittedAt
+      }
     const base: UrlOutcome = { ...planned, state: 'submitted', jobId: job.job_id, batchId: reply.batch_id, submittedAt }
-    if (job.status === 'failed') return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt }
+    if (job.status === 'failed')
+      return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt }
     return base
   })
 }

@@ -38,8 +38,8 @@ export interface DecideInput {
 }
 
 export function decide(input: DecideInput): RunReport {
-  const urls = input.outcomes.map((o) => settle(o, input))
-  const count = (state: UrlState) => urls.filter((u) => u.state === state).length
+  const urls = input.outcomes.map(o => settle(o, input))
+  const count = (state: UrlState) => urls.filter(u => u.state === state).length
   const counts = {
     total: urls.length,
     passed: count('passed'),
@@ -48,12 +48,16 @@ export function decide(input: DecideInput): RunReport {
     pending: count('pending'),
     submitted: count('submitted')
   }
-  const scores = urls.map((u) => u.score).filter((s): s is number => s !== undefined)
+  const scores = urls.map(u => u.score).filter((s): s is number => s !== undefined)
   const warnings = [...input.warnings]
   if (!input.failOnError) {
-    for (const u of urls) if (u.state === 'failed') warnings.push(`Evaluation failed for ${u.url} (${u.source.file}:${u.source.line}): ${u.error ?? 'no reason given'}`)
+    for (const u of urls)
+      if (u.state === 'failed')
+        warnings.push(
+          `Evaluation failed for ${u.url} (${u.source.file}:${u.source.line}): ${u.error ?? 'no reason given'}`
+        )
   }
-  const failing = urls.some((u) => failsGate(u.state, input.failOnError))
+  const failing = urls.some(u => failsGate(u.state, input.failOnError))
   const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed'
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -77,7 +81,10 @@ export function decide(input: DecideInput): RunReport {
 
 /** A run that validated its files but evaluated nothing (no api-key, on-missing-key: skip). */
 export function skippedReport(
-  input: Pick<DecideInput, 'threshold' | 'failOnError' | 'waitMode' | 'skippedUnchanged' | 'startedAt' | 'inputs' | 'warnings'> & { reason: string }
+  input: Pick<
+    DecideInput,
+    'threshold' | 'failOnError' | 'waitMode' | 'skippedUnchanged' | 'startedAt' | 'inputs' | 'warnings'
+  > & { reason: string }
 ): RunReport {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -102,7 +109,8 @@ function settle(outcome: UrlOutcome, input: DecideInput): UrlOutcome {
   const result = input.results.get(outcome.jobId)
   const state = resultState(result, input.threshold)
   // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got.
-  if (!result || !state) return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) }
+  if (!result || !state)
+    return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) }
   return {
     ...outcome,
     state,
@@ -116,14 +124,21 @@ function settle(outcome: UrlOutcome, input: DecideInput): UrlOutcome {
 /** `1 URL`, `2 URLs`: every count the gate words goes through this. */
 export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`
 
-function reasonLine(verdict: RunReport['verdict'], counts: RunReport['counts'], input: DecideInput, minScore: number | undefined): string {
+function reasonLine(
+  verdict: RunReport['verdict'],
+  counts: RunReport['counts'],
+  input: DecideInput,
+  minScore: number | undefined
+): string {
   const { total } = counts
-  if (total === 0) return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`
+  if (total === 0)
+    return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`
   if (verdict === 'submitted') {
     return `${plural(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`
   }
   if (verdict === 'passed') {
-    if (total === counts.failed) return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`
+    if (total === counts.failed)
+      return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`
     const lowest = minScore === undefined ? '' : ` (lowest ${minScore})`
     const tolerated = counts.failed ? `; ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)` : ''
     const evaluated = total - counts.failed
@@ -131,8 +146,11 @@ function reasonLine(verdict: RunReport['verdict'], counts: RunReport['counts'], 
     return `${all} scored at least ${input.threshold}${lowest}${tolerated}`
   }
   const parts: string[] = []
-  if (counts.belowThreshold) parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${input.threshold}`)
-  if (counts.failed) parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
-  if (counts.pending) parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`)
+  if (counts.belowThreshold)
+    parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${input.threshold}`)
+  if (counts.failed)
+    parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
+  if (counts.pending)
+    parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`)
   return parts.join('; ')
 }

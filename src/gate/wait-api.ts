@@ -36,14 +36,24 @@ export async function waitWithApi(api: ResultLookup, tracker: JobTracker, option
     const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.())
     rotation += round.length
     const before = tracker.done
-    await lookupOnce(api, round, tracker, { concurrency: options.concurrency, log: options.log, warned, deadline: options.deadline })
+    await lookupOnce(api, round, tracker, {
+      concurrency: options.concurrency,
+      log: options.log,
+      warned,
+      deadline: options.deadline
+    })
     interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval)
     delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length))
   }
 }
 
 /** The jobs to poll this round: rotated so a quota-limited round reaches every job over time. */
-export function pollOrder(pending: readonly string[], rotation: number, limit: RateLimitState | undefined, now = Date.now()): string[] {
+export function pollOrder(
+  pending: readonly string[],
+  rotation: number,
+  limit: RateLimitState | undefined,
+  now = Date.now()
+): string[] {
   if (pending.length === 0) return []
   const start = rotation % pending.length
   const rotated = [...pending.slice(start), ...pending.slice(0, start)]

@@ -35,14 +35,26 @@ const EAGER_PAUSE_MS = 250
 /** Pauses while the store does not answer: jittered, so many runs waiting on one store do not retry in lockstep. */
 const STORE_RETRY = { baseDelayMs: 1_000, maxDelayMs: 10_000 }
 
-export async function waitWithStore(store: StoreReader, api: ResultLookup, tracker: JobTracker, options: StoreWaitOptions): Promise<void> {
+export async function waitWithStore(
+  store: StoreReader,
+  api: ResultLookup,
+  tracker: JobTracker,
+  options: StoreWaitOptions
+): Promise<void> {
   const { log } = options
   const lookupAt = options.deadline - options.lookupMarginMs
   const lookUp = async (announce: string) => {
     log.info(announce)
     const before = tracker.done
-    await lookupOnce(api, tracker.pending(), tracker, { concurrency: options.concurrency, log, deadline: options.deadline })
-    if (tracker.done > before) log.info(`${plural(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`)
+    await lookupOnce(api, tracker.pending(), tracker, {
+      concurrency: options.concurrency,
+      log,
+      deadline: options.deadline
+    })
+    if (tracker.done > before)
+      log.info(
+        `${plural(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`
+      )
   }
   let cursor = 0
   let failures = 0
@@ -53,35 +65,44 @@ export async function waitWithStore(store: StoreReader, api: ResultLookup, track
     // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
     if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
       lookedUpNearDeadline = true
-      await lookUp(`${plural(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`)
+      await lookUp(
+        `${plural(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`
+      )
       continue
     }
     if (Date.now() >= options.deadline) return
     if (!lookedUpNearDeadline && Date.now() - lastNews >= options.quietLookupMs) {
-      await lookUp(`No result for ${formatSeconds(options.quietLookupMs)}; looking ${plural(tracker.pending().length, 'pending job')} up on the results endpoint once`)
+      await lookUp(
+        `No result for ${formatSeconds(options.quietLookupMs)}; looking ${plural(tracker.pending().length, 'pending job')} up on the results endpoint once`
+      )
       lastNews = Date.now()
       continue
     }
     // Each long-poll ends in time for the next lookup; after the last one, at the deadline.
-    const left = (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now()
+    const left =
+      (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now()
     const started = Date.now()
     try {
       const answers = await Promise.all(
-        chunk(tracker.pending(), MAX_QUERY_JOBS).map((ids) =>
+        chunk(tracker.pending(), MAX_QUERY_JOBS).map(ids =>
           store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })
         )
       )
       if (failures > 0) log.info('The store answers again')
       failures = 0
       // The smallest cursor: a chunk that answered later must not make another chunk skip its news.
-      cursor = Math.min(...answers.map((a) => a.cursor))
+      cursor = Math.min(...answers.map(a => a.cursor))
       const finished = recordAnswers(answers, tracker, log, unreadable)
       if (finished > 0) lastNews = Date.now()
       if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS) await sleep(Math.min(EAGER_PAUSE_MS, left))
     } catch (error) {
-      if (isAuthError(error)) throw new GateError(`The store rejected the read token (store-token): ${errorMessage(error)}`)
+      if (isAuthError(error))
+        throw new GateError(`The store rejected the read token (store-token): ${errorMessage(error)}`)
       failures++
-      if (failures === 1) log.warning(`The store did not answer (${errorMessage(error)}); retrying, and looking jobs up on the API near the deadline`)
+      if (failures === 1)
+        log.warning(
+          `The store did not answer (${errorMessage(error)}); retrying, and looking jobs up on the API near the deadline`
+        )
       await sleep(Math.min(backoffDelayMs(failures, STORE_RETRY), left))
     }
   }
@@ -98,7 +119,10 @@ function recordAnswers(answers: QueryResponse[], tracker: JobTracker, log: GateL
       const parsed = parseResultBody(job.result)
       if (!parsed.ok) {
         // The store returns the job with every answer: say it once, not on every long-poll.
-        if (!unreadable.has(job.job_id)) log.warning(`The store holds an unreadable result for ${job.job_id} (${parsed.reason}); it will be looked up on the API`)
+        if (!unreadable.has(job.job_id))
+          log.warning(
+            `The store holds an unreadable result for ${job.job_id} (${parsed.reason}); it will be looked up on the API`
+          )
         unreadable.add(job.job_id)
         continue
       }

@@ -10,7 +10,10 @@ import { httpStatus } from './octokit.js'
 
 const run = promisify(execFile)
 
-export type BaseVersion = { state: 'present'; text: string; via: 'git' | 'api' } | { state: 'absent'; via: 'git' | 'api' } | { state: 'unknown'; reason: string }
+export type BaseVersion =
+  | { state: 'present'; text: string; via: 'git' | 'api' }
+  | { state: 'absent'; via: 'git' | 'api' }
+  | { state: 'unknown'; reason: string }
 
 const GIT_TIMEOUT_MS = 60_000
 
@@ -73,7 +76,10 @@ export async function readBaseVersion(file: string, sha: string, options: BaseRe
     return { state: 'unknown', reason: 'the GitHub API did not return file content' }
   } catch (error) {
     if (httpStatus(error) === 404) return { state: 'absent', via: 'api' }
-    return { state: 'unknown', reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}` }
+    return {
+      state: 'unknown',
+      reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}`
+    }
   }
 }
 
@@ -82,7 +88,17 @@ export async function readBaseVersion(file: string, sha: string, options: BaseRe
  * `--relative`. Empty when git cannot tell (no checkout, commit missing): a renamed file then counts as new.
  */
 export async function renamedSince(cwd: string, sha: string): Promise<Map<string, string>> {
-  const diff = await git(cwd, ['diff', '--no-ext-diff', '--relative', '--name-status', '-z', '-M', '--diff-filter=R', sha, 'HEAD'])
+  const diff = await git(cwd, [
+    'diff',
+    '--no-ext-diff',
+    '--relative',
+    '--name-status',
+    '-z',
+    '-M',
+    '--diff-filter=R',
+    sha,
+    'HEAD'
+  ])
   const renames = new Map<string, string>()
   if (!diff.ok) return renames
   // -z output: "R<score>", old path, new path, each NUL-terminated.

@@ -18,7 +18,11 @@ export interface PullRequestContext {
 export const COMMENT_EVENTS = ['pull_request', 'pull_request_target'] as const
 
 interface PullRequestPayload {
-  pull_request?: { number?: number; base?: { sha?: string; ref?: string; repo?: { full_name?: string } }; head?: { sha?: string } }
+  pull_request?: {
+    number?: number
+    base?: { sha?: string; ref?: string; repo?: { full_name?: string } }
+    head?: { sha?: string }
+  }
   repository?: { full_name?: string }
 }
 

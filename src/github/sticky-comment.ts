@@ -21,7 +21,12 @@ interface FoundComment {
  * not edit (another bot or a person copied the marker) is passed over, and when none can be edited a new comment
  * is created, so a copied marker never leaves the PR without an up-to-date verdict.
  */
-export async function upsertStickyComment(octokit: Octokit, pr: PullRequestContext, marker: string, body: string): Promise<StickyResult> {
+export async function upsertStickyComment(
+  octokit: Octokit,
+  pr: PullRequestContext,
+  marker: string,
+  body: string
+): Promise<StickyResult> {
   const where = { owner: pr.owner, repo: pr.repo }
   try {
     for await (const existing of markedComments(octokit, pr, marker)) {

@@ -6,7 +6,13 @@
 import packageJson from '../../package.json' with { type: 'json' }
 import type { z } from 'zod'
 import type { CallOptions, PiqueApi } from './api.js'
-import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError, PiqueRequestError, PiqueResponseError } from './errors.js'
+import {
+  PiqueApiError,
+  PiqueDeadlineError,
+  PiqueNetworkError,
+  PiqueRequestError,
+  PiqueResponseError
+} from './errors.js'
 import { type RawResponse, TransportError, exchange, formatMs } from './http.js'
 import { API_KEY_HEADER, API_VERSION_PREFIX, HOSTS, LIMITS } from './limits.js'
 import { type EvaluationResult, parseResultBody } from './results.js'
@@ -163,11 +169,14 @@ const CREATIONS = {
   })
 }
 
-const judgeNotFound = (judgeId: unknown) => `no judge ${judgeId} for this API key: wrong judge id, or a judge of another organization`
+const judgeNotFound = (judgeId: unknown) =>
+  `no judge ${judgeId} for this API key: wrong judge id, or a judge of another organization`
 
 // Messages come from schema.ts's error map (describeIssue), which sees each offending value as zod reports it.
-function fromSchema<S extends z.ZodType>(schema: S): (json: unknown) => { ok: true; value: z.output<S> } | { ok: false; reason: string } {
-  return (json) => {
+function fromSchema<S extends z.ZodType>(
+  schema: S
+): (json: unknown) => { ok: true; value: z.output<S> } | { ok: false; reason: string } {
+  return json => {
     const parsed = schema.safeParse(json)
     if (parsed.success) return { ok: true, value: parsed.data }
     return { ok: false, reason: issuesLine(parsed.error.issues) }
@@ -191,9 +200,10 @@ export class PiqueClient implements PiqueApi {
   constructor(options: PiqueClientOptions) {
     this.#apiKey = options.apiKey
     this.options = { ...options, apiKey: '[redacted]' }
-    if (!this.#apiKey) throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', [])
+    if (!this.#apiKey)
+      throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', [])
     // Redacted: the inputs may have been swapped, with the key pasted as the api-url.
-    this.#root = parseBaseUrl(options.baseUrl, (text) => this.#redact(text))
+    this.#root = parseBaseUrl(options.baseUrl, text => this.#redact(text))
     this.#policy = resolveRetryPolicy(options.retry)
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   }
@@ -214,13 +224,16 @@ export class PiqueClient implements PiqueApi {
     const q = this.#validate('list judges', listJudgesQuerySchema, query)
     const search = new URLSearchParams({ limit: String(q.limit), offset: String(q.offset) })
     if (q.content_type) search.set('content_type', q.content_type)
-    return this.#call({
-      label: 'list judges',
-      method: 'GET',
-      path: `/judges?${search}`,
-      replyIs: 'a judge list ({judges, total, has_more})',
-      parse: fromSchema(listJudgesResponseSchema)
-    }, options)
+    return this.#call(
+      {
+        label: 'list judges',
+        method: 'GET',
+        path: `/judges?${search}`,
+        replyIs: 'a judge list ({judges, total, has_more})',
+        parse: fromSchema(listJudgesResponseSchema)
+      },
+      options
+    )
   }
 
   listAllJudges: PiqueApi['listAllJudges'] = (query = {}, options) => this.#allJudges(query.content_type, options)
@@ -231,28 +244,37 @@ export class PiqueClient implements PiqueApi {
     for (;;) {
       const page = await this.listJudges({ limit: LIMITS.listLimit.max, offset, content_type: contentType }, options)
       // Newest first: a judge created while paging shifts older ones onto the next page, so skip repeats.
-      const fresh = page.judges.filter((j) => !seen.has(j.id))
+      const fresh = page.judges.filter(j => !seen.has(j.id))
       for (const j of fresh) seen.add(j.id)
       yield* fresh
       if (!page.has_more) return
       // A page that says "more" but brings nothing new (empty, or the offset ignored) would otherwise loop forever.
       if (fresh.length === 0) {
         const what = page.judges.length ? 'only judges it had already sent (is the offset ignored?)' : 'no judges'
-        throw new PiqueResponseError(`list judges: Pique said has_more at offset ${offset} but sent ${what}; stopped paging`, 200, 'GET', `${API_VERSION_PREFIX}/judges`, 'has_more without new judges')
+        throw new PiqueResponseError(
+          `list judges: Pique said has_more at offset ${offset} but sent ${what}; stopped paging`,
+          200,
+          'GET',
+          `${API_VERSION_PREFIX}/judges`,
+          'has_more without new judges'
+        )
       }
       offset += page.judges.length
     }
   }
 
   getJudge: PiqueApi['getJudge'] = async (judgeId, options) =>
-    this.#call({
-      label: 'get judge',
-      method: 'GET',
-      path: `/judges/${this.#pathParam('get judge', 'judge_id', judgeId)}`,
-      replyIs: 'a judge',
-      parse: fromSchema(judgeSchema),
-      notFound: judgeNotFound(judgeId)
-    }, options)
+    this.#call(
+      {
+        label: 'get judge',
+        method: 'GET',
+        path: `/judges/${this.#pathParam('get judge', 'judge_id', judgeId)}`,
+        replyIs: 'a judge',
+        parse: fromSchema(judgeSchema),
+        notFound: judgeNotFound(judgeId)
+      },
+      options
+    )
 
   createReferenceContent: PiqueApi['createReferenceContent'] = async (fileExtension, options) =>
     this.#create(CREATIONS.referenceContent, { file_extension: fileExtension }, options)
@@ -264,43 +286,63 @@ export class PiqueClient implements PiqueApi {
     this.#create(CREATIONS.submit, body, options, judgeNotFound(body?.judge_id))
 
   getResult: PiqueApi['getResult'] = async (jobId, options) =>
-    this.#call<EvaluationResult>({
-      label: 'get result',
-      method: 'GET',
-      path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
-      replyIs: 'an evaluation result',
-      parse: (json) => {
-        const parsed = parseResultBody(json)
-        return parsed.ok ? { ok: true, value: parsed.result } : parsed
+    this.#call<EvaluationResult>(
+      {
+        label: 'get result',
+        method: 'GET',
+        path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
+        replyIs: 'an evaluation result',
+        parse: json => {
+          const parsed = parseResultBody(json)
+          return parsed.ok ? { ok: true, value: parsed.result } : parsed
+        },
+        notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`
       },
-      notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`
-    }, options)
+      options
+    )
 
   // ---------- internals ----------
 
-  #create<Req extends z.ZodType, Res extends z.ZodType>(c: Creation<Req, Res>, body: unknown, options?: CallOptions, notFound?: string): Promise<z.output<Res>> {
-    return this.#call({
-      label: c.label,
-      method: 'POST',
-      path: c.path,
-      body: this.#validate(c.label, c.request, body),
-      replyIs: c.replyIs,
-      parse: fromSchema(c.reply),
-      notFound,
-      sideEffect: c.sideEffect
-    }, options)
+  #create<Req extends z.ZodType, Res extends z.ZodType>(
+    c: Creation<Req, Res>,
+    body: unknown,
+    options?: CallOptions,
+    notFound?: string
+  ): Promise<z.output<Res>> {
+    return this.#call(
+      {
+        label: c.label,
+        method: 'POST',
+        path: c.path,
+        body: this.#validate(c.label, c.request, body),
+        replyIs: c.replyIs,
+        parse: fromSchema(c.reply),
+        notFound,
+        sideEffect: c.sideEffect
+      },
+      options
+    )
   }
 
   #validate<S extends z.ZodType>(label: string, schema: S, input: unknown): z.output<S> {
     const parsed = schema.safeParse(input)
     if (parsed.success) return parsed.data
-    const issues = parsed.error.issues.map((i) => ({ path: this.#redact(formatPath(i.path.map(pathKey))), message: this.#redact(i.message) }))
-    throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`), label, issues)
+    const issues = parsed.error.issues.map(i => ({
+      path: this.#redact(formatPath(i.path.map(pathKey))),
+      message: this.#redact(i.message)
+    }))
+    throw new PiqueRequestError(
+      this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`),
+      label,
+      issues
+    )
   }
 
   #pathParam(label: string, name: string, value: string): string {
     if (typeof value !== 'string' || value.trim() === '') {
-      throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [{ path: name, message: 'must not be empty' }])
+      throw new PiqueRequestError(`${label}: ${name} is empty, not sent`, label, [
+        { path: name, message: 'must not be empty' }
+      ])
     }
     return encodeURIComponent(value)
   }
@@ -308,7 +350,8 @@ export class PiqueClient implements PiqueApi {
   /** The key never leaves in text: servers and proxies may echo it in a detail, a body or a Location. */
   #redact(text: string): string {
     let out = text
-    for (const form of new Set([this.#apiKey, encodeURIComponent(this.#apiKey)])) out = out.split(form).join('[redacted]')
+    for (const form of new Set([this.#apiKey, encodeURIComponent(this.#apiKey)]))
+      out = out.split(form).join('[redacted]')
     return out
   }
 
@@ -320,7 +363,8 @@ export class PiqueClient implements PiqueApi {
   #noteRateLimit(res: RawResponse, retryAfterMs: number | undefined, now: number): RateLimitState | undefined {
     const state = parseRateLimitHeaders(res.headers, now)
     if (state) this.#rateLimit = state
-    else if (res.status === 429 && retryAfterMs !== undefined) this.#rateLimit = { ...this.#rateLimit, remaining: 0, resetAt: now + retryAfterMs }
+    else if (res.status === 429 && retryAfterMs !== undefined)
+      this.#rateLimit = { ...this.#rateLimit, remaining: 0, resetAt: now + retryAfterMs }
     return state
   }
 
@@ -352,15 +396,29 @@ export class PiqueClient implements PiqueApi {
 
     let last: string | undefined
     for (let attempt = 1; ; attempt++) {
-      await this.#holdForRateLimit(ep, path, attempt, { budget: budgetEnd, stopAt }, () => outOfTime(attempt - 1, 'the rate limit resets only after the deadline', last))
+      await this.#holdForRateLimit(ep, path, attempt, { budget: budgetEnd, stopAt }, () =>
+        outOfTime(attempt - 1, 'the rate limit resets only after the deadline', last)
+      )
       const left = stopAt - Date.now()
       if (left <= 0) throw outOfTime(attempt - 1, 'no time was left to send the request', last)
       // A request in flight at the deadline is cut by its own timeout, bounded by the time left.
       const timeoutMs = Math.min(this.#timeoutMs, Math.ceil(left))
       let res: RawResponse
-      let failure: { retryable: boolean; error: () => Error; reason: string; server?: { retryAfterMs?: number; rateLimit?: RateLimitState } }
+      let failure: {
+        retryable: boolean
+        error: () => Error
+        reason: string
+        server?: { retryAfterMs?: number; rateLimit?: RateLimitState }
+      }
       try {
-        res = await exchange({ method: ep.method, url: this.#url(ep.path), headers, body, timeoutMs, userAgent: this.options.userAgent ?? USER_AGENT })
+        res = await exchange({
+          method: ep.method,
+          url: this.#url(ep.path),
+          headers,
+          body,
+          timeoutMs,
+          userAgent: this.options.userAgent ?? USER_AGENT
+        })
         const now = Date.now()
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now)
         const rateLimit = this.#noteRateLimit(res, retryAfterMs, now)
@@ -395,7 +453,11 @@ export class PiqueClient implements PiqueApi {
       last = failure.reason
       if (Date.now() + delayMs >= stopAt) {
         const wait = `${formatMs(delayMs)}${serverSaid ? ' (set by the server)' : ''}`
-        throw outOfTime(attempt, `the next retry would wait ${wait} with ${formatMs(Math.max(0, stopAt - Date.now()))} left`, last)
+        throw outOfTime(
+          attempt,
+          `the next retry would wait ${wait} with ${formatMs(Math.max(0, stopAt - Date.now()))} left`,
+          last
+        )
       }
       if (Date.now() + delayMs > budgetEnd) throw failure.error()
       this.options.onRetry?.({
@@ -413,13 +475,25 @@ export class PiqueClient implements PiqueApi {
    * X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset (within the budget) rather than earn a 429.
    * A reset at or after the caller's deadline ends the call at once (`outOfTime`): waiting could only end in it.
    */
-  async #holdForRateLimit(ep: Endpoint<unknown>, path: string, attempt: number, ends: { budget: number; stopAt: number }, outOfTime: () => Error): Promise<void> {
+  async #holdForRateLimit(
+    ep: Endpoint<unknown>,
+    path: string,
+    attempt: number,
+    ends: { budget: number; stopAt: number },
+    outOfTime: () => Error
+  ): Promise<void> {
     const wait = rateLimitWaitMs(this.#rateLimit)
     if (wait <= 0) return
     if (Date.now() + wait >= ends.stopAt) throw outOfTime()
     const bounded = Math.min(wait, Math.max(0, ends.budget - Date.now()))
     if (bounded <= 0) return
-    this.options.onRetry?.({ method: ep.method, path, attempt, delayMs: bounded, reason: 'rate limit: no requests remaining until the reset' })
+    this.options.onRetry?.({
+      method: ep.method,
+      path,
+      attempt,
+      delayMs: bounded,
+      reason: 'rate limit: no requests remaining until the reset'
+    })
     await sleep(bounded)
   }
 
@@ -437,7 +511,9 @@ export class PiqueClient implements PiqueApi {
       reason = parsed.reason
     }
     reason = this.#redact(reason)
-    const consequence = ep.sideEffect ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.` : ' Check the api-url points at the Pique API.'
+    const consequence = ep.sideEffect
+      ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.`
+      : ' Check the api-url points at the Pique API.'
     throw new PiqueResponseError(
       `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`,
       res.status,
@@ -448,7 +524,14 @@ export class PiqueClient implements PiqueApi {
     )
   }
 
-  #apiError(ep: Endpoint<unknown>, path: string, res: RawResponse, attempts: number, maybeAccepted: boolean, started: number): PiqueApiError {
+  #apiError(
+    ep: Endpoint<unknown>,
+    path: string,
+    res: RawResponse,
+    attempts: number,
+    maybeAccepted: boolean,
+    started: number
+  ): PiqueApiError {
     let json: unknown
     try {
       json = JSON.parse(res.body)
@@ -465,9 +548,12 @@ export class PiqueClient implements PiqueApi {
 
   #statusHint(ep: Endpoint<unknown>, res: RawResponse): string {
     const s = res.status
-    if (s === 401) return `Check the api-key secret: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`
-    if (s === 403) return 'The API key lacks permission for this operation: use a key whose organization role allows it.'
-    if (s === 404) return ep.notFound ? `${capitalize(ep.notFound)}.` : `Check the api-url: ${this.origin} does not serve this path.`
+    if (s === 401)
+      return `Check the api-key secret: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`
+    if (s === 403)
+      return 'The API key lacks permission for this operation: use a key whose organization role allows it.'
+    if (s === 404)
+      return ep.notFound ? `${capitalize(ep.notFound)}.` : `Check the api-url: ${this.origin} does not serve this path.`
     if (s === 400 || s === 422) return 'Pique rejected the request: fix what it names.'
     if (s === 429) {
       const asked = parseRetryAfter(res.headers['retry-after'])
@@ -481,7 +567,14 @@ export class PiqueClient implements PiqueApi {
     return 'Unexpected answer from Pique.'
   }
 
-  #networkError(ep: Endpoint<unknown>, path: string, error: TransportError, attempts: number, maybeAccepted: boolean, started: number): PiqueNetworkError {
+  #networkError(
+    ep: Endpoint<unknown>,
+    path: string,
+    error: TransportError,
+    attempts: number,
+    maybeAccepted: boolean,
+    started: number
+  ): PiqueNetworkError {
     const tries = gaveUp(attempts, started)
     let what: string
     if (maybeAccepted && ep.sideEffect) what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`
@@ -496,10 +589,15 @@ export class PiqueClient implements PiqueApi {
     path: string,
     d: { attempts: number; why: string; last?: string; maybeAccepted: boolean; started: number }
   ): PiqueDeadlineError {
-    const tries = d.attempts ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})` : ''
+    const tries = d.attempts
+      ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})`
+      : ''
     const maybe = d.maybeAccepted && ep.sideEffect ? ` ${ambiguity(ep.sideEffect)}` : ''
     const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`
-    return new PiqueDeadlineError(this.#redact(message), ep.method, path, { attempts: d.attempts, maybeAccepted: d.maybeAccepted })
+    return new PiqueDeadlineError(this.#redact(message), ep.method, path, {
+      attempts: d.attempts,
+      maybeAccepted: d.maybeAccepted
+    })
   }
 }
 
@@ -521,12 +619,21 @@ function parseBaseUrl(baseUrl: string, redact: (text: string) => string): URL {
   try {
     url = new URL(resolveBaseUrl(baseUrl))
   } catch {
-    throw new PiqueRequestError(`Pique api-url "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production})`, 'client', [])
+    throw new PiqueRequestError(
+      `Pique api-url "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production})`,
+      'client',
+      []
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PiqueRequestError(`Pique api-url must be http or https, got ${url.protocol.slice(0, -1)}`, 'client', [])
   }
-  if (url.username || url.password) throw new PiqueRequestError('Pique api-url must not carry credentials: the key goes in the api-key input', 'client', [])
+  if (url.username || url.password)
+    throw new PiqueRequestError(
+      'Pique api-url must not carry credentials: the key goes in the api-key input',
+      'client',
+      []
+    )
   // Paths carry /v1 themselves: tolerate a base URL given with it.
   url.pathname = url.pathname.replace(/\/+$/, '').replace(new RegExp(`${API_VERSION_PREFIX}$`), '') || '/'
   url.search = ''

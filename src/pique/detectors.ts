@@ -6,9 +6,9 @@
 import { z } from 'zod'
 import { type ContentType, REFERENCE_URI_PREFIX } from './limits.js'
 
-const gsUri = z
-  .string()
-  .refine((s) => s.startsWith(REFERENCE_URI_PREFIX), { message: `expected a ${REFERENCE_URI_PREFIX} reference content URI` })
+const gsUri = z.string().refine(s => s.startsWith(REFERENCE_URI_PREFIX), {
+  message: `expected a ${REFERENCE_URI_PREFIX} reference content URI`
+})
 const strings = z.array(z.string())
 const int = z.number().int()
 const num = z.number()
@@ -67,7 +67,12 @@ export const DETECTORS: readonly DetectorSpec[] = [
   }),
   spec('video_matching_description', 'matching', { content_description: text.min(1) }),
   // Analysis.
-  spec('language', 'analysis', { accepted_languages: strings.optional() }, { contentTypes: ['video', 'audio', 'text'] }),
+  spec(
+    'language',
+    'analysis',
+    { accepted_languages: strings.optional() },
+    { contentTypes: ['video', 'audio', 'text'] }
+  ),
   spec(
     'sentiment',
     'analysis',
@@ -77,7 +82,10 @@ export const DETECTORS: readonly DetectorSpec[] = [
       undesired_sentiment: z.union([text, strings]).optional(),
       prohibited_content_types: strings.optional()
     },
-    { atLeastOneOf: [['desired_sentiment', 'undesired_sentiment', 'prohibited_content_types']], contentTypes: ['video', 'audio', 'text'] }
+    {
+      atLeastOneOf: [['desired_sentiment', 'undesired_sentiment', 'prohibited_content_types']],
+      contentTypes: ['video', 'audio', 'text']
+    }
   ),
   spec('title_and_description', 'analysis', { required_hashtags: strings.optional() }),
   spec(
@@ -166,13 +174,13 @@ export const DETECTORS: readonly DetectorSpec[] = [
   spec('image_ip_infringement', 'image', { allowed_terms: strings.optional() })
 ]
 
-const BY_NAME = new Map(DETECTORS.map((d) => [d.name, d]))
+const BY_NAME = new Map(DETECTORS.map(d => [d.name, d]))
 
 export function findDetector(name: string): DetectorSpec | undefined {
   return BY_NAME.get(name)
 }
 
-export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name)
+export const DETECTOR_NAMES: readonly string[] = DETECTORS.map(d => d.name)
 
 /** Known keys of a detector's config, or null when any key is accepted. */
 export function knownConfigKeys(d: DetectorSpec): string[] | null {

@@ -36,7 +36,14 @@ export class TransportError extends Error {
 }
 
 /** Errors raised before any byte of the request left: connect and name-resolution failures. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'])
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL'
+])
 const NOT_SENT_SYSCALLS = new Set(['connect', 'getaddrinfo'])
 
 export interface ExchangeRequest {
@@ -81,7 +88,11 @@ export async function exchange(req: ExchangeRequest): Promise<RawResponse> {
     // The toolkit's readBody ignores stream errors and would hang on a broken body; read it here instead.
     const chunks: Buffer[] = []
     for await (const chunk of res.message) chunks.push(chunk as Buffer)
-    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: Buffer.concat(chunks).toString('utf8') }
+    return {
+      status: res.message.statusCode ?? 0,
+      headers: res.message.headers,
+      body: Buffer.concat(chunks).toString('utf8')
+    }
   } catch (error) {
     throw classify(error, timedOut, req.timeoutMs)
   } finally {
@@ -92,10 +103,12 @@ export async function exchange(req: ExchangeRequest): Promise<RawResponse> {
 
 function classify(error: unknown, timedOut: boolean, timeoutMs: number): TransportError {
   const e = error as NodeJS.ErrnoException
-  if (timedOut || /^Request timeout/.test(e?.message ?? '')) return new TransportError('timeout', `no complete answer within ${formatMs(timeoutMs)}`)
+  if (timedOut || /^Request timeout/.test(e?.message ?? ''))
+    return new TransportError('timeout', `no complete answer within ${formatMs(timeoutMs)}`)
   const code = typeof e?.code === 'string' ? e.code : undefined
   const reason = e?.message || String(error)
-  if ((code && NOT_SENT_CODES.has(code)) || (e?.syscall && NOT_SENT_SYSCALLS.has(e.syscall))) return new TransportError('not-sent', reason, code)
+  if ((code && NOT_SENT_CODES.has(code)) || (e?.syscall && NOT_SENT_SYSCALLS.has(e.syscall)))
+    return new TransportError('not-sent', reason, code)
   return new TransportError('interrupted', reason, code)
 }
 

@@ -40,7 +40,11 @@ export const resultBodySchema = z
       ctx.addIssue({ code: 'custom', path: ['overall_score'], message: 'a completed result needs overall_score' })
     }
     if (body.event && body.event !== eventForStatus(body.status)) {
-      ctx.addIssue({ code: 'custom', path: ['event'], message: `event ${body.event} does not match status ${body.status}` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['event'],
+        message: `event ${body.event} does not match status ${body.status}`
+      })
     }
   })
 export type ResultBody = z.infer<typeof resultBodySchema>
@@ -94,7 +98,7 @@ export function normalizeResult(body: ResultBody): EvaluationResult {
     evaluationId: opt(body.evaluation_id),
     contentId: opt(body.content_id),
     overallScore: opt(body.overall_score),
-    detectorResults: list.map((d) => ({
+    detectorResults: list.map(d => ({
       id: d.detector_config_id ?? d.criterion_id,
       detectorName: d.detector_name,
       passCheck: opt(d.pass_check),
@@ -132,7 +136,7 @@ export function serializeResult(r: EvaluationResult, spelling: ResultSpelling): 
   }
   if (r.status !== 'completed') return base
   const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id'
-  const details = r.detectorResults.map((d) => {
+  const details = r.detectorResults.map(d => {
     const out: Record<string, unknown> = { [idKey]: d.id, detector_name: d.detectorName }
     if (d.passCheck !== undefined) out.pass_check = d.passCheck
     if (d.score !== undefined) out.score = d.score

@@ -30,7 +30,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(partial) }
   for (const [key, value] of Object.entries(policy)) {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`retry.${key} must be a non-negative number, got ${value}`)
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`retry.${key} must be a non-negative number, got ${value}`)
   }
   if (policy.maxAttempts < 1) throw new RangeError(`retry.maxAttempts must be at least 1, got ${policy.maxAttempts}`)
   return policy
@@ -45,7 +46,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  * over the whole window keeps many clients (parallel workflow runs) from retrying in lockstep.
  * `retry` is 1 for the first retry.
  */
-export function backoffDelayMs(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random
+): number {
   return Math.round(random() * backoffCeilingMs(retry, policy))
 }
 
@@ -103,7 +108,10 @@ function headerNumber(value: string | string[] | undefined): number | undefined 
  * milliseconds are recognized too) from lower-cased headers.
  * Undefined when the response carries none of them.
  */
-export function parseRateLimitHeaders(headers: Record<string, string | string[] | undefined>, now: number = Date.now()): RateLimitState | undefined {
+export function parseRateLimitHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  now: number = Date.now()
+): RateLimitState | undefined {
   const limit = headerNumber(headers['x-ratelimit-limit'])
   const remaining = headerNumber(headers['x-ratelimit-remaining'])
   const reset = headerNumber(headers['x-ratelimit-reset'])

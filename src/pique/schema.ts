@@ -35,7 +35,8 @@ export function videoUrlProblem(value: string): string | undefined {
   } catch {
     return 'not a valid URL'
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `expected an http or https URL, got ${url.protocol.slice(0, -1)}`
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `expected an http or https URL, got ${url.protocol.slice(0, -1)}`
   if (!url.hostname) return 'URL has no host'
   return undefined
 }
@@ -74,7 +75,8 @@ export function checkDetector(
   if (spec.config) {
     const parsed = spec.config.safeParse(config)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors.push({ path: ['config', ...issue.path.map(pathKey)], message: issue.message })
+      for (const issue of parsed.error.issues)
+        errors.push({ path: ['config', ...issue.path.map(pathKey)], message: issue.message })
     }
     const known = knownConfigKeys(spec) ?? []
     for (const key of Object.keys(config)) {
@@ -90,7 +92,7 @@ export function checkDetector(
 function crossFieldProblems(spec: DetectorSpec, config: Record<string, unknown>): SchemaIssue[] {
   const out: SchemaIssue[] = []
   for (const group of spec.atLeastOneOf ?? []) {
-    if (!group.some((k) => config[k] !== undefined && config[k] !== null)) {
+    if (!group.some(k => config[k] !== undefined && config[k] !== null)) {
       out.push({ path: ['config'], message: `${spec.name} needs at least one of ${group.join(', ')}` })
     }
   }
@@ -114,7 +116,9 @@ function crossFieldProblems(spec: DetectorSpec, config: Record<string, unknown>)
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        )
       : v
   )
 }
@@ -131,7 +135,7 @@ export const createJudgeRequestSchema = z
       for (const e of detectorIssues(body, 'errors')) ctx.addIssue({ code: 'custom', path: e.path, message: e.message })
     },
     // Run the detector rules even when another field failed, so one pass reports every problem.
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null }
+    { when: payload => typeof payload.value === 'object' && payload.value !== null }
   )
 export type CreateJudgeRequest = z.infer<typeof createJudgeRequestSchema>
 
@@ -146,7 +150,7 @@ function detectorIssues(body: unknown, kind: 'errors' | 'warnings'): SchemaIssue
   return detectors.flatMap((raw, i) => {
     const d = detectorSchema.safeParse(raw)
     if (!d.success) return []
-    return checkDetector(d.data, known ? (contentType as string) : undefined)[kind].map((w) => ({
+    return checkDetector(d.data, known ? (contentType as string) : undefined)[kind].map(w => ({
       path: ['detectors', i, ...w.path],
       message: w.message
     }))
@@ -256,7 +260,13 @@ export type PresignedUploadResponse = z.infer<typeof presignedUploadResponseSche
 export const apiErrorBodySchema = z.looseObject({
   detail: z.union([
     z.string(),
-    z.array(z.looseObject({ loc: z.array(z.union([z.string(), z.number()])).optional(), msg: z.string(), type: z.string().optional() }))
+    z.array(
+      z.looseObject({
+        loc: z.array(z.union([z.string(), z.number()])).optional(),
+        msg: z.string(),
+        type: z.string().optional()
+      })
+    )
   ])
 })
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>
@@ -268,8 +278,8 @@ export function describeApiError(body: unknown): string | undefined {
   const detail = parsed.data.detail
   if (typeof detail === 'string') return detail
   return detail
-    .map((d) => {
-      const loc = (d.loc ?? []).filter((p) => p !== 'body')
+    .map(d => {
+      const loc = (d.loc ?? []).filter(p => p !== 'body')
       return loc.length ? `${formatPath(loc)}: ${d.msg}` : d.msg
     })
     .join('; ')
@@ -317,7 +327,8 @@ export function describeIssue(issue: RawIssue | z.core.$ZodIssue): string | unde
       if (raw.input === undefined) return 'is required'
       return `expected ${TYPE_WORDS[raw.expected] ?? raw.expected}, got ${describeValue(raw.input)}`
     case 'too_small':
-      if (raw.origin === 'string') return raw.minimum === 1 ? 'must not be empty' : `must be at least ${raw.minimum} characters`
+      if (raw.origin === 'string')
+        return raw.minimum === 1 ? 'must not be empty' : `must be at least ${raw.minimum} characters`
       if (raw.origin === 'array') return `must have at least ${raw.minimum} item${Number(raw.minimum) === 1 ? '' : 's'}`
       return `must be ${raw.inclusive ? 'at least' : 'greater than'} ${raw.minimum}`
     case 'too_big':
@@ -326,7 +337,7 @@ export function describeIssue(issue: RawIssue | z.core.$ZodIssue): string | unde
       return `must be ${raw.inclusive ? 'at most' : 'less than'} ${raw.maximum}`
     case 'invalid_value':
       if (raw.input === undefined) return 'is required'
-      return `must be one of ${raw.values.map((v) => JSON.stringify(v)).join(', ')}`
+      return `must be one of ${raw.values.map(v => JSON.stringify(v)).join(', ')}`
     case 'invalid_union':
       return 'has an unexpected type'
     case 'unrecognized_keys':
@@ -338,7 +349,7 @@ export function describeIssue(issue: RawIssue | z.core.$ZodIssue): string | unde
   }
 }
 
-z.config({ customError: (issue) => describeIssue(issue) })
+z.config({ customError: issue => describeIssue(issue) })
 
 /** Render a path as `detectors[2].config.min_fps`. */
 export function formatPath(path: readonly (string | number)[]): string {
@@ -349,10 +360,10 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** Every issue of a failed parse on one line: `detectors[0].config.min_fps: expected a number, got a string; name: is required`. */
 export function issuesLine(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ')
+  return issues.map(i => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ')
 }
 
 /** All issues of a failed parse as `path: message` items. */
 export function schemaIssues(error: z.ZodError): SchemaIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(pathKey), message: i.message }))
+  return error.issues.map(i => ({ path: i.path.map(pathKey), message: i.message }))
 }

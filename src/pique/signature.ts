@@ -15,10 +15,14 @@ function hmacHex(secret: string, t: string, rawBody: Buffer | string): string {
 }
 
 /** The header value for a body signed at `timestampSeconds` with each of `secrets` (one `v1` per secret). */
-export function signatureHeader(secrets: string | readonly string[], timestampSeconds: number, rawBody: Buffer | string): string {
+export function signatureHeader(
+  secrets: string | readonly string[],
+  timestampSeconds: number,
+  rawBody: Buffer | string
+): string {
   const t = String(Math.floor(timestampSeconds))
   const list = typeof secrets === 'string' ? [secrets] : secrets
-  return [`t=${t}`, ...list.map((s) => `v1=${hmacHex(s, t, rawBody)}`), `alg=${WEBHOOK.signatureAlgorithm}`].join(',')
+  return [`t=${t}`, ...list.map(s => `v1=${hmacHex(s, t, rawBody)}`), `alg=${WEBHOOK.signatureAlgorithm}`].join(',')
 }
 
 export interface ParsedSignature {
@@ -39,7 +43,8 @@ export function parseSignatureHeader(header: string): ParsedSignature | { error:
     const value = part.slice(eq + 1).trim()
     if (key === 't') tText = value
     else if (key === 'v1') v1.push(value)
-    else if (key === 'alg' && value.toLowerCase() !== WEBHOOK.signatureAlgorithm) return { error: `unsupported alg ${value.slice(0, 16)}` }
+    else if (key === 'alg' && value.toLowerCase() !== WEBHOOK.signatureAlgorithm)
+      return { error: `unsupported alg ${value.slice(0, 16)}` }
   }
   if (tText === undefined) return { error: 'signature header has no t=' }
   if (!/^\d{1,12}$/.test(tText)) return { error: 'signature timestamp does not parse' }
@@ -63,7 +68,7 @@ export type SignatureFailure = (typeof SIGNATURE_FAILURES)[number]
 
 /** The kind of a rejection reason from verifySignature; any header-parsing reason is `unparsable`. */
 export function signatureFailureKind(reason: string): SignatureFailure {
-  const kind = (Object.keys(REJECTIONS) as (keyof typeof REJECTIONS)[]).find((k) => REJECTIONS[k] === reason)
+  const kind = (Object.keys(REJECTIONS) as (keyof typeof REJECTIONS)[]).find(k => REJECTIONS[k] === reason)
   return kind ?? 'unparsable'
 }
 

@@ -26,9 +26,9 @@ export interface AnnotationPlan {
 
 export function planAnnotations(report: RunReport): AnnotationPlan {
   const ordered = sortWorstFirst(report)
-  const failing = ordered.filter((o) => failsGate(o, report))
-  const errors = failing.filter((o) => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
-  const warnings = ordered.filter((o) => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
+  const failing = ordered.filter(o => failsGate(o, report))
+  const errors = failing.filter(o => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
+  const warnings = ordered.filter(o => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
   const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS)
   return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length, problems }
 }
@@ -36,10 +36,17 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
 export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets: readonly string[] = []): void {
   const text = (o: UrlOutcome): string => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets)
-  for (const o of plan.errors) core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
-  for (const o of plan.warnings) core.warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  for (const o of plan.errors)
+    core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  for (const o of plan.warnings)
+    core.warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
   // A problem about a whole file (line 0) is annotated on the file.
   for (const p of plan.problems) {
-    core.error(redact(p.message, secrets), { title: p.field || undefined, file: p.file, startLine: p.line || undefined, startColumn: p.line ? p.column : undefined })
+    core.error(redact(p.message, secrets), {
+      title: p.field || undefined,
+      file: p.file,
+      startLine: p.line || undefined,
+      startColumn: p.line ? p.column : undefined
+    })
   }
 }

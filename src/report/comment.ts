@@ -6,7 +6,16 @@ import { Inputs } from '../config/settings.js'
 import { plural } from '../gate/verdict.js'
 import type { RunReport } from '../gate/model.js'
 import { escapeMarkdown } from './escape.js'
-import { URL_TABLE_HEADER, countsMarkdown, errorLines, heading, judgeLine, skippedExplanation, thresholdMarkdown, urlRow } from './markdown.js'
+import {
+  URL_TABLE_HEADER,
+  countsMarkdown,
+  errorLines,
+  heading,
+  judgeLine,
+  skippedExplanation,
+  thresholdMarkdown,
+  urlRow
+} from './markdown.js'
 import { failsGate, formatScore, isWarning, sortWorstFirst } from './outcomes.js'
 
 export const COMMENT_LIMIT_CHARS = 65_536
@@ -28,7 +37,7 @@ export interface CommentOptions {
  * gates in one workflow keep separate comments; characters that could end the HTML comment are replaced.
  */
 export function commentMarker(judgeKey: string): string {
-  return `<!-- pique-gate:${judgeKey.replace(/[^\w./:@+-]/g, '_').replace(/-{2,}/g, (m) => '_'.repeat(m.length))} -->`
+  return `<!-- pique-gate:${judgeKey.replace(/[^\w./:@+-]/g, '_').replace(/-{2,}/g, m => '_'.repeat(m.length))} -->`
 }
 
 /** The key a run's comment is filed under: the judge file, else the judge id. */
@@ -42,7 +51,14 @@ export function judgeKeyOf(report: RunReport): string {
 
 export function renderComment(report: RunReport, options: CommentOptions): string {
   // Same marker as a verdict of this gate: the error replaces a stale "passed" in place.
-  if (report.error) return finish([commentMarker(options.judgeKey), heading(report), '', ...errorLines(report, report.error)], [], 0, options, 'Ran on')
+  if (report.error)
+    return finish(
+      [commentMarker(options.judgeKey), heading(report), '', ...errorLines(report, report.error)],
+      [],
+      0,
+      options,
+      'Ran on'
+    )
   if (report.verdict === 'skipped') {
     const lines = [commentMarker(options.judgeKey), heading(report), '', skippedExplanation(options.eventName), '']
     return finish(lines, [], 0, options)
@@ -50,9 +66,10 @@ export function renderComment(report: RunReport, options: CommentOptions): strin
   const lines = [commentMarker(options.judgeKey), heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
   const judge = judgeLine(report)
   lines.push(`${countsMarkdown(report)} · ${thresholdMarkdown(report)}${judge ? ` · **Judge:** ${judge}` : ''}`)
-  if (report.skippedUnchanged) lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`)
+  if (report.skippedUnchanged)
+    lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`)
   lines.push('')
-  const attention = sortWorstFirst(report).filter((o) => failsGate(o, report) || isWarning(o, report))
+  const attention = sortWorstFirst(report).filter(o => failsGate(o, report) || isWarning(o, report))
   if (!attention.length) {
     if (report.verdict === 'passed' && report.urls.length) {
       lines.push(`Every URL scored at least ${formatScore(report.threshold)}.`, '')
@@ -72,12 +89,21 @@ export function renderComment(report: RunReport, options: CommentOptions): strin
   return finish(lines, rows, attention.length - rows.length, options)
 }
 
-function finish(lines: string[], rows: string[], omitted: number, options: CommentOptions, commitVerb = 'Evaluated'): string {
+function finish(
+  lines: string[],
+  rows: string[],
+  omitted: number,
+  options: CommentOptions,
+  commitVerb = 'Evaluated'
+): string {
   const out = [...lines, ...rows]
   if (rows.length) out.push('')
   const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary'
   if (omitted) out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '')
-  const footer = [options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '', options.runUrl ? `[workflow run](${options.runUrl})` : '']
+  const footer = [
+    options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '',
+    options.runUrl ? `[workflow run](${options.runUrl})` : ''
+  ]
   out.push(`<sub>${[...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')}</sub>`)
   return out.join('\n') + '\n'
 }

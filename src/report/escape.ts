@@ -12,7 +12,7 @@ const MARKDOWN_SPECIAL = /[&<>"'|*_`[\]\\~@#$]/g
 
 /** One line of user text, safe anywhere in GitHub markdown (outside code spans). */
 export function escapeMarkdown(text: string): string {
-  return collapseWhitespace(text).replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};`)
+  return collapseWhitespace(text).replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`)
 }
 
 /** A clickable link to a user-given URL; only http(s) becomes a link, anything else is shown as text. */
@@ -38,5 +38,5 @@ const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
 
 /** Text or attribute value for XML. */
 export function escapeXml(text: string): string {
-  return text.replace(XML_INVALID, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  return text.replace(XML_INVALID, '').replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 }

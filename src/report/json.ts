@@ -88,7 +88,7 @@ export function isSecretName(name: string): boolean {
 
 /** Removes secret-named keys at any depth. */
 export function withoutSecrets<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v)) as T
+  if (Array.isArray(value)) return value.map(v => withoutSecrets(v)) as T
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
@@ -173,7 +173,7 @@ function jsonError(e: RunError): JsonError {
     problems: e.problems.map(({ file, line, column, field, message }) =>
       line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }
     ),
-    planned_urls: e.plannedUrls.map((u) => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+    planned_urls: e.plannedUrls.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
   }
 }
 
@@ -190,6 +190,10 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
 }
 
 export async function writeJsonReport(report: RunReport, path: string, secrets: readonly string[] = []): Promise<void> {
-  const json = JSON.stringify(buildJsonReport(report), (_k, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v), 2)
+  const json = JSON.stringify(
+    buildJsonReport(report),
+    (_k, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v),
+    2
+  )
   await writeTextFile(path, json + '\n')
 }

@@ -38,7 +38,8 @@ function testcase(o: UrlOutcome, report: RunReport): string {
     `job: ${o.jobId ?? 'none'}`,
     `source: ${formatSource(o.source)}`,
     ...(o.result?.detectorResults ?? []).map(
-      (d) => `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`
+      d =>
+        `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`
     )
   ].join('\n')
   const body =
@@ -61,8 +62,8 @@ function errorTestcase(report: RunReport, error: RunError): string {
 }
 
 export function renderJunit(report: RunReport): string {
-  const kinds: Kind[] = report.error ? ['error'] : report.urls.map((o) => kindOf(o, report))
-  const count = (k: Kind): number => kinds.filter((x) => x === k).length
+  const kinds: Kind[] = report.error ? ['error'] : report.urls.map(o => kindOf(o, report))
+  const count = (k: Kind): number => kinds.filter(x => x === k).length
   const attrs = `tests="${kinds.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(
     durationMs(report.startedAt, report.finishedAt)
   )}"`
@@ -81,7 +82,7 @@ export function renderJunit(report: RunReport): string {
     `<testsuites name="pique-gate" ${attrs}>`,
     `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
     `    <properties>\n${props}\n    </properties>`,
-    ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map((o) => testcase(o, report))),
+    ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map(o => testcase(o, report))),
     '  </testsuite>',
     '</testsuites>',
     ''

@@ -39,7 +39,7 @@ export function whyCell(o: UrlOutcome, report: RunReport): string {
     const failing = failingDetectors(o)
     if (!failing.length) return o.state === 'passed' ? '' : escapeMarkdown(explainOutcome(o, report))
     return failing
-      .map((d) => {
+      .map(d => {
         const score = d.score === undefined ? '' : ` (${formatScore(d.score)})`
         const rationale = d.rationale ? `: ${escapeMarkdown(truncate(d.rationale, CELL_RATIONALE_CHARS))}` : ''
         return `**${escapeMarkdown(d.detectorName)}**${score}${rationale}`
@@ -102,7 +102,10 @@ export function errorLines(report: RunReport, error: RunError): string[] {
   }
   const known = validatedLines(report, error.plannedUrls.length)
   if (known.length) lines.push('What the run had:', '', ...known, '')
-  lines.push('The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.', '')
+  lines.push(
+    'The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.',
+    ''
+  )
   return lines
 }
 

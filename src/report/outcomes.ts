@@ -108,14 +108,14 @@ export function scoreVsThreshold(o: UrlOutcome, threshold: number): string {
  */
 export function failingDetectors(o: UrlOutcome): DetectorResult[] {
   const detectors = o.result?.detectorResults ?? []
-  const failed = detectors.filter((d) => d.passCheck === false)
+  const failed = detectors.filter(d => d.passCheck === false)
   if (failed.length || o.state !== 'below_threshold') return failed
   const lowest = lowestScoring(detectors)
   return lowest ? [lowest] : []
 }
 
 function lowestScoring(detectors: readonly DetectorResult[]): DetectorResult | undefined {
-  return detectors.filter((d) => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0]
+  return detectors.filter(d => d.score !== undefined).sort((a, b) => (a.score ?? 0) - (b.score ?? 0))[0]
 }
 
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
@@ -127,7 +127,7 @@ function lastStatus(o: UrlOutcome): string {
 export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold' | 'failOnError' | 'error'>): string {
   switch (o.state) {
     case 'below_threshold': {
-      const reasons = failingDetectors(o).map((d) => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
+      const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
       return `score ${scoreVsThreshold(o, report.threshold)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`
     }
     case 'failed':
@@ -136,7 +136,8 @@ export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold
       return `not finished by the deadline${lastStatus(o)}${o.jobId ? `, job ${o.jobId}` : ''}`
     case 'submitted':
       // In a run that stopped on an error, the job was sent (and billed) but the run ended before its result.
-      if (report.error) return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}; the run stopped before its result${lastStatus(o)}`
+      if (report.error)
+        return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}; the run stopped before its result${lastStatus(o)}`
       return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}, not waited for (wait: none)`
     default:
       return `score ${scoreVsThreshold(o, report.threshold)}`
@@ -157,9 +158,12 @@ export function keyMetrics(d: DetectorResult, max = 8): string[] {
   const visit = (prefix: string, value: unknown, depth: number): void => {
     if (out.length >= max) return
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-      out.push(`${prefix}=${typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(3)) : String(value)}`)
+      out.push(
+        `${prefix}=${typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(3)) : String(value)}`
+      )
     } else if (typeof value === 'object' && !Array.isArray(value) && depth < 2) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) visit(prefix ? `${prefix}.${k}` : k, v, depth + 1)
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        visit(prefix ? `${prefix}.${k}` : k, v, depth + 1)
     }
   }
   // A metric object named after its detector (`{video_specs: {...}}`) adds nothing to the name: unwrap it.
@@ -167,7 +171,13 @@ export function keyMetrics(d: DetectorResult, max = 8): string[] {
     const unwrap = k === d.detectorName && v !== null && typeof v === 'object'
     visit(unwrap ? '' : k, v, unwrap ? 0 : 1)
   }
-  if (d.timestamps?.length) out.push(`flagged at ${d.timestamps.slice(0, 5).map((t) => `${t}s`).join(', ')}${d.timestamps.length > 5 ? '…' : ''}`)
+  if (d.timestamps?.length)
+    out.push(
+      `flagged at ${d.timestamps
+        .slice(0, 5)
+        .map(t => `${t}s`)
+        .join(', ')}${d.timestamps.length > 5 ? '…' : ''}`
+    )
   return out.slice(0, max + 1)
 }
 

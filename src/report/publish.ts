@@ -46,10 +46,17 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   }
 
   const reportPath = ctx.reportPath
-  if (reportPath) await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), (e) => warn(`write the JSON report to ${reportPath}`, e))
+  if (reportPath)
+    await attempt(
+      () => writeJsonReport(report, reportPath, ctx.secrets),
+      e => warn(`write the JSON report to ${reportPath}`, e)
+    )
   if (ctx.junitPath) {
     const path = ctx.junitPath
-    await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), (e) => warn(`write the JUnit report to ${path}`, e))
+    await attempt(
+      () => writeTextFile(path, redact(renderJunit(report), ctx.secrets)),
+      e => warn(`write the JUnit report to ${path}`, e)
+    )
   }
 
   if (ctx.target === 'terminal') {
@@ -66,10 +73,14 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
     const markdown = renderSummary(report, { reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME })
     await attempt(
       () => core.summary.addRaw(redact(markdown, ctx.secrets), true).write(),
-      (e) => warn('write the job summary', e)
+      e => warn('write the job summary', e)
     )
   }
-  if (ctx.comment) await attempt(() => publishComment(report, ctx, env), (e) => warn('update the pull request comment', e))
+  if (ctx.comment)
+    await attempt(
+      () => publishComment(report, ctx, env),
+      e => warn('update the pull request comment', e)
+    )
 }
 
 async function attempt(step: () => Promise<unknown>, onError: (error: unknown) => void): Promise<void> {
@@ -91,7 +102,12 @@ async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS
   }
   const judgeKey = ctx.commentKey ?? judgeKeyOf(report)
   const body = renderComment(report, { judgeKey, runUrl: workflowRunUrl(env), sha: pr.headSha, eventName })
-  const result = await upsertStickyComment(createOctokit(ctx.githubToken, env), pr, commentMarker(judgeKey), redact(body, ctx.secrets))
+  const result = await upsertStickyComment(
+    createOctokit(ctx.githubToken, env),
+    pr,
+    commentMarker(judgeKey),
+    redact(body, ctx.secrets)
+  )
   if (result.action === 'forbidden') {
     // Fork pull requests and Dependabot get a read-only token: say so once, the job summary still has everything.
     core.warning(

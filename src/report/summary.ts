@@ -54,7 +54,13 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 export function renderSummary(report: RunReport, options: SummaryOptions): string {
   if (report.error) {
     const took = formatDuration(durationMs(report.startedAt, report.finishedAt))
-    return [heading(report), '', ...errorLines(report, report.error), `<sub>Error kind: ${report.error.kind} · ${took}</sub>`, ''].join('\n')
+    return [
+      heading(report),
+      '',
+      ...errorLines(report, report.error),
+      `<sub>Error kind: ${report.error.kind} · ${took}</sub>`,
+      ''
+    ].join('\n')
   }
   if (report.verdict === 'skipped') {
     const validated = validatedLines(report)
@@ -70,18 +76,16 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
   const ordered = sortWorstFirst(report)
   if (!ordered.length) return top
 
-  const table = fitLines(
-    ordered,
-    (o) => urlRow(o, report),
-    Math.max(0, (budget - bytes(top)) * TABLE_SHARE)
-  )
+  const table = fitLines(ordered, o => urlRow(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE))
   const tableText = ['### URLs, worst first', '', URL_TABLE_HEADER, ...table.lines, ''].join('\n') + '\n'
   const omittedRows = ordered.length - table.lines.length
-  const tableNote = omittedRows ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows') : ''
+  const tableNote = omittedRows
+    ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows')
+    : ''
 
   const details = fitLines(
     ordered,
-    (o) => detailsBlock(o, report),
+    o => detailsBlock(o, report),
     Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote))
   )
   const omittedDetails = ordered.length - details.lines.length
@@ -98,16 +102,24 @@ function overviewLines(report: RunReport, options: SummaryOptions): string[] {
   if (judge) lines.push(`- **Judge:** ${judge}`)
   lines.push(`- **URLs:** ${countsMarkdown(report)}`)
   if (report.skippedUnchanged) {
-    lines.push(`- **Unchanged URLs skipped:** ${report.skippedUnchanged} (only-changed: only URLs added or changed in this pull request were evaluated)`)
+    lines.push(
+      `- **Unchanged URLs skipped:** ${report.skippedUnchanged} (only-changed: only URLs added or changed in this pull request were evaluated)`
+    )
   }
   const plan = options.annotations
   if (plan && plan.annotated + plan.notAnnotated > 0) {
-    const rest = plan.notAnnotated ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here` : ''
-    lines.push(`- **Annotations:** ${plural(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`)
+    const rest = plan.notAnnotated
+      ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
+      : ''
+    lines.push(
+      `- **Annotations:** ${plural(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`
+    )
   }
   const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`
   const took = formatDuration(durationMs(report.startedAt, report.finishedAt))
-  lines.push(`- **Run:** ${plural(report.batchIds.length, 'batch', 'batches')}, ${wait}, ${took}${report.failOnError ? '' : ', fail-on-error: false'}`)
+  lines.push(
+    `- **Run:** ${plural(report.batchIds.length, 'batch', 'batches')}, ${wait}, ${took}${report.failOnError ? '' : ', fail-on-error: false'}`
+  )
   for (const w of report.warnings) lines.push(`- ⚠️ ${escapeMarkdown(w)}`)
   return lines
 }
@@ -126,8 +138,14 @@ function fitLines(outcomes: UrlOutcome[], render: (o: UrlOutcome) => string, bud
   return { lines: kept }
 }
 
-function truncationNote(omitted: number, rest: UrlOutcome[], report: RunReport, options: SummaryOptions, what: 'rows' | 'details'): string {
-  const failing = rest.filter((o) => failsGate(o, report)).length
+function truncationNote(
+  omitted: number,
+  rest: UrlOutcome[],
+  report: RunReport,
+  options: SummaryOptions,
+  what: 'rows' | 'details'
+): string {
+  const failing = rest.filter(o => failsGate(o, report)).length
   const which = failing ? `${failing} of them failing` : 'none of them failing'
   const where = what === 'rows' ? 'in this table' : 'with details'
   return (
@@ -157,7 +175,9 @@ function detailsBlock(o: UrlOutcome, report: RunReport): string {
       const check = d.passCheck === undefined ? '—' : d.passCheck ? '✅ pass' : '❌ fail'
       const rationale = d.rationale ? escapeMarkdown(truncate(d.rationale, DETAIL_RATIONALE_CHARS)) : ''
       const metrics = keyMetrics(d).map(escapeMarkdown).join('<br>')
-      body.push(`| ${escapeMarkdown(d.detectorName)} | ${check} | ${formatScore(d.score)} | ${rationale} | ${metrics} |`)
+      body.push(
+        `| ${escapeMarkdown(d.detectorName)} | ${check} | ${formatScore(d.score)} | ${rationale} | ${metrics} |`
+      )
     }
   }
   return `<details><summary>${summary}</summary>\n\n${body.join('\n')}\n\n</details>`

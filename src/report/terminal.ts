@@ -48,9 +48,14 @@ function why(o: UrlOutcome, report: RunReport): string {
 export function renderTerminal(report: RunReport, options: TerminalOptions = {}): string {
   const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS)
   const ordered = sortWorstFirst(report)
-  const rows = ordered.map((o) => [stateLabel(o, report), formatScore(o.score), shortenMiddle(plain(o.url), URL_WIDTH), plain(formatSource(o.source))])
+  const rows = ordered.map(o => [
+    stateLabel(o, report),
+    formatScore(o.score),
+    shortenMiddle(plain(o.url), URL_WIDTH),
+    plain(formatSource(o.source))
+  ])
   const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON']
-  const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   // The reason gets what the other columns leave of the terminal's width.
   const whyWidth = Math.max(MIN_WHY_WIDTH, columns - widths.reduce((sum, w) => sum + w + 2, 0))
   const line = (cells: string[]): string =>
@@ -65,16 +70,24 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
     // Only a passing row's note may be cut; any other reason that does not fit follows in full on its own line.
     if (reason.length > whyWidth && o.state !== 'passed') body.push(`    ${reason}`)
   })
-  const verdict = headingText(report).replace(/^\S+\s/, '').toUpperCase()
+  const verdict = headingText(report)
+    .replace(/^\S+\s/, '')
+    .toUpperCase()
   const out = rows.length ? [line(header), ...body, ''] : []
   const problems = report.error?.problems ?? []
   // Config problems are listed once each; the one-line reason would only repeat the first.
-  out.push(problems.length ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:` : `${verdict}: ${plain(report.reason)}`)
+  out.push(
+    problems.length
+      ? `${verdict}: ${plural(problems.length, 'problem')} in the configuration:`
+      : `${verdict}: ${plain(report.reason)}`
+  )
   if (report.error) {
     for (const p of problems) out.push(`  ${plain(formatProblem(p))}`)
     if (report.error.hint) out.push(plain(report.error.hint))
   } else if (report.verdict !== 'skipped') {
-    const judge = report.judge ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})` : ''
+    const judge = report.judge
+      ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})`
+      : ''
     out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`)
   }
   if (report.skippedUnchanged) out.push(`${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`)

@@ -6,7 +6,7 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
 
 export function createTokenCheck(tokens: readonly string[]): (req: IncomingMessage) => boolean {
   const expected = tokens.map(digest)
-  return (req) => {
+  return req => {
     const header = req.headers.authorization
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
     if (!match) return false

@@ -82,17 +82,21 @@ export class StoreClient {
     const timeoutMs = (this.options.timeoutMs ?? 30_000) + extraMs
     let lastError = ''
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)))
+      if (attempt > 1) await new Promise(r => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)))
       let res: Response
       try {
         res = await fetch(url, {
           method,
-          headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${this.options.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' })
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs)
         })
       } catch (error) {
-        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)
+        const cause =
+          error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)
         lastError = `no answer from the store at ${url.origin} (${cause})`
         continue
       }
@@ -100,7 +104,11 @@ export class StoreClient {
       if (res.ok) {
         if (!schema) return undefined as z.infer<S>
         const parsed = schema.safeParse(JSON.parse(text))
-        if (!parsed.success) throw new StoreError(`the store at ${url.origin} sent an unexpected ${method} ${url.pathname} answer`, res.status)
+        if (!parsed.success)
+          throw new StoreError(
+            `the store at ${url.origin} sent an unexpected ${method} ${url.pathname} answer`,
+            res.status
+          )
         return parsed.data
       }
       if (res.status === 404 && notFoundIsUndefined) return undefined as z.infer<S>

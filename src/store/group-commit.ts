@@ -39,7 +39,7 @@ export class GroupCommit<T, R> {
   /** Resolves once everything submitted so far is committed (or failed). */
   drain(): Promise<void> {
     if (this.active === 0 && this.queue.length === 0) return Promise.resolve()
-    return new Promise((resolve) => this.idle.push(resolve))
+    return new Promise(resolve => this.idle.push(resolve))
   }
 
   /** Cut a group on the next turn, so requests already readable on other sockets join it. */
@@ -58,10 +58,10 @@ export class GroupCommit<T, R> {
     this.active += 1
     this.options.onGroup?.(group.length)
     try {
-      const results = await this.flush(group.map((p) => p.item))
+      const results = await this.flush(group.map(p => p.item))
       group.forEach((p, i) => p.resolve(results[i]))
     } catch (error) {
-      group.forEach((p) => p.reject(error))
+      group.forEach(p => p.reject(error))
     } finally {
       this.active -= 1
     }
@@ -70,6 +70,6 @@ export class GroupCommit<T, R> {
   }
 
   private settleIdle(): void {
-    if (this.active === 0 && this.queue.length === 0) this.idle.splice(0).forEach((r) => r())
+    if (this.active === 0 && this.queue.length === 0) this.idle.splice(0).forEach(r => r())
   }
 }

@@ -10,7 +10,7 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<BodyRe
     req.resume()
     return Promise.resolve({ ok: false, reason: 'too_large' })
   }
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const chunks: Buffer[] = []
     let size = 0
     let done = false
@@ -34,14 +34,24 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<BodyRe
   })
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   if (res.headersSent || res.destroyed) return
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)
 }
 
-export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {}
+): void {
   sendJson(res, status, { error: message }, headers)
 }
 

@@ -71,7 +71,10 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       done(outcome)
     } catch (error) {
       // Not acknowledged: Pique retries the delivery.
-      log.error('commit failed', { job_id: result.jobId, error: error instanceof Error ? error.message : String(error) })
+      log.error('commit failed', {
+        job_id: result.jobId,
+        error: error instanceof Error ? error.message : String(error)
+      })
       sendError(res, 503, 'store unavailable, retry later')
       done('error')
     }

@@ -35,7 +35,12 @@ export function createStoreMetrics(waiters: () => number): StoreMetrics {
   for (const reason of SIGNATURE_FAILURES) verificationFailures.inc({ reason }, 0)
   return {
     registry,
-    deliveries: new Counter({ name: 'pique_store_deliveries_total', help: 'Webhook deliveries by outcome', labelNames: ['outcome'], registers }),
+    deliveries: new Counter({
+      name: 'pique_store_deliveries_total',
+      help: 'Webhook deliveries by outcome',
+      labelNames: ['outcome'],
+      registers
+    }),
     verificationFailures,
     ingestSeconds: new Histogram({
       name: 'pique_store_ingest_duration_seconds',

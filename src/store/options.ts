@@ -52,17 +52,20 @@ export const STORE_DEFAULTS: StoreOptions = {
   databaseSchema: 'public',
   retentionIntervalMs: 60 * 60 * 1000,
   logLevel: 'silent',
-  logSink: (line) => process.stdout.write(line + '\n'),
+  logSink: line => process.stdout.write(line + '\n'),
   poolSize: 8
 }
 
 export function resolveStoreOptions(partial: Partial<StoreOptions>): StoreOptions {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))
   const options: StoreOptions = { ...STORE_DEFAULTS, ...defined }
-  const secrets = options.webhookSecrets.filter((s) => s.length > 0)
-  if (secrets.length === 0) throw new Error('store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)')
+  const secrets = options.webhookSecrets.filter(s => s.length > 0)
+  if (secrets.length === 0)
+    throw new Error('store: at least one webhook secret is required (PIQUE_STORE_WEBHOOK_SECRETS)')
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.databaseSchema)) {
-    throw new Error(`store: database schema "${options.databaseSchema}" must be a plain identifier (letters, digits, _)`)
+    throw new Error(
+      `store: database schema "${options.databaseSchema}" must be a plain identifier (letters, digits, _)`
+    )
   }
   for (const [name, value] of [
     ['toleranceSeconds', options.toleranceSeconds],
@@ -72,6 +75,7 @@ export function resolveStoreOptions(partial: Partial<StoreOptions>): StoreOption
   ] as const) {
     if (!Number.isFinite(value) || value < 0) throw new Error(`store: ${name} must be a number ≥ 0, got ${value}`)
   }
-  if (!Number.isInteger(options.port) || options.port > 65535) throw new Error(`store: port must be a whole number 0-65535, got ${options.port}`)
-  return { ...options, webhookSecrets: secrets, readTokens: options.readTokens.filter((t) => t.length > 0) }
+  if (!Number.isInteger(options.port) || options.port > 65535)
+    throw new Error(`store: port must be a whole number 0-65535, got ${options.port}`)
+  return { ...options, webhookSecrets: secrets, readTokens: options.readTokens.filter(t => t.length > 0) }
 }

@@ -26,7 +26,12 @@ export interface ReadDeps {
   closing: () => boolean
 }
 
-async function readBody<T extends z.ZodType>(req: IncomingMessage, res: ServerResponse, limit: number, schema: T): Promise<z.infer<T> | undefined> {
+async function readBody<T extends z.ZodType>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  schema: T
+): Promise<z.infer<T> | undefined> {
   const read = await readRawBody(req, limit)
   if (!read.ok) {
     if (read.reason === 'too_large') sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' })
@@ -47,15 +52,15 @@ async function readBody<T extends z.ZodType>(req: IncomingMessage, res: ServerRe
 }
 
 function answerFrom(req: QueryRequest, jobs: StoredJob[]): QueryResponse {
-  const known = new Set(jobs.map((j) => j.job_id))
+  const known = new Set(jobs.map(j => j.job_id))
   const cursor = jobs.reduce((max, j) => Math.max(max, j.seq), req.after)
-  return { jobs, missing: req.job_ids.filter((id) => !known.has(id)), cursor }
+  return { jobs, missing: req.job_ids.filter(id => !known.has(id)), cursor }
 }
 
 /** Answer now when a requested job changed after `after`, or every requested job is terminal. */
 function settled(req: QueryRequest, answer: QueryResponse): boolean {
-  if (answer.jobs.some((j) => j.seq > req.after)) return true
-  return answer.missing.length === 0 && answer.jobs.every((j) => isTerminalJobStatus(j.status))
+  if (answer.jobs.some(j => j.seq > req.after)) return true
+  return answer.missing.length === 0 && answer.jobs.every(j => isTerminalJobStatus(j.status))
 }
 
 /**
@@ -82,7 +87,7 @@ async function longPoll(deps: ReadDeps, req: QueryRequest, abandoned: Promise<vo
       const left = deadline - Date.now()
       if (settled(req, answer) || left <= 0 || deps.closing() || state.gone) return answer
       if (state.woken) continue
-      await new Promise<void>((resolve) => {
+      await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, left)
         state.wake = () => {
           clearTimeout(timer)
@@ -107,7 +112,7 @@ export function createReadHandlers(deps: ReadDeps) {
     async query(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const body = await readBody(req, res, deps.bodyLimitBytes, queryRequestSchema)
       if (!body) return
-      const abandoned = new Promise<void>((resolve) => res.once('close', () => resolve()))
+      const abandoned = new Promise<void>(resolve => res.once('close', () => resolve()))
       sendJson(res, 200, await longPoll(deps, body, abandoned))
     },
 

@@ -23,23 +23,27 @@ const CLOSE_GRACE_MS = 10_000
 const DAY_MS = 24 * 60 * 60 * 1000
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const
 
-type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>) => Promise<void> | void
+type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string | undefined>
+) => Promise<void> | void
 
 export async function startStore(partial: Partial<StoreOptions>): Promise<RunningStore> {
   const options = resolveStoreOptions(partial)
   const log = createLogger(options.logLevel, options.logSink)
   const hub = new ChangeHub()
   const metrics = createStoreMetrics(() => hub.waiters)
-  const backend = await openBackend(options, (message) => log.warn('listener reconnecting', { error: message }))
-  backend.onRemoteChange((ids) => hub.notify(ids))
+  const backend = await openBackend(options, message => log.warn('listener reconnecting', { error: message }))
+  backend.onRemoteChange(ids => hub.notify(ids))
 
   const commit = new GroupCommit<IncomingEvent, IngestOutcome>(
-    async (events) => {
+    async events => {
       const { outcomes, changed } = await backend.ingest(events)
       if (changed.length > 0) hub.notify(changed)
       return outcomes
     },
-    { concurrency: backend.groupConcurrency, onGroup: (size) => metrics.commitGroupSize.observe(size) }
+    { concurrency: backend.groupConcurrency, onGroup: size => metrics.commitGroupSize.observe(size) }
   )
 
   let closing = false
@@ -59,18 +63,28 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
     defaultRoute: (req, res) => {
       // A known path with the wrong method is 405 naming the right ones; only an unknown path is 404.
       const path = new URL(req.url ?? '/', 'http://store').pathname
-      const allowed = METHODS.filter((m) => router.find(m, path))
+      const allowed = METHODS.filter(m => router.find(m, path))
       if (allowed.length === 0) return sendError(res, 404, 'no such endpoint')
-      sendError(res, 405, `${req.method} is not allowed here; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') })
+      sendError(res, 405, `${req.method} is not allowed here; use ${allowed.join(' or ')}`, {
+        allow: allowed.join(', ')
+      })
     }
   })
   const route = (method: 'GET' | 'POST', path: string, handler: Handler) =>
     router.on(method, path, (req, res, params) => handler(req, res, params as Record<string, string | undefined>))
   route('POST', STORE_PATHS.ingest, ingest)
-  route('GET', STORE_PATHS.job, guarded((req, res, p) => reads.job(req, res, p.job_id ?? '')))
+  route(
+    'GET',
+    STORE_PATHS.job,
+    guarded((req, res, p) => reads.job(req, res, p.job_id ?? ''))
+  )
   route('POST', STORE_PATHS.query, guarded(reads.query))
   route('POST', STORE_PATHS.register, guarded(reads.register))
-  route('GET', STORE_PATHS.batch, guarded((req, res, p) => reads.batch(req, res, p.batch_id ?? '')))
+  route(
+    'GET',
+    STORE_PATHS.batch,
+    guarded((req, res, p) => reads.batch(req, res, p.batch_id ?? ''))
+  )
   route('GET', STORE_PATHS.health, (_req, res) => sendJson(res, 200, { ok: true }))
   route('GET', STORE_PATHS.ready, async (_req, res) => {
     if (closing) return sendError(res, 503, 'shutting down')
@@ -96,7 +110,11 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
       if (inFlight === 0) drained?.()
     })
     Promise.resolve(router.lookup(req, res)).catch((error: unknown) => {
-      log.error('request failed', { method: req.method, path: req.url?.split('?')[0], error: error instanceof Error ? error.message : String(error) })
+      log.error('request failed', {
+        method: req.method,
+        path: req.url?.split('?')[0],
+        error: error instanceof Error ? error.message : String(error)
+      })
       sendError(res, 503, 'store unavailable, retry later')
     })
   })
@@ -139,11 +157,11 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
       closing = true
       hub.notify(null)
       clearInterval(retention)
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      const stopped = new Promise<void>(resolve => server.close(() => resolve()))
       server.closeIdleConnections()
       if (inFlight > 0) {
         // In-flight deliveries finish their commit and get their answer; waiters answer at once.
-        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), sleep(CLOSE_GRACE_MS)])
+        await Promise.race([new Promise<void>(resolve => (drained = resolve)), sleep(CLOSE_GRACE_MS)])
       }
       await commit.drain()
       server.closeAllConnections()
@@ -155,4 +173,4 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
   return { url, port, close }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
+const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref())

@@ -96,7 +96,7 @@ export function decide(current: CurrentJob | undefined, event: IncomingEvent): I
 export function planIngest(current: Map<string, CurrentJob>, events: IncomingEvent[], seqBefore: number): IngestPlan {
   let seq = seqBefore
   const writes = new Map<string, JobWrite>()
-  const planned: EventWrite[] = events.map((event) => {
+  const planned: EventWrite[] = events.map(event => {
     const outcome = decide(current.get(event.jobId), event)
     if (outcome === 'applied') {
       seq += 1
@@ -109,7 +109,11 @@ export function planIngest(current: Map<string, CurrentJob>, events: IncomingEve
         updatedAt: event.receivedAt.toISOString()
       }
       writes.set(event.jobId, write)
-      current.set(event.jobId, { status: write.status, resultJson: write.resultJson, eventTimestamp: write.eventTimestamp })
+      current.set(event.jobId, {
+        status: write.status,
+        resultJson: write.resultJson,
+        eventTimestamp: write.eventTimestamp
+      })
     }
     return { event, outcome }
   })
@@ -121,7 +125,11 @@ export function planIngest(current: Map<string, CurrentJob>, events: IncomingEve
 export function currentJobs(rows: Iterable<Record<string, unknown>>): Map<string, CurrentJob> {
   const out = new Map<string, CurrentJob>()
   for (const r of rows) {
-    out.set(String(r.job_id), { status: String(r.status), resultJson: (r.result_json ?? null) as string | null, eventTimestamp: (r.event_timestamp ?? null) as string | null })
+    out.set(String(r.job_id), {
+      status: String(r.status),
+      resultJson: (r.result_json ?? null) as string | null,
+      eventTimestamp: (r.event_timestamp ?? null) as string | null
+    })
   }
   return out
 }
@@ -130,7 +138,7 @@ export const CURRENT_JOB_COLUMNS = 'job_id, status, result_json, event_timestamp
 
 /** What a committed plan tells the caller. */
 export function commitOf(plan: IngestPlan): IngestCommit {
-  return { outcomes: plan.events.map((e) => e.outcome), changed: plan.jobs.map((j) => j.jobId) }
+  return { outcomes: plan.events.map(e => e.outcome), changed: plan.jobs.map(j => j.jobId) }
 }
 
 export function uniqueSorted(ids: Iterable<string>): string[] {
@@ -151,7 +159,8 @@ export interface JobRow {
   commit_sha: string | null
 }
 
-export const JOB_COLUMNS = 'job_id, status, result_json, seq, updated_at, url, batch_id, judge_id, repository, commit_sha'
+export const JOB_COLUMNS =
+  'job_id, status, result_json, seq, updated_at, url, batch_id, judge_id, repository, commit_sha'
 
 export function toStoredJob(row: JobRow): StoredJob {
   const job: StoredJob = {

@@ -70,5 +70,5 @@ export const MIGRATIONS_TABLE_SQL =
 
 export function pendingMigrations(applied: Iterable<number>): Migration[] {
   const done = new Set(applied)
-  return MIGRATIONS.filter((m) => !done.has(m.version))
+  return MIGRATIONS.filter(m => !done.has(m.version))
 }

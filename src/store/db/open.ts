@@ -5,16 +5,25 @@ import type { StoreBackend } from './backend.js'
 import { PostgresBackend } from './postgres.js'
 import { SqliteBackend } from './sqlite.js'
 
-export async function openBackend(options: StoreOptions, onListenerError: (message: string) => void): Promise<StoreBackend> {
+export async function openBackend(
+  options: StoreOptions,
+  onListenerError: (message: string) => void
+): Promise<StoreBackend> {
   const db = options.database
   if (db.startsWith('sqlite:')) {
     const path = db.slice('sqlite:'.length)
     // A file, never :memory:, because reads and the writer thread use separate connections.
-    if (!path || path === ':memory:') throw new Error('store: --database sqlite: needs a file path, e.g. sqlite:./pique-store.db')
+    if (!path || path === ':memory:')
+      throw new Error('store: --database sqlite: needs a file path, e.g. sqlite:./pique-store.db')
     return new SqliteBackend(resolve(path))
   }
   if (/^postgres(ql)?:\/\//.test(db)) {
-    return PostgresBackend.open({ url: db, schema: options.databaseSchema, poolSize: options.poolSize, onListenerError })
+    return PostgresBackend.open({
+      url: db,
+      schema: options.databaseSchema,
+      poolSize: options.poolSize,
+      onListenerError
+    })
   }
   throw new Error('store: --database must be sqlite:PATH or a postgres:// URL')
 }

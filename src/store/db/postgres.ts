@@ -75,15 +75,21 @@ export class PostgresBackend implements StoreBackend {
 
   private async migrate(): Promise<void> {
     const schema = this.options.schema
-    await this.withTransaction(async (c) => {
+    await this.withTransaction(async c => {
       // Instances starting together take turns; the lock is per schema.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pique_store_migrate.${schema}`])
       await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
       await c.query(MIGRATIONS_TABLE_SQL)
-      const applied = (await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version)
+      const applied = (await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+        r => r.version
+      )
       for (const m of pendingMigrations(applied)) {
         await c.query(m.postgres)
-        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()])
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          new Date().toISOString()
+        ])
       }
     })
   }
@@ -91,7 +97,7 @@ export class PostgresBackend implements StoreBackend {
   private async listen(): Promise<void> {
     if (this.closed) return
     const client = new pg.Client({ connectionString: this.options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
-    client.on('notification', (msg) => {
+    client.on('notification', msg => {
       if (msg.channel !== this.channel) return
       let ids: string[] | null = null
       try {
@@ -110,11 +116,11 @@ export class PostgresBackend implements StoreBackend {
       setTimeout(() => {
         this.listen()
           // Changes may have been missed while disconnected: every waiter re-reads.
-          .then(() => this.remoteListeners.forEach((l) => l(null)))
+          .then(() => this.remoteListeners.forEach(l => l(null)))
           .catch((e: unknown) => reconnect(e instanceof Error ? e.message : String(e)))
       }, RECONNECT_DELAY_MS).unref()
     }
-    client.on('error', (e) => reconnect(e.message))
+    client.on('error', e => reconnect(e.message))
     client.on('end', () => reconnect('listener connection ended'))
     this.listener = client
     try {
@@ -131,16 +137,18 @@ export class PostgresBackend implements StoreBackend {
   async ingest(events: IncomingEvent[]): Promise<IngestCommit> {
     const client = await this.pool.connect()
     try {
-      const [, locked] = (await client.query('BEGIN; SELECT seq FROM store_state WHERE id = 1 FOR UPDATE')) as unknown as pg.QueryResult<{ seq: string }>[]
+      const [, locked] = (await client.query(
+        'BEGIN; SELECT seq FROM store_state WHERE id = 1 FOR UPDATE'
+      )) as unknown as pg.QueryResult<{ seq: string }>[]
       const seqBefore = Number(locked.rows[0].seq)
       // A new statement, so a new snapshot: it sees everything committed before the lock was granted.
       const rows = await client.query(`SELECT ${rules.CURRENT_JOB_COLUMNS} FROM jobs WHERE job_id = ANY($1::text[])`, [
-        rules.uniqueSorted(events.map((e) => e.jobId))
+        rules.uniqueSorted(events.map(e => e.jobId))
       ])
       const plan = rules.planIngest(rules.currentJobs(rows.rows), events, seqBefore)
       const ev = plan.events
       const js = plan.jobs
-      const changed = JSON.stringify(js.map((j) => j.jobId))
+      const changed = JSON.stringify(js.map(j => j.jobId))
       await client.query(
         `WITH logged AS (
            INSERT INTO events (job_id, status, outcome, signed_at, received_at, body)
@@ -155,18 +163,18 @@ export class PostgresBackend implements StoreBackend {
          )
          SELECT pg_notify($14, $15) WHERE $16::boolean`,
         [
-          ev.map((e) => e.event.jobId),
-          ev.map((e) => e.event.status),
-          ev.map((e) => e.outcome),
-          ev.map((e) => e.event.signedAt),
-          ev.map((e) => e.event.receivedAt.toISOString()),
-          ev.map((e) => e.event.rawBody),
-          js.map((j) => j.jobId),
-          js.map((j) => j.status),
-          js.map((j) => j.resultJson),
-          js.map((j) => j.eventTimestamp),
-          js.map((j) => j.seq),
-          js.map((j) => j.updatedAt),
+          ev.map(e => e.event.jobId),
+          ev.map(e => e.event.status),
+          ev.map(e => e.outcome),
+          ev.map(e => e.event.signedAt),
+          ev.map(e => e.event.receivedAt.toISOString()),
+          ev.map(e => e.event.rawBody),
+          js.map(j => j.jobId),
+          js.map(j => j.status),
+          js.map(j => j.resultJson),
+          js.map(j => j.eventTimestamp),
+          js.map(j => j.seq),
+          js.map(j => j.updatedAt),
           plan.seq,
           this.channel,
           Buffer.byteLength(changed) <= MAX_NOTIFY_PAYLOAD ? changed : '*',
@@ -184,19 +192,25 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async getJobs(jobIds: string[]): Promise<StoredJob[]> {
-    const { rows } = await this.pool.query<JobRow>(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE job_id = ANY($1::text[])`, [jobIds])
+    const { rows } = await this.pool.query<JobRow>(
+      `SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE job_id = ANY($1::text[])`,
+      [jobIds]
+    )
     return rows.map(rules.toStoredJob)
   }
 
   async batch(batchId: string): Promise<StoredJob[]> {
-    const { rows } = await this.pool.query<JobRow>(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = $1 ORDER BY job_id`, [batchId])
+    const { rows } = await this.pool.query<JobRow>(
+      `SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = $1 ORDER BY job_id`,
+      [batchId]
+    )
     return rows.map(rules.toStoredJob)
   }
 
   async register(jobs: RegisteredJob[]): Promise<void> {
     // One row per job id (the last wins), sorted: a stable lock order with concurrent ingests.
-    const byId = new Map(jobs.map((j) => [j.job_id, j]))
-    const js = rules.uniqueSorted(byId.keys()).map((id) => byId.get(id)!)
+    const byId = new Map(jobs.map(j => [j.job_id, j]))
+    const js = rules.uniqueSorted(byId.keys()).map(id => byId.get(id)!)
     const now = new Date().toISOString()
     await this.pool.query(
       `INSERT INTO jobs (job_id, status, seq, updated_at, url, batch_id, judge_id, repository, commit_sha, registered_at)
@@ -206,12 +220,12 @@ export class PostgresBackend implements StoreBackend {
          repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
          registered_at = coalesce(jobs.registered_at, excluded.registered_at)`,
       [
-        js.map((j) => j.job_id),
-        js.map((j) => j.url),
-        js.map((j) => j.batch_id),
-        js.map((j) => j.judge_id),
-        js.map((j) => j.repository ?? null),
-        js.map((j) => j.commit ?? null),
+        js.map(j => j.job_id),
+        js.map(j => j.url),
+        js.map(j => j.batch_id),
+        js.map(j => j.judge_id),
+        js.map(j => j.repository ?? null),
+        js.map(j => j.commit ?? null),
         now
       ]
     )

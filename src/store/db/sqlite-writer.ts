@@ -69,7 +69,7 @@ export class SqliteWriter {
       this.pending.clear()
     }
     this.worker.on('error', fail)
-    this.worker.on('exit', (code) => fail(new Error(`sqlite writer stopped (exit ${code})`)))
+    this.worker.on('exit', code => fail(new Error(`sqlite writer stopped (exit ${code})`)))
   }
 
   /** Runs `work` in one transaction; resolves with the changed row count once COMMIT has returned. */

@@ -57,10 +57,15 @@ export class SqliteBackend implements StoreBackend {
     this.db.exec('BEGIN IMMEDIATE')
     try {
       this.db.exec(MIGRATIONS_TABLE_SQL)
-      const applied = this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version))
+      const applied = this.db
+        .prepare('SELECT version FROM schema_migrations')
+        .all()
+        .map(r => Number(r.version))
       for (const m of pendingMigrations(applied)) {
         this.db.exec(m.sqlite)
-        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString())
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(m.version, m.name, new Date().toISOString())
       }
       this.db.exec('COMMIT')
     } catch (error) {
@@ -70,29 +75,46 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async ingest(events: IncomingEvent[]): Promise<IngestCommit> {
-    const current = rules.currentJobs(this.stmt.current.all(JSON.stringify(rules.uniqueSorted(events.map((e) => e.jobId)))))
+    const current = rules.currentJobs(
+      this.stmt.current.all(JSON.stringify(rules.uniqueSorted(events.map(e => e.jobId))))
+    )
     const seqBefore = Number(this.stmt.seq.get()!.seq)
     const plan = rules.planIngest(current, events, seqBefore)
     await this.writer.run([
-      [SQL.insertEvent, plan.events.map(({ event: e, outcome }) => [e.jobId, e.status, outcome, e.signedAt, e.receivedAt.toISOString(), e.rawBody])],
-      [SQL.upsertJob, plan.jobs.map((j) => [j.jobId, j.status, j.resultJson, j.eventTimestamp, j.seq, j.updatedAt])],
+      [
+        SQL.insertEvent,
+        plan.events.map(({ event: e, outcome }) => [
+          e.jobId,
+          e.status,
+          outcome,
+          e.signedAt,
+          e.receivedAt.toISOString(),
+          e.rawBody
+        ])
+      ],
+      [SQL.upsertJob, plan.jobs.map(j => [j.jobId, j.status, j.resultJson, j.eventTimestamp, j.seq, j.updatedAt])],
       [SQL.setSeq, plan.seq !== seqBefore ? [[plan.seq]] : []]
     ])
     return rules.commitOf(plan)
   }
 
   async getJobs(jobIds: string[]): Promise<StoredJob[]> {
-    return this.stmt.jobs.all(JSON.stringify(jobIds)).map((r) => rules.toStoredJob(r as unknown as JobRow))
+    return this.stmt.jobs.all(JSON.stringify(jobIds)).map(r => rules.toStoredJob(r as unknown as JobRow))
   }
 
   async batch(batchId: string): Promise<StoredJob[]> {
-    return this.stmt.batch.all(batchId).map((r) => rules.toStoredJob(r as unknown as JobRow))
+    return this.stmt.batch.all(batchId).map(r => rules.toStoredJob(r as unknown as JobRow))
   }
 
   async register(jobs: RegisteredJob[]): Promise<void> {
     const now = new Date().toISOString()
     const sorted = [...jobs].sort((a, b) => (a.job_id < b.job_id ? -1 : 1))
-    await this.writer.run([[SQL.register, sorted.map((j) => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])]])
+    await this.writer.run([
+      [
+        SQL.register,
+        sorted.map(j => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])
+      ]
+    ])
   }
 
   async ping(): Promise<void> {
