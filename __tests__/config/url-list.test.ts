@@ -33,9 +33,9 @@ describe('text lists', () => {
     await write('a.txt', `# heading\n\n${A}\n   ${B}   # trailing comment\n\t# indented comment\n${C}\n`)
     const list = await loadUrlLists(['a.txt'], { cwd: dir })
     expect(list.urls).toEqual([
-      { url: A, source: { file: 'a.txt', line: 3 } },
-      { url: B, source: { file: 'a.txt', line: 4 } },
-      { url: C, source: { file: 'a.txt', line: 6 } }
+      { kind: 'url', url: A, source: { file: 'a.txt', line: 3 } },
+      { kind: 'url', url: B, source: { file: 'a.txt', line: 4 } },
+      { kind: 'url', url: C, source: { file: 'a.txt', line: 6 } }
     ])
     expect(list.notices).toEqual([])
     expect(list.files).toEqual(['a.txt'])
@@ -67,9 +67,9 @@ describe('YAML and JSON lists', () => {
     await write('l.json', JSON.stringify([{ url: C, note: 'x' }]))
     const list = await loadUrlLists(['l.yml', 'l.json'], { cwd: dir })
     expect(list.urls).toEqual([
-      { url: A, source: { file: 'l.yml', line: 1 } },
-      { url: B, source: { file: 'l.yml', line: 2 } },
-      { url: C, source: { file: 'l.json', line: 1 } }
+      { kind: 'url', url: A, source: { file: 'l.yml', line: 1 } },
+      { kind: 'url', url: B, source: { file: 'l.yml', line: 2 } },
+      { kind: 'url', url: C, source: { file: 'l.json', line: 1 } }
     ])
   })
 
@@ -101,11 +101,13 @@ describe('several files, globs and the inline list', () => {
     await write('i.txt', `${A}\n`)
     const list = await loadUrlLists(['i.txt'], { cwd: dir, inline: `${B}\n\n# comment\n${A}\n` })
     expect(list.urls).toEqual([
-      { url: A, source: { file: 'i.txt', line: 1 } },
-      { url: B, source: { file: 'url-list', line: 1 } }
+      { kind: 'url', url: A, source: { file: 'i.txt', line: 1 } },
+      { kind: 'url', url: B, source: { file: 'url-list', line: 1 } }
     ])
     expect(list.notices.map(formatProblem)).toEqual(['url-list:4:1: duplicate of i.txt:1'])
-    expect((await loadUrlLists([], { inline: C })).urls).toEqual([{ url: C, source: { file: 'url-list', line: 1 } }])
+    expect((await loadUrlLists([], { inline: C })).urls).toEqual([
+      { kind: 'url', url: C, source: { file: 'url-list', line: 1 } }
+    ])
   })
 })
 

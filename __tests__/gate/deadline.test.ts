@@ -54,7 +54,7 @@ describe('the gate against an API that keeps answering 503', () => {
     expect(took).toBeLessThan(TIMEOUT_MS + 2_000)
     expect(report.verdict).toBe('failed')
     expect(report.reason).toBe('2 unfinished at the deadline (timeout-minutes)')
-    expect(report.urls.map(u => [u.url, u.state])).toEqual(URLS.map(u => [u, 'pending']))
+    expect(report.items.map(u => [u.url, u.state])).toEqual(URLS.map(u => [u, 'pending']))
     expect(server.requests.filter(r => r.url.startsWith('/v1/evaluations/results/')).length).toBeGreaterThan(0)
     for (const r of server.requests) expect(r.at).toBeLessThan(started + TIMEOUT_MS + 100)
   })

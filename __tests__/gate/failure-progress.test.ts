@@ -171,8 +171,8 @@ describe('a run whose judge fails preprocessing', () => {
       status: 'failed',
       detectors: ['video_matching']
     })
-    expect(report.error?.plannedUrls.map(u => u.url)).toEqual(URLS)
-    expect(report.urls).toEqual([])
+    expect(report.error?.plannedItems.map(u => u.url)).toEqual(URLS)
+    expect(report.items).toEqual([])
     expect(report.error?.hint ?? '').not.toContain('submitted')
     expect(api.submits).toHaveLength(0)
   })

@@ -1,13 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { chunk, forEachLimit } from '../../src/gate/concurrency.js'
 import { memoryLog } from '../../src/gate/log.js'
-import type { PlannedUrl, UrlOutcome } from '../../src/gate/model.js'
+import type { Item, ItemOutcome } from '../../src/model/index.js'
 import { submitAll } from '../../src/gate/submit.js'
 import { LIMITS } from '../../src/pique/limits.js'
 import { FakeApi } from './fake-api.js'
 
-const planned = (n: number): PlannedUrl[] =>
+const planned = (n: number): Item[] =>
   Array.from({ length: n }, (_, i) => ({
+    kind: 'url',
     url: `https://v.example/${i + 1}`,
     source: { file: 'urls.txt', line: i + 2 }
   }))
@@ -48,7 +49,7 @@ describe('submitAll', () => {
       webhookUrl: 'https://store.example/v1/webhooks/pique',
       maxConcurrency: 2,
       log: memoryLog(),
-      onBatch: async (batchId: string, o: UrlOutcome[]) => void registered.push(`${batchId}:${o.length}`)
+      onBatch: async (batchId: string, o: ItemOutcome[]) => void registered.push(`${batchId}:${o.length}`)
     })
     expect(api.submits.map(s => s.video_urls.length)).toEqual([LIMITS.urlsPerBatch.max, LIMITS.urlsPerBatch.max, 5])
     expect(

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import type { UrlOutcome } from '../../src/gate/model.js'
+import type { ItemOutcome } from '../../src/model/index.js'
 import { gateOutputs } from '../../src/gate/outputs.js'
 import { type DecideInput, decide } from '../../src/gate/verdict.js'
 import type { EvaluationResult } from '../../src/pique/results.js'
 
-const outcome = (n: number, state: UrlOutcome['state'] = 'submitted', error?: string): UrlOutcome => ({
+const outcome = (n: number, state: ItemOutcome['state'] = 'submitted', error?: string): ItemOutcome => ({
+  kind: 'url',
   url: `https://v.example/${n}`,
   source: { file: 'urls.txt', line: n },
   state,
@@ -27,7 +28,7 @@ const failed = (n: number, error: string): EvaluationResult => ({
   detectorResults: []
 })
 
-function input(outcomes: UrlOutcome[], results: EvaluationResult[], extra: Partial<DecideInput> = {}): DecideInput {
+function input(outcomes: ItemOutcome[], results: EvaluationResult[], extra: Partial<DecideInput> = {}): DecideInput {
   return {
     threshold: 0.7,
     failOnError: true,
@@ -67,7 +68,7 @@ describe('decide', () => {
     const report = decide(input([outcome(1), outcome(2)], [completed(1, 0.69), completed(2, 0.9)]))
     expect(report.verdict).toBe('failed')
     expect(report.reason).toBe('1 of 2 URLs scored below 0.7')
-    expect(report.urls[0]).toMatchObject({ state: 'below_threshold', score: 0.69 })
+    expect(report.items[0]).toMatchObject({ state: 'below_threshold', score: 0.69 })
     const outputs = gateOutputs(report, 'r.json')
     expect(outputs['failed-count']).toBe('1')
     expect(JSON.parse(outputs.results)).toEqual([
@@ -82,7 +83,7 @@ describe('decide', () => {
     const strict = decide(input(outcomes, results))
     expect(strict.verdict).toBe('failed')
     expect(strict.reason).toBe('2 evaluations failed')
-    expect(strict.urls[1]).toMatchObject({ state: 'failed', error: 'Failed to process video' })
+    expect(strict.items[1]).toMatchObject({ state: 'failed', error: 'Failed to process video' })
     const lenient = decide(input(outcomes, results, { failOnError: false }))
     expect(lenient.verdict).toBe('passed')
     expect(lenient.reason).toBe(
@@ -101,7 +102,7 @@ describe('decide', () => {
     )
     expect(report.verdict).toBe('failed')
     expect(report.reason).toBe('1 of 3 URLs scored below 0.7; 1 unfinished at the deadline (timeout-minutes)')
-    expect(report.urls.map(u => u.state)).toEqual(['passed', 'below_threshold', 'pending'])
+    expect(report.items.map(u => u.state)).toEqual(['passed', 'below_threshold', 'pending'])
     expect(gateOutputs(report, 'r.json')).toMatchObject({ evaluated: '2', 'failed-count': '2', 'min-score': '0.5' })
   })
 
@@ -121,7 +122,7 @@ describe('decide', () => {
   it('reports submitted jobs without a verdict on scores in wait: none', () => {
     const report = decide(input([outcome(1), outcome(2)], [], { waitMode: 'none' }))
     expect(report.verdict).toBe('submitted')
-    expect(report.urls.map(u => u.state)).toEqual(['submitted', 'submitted'])
+    expect(report.items.map(u => u.state)).toEqual(['submitted', 'submitted'])
     expect(gateOutputs(report, 'r.json')).toMatchObject({ passed: 'false', evaluated: '0', 'min-score': '' })
   })
 })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { ConfigError, loadJudgeFile, loadUrlLists } from '../../src/config/load.js'
 import type { ConfigProblem } from '../../src/config/types.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
-import type { RunReport, UrlOutcome } from '../../src/gate/model.js'
+import type { Item, ItemOutcome, RunReport } from '../../src/model/index.js'
 import { PiqueApiError } from '../../src/pique/errors.js'
 import { MISSING_KEY_REASON } from '../../src/gate/run-gate.js'
 import { decide, skippedReport } from '../../src/gate/verdict.js'
@@ -87,7 +87,7 @@ export function completed(
   score: number,
   threshold: number,
   detectors: DetectorResult[]
-): UrlOutcome {
+): ItemOutcome {
   const jobId = job()
   const result: EvaluationResult = {
     event: 'evaluation.completed',
@@ -99,6 +99,7 @@ export function completed(
     timestamp: '2026-03-02T10:02:10.000Z'
   }
   return {
+    kind: 'url',
     url,
     source: { file, line },
     state: score >= threshold ? 'passed' : 'below_threshold',
@@ -111,9 +112,10 @@ export function completed(
   }
 }
 
-export function failedEval(url: string, file: string, line: number, error: string): UrlOutcome {
+export function failedEval(url: string, file: string, line: number, error: string): ItemOutcome {
   const jobId = job()
   return {
+    kind: 'url',
     url,
     source: { file, line },
     state: 'failed',
@@ -126,9 +128,10 @@ export function failedEval(url: string, file: string, line: number, error: strin
   }
 }
 
-export function pending(url: string, file: string, line: number): UrlOutcome {
+export function pending(url: string, file: string, line: number): ItemOutcome {
   const jobId = job()
   return {
+    kind: 'url',
     url,
     source: { file, line },
     state: 'pending',
@@ -146,7 +149,7 @@ export const good = (): DetectorResult[] => [
 ]
 
 /** The report the gate's verdict makes of these outcomes, with fixed times so rendered examples are stable. */
-export function reportOf(urls: UrlOutcome[], overrides: Partial<RunReport> = {}): RunReport {
+export function reportOf(urls: ItemOutcome[], overrides: Partial<RunReport> = {}): RunReport {
   const decided = decide({
     threshold: overrides.threshold ?? 0.7,
     failOnError: overrides.failOnError ?? true,
@@ -254,7 +257,7 @@ export function skippedRun(): RunReport {
 
 /** `n` URLs across two files, a tenth below threshold, with long rationales: the size-bound case. */
 export function largeRun(n: number): RunReport {
-  const urls: UrlOutcome[] = []
+  const urls: ItemOutcome[] = []
   for (let i = 0; i < n; i++) {
     const low = i % 10 === 3
     const long = `Frame-level review ${i}: ` + 'the subject is partly off-frame and the lighting is uneven; '.repeat(8)
@@ -335,9 +338,9 @@ export function authErrorRun(): RunReport {
     '/v1/judges',
     'invalid API key'
   )
-  const plannedUrls = [
-    { url: 'https://www.tiktok.com/@acme/video/7301', source: { file: 'content/urls.txt', line: 1 } },
-    { url: 'https://www.youtube.com/shorts/aB3dE5', source: { file: 'content/urls.txt', line: 2 } }
+  const plannedItems: Item[] = [
+    { kind: 'url', url: 'https://www.tiktok.com/@acme/video/7301', source: { file: 'content/urls.txt', line: 1 } },
+    { kind: 'url', url: 'https://www.youtube.com/shorts/aB3dE5', source: { file: 'content/urls.txt', line: 2 } }
   ]
   return {
     ...failureReport(describeFailure(error), {
@@ -345,7 +348,7 @@ export function authErrorRun(): RunReport {
       threshold: TH,
       failOnError: true,
       waitMode: 'store',
-      plannedUrls,
+      plannedItems,
       inputs: INPUTS
     }),
     finishedAt: '2026-03-02T10:00:02.000Z'

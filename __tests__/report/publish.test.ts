@@ -109,7 +109,7 @@ describe('files', () => {
   it('writes the job summary, the JSON report without secrets and the JUnit XML', async () => {
     const report = mixedRun()
     report.warnings.push('store said: token pk_live_abcdef123 rejected')
-    const failed = report.urls.find(u => u.state === 'failed')
+    const failed = report.items.find(u => u.state === 'failed')
     if (failed) failed.error = 'download refused for key pk_live_abcdef123'
     await publishReports(
       report,
@@ -122,6 +122,9 @@ describe('files', () => {
     expect(json.verdict).toBe('failed')
     expect(Object.keys(json.inputs).sort()).toEqual(['judge', 'on-missing-key', 'threshold', 'urls'])
     expect(json.urls).toHaveLength(6)
+    // `items` (added in schema 1) repeats every URL item with its kind; `urls` keeps its fields for older readers.
+    expect(json.items).toEqual(json.urls.map((u: object) => ({ kind: 'url', ...u })))
+    expect(Object.keys(json.urls[0])).not.toContain('kind')
     const low = json.urls.find((u: { url: string }) => u.url === 'https://www.instagram.com/reel/Cx9_yZ/')
     expect(low).toMatchObject({
       state: 'below_threshold',

@@ -241,7 +241,7 @@ describe('terminal table', () => {
 
   it('shows control characters in user text as spaces', () => {
     const report = failingRun()
-    report.urls[0].result!.detectorResults[0].rationale = 'bad\u001b[31m red'
+    report.items[0].result!.detectorResults[0].rationale = 'bad\u001b[31m red'
     expect(renderTerminal(report)).not.toContain('\u001b')
   })
 })
@@ -285,8 +285,8 @@ describe('JUnit XML', () => {
 
   it('drops characters XML cannot carry', () => {
     const report = failingRun()
-    report.urls[0].result!.detectorResults[0].rationale = 'nul\u0000 and bell\u0007 & <tags>'
-    report.urls[0].error = 'escape\u001b[31m and form feed\u000c'
+    report.items[0].result!.detectorResults[0].rationale = 'nul\u0000 and bell\u0007 & <tags>'
+    report.items[0].error = 'escape\u001b[31m and form feed\u000c'
     const xml = renderJunit(report)
     expect(XMLValidator.validate(xml)).toBe(true)
     // The validator does not check characters: XML 1.0 forbids these even as entities, so none may remain.

@@ -17,7 +17,7 @@ import {
 } from '../config/settings.js'
 import { executeRun } from '../gate/execute.js'
 import { streamLog } from '../gate/log.js'
-import type { RunReport } from '../gate/model.js'
+import type { RunReport } from '../model/index.js'
 import { EXIT } from './program.js'
 
 /** Inputs the CLI also reads from the environment (flags win). */

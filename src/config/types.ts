@@ -1,16 +1,10 @@
 /** What config loading hands to the gate. */
 import type { CreateJudgeRequest } from '../pique/schema.js'
-import type { PlannedUrl } from '../gate/model.js'
+import type { ConfigProblem } from '../model/problem.js'
+import type { UrlItem } from '../model/item.js'
 
-/** A problem in a user's file: `file:line:column: field: message`. */
-export interface ConfigProblem {
-  file: string
-  line: number
-  column: number
-  /** Field path like `detectors[2].config.min_fps`; empty for file-level problems. */
-  field: string
-  message: string
-}
+// The model owns the shape (reports carry problems too); config re-exports it for its own modules.
+export type { ConfigProblem } from '../model/problem.js'
 
 export interface JudgeFile {
   file: string
@@ -21,7 +15,7 @@ export interface JudgeFile {
 }
 
 export interface UrlList {
-  urls: PlannedUrl[]
+  urls: UrlItem[]
   /** Duplicates dropped, each naming where the first copy is. */
   notices: ConfigProblem[]
   /** The lists read, in order, as the user named them (`url-list` for inline URLs). */

@@ -7,7 +7,7 @@ import { glob, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { isMap, isScalar, isSeq } from 'yaml'
 import { describeValue, videoUrlProblem } from '../pique/schema.js'
-import type { PlannedUrl } from '../gate/model.js'
+import type { UrlItem } from '../model/item.js'
 import { ConfigError, sortProblems } from './problems.js'
 import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, problemAt, readText } from './source.js'
 import type { ConfigProblem, UrlList } from './types.js'
@@ -47,7 +47,7 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
   if (options.inline !== undefined) sources.push({ entries: textEntries(INLINE_SOURCE, options.inline), problems: [] })
   const names = [...files, ...(options.inline !== undefined ? [INLINE_SOURCE] : [])]
 
-  const urls: PlannedUrl[] = []
+  const urls: UrlItem[] = []
   const notices: ConfigProblem[] = []
   const firstSeen = new Map<string, Entry>()
   for (const source of sources) {
@@ -65,7 +65,7 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
         continue
       }
       firstSeen.set(key, entry)
-      urls.push({ url: entry.url, source: { file: entry.file, line: entry.line } })
+      urls.push({ kind: 'url', url: entry.url, source: { file: entry.file, line: entry.line } })
     }
     problems.push(...sortProblems(sourceProblems))
   }

@@ -11,7 +11,7 @@ import type { JudgeFile } from '../config/types.js'
 import { GateError } from './errors.js'
 import { findReusableJudge, judgeDifferences } from './judge-match.js'
 import type { GateLog } from './log.js'
-import type { JudgeInfo } from './model.js'
+import type { JudgeInfo } from '../model/index.js'
 
 /** Where the judge comes from: an id (the judge-id input or `id:` in the file) or the file's definition. */
 export type JudgeSource = { kind: 'pinned'; id: string; file?: JudgeFile } | { kind: 'file'; file: JudgeFile }

@@ -17,7 +17,7 @@ import {
 import { publishReports, type ReportContext } from '../report/publish.js'
 import { type Failure, describeFailure, failureReport } from './failure.js'
 import type { GateLog } from './log.js'
-import type { RunReport } from './model.js'
+import type { RunReport } from '../model/index.js'
 import { type GateProgress, newProgress, runGate } from './run-gate.js'
 
 export interface ExecuteContext {

@@ -8,9 +8,10 @@ import { Inputs, SettingsError, type Surface } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
 import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
-import { REPORT_SCHEMA_VERSION, type PlannedUrl, type RunErrorKind, type RunReport } from './model.js'
+import { REPORT_SCHEMA_VERSION, type Item, type RunErrorKind, type RunReport } from '../model/index.js'
 import type { GateProgress } from './run-gate.js'
-import { decide, plural } from './verdict.js'
+import { plural } from '../model/index.js'
+import { decide } from './verdict.js'
 
 export interface Failure {
   kind: RunErrorKind
@@ -85,7 +86,7 @@ export interface KnownAtFailure {
   threshold?: number
   failOnError?: boolean
   waitMode?: RunReport['waitMode']
-  plannedUrls?: PlannedUrl[]
+  plannedItems?: Item[]
   inputs: Record<string, string>
   /** The gate's own record of how far it got (its plan, judge, submitted jobs, results); fills what is not given above. */
   progress?: GateProgress
@@ -113,7 +114,7 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
       message: failure.message,
       hint: [failure.hint, billedNote(progress)].filter(Boolean).join(' ') || undefined,
       problems: failure.problems,
-      plannedUrls: known.plannedUrls ?? progress?.plan?.urls ?? []
+      plannedItems: known.plannedItems ?? progress?.plan?.items ?? []
     }
   }
 }
@@ -122,12 +123,12 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
  * The URLs the run had submitted, as it left them: a result already received settles its URL (decide's rules), the
  * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
  */
-function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'urls' | 'counts' | 'minScore' | 'warnings'> {
+function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'items' | 'counts' | 'minScore' | 'warnings'> {
   const progress = known.progress
   const warnings = progress?.plan?.warnings ?? []
   if (!progress?.outcomes.length || known.threshold === undefined) {
     return {
-      urls: [],
+      items: [],
       counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
       warnings: [...warnings]
     }
@@ -145,7 +146,7 @@ function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'urls' | 'counts
     inputs: known.inputs,
     warnings
   })
-  return { urls: settled.urls, counts: settled.counts, minScore: settled.minScore, warnings: settled.warnings }
+  return { items: settled.items, counts: settled.counts, minScore: settled.minScore, warnings: settled.warnings }
 }
 
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */

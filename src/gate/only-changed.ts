@@ -14,8 +14,8 @@ import { INLINE_SOURCE, urlKey } from '../config/url-list.js'
 import { type BaseVersion, ensureCommit, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
 import { readPullRequestContext } from '../github/event.js'
 import { createOctokit } from '../github/octokit.js'
-import type { PlannedUrl } from './model.js'
-import { plural } from './verdict.js'
+import type { UrlItem } from '../model/index.js'
+import { plural } from '../model/index.js'
 
 export interface ChangedUrlsOptions {
   /** The URL list files as resolved (repository-relative). */
@@ -27,13 +27,13 @@ export interface ChangedUrlsOptions {
 }
 
 export interface ChangedUrls {
-  urls: PlannedUrl[]
+  urls: UrlItem[]
   skippedUnchanged: number
   note?: string
 }
 
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
-export async function selectChangedUrls(urls: PlannedUrl[], options: ChangedUrlsOptions): Promise<ChangedUrls> {
+export async function selectChangedUrls(urls: UrlItem[], options: ChangedUrlsOptions): Promise<ChangedUrls> {
   const env = options.env ?? process.env
   const pr = readPullRequestContext(env)
   // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.

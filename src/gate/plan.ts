@@ -8,13 +8,13 @@ import { describeProblems } from '../config/summary.js'
 import type { ConfigProblem } from '../config/types.js'
 import type { JudgeSource } from './ensure-judge.js'
 import type { GateLog } from './log.js'
-import type { PlannedUrl } from './model.js'
+import type { Item } from '../model/index.js'
 import { selectChangedUrls } from './only-changed.js'
-import { plural } from './verdict.js'
+import { plural } from '../model/index.js'
 
 export interface GatePlan {
   judge: JudgeSource
-  urls: PlannedUrl[]
+  items: Item[]
   skippedUnchanged: number
   /** Problems worth a warning in the report (unknown detectors, ...). */
   warnings: string[]
@@ -58,14 +58,14 @@ export async function buildPlan(
     `${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`
   )
 
-  if (!settings.onlyChanged || settings.forceAll) return { judge, urls: list.urls, skippedUnchanged: 0, warnings }
+  if (!settings.onlyChanged || settings.forceAll) return { judge, items: list.urls, skippedUnchanged: 0, warnings }
   const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env })
   if (changed.note) log.info(changed.note)
   if (changed.skippedUnchanged)
     log.info(
       `only-changed: ${plural(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`
     )
-  return { judge, urls: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings }
+  return { judge, items: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings }
 }
 
 /** The loaded value, or undefined with its ConfigError's problems and warnings added to `found`. Other errors propagate. */

@@ -11,11 +11,12 @@ import type { RegisterRequest } from '../store/protocol.js'
 import { ensureJudge } from './ensure-judge.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
-import type { JudgeInfo, RunReport, UrlOutcome } from './model.js'
+import type { JudgeInfo, RunReport, ItemOutcome } from '../model/index.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { submitAll } from './submit.js'
 import { JobTracker } from './tracker.js'
-import { decide, plural, skippedReport } from './verdict.js'
+import { plural } from '../model/index.js'
+import { decide, skippedReport } from './verdict.js'
 import { waitForResults } from './wait.js'
 import type { StoreReader } from './wait-store.js'
 
@@ -50,7 +51,7 @@ export interface GateProgress {
   plan?: GatePlan
   judge?: JudgeInfo
   /** Accepted batches' URLs as they are accepted; every submitted URL, in plan order, once submitting ends. */
-  outcomes: UrlOutcome[]
+  outcomes: ItemOutcome[]
   batchIds: string[]
   /** Results received so far, by job id: terminal ones, and the last status of jobs still running. */
   results: ReadonlyMap<string, EvaluationResult>
@@ -113,17 +114,17 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
     inputs: settings.echo,
     warnings: plan.warnings
   }
-  if (plan.urls.length === 0) {
+  if (plan.items.length === 0) {
     return decide({ ...common, batchIds: [], outcomes: [], results: new Map(), timedOut: false })
   }
 
   const store = deps.store
   const webhookUrl = settings.webhookUrl ?? store?.ingestUrl
-  const batches = Math.ceil(plan.urls.length / LIMITS.urlsPerBatch.max)
+  const batches = Math.ceil(plan.items.length / LIMITS.urlsPerBatch.max)
   const submission = await log.group(
-    `Submit ${plural(plan.urls.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`,
+    `Submit ${plural(plan.items.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`,
     () =>
-      submitAll(api, plan.urls, {
+      submitAll(api, plan.items, {
         judgeId: judge.id,
         webhookUrl,
         maxConcurrency: settings.maxConcurrency,
@@ -166,9 +167,9 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
     results: tracker.latest,
     timedOut
   })
-  const pending = report.urls.filter(u => u.state === 'pending')
+  const pending = report.items.filter(u => u.state === 'pending')
   if (pending.length) {
-    const status = (u: UrlOutcome) => (u.result ? `, job status ${u.result.status}` : '')
+    const status = (u: ItemOutcome) => (u.result ? `, job status ${u.result.status}` : '')
     log.warning(
       `Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
     )
@@ -205,7 +206,7 @@ async function checkStore(store: GateStore, surface: Surface, log: GateLog): Pro
 async function register(
   store: GateStore,
   judgeId: string,
-  outcomes: UrlOutcome[],
+  outcomes: ItemOutcome[],
   env: NodeJS.ProcessEnv,
   log: GateLog,
   surface: Surface
@@ -237,5 +238,5 @@ async function register(
 
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
-  return `${judge} ${plural(plan.urls.length, 'URL')} ${plan.urls.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
+  return `${judge} ${plural(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
 }

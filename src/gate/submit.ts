@@ -9,7 +9,7 @@ import type { SocialMediaResponse } from '../pique/schema.js'
 import { chunk, forEachLimit } from './concurrency.js'
 import { errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
-import type { PlannedUrl, UrlOutcome } from './model.js'
+import type { ItemOutcome, UrlItem } from '../model/index.js'
 
 export interface SubmitOptions {
   judgeId: string
@@ -21,23 +21,19 @@ export interface SubmitOptions {
   /** Epoch ms: no submit request (retries included) runs past it; a batch it stops is recorded as failed. */
   deadline?: number
   /** Told about each accepted batch (e.g. to register its jobs with the store). */
-  onBatch?: (batchId: string, outcomes: UrlOutcome[]) => Promise<void>
+  onBatch?: (batchId: string, outcomes: ItemOutcome[]) => Promise<void>
 }
 
 export interface Submission {
   /** In plan order. */
-  outcomes: UrlOutcome[]
+  outcomes: ItemOutcome[]
   /** In submit order of the chunks. */
   batchIds: string[]
 }
 
-export async function submitAll(
-  api: PiqueApi,
-  urls: readonly PlannedUrl[],
-  options: SubmitOptions
-): Promise<Submission> {
+export async function submitAll(api: PiqueApi, urls: readonly UrlItem[], options: SubmitOptions): Promise<Submission> {
   const batches = chunk(urls, Math.min(options.batchSize ?? LIMITS.urlsPerBatch.max, LIMITS.urlsPerBatch.max))
-  const outcomes: UrlOutcome[][] = []
+  const outcomes: ItemOutcome[][] = []
   const batchIds: (string | undefined)[] = []
   await forEachLimit(batches, options.maxConcurrency, async (batch, index) => {
     const submittedAt = new Date().toISOString()
@@ -71,7 +67,7 @@ export async function submitAll(
 }
 
 /** The reply has one job per URL in request order; match by position, and by URL if the order ever differs. */
-function matchJobs(batch: readonly PlannedUrl[], reply: SocialMediaResponse, submittedAt: string): UrlOutcome[] {
+function matchJobs(batch: readonly UrlItem[], reply: SocialMediaResponse, submittedAt: string): ItemOutcome[] {
   const inOrder = reply.jobs.length === batch.length && reply.jobs.every((job, i) => job.url === batch[i].url)
   const byUrl = new Map(reply.jobs.map(job => [job.url, job]))
   return batch.map((planned, i) => {
@@ -84,7 +80,13 @@ function matchJobs(batch: readonly PlannedUrl[], reply: SocialMediaResponse, sub
         error: 'the API returned no job for this URL',
         submittedAt
       }
-    const base: UrlOutcome = { ...planned, state: 'submitted', jobId: job.job_id, batchId: reply.batch_id, submittedAt }
+    const base: ItemOutcome = {
+      ...planned,
+      state: 'submitted',
+      jobId: job.job_id,
+      batchId: reply.batch_id,
+      submittedAt
+    }
     if (job.status === 'failed')
       return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt }
     return base

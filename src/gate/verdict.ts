@@ -4,10 +4,17 @@
  */
 import type { EvaluationResult } from '../pique/results.js'
 import type { WaitMode } from '../config/settings.js'
-import { REPORT_SCHEMA_VERSION, type JudgeInfo, type RunReport, type UrlOutcome, type UrlState } from './model.js'
+import {
+  plural,
+  REPORT_SCHEMA_VERSION,
+  type JudgeInfo,
+  type RunReport,
+  type ItemOutcome,
+  type ItemState
+} from '../model/index.js'
 
 /** The state one result puts its URL in; `undefined` while it is not finished. */
-export function resultState(result: EvaluationResult | undefined, threshold: number): UrlState | undefined {
+export function resultState(result: EvaluationResult | undefined, threshold: number): ItemState | undefined {
   if (!result) return undefined
   if (result.status === 'failed') return 'failed'
   if (result.status !== 'completed') return undefined
@@ -15,7 +22,7 @@ export function resultState(result: EvaluationResult | undefined, threshold: num
 }
 
 /** Whether an outcome counts against the gate. */
-export function failsGate(state: UrlState, failOnError: boolean): boolean {
+export function failsGate(state: ItemState, failOnError: boolean): boolean {
   return state === 'below_threshold' || state === 'pending' || (state === 'failed' && failOnError)
 }
 
@@ -26,7 +33,7 @@ export interface DecideInput {
   judge?: JudgeInfo
   batchIds: string[]
   /** Submitted outcomes in plan order (state `submitted` or `failed` at submit). */
-  outcomes: UrlOutcome[]
+  outcomes: ItemOutcome[]
   /** Results by job id: terminal ones settle their URL; a non-terminal one is the job's last known status. */
   results: ReadonlyMap<string, EvaluationResult>
   /** Whether the gate waited to the deadline with jobs unfinished. */
@@ -39,7 +46,7 @@ export interface DecideInput {
 
 export function decide(input: DecideInput): RunReport {
   const urls = input.outcomes.map(o => settle(o, input))
-  const count = (state: UrlState) => urls.filter(u => u.state === state).length
+  const count = (state: ItemState) => urls.filter(u => u.state === state).length
   const counts = {
     total: urls.length,
     passed: count('passed'),
@@ -68,7 +75,7 @@ export function decide(input: DecideInput): RunReport {
     waitMode: input.waitMode,
     judge: input.judge,
     batchIds: input.batchIds,
-    urls,
+    items: urls,
     counts,
     minScore: scores.length ? Math.min(...scores) : undefined,
     skippedUnchanged: input.skippedUnchanged,
@@ -94,7 +101,7 @@ export function skippedReport(
     failOnError: input.failOnError,
     waitMode: input.waitMode,
     batchIds: [],
-    urls: [],
+    items: [],
     counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
     skippedUnchanged: input.skippedUnchanged,
     startedAt: input.startedAt,
@@ -104,7 +111,7 @@ export function skippedReport(
   }
 }
 
-function settle(outcome: UrlOutcome, input: DecideInput): UrlOutcome {
+function settle(outcome: ItemOutcome, input: DecideInput): ItemOutcome {
   if (outcome.state !== 'submitted' || !outcome.jobId) return outcome
   const result = input.results.get(outcome.jobId)
   const state = resultState(result, input.threshold)
@@ -120,9 +127,6 @@ function settle(outcome: UrlOutcome, input: DecideInput): UrlOutcome {
     finishedAt: result.timestamp ?? new Date().toISOString()
   }
 }
-
-/** `1 URL`, `2 URLs`: every count the gate words goes through this. */
-export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`
 
 function reasonLine(
   verdict: RunReport['verdict'],

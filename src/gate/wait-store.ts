@@ -13,7 +13,7 @@ import { GateError, errorMessage, isAuthError } from './errors.js'
 import { lookupOnce, type ResultLookup } from './lookup.js'
 import type { GateLog } from './log.js'
 import type { JobTracker } from './tracker.js'
-import { plural } from './verdict.js'
+import { plural } from '../model/index.js'
 
 export interface StoreReader {
   query(request: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse>

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import type { ConfigProblem } from '../config/types.js'
-import type { RunReport, UrlOutcome } from '../gate/model.js'
+import type { RunReport, ItemOutcome } from '../model/index.js'
 import { redact } from './json.js'
 import { explainOutcome, failsGate, isInlineSource, isWarning, sortWorstFirst } from './outcomes.js'
 
@@ -13,9 +13,9 @@ import { explainOutcome, failsGate, isInlineSource, isWarning, sortWorstFirst } 
 export const MAX_ANNOTATIONS = 10
 
 export interface AnnotationPlan {
-  errors: UrlOutcome[]
+  errors: ItemOutcome[]
   /** Failed evaluations with fail-on-error false. */
-  warnings: UrlOutcome[]
+  warnings: ItemOutcome[]
   /** Failing URLs annotated. */
   annotated: number
   /** Failing URLs not annotated: over the cap, or from the url-list input (no file to point at). */
@@ -35,7 +35,7 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
 
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
 export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets: readonly string[] = []): void {
-  const text = (o: UrlOutcome): string => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets)
+  const text = (o: ItemOutcome): string => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets)
   for (const o of plan.errors)
     core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
   for (const o of plan.warnings)

@@ -3,8 +3,8 @@
  * same comment is found and updated on every run. GitHub caps a comment body at 65,536 characters.
  */
 import { Inputs } from '../config/settings.js'
-import { plural } from '../gate/verdict.js'
-import type { RunReport } from '../gate/model.js'
+import { plural } from '../model/index.js'
+import type { RunReport } from '../model/index.js'
 import { escapeMarkdown } from './escape.js'
 import {
   URL_TABLE_HEADER,
@@ -71,7 +71,7 @@ export function renderComment(report: RunReport, options: CommentOptions): strin
   lines.push('')
   const attention = sortWorstFirst(report).filter(o => failsGate(o, report) || isWarning(o, report))
   if (!attention.length) {
-    if (report.verdict === 'passed' && report.urls.length) {
+    if (report.verdict === 'passed' && report.items.length) {
       lines.push(`Every URL scored at least ${formatScore(report.threshold)}.`, '')
     }
     return finish(lines, [], 0, options)

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Inputs } from '../config/settings.js'
-import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
+import { type ItemOutcome, type RunError, type RunReport, type UrlItem, isUrlItem } from '../model/index.js'
 import type { DetectorResult } from '../pique/results.js'
 import { durationMs } from './outcomes.js'
 
@@ -21,10 +21,10 @@ export interface JsonDetector {
   flagged_frames: unknown[] | null
 }
 
-export interface JsonUrl {
-  url: string
+/** What every item's entry holds, whatever its kind. */
+export interface JsonOutcome {
   source: { file: string; line: number }
-  state: UrlOutcome['state']
+  state: ItemOutcome['state']
   job_id: string | null
   batch_id: string | null
   score: number | null
@@ -35,6 +35,14 @@ export interface JsonUrl {
   duration_ms: number | null
   detectors: JsonDetector[]
 }
+
+/** An entry of `urls`: a URL item, exactly as before items had kinds. */
+export interface JsonUrl extends JsonOutcome {
+  url: string
+}
+
+/** An entry of `items`: every item with its kind; a URL item carries the same fields as in `urls`. */
+export type JsonItem = { kind: 'url' } & JsonUrl
 
 export interface JsonReport {
   schema_version: RunReport['schemaVersion']
@@ -62,7 +70,10 @@ export interface JsonReport {
   warnings: string[]
   /** Set when the run stopped before a verdict (verdict is then `failed`); null otherwise. */
   error: JsonError | null
+  /** The URL items, as in every report before items had kinds. */
   urls: JsonUrl[]
+  /** Every item, each with its `kind` (only `url` so far). */
+  items: JsonItem[]
 }
 
 export interface JsonError {
@@ -114,9 +125,16 @@ function jsonDetector(d: DetectorResult): JsonDetector {
   }
 }
 
-function jsonUrl(o: UrlOutcome): JsonUrl {
+function jsonUrl(o: ItemOutcome & UrlItem): JsonUrl {
+  return { url: o.url, ...jsonOutcome(o) }
+}
+
+function jsonItem(o: ItemOutcome): JsonItem {
+  return { kind: o.kind, ...jsonUrl(o) }
+}
+
+function jsonOutcome(o: ItemOutcome): JsonOutcome {
   return {
-    url: o.url,
     source: { file: o.source.file, line: o.source.line },
     state: o.state,
     job_id: orNull(o.jobId),
@@ -160,7 +178,8 @@ export function buildJsonReport(report: RunReport): JsonReport {
     min_score: orNull(report.minScore),
     warnings: report.warnings,
     error: report.error ? jsonError(report.error) : null,
-    urls: report.urls.map(jsonUrl)
+    urls: report.items.filter(isUrlItem).map(jsonUrl),
+    items: report.items.map(jsonItem)
   }
 }
 
@@ -173,7 +192,7 @@ function jsonError(e: RunError): JsonError {
     problems: e.problems.map(({ file, line, column, field, message }) =>
       line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }
     ),
-    planned_urls: e.plannedUrls.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+    planned_urls: e.plannedItems.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
   }
 }
 

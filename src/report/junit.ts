@@ -5,14 +5,14 @@
  * submitted without waiting, or a skipped run → <skipped>. A run that stopped before its verdict → one <error>.
  */
 import { formatProblem } from '../config/load.js'
-import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
+import type { RunError, RunReport, ItemOutcome } from '../model/index.js'
 import { judgeKeyOf } from './comment.js'
 import { escapeXml } from './escape.js'
 import { durationMs, explainOutcome, formatSource, isInlineSource } from './outcomes.js'
 
 type Kind = 'passed' | 'failure' | 'error' | 'skipped'
 
-function kindOf(o: UrlOutcome, report: RunReport): Kind {
+function kindOf(o: ItemOutcome, report: RunReport): Kind {
   if (report.verdict === 'skipped') return 'skipped'
   switch (o.state) {
     case 'passed':
@@ -29,7 +29,7 @@ function kindOf(o: UrlOutcome, report: RunReport): Kind {
 
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3)
 
-function testcase(o: UrlOutcome, report: RunReport): string {
+function testcase(o: ItemOutcome, report: RunReport): string {
   const kind = kindOf(o, report)
   const classname = isInlineSource(o.source) ? 'url-list' : o.source.file
   const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(o.url)}" time="${seconds(durationMs(o.submittedAt, o.finishedAt))}"`
@@ -62,7 +62,7 @@ function errorTestcase(report: RunReport, error: RunError): string {
 }
 
 export function renderJunit(report: RunReport): string {
-  const kinds: Kind[] = report.error ? ['error'] : report.urls.map(o => kindOf(o, report))
+  const kinds: Kind[] = report.error ? ['error'] : report.items.map(o => kindOf(o, report))
   const count = (k: Kind): number => kinds.filter(x => x === k).length
   const attrs = `tests="${kinds.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(
     durationMs(report.startedAt, report.finishedAt)
@@ -82,7 +82,7 @@ export function renderJunit(report: RunReport): string {
     `<testsuites name="pique-gate" ${attrs}>`,
     `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
     `    <properties>\n${props}\n    </properties>`,
-    ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map(o => testcase(o, report))),
+    ...(report.error ? [errorTestcase(report, report.error)] : report.items.map(o => testcase(o, report))),
     '  </testsuite>',
     '</testsuites>',
     ''

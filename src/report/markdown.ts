@@ -1,6 +1,6 @@
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
-import { plural } from '../gate/verdict.js'
-import type { RunError, RunReport, UrlOutcome } from '../gate/model.js'
+import { plural } from '../model/index.js'
+import type { RunError, RunReport, ItemOutcome } from '../model/index.js'
 import { formatProblem } from '../config/load.js'
 import { Inputs } from '../config/settings.js'
 import { collapseWhitespace, escapeMarkdown, markdownLink, truncate } from './escape.js'
@@ -34,7 +34,7 @@ export function countsMarkdown(report: RunReport): string {
 }
 
 /** The "why" of a URL: failing detectors with their rationale, or the error, or what is missing. */
-export function whyCell(o: UrlOutcome, report: RunReport): string {
+export function whyCell(o: ItemOutcome, report: RunReport): string {
   if (o.state === 'below_threshold' || o.state === 'passed') {
     const failing = failingDetectors(o)
     if (!failing.length) return o.state === 'passed' ? '' : escapeMarkdown(explainOutcome(o, report))
@@ -51,7 +51,7 @@ export function whyCell(o: UrlOutcome, report: RunReport): string {
 
 export const URL_TABLE_HEADER = '| Status | Score | URL | Source | Why |\n|---|---|---|---|---|'
 
-export function urlRow(o: UrlOutcome, report: RunReport): string {
+export function urlRow(o: ItemOutcome, report: RunReport): string {
   const status = `${stateIcon(o, report)} ${stateLabel(o, report)}`
   return `| ${status} | ${escapeMarkdown(scoreVsThreshold(o, report.threshold))} | ${markdownLink(o.url)} | ${escapeMarkdown(
     formatSource(o.source)
@@ -68,7 +68,7 @@ export function skippedExplanation(eventName: string | undefined): string {
 }
 
 /** What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. */
-export function validatedLines(report: RunReport, urlCount = report.urls.length): string[] {
+export function validatedLines(report: RunReport, urlCount = report.items.length): string[] {
   const input = (name: string): string => {
     const v = report.inputs[name]
     return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? collapseWhitespace(v) : ''
@@ -100,7 +100,7 @@ export function errorLines(report: RunReport, error: RunError): string[] {
     if (n > MAX_LISTED_PROBLEMS) lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`)
     lines.push('')
   }
-  const known = validatedLines(report, error.plannedUrls.length)
+  const known = validatedLines(report, error.plannedItems.length)
   if (known.length) lines.push('What the run had:', '', ...known, '')
   lines.push(
     'The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.',

@@ -4,29 +4,29 @@
  */
 import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
-import type { RunReport, UrlOutcome, UrlSource, Verdict } from '../gate/model.js'
-import { plural } from '../gate/verdict.js'
+import type { RunReport, ItemOutcome, ItemSource, Verdict } from '../model/index.js'
+import { plural } from '../model/index.js'
 
 /** URLs from the url-list input have no file to annotate or diff. */
-export function isInlineSource(source: UrlSource): boolean {
+export function isInlineSource(source: ItemSource): boolean {
   return source.file === INLINE_SOURCE || !source.file || !(source.line >= 1)
 }
 
-export function formatSource(source: UrlSource): string {
+export function formatSource(source: ItemSource): string {
   return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`
 }
 
 /** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
-export function failsGate(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
+export function failsGate(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
   return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && report.failOnError)
 }
 
 /** A failed evaluation with fail-on-error false: reported, but the gate passes. */
-export function isWarning(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
+export function isWarning(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
   return o.state === 'failed' && !report.failOnError
 }
 
-function severity(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): number {
+function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): number {
   switch (o.state) {
     case 'below_threshold':
       return 0
@@ -42,8 +42,8 @@ function severity(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): number
 }
 
 /** Worst first: below threshold (lowest score first), failed, unfinished, warnings, submitted, passed. */
-export function sortWorstFirst(report: Pick<RunReport, 'urls' | 'failOnError'>): UrlOutcome[] {
-  return report.urls
+export function sortWorstFirst(report: Pick<RunReport, 'items' | 'failOnError'>): ItemOutcome[] {
+  return report.items
     .map((o, index) => ({ o, index }))
     .sort(
       (a, b) =>
@@ -58,7 +58,7 @@ export function formatScore(score: number | undefined): string {
   return score === undefined ? '—' : score.toFixed(2)
 }
 
-export const STATE_LABELS: Record<UrlOutcome['state'], string> = {
+export const STATE_LABELS: Record<ItemOutcome['state'], string> = {
   passed: 'passed',
   below_threshold: 'below threshold',
   failed: 'evaluation failed',
@@ -66,7 +66,7 @@ export const STATE_LABELS: Record<UrlOutcome['state'], string> = {
   submitted: 'submitted'
 }
 
-const STATE_ICONS: Record<UrlOutcome['state'], string> = {
+const STATE_ICONS: Record<ItemOutcome['state'], string> = {
   passed: '✅',
   below_threshold: '❌',
   failed: '💥',
@@ -74,11 +74,11 @@ const STATE_ICONS: Record<UrlOutcome['state'], string> = {
   submitted: '📤'
 }
 
-export function stateLabel(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): string {
+export function stateLabel(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): string {
   return isWarning(o, report) ? 'evaluation failed (warning)' : STATE_LABELS[o.state]
 }
 
-export function stateIcon(o: UrlOutcome, report: Pick<RunReport, 'failOnError'>): string {
+export function stateIcon(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): string {
   return isWarning(o, report) ? '⚠️' : STATE_ICONS[o.state]
 }
 
@@ -97,7 +97,7 @@ export function headingText(report: Pick<RunReport, 'verdict' | 'error'>): strin
 }
 
 /** "0.41 < 0.70" style comparison, or the state when there is no score. */
-export function scoreVsThreshold(o: UrlOutcome, threshold: number): string {
+export function scoreVsThreshold(o: ItemOutcome, threshold: number): string {
   if (o.score === undefined) return '—'
   return `${formatScore(o.score)} ${o.score >= threshold ? '≥' : '<'} ${formatScore(threshold)}`
 }
@@ -106,7 +106,7 @@ export function scoreVsThreshold(o: UrlOutcome, threshold: number): string {
  * The detectors that explain a URL's result: those with pass_check false; when none says so but the URL is below
  * threshold, the lowest-scoring one (so a reader always sees a reason).
  */
-export function failingDetectors(o: UrlOutcome): DetectorResult[] {
+export function failingDetectors(o: ItemOutcome): DetectorResult[] {
   const detectors = o.result?.detectorResults ?? []
   const failed = detectors.filter(d => d.passCheck === false)
   if (failed.length || o.state !== 'below_threshold') return failed
@@ -119,12 +119,12 @@ function lowestScoring(detectors: readonly DetectorResult[]): DetectorResult | u
 }
 
 /** `(job status processing)`: the last status seen of a job that had not finished, when one was seen. */
-function lastStatus(o: UrlOutcome): string {
+function lastStatus(o: ItemOutcome): string {
   return o.result ? ` (job status ${o.result.status})` : ''
 }
 
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
-export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold' | 'failOnError' | 'error'>): string {
+export function explainOutcome(o: ItemOutcome, report: Pick<RunReport, 'threshold' | 'failOnError' | 'error'>): string {
   switch (o.state) {
     case 'below_threshold': {
       const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
@@ -145,7 +145,7 @@ export function explainOutcome(o: UrlOutcome, report: Pick<RunReport, 'threshold
 }
 
 /** The worst detector of a URL: first failing one, else the lowest score. */
-export function worstDetector(o: UrlOutcome): DetectorResult | undefined {
+export function worstDetector(o: ItemOutcome): DetectorResult | undefined {
   return failingDetectors(o)[0] ?? lowestScoring(o.result?.detectorResults ?? [])
 }
 

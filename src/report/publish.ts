@@ -4,7 +4,7 @@
  * reporting failure becomes a warning and never changes the verdict.
  */
 import * as core from '@actions/core'
-import type { RunReport } from '../gate/model.js'
+import type { RunReport } from '../model/index.js'
 import { COMMENT_EVENTS, readPullRequestContext, workflowRunUrl } from '../github/event.js'
 import { createOctokit } from '../github/octokit.js'
 import { upsertStickyComment } from '../github/sticky-comment.js'

@@ -3,8 +3,8 @@
  * every detector. GitHub rejects a step summary over 1 MiB, so the table and details are cut to fit with a note
  * pointing at the JSON report, which always has everything.
  */
-import { plural } from '../gate/verdict.js'
-import type { RunReport, UrlOutcome } from '../gate/model.js'
+import { plural } from '../model/index.js'
+import type { RunReport, ItemOutcome } from '../model/index.js'
 import { escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
   URL_TABLE_HEADER,
@@ -125,7 +125,7 @@ function overviewLines(report: RunReport, options: SummaryOptions): string[] {
 }
 
 /** Renders outcomes in order while they fit in `budget` bytes (each counted with its newline). */
-function fitLines(outcomes: UrlOutcome[], render: (o: UrlOutcome) => string, budget: number): { lines: string[] } {
+function fitLines(outcomes: ItemOutcome[], render: (o: ItemOutcome) => string, budget: number): { lines: string[] } {
   const kept: string[] = []
   let used = 0
   for (const o of outcomes) {
@@ -140,7 +140,7 @@ function fitLines(outcomes: UrlOutcome[], render: (o: UrlOutcome) => string, bud
 
 function truncationNote(
   omitted: number,
-  rest: UrlOutcome[],
+  rest: ItemOutcome[],
   report: RunReport,
   options: SummaryOptions,
   what: 'rows' | 'details'
@@ -154,7 +154,7 @@ function truncationNote(
   )
 }
 
-function detailsBlock(o: UrlOutcome, report: RunReport): string {
+function detailsBlock(o: ItemOutcome, report: RunReport): string {
   const score = o.score === undefined ? stateLabel(o, report) : scoreVsThreshold(o, report.threshold)
   const summary = `${stateIcon(o, report)} ${escapeMarkdown(score)} — ${markdownLink(o.url)} (${escapeMarkdown(
     formatSource(o.source)

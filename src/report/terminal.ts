@@ -1,8 +1,8 @@
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
-import type { RunReport, UrlOutcome } from '../gate/model.js'
+import type { RunReport, ItemOutcome } from '../model/index.js'
 import { collapseWhitespace, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
-import { plural } from '../gate/verdict.js'
+import { plural } from '../model/index.js'
 import {
   countsLine,
   explainOutcome,
@@ -38,7 +38,7 @@ function shortenMiddle(text: string, max: number): string {
   return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`
 }
 
-function why(o: UrlOutcome, report: RunReport): string {
+function why(o: ItemOutcome, report: RunReport): string {
   if (o.state !== 'passed' && o.state !== 'below_threshold') return explainOutcome(o, report)
   const d = worstDetector(o)
   if (!d) return ''

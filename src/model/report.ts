@@ -1,40 +1,11 @@
 /**
- * The gate's data model, from plan to report. The gate fills a `RunReport`; every reporter (job summary,
- * PR comment, annotations, JSON report, JUnit, CLI table) reads only this.
+ * The run's report, from plan to verdict. The gate fills a `RunReport`; every reporter (job summary, PR comment,
+ * annotations, JSON report, JUnit, CLI table) reads only this.
  */
-import type { EvaluationResult } from '../pique/results.js'
-import type { ConfigProblem } from '../config/types.js'
+import type { Item, ItemOutcome } from './item.js'
+import type { ConfigProblem } from './problem.js'
 
 export const REPORT_SCHEMA_VERSION = 1
-
-/** Where a URL came from, for annotations and messages. `inline` for the url-list input. */
-export interface UrlSource {
-  file: string
-  line: number
-}
-
-export interface PlannedUrl {
-  url: string
-  source: UrlSource
-}
-
-/**
- * passed: score >= threshold. below_threshold: score < threshold. failed: the evaluation failed (job failed at
- * submit or later). pending: not finished at the deadline. submitted: not waited for (wait: none).
- */
-export type UrlState = 'passed' | 'below_threshold' | 'failed' | 'pending' | 'submitted'
-
-export interface UrlOutcome extends PlannedUrl {
-  state: UrlState
-  jobId?: string
-  batchId?: string
-  score?: number
-  /** The job's error_message at submit time or the failed result's error. */
-  error?: string
-  result?: EvaluationResult
-  submittedAt?: string
-  finishedAt?: string
-}
 
 export interface JudgeInfo {
   id: string
@@ -47,6 +18,15 @@ export interface JudgeInfo {
 
 export type Verdict = 'passed' | 'failed' | 'submitted' | 'skipped'
 
+export interface ItemCounts {
+  total: number
+  passed: number
+  belowThreshold: number
+  failed: number
+  pending: number
+  submitted: number
+}
+
 export interface RunReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION
   verdict: Verdict
@@ -57,10 +37,11 @@ export interface RunReport {
   waitMode: 'store' | 'api' | 'none'
   judge?: JudgeInfo
   batchIds: string[]
-  urls: UrlOutcome[]
-  counts: { total: number; passed: number; belowThreshold: number; failed: number; pending: number; submitted: number }
+  /** Every item the run submitted, in plan order. */
+  items: ItemOutcome[]
+  counts: ItemCounts
   minScore?: number
-  /** URLs left out because they did not change against the base branch (only-changed). */
+  /** Items left out because they did not change against the base branch (only-changed). */
   skippedUnchanged: number
   startedAt: string
   finishedAt: string
@@ -90,8 +71,8 @@ export interface RunError {
   /** Every problem found in the user's files (config errors). */
   problems: ConfigProblem[]
   /**
-   * The URLs the run meant to evaluate, when planning got that far. Those it had already submitted are in the
-   * report's `urls` (job and batch ids, results received), with `batchIds` and `judge` as far as the run got.
+   * The items the run meant to evaluate, when planning got that far. Those it had already submitted are in the
+   * report's `items` (job and batch ids, results received), with `batchIds` and `judge` as far as the run got.
    */
-  plannedUrls: PlannedUrl[]
+  plannedItems: Item[]
 }
