@@ -8,10 +8,10 @@ import { Inputs, SettingsError, type Surface } from '../config/settings.js'
 import type { ConfigProblem } from '../config/types.js'
 import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
-import { REPORT_SCHEMA_VERSION, type Item, type RunErrorKind, type RunReport } from '../model/index.js'
+import { type Item, type ItemOutcome, type RunErrorKind, type RunReport, plural } from '../model/index.js'
 import type { GateProgress } from './run-gate.js'
-import { plural } from '../model/index.js'
-import { decide } from './verdict.js'
+import { settleItems, toleratedFailures } from './verdict.js'
+import { buildRunReport } from './run-report.js'
 
 export interface Failure {
   kind: RunErrorKind
@@ -94,21 +94,21 @@ export interface KnownAtFailure {
 
 export function failureReport(failure: Failure, known: KnownAtFailure): RunReport {
   const { progress } = known
-  const sofar = submittedSoFar(known)
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
+  const failOnError = known.failOnError ?? true
+  const items = submittedSoFar(known)
+  return buildRunReport({
     verdict: 'failed',
     reason: failure.message,
     threshold: known.threshold ?? Number.NaN,
-    failOnError: known.failOnError ?? true,
+    failOnError,
     waitMode: known.waitMode ?? 'api',
     judge: progress?.judge,
     batchIds: [...(progress?.batchIds ?? [])],
-    ...sofar,
+    items,
     skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
     startedAt: known.startedAt,
-    finishedAt: new Date().toISOString(),
     inputs: known.inputs,
+    warnings: [...(progress?.plan?.warnings ?? []), ...toleratedFailures(items, failOnError)],
     error: {
       kind: failure.kind,
       message: failure.message,
@@ -116,37 +116,17 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
       problems: failure.problems,
       plannedItems: known.plannedItems ?? progress?.plan?.items ?? []
     }
-  }
+  })
 }
 
 /**
- * The URLs the run had submitted, as it left them: a result already received settles its URL (decide's rules), the
+ * The items the run had submitted, as it left them: a result already received settles its item (decide's rules), the
  * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
  */
-function submittedSoFar(known: KnownAtFailure): Pick<RunReport, 'items' | 'counts' | 'minScore' | 'warnings'> {
+function submittedSoFar(known: KnownAtFailure): ItemOutcome[] {
   const progress = known.progress
-  const warnings = progress?.plan?.warnings ?? []
-  if (!progress?.outcomes.length || known.threshold === undefined) {
-    return {
-      items: [],
-      counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
-      warnings: [...warnings]
-    }
-  }
-  const settled = decide({
-    threshold: known.threshold,
-    failOnError: known.failOnError ?? true,
-    waitMode: 'none',
-    batchIds: progress.batchIds,
-    outcomes: progress.outcomes,
-    results: progress.results,
-    timedOut: false,
-    skippedUnchanged: 0,
-    startedAt: known.startedAt,
-    inputs: known.inputs,
-    warnings
-  })
-  return { items: settled.items, counts: settled.counts, minScore: settled.minScore, warnings: settled.warnings }
+  if (!progress?.outcomes.length || known.threshold === undefined) return []
+  return settleItems(progress.outcomes, { threshold: known.threshold, waitMode: 'none', results: progress.results })
 }
 
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */

@@ -4,14 +4,8 @@
  */
 import type { EvaluationResult } from '../pique/results.js'
 import type { WaitMode } from '../config/settings.js'
-import {
-  plural,
-  REPORT_SCHEMA_VERSION,
-  type JudgeInfo,
-  type RunReport,
-  type ItemOutcome,
-  type ItemState
-} from '../model/index.js'
+import { type ItemOutcome, type ItemState, type JudgeInfo, type RunReport, itemName, plural } from '../model/index.js'
+import { buildRunReport, countItems } from './run-report.js'
 
 /** The state one result puts its URL in; `undefined` while it is not finished. */
 export function resultState(result: EvaluationResult | undefined, threshold: number): ItemState | undefined {
@@ -45,29 +39,12 @@ export interface DecideInput {
 }
 
 export function decide(input: DecideInput): RunReport {
-  const urls = input.outcomes.map(o => settle(o, input))
-  const count = (state: ItemState) => urls.filter(u => u.state === state).length
-  const counts = {
-    total: urls.length,
-    passed: count('passed'),
-    belowThreshold: count('below_threshold'),
-    failed: count('failed'),
-    pending: count('pending'),
-    submitted: count('submitted')
-  }
-  const scores = urls.map(u => u.score).filter((s): s is number => s !== undefined)
-  const warnings = [...input.warnings]
-  if (!input.failOnError) {
-    for (const u of urls)
-      if (u.state === 'failed')
-        warnings.push(
-          `Evaluation failed for ${u.url} (${u.source.file}:${u.source.line}): ${u.error ?? 'no reason given'}`
-        )
-  }
-  const failing = urls.some(u => failsGate(u.state, input.failOnError))
+  const items = settleItems(input.outcomes, input)
+  const counts = countItems(items)
+  const scores = items.map(o => o.score).filter((s): s is number => s !== undefined)
+  const failing = items.some(o => failsGate(o.state, input.failOnError))
   const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed'
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
+  return buildRunReport({
     verdict,
     reason: reasonLine(verdict, counts, input, scores.length ? Math.min(...scores) : undefined),
     threshold: input.threshold,
@@ -75,15 +52,12 @@ export function decide(input: DecideInput): RunReport {
     waitMode: input.waitMode,
     judge: input.judge,
     batchIds: input.batchIds,
-    items: urls,
-    counts,
-    minScore: scores.length ? Math.min(...scores) : undefined,
+    items,
     skippedUnchanged: input.skippedUnchanged,
     startedAt: input.startedAt,
-    finishedAt: new Date().toISOString(),
     inputs: input.inputs,
-    warnings
-  }
+    warnings: [...input.warnings, ...toleratedFailures(items, input.failOnError)]
+  })
 }
 
 /** A run that validated its files but evaluated nothing (no api-key, on-missing-key: skip). */
@@ -93,8 +67,7 @@ export function skippedReport(
     'threshold' | 'failOnError' | 'waitMode' | 'skippedUnchanged' | 'startedAt' | 'inputs' | 'warnings'
   > & { reason: string }
 ): RunReport {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
+  return buildRunReport({
     verdict: 'skipped',
     reason: input.reason,
     threshold: input.threshold,
@@ -102,16 +75,32 @@ export function skippedReport(
     waitMode: input.waitMode,
     batchIds: [],
     items: [],
-    counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
     skippedUnchanged: input.skippedUnchanged,
     startedAt: input.startedAt,
-    finishedAt: new Date().toISOString(),
     inputs: input.inputs,
     warnings: input.warnings
-  }
+  })
 }
 
-function settle(outcome: ItemOutcome, input: DecideInput): ItemOutcome {
+/** Each submitted outcome with the result received for its job: settled when terminal, else pending or submitted. */
+export function settleItems(
+  outcomes: readonly ItemOutcome[],
+  input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results'>
+): ItemOutcome[] {
+  return outcomes.map(o => settle(o, input))
+}
+
+/** With fail-on-error false a failed evaluation does not fail the gate, but the report still says so. */
+export function toleratedFailures(items: readonly ItemOutcome[], failOnError: boolean): string[] {
+  if (failOnError) return []
+  return items
+    .filter(o => o.state === 'failed')
+    .map(
+      o => `Evaluation failed for ${itemName(o)} (${o.source.file}:${o.source.line}): ${o.error ?? 'no reason given'}`
+    )
+}
+
+function settle(outcome: ItemOutcome, input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results'>): ItemOutcome {
   if (outcome.state !== 'submitted' || !outcome.jobId) return outcome
   const result = input.results.get(outcome.jobId)
   const state = resultState(result, input.threshold)
