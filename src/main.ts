@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core'
 import { actionInputs } from './config/settings.js'
-import { executeRun } from './gate/execute.js'
+import { executeRun } from './run/execute.js'
 import { actionsLog } from './gate/log.js'
 import { gateOutputs } from './gate/outputs.js'
 

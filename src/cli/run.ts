@@ -15,7 +15,7 @@ import {
   mapInputs,
   readSettings
 } from '../config/settings.js'
-import { executeRun } from '../gate/execute.js'
+import { executeRun } from '../run/execute.js'
 import { streamLog } from '../gate/log.js'
 import type { RunReport } from '../model/index.js'
 import { EXIT } from './program.js'

@@ -1,7 +1,7 @@
 /** The action's outputs, computed from the report. */
 import { Outputs, type OutputName } from '../config/settings.js'
 import type { RunReport } from '../model/index.js'
-import { failsGate } from './verdict.js'
+import { failsGate } from './policy.js'
 
 /** The `results` output is left empty beyond this: step outputs share the runner's size limit. */
 export const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024
@@ -19,7 +19,7 @@ export function gateOutputs(report: RunReport, reportPath: string): Record<Outpu
     [Outputs.BatchIds]: report.batchIds.join(','),
     [Outputs.Passed]: String(report.verdict === 'passed'),
     [Outputs.Evaluated]: String(finished.length),
-    [Outputs.FailedCount]: String(report.items.filter(u => failsGate(u.state, report.failOnError)).length),
+    [Outputs.FailedCount]: String(report.items.filter(u => failsGate(u, report)).length),
     [Outputs.MinScore]: report.minScore === undefined ? '' : String(report.minScore),
     [Outputs.ReportPath]: reportPath,
     [Outputs.Results]: Buffer.byteLength(results) <= RESULTS_OUTPUT_MAX_BYTES ? results : ''

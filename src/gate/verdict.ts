@@ -5,6 +5,7 @@
 import type { EvaluationResult } from '../pique/results.js'
 import type { WaitMode } from '../config/settings.js'
 import { type ItemOutcome, type ItemState, type JudgeInfo, type RunReport, itemName, plural } from '../model/index.js'
+import { failsGate } from './policy.js'
 import { buildRunReport, countItems } from './run-report.js'
 
 /** The state one result puts its URL in; `undefined` while it is not finished. */
@@ -13,11 +14,6 @@ export function resultState(result: EvaluationResult | undefined, threshold: num
   if (result.status === 'failed') return 'failed'
   if (result.status !== 'completed') return undefined
   return (result.overallScore ?? 0) >= threshold ? 'passed' : 'below_threshold'
-}
-
-/** Whether an outcome counts against the gate. */
-export function failsGate(state: ItemState, failOnError: boolean): boolean {
-  return state === 'below_threshold' || state === 'pending' || (state === 'failed' && failOnError)
 }
 
 export interface DecideInput {
@@ -42,7 +38,7 @@ export function decide(input: DecideInput): RunReport {
   const items = settleItems(input.outcomes, input)
   const counts = countItems(items)
   const scores = items.map(o => o.score).filter((s): s is number => s !== undefined)
-  const failing = items.some(o => failsGate(o.state, input.failOnError))
+  const failing = items.some(o => failsGate(o, input))
   const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed'
   return buildRunReport({
     verdict,

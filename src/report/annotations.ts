@@ -7,7 +7,8 @@ import * as core from '@actions/core'
 import type { ConfigProblem } from '../config/types.js'
 import type { RunReport, ItemOutcome } from '../model/index.js'
 import { redact } from './json.js'
-import { explainOutcome, failsGate, isInlineSource, isWarning, sortWorstFirst } from './outcomes.js'
+import { failsGate, isWarning } from '../gate/policy.js'
+import { explainOutcome, isInlineSource, sortWorstFirst } from './outcomes.js'
 
 /** GitHub displays no more than this many annotations of one level per step. */
 export const MAX_ANNOTATIONS = 10

@@ -16,7 +16,8 @@ import {
   thresholdMarkdown,
   urlRow
 } from './markdown.js'
-import { failsGate, formatScore, isWarning, sortWorstFirst } from './outcomes.js'
+import { failsGate, isWarning } from '../gate/policy.js'
+import { formatScore, sortWorstFirst } from './outcomes.js'
 
 export const COMMENT_LIMIT_CHARS = 65_536
 const COMMENT_MARGIN_CHARS = 2_048

@@ -6,6 +6,7 @@ import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
 import type { RunReport, ItemOutcome, ItemSource, Verdict } from '../model/index.js'
 import { plural } from '../model/index.js'
+import { isWarning } from '../gate/policy.js'
 
 /** URLs from the url-list input have no file to annotate or diff. */
 export function isInlineSource(source: ItemSource): boolean {
@@ -14,16 +15,6 @@ export function isInlineSource(source: ItemSource): boolean {
 
 export function formatSource(source: ItemSource): string {
   return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`
-}
-
-/** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
-export function failsGate(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
-  return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && report.failOnError)
-}
-
-/** A failed evaluation with fail-on-error false: reported, but the gate passes. */
-export function isWarning(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): boolean {
-  return o.state === 'failed' && !report.failOnError
 }
 
 function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): number {

@@ -17,9 +17,9 @@ import {
   urlRow,
   validatedLines
 } from './markdown.js'
+import { failsGate } from '../gate/policy.js'
 import {
   durationMs,
-  failsGate,
   formatDuration,
   formatScore,
   formatSource,

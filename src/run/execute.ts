@@ -15,10 +15,10 @@ import {
   secretValues
 } from '../config/settings.js'
 import { publishReports, type ReportContext } from '../report/publish.js'
-import { type Failure, describeFailure, failureReport } from './failure.js'
-import type { GateLog } from './log.js'
+import { type Failure, describeFailure, failureReport } from '../gate/failure.js'
+import type { GateLog } from '../gate/log.js'
 import type { RunReport } from '../model/index.js'
-import { type GateProgress, newProgress, runGate } from './run-gate.js'
+import { type GateProgress, newProgress, runGate } from '../gate/run-gate.js'
 
 export interface ExecuteContext {
   /** `terminal` is the CLI: messages and hints name `--flags` instead of the workflow's inputs. */
