@@ -4,12 +4,13 @@
  */
 import * as core from '@actions/core'
 import { actionInputs } from './config/settings.js'
+import { ACTION_SURFACE } from './config/surface.js'
 import { executeRun } from './run/execute.js'
 import { actionsLog } from './gate/log.js'
 import { gateOutputs } from './gate/outputs.js'
 
 export async function run(): Promise<void> {
-  const { report, reportPath } = await executeRun(actionInputs(), { target: 'actions', log: actionsLog })
+  const { report, reportPath } = await executeRun(actionInputs(), { surface: ACTION_SURFACE, log: actionsLog })
   for (const [name, value] of Object.entries(gateOutputs(report, reportPath ?? ''))) core.setOutput(name, value)
   if (report.verdict === 'failed') core.setFailed(report.reason)
 }

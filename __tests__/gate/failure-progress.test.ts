@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, jest } from '@jest/globals'
 import { mapInputs, readSettings } from '../../src/config/settings.js'
+import { CLI_SURFACE } from '../../src/config/surface.js'
 import { GateError } from '../../src/gate/errors.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
 import { memoryLog } from '../../src/gate/log.js'
@@ -28,7 +29,7 @@ import { FakeApi } from './fake-api.js'
 const realPlan = await import('../../src/gate/plan.js')
 const buildPlan = jest.fn(realPlan.buildPlan)
 jest.unstable_mockModule('../../src/gate/plan.js', () => ({ ...realPlan, buildPlan }))
-const { executeRun } = await import('../../src/gate/execute.js')
+const { executeRun } = await import('../../src/run/execute.js')
 const { newProgress, runGate } = await import('../../src/gate/run-gate.js')
 
 const dir = mkdtempSync(join(tmpdir(), 'pique-gate-progress-'))
@@ -104,7 +105,7 @@ describe('a run that fails after submitting', () => {
           'store-token': 'st_secret_token',
           'report-path': reportPath
         }),
-        { target: 'terminal', log, env: {}, cwd: dir }
+        { surface: CLI_SURFACE, log, env: {}, cwd: dir }
       )
     } finally {
       out.mockRestore()

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ConfigError } from '../../src/config/load.js'
 import { type InputName, mapInputs, readSettings } from '../../src/config/settings.js'
+import { CLI_SURFACE } from '../../src/config/surface.js'
 import { GateError, MissingKeyError } from '../../src/gate/errors.js'
 import { memoryLog } from '../../src/gate/log.js'
 import { type GateStore, runGate } from '../../src/gate/run-gate.js'
@@ -174,7 +175,7 @@ describe('runGate', () => {
 
   it('on the command line, a missing key is worded for the CLI, not for GitHub', async () => {
     const log = memoryLog()
-    const report = await runGate(settingsFor({ 'api-key': '' }), deps(new FakeApi(), { log, surface: 'cli' }))
+    const report = await runGate(settingsFor({ 'api-key': '' }), deps(new FakeApi(), { log, surface: CLI_SURFACE }))
     expect(report.reason).toBe(
       'Evaluation skipped: no API key (--api-key or PIQUE_API_KEY). The judge file and 3 URLs were validated'
     )
@@ -221,7 +222,7 @@ describe('runGate with a store it cannot use', () => {
     await expect(
       runGate(
         settingsFor({ 'store-url': storeUrl, 'store-token': 'wrong-token' }),
-        deps(api, { store, surface: 'cli' })
+        deps(api, { store, surface: CLI_SURFACE })
       )
     ).rejects.toThrow(/^--store-token: the store refused/)
   })

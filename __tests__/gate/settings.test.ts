@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
+import { CLI_SURFACE } from '../../src/config/surface.js'
 import {
   INPUT_DEFAULTS,
   Inputs,
@@ -96,7 +97,7 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
   })
 
   it('names CLI flags as flags', () => {
-    expect(() => readSettings(mapInputs({ ...BASE, threshold: '2' }, n => `--${n}`))).toThrow(
+    expect(() => readSettings(mapInputs({ ...BASE, threshold: '2' }), CLI_SURFACE)).toThrow(
       '--threshold: expected a number from 0 to 1, got "2"'
     )
   })

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { PiqueClient, type RetryInfo } from '../../src/pique/client.js'
 import { PiqueDeadlineError } from '../../src/pique/errors.js'
 import { type ScriptedServer, hang, judge, reply, scriptedServer } from './client-server.js'
+// The client as the action connects it: its hints name the action's inputs.
+import { ACTION_SURFACE } from '../../src/config/surface.js'
 
 const KEY = 'pk_test_deadline_Q7'
 let server: ScriptedServer | undefined
@@ -17,7 +19,15 @@ afterEach(async () => {
 /** The default retry policy and timeout: what the gate runs with. */
 function clientFor(baseUrl: string) {
   const retries: RetryInfo[] = []
-  return { client: new PiqueClient({ baseUrl, apiKey: KEY, onRetry: i => retries.push(i) }), retries }
+  return {
+    client: new PiqueClient({
+      baseUrl,
+      apiKey: KEY,
+      settingNames: ACTION_SURFACE.clientNames,
+      onRetry: i => retries.push(i)
+    }),
+    retries
+  }
 }
 
 describe('PiqueClient with a deadline', () => {
@@ -41,6 +51,7 @@ describe('PiqueClient with a deadline', () => {
     const client = new PiqueClient({
       baseUrl: server.url,
       apiKey: KEY,
+      settingNames: ACTION_SURFACE.clientNames,
       retry: { maxAttempts: 100, baseDelayMs: 40, maxDelayMs: 40 }
     })
     const deadline = Date.now() + 400

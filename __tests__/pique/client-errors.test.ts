@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { PiqueClient, type RetryInfo } from '../../src/pique/client.js'
 import { PiqueApiError, PiqueNetworkError, PiqueRequestError } from '../../src/pique/errors.js'
 import { FAST_RETRY, type ScriptedServer, type Step, closedPort, reply, scriptedServer } from './client-server.js'
+// The client as the action connects it: its hints name the action's inputs.
+import { ACTION_SURFACE, CLI_SURFACE } from '../../src/config/surface.js'
 
 // A recognizable key, echoed back by the server wherever a careless service or proxy might echo it.
 const KEY = 'pk_live_LEAKCANARY_9f8e7d6c'
@@ -49,6 +51,7 @@ beforeAll(async () => {
   client = new PiqueClient({
     baseUrl: server.url,
     apiKey: KEY,
+    settingNames: ACTION_SURFACE.clientNames,
     retry: { ...FAST_RETRY, maxAttempts: 2 },
     timeoutMs: 5_000,
     onRetry: i => retries.push(i)
@@ -56,6 +59,7 @@ beforeAll(async () => {
   impatient = new PiqueClient({
     baseUrl: server.url,
     apiKey: KEY,
+    settingNames: ACTION_SURFACE.clientNames,
     retry: { ...FAST_RETRY, maxAttempts: 2 },
     timeoutMs: 300,
     onRetry: i => retries.push(i)
@@ -84,6 +88,25 @@ describe('PiqueClient error messages', () => {
     expect(err.message).toBe(
       `get judge: Pique answered 401 to GET /v1/judges/unauthorized: Invalid API key [redacted]. Check the api-key secret: Pique did not accept it as a key for ${server.url} (sandbox and production keys differ).`
     )
+  })
+
+  it("words its hints with the caller's names and says which setting they point at", async () => {
+    // The CLI's flags instead of the workflow's inputs; the client itself names neither.
+    const cli = new PiqueClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      settingNames: CLI_SURFACE.clientNames,
+      retry: { ...FAST_RETRY, maxAttempts: 2 }
+    })
+    const unauthorized = (await fail(cli.getJudge('unauthorized'))) as PiqueApiError
+    expect(unauthorized.message).toContain(
+      'Check the API key (--api-key or PIQUE_API_KEY): Pique did not accept it as a key for'
+    )
+    expect(unauthorized.setting).toBe('key')
+    expect(((await fail(cli.getJudge('redirect'))) as PiqueApiError).setting).toBe('baseUrl')
+    expect(((await fail(cli.getJudge('forbidden'))) as PiqueApiError).setting).toBeUndefined()
+    const plain = new PiqueClient({ baseUrl: server.url, apiKey: KEY, retry: { ...FAST_RETRY, maxAttempts: 2 } })
+    expect((await fail(plain.getJudge('unauthorized'))).message).toContain('Check the API key: Pique did not accept')
   })
 
   it('403: the key lacks permission', async () => {

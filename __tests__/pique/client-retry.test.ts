@@ -19,6 +19,8 @@ import {
   scriptedServer,
   submitReply
 } from './client-server.js'
+// The client as the action connects it: its hints name the action's inputs.
+import { ACTION_SURFACE } from '../../src/config/surface.js'
 
 const KEY = 'pk_test_retry_Zx81'
 const URLS = ['https://www.tiktok.com/@a/video/1']
@@ -33,6 +35,7 @@ function clientFor(baseUrl: string, extra: Partial<ConstructorParameters<typeof 
   const client = new PiqueClient({
     baseUrl,
     apiKey: KEY,
+    settingNames: ACTION_SURFACE.clientNames,
     retry: FAST_RETRY,
     timeoutMs: 5_000,
     onRetry: i => retries.push(i),

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ReportContext, publishReports } from '../../src/report/publish.js'
+import { ACTION_SURFACE, CLI_SURFACE } from '../../src/config/surface.js'
 import { FakeGitHub } from './fake-github.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
 import { completed, configErrorRun, failingRun, largeRun, mixedRun, passingRun, reportOf } from './fixtures.js'
@@ -67,7 +68,7 @@ const ctx = (over: Partial<ReportContext> = {}): ReportContext => ({
   reportPath: join(dir, 'out', 'report.json'),
   comment: true,
   githubToken: 'ghs_faketoken',
-  target: 'actions',
+  surface: ACTION_SURFACE,
   ...over
 })
 const lines = (prefix: string) =>
@@ -161,7 +162,7 @@ describe('files', () => {
 
   it('terminal target prints the table and verdict, writes the JSON, and touches nothing on GitHub', async () => {
     let out = ''
-    await publishReports(failingRun(), ctx({ target: 'terminal', write: t => (out += t) }))
+    await publishReports(failingRun(), ctx({ surface: CLI_SURFACE, write: t => (out += t) }))
     expect(out).toMatch(/^STATUS\s+SCORE\s+URL/)
     expect(out).toContain('PIQUE GATE FAILED')
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toBe('')
@@ -184,7 +185,7 @@ describe('files', () => {
     stdout.length = 0
     await publishReports(
       passingRun(),
-      ctx({ target: 'terminal', write: () => undefined, reportPath: join(dir, 'blocker', 'r.json') })
+      ctx({ surface: CLI_SURFACE, write: () => undefined, reportPath: join(dir, 'blocker', 'r.json') })
     )
     expect(stderr.join('')).toMatch(/^warning: Could not write the JSON report to .*blocker/)
     expect(lines('::')).toEqual([])
@@ -295,7 +296,7 @@ describe('a run that could not run', () => {
       startedAt: '2026-03-02T10:00:00.000Z',
       inputs: {}
     })
-    await publishReports(report, { comment: false, target: 'actions' })
+    await publishReports(report, { comment: false, surface: ACTION_SURFACE })
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain(
       '**threshold: expected a number from 0 to 1, got &#34;7&#34;**'
     )

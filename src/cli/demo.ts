@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { mapInputs } from '../config/settings.js'
+import { CLI_SURFACE } from '../config/surface.js'
 import { DEFAULT_EMULATOR_API_KEY } from '../emulator/options.js'
 import { loadScenarioFile } from '../emulator/scenario.js'
 import { startEmulator } from '../emulator/server.js'
@@ -96,7 +97,7 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
       'report-path': join(temp, 'pique-gate-report.json'),
       comment: 'false'
     })
-    const { report, failure } = await executeRun(inputs, { target: 'terminal', log, env: {} })
+    const { report, failure } = await executeRun(inputs, { surface: CLI_SURFACE, log, env: {} })
     // The failure is already in the printed report: say only that the demo broke.
     if (failure) return EXIT.gateFailed
     console.log('')
@@ -108,7 +109,7 @@ export async function runDemo(options: { examples?: string; keep?: boolean } = {
     if (options.keep) console.log(`Demo: kept ${temp} (JSON report pique-gate-report.json, SQLite store.db)`)
     return EXIT.ok
   } catch (error) {
-    console.error(`pique-gate demo: ${describeFailure(error).message}`)
+    console.error(`pique-gate demo: ${describeFailure(error, CLI_SURFACE).message}`)
     return EXIT.gateFailed
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined)

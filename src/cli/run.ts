@@ -11,10 +11,10 @@ import {
   type InputName,
   type Settings,
   SettingsError,
-  inputLabel,
   mapInputs,
   readSettings
 } from '../config/settings.js'
+import { CLI_SURFACE, type Surface } from '../config/surface.js'
 import { executeRun } from '../run/execute.js'
 import { streamLog } from '../gate/log.js'
 import type { RunReport } from '../model/index.js'
@@ -90,8 +90,8 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
   values[Inputs.Comment] = 'false'
   // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
   const { report, failure } = await executeRun(
-    mapInputs(values, n => inputLabel(n, 'cli')),
-    { target: 'terminal', log: streamLog(process.stderr), env },
+    mapInputs(values),
+    { surface: CLI_SURFACE, log: streamLog(process.stderr), env },
     readCliSettings
   )
   if (!failure) return exitCodeFor(report)
@@ -99,14 +99,14 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
 }
 
 /** The CLI has no on-missing-key default: a missing key is a usage error unless it is given. */
-function readCliSettings(source: InputSource): Settings {
+function readCliSettings(source: InputSource, surface: Surface): Settings {
   if (!source.get(Inputs.ApiKey) && !source.get(Inputs.OnMissingKey)) {
     throw new SettingsError(
       Inputs.ApiKey,
       'no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)'
     )
   }
-  return readSettings(source)
+  return readSettings(source, surface)
 }
 
 export function exitCodeFor(report: RunReport): number {

@@ -1,59 +1,15 @@
 /**
  * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
- * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way and
- * every error names the input (or flag) it is about.
+ * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way, and
+ * every error names the input (or flag) it is about as the run's `Surface` words it.
  */
 import * as core from '@actions/core'
 import { HOSTS, LIMITS } from '../pique/limits.js'
 
-/** Input names, exactly as in action.yml (and the CLI's `--flags`). */
-export const Inputs = {
-  ApiKey: 'api-key',
-  ApiUrl: 'api-url',
-  Judge: 'judge',
-  JudgeId: 'judge-id',
-  Urls: 'urls',
-  UrlList: 'url-list',
-  Threshold: 'threshold',
-  FailOnError: 'fail-on-error',
-  Wait: 'wait',
-  StoreUrl: 'store-url',
-  StoreToken: 'store-token',
-  WebhookUrl: 'webhook-url',
-  TimeoutMinutes: 'timeout-minutes',
-  PollIntervalSeconds: 'poll-interval-seconds',
-  MaxConcurrency: 'max-concurrency',
-  ReportPath: 'report-path',
-  JunitPath: 'junit-path',
-  GithubToken: 'github-token',
-  Comment: 'comment',
-  OnlyChanged: 'only-changed',
-  ForceAll: 'force-all',
-  OnMissingKey: 'on-missing-key'
-} as const
-export type InputName = (typeof Inputs)[keyof typeof Inputs]
+import { Inputs, type InputName } from './inputs.js'
+import { ACTION_SURFACE, type Surface } from './surface.js'
 
-/** Output names, exactly as in action.yml. */
-export const Outputs = {
-  JudgeId: 'judge-id',
-  JudgeCreated: 'judge-created',
-  BatchIds: 'batch-ids',
-  Passed: 'passed',
-  Evaluated: 'evaluated',
-  FailedCount: 'failed-count',
-  MinScore: 'min-score',
-  ReportPath: 'report-path',
-  Results: 'results'
-} as const
-export type OutputName = (typeof Outputs)[keyof typeof Outputs]
-
-/** Where the gate runs: an action step (inputs in a workflow's `with:` block) or the CLI (`--flags`). */
-export type Surface = 'action' | 'cli'
-
-/** How the user names an input where they run: `store-token` in a workflow, `--store-token` on the command line. */
-export function inputLabel(name: InputName, surface: Surface = 'action'): string {
-  return surface === 'cli' ? `--${name}` : name
-}
+export { Inputs, type InputName, Outputs, type OutputName } from './inputs.js'
 
 /** Inputs that hold secrets: masked in logs, never copied into reports. */
 export const SECRET_INPUTS: readonly InputName[] = [Inputs.ApiKey, Inputs.StoreToken, Inputs.GithubToken]
@@ -128,8 +84,6 @@ export class SettingsError extends Error {
 /** Where raw input values come from. `get` returns '' for an input that is not set. */
 export interface InputSource {
   get(name: InputName): string
-  /** How the user names the input in messages: `threshold` (action) or `--threshold` (CLI). */
-  label(name: InputName): string
 }
 
 /** The action's inputs (INPUT_* variables). Secrets are masked at once, before anything can print them. */
@@ -138,19 +92,17 @@ export function actionInputs(): InputSource {
     const value = core.getInput(name)
     if (value) core.setSecret(value)
   }
-  return { get: name => core.getInput(name), label: name => name }
+  return { get: name => core.getInput(name) }
 }
 
 /** Any name → value map (CLI flags, tests). */
-export function mapInputs(
-  values: Partial<Record<InputName, string | undefined>>,
-  label = (n: InputName) => n as string
-): InputSource {
-  return { get: name => (values[name] ?? '').trim(), label }
+export function mapInputs(values: Partial<Record<InputName, string | undefined>>): InputSource {
+  return { get: name => (values[name] ?? '').trim() }
 }
 
-export function readSettings(source: InputSource): Settings {
-  const r = new Reader(source)
+/** Reads and validates every input; errors name inputs as `surface` words them (`threshold` or `--threshold`). */
+export function readSettings(source: InputSource, surface: Surface = ACTION_SURFACE): Settings {
+  const r = new Reader(source, surface)
   const judgePath = r.optional(Inputs.Judge)
   const judgeId = r.optional(Inputs.JudgeId)
   if (judgePath && judgeId)
@@ -215,10 +167,13 @@ const FALSE_VALUES = ['false', 'False', 'FALSE']
 /** Reads raw values with defaults and turns each bad one into a SettingsError naming it. */
 class Reader {
   private readonly seen = new Map<InputName, string>()
-  constructor(private readonly source: InputSource) {}
+  constructor(
+    private readonly source: InputSource,
+    private readonly surface: Surface
+  ) {}
 
   name(input: InputName): string {
-    return this.source.label(input)
+    return this.surface.input(input)
   }
 
   fail(input: InputName, problem: string): never {

@@ -4,9 +4,10 @@
  * so every reporter shows it through its usual path (a failed run must never leave a stale verdict behind).
  */
 import { ConfigError } from '../config/load.js'
-import { Inputs, SettingsError, type Surface } from '../config/settings.js'
+import { SettingsError } from '../config/settings.js'
+import { ACTION_SURFACE, type Surface } from '../config/surface.js'
 import type { ConfigProblem } from '../config/types.js'
-import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
+import { PiqueApiError, PiqueCallError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
 import { type Item, type ItemOutcome, type RunErrorKind, type RunReport, plural } from '../model/index.js'
 import type { GateProgress } from './run-gate.js'
@@ -24,39 +25,17 @@ export interface Failure {
   usage: boolean
 }
 
-/** What to do, worded for where the user runs the gate: a workflow step's inputs, or command-line flags. */
-const HINTS: Record<Surface, Partial<Record<RunErrorKind, string>>> = {
-  action: {
-    settings: "Fix that input in the workflow step's with: block and re-run.",
-    config:
-      'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
-    missing_key:
-      'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
-    auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
-    network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
-    timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
-    internal: "Re-run; if it happens again, report it with the step's log."
-  },
-  cli: {
-    settings: 'Fix the flag (see pique-gate run --help) and re-run.',
-    config: 'Fix the problems listed in the files named; pique-gate validate checks them without calling Pique.',
-    missing_key: 'Pass --api-key or set PIQUE_API_KEY, or add --on-missing-key skip to only validate the files.',
-    auth: 'Check the API key (--api-key or PIQUE_API_KEY): it must be a current Pique API key for the --api-url used (production and sandbox keys differ).',
-    network: 'Pique did not answer after retries: check --api-url and the network, then re-run.',
-    timeout: 'Pique was failing or slow until the deadline: re-run later, or raise --timeout-minutes.',
-    internal: 'Re-run; if it happens again, report it with the command output.'
-  }
-}
-
 const USAGE_KINDS: readonly RunErrorKind[] = ['settings', 'config', 'missing_key']
 
-export function describeFailure(error: unknown, surface: Surface = 'action'): Failure {
+/** The error as the user reads it, its hint worded for `surface` (workflow inputs or command-line flags). */
+export function describeFailure(error: unknown, surface: Surface = ACTION_SURFACE): Failure {
   const kind = kindOf(error)
   const problems = error instanceof ConfigError ? error.problems : []
   const maybeAccepted = (error as { maybeAccepted?: unknown } | null)?.maybeAccepted === true
   const message = errorMessage(error)
-  // The client's own 401/403 message already says to check the api-key secret: say it once.
-  const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[surface][kind]
+  // The client's own 401 message already says to check the key: say it once.
+  const keyChecked = error instanceof PiqueCallError && error.setting === 'key'
+  const advice = kind === 'auth' && keyChecked ? undefined : surface.hint(kind)
   const hint = [
     advice,
     maybeAccepted

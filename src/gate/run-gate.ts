@@ -6,7 +6,8 @@ import type { PiqueApi } from '../pique/api.js'
 import type { RateLimitState } from '../pique/client.js'
 import { LIMITS } from '../pique/limits.js'
 import type { EvaluationResult } from '../pique/results.js'
-import { Inputs, type Settings, type Surface, inputLabel } from '../config/settings.js'
+import { Inputs, type Settings } from '../config/settings.js'
+import { ACTION_SURFACE, type Surface } from '../config/surface.js'
 import type { RegisterRequest } from '../store/protocol.js'
 import { ensureJudge } from './ensure-judge.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
@@ -39,7 +40,7 @@ export interface GateDeps {
   progressEveryMs?: number
   /** Filled in as the run goes, so a caller can report a run that throws from what it knew (execute.ts). */
   progress?: GateProgress
-  /** Where messages name inputs: `store-token` (action, the default) or `--store-token` (CLI). */
+  /** How messages name inputs: `store-token` (the action, the default) or `--store-token` (the CLI). */
   surface?: Surface
 }
 
@@ -61,11 +62,6 @@ export function newProgress(): GateProgress {
   return { outcomes: [], batchIds: [], results: new Map() }
 }
 
-export const MISSING_KEY_REASON =
-  'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set'
-/** The same outside GitHub Actions, where secrets and events mean nothing. */
-export const CLI_MISSING_KEY_REASON = 'no API key (--api-key or PIQUE_API_KEY)'
-
 /** A job id no run submits: the store answers a query for it with nothing, which proves the token reads. */
 export const STORE_PROBE_JOB_ID = 'pique-gate-token-check'
 
@@ -74,13 +70,12 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   const startedAt = new Date().toISOString()
   const deadline = Date.now() + settings.timeoutMs
   const progress = deps.progress ?? newProgress()
-  const surface = deps.surface ?? 'action'
+  const surface = deps.surface ?? ACTION_SURFACE
   const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env))
   progress.plan = plan
 
-  const missingKey = surface === 'cli' ? CLI_MISSING_KEY_REASON : MISSING_KEY_REASON
-  const onMissingKey = (action: string) =>
-    surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`
+  const missingKey = surface.missingKeyReason
+  const onMissingKey = (action: string) => surface.setting(Inputs.OnMissingKey, action)
   if (!settings.apiKey) {
     if (settings.onMissingKey === 'fail') throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`)
     log.warning(`${missingKey}; evaluation skipped after validating the files (${onMissingKey('skip')})`)
@@ -171,7 +166,7 @@ export async function runGate(settings: Settings, deps: GateDeps): Promise<RunRe
   if (pending.length) {
     const status = (u: ItemOutcome) => (u.result ? `, job status ${u.result.status}` : '')
     log.warning(
-      `Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
+      `Unfinished at the deadline (${surface.input(Inputs.TimeoutMinutes)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
     )
   }
   log.info(`Verdict: ${report.verdict}: ${report.reason}`)
@@ -189,11 +184,11 @@ async function checkStore(store: GateStore, surface: Surface, log: GateLog): Pro
     const status = (error as { status?: unknown }).status
     if (isAuthError(error)) {
       throw new GateError(
-        `${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`
+        `${surface.input(Inputs.StoreToken)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`
       )
     }
     throw new GateError(
-      `${inputLabel(Inputs.StoreUrl, surface)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`
+      `${surface.input(Inputs.StoreUrl)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`
     )
   }
   log.info('The store accepts the read token')
@@ -227,7 +222,7 @@ async function register(
   } catch (error) {
     if (isAuthError(error)) {
       throw new GateError(
-        `${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`
+        `${surface.input(Inputs.StoreToken)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`
       )
     }
     log.warning(

@@ -7,6 +7,7 @@ import packageJson from '../../package.json' with { type: 'json' }
 import type { z } from 'zod'
 import type { CallOptions, PiqueApi } from './api.js'
 import {
+  type ClientSetting,
   PiqueApiError,
   PiqueDeadlineError,
   PiqueNetworkError,
@@ -72,6 +73,22 @@ export interface PiqueClientOptions {
   onRetry?: (info: RetryInfo) => void
   /** Overrides the `pique-gate/<version>` User-Agent. */
   userAgent?: string
+  /** How the user names the settings a hint tells them to check; the caller's words (action inputs, CLI flags). */
+  settingNames?: SettingNames
+}
+
+/**
+ * The settings a failed call's hint can point at (the key, the base URL, the deadline), named as the user knows them
+ * where they run the client, e.g. `the api-key secret`, `the api-url`, `timeout-minutes`. The client never assumes a
+ * workflow or a command line: whoever connects it passes these (config/surface.ts does).
+ */
+export type SettingNames = Record<ClientSetting, string>
+
+/** Plain words for a client connected without names (scripts, tests). */
+export const PLAIN_SETTING_NAMES: SettingNames = {
+  key: 'the API key',
+  baseUrl: 'the API base URL',
+  deadline: 'the deadline'
 }
 
 /** `production`, `sandbox` or a URL → the base URL the client expects. */
@@ -195,15 +212,17 @@ export class PiqueClient implements PiqueApi {
   readonly #root: URL
   readonly #policy: RetryPolicy
   readonly #timeoutMs: number
+  readonly #names: SettingNames
   #rateLimit: RateLimitState = {}
 
   constructor(options: PiqueClientOptions) {
     this.#apiKey = options.apiKey
     this.options = { ...options, apiKey: '[redacted]' }
+    this.#names = options.settingNames ?? PLAIN_SETTING_NAMES
     if (!this.#apiKey)
-      throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', [])
+      throw new PiqueRequestError(`Pique API key is empty: set ${this.#names.key}`, 'client', [], 'key')
     // Redacted: the inputs may have been swapped, with the key pasted as the api-url.
-    this.#root = parseBaseUrl(options.baseUrl, text => this.#redact(text))
+    this.#root = parseBaseUrl(options.baseUrl, this.#names, text => this.#redact(text))
     this.#policy = resolveRetryPolicy(options.retry)
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   }
@@ -513,14 +532,18 @@ export class PiqueClient implements PiqueApi {
     reason = this.#redact(reason)
     const consequence = ep.sideEffect
       ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.`
-      : ' Check the api-url points at the Pique API.'
+      : ` Check ${this.#names.baseUrl} points at the Pique API.`
     throw new PiqueResponseError(
       `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`,
       res.status,
       ep.method,
       path,
       reason,
-      { maybeAccepted: ep.sideEffect !== undefined, attempts: attempt }
+      {
+        maybeAccepted: ep.sideEffect !== undefined,
+        attempts: attempt,
+        setting: ep.sideEffect ? undefined : 'baseUrl'
+      }
     )
   }
 
@@ -543,17 +566,24 @@ export class PiqueClient implements PiqueApi {
     const hint = maybeAccepted && ep.sideEffect ? ambiguity(ep.sideEffect) : this.#statusHint(ep, res)
     const tries = gaveUp(attempts, started)
     const message = `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path}${detail ? `: ${detail}` : ''}. ${hint}${tries}`
-    return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, { maybeAccepted, attempts })
+    const setting = hintedSetting(ep, res.status, maybeAccepted)
+    return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, {
+      maybeAccepted,
+      attempts,
+      setting
+    })
   }
 
   #statusHint(ep: Endpoint<unknown>, res: RawResponse): string {
     const s = res.status
     if (s === 401)
-      return `Check the api-key secret: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`
+      return `Check ${this.#names.key}: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`
     if (s === 403)
       return 'The API key lacks permission for this operation: use a key whose organization role allows it.'
     if (s === 404)
-      return ep.notFound ? `${capitalize(ep.notFound)}.` : `Check the api-url: ${this.origin} does not serve this path.`
+      return ep.notFound
+        ? `${capitalize(ep.notFound)}.`
+        : `Check ${this.#names.baseUrl}: ${this.origin} does not serve this path.`
     if (s === 400 || s === 422) return 'Pique rejected the request: fix what it names.'
     if (s === 429) {
       const asked = parseRetryAfter(res.headers['retry-after'])
@@ -562,7 +592,7 @@ export class PiqueClient implements PiqueApi {
     if (s >= 500) return 'Pique service error: retry later.'
     if (s >= 300 && s < 400) {
       const location = typeof res.headers.location === 'string' ? ` to ${oneLine(res.headers.location, 120)}` : ''
-      return `Unexpected redirect${location}: check the api-url (redirects are not followed, so the key is never sent elsewhere).`
+      return `Unexpected redirect${location}: check ${this.#names.baseUrl} (redirects are not followed, so the key is never sent elsewhere).`
     }
     return 'Unexpected answer from Pique.'
   }
@@ -578,10 +608,17 @@ export class PiqueClient implements PiqueApi {
     const tries = gaveUp(attempts, started)
     let what: string
     if (maybeAccepted && ep.sideEffect) what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`
-    else if (error.kind === 'not-sent') what = `could not connect (${error.reason}): check the api-url and the network.`
+    else if (error.kind === 'not-sent')
+      what = `could not connect (${error.reason}): check ${this.#names.baseUrl} and the network.`
     else what = `${error.reason}: the service may be slow or unreachable; retry later.`
     const message = `${ep.label}: ${ep.method} ${path} to ${this.origin}: ${what}${tries}`
-    return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code })
+    const setting = !(maybeAccepted && ep.sideEffect) && error.kind === 'not-sent' ? 'baseUrl' : undefined
+    return new PiqueNetworkError(this.#redact(message), ep.method, path, {
+      maybeAccepted,
+      attempts,
+      code: error.code,
+      setting
+    })
   }
 
   #deadlineError(
@@ -593,12 +630,21 @@ export class PiqueClient implements PiqueApi {
       ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})`
       : ''
     const maybe = d.maybeAccepted && ep.sideEffect ? ` ${ambiguity(ep.sideEffect)}` : ''
-    const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`
+    const message = `${ep.label}: the gate's time ran out (${this.#names.deadline}) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`
     return new PiqueDeadlineError(this.#redact(message), ep.method, path, {
+      setting: 'deadline',
       attempts: d.attempts,
       maybeAccepted: d.maybeAccepted
     })
   }
+}
+
+/** The setting #statusHint tells the user to check for this answer, if any (the ambiguity note replaces it). */
+function hintedSetting(ep: Endpoint<unknown>, status: number, maybeAccepted: boolean): ClientSetting | undefined {
+  if (maybeAccepted && ep.sideEffect) return undefined
+  if (status === 401) return 'key'
+  if ((status === 404 && !ep.notFound) || (status >= 300 && status < 400)) return 'baseUrl'
+  return undefined
 }
 
 /** How a call that was retried ended, for the error message; empty after a single attempt. */
@@ -614,25 +660,32 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-function parseBaseUrl(baseUrl: string, redact: (text: string) => string): URL {
+function parseBaseUrl(baseUrl: string, names: SettingNames, redact: (text: string) => string): URL {
   let url: URL
   try {
     url = new URL(resolveBaseUrl(baseUrl))
   } catch {
     throw new PiqueRequestError(
-      `Pique api-url "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production})`,
+      `Pique base URL "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production}): check ${names.baseUrl}`,
       'client',
-      []
+      [],
+      'baseUrl'
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PiqueRequestError(`Pique api-url must be http or https, got ${url.protocol.slice(0, -1)}`, 'client', [])
+    throw new PiqueRequestError(
+      `Pique base URL must be http or https, got ${url.protocol.slice(0, -1)}: check ${names.baseUrl}`,
+      'client',
+      [],
+      'baseUrl'
+    )
   }
   if (url.username || url.password)
     throw new PiqueRequestError(
-      'Pique api-url must not carry credentials: the key goes in the api-key input',
+      `Pique base URL must not carry credentials (check ${names.baseUrl}): the key goes in ${names.key}`,
       'client',
-      []
+      [],
+      'baseUrl'
     )
   // Paths carry /v1 themselves: tolerate a base URL given with it.
   url.pathname = url.pathname.replace(/\/+$/, '').replace(new RegExp(`${API_VERSION_PREFIX}$`), '') || '/'

@@ -3,6 +3,9 @@
  * `detail`) and what to do. None carries the API key: the client redacts anything the server echoes back.
  */
 
+/** A setting of the client's caller that an error's message tells the user to check (worded by the caller's names). */
+export type ClientSetting = 'key' | 'baseUrl' | 'deadline'
+
 export interface PiqueErrorExtras {
   /**
    * True when a non-idempotent request (submit, create judge, ...) failed in a way that leaves open whether
@@ -11,6 +14,8 @@ export interface PiqueErrorExtras {
   maybeAccepted?: boolean
   /** Attempts made before giving up (1 when no retry happened). */
   attempts?: number
+  /** The setting the message already tells the user to check, if any. */
+  setting?: ClientSetting
 }
 
 /**
@@ -20,6 +25,7 @@ export interface PiqueErrorExtras {
 export abstract class PiqueCallError extends Error {
   readonly maybeAccepted: boolean
   readonly attempts: number
+  readonly setting?: ClientSetting
   constructor(
     message: string,
     readonly method: string,
@@ -31,6 +37,7 @@ export abstract class PiqueCallError extends Error {
     this.name = new.target.name
     this.maybeAccepted = extras.maybeAccepted ?? false
     this.attempts = extras.attempts ?? defaultAttempts
+    this.setting = extras.setting
   }
 }
 
@@ -78,7 +85,9 @@ export class PiqueRequestError extends Error {
   constructor(
     message: string,
     readonly endpoint: string,
-    readonly issues: { path: string; message: string }[]
+    readonly issues: { path: string; message: string }[],
+    /** The setting the message tells the user to check, if any. */
+    readonly setting?: ClientSetting
   ) {
     super(message)
     this.name = 'PiqueRequestError'

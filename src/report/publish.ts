@@ -4,6 +4,7 @@
  * reporting failure becomes a warning and never changes the verdict.
  */
 import * as core from '@actions/core'
+import type { Surface } from '../config/surface.js'
 import type { RunReport } from '../model/index.js'
 import { COMMENT_EVENTS, readPullRequestContext, workflowRunUrl } from '../github/event.js'
 import { createOctokit } from '../github/octokit.js'
@@ -23,8 +24,8 @@ export interface ReportContext {
   /** Keep one PR comment up to date (pull_request events only). */
   comment: boolean
   githubToken?: string
-  /** actions: job summary, annotations, PR comment, JSON; terminal: a table on stdout, JSON. */
-  target: 'actions' | 'terminal'
+  /** The action: job summary, annotations, PR comment, JSON; the CLI: a table on stdout, JSON. */
+  surface: Pick<Surface, 'kind'>
   /** Secret values to blank out of every report, should one have slipped into a message. */
   secrets?: string[]
   /** The PR comment's identity; defaults to the judge file, else the judge id. */
@@ -41,7 +42,7 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   const warn = (what: string, error: unknown): void => {
     const text = redact(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, ctx.secrets)
     // `::warning::` is a workflow command: a terminal user gets a plain line on stderr instead.
-    if (ctx.target === 'terminal') process.stderr.write(`warning: ${text}\n`)
+    if (ctx.surface.kind === 'cli') process.stderr.write(`warning: ${text}\n`)
     else core.warning(text)
   }
 
@@ -59,7 +60,7 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
     )
   }
 
-  if (ctx.target === 'terminal') {
+  if (ctx.surface.kind === 'cli') {
     ;(ctx.write ?? ((t: string) => process.stdout.write(t)))(redact(renderTerminal(report), ctx.secrets))
     return
   }

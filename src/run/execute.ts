@@ -9,11 +9,11 @@ import {
   type InputSource,
   SECRET_INPUTS,
   type Settings,
-  type Surface,
   Inputs,
   readSettings,
   secretValues
 } from '../config/settings.js'
+import type { Surface } from '../config/surface.js'
 import { publishReports, type ReportContext } from '../report/publish.js'
 import { type Failure, describeFailure, failureReport } from '../gate/failure.js'
 import type { GateLog } from '../gate/log.js'
@@ -21,8 +21,8 @@ import type { RunReport } from '../model/index.js'
 import { type GateProgress, newProgress, runGate } from '../gate/run-gate.js'
 
 export interface ExecuteContext {
-  /** `terminal` is the CLI: messages and hints name `--flags` instead of the workflow's inputs. */
-  target: ReportContext['target']
+  /** The action or the CLI: how messages and hints name inputs, and where reports go. */
+  surface: Surface
   log: GateLog
   env?: NodeJS.ProcessEnv
   cwd?: string
@@ -43,19 +43,19 @@ export interface GateRun {
 export async function executeRun(
   source: InputSource,
   ctx: ExecuteContext,
-  read: (source: InputSource) => Settings = readSettings
+  read: (source: InputSource, surface: Surface) => Settings = readSettings
 ): Promise<GateRun> {
   const startedAt = new Date().toISOString()
   let settings: Settings
   try {
-    settings = read(source)
+    settings = read(source, ctx.surface)
   } catch (error) {
     // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
-    const failure = describeFailure(error, surfaceOf(ctx))
+    const failure = describeFailure(error, ctx.surface)
     const report = failureReport(failure, { startedAt, inputs: rawInputs(source) })
     await publishReports(report, {
       comment: false,
-      target: ctx.target,
+      surface: ctx.surface,
       secrets: SECRET_INPUTS.map(n => source.get(n)).filter(Boolean),
       env: ctx.env
     })
@@ -71,7 +71,7 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
   try {
     run = { report: await runSettings(settings, ctx, progress), reportPath: settings.reportPath }
   } catch (error) {
-    const failure = describeFailure(error, surfaceOf(ctx))
+    const failure = describeFailure(error, ctx.surface)
     const report = failureReport(failure, {
       startedAt,
       threshold: settings.threshold,
@@ -88,7 +88,7 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
 
 function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProgress): Promise<RunReport> {
   // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
-  const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined
+  const client = settings.apiKey ? connectApi(settings, ctx) : undefined
   const store = settings.store
     ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
     : undefined
@@ -100,11 +100,9 @@ function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProg
     env: ctx.env,
     cwd: ctx.cwd,
     progress,
-    surface: surfaceOf(ctx)
+    surface: ctx.surface
   })
 }
-
-const surfaceOf = (ctx: ExecuteContext): Surface => (ctx.target === 'terminal' ? 'cli' : 'action')
 
 function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
   return {
@@ -112,7 +110,7 @@ function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
     junitPath: settings.junitPath,
     comment: settings.comment,
     githubToken: settings.githubToken,
-    target: ctx.target,
+    surface: ctx.surface,
     secrets: secretValues(settings),
     env: ctx.env
   }
@@ -128,10 +126,11 @@ function rawInputs(source: InputSource): Record<string, string> {
   return out
 }
 
-function connectApi(settings: Settings, log: GateLog): PiqueClient {
+function connectApi(settings: Settings, { log, surface }: ExecuteContext): PiqueClient {
   return new PiqueClient({
     baseUrl: settings.apiUrl,
     apiKey: settings.apiKey,
+    settingNames: surface.clientNames,
     onRetry: ({ method, path, attempt, delayMs, reason }) =>
       log.info(`Retrying ${method} ${path} (attempt ${attempt}) in ${Math.round(delayMs)} ms: ${reason}`)
   })
