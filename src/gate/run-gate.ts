@@ -1,6 +1,8 @@
 /**
- * The gate's main job, one way through: plan → ensure judge → submit → wait → verdict. Returns the RunReport;
- * publishing it and turning it into outputs and an exit code is the caller's (main.ts, cli/run.ts).
+ * The gate's main job, one way through: plan → ensure judge → submit → wait → verdict. Each stage is one function
+ * below, listed once in STAGES: it reads what earlier stages recorded in the run's progress and records its own
+ * there, in that one place. Returns the RunReport; publishing it and turning it into outputs and an exit code is the
+ * caller's (run/execute.ts).
  */
 import type { PiqueApi } from '../pique/api.js'
 import type { RateLimitState } from '../pique/client.js'
@@ -8,24 +10,18 @@ import { LIMITS } from '../pique/limits.js'
 import type { EvaluationResult } from '../pique/results.js'
 import { Inputs, type Settings } from '../config/settings.js'
 import { ACTION_SURFACE, type Surface } from '../config/surface.js'
-import type { RegisterRequest } from '../store/protocol.js'
+import { type ItemOutcome, type JudgeInfo, type RunReport, isUrlItem, itemName, plural } from '../model/index.js'
 import { ensureJudge } from './ensure-judge.js'
-import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
+import { MissingKeyError } from './errors.js'
 import type { GateLog } from './log.js'
-import type { JudgeInfo, RunReport, ItemOutcome } from '../model/index.js'
 import { type GatePlan, buildPlan } from './plan.js'
+import { type GateStore, checkStore, registerJobs } from './store-jobs.js'
 import { submitAll } from './submit.js'
 import { JobTracker } from './tracker.js'
-import { plural } from '../model/index.js'
 import { decide, skippedReport } from './verdict.js'
 import { waitForResults } from './wait.js'
-import type { StoreReader } from './wait-store.js'
 
-export interface GateStore extends StoreReader {
-  /** Where Pique should send this store's webhooks. */
-  readonly ingestUrl: string
-  register(jobs: RegisterRequest['jobs']): Promise<void>
-}
+export type { GateStore } from './store-jobs.js'
 
 export interface GateDeps {
   /** Absent only when there is no api-key (nothing is sent then). */
@@ -38,7 +34,7 @@ export interface GateDeps {
   env?: NodeJS.ProcessEnv
   cwd?: string
   progressEveryMs?: number
-  /** Filled in as the run goes, so a caller can report a run that throws from what it knew (execute.ts). */
+  /** Filled in as the run goes, so a caller can report a run that throws from what it knew (run/execute.ts). */
   progress?: GateProgress
   /** How messages name inputs: `store-token` (the action, the default) or `--store-token` (the CLI). */
   surface?: Surface
@@ -51,184 +47,200 @@ export interface GateDeps {
 export interface GateProgress {
   plan?: GatePlan
   judge?: JudgeInfo
-  /** Accepted batches' URLs as they are accepted; every submitted URL, in plan order, once submitting ends. */
+  /** Accepted batches' items as they are accepted; every submitted item, in plan order, once submitting ends. */
   outcomes: ItemOutcome[]
   batchIds: string[]
   /** Results received so far, by job id: terminal ones, and the last status of jobs still running. */
   results: ReadonlyMap<string, EvaluationResult>
+  /** Whether the wait reached the deadline with jobs unfinished. */
+  timedOut?: boolean
 }
 
 export function newProgress(): GateProgress {
   return { outcomes: [], batchIds: [], results: new Map() }
 }
 
-/** A job id no run submits: the store answers a query for it with nothing, which proves the token reads. */
-export const STORE_PROBE_JOB_ID = 'pique-gate-token-check'
+/** One run as the stages see it: its settings and dependencies, its clock, and the progress they record. */
+interface GateRun {
+  settings: Settings
+  deps: GateDeps
+  log: GateLog
+  surface: Surface
+  startedAt: string
+  /** Epoch ms: no stage (request, retry or wait) runs past it. */
+  deadline: number
+  progress: GateProgress
+}
+
+/** A stage does its part and records it in `run.progress`; one that returns a report ends the run there. */
+type Stage = (run: GateRun) => Promise<RunReport | undefined>
+
+/** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
+const STAGES: readonly Stage[] = [plan, skipWithoutKey, checkStoreFirst, ensureTheJudge, submit, wait, verdict]
 
 export async function runGate(settings: Settings, deps: GateDeps): Promise<RunReport> {
-  const { log } = deps
-  const startedAt = new Date().toISOString()
-  const deadline = Date.now() + settings.timeoutMs
-  const progress = deps.progress ?? newProgress()
-  const surface = deps.surface ?? ACTION_SURFACE
-  const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env))
-  progress.plan = plan
-
-  const missingKey = surface.missingKeyReason
-  const onMissingKey = (action: string) => surface.setting(Inputs.OnMissingKey, action)
-  if (!settings.apiKey) {
-    if (settings.onMissingKey === 'fail') throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`)
-    log.warning(`${missingKey}; evaluation skipped after validating the files (${onMissingKey('skip')})`)
-    return skippedReport({
-      threshold: settings.threshold,
-      failOnError: settings.failOnError,
-      waitMode: settings.waitMode,
-      skippedUnchanged: plan.skippedUnchanged,
-      startedAt,
-      inputs: settings.echo,
-      warnings: plan.warnings,
-      reason: `Evaluation skipped: ${missingKey}. ${validated(plan)}`
-    })
+  const run: GateRun = {
+    settings,
+    deps,
+    log: deps.log,
+    surface: deps.surface ?? ACTION_SURFACE,
+    startedAt: new Date().toISOString(),
+    deadline: Date.now() + settings.timeoutMs,
+    progress: deps.progress ?? newProgress()
   }
+  for (const stage of STAGES) {
+    const report = await stage(run)
+    if (report) return report
+  }
+  throw new Error('the gate ended without a verdict')
+}
 
-  const api = deps.api
-  if (!api) throw new MissingKeyError(missingKey)
-  // Before anything is created or billed: a run told to use a store must be able to read from it.
-  if (deps.store) await checkStore(deps.store, surface, log)
-  const judge = await log.group('Ensure the judge', () =>
-    ensureJudge(api, plan.judge, { log, deadline, onJudge: known => (progress.judge = known) })
+async function plan(run: GateRun): Promise<undefined> {
+  const { settings, deps, log } = run
+  run.progress.plan = await log.group('Plan: judge file and URL lists', () =>
+    buildPlan(settings, log, deps.cwd, deps.env)
   )
-  progress.judge = judge
-  const common = {
+  return undefined
+}
+
+/** Without an API key the run only validates the files (on-missing-key skip) or stops (fail). */
+async function skipWithoutKey(run: GateRun): Promise<RunReport | undefined> {
+  const { settings, surface, log } = run
+  if (settings.apiKey) {
+    apiOf(run)
+    return undefined
+  }
+  const missingKey = surface.missingKeyReason
+  if (settings.onMissingKey === 'fail')
+    throw new MissingKeyError(`${missingKey} (${surface.setting(Inputs.OnMissingKey, 'fail')})`)
+  log.warning(
+    `${missingKey}; evaluation skipped after validating the files (${surface.setting(Inputs.OnMissingKey, 'skip')})`
+  )
+  const planned = planOf(run)
+  return skippedReport({
     threshold: settings.threshold,
     failOnError: settings.failOnError,
     waitMode: settings.waitMode,
-    judge,
-    skippedUnchanged: plan.skippedUnchanged,
-    startedAt,
+    skippedUnchanged: planned.skippedUnchanged,
+    startedAt: run.startedAt,
     inputs: settings.echo,
-    warnings: plan.warnings
-  }
-  if (plan.items.length === 0) {
-    return decide({ ...common, batchIds: [], outcomes: [], results: new Map(), timedOut: false })
-  }
+    warnings: planned.warnings,
+    reason: `Evaluation skipped: ${missingKey}. ${validated(planned)}`
+  })
+}
 
+/** Before anything is created or billed: a run told to use a store must be able to read from it. */
+async function checkStoreFirst(run: GateRun): Promise<undefined> {
+  if (run.deps.store) await checkStore(run.deps.store, run.surface, run.log)
+  return undefined
+}
+
+async function ensureTheJudge(run: GateRun): Promise<undefined> {
+  const { progress, log } = run
+  // Recorded as soon as it is known, before it is ready: a run that stops later still reports which judge it had.
+  progress.judge = await log.group('Ensure the judge', () =>
+    ensureJudge(apiOf(run), planOf(run).judge, {
+      log,
+      deadline: run.deadline,
+      onJudge: known => (progress.judge = known)
+    })
+  )
+  return undefined
+}
+
+async function submit(run: GateRun): Promise<undefined> {
+  const { settings, deps, log, progress } = run
+  const items = planOf(run).items.filter(isUrlItem)
+  if (items.length === 0) return undefined
+  const judge = judgeOf(run)
   const store = deps.store
-  const webhookUrl = settings.webhookUrl ?? store?.ingestUrl
-  const batches = Math.ceil(plan.items.length / LIMITS.urlsPerBatch.max)
+  const batches = Math.ceil(items.length / LIMITS.urlsPerBatch.max)
   const submission = await log.group(
-    `Submit ${plural(plan.items.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`,
+    `Submit ${plural(items.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`,
     () =>
-      submitAll(api, plan.items, {
+      submitAll(apiOf(run), items, {
         judgeId: judge.id,
-        webhookUrl,
+        webhookUrl: settings.webhookUrl ?? store?.ingestUrl,
         maxConcurrency: settings.maxConcurrency,
         log,
-        deadline,
+        deadline: run.deadline,
+        // Each accepted batch is recorded at once: a run that stops mid-submit still reports the jobs Pique bills.
         onBatch: async (batchId, outcomes) => {
           progress.batchIds.push(batchId)
           progress.outcomes.push(...outcomes)
-          if (store) await register(store, judge.id, outcomes, deps.env ?? process.env, log, surface)
+          if (store) await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface)
         }
       })
   )
   progress.outcomes = submission.outcomes
   progress.batchIds = submission.batchIds
+  return undefined
+}
 
-  const jobIds = submission.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId as string)
+async function wait(run: GateRun): Promise<undefined> {
+  const { settings, deps, log, progress } = run
+  const jobIds = progress.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId as string)
   const tracker = new JobTracker(jobIds, settings.threshold)
   progress.results = tracker.latest
-  let timedOut = false
-  if (settings.waitMode !== 'none' && jobIds.length > 0) {
-    const mode = settings.waitMode
-    const waited = await log.group(`Wait for ${plural(jobIds.length, 'result')} (${mode} mode)`, () =>
-      waitForResults(mode, { api, store }, tracker, {
-        deadline,
-        timeoutMs: settings.timeoutMs,
-        pollIntervalMs: settings.pollIntervalMs,
-        concurrency: settings.maxConcurrency,
-        rateLimit: deps.rateLimit,
-        log,
-        progressEveryMs: deps.progressEveryMs
-      })
-    )
-    timedOut = waited.timedOut
-  }
+  if (settings.waitMode === 'none' || jobIds.length === 0) return undefined
+  const mode = settings.waitMode
+  const waited = await log.group(`Wait for ${plural(jobIds.length, 'result')} (${mode} mode)`, () =>
+    waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
+      deadline: run.deadline,
+      timeoutMs: settings.timeoutMs,
+      pollIntervalMs: settings.pollIntervalMs,
+      concurrency: settings.maxConcurrency,
+      rateLimit: deps.rateLimit,
+      log,
+      progressEveryMs: deps.progressEveryMs
+    })
+  )
+  progress.timedOut = waited.timedOut
+  return undefined
+}
 
+async function verdict(run: GateRun): Promise<RunReport> {
+  const { settings, progress, log } = run
+  const planned = planOf(run)
   const report = decide({
-    ...common,
-    batchIds: submission.batchIds,
-    outcomes: submission.outcomes,
-    results: tracker.latest,
-    timedOut
+    threshold: settings.threshold,
+    failOnError: settings.failOnError,
+    waitMode: settings.waitMode,
+    judge: judgeOf(run),
+    batchIds: progress.batchIds,
+    outcomes: progress.outcomes,
+    results: progress.results,
+    timedOut: progress.timedOut ?? false,
+    skippedUnchanged: planned.skippedUnchanged,
+    startedAt: run.startedAt,
+    inputs: settings.echo,
+    warnings: planned.warnings
   })
-  const pending = report.items.filter(u => u.state === 'pending')
+  const pending = report.items.filter(o => o.state === 'pending')
   if (pending.length) {
-    const status = (u: ItemOutcome) => (u.result ? `, job status ${u.result.status}` : '')
+    const status = (o: ItemOutcome) => (o.result ? `, job status ${o.result.status}` : '')
     log.warning(
-      `Unfinished at the deadline (${surface.input(Inputs.TimeoutMinutes)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`
+      `Unfinished at the deadline (${run.surface.input(Inputs.TimeoutMinutes)}):\n${pending.map(o => `  ${itemName(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})`).join('\n')}`
     )
   }
   log.info(`Verdict: ${report.verdict}: ${report.reason}`)
   return report
 }
 
-/**
- * One cheap authenticated read (a query for a job id no run submits, no waiting). A refused token or a store that
- * does not answer fails the run here, before a judge is created or a batch billed: a run given a store relies on it.
- */
-async function checkStore(store: GateStore, surface: Surface, log: GateLog): Promise<void> {
-  try {
-    await store.query({ job_ids: [STORE_PROBE_JOB_ID], wait_seconds: 0 })
-  } catch (error) {
-    const status = (error as { status?: unknown }).status
-    if (isAuthError(error)) {
-      throw new GateError(
-        `${surface.input(Inputs.StoreToken)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`
-      )
-    }
-    throw new GateError(
-      `${surface.input(Inputs.StoreUrl)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`
-    )
-  }
-  log.info('The store accepts the read token')
+// What a stage needs from an earlier one; the order of STAGES guarantees it, these say so when it does not.
+function planOf(run: GateRun): GatePlan {
+  return need(run.progress.plan, 'a plan')
 }
-
-/**
- * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
- * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
- */
-async function register(
-  store: GateStore,
-  judgeId: string,
-  outcomes: ItemOutcome[],
-  env: NodeJS.ProcessEnv,
-  log: GateLog,
-  surface: Surface
-): Promise<void> {
-  const jobs = outcomes
-    .filter(o => o.jobId && o.batchId)
-    .map(o => ({
-      job_id: o.jobId as string,
-      url: o.url,
-      batch_id: o.batchId as string,
-      judge_id: judgeId,
-      ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
-      ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {})
-    }))
-  if (jobs.length === 0) return
-  try {
-    await store.register(jobs)
-  } catch (error) {
-    if (isAuthError(error)) {
-      throw new GateError(
-        `${surface.input(Inputs.StoreToken)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`
-      )
-    }
-    log.warning(
-      `Could not register ${plural(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`
-    )
-  }
+function judgeOf(run: GateRun): JudgeInfo {
+  return need(run.progress.judge, 'a judge')
+}
+function apiOf(run: GateRun): PiqueApi {
+  if (!run.deps.api) throw new MissingKeyError(run.surface.missingKeyReason)
+  return run.deps.api
+}
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`internal: a gate stage ran before ${what} was known`)
+  return value
 }
 
 function validated(plan: GatePlan): string {
