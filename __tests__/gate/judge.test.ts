@@ -144,3 +144,28 @@ describe('ensureJudge', () => {
     expect(api.judges).toHaveLength(2)
   })
 })
+
+describe('debug lines', () => {
+  it('say why each newer judge was not reused', async () => {
+    const api = new FakeApi()
+    api.addJudge({ ...judgeFrom(body), id: 'ready-one' })
+    api.addJudge({ ...judgeFrom(body), id: 'pending-one', status: 'pending' })
+    api.addJudge({ ...judgeFrom(body), id: 'inactive-one', is_active: false })
+    api.addJudge({ ...judgeFrom({ ...body, description: 'x' }), id: 'other-one' })
+    const log = memoryLog()
+    await ensureJudge(api, { kind: 'file', file }, { log, deadline: Date.now() + 5000 })
+    expect(log.debugLines).toEqual([
+      'Judge other-one ("Launch") not reused: differs in description',
+      'Judge inactive-one ("Launch") not reused: inactive',
+      'Judge pending-one ("Launch") not reused: status pending'
+    ])
+    // Debug lines stay out of the normal log.
+    expect(log.lines.join('\n')).not.toContain('not reused')
+  })
+
+  it('say when no judge matches and one is created', async () => {
+    const log = memoryLog()
+    await ensureJudge(new FakeApi(), { kind: 'file', file }, { log, deadline: Date.now() + 5000, pollMs: 5 })
+    expect(log.debugLines).toContain('No ready judge identical to judge.yml: creating one')
+  })
+})

@@ -67,6 +67,7 @@ export function registerRun(program: Command): void {
     const fallback = name === Inputs.OnMissingKey ? undefined : INPUT_DEFAULTS[name]
     command.option(`--${name} ${arg}`, fallback ? `${help} (default: ${fallback})` : help)
   }
+  command.option('--verbose', 'also print debug lines: why a judge is or is not reused, pacing waits, lookups')
   command.addHelpText(
     'after',
     '\nExit codes: 0 passed (or skipped / submitted without waiting), 1 the gate failed, 2 usage or config error.\n' +
@@ -91,7 +92,7 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
   // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
   const { report, failure } = await executeRun(
     mapInputs(values),
-    { surface: CLI_SURFACE, log: streamLog(process.stderr), env },
+    { surface: CLI_SURFACE, log: streamLog(process.stderr, { verbose: options.verbose === true }), env },
     readCliSettings
   )
   if (!failure) return exitCodeFor(report)

@@ -55,8 +55,10 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   }
   const existing = await findReusableJudge(
     api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call),
-    body
+    body,
+    (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name}") not reused: ${why}`)
   )
+  if (!existing) log.debug(`No ready judge identical to ${source.file.file}: creating one`)
   if (existing) {
     log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`)
     return info(existing, 'reused')
@@ -107,7 +109,9 @@ async function untilReady(
   for (let check = 1; current.status === 'pending'; check++) {
     const left = options.deadline - Date.now()
     if (left <= 0) throw stillPending(current.id)
-    await sleep(Math.min(backoffCeilingMs(check, backoff), left))
+    const pause = Math.min(backoffCeilingMs(check, backoff), left)
+    options.log.debug(`Judge ${current.id} still pending: checking again in ${Math.round(pause)} ms (check ${check})`)
+    await sleep(pause)
     try {
       current = await api.getJudge(current.id, { deadline: options.deadline })
     } catch (error) {

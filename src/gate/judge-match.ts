@@ -24,13 +24,27 @@ export function sameJudge(judge: Judge, body: CreateJudgeRequest): boolean {
   return judgeDifferences(judge, body).length === 0
 }
 
-/** The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match. */
+/** Why `judge` cannot stand in for `body`, or undefined when it can (ready, active and identical). */
+export function whyNotReusable(judge: Judge, body: CreateJudgeRequest): string | undefined {
+  if (judge.status !== 'ready') return `status ${judge.status}`
+  if (judge.is_active === false) return 'inactive'
+  const differs = judgeDifferences(judge, body)
+  return differs.length ? `differs in ${differs.join(', ')}` : undefined
+}
+
+/**
+ * The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match.
+ * `onSkip` hears why each judge before it was passed over (for debug logs).
+ */
 export async function findReusableJudge(
   judges: AsyncIterable<Judge>,
-  body: CreateJudgeRequest
+  body: CreateJudgeRequest,
+  onSkip?: (judge: Judge, why: string) => void
 ): Promise<Judge | undefined> {
   for await (const judge of judges) {
-    if (judge.status === 'ready' && judge.is_active !== false && sameJudge(judge, body)) return judge
+    const why = whyNotReusable(judge, body)
+    if (why === undefined) return judge
+    onSkip?.(judge, why)
   }
   return undefined
 }

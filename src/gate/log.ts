@@ -1,6 +1,8 @@
 /**
  * Where the gate writes its progress. The action logs through @actions/core (grouped, annotated); the CLI
- * writes plain lines to stderr so stdout stays the report table.
+ * writes plain lines to stderr so stdout stays the report table. Debug lines explain decisions (why a judge is or
+ * is not reused, pacing waits, lookups): the action shows them when the runner's debug logging is on, the CLI with
+ * `--verbose`.
  */
 import * as core from '@actions/core'
 
@@ -13,6 +15,8 @@ export interface LogPlace {
 
 export interface GateLog {
   info(message: string): void
+  /** Why the gate decided something; hidden unless the user asks for debug output. */
+  debug(message: string): void
   warning(message: string, at?: LogPlace): void
   /** Runs `fn` inside a collapsible group (the action) or under a heading (the CLI). */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
@@ -20,14 +24,19 @@ export interface GateLog {
 
 export const actionsLog: GateLog = {
   info: message => core.info(message),
+  debug: message => core.debug(message),
   warning: (message, at) =>
     core.warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
   group: (title, fn) => core.group(title, fn)
 }
 
-export function streamLog(stream: NodeJS.WritableStream = process.stderr): GateLog {
+export function streamLog(
+  stream: NodeJS.WritableStream = process.stderr,
+  options: { verbose?: boolean } = {}
+): GateLog {
   return {
     info: message => void stream.write(`${message}\n`),
+    debug: message => void (options.verbose && stream.write(`debug: ${message}\n`)),
     warning: message => void stream.write(`warning: ${message}\n`),
     group: async (title, fn) => {
       stream.write(`== ${title}\n`)
@@ -36,12 +45,15 @@ export function streamLog(stream: NodeJS.WritableStream = process.stderr): GateL
   }
 }
 
-/** For tests: keeps every line. */
-export function memoryLog(): GateLog & { lines: string[] } {
+/** For tests: keeps every line, debug lines apart (`debugLines`). */
+export function memoryLog(): GateLog & { lines: string[]; debugLines: string[] } {
   const lines: string[] = []
+  const debugLines: string[] = []
   return {
     lines,
+    debugLines,
     info: message => void lines.push(message),
+    debug: message => void debugLines.push(message),
     warning: message => void lines.push(`warning: ${message}`),
     group: async (title, fn) => {
       lines.push(`== ${title}`)

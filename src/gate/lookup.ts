@@ -4,6 +4,7 @@ import { PiqueDeadlineError } from '../pique/errors.js'
 import { forEachLimit } from './concurrency.js'
 import { errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
+import { plural } from '../model/index.js'
 import type { JobTracker } from './tracker.js'
 
 export type ResultLookup = Pick<PiqueApi, 'getResult'>
@@ -27,13 +28,20 @@ export async function lookupOnce(
   tracker: JobTracker,
   options: LookupOptions
 ): Promise<void> {
+  options.log.debug(`Looking up ${plural(jobIds.length, 'job')} on the results endpoint`)
   await forEachLimit(jobIds, options.concurrency, async jobId => {
     try {
       tracker.record(await api.getResult(jobId, { deadline: options.deadline }))
     } catch (error) {
       if (isAuthError(error)) throw error
-      if (error instanceof PiqueDeadlineError) return
-      if (options.warned?.has(jobId)) return
+      if (error instanceof PiqueDeadlineError) {
+        options.log.debug(`Lookup of ${jobId} stopped by the deadline; the job stays pending`)
+        return
+      }
+      if (options.warned?.has(jobId)) {
+        options.log.debug(`Lookup of ${jobId} failed again: ${errorMessage(error)}`)
+        return
+      }
       options.warned?.add(jobId)
       options.log.warning(`Could not read the result of ${jobId}: ${errorMessage(error)}`)
     }

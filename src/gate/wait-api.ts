@@ -35,6 +35,9 @@ export async function waitWithApi(api: ResultLookup, tracker: JobTracker, option
     await sleep(Math.min(delay, left))
     const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.())
     rotation += round.length
+    options.log.debug(
+      `Polling ${round.length} of ${tracker.pending().length} pending jobs after ${Math.round(Math.min(delay, left))} ms`
+    )
     const before = tracker.done
     await lookupOnce(api, round, tracker, {
       concurrency: options.concurrency,
@@ -43,7 +46,15 @@ export async function waitWithApi(api: ResultLookup, tracker: JobTracker, option
       deadline: options.deadline
     })
     interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval)
-    delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length))
+    const limit = options.rateLimit?.()
+    const hold = rateLimitWait(limit, tracker.pending().length)
+    if (hold > interval)
+      options.log.debug(
+        `Rate limit: ${limit?.remaining} requests left for ${tracker.pending().length} pending jobs; next poll at the reset in ${Math.round(hold)} ms`
+      )
+    else if (tracker.done === before)
+      options.log.debug(`No job finished this round: next poll in ${Math.round(interval)} ms`)
+    delay = Math.max(interval, hold)
   }
 }
 

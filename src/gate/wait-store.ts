@@ -82,6 +82,9 @@ export async function waitWithStore(
     const left =
       (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now()
     const started = Date.now()
+    log.debug(
+      `Store query for ${plural(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(MAX_WAIT_SECONDS * 1000, left))} ms`
+    )
     try {
       const answers = await Promise.all(
         chunk(tracker.pending(), MAX_QUERY_JOBS).map(ids =>
@@ -94,7 +97,10 @@ export async function waitWithStore(
       cursor = Math.min(...answers.map(a => a.cursor))
       const finished = recordAnswers(answers, tracker, log, unreadable)
       if (finished > 0) lastNews = Date.now()
-      if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS) await sleep(Math.min(EAGER_PAUSE_MS, left))
+      if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS) {
+        log.debug(`The store answered at once with no news: pausing ${Math.min(EAGER_PAUSE_MS, left)} ms`)
+        await sleep(Math.min(EAGER_PAUSE_MS, left))
+      }
     } catch (error) {
       if (isAuthError(error))
         throw new GateError(`The store rejected the read token (store-token): ${errorMessage(error)}`)
