@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import type { ConfigProblem } from '../config/types.js'
-import type { RunReport, ItemOutcome } from '../model/index.js'
+import { type ItemOutcome, type RunReport, itemName } from '../model/index.js'
 import { redact } from './json.js'
 import { failsGate, isWarning } from '../gate/policy.js'
 import { explainOutcome, isInlineSource, sortWorstFirst } from './outcomes.js'
@@ -36,7 +36,7 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
 
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
 export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets: readonly string[] = []): void {
-  const text = (o: ItemOutcome): string => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets)
+  const text = (o: ItemOutcome): string => redact(`${itemName(o)}: ${explainOutcome(o, report)}`, secrets)
   for (const o of plan.errors)
     core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
   for (const o of plan.warnings)

@@ -5,7 +5,7 @@
  * submitted without waiting, or a skipped run → <skipped>. A run that stopped before its verdict → one <error>.
  */
 import { formatProblem } from '../config/load.js'
-import type { RunError, RunReport, ItemOutcome } from '../model/index.js'
+import { type ItemOutcome, type RunError, type RunReport, itemName } from '../model/index.js'
 import { judgeKeyOf } from './comment.js'
 import { escapeXml } from './escape.js'
 import { durationMs, explainOutcome, formatSource, isInlineSource } from './outcomes.js'
@@ -32,7 +32,7 @@ const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3
 function testcase(o: ItemOutcome, report: RunReport): string {
   const kind = kindOf(o, report)
   const classname = isInlineSource(o.source) ? 'url-list' : o.source.file
-  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(o.url)}" time="${seconds(durationMs(o.submittedAt, o.finishedAt))}"`
+  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(itemName(o))}" time="${seconds(durationMs(o.submittedAt, o.finishedAt))}"`
   const explanation = report.verdict === 'skipped' ? report.reason : explainOutcome(o, report)
   const out = [
     `job: ${o.jobId ?? 'none'}`,

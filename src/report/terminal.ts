@@ -1,8 +1,7 @@
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
-import type { RunReport, ItemOutcome } from '../model/index.js'
+import { type ItemOutcome, type RunReport, itemName, plural } from '../model/index.js'
 import { collapseWhitespace, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
-import { plural } from '../model/index.js'
 import {
   countsLine,
   explainOutcome,
@@ -51,7 +50,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
   const rows = ordered.map(o => [
     stateLabel(o, report),
     formatScore(o.score),
-    shortenMiddle(plain(o.url), URL_WIDTH),
+    shortenMiddle(plain(itemName(o)), URL_WIDTH),
     plain(formatSource(o.source))
   ])
   const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON']
