@@ -43235,7 +43235,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3570);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2981);
 // The CLI's entry: commands live in their own modules.
 
 process.exitCode = await (0,_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv);
@@ -43245,7 +43245,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3570:
+/***/ 2981:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50334,7 +50334,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -50515,14 +50515,7 @@ const WEBHOOK = {
 /** Reference content URIs are Google Cloud Storage URIs. */
 const REFERENCE_URI_PREFIX = 'gs://';
 
-;// CONCATENATED MODULE: ./src/config/settings.ts
-/**
- * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
- * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way and
- * every error names the input (or flag) it is about.
- */
-
-
+;// CONCATENATED MODULE: ./src/config/inputs.ts
 /** Input names, exactly as in action.yml (and the CLI's `--flags`). */
 const Inputs = {
     ApiKey: 'api-key',
@@ -50560,10 +50553,62 @@ const Outputs = {
     ReportPath: 'report-path',
     Results: 'results'
 };
-/** How the user names an input where they run: `store-token` in a workflow, `--store-token` on the command line. */
-function inputLabel(name, surface = 'action') {
-    return surface === 'cli' ? `--${name}` : name;
-}
+
+;// CONCATENATED MODULE: ./src/config/surface.ts
+
+const MISSING_KEY_REASON = 'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set';
+/** The same outside GitHub Actions, where secrets and events mean nothing. */
+const CLI_MISSING_KEY_REASON = 'no API key (--api-key or PIQUE_API_KEY)';
+const ACTION_HINTS = {
+    settings: "Fix that input in the workflow step's with: block and re-run.",
+    config: 'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
+    missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
+    auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
+    network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
+    timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
+    internal: "Re-run; if it happens again, report it with the step's log."
+};
+const CLI_HINTS = {
+    settings: 'Fix the flag (see pique-gate run --help) and re-run.',
+    config: 'Fix the problems listed in the files named; pique-gate validate checks them without calling Pique.',
+    missing_key: 'Pass --api-key or set PIQUE_API_KEY, or add --on-missing-key skip to only validate the files.',
+    auth: 'Check the API key (--api-key or PIQUE_API_KEY): it must be a current Pique API key for the --api-url used (production and sandbox keys differ).',
+    network: 'Pique did not answer after retries: check --api-url and the network, then re-run.',
+    timeout: 'Pique was failing or slow until the deadline: re-run later, or raise --timeout-minutes.',
+    internal: 'Re-run; if it happens again, report it with the command output.'
+};
+const ACTION_SURFACE = {
+    kind: 'action',
+    input: name => name,
+    setting: (name, value) => `${name}: ${value}`,
+    hint: kind => ACTION_HINTS[kind],
+    missingKeyReason: MISSING_KEY_REASON,
+    clientNames: { key: `the ${Inputs.ApiKey} secret`, baseUrl: `the ${Inputs.ApiUrl}`, deadline: Inputs.TimeoutMinutes }
+};
+const CLI_SURFACE = {
+    kind: 'cli',
+    input: name => `--${name}`,
+    setting: (name, value) => `--${name} ${value}`,
+    hint: kind => CLI_HINTS[kind],
+    missingKeyReason: CLI_MISSING_KEY_REASON,
+    clientNames: {
+        key: `the API key (--${Inputs.ApiKey} or PIQUE_API_KEY)`,
+        baseUrl: `--${Inputs.ApiUrl}`,
+        deadline: `--${Inputs.TimeoutMinutes}`
+    }
+};
+
+;// CONCATENATED MODULE: ./src/config/settings.ts
+/**
+ * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
+ * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way, and
+ * every error names the input (or flag) it is about as the run's `Surface` words it.
+ */
+
+
+
+
+
 /** Inputs that hold secrets: masked in logs, never copied into reports. */
 const SECRET_INPUTS = [Inputs.ApiKey, Inputs.StoreToken, Inputs.GithubToken];
 /**
@@ -50603,14 +50648,15 @@ function actionInputs() {
         if (value)
             core.setSecret(value);
     }
-    return { get: name => core.getInput(name), label: name => name };
+    return { get: name => core.getInput(name) };
 }
 /** Any name → value map (CLI flags, tests). */
-function mapInputs(values, label = (n) => n) {
-    return { get: name => (values[name] ?? '').trim(), label };
+function mapInputs(values) {
+    return { get: name => (values[name] ?? '').trim() };
 }
-function readSettings(source) {
-    const r = new Reader(source);
+/** Reads and validates every input; errors name inputs as `surface` words them (`threshold` or `--threshold`). */
+function readSettings(source, surface = ACTION_SURFACE) {
+    const r = new Reader(source, surface);
     const judgePath = r.optional(Inputs.Judge);
     const judgeId = r.optional(Inputs.JudgeId);
     if (judgePath && judgeId)
@@ -50664,12 +50710,14 @@ const FALSE_VALUES = ['false', 'False', 'FALSE'];
 /** Reads raw values with defaults and turns each bad one into a SettingsError naming it. */
 class Reader {
     source;
+    surface;
     seen = new Map();
-    constructor(source) {
+    constructor(source, surface) {
         this.source = source;
+        this.surface = surface;
     }
     name(input) {
-        return this.source.label(input);
+        return this.surface.input(input);
     }
     fail(input, problem) {
         throw new SettingsError(input, `${this.name(input)}: ${problem}`);
@@ -62958,6 +63006,7 @@ class PiqueCallError extends Error {
     path;
     maybeAccepted;
     attempts;
+    setting;
     constructor(message, method, path, extras, defaultAttempts) {
         super(message);
         this.method = method;
@@ -62965,6 +63014,7 @@ class PiqueCallError extends Error {
         this.name = new.target.name;
         this.maybeAccepted = extras.maybeAccepted ?? false;
         this.attempts = extras.attempts ?? defaultAttempts;
+        this.setting = extras.setting;
     }
 }
 /** An HTTP answer from the API that is not a success. `message` is one readable line with what to do. */
@@ -63005,10 +63055,14 @@ class PiqueDeadlineError extends PiqueCallError {
 class PiqueRequestError extends Error {
     endpoint;
     issues;
-    constructor(message, endpoint, issues) {
+    setting;
+    constructor(message, endpoint, issues, 
+    /** The setting the message tells the user to check, if any. */
+    setting) {
         super(message);
         this.endpoint = endpoint;
         this.issues = issues;
+        this.setting = setting;
         this.name = 'PiqueRequestError';
     }
 }
@@ -63118,6 +63172,12 @@ function formatMs(ms) {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const USER_AGENT = `pique-gate/${package_namespaceObject.rE}`;
+/** Plain words for a client connected without names (scripts, tests). */
+const PLAIN_SETTING_NAMES = {
+    key: 'the API key',
+    baseUrl: 'the API base URL',
+    deadline: 'the deadline'
+};
 /** `production`, `sandbox` or a URL → the base URL the client expects. */
 function resolveBaseUrl(nameOrUrl) {
     const text = nameOrUrl.trim();
@@ -63196,14 +63256,16 @@ class PiqueClient {
     #root;
     #policy;
     #timeoutMs;
+    #names;
     #rateLimit = {};
     constructor(options) {
         this.#apiKey = options.apiKey;
         this.options = { ...options, apiKey: '[redacted]' };
+        this.#names = options.settingNames ?? PLAIN_SETTING_NAMES;
         if (!this.#apiKey)
-            throw new PiqueRequestError('Pique API key is empty: set the api-key input from a secret', 'client', []);
+            throw new PiqueRequestError(`Pique API key is empty: set ${this.#names.key}`, 'client', [], 'key');
         // Redacted: the inputs may have been swapped, with the key pasted as the api-url.
-        this.#root = parseBaseUrl(options.baseUrl, text => this.#redact(text));
+        this.#root = parseBaseUrl(options.baseUrl, this.#names, text => this.#redact(text));
         this.#policy = resolveRetryPolicy(options.retry);
         this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     }
@@ -63458,8 +63520,12 @@ class PiqueClient {
         reason = this.#redact(reason);
         const consequence = ep.sideEffect
             ? ` Note: ${ep.sideEffect.was}; ${ep.sideEffect.rerun}.`
-            : ' Check the api-url points at the Pique API.';
-        throw new PiqueResponseError(`${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`, res.status, ep.method, path, reason, { maybeAccepted: ep.sideEffect !== undefined, attempts: attempt });
+            : ` Check ${this.#names.baseUrl} points at the Pique API.`;
+        throw new PiqueResponseError(`${ep.label}: Pique answered ${res.status} to ${ep.method} ${path} but the reply is not ${ep.replyIs}: ${reason}.${consequence}`, res.status, ep.method, path, reason, {
+            maybeAccepted: ep.sideEffect !== undefined,
+            attempts: attempt,
+            setting: ep.sideEffect ? undefined : 'baseUrl'
+        });
     }
     #apiError(ep, path, res, attempts, maybeAccepted, started) {
         let json;
@@ -63474,16 +63540,23 @@ class PiqueClient {
         const hint = maybeAccepted && ep.sideEffect ? ambiguity(ep.sideEffect) : this.#statusHint(ep, res);
         const tries = gaveUp(attempts, started);
         const message = `${ep.label}: Pique answered ${res.status} to ${ep.method} ${path}${detail ? `: ${detail}` : ''}. ${hint}${tries}`;
-        return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, { maybeAccepted, attempts });
+        const setting = hintedSetting(ep, res.status, maybeAccepted);
+        return new PiqueApiError(this.#redact(message), res.status, ep.method, path, detail, {
+            maybeAccepted,
+            attempts,
+            setting
+        });
     }
     #statusHint(ep, res) {
         const s = res.status;
         if (s === 401)
-            return `Check the api-key secret: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`;
+            return `Check ${this.#names.key}: Pique did not accept it as a key for ${this.origin} (sandbox and production keys differ).`;
         if (s === 403)
             return 'The API key lacks permission for this operation: use a key whose organization role allows it.';
         if (s === 404)
-            return ep.notFound ? `${capitalize(ep.notFound)}.` : `Check the api-url: ${this.origin} does not serve this path.`;
+            return ep.notFound
+                ? `${capitalize(ep.notFound)}.`
+                : `Check ${this.#names.baseUrl}: ${this.origin} does not serve this path.`;
         if (s === 400 || s === 422)
             return 'Pique rejected the request: fix what it names.';
         if (s === 429) {
@@ -63494,7 +63567,7 @@ class PiqueClient {
             return 'Pique service error: retry later.';
         if (s >= 300 && s < 400) {
             const location = typeof res.headers.location === 'string' ? ` to ${oneLine(res.headers.location, 120)}` : '';
-            return `Unexpected redirect${location}: check the api-url (redirects are not followed, so the key is never sent elsewhere).`;
+            return `Unexpected redirect${location}: check ${this.#names.baseUrl} (redirects are not followed, so the key is never sent elsewhere).`;
         }
         return 'Unexpected answer from Pique.';
     }
@@ -63504,23 +63577,40 @@ class PiqueClient {
         if (maybeAccepted && ep.sideEffect)
             what = `${error.reason} after the request was sent. ${ambiguity(ep.sideEffect)}`;
         else if (error.kind === 'not-sent')
-            what = `could not connect (${error.reason}): check the api-url and the network.`;
+            what = `could not connect (${error.reason}): check ${this.#names.baseUrl} and the network.`;
         else
             what = `${error.reason}: the service may be slow or unreachable; retry later.`;
         const message = `${ep.label}: ${ep.method} ${path} to ${this.origin}: ${what}${tries}`;
-        return new PiqueNetworkError(this.#redact(message), ep.method, path, { maybeAccepted, attempts, code: error.code });
+        const setting = !(maybeAccepted && ep.sideEffect) && error.kind === 'not-sent' ? 'baseUrl' : undefined;
+        return new PiqueNetworkError(this.#redact(message), ep.method, path, {
+            maybeAccepted,
+            attempts,
+            code: error.code,
+            setting
+        });
     }
     #deadlineError(ep, path, d) {
         const tries = d.attempts
             ? ` (${d.attempts} attempt${d.attempts === 1 ? '' : 's'} in ${formatMs(Date.now() - d.started)}${d.last ? `, the last one got ${d.last}` : ''})`
             : '';
         const maybe = d.maybeAccepted && ep.sideEffect ? ` ${ambiguity(ep.sideEffect)}` : '';
-        const message = `${ep.label}: the gate's time ran out (timeout-minutes) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`;
+        const message = `${ep.label}: the gate's time ran out (${this.#names.deadline}) before ${ep.method} ${path} succeeded: ${d.why}${tries}.${maybe}`;
         return new PiqueDeadlineError(this.#redact(message), ep.method, path, {
+            setting: 'deadline',
             attempts: d.attempts,
             maybeAccepted: d.maybeAccepted
         });
     }
+}
+/** The setting #statusHint tells the user to check for this answer, if any (the ambiguity note replaces it). */
+function hintedSetting(ep, status, maybeAccepted) {
+    if (maybeAccepted && ep.sideEffect)
+        return undefined;
+    if (status === 401)
+        return 'key';
+    if ((status === 404 && !ep.notFound) || (status >= 300 && status < 400))
+        return 'baseUrl';
+    return undefined;
 }
 /** How a call that was retried ended, for the error message; empty after a single attempt. */
 function gaveUp(attempts, started) {
@@ -63532,19 +63622,19 @@ function ambiguity(effect) {
 function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
-function parseBaseUrl(baseUrl, redact) {
+function parseBaseUrl(baseUrl, names, redact) {
     let url;
     try {
         url = new URL(resolveBaseUrl(baseUrl));
     }
     catch {
-        throw new PiqueRequestError(`Pique api-url "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production})`, 'client', []);
+        throw new PiqueRequestError(`Pique base URL "${redact(oneLine(baseUrl, 100))}" is not a URL (expected e.g. ${HOSTS.production}): check ${names.baseUrl}`, 'client', [], 'baseUrl');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new PiqueRequestError(`Pique api-url must be http or https, got ${url.protocol.slice(0, -1)}`, 'client', []);
+        throw new PiqueRequestError(`Pique base URL must be http or https, got ${url.protocol.slice(0, -1)}: check ${names.baseUrl}`, 'client', [], 'baseUrl');
     }
     if (url.username || url.password)
-        throw new PiqueRequestError('Pique api-url must not carry credentials: the key goes in the api-key input', 'client', []);
+        throw new PiqueRequestError(`Pique base URL must not carry credentials (check ${names.baseUrl}): the key goes in ${names.key}`, 'client', [], 'baseUrl');
     // Paths carry /v1 themselves: tolerate a base URL given with it.
     url.pathname = url.pathname.replace(/\/+$/, '').replace(new RegExp(`${API_VERSION_PREFIX}$`), '') || '/';
     url.search = '';
@@ -68847,6 +68937,15 @@ async function* markedComments(octokit, pr, marker) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/model/item.ts
+/** How reports and messages name an item: its URL (a file's path, once files are items). */
+function itemName(item) {
+    return item.url;
+}
+function isUrlItem(item) {
+    return item.kind === 'url';
+}
+
 ;// CONCATENATED MODULE: ./src/config/url-list.ts
 /**
  * URL lists: `.txt` files (one URL a line, `#` comments), YAML/JSON lists of URLs or of `{url, ...}` mappings,
@@ -68889,7 +68988,7 @@ async function loadUrlLists(patterns, options = {}) {
                 continue;
             }
             firstSeen.set(key, entry);
-            urls.push({ url: entry.url, source: { file: entry.file, line: entry.line } });
+            urls.push({ kind: 'url', url: entry.url, source: { file: entry.file, line: entry.line } });
         }
         problems.push(...sortProblems(sourceProblems));
     }
@@ -69012,126 +69111,18 @@ function structuredEntries(source) {
     return { entries, problems };
 }
 
-;// CONCATENATED MODULE: ./src/gate/model.ts
-const REPORT_SCHEMA_VERSION = 1;
-
-;// CONCATENATED MODULE: ./src/gate/verdict.ts
-
-/** The state one result puts its URL in; `undefined` while it is not finished. */
-function resultState(result, threshold) {
-    if (!result)
-        return undefined;
-    if (result.status === 'failed')
-        return 'failed';
-    if (result.status !== 'completed')
-        return undefined;
-    return (result.overallScore ?? 0) >= threshold ? 'passed' : 'below_threshold';
-}
-/** Whether an outcome counts against the gate. */
-function failsGate(state, failOnError) {
-    return state === 'below_threshold' || state === 'pending' || (state === 'failed' && failOnError);
-}
-function decide(input) {
-    const urls = input.outcomes.map(o => verdict_settle(o, input));
-    const count = (state) => urls.filter(u => u.state === state).length;
-    const counts = {
-        total: urls.length,
-        passed: count('passed'),
-        belowThreshold: count('below_threshold'),
-        failed: count('failed'),
-        pending: count('pending'),
-        submitted: count('submitted')
-    };
-    const scores = urls.map(u => u.score).filter((s) => s !== undefined);
-    const warnings = [...input.warnings];
-    if (!input.failOnError) {
-        for (const u of urls)
-            if (u.state === 'failed')
-                warnings.push(`Evaluation failed for ${u.url} (${u.source.file}:${u.source.line}): ${u.error ?? 'no reason given'}`);
-    }
-    const failing = urls.some(u => failsGate(u.state, input.failOnError));
-    const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed';
-    return {
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        verdict,
-        reason: reasonLine(verdict, counts, input, scores.length ? Math.min(...scores) : undefined),
-        threshold: input.threshold,
-        failOnError: input.failOnError,
-        waitMode: input.waitMode,
-        judge: input.judge,
-        batchIds: input.batchIds,
-        urls,
-        counts,
-        minScore: scores.length ? Math.min(...scores) : undefined,
-        skippedUnchanged: input.skippedUnchanged,
-        startedAt: input.startedAt,
-        finishedAt: new Date().toISOString(),
-        inputs: input.inputs,
-        warnings
-    };
-}
-/** A run that validated its files but evaluated nothing (no api-key, on-missing-key: skip). */
-function skippedReport(input) {
-    return {
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        verdict: 'skipped',
-        reason: input.reason,
-        threshold: input.threshold,
-        failOnError: input.failOnError,
-        waitMode: input.waitMode,
-        batchIds: [],
-        urls: [],
-        counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
-        skippedUnchanged: input.skippedUnchanged,
-        startedAt: input.startedAt,
-        finishedAt: new Date().toISOString(),
-        inputs: input.inputs,
-        warnings: input.warnings
-    };
-}
-function verdict_settle(outcome, input) {
-    if (outcome.state !== 'submitted' || !outcome.jobId)
-        return outcome;
-    const result = input.results.get(outcome.jobId);
-    const state = resultState(result, input.threshold);
-    // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got.
-    if (!result || !state)
-        return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) };
-    return {
-        ...outcome,
-        state,
-        score: result.overallScore,
-        error: result.status === 'failed' ? (result.error ?? 'evaluation failed') : undefined,
-        result,
-        finishedAt: result.timestamp ?? new Date().toISOString()
-    };
-}
+;// CONCATENATED MODULE: ./src/model/words.ts
 /** `1 URL`, `2 URLs`: every count the gate words goes through this. */
 const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-function reasonLine(verdict, counts, input, minScore) {
-    const { total } = counts;
-    if (total === 0)
-        return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`;
-    if (verdict === 'submitted') {
-        return `${plural(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
-    }
-    if (verdict === 'passed') {
-        if (total === counts.failed)
-            return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`;
-        const lowest = minScore === undefined ? '' : ` (lowest ${minScore})`;
-        const tolerated = counts.failed ? `; ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)` : '';
-        const evaluated = total - counts.failed;
-        const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`;
-        return `${all} scored at least ${input.threshold}${lowest}${tolerated}`;
-    }
-    const parts = [];
-    if (counts.belowThreshold)
-        parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${input.threshold}`);
-    if (counts.failed)
-        parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
-    if (counts.pending)
-        parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`);
-    return parts.join('; ');
+
+;// CONCATENATED MODULE: ./src/gate/policy.ts
+/** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
+function failsGate(o, rule) {
+    return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && rule.failOnError);
+}
+/** A failed evaluation with fail-on-error false: reported, but the gate passes. */
+function isWarning(o, rule) {
+    return o.state === 'failed' && !rule.failOnError;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outcomes.ts
@@ -69141,20 +69132,13 @@ function reasonLine(verdict, counts, input, minScore) {
  */
 
 
+
 /** URLs from the url-list input have no file to annotate or diff. */
 function isInlineSource(source) {
     return source.file === INLINE_SOURCE || !source.file || !(source.line >= 1);
 }
 function formatSource(source) {
     return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`;
-}
-/** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
-function outcomes_failsGate(o, report) {
-    return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && report.failOnError);
-}
-/** A failed evaluation with fail-on-error false: reported, but the gate passes. */
-function isWarning(o, report) {
-    return o.state === 'failed' && !report.failOnError;
 }
 function severity(o, report) {
     switch (o.state) {
@@ -69172,7 +69156,7 @@ function severity(o, report) {
 }
 /** Worst first: below threshold (lowest score first), failed, unfinished, warnings, submitted, passed. */
 function sortWorstFirst(report) {
-    return report.urls
+    return report.items
         .map((o, index) => ({ o, index }))
         .sort((a, b) => severity(a.o, report) - severity(b.o, report) ||
         (a.o.score ?? Infinity) - (b.o.score ?? Infinity) ||
@@ -69328,6 +69312,7 @@ function formatDuration(ms) {
 
 
 
+
 /** `api-key`, `store_token`, `webhookSecret`, `password`…: a name with one of these words is never written. */
 const SECRET_NAME = /(^|[^a-z])(api-?key|key|token|secret|password|passwd|credentials?)([^a-z]|$)/i;
 /** Inputs whose names contain such a word but hold a choice, not a credential. */
@@ -69363,8 +69348,13 @@ function jsonDetector(d) {
     };
 }
 function jsonUrl(o) {
+    return { url: o.url, ...jsonOutcome(o) };
+}
+function jsonItem(o) {
+    return { kind: o.kind, ...jsonUrl(o) };
+}
+function jsonOutcome(o) {
     return {
-        url: o.url,
         source: { file: o.source.file, line: o.source.line },
         state: o.state,
         job_id: orNull(o.jobId),
@@ -69407,7 +69397,8 @@ function buildJsonReport(report) {
         min_score: orNull(report.minScore),
         warnings: report.warnings,
         error: report.error ? jsonError(report.error) : null,
-        urls: report.urls.map(jsonUrl)
+        urls: report.items.filter(isUrlItem).map(jsonUrl),
+        items: report.items.map(jsonItem)
     };
 }
 function jsonError(e) {
@@ -69417,7 +69408,7 @@ function jsonError(e) {
         hint: orNull(e.hint),
         // The loaders mark "no position" with line 0; JSON says so with null.
         problems: e.problems.map(({ file, line, column, field, message }) => line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }),
-        planned_urls: e.plannedUrls.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+        planned_urls: e.plannedItems.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
     };
 }
 /** Replaces every occurrence of each secret value, in case one slipped into a message. */
@@ -69446,11 +69437,13 @@ async function writeJsonReport(report, path, secrets = []) {
 
 
 
+
+
 /** GitHub displays no more than this many annotations of one level per step. */
 const MAX_ANNOTATIONS = 10;
 function planAnnotations(report) {
     const ordered = sortWorstFirst(report);
-    const failing = ordered.filter(o => outcomes_failsGate(o, report));
+    const failing = ordered.filter(o => failsGate(o, report));
     const errors = failing.filter(o => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
     const warnings = ordered.filter(o => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS);
     const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS);
@@ -69458,7 +69451,7 @@ function planAnnotations(report) {
 }
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
 function emitAnnotations(report, plan, secrets = []) {
-    const text = (o) => redact(`${o.url}: ${explainOutcome(o, report)}`, secrets);
+    const text = (o) => redact(`${itemName(o)}: ${explainOutcome(o, report)}`, secrets);
     for (const o of plan.errors)
         error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line });
     for (const o of plan.warnings)
@@ -69693,7 +69686,7 @@ function skippedExplanation(eventName) {
         '(pull requests from forks and Dependabot do not receive repository secrets). Nothing was submitted to Pique.');
 }
 /** What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. */
-function validatedLines(report, urlCount = report.urls.length) {
+function validatedLines(report, urlCount = report.items.length) {
     const input = (name) => {
         const v = report.inputs[name];
         return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? collapseWhitespace(v) : '';
@@ -69732,7 +69725,7 @@ function errorLines(report, error) {
             lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`);
         lines.push('');
     }
-    const known = validatedLines(report, error.plannedUrls.length);
+    const known = validatedLines(report, error.plannedItems.length);
     if (known.length)
         lines.push('What the run had:', '', ...known, '');
     lines.push('The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.', '');
@@ -69747,6 +69740,7 @@ function thresholdMarkdown(report) {
  * The pull-request comment: the verdict and the URLs that need attention, under a hidden marker per judge so the
  * same comment is found and updated on every run. GitHub caps a comment body at 65,536 characters.
  */
+
 
 
 
@@ -69785,9 +69779,9 @@ function renderComment(report, options) {
     if (report.skippedUnchanged)
         lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`);
     lines.push('');
-    const attention = sortWorstFirst(report).filter(o => outcomes_failsGate(o, report) || isWarning(o, report));
+    const attention = sortWorstFirst(report).filter(o => failsGate(o, report) || isWarning(o, report));
     if (!attention.length) {
-        if (report.verdict === 'passed' && report.urls.length) {
+        if (report.verdict === 'passed' && report.items.length) {
             lines.push(`Every URL scored at least ${formatScore(report.threshold)}.`, '');
         }
         return finish(lines, [], 0, options);
@@ -69831,6 +69825,7 @@ function finish(lines, rows, omitted, options, commitVerb = 'Evaluated') {
 
 
 
+
 function kindOf(o, report) {
     if (report.verdict === 'skipped')
         return 'skipped';
@@ -69850,7 +69845,7 @@ const seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
 function testcase(o, report) {
     const kind = kindOf(o, report);
     const classname = isInlineSource(o.source) ? 'url-list' : o.source.file;
-    const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(o.url)}" time="${seconds(durationMs(o.submittedAt, o.finishedAt))}"`;
+    const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(itemName(o))}" time="${seconds(durationMs(o.submittedAt, o.finishedAt))}"`;
     const explanation = report.verdict === 'skipped' ? report.reason : explainOutcome(o, report);
     const out = [
         `job: ${o.jobId ?? 'none'}`,
@@ -69872,7 +69867,7 @@ function errorTestcase(report, error) {
         `      <error message="${escapeXml(error.message)}" type="${error.kind}">${escapeXml(text)}</error>\n    </testcase>`);
 }
 function renderJunit(report) {
-    const kinds = report.error ? ['error'] : report.urls.map(o => kindOf(o, report));
+    const kinds = report.error ? ['error'] : report.items.map(o => kindOf(o, report));
     const count = (k) => kinds.filter(x => x === k).length;
     const attrs = `tests="${kinds.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(durationMs(report.startedAt, report.finishedAt))}"`;
     const name = `pique-gate${report.judge ? `: ${report.judge.name}` : ''}`;
@@ -69890,7 +69885,7 @@ function renderJunit(report) {
         `<testsuites name="pique-gate" ${attrs}>`,
         `  <testsuite name="${escapeXml(name)}" ${attrs} timestamp="${escapeXml(report.startedAt)}">`,
         `    <properties>\n${props}\n    </properties>`,
-        ...(report.error ? [errorTestcase(report, report.error)] : report.urls.map(o => testcase(o, report))),
+        ...(report.error ? [errorTestcase(report, report.error)] : report.items.map(o => testcase(o, report))),
         '  </testsuite>',
         '</testsuites>',
         ''
@@ -69903,6 +69898,7 @@ function renderJunit(report) {
  * every detector. GitHub rejects a step summary over 1 MiB, so the table and details are cut to fit with a note
  * pointing at the JSON report, which always has everything.
  */
+
 
 
 
@@ -69993,7 +69989,7 @@ function fitLines(outcomes, render, budget) {
     return { lines: kept };
 }
 function truncationNote(omitted, rest, report, options, what) {
-    const failing = rest.filter(o => outcomes_failsGate(o, report)).length;
+    const failing = rest.filter(o => failsGate(o, report)).length;
     const which = failing ? `${failing} of them failing` : 'none of them failing';
     const where = what === 'rows' ? 'in this table' : 'with details';
     return (`\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
@@ -70027,6 +70023,7 @@ function detailsBlock(o, report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
+/** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
 
 
 
@@ -70062,7 +70059,7 @@ function renderTerminal(report, options = {}) {
     const rows = ordered.map(o => [
         stateLabel(o, report),
         formatScore(o.score),
-        shortenMiddle(plain(o.url), URL_WIDTH),
+        shortenMiddle(plain(itemName(o)), URL_WIDTH),
         plain(formatSource(o.source))
     ]);
     const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON'];
@@ -70131,7 +70128,7 @@ async function publishReports(report, ctx) {
     const warn = (what, error) => {
         const text = redact(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, ctx.secrets);
         // `::warning::` is a workflow command: a terminal user gets a plain line on stderr instead.
-        if (ctx.target === 'terminal')
+        if (ctx.surface.kind === 'cli')
             process.stderr.write(`warning: ${text}\n`);
         else
             warning(text);
@@ -70143,7 +70140,7 @@ async function publishReports(report, ctx) {
         const path = ctx.junitPath;
         await attempt(() => writeTextFile(path, redact(renderJunit(report), ctx.secrets)), e => warn(`write the JUnit report to ${path}`, e));
     }
-    if (ctx.target === 'terminal') {
+    if (ctx.surface.kind === 'cli') {
         ;
         (ctx.write ?? ((t) => process.stdout.write(t)))(redact(renderTerminal(report), ctx.secrets));
         return;
@@ -70215,6 +70212,143 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/model/report.ts
+const REPORT_SCHEMA_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/gate/run-report.ts
+/**
+ * The one place a RunReport is put together, for a verdict, a skipped run and a run that stopped on an error alike:
+ * the counts, the lowest score, the schema version and the finish time always follow from the items the same way.
+ */
+
+function buildRunReport(facts) {
+    const scores = facts.items.map(o => o.score).filter((s) => s !== undefined);
+    return {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        ...facts,
+        counts: countItems(facts.items),
+        minScore: scores.length ? Math.min(...scores) : undefined,
+        finishedAt: new Date().toISOString()
+    };
+}
+function countItems(items) {
+    const count = (state) => items.filter(o => o.state === state).length;
+    return {
+        total: items.length,
+        passed: count('passed'),
+        belowThreshold: count('below_threshold'),
+        failed: count('failed'),
+        pending: count('pending'),
+        submitted: count('submitted')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/verdict.ts
+
+
+
+/** The state one result puts its URL in; `undefined` while it is not finished. */
+function resultState(result, threshold) {
+    if (!result)
+        return undefined;
+    if (result.status === 'failed')
+        return 'failed';
+    if (result.status !== 'completed')
+        return undefined;
+    return (result.overallScore ?? 0) >= threshold ? 'passed' : 'below_threshold';
+}
+function decide(input) {
+    const items = settleItems(input.outcomes, input);
+    const counts = countItems(items);
+    const scores = items.map(o => o.score).filter((s) => s !== undefined);
+    const failing = items.some(o => failsGate(o, input));
+    const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed';
+    return buildRunReport({
+        verdict,
+        reason: reasonLine(verdict, counts, input, scores.length ? Math.min(...scores) : undefined),
+        threshold: input.threshold,
+        failOnError: input.failOnError,
+        waitMode: input.waitMode,
+        judge: input.judge,
+        batchIds: input.batchIds,
+        items,
+        skippedUnchanged: input.skippedUnchanged,
+        startedAt: input.startedAt,
+        inputs: input.inputs,
+        warnings: [...input.warnings, ...toleratedFailures(items, input.failOnError)]
+    });
+}
+/** A run that validated its files but evaluated nothing (no api-key, on-missing-key: skip). */
+function skippedReport(input) {
+    return buildRunReport({
+        verdict: 'skipped',
+        reason: input.reason,
+        threshold: input.threshold,
+        failOnError: input.failOnError,
+        waitMode: input.waitMode,
+        batchIds: [],
+        items: [],
+        skippedUnchanged: input.skippedUnchanged,
+        startedAt: input.startedAt,
+        inputs: input.inputs,
+        warnings: input.warnings
+    });
+}
+/** Each submitted outcome with the result received for its job: settled when terminal, else pending or submitted. */
+function settleItems(outcomes, input) {
+    return outcomes.map(o => verdict_settle(o, input));
+}
+/** With fail-on-error false a failed evaluation does not fail the gate, but the report still says so. */
+function toleratedFailures(items, failOnError) {
+    if (failOnError)
+        return [];
+    return items
+        .filter(o => o.state === 'failed')
+        .map(o => `Evaluation failed for ${itemName(o)} (${o.source.file}:${o.source.line}): ${o.error ?? 'no reason given'}`);
+}
+function verdict_settle(outcome, input) {
+    if (outcome.state !== 'submitted' || !outcome.jobId)
+        return outcome;
+    const result = input.results.get(outcome.jobId);
+    const state = resultState(result, input.threshold);
+    // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got.
+    if (!result || !state)
+        return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) };
+    return {
+        ...outcome,
+        state,
+        score: result.overallScore,
+        error: result.status === 'failed' ? (result.error ?? 'evaluation failed') : undefined,
+        result,
+        finishedAt: result.timestamp ?? new Date().toISOString()
+    };
+}
+function reasonLine(verdict, counts, input, minScore) {
+    const { total } = counts;
+    if (total === 0)
+        return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`;
+    if (verdict === 'submitted') {
+        return `${plural(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
+    }
+    if (verdict === 'passed') {
+        if (total === counts.failed)
+            return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`;
+        const lowest = minScore === undefined ? '' : ` (lowest ${minScore})`;
+        const tolerated = counts.failed ? `; ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)` : '';
+        const evaluated = total - counts.failed;
+        const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`;
+        return `${all} scored at least ${input.threshold}${lowest}${tolerated}`;
+    }
+    const parts = [];
+    if (counts.belowThreshold)
+        parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${input.threshold}`);
+    if (counts.failed)
+        parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
+    if (counts.pending)
+        parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`);
+    return parts.join('; ');
+}
+
 ;// CONCATENATED MODULE: ./src/gate/failure.ts
 /**
  * A run that ended in an error, as the user should read it: one line, what to do, the problems in their files,
@@ -70227,35 +70361,18 @@ function errorMessage(error) {
 
 
 
-/** What to do, worded for where the user runs the gate: a workflow step's inputs, or command-line flags. */
-const HINTS = {
-    action: {
-        settings: "Fix that input in the workflow step's with: block and re-run.",
-        config: 'Fix the problems listed in the files named; pique-gate validate checks them locally without calling Pique.',
-        missing_key: 'Pass the api-key input from a repository secret, or set on-missing-key: skip to only validate the files when secrets are unavailable.',
-        auth: 'Check the api-key secret: it must be a current Pique API key for the api-url used (production and sandbox keys differ).',
-        network: "Pique did not answer after retries: check api-url and the runner's network, then re-run.",
-        timeout: 'Pique was failing or slow until the deadline: re-run later, or raise timeout-minutes.',
-        internal: "Re-run; if it happens again, report it with the step's log."
-    },
-    cli: {
-        settings: 'Fix the flag (see pique-gate run --help) and re-run.',
-        config: 'Fix the problems listed in the files named; pique-gate validate checks them without calling Pique.',
-        missing_key: 'Pass --api-key or set PIQUE_API_KEY, or add --on-missing-key skip to only validate the files.',
-        auth: 'Check the API key (--api-key or PIQUE_API_KEY): it must be a current Pique API key for the --api-url used (production and sandbox keys differ).',
-        network: 'Pique did not answer after retries: check --api-url and the network, then re-run.',
-        timeout: 'Pique was failing or slow until the deadline: re-run later, or raise --timeout-minutes.',
-        internal: 'Re-run; if it happens again, report it with the command output.'
-    }
-};
+
+
 const USAGE_KINDS = ['settings', 'config', 'missing_key'];
-function describeFailure(error, surface = 'action') {
+/** The error as the user reads it, its hint worded for `surface` (workflow inputs or command-line flags). */
+function describeFailure(error, surface = ACTION_SURFACE) {
     const kind = failure_kindOf(error);
     const problems = error instanceof ConfigError ? error.problems : [];
     const maybeAccepted = error?.maybeAccepted === true;
     const message = errorMessage(error);
-    // The client's own 401/403 message already says to check the api-key secret: say it once.
-    const advice = kind === 'auth' && message.includes(Inputs.ApiKey) ? undefined : HINTS[surface][kind];
+    // The client's own 401 message already says to check the key: say it once.
+    const keyChecked = error instanceof PiqueCallError && error.setting === 'key';
+    const advice = kind === 'auth' && keyChecked ? undefined : surface.hint(kind);
     const hint = [
         advice,
         maybeAccepted
@@ -70287,58 +70404,39 @@ function failure_kindOf(error) {
 }
 function failureReport(failure, known) {
     const { progress } = known;
-    const sofar = submittedSoFar(known);
-    return {
-        schemaVersion: REPORT_SCHEMA_VERSION,
+    const failOnError = known.failOnError ?? true;
+    const items = submittedSoFar(known);
+    return buildRunReport({
         verdict: 'failed',
         reason: failure.message,
         threshold: known.threshold ?? Number.NaN,
-        failOnError: known.failOnError ?? true,
+        failOnError,
         waitMode: known.waitMode ?? 'api',
         judge: progress?.judge,
         batchIds: [...(progress?.batchIds ?? [])],
-        ...sofar,
+        items,
         skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
         startedAt: known.startedAt,
-        finishedAt: new Date().toISOString(),
         inputs: known.inputs,
+        warnings: [...(progress?.plan?.warnings ?? []), ...toleratedFailures(items, failOnError)],
         error: {
             kind: failure.kind,
             message: failure.message,
             hint: [failure.hint, billedNote(progress)].filter(Boolean).join(' ') || undefined,
             problems: failure.problems,
-            plannedUrls: known.plannedUrls ?? progress?.plan?.urls ?? []
+            plannedItems: known.plannedItems ?? progress?.plan?.items ?? []
         }
-    };
+    });
 }
 /**
- * The URLs the run had submitted, as it left them: a result already received settles its URL (decide's rules), the
+ * The items the run had submitted, as it left them: a result already received settles its item (decide's rules), the
  * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
  */
 function submittedSoFar(known) {
     const progress = known.progress;
-    const warnings = progress?.plan?.warnings ?? [];
-    if (!progress?.outcomes.length || known.threshold === undefined) {
-        return {
-            urls: [],
-            counts: { total: 0, passed: 0, belowThreshold: 0, failed: 0, pending: 0, submitted: 0 },
-            warnings: [...warnings]
-        };
-    }
-    const settled = decide({
-        threshold: known.threshold,
-        failOnError: known.failOnError ?? true,
-        waitMode: 'none',
-        batchIds: progress.batchIds,
-        outcomes: progress.outcomes,
-        results: progress.results,
-        timedOut: false,
-        skippedUnchanged: 0,
-        startedAt: known.startedAt,
-        inputs: known.inputs,
-        warnings
-    });
-    return { urls: settled.urls, counts: settled.counts, minScore: settled.minScore, warnings: settled.warnings };
+    if (!progress?.outcomes.length || known.threshold === undefined)
+        return [];
+    return settleItems(progress.outcomes, { threshold: known.threshold, waitMode: 'none', results: progress.results });
 }
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
 function billedNote(progress) {
@@ -70376,11 +70474,25 @@ function judgeDifferences(judge, body) {
 function sameJudge(judge, body) {
     return judgeDifferences(judge, body).length === 0;
 }
-/** The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match. */
-async function findReusableJudge(judges, body) {
+/** Why `judge` cannot stand in for `body`, or undefined when it can (ready, active and identical). */
+function whyNotReusable(judge, body) {
+    if (judge.status !== 'ready')
+        return `status ${judge.status}`;
+    if (judge.is_active === false)
+        return 'inactive';
+    const differs = judgeDifferences(judge, body);
+    return differs.length ? `differs in ${differs.join(', ')}` : undefined;
+}
+/**
+ * The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match.
+ * `onSkip` hears why each judge before it was passed over (for debug logs).
+ */
+async function findReusableJudge(judges, body, onSkip) {
     for await (const judge of judges) {
-        if (judge.status === 'ready' && judge.is_active !== false && sameJudge(judge, body))
+        const why = whyNotReusable(judge, body);
+        if (why === undefined)
             return judge;
+        onSkip?.(judge, why);
     }
     return undefined;
 }
@@ -70412,7 +70524,9 @@ async function ensureJudge(api, source, options) {
     if (body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
         throw new GateError(`${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`);
     }
-    const existing = await findReusableJudge(api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE }, call), body);
+    const existing = await findReusableJudge(api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE }, call), body, (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name}") not reused: ${why}`));
+    if (!existing)
+        log.debug(`No ready judge identical to ${source.file.file}: creating one`);
     if (existing) {
         log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`);
         return ensure_judge_info(existing, 'reused');
@@ -70450,7 +70564,9 @@ async function untilReady(api, judge, origin, options) {
         const left = options.deadline - Date.now();
         if (left <= 0)
             throw stillPending(current.id);
-        await sleep(Math.min(backoffCeilingMs(check, backoff), left));
+        const pause = Math.min(backoffCeilingMs(check, backoff), left);
+        options.log.debug(`Judge ${current.id} still pending: checking again in ${Math.round(pause)} ms (check ${check})`);
+        await sleep(pause);
         try {
             current = await api.getJudge(current.id, { deadline: options.deadline });
         }
@@ -70739,13 +70855,13 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     const files = [...new Set(list.urls.map(u => u.source.file))].filter(f => f !== INLINE_SOURCE);
     log.info(`${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`);
     if (!settings.onlyChanged || settings.forceAll)
-        return { judge, urls: list.urls, skippedUnchanged: 0, warnings };
+        return { judge, items: list.urls, skippedUnchanged: 0, warnings };
     const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
     if (changed.note)
         log.info(changed.note);
     if (changed.skippedUnchanged)
         log.info(`only-changed: ${plural(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`);
-    return { judge, urls: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings };
+    return { judge, items: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings };
 }
 /** The loaded value, or undefined with its ConfigError's problems and warnings added to `found`. Other errors propagate. */
 async function collectProblems(loading, found) {
@@ -70758,6 +70874,61 @@ async function collectProblems(loading, found) {
         found.problems.push(...error.problems);
         found.warnings.push(...error.warnings);
         return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gate/store-jobs.ts
+/**
+ * The gate's two calls to the webhook store besides waiting: a token check before anything is billed, and telling the
+ * store which jobs a batch started.
+ */
+
+
+
+/** A job id no run submits: the store answers a query for it with nothing, which proves the token reads. */
+const STORE_PROBE_JOB_ID = 'pique-gate-token-check';
+/**
+ * One cheap authenticated read (a query for a job id no run submits, no waiting). A refused token or a store that
+ * does not answer fails the run here, before a judge is created or a batch billed: a run given a store relies on it.
+ */
+async function checkStore(store, surface, log) {
+    try {
+        await store.query({ job_ids: [STORE_PROBE_JOB_ID], wait_seconds: 0 });
+    }
+    catch (error) {
+        const status = error.status;
+        if (isAuthError(error)) {
+            throw new GateError(`${surface.input(Inputs.StoreToken)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`);
+        }
+        throw new GateError(`${surface.input(Inputs.StoreUrl)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`);
+    }
+    log.info('The store accepts the read token');
+}
+/**
+ * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
+ * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
+ */
+async function registerJobs(store, judgeId, outcomes, env, log, surface) {
+    const jobs = outcomes
+        .filter(o => o.jobId && o.batchId)
+        .map(o => ({
+        job_id: o.jobId,
+        url: o.url,
+        batch_id: o.batchId,
+        judge_id: judgeId,
+        ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
+        ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {})
+    }));
+    if (jobs.length === 0)
+        return;
+    try {
+        await store.register(jobs);
+    }
+    catch (error) {
+        if (isAuthError(error)) {
+            throw new GateError(`${surface.input(Inputs.StoreToken)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`);
+        }
+        log.warning(`Could not register ${plural(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
     }
 }
 
@@ -70843,7 +71014,13 @@ function matchJobs(batch, reply, submittedAt) {
                 error: 'the API returned no job for this URL',
                 submittedAt
             };
-        const base = { ...planned, state: 'submitted', jobId: job.job_id, batchId: reply.batch_id, submittedAt };
+        const base = {
+            ...planned,
+            state: 'submitted',
+            jobId: job.job_id,
+            batchId: reply.batch_id,
+            submittedAt
+        };
         if (job.status === 'failed')
             return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt };
         return base;
@@ -70902,11 +71079,13 @@ class JobTracker {
 
 
 
+
 /**
  * Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending.
  * A lookup the deadline stops is not warned about: the wait reports every job unfinished at the deadline.
  */
 async function lookupOnce(api, jobIds, tracker, options) {
+    options.log.debug(`Looking up ${plural(jobIds.length, 'job')} on the results endpoint`);
     await forEachLimit(jobIds, options.concurrency, async (jobId) => {
         try {
             tracker.record(await api.getResult(jobId, { deadline: options.deadline }));
@@ -70914,10 +71093,14 @@ async function lookupOnce(api, jobIds, tracker, options) {
         catch (error) {
             if (isAuthError(error))
                 throw error;
-            if (error instanceof PiqueDeadlineError)
+            if (error instanceof PiqueDeadlineError) {
+                options.log.debug(`Lookup of ${jobId} stopped by the deadline; the job stays pending`);
                 return;
-            if (options.warned?.has(jobId))
+            }
+            if (options.warned?.has(jobId)) {
+                options.log.debug(`Lookup of ${jobId} failed again: ${errorMessage(error)}`);
                 return;
+            }
             options.warned?.add(jobId);
             options.log.warning(`Could not read the result of ${jobId}: ${errorMessage(error)}`);
         }
@@ -70942,6 +71125,7 @@ async function waitWithApi(api, tracker, options) {
         await sleep(Math.min(delay, left));
         const round = pollOrder(tracker.pending(), rotation, options.rateLimit?.());
         rotation += round.length;
+        options.log.debug(`Polling ${round.length} of ${tracker.pending().length} pending jobs after ${Math.round(Math.min(delay, left))} ms`);
         const before = tracker.done;
         await lookupOnce(api, round, tracker, {
             concurrency: options.concurrency,
@@ -70950,7 +71134,13 @@ async function waitWithApi(api, tracker, options) {
             deadline: options.deadline
         });
         interval = tracker.done > before ? options.pollIntervalMs : Math.min(interval * BACKOFF, maxInterval);
-        delay = Math.max(interval, rateLimitWait(options.rateLimit?.(), tracker.pending().length));
+        const limit = options.rateLimit?.();
+        const hold = rateLimitWait(limit, tracker.pending().length);
+        if (hold > interval)
+            options.log.debug(`Rate limit: ${limit?.remaining} requests left for ${tracker.pending().length} pending jobs; next poll at the reset in ${Math.round(hold)} ms`);
+        else if (tracker.done === before)
+            options.log.debug(`No job finished this round: next poll in ${Math.round(interval)} ms`);
+        delay = Math.max(interval, hold);
     }
 }
 /** The jobs to poll this round: rotated so a quota-limited round reaches every job over time. */
@@ -71039,6 +71229,7 @@ async function waitWithStore(store, api, tracker, options) {
         // Each long-poll ends in time for the next lookup; after the last one, at the deadline.
         const left = (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now();
         const started = Date.now();
+        log.debug(`Store query for ${plural(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(MAX_WAIT_SECONDS * 1000, left))} ms`);
         try {
             const answers = await Promise.all(chunk(tracker.pending(), MAX_QUERY_JOBS).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })));
             if (failures > 0)
@@ -71049,8 +71240,10 @@ async function waitWithStore(store, api, tracker, options) {
             const finished = recordAnswers(answers, tracker, log, unreadable);
             if (finished > 0)
                 lastNews = Date.now();
-            if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS)
+            if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS) {
+                log.debug(`The store answered at once with no news: pausing ${Math.min(EAGER_PAUSE_MS, left)} ms`);
                 await sleep(Math.min(EAGER_PAUSE_MS, left));
+            }
         }
         catch (error) {
             if (isAuthError(error))
@@ -71144,160 +71337,169 @@ function wait_formatDuration(ms) {
 
 
 
+
+
+
 function newProgress() {
     return { outcomes: [], batchIds: [], results: new Map() };
 }
-const MISSING_KEY_REASON = 'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set';
-/** The same outside GitHub Actions, where secrets and events mean nothing. */
-const CLI_MISSING_KEY_REASON = 'no API key (--api-key or PIQUE_API_KEY)';
-/** A job id no run submits: the store answers a query for it with nothing, which proves the token reads. */
-const STORE_PROBE_JOB_ID = 'pique-gate-token-check';
+/** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
+const STAGES = [plan, skipWithoutKey, checkStoreFirst, ensureTheJudge, run_gate_submit, wait, verdict];
 async function runGate(settings, deps) {
-    const { log } = deps;
-    const startedAt = new Date().toISOString();
-    const deadline = Date.now() + settings.timeoutMs;
-    const progress = deps.progress ?? newProgress();
-    const surface = deps.surface ?? 'action';
-    const plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env));
-    progress.plan = plan;
-    const missingKey = surface === 'cli' ? CLI_MISSING_KEY_REASON : MISSING_KEY_REASON;
-    const onMissingKey = (action) => surface === 'cli' ? `--on-missing-key ${action}` : `on-missing-key: ${action}`;
-    if (!settings.apiKey) {
-        if (settings.onMissingKey === 'fail')
-            throw new MissingKeyError(`${missingKey} (${onMissingKey('fail')})`);
-        log.warning(`${missingKey}; evaluation skipped after validating the files (${onMissingKey('skip')})`);
-        return skippedReport({
-            threshold: settings.threshold,
-            failOnError: settings.failOnError,
-            waitMode: settings.waitMode,
-            skippedUnchanged: plan.skippedUnchanged,
-            startedAt,
-            inputs: settings.echo,
-            warnings: plan.warnings,
-            reason: `Evaluation skipped: ${missingKey}. ${validated(plan)}`
-        });
+    const run = {
+        settings,
+        deps,
+        log: deps.log,
+        surface: deps.surface ?? ACTION_SURFACE,
+        startedAt: new Date().toISOString(),
+        deadline: Date.now() + settings.timeoutMs,
+        progress: deps.progress ?? newProgress()
+    };
+    for (const stage of STAGES) {
+        const report = await stage(run);
+        if (report)
+            return report;
     }
-    const api = deps.api;
-    if (!api)
-        throw new MissingKeyError(missingKey);
-    // Before anything is created or billed: a run told to use a store must be able to read from it.
-    if (deps.store)
-        await checkStore(deps.store, surface, log);
-    const judge = await log.group('Ensure the judge', () => ensureJudge(api, plan.judge, { log, deadline, onJudge: known => (progress.judge = known) }));
-    progress.judge = judge;
-    const common = {
+    throw new Error('the gate ended without a verdict');
+}
+async function plan(run) {
+    const { settings, deps, log } = run;
+    run.progress.plan = await log.group('Plan: judge file and URL lists', () => buildPlan(settings, log, deps.cwd, deps.env));
+    return undefined;
+}
+/** Without an API key the run only validates the files (on-missing-key skip) or stops (fail). */
+async function skipWithoutKey(run) {
+    const { settings, surface, log } = run;
+    if (settings.apiKey) {
+        apiOf(run);
+        return undefined;
+    }
+    const missingKey = surface.missingKeyReason;
+    if (settings.onMissingKey === 'fail')
+        throw new MissingKeyError(`${missingKey} (${surface.setting(Inputs.OnMissingKey, 'fail')})`);
+    log.warning(`${missingKey}; evaluation skipped after validating the files (${surface.setting(Inputs.OnMissingKey, 'skip')})`);
+    const planned = planOf(run);
+    return skippedReport({
         threshold: settings.threshold,
         failOnError: settings.failOnError,
         waitMode: settings.waitMode,
-        judge,
-        skippedUnchanged: plan.skippedUnchanged,
-        startedAt,
+        skippedUnchanged: planned.skippedUnchanged,
+        startedAt: run.startedAt,
         inputs: settings.echo,
-        warnings: plan.warnings
-    };
-    if (plan.urls.length === 0) {
-        return decide({ ...common, batchIds: [], outcomes: [], results: new Map(), timedOut: false });
-    }
+        warnings: planned.warnings,
+        reason: `Evaluation skipped: ${missingKey}. ${validated(planned)}`
+    });
+}
+/** Before anything is created or billed: a run told to use a store must be able to read from it. */
+async function checkStoreFirst(run) {
+    if (run.deps.store)
+        await checkStore(run.deps.store, run.surface, run.log);
+    return undefined;
+}
+async function ensureTheJudge(run) {
+    const { progress, log } = run;
+    // Recorded as soon as it is known, before it is ready: a run that stops later still reports which judge it had.
+    progress.judge = await log.group('Ensure the judge', () => ensureJudge(apiOf(run), planOf(run).judge, {
+        log,
+        deadline: run.deadline,
+        onJudge: known => (progress.judge = known)
+    }));
+    return undefined;
+}
+async function run_gate_submit(run) {
+    const { settings, deps, log, progress } = run;
+    const items = planOf(run).items.filter(isUrlItem);
+    if (items.length === 0)
+        return undefined;
+    const judge = judgeOf(run);
     const store = deps.store;
-    const webhookUrl = settings.webhookUrl ?? store?.ingestUrl;
-    const batches = Math.ceil(plan.urls.length / LIMITS.urlsPerBatch.max);
-    const submission = await log.group(`Submit ${plural(plan.urls.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`, () => submitAll(api, plan.urls, {
+    const batches = Math.ceil(items.length / LIMITS.urlsPerBatch.max);
+    const submission = await log.group(`Submit ${plural(items.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`, () => submitAll(apiOf(run), items, {
         judgeId: judge.id,
-        webhookUrl,
+        webhookUrl: settings.webhookUrl ?? store?.ingestUrl,
         maxConcurrency: settings.maxConcurrency,
         log,
-        deadline,
+        deadline: run.deadline,
+        // Each accepted batch is recorded at once: a run that stops mid-submit still reports the jobs Pique bills.
         onBatch: async (batchId, outcomes) => {
             progress.batchIds.push(batchId);
             progress.outcomes.push(...outcomes);
             if (store)
-                await run_gate_register(store, judge.id, outcomes, deps.env ?? process.env, log, surface);
+                await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface);
         }
     }));
     progress.outcomes = submission.outcomes;
     progress.batchIds = submission.batchIds;
-    const jobIds = submission.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId);
+    return undefined;
+}
+async function wait(run) {
+    const { settings, deps, log, progress } = run;
+    const jobIds = progress.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId);
     const tracker = new JobTracker(jobIds, settings.threshold);
     progress.results = tracker.latest;
-    let timedOut = false;
-    if (settings.waitMode !== 'none' && jobIds.length > 0) {
-        const mode = settings.waitMode;
-        const waited = await log.group(`Wait for ${plural(jobIds.length, 'result')} (${mode} mode)`, () => waitForResults(mode, { api, store }, tracker, {
-            deadline,
-            timeoutMs: settings.timeoutMs,
-            pollIntervalMs: settings.pollIntervalMs,
-            concurrency: settings.maxConcurrency,
-            rateLimit: deps.rateLimit,
-            log,
-            progressEveryMs: deps.progressEveryMs
-        }));
-        timedOut = waited.timedOut;
-    }
+    if (settings.waitMode === 'none' || jobIds.length === 0)
+        return undefined;
+    const mode = settings.waitMode;
+    const waited = await log.group(`Wait for ${plural(jobIds.length, 'result')} (${mode} mode)`, () => waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
+        deadline: run.deadline,
+        timeoutMs: settings.timeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        concurrency: settings.maxConcurrency,
+        rateLimit: deps.rateLimit,
+        log,
+        progressEveryMs: deps.progressEveryMs
+    }));
+    progress.timedOut = waited.timedOut;
+    return undefined;
+}
+async function verdict(run) {
+    const { settings, progress, log } = run;
+    const planned = planOf(run);
     const report = decide({
-        ...common,
-        batchIds: submission.batchIds,
-        outcomes: submission.outcomes,
-        results: tracker.latest,
-        timedOut
+        threshold: settings.threshold,
+        failOnError: settings.failOnError,
+        waitMode: settings.waitMode,
+        judge: judgeOf(run),
+        batchIds: progress.batchIds,
+        outcomes: progress.outcomes,
+        results: progress.results,
+        timedOut: progress.timedOut ?? false,
+        skippedUnchanged: planned.skippedUnchanged,
+        startedAt: run.startedAt,
+        inputs: settings.echo,
+        warnings: planned.warnings
     });
-    const pending = report.urls.filter(u => u.state === 'pending');
+    const pending = report.items.filter(o => o.state === 'pending');
     if (pending.length) {
-        const status = (u) => (u.result ? `, job status ${u.result.status}` : '');
-        log.warning(`Unfinished at the deadline (${inputLabel(Inputs.TimeoutMinutes, surface)}):\n${pending.map(u => `  ${u.url} (${u.source.file}:${u.source.line}, job ${u.jobId}${status(u)})`).join('\n')}`);
+        const status = (o) => (o.result ? `, job status ${o.result.status}` : '');
+        log.warning(`Unfinished at the deadline (${run.surface.input(Inputs.TimeoutMinutes)}):\n${pending.map(o => `  ${itemName(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})`).join('\n')}`);
     }
     log.info(`Verdict: ${report.verdict}: ${report.reason}`);
     return report;
 }
-/**
- * One cheap authenticated read (a query for a job id no run submits, no waiting). A refused token or a store that
- * does not answer fails the run here, before a judge is created or a batch billed: a run given a store relies on it.
- */
-async function checkStore(store, surface, log) {
-    try {
-        await store.query({ job_ids: [STORE_PROBE_JOB_ID], wait_seconds: 0 });
-    }
-    catch (error) {
-        const status = error.status;
-        if (isAuthError(error)) {
-            throw new GateError(`${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token (HTTP ${String(status)}); nothing was submitted`);
-        }
-        throw new GateError(`${inputLabel(Inputs.StoreUrl, surface)}: the store cannot be read (${errorMessage(error)}); nothing was submitted`);
-    }
-    log.info('The store accepts the read token');
+// What a stage needs from an earlier one; the order of STAGES guarantees it, these say so when it does not.
+function planOf(run) {
+    return need(run.progress.plan, 'a plan');
 }
-/**
- * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
- * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
- */
-async function run_gate_register(store, judgeId, outcomes, env, log, surface) {
-    const jobs = outcomes
-        .filter(o => o.jobId && o.batchId)
-        .map(o => ({
-        job_id: o.jobId,
-        url: o.url,
-        batch_id: o.batchId,
-        judge_id: judgeId,
-        ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
-        ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {})
-    }));
-    if (jobs.length === 0)
-        return;
-    try {
-        await store.register(jobs);
-    }
-    catch (error) {
-        if (isAuthError(error)) {
-            throw new GateError(`${inputLabel(Inputs.StoreToken, surface)}: the store refused the read token while registering ${plural(jobs.length, 'submitted job')} (${errorMessage(error)})`);
-        }
-        log.warning(`Could not register ${plural(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
-    }
+function judgeOf(run) {
+    return need(run.progress.judge, 'a judge');
+}
+function apiOf(run) {
+    if (!run.deps.api)
+        throw new MissingKeyError(run.surface.missingKeyReason);
+    return run.deps.api;
+}
+function need(value, what) {
+    if (value === undefined)
+        throw new Error(`internal: a gate stage ran before ${what} was known`);
+    return value;
 }
 function validated(plan) {
     const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The';
-    return `${judge} ${plural(plan.urls.length, 'URL')} ${plan.urls.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
+    return `${judge} ${plural(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
 }
 
-;// CONCATENATED MODULE: ./src/gate/execute.ts
+;// CONCATENATED MODULE: ./src/run/execute.ts
 /**
  * One run as both entries do it: read the settings, connect the Pique client (and the store), run the gate, publish
  * the reports. A run that ends in an error publishes too (job summary, PR comment, JSON, JUnit), so a failing gate
@@ -71317,15 +71519,15 @@ async function executeRun(source, ctx, read = readSettings) {
     const startedAt = new Date().toISOString();
     let settings;
     try {
-        settings = read(source);
+        settings = read(source, ctx.surface);
     }
     catch (error) {
         // No settings: no report path, token or comment setting to trust. Only the summary (or the terminal) shows it.
-        const failure = describeFailure(error, surfaceOf(ctx));
+        const failure = describeFailure(error, ctx.surface);
         const report = failureReport(failure, { startedAt, inputs: rawInputs(source) });
         await publishReports(report, {
             comment: false,
-            target: ctx.target,
+            surface: ctx.surface,
             secrets: SECRET_INPUTS.map(n => source.get(n)).filter(Boolean),
             env: ctx.env
         });
@@ -71341,7 +71543,7 @@ async function executeSettings(settings, ctx, startedAt) {
         run = { report: await runSettings(settings, ctx, progress), reportPath: settings.reportPath };
     }
     catch (error) {
-        const failure = describeFailure(error, surfaceOf(ctx));
+        const failure = describeFailure(error, ctx.surface);
         const report = failureReport(failure, {
             startedAt,
             threshold: settings.threshold,
@@ -71357,7 +71559,7 @@ async function executeSettings(settings, ctx, startedAt) {
 }
 function runSettings(settings, ctx, progress) {
     // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
-    const client = settings.apiKey ? connectApi(settings, ctx.log) : undefined;
+    const client = settings.apiKey ? connectApi(settings, ctx) : undefined;
     const store = settings.store
         ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
         : undefined;
@@ -71369,17 +71571,16 @@ function runSettings(settings, ctx, progress) {
         env: ctx.env,
         cwd: ctx.cwd,
         progress,
-        surface: surfaceOf(ctx)
+        surface: ctx.surface
     });
 }
-const surfaceOf = (ctx) => (ctx.target === 'terminal' ? 'cli' : 'action');
 function reportContext(settings, ctx) {
     return {
         reportPath: settings.reportPath,
         junitPath: settings.junitPath,
         comment: settings.comment,
         githubToken: settings.githubToken,
-        target: ctx.target,
+        surface: ctx.surface,
         secrets: secretValues(settings),
         env: ctx.env
     };
@@ -71394,10 +71595,11 @@ function rawInputs(source) {
     }
     return out;
 }
-function connectApi(settings, log) {
+function connectApi(settings, { log, surface }) {
     return new PiqueClient({
         baseUrl: settings.apiUrl,
         apiKey: settings.apiKey,
+        settingNames: surface.clientNames,
         onRetry: ({ method, path, attempt, delayMs, reason }) => log.info(`Retrying ${method} ${path} (attempt ${attempt}) in ${Math.round(delayMs)} ms: ${reason}`)
     });
 }
@@ -71405,17 +71607,21 @@ function connectApi(settings, log) {
 ;// CONCATENATED MODULE: ./src/gate/log.ts
 /**
  * Where the gate writes its progress. The action logs through @actions/core (grouped, annotated); the CLI
- * writes plain lines to stderr so stdout stays the report table.
+ * writes plain lines to stderr so stdout stays the report table. Debug lines explain decisions (why a judge is or
+ * is not reused, pacing waits, lookups): the action shows them when the runner's debug logging is on, the CLI with
+ * `--verbose`.
  */
 
 const actionsLog = {
     info: message => info(message),
+    debug: message => core_debug(message),
     warning: (message, at) => warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
     group: (title, fn) => group(title, fn)
 };
-function streamLog(stream = process.stderr) {
+function streamLog(stream = process.stderr, options = {}) {
     return {
         info: message => void stream.write(`${message}\n`),
+        debug: message => void (options.verbose && stream.write(`debug: ${message}\n`)),
         warning: message => void stream.write(`warning: ${message}\n`),
         group: async (title, fn) => {
             stream.write(`== ${title}\n`);
@@ -71423,12 +71629,15 @@ function streamLog(stream = process.stderr) {
         }
     };
 }
-/** For tests: keeps every line. */
+/** For tests: keeps every line, debug lines apart (`debugLines`). */
 function memoryLog() {
     const lines = [];
+    const debugLines = [];
     return {
         lines,
+        debugLines,
         info: message => void lines.push(message),
+        debug: message => void debugLines.push(message),
         warning: message => void lines.push(`warning: ${message}`),
         group: async (title, fn) => {
             lines.push(`== ${title}`);
@@ -72720,6 +72929,7 @@ const server_sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms).unre
 
 
 
+
 const DEMO_THRESHOLD = '0.7';
 /** Stage timings that make the wait visible without being slow. */
 const DEMO_TIMINGS = { judgeReadyMs: 500, awaitingUploadMs: 200, pendingMs: 200, processingMs: 600 };
@@ -72784,7 +72994,7 @@ async function runDemo(options = {}) {
             'report-path': (0,external_node_path_namespaceObject.join)(temp, 'pique-gate-report.json'),
             comment: 'false'
         });
-        const { report, failure } = await executeRun(inputs, { target: 'terminal', log, env: {} });
+        const { report, failure } = await executeRun(inputs, { surface: CLI_SURFACE, log, env: {} });
         // The failure is already in the printed report: say only that the demo broke.
         if (failure)
             return EXIT.gateFailed;
@@ -72797,7 +73007,7 @@ async function runDemo(options = {}) {
         return EXIT.ok;
     }
     catch (error) {
-        console.error(`pique-gate demo: ${describeFailure(error).message}`);
+        console.error(`pique-gate demo: ${describeFailure(error, CLI_SURFACE).message}`);
         return EXIT.gateFailed;
     }
     finally {
@@ -73076,6 +73286,7 @@ function collect(value, previous = []) {
 
 
 
+
 /** Inputs the CLI also reads from the environment (flags win). */
 const ENV_INPUTS = {
     [Inputs.ApiKey]: 'PIQUE_API_KEY',
@@ -73120,6 +73331,7 @@ function registerRun(program) {
         const fallback = name === Inputs.OnMissingKey ? undefined : INPUT_DEFAULTS[name];
         command.option(`--${name} ${arg}`, fallback ? `${help} (default: ${fallback})` : help);
     }
+    command.option('--verbose', 'also print debug lines: why a judge is or is not reused, pacing waits, lookups');
     command.addHelpText('after', '\nExit codes: 0 passed (or skipped / submitted without waiting), 1 the gate failed, 2 usage or config error.\n' +
         'Against the local emulator: --api-url http://127.0.0.1:4010 with its development key (pique-gate emulator prints it).');
     command.action(async (options) => {
@@ -73138,17 +73350,17 @@ async function runCommand(options, env) {
     // The terminal report has no PR comment to keep.
     values[Inputs.Comment] = 'false';
     // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
-    const { report, failure } = await executeRun(mapInputs(values, n => inputLabel(n, 'cli')), { target: 'terminal', log: streamLog(process.stderr), env }, readCliSettings);
+    const { report, failure } = await executeRun(mapInputs(values), { surface: CLI_SURFACE, log: streamLog(process.stderr, { verbose: options.verbose === true }), env }, readCliSettings);
     if (!failure)
         return exitCodeFor(report);
     return failure.usage ? EXIT.usage : EXIT.gateFailed;
 }
 /** The CLI has no on-missing-key default: a missing key is a usage error unless it is given. */
-function readCliSettings(source) {
+function readCliSettings(source, surface) {
     if (!source.get(Inputs.ApiKey) && !source.get(Inputs.OnMissingKey)) {
         throw new SettingsError(Inputs.ApiKey, 'no API key: pass --api-key or set PIQUE_API_KEY (or --on-missing-key skip to only validate the files)');
     }
-    return readSettings(source);
+    return readSettings(source, surface);
 }
 function exitCodeFor(report) {
     return report.verdict === 'failed' ? EXIT.gateFailed : EXIT.ok;
