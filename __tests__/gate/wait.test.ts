@@ -234,6 +234,41 @@ describe('store mode', () => {
     expect(warnings).toHaveLength(1)
   })
 
+  it('treats a stored delivery marked unrecognised as not final, says so once, and takes the final one', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.8 }])
+    const queued = { event: 'evaluation.pending', job_id: ids[0], status: 'queued' }
+    let answers = 0
+    // A store that does not long-poll: three answers with the undocumented status, then the final result.
+    const store: StoreReader = {
+      query: async () => {
+        answers++
+        const final = answers > 3
+        return {
+          jobs: [
+            {
+              job_id: ids[0],
+              status: final ? 'completed' : 'unrecognised',
+              result: final ? serializeResult(api.finalResult(ids[0]), 'webhook') : queued,
+              seq: final ? 2 : 1,
+              updated_at: ''
+            }
+          ],
+          missing: [],
+          cursor: final ? 2 : 1
+        }
+      }
+    }
+    const tracker = new JobTracker(ids, 0.7)
+    const options = base(10_000)
+    expect((await waitForResults('store', { api, store }, tracker, options)).timedOut).toBe(false)
+    expect(finishedScore(tracker, ids[0])).toBe(0.8)
+    expect(api.resultCalls).toEqual([])
+    expect(options.log.lines.filter(l => l.includes('undocumented status or event'))).toEqual([
+      `The store holds a result for ${ids[0]} with an undocumented status or event; still waiting`
+    ])
+  })
+
   it('keeps waiting through store outages and still fails only the jobs that are really unfinished', async () => {
     const api = new FakeApi()
     const ids = await submitted(api, [{ score: 0.9 }, { never: true }])

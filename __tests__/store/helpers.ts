@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import pg from 'pg'
 import { signatureHeader } from '../../src/pique/signature.js'
 import type { StoreOptions } from '../../src/store/options.js'
@@ -57,6 +58,16 @@ export async function deliver(
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
 
+/** POSTs exact bytes with exact headers to the ingest endpoint (signed with `signatureHeader` by the caller). */
+export async function post(
+  baseUrl: string,
+  body: Buffer | string,
+  headers: Record<string, string>
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(new URL('/v1/webhooks/pique', baseUrl), { method: 'POST', headers, body })
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
+}
+
 export async function read(
   baseUrl: string,
   path: string,
@@ -76,6 +87,8 @@ export interface Backend {
   name: 'sqlite' | 'postgres'
   /** Options for a store on this backend (call after `setup`). */
   options(): Partial<StoreOptions>
+  /** Runs one statement on the store's database directly (`?` placeholders), for audit checks and planted rows. */
+  sql(query: string, params?: (string | number | null)[]): Promise<Record<string, unknown>[]>
   setup(): Promise<void>
   teardown(): Promise<void>
 }
@@ -85,6 +98,18 @@ export function sqliteBackend(): Backend {
   return {
     name: 'sqlite',
     options: () => ({ database: `sqlite:${join(dir, 'store.db')}`, webhookSecrets: [SECRET], readTokens: [TOKEN] }),
+    async sql(query, params = []) {
+      const db = new DatabaseSync(join(dir, 'store.db'))
+      db.exec('PRAGMA busy_timeout = 5000')
+      try {
+        const stmt = db.prepare(query)
+        if (/^\s*select/i.test(query)) return stmt.all(...params) as Record<string, unknown>[]
+        stmt.run(...params)
+        return []
+      } finally {
+        db.close()
+      }
+    },
     async setup() {
       dir = mkdtempSync(join(tmpdir(), 'pique-store-test-'))
     },
@@ -106,6 +131,21 @@ export function postgresBackend(): Backend {
       readTokens: [TOKEN],
       poolSize: 4
     }),
+    async sql(query, params = []) {
+      const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` })
+      await client.connect()
+      try {
+        let n = 0
+        return (
+          await client.query(
+            query.replace(/\?/g, () => `$${++n}`),
+            params
+          )
+        ).rows as Record<string, unknown>[]
+      } finally {
+        await client.end()
+      }
+    },
     async setup() {},
     async teardown() {
       const client = new pg.Client({ connectionString: PG_URL })

@@ -67,7 +67,21 @@ export function secretList(env: NodeJS.ProcessEnv, name: string): string[] {
     .filter(Boolean)
 }
 
+const BODY_ONLY_ENV = 'PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES'
+
+/**
+ * An on/off variable read strictly (commander would turn any value, "false" included, on): true/1/yes, false/0/no or
+ * empty; anything else is the message naming it.
+ */
+function envSwitch(env: NodeJS.ProcessEnv, name: string): boolean | string {
+  const value = (env[name] ?? '').trim().toLowerCase()
+  if (['true', '1', 'yes', 'on'].includes(value)) return true
+  if (['', 'false', '0', 'no', 'off'].includes(value)) return false
+  return `${name}: expected true or false, got "${(env[name] ?? '').slice(0, 20)}"`
+}
+
 interface StoreFlags extends Record<NumberKey, string | number> {
+  acceptBodyOnlySignatures: boolean
   host: string
   database: string
   databaseSchema: string
@@ -100,6 +114,13 @@ export function registerStore(program: Command): void {
         .default(STORE_DEFAULTS.toleranceSeconds)
     )
     .addOption(
+      new Option(
+        '--accept-body-only-signatures',
+        'also accept X-Webhook-Signature: sha256=<hex> or a bare hex HMAC of the body; they carry no timestamp, so a\n' +
+          'captured delivery can be replayed at any time (docs/store.md). Env: PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES=true'
+      ).default(false)
+    )
+    .addOption(
       new Option('--body-limit-bytes <n>', 'largest accepted request body')
         .env('PIQUE_STORE_BODY_LIMIT_BYTES')
         .default(STORE_DEFAULTS.bodyLimitBytes)
@@ -117,8 +138,9 @@ export function registerStore(program: Command): void {
     )
     .action(async (flags: StoreFlags, command: Command) => {
       const numbers = numbersFrom(flags, command)
-      if (typeof numbers === 'string') {
-        console.error(`pique-gate store: ${numbers}`)
+      const bodyOnly = flags.acceptBodyOnlySignatures || envSwitch(process.env, BODY_ONLY_ENV)
+      if (typeof numbers === 'string' || typeof bodyOnly === 'string') {
+        console.error(`pique-gate store: ${typeof numbers === 'string' ? numbers : bodyOnly}`)
         process.exitCode = EXIT.usage
         return
       }
@@ -127,6 +149,7 @@ export function registerStore(program: Command): void {
         store = await startStore({
           ...flags,
           ...numbers,
+          acceptBodyOnlySignatures: bodyOnly,
           webhookSecrets: secretList(process.env, 'PIQUE_STORE_WEBHOOK_SECRETS'),
           readTokens: secretList(process.env, 'PIQUE_STORE_READ_TOKENS')
         })

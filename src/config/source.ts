@@ -111,7 +111,7 @@ const JSON_ERRORS: Record<string, string> = {
 }
 
 /** The first strict-JSON syntax error (later ones usually follow from it). */
-function jsonSyntaxProblem(text: string): { offset: number; message: string } | undefined {
+export function jsonSyntaxProblem(text: string): { offset: number; message: string } | undefined {
   const errors: ParseError[] = []
   parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false })
   const first = errors[0]
@@ -122,7 +122,7 @@ function jsonSyntaxProblem(text: string): { offset: number; message: string } | 
   return { offset: first.offset, message }
 }
 
-function offsetPosition(text: string, offset: number): { line: number; col: number } {
+export function offsetPosition(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, offset).split('\n')
   return { line: before.length, col: before[before.length - 1].length + 1 }
 }

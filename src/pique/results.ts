@@ -158,3 +158,42 @@ export function serializeResult(r: EvaluationResult, spelling: ResultSpelling): 
     [spelling === 'webhook' ? 'results' : 'detector_results']: details
   }
 }
+
+/** How a webhook receiver files a delivery: under its job, with its documented state or why it has none. */
+export type DeliveryState =
+  | { ok: true; jobId: string; status: JobStatus; timestamp?: string }
+  | { ok: true; jobId: string; status: undefined; undocumented: string; timestamp?: string }
+  | { ok: false; reason: string }
+
+const envelopeSchema = z.looseObject({
+  job_id: z.string().min(1),
+  status: z.string().min(1).optional(),
+  event: z.string().min(1).optional(),
+  timestamp: z.string().optional().catch(undefined)
+})
+
+const STATUS_FOR_EVENT: Record<ResultEvent, JobStatus> = {
+  'evaluation.pending': 'pending',
+  'evaluation.completed': 'completed',
+  'evaluation.failed': 'failed'
+}
+
+/**
+ * Read a delivery as liberally as a reader does: it needs a job id and a state (`status`, or an `event` standing
+ * for one). A documented status is its state (status decides when a documented `event` disagrees); an undocumented
+ * `status` or `event` leaves it without one (`undocumented` says why): not finished yet. The rest of the body
+ * (scores, detector results) is for the readers to judge.
+ */
+export function readDeliveryState(json: unknown): DeliveryState {
+  const parsed = envelopeSchema.safeParse(json)
+  if (!parsed.success) return { ok: false, reason: issuesLine(parsed.error.issues) }
+  const { job_id: jobId, status, event, timestamp } = parsed.data
+  if (status === undefined && event === undefined) return { ok: false, reason: 'body: has neither status nor event' }
+  const known = { jobId, ...(timestamp === undefined ? {} : { timestamp }) }
+  const undocumented = (what: string) => ({ ...known, ok: true as const, status: undefined, undocumented: what })
+  if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status))
+    return undocumented(`status "${status.slice(0, 40)}" is not a documented job status`)
+  if (event !== undefined && !(RESULT_EVENTS as readonly string[]).includes(event))
+    return undocumented(`event "${event.slice(0, 40)}" is not a documented event`)
+  return { ...known, ok: true, status: (status as JobStatus | undefined) ?? STATUS_FOR_EVENT[event as ResultEvent] }
+}

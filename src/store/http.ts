@@ -1,14 +1,26 @@
 // Small node:http helpers: raw body bytes under a limit (signatures need the exact bytes), JSON answers.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' }
+/**
+ * Past the body limit, the rest of a request is still read (and dropped) up to this many bytes before the 413 is
+ * sent: a client that is still writing its body only reads the answer once it has finished, and a connection closed
+ * under it surfaces as EPIPE/ECONNRESET instead of the 413. Beyond this the connection is cut.
+ */
+export const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 
-/** Reads the raw body, stopping as soon as it passes `limit` bytes (declared or actual). */
+export type BodyRead =
+  | { ok: true; body: Buffer }
+  /** drained: the whole request was read, so the client is listening for the answer. */
+  | { ok: false; reason: 'too_large'; drained: boolean }
+  | { ok: false; reason: 'aborted' }
+
+/** Reads the raw body, keeping at most `limit` bytes; a larger one is drained (up to DISCARD_LIMIT_BYTES more). */
 export function readRawBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   const declared = Number(req.headers['content-length'])
-  if (Number.isFinite(declared) && declared > limit) {
+  const cutAt = limit + DISCARD_LIMIT_BYTES
+  if (Number.isFinite(declared) && declared > cutAt) {
     req.resume()
-    return Promise.resolve({ ok: false, reason: 'too_large' })
+    return Promise.resolve({ ok: false, reason: 'too_large', drained: false })
   }
   return new Promise(resolve => {
     const chunks: Buffer[] = []
@@ -20,18 +32,26 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<BodyRe
       resolve(result)
     }
     req.on('data', (chunk: Buffer) => {
-      if (done) return
       size += chunk.length
-      if (size > limit) {
-        chunks.length = 0
-        req.resume()
-        finish({ ok: false, reason: 'too_large' })
-      } else chunks.push(chunk)
+      if (size <= limit) chunks.push(chunk)
+      else chunks.length = 0
+      if (size > cutAt) finish({ ok: false, reason: 'too_large', drained: false })
     })
-    req.on('end', () => finish({ ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }))
+    req.on('end', () =>
+      finish(
+        size > limit
+          ? { ok: false, reason: 'too_large', drained: true }
+          : { ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }
+      )
+    )
     req.on('error', () => finish({ ok: false, reason: 'aborted' }))
     req.on('close', () => finish({ ok: false, reason: 'aborted' }))
   })
+}
+
+/** The 413 answer; the connection closes after it (a client cut off mid-body cannot reuse it). */
+export function sendTooLarge(res: ServerResponse, limit: number): void {
+  sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' })
 }
 
 export function sendJson(
@@ -53,13 +73,4 @@ export function sendError(
   headers: Record<string, string> = {}
 ): void {
   sendJson(res, status, { error: message }, headers)
-}
-
-/** Parses a JSON request body (already decoded); undefined when it is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

@@ -9,6 +9,10 @@ export interface StoreMetrics {
   deliveries: Counter<'outcome'>
   /** Labelled only with SIGNATURE_FAILURES (never free text), so its series stay few whatever senders send. */
   verificationFailures: Counter<'reason'>
+  /** Every signature header value checked: its name, its format and the result (`verified` or a failure kind). */
+  signatureChecks: Counter<'header' | 'format' | 'result'>
+  /** Accepted deliveries whose status or event is undocumented (stored, marked unrecognised). */
+  unrecognised: Counter
   ingestSeconds: Histogram
   commitGroupSize: Histogram
 }
@@ -42,6 +46,18 @@ export function createStoreMetrics(waiters: () => number): StoreMetrics {
       registers
     }),
     verificationFailures,
+    // Labels come from fixed lists (two header names, four formats, the failure kinds), never from request text.
+    signatureChecks: new Counter({
+      name: 'pique_store_signature_checks_total',
+      help: 'Signature header values checked, by header name, format and result',
+      labelNames: ['header', 'format', 'result'],
+      registers
+    }),
+    unrecognised: new Counter({
+      name: 'pique_store_unrecognised_deliveries_total',
+      help: 'Accepted deliveries whose status or event is not a documented one (kept, not final)',
+      registers
+    }),
     ingestSeconds: new Histogram({
       name: 'pique_store_ingest_duration_seconds',
       help: 'Time from the delivery request to its answer (accepted deliveries include the durable commit)',

@@ -15,6 +15,11 @@ export interface StoreOptions {
   /** Bearer tokens for reads. */
   readTokens: string[]
   toleranceSeconds: number
+  /**
+   * Also accept the overview pages' body-only signature (`X-Webhook-Signature: sha256=<hex>` or bare hex): it has
+   * no timestamp, so a captured delivery can be replayed at any time. Off by default.
+   */
+  acceptBodyOnlySignatures: boolean
   bodyLimitBytes: number
   /** Events older than this are deleted; 0 keeps them forever. */
   retentionDays: number
@@ -47,6 +52,7 @@ export const STORE_DEFAULTS: StoreOptions = {
   webhookSecrets: [],
   readTokens: [],
   toleranceSeconds: WEBHOOK.toleranceSeconds,
+  acceptBodyOnlySignatures: false,
   bodyLimitBytes: 1024 * 1024,
   retentionDays: 30,
   databaseSchema: 'public',

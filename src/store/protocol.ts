@@ -27,10 +27,16 @@ export const MAX_WAIT_SECONDS = 25
 /** Job ids per query. */
 export const MAX_QUERY_JOBS = 1000
 
+/** A job whose deliveries so far carry an undocumented status or event: not final. */
+export const UNRECOGNISED_STATUS = 'unrecognised'
+
 export const storedJobSchema = z.object({
   job_id: z.string(),
-  /** Latest known status; `unknown` when the job was registered but no webhook has arrived yet. */
-  status: z.enum([...JOB_STATUSES, 'unknown']),
+  /**
+   * Latest known status; `unknown` when the job was registered but no webhook has arrived yet; `unrecognised` when
+   * its only deliveries carry an undocumented status or event (not final: a documented stage replaces it).
+   */
+  status: z.enum([...JOB_STATUSES, 'unknown', UNRECOGNISED_STATUS]),
   /** The latest accepted result body as Pique sent it (either spelling), or null. */
   result: z.record(z.string(), z.unknown()).nullable(),
   /** Monotonic store sequence of the last change to this job. */
@@ -90,6 +96,8 @@ export type BatchResponse = z.infer<typeof batchResponseSchema>
 export const ingestResponseSchema = z.object({
   ok: z.literal(true),
   job_id: z.string(),
-  outcome: z.enum(['applied', 'duplicate', 'stale'])
+  outcome: z.enum(['applied', 'duplicate', 'stale']),
+  /** Present when the body's status or event is undocumented: kept as received, marked `unrecognised`. */
+  unrecognised: z.string().optional()
 })
 export type IngestResponse = z.infer<typeof ingestResponseSchema>

@@ -8,7 +8,8 @@ import { isTerminalJobStatus } from '../pique/limits.js'
 import { formatPath } from '../pique/schema.js'
 import type { ChangeHub } from './change-hub.js'
 import type { StoreBackend } from './db/backend.js'
-import { parseJson, readRawBody, sendError, sendJson } from './http.js'
+import { decodeJsonBody } from './body.js'
+import { readRawBody, sendError, sendJson, sendTooLarge } from './http.js'
 import {
   type BatchResponse,
   type QueryRequest,
@@ -34,15 +35,15 @@ async function readBody<T extends z.ZodType>(
 ): Promise<z.infer<T> | undefined> {
   const read = await readRawBody(req, limit)
   if (!read.ok) {
-    if (read.reason === 'too_large') sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' })
+    if (read.reason === 'too_large') sendTooLarge(res, limit)
     return undefined
   }
-  const json = parseJson(read.body.toString('utf8'))
-  if (json === undefined) {
-    sendError(res, 400, 'body is not JSON')
+  const decoded = decodeJsonBody(read.body)
+  if (!decoded.ok) {
+    sendError(res, 400, decoded.reason)
     return undefined
   }
-  const parsed = schema.safeParse(json)
+  const parsed = schema.safeParse(decoded.json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     sendError(res, 400, `${formatPath(issue.path as (string | number)[]) || 'body'}: ${issue.message}`)

@@ -10,7 +10,7 @@ import { ChangeHub } from './change-hub.js'
 import type { IncomingEvent, IngestOutcome } from './db/backend.js'
 import { describeDatabase, openBackend } from './db/open.js'
 import { GroupCommit } from './group-commit.js'
-import { sendError, sendJson } from './http.js'
+import { sendError, sendJson, sendTooLarge } from './http.js'
 import { createIngestHandler } from './ingest.js'
 import { createLogger } from './log.js'
 import { createStoreMetrics } from './metrics.js'
@@ -119,6 +119,14 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
     })
   })
 
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): refuse a declared oversized body before it is
+  // sent, instead of reading and dropping it.
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length']) > options.bodyLimitBytes) return sendTooLarge(res, options.bodyLimitBytes)
+    res.writeContinue()
+    server.emit('request', req, res)
+  })
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => resolve())
@@ -143,11 +151,16 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
   void prune()
 
   if (options.readTokens.length === 0) log.warn('no read tokens configured: every read is refused')
+  if (options.acceptBodyOnlySignatures)
+    log.warn(
+      'body-only signatures accepted (X-Webhook-Signature sha256=/hex): they carry no timestamp, so a captured delivery can be replayed at any time'
+    )
   log.info('store listening', {
     url,
     database: describeDatabase(options.database),
     backend: backend.kind,
     webhook_secrets: options.webhookSecrets.length,
+    body_only_signatures: options.acceptBodyOnlySignatures,
     read_tokens: options.readTokens.length
   })
 

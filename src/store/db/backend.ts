@@ -4,17 +4,21 @@
  * becomes a `StoredJob`. Backends only move rows; they decide nothing themselves.
  */
 import { type JobStatus, isTerminalJobStatus, jobStatusRank } from '../../pique/limits.js'
-import type { IngestResponse, RegisterRequest, StoredJob } from '../protocol.js'
+import { MAX_JSON_DEPTH, exceedsDepth, parseJsonText } from '../body.js'
+import { type IngestResponse, type RegisterRequest, type StoredJob, UNRECOGNISED_STATUS } from '../protocol.js'
 
 /** A verified, parsed delivery waiting to be committed. */
 export interface IncomingEvent {
   jobId: string
-  status: JobStatus
+  /** `unrecognised`: the body's status or event is not a documented one (not final; never outranks a known stage). */
+  status: JobStatus | typeof UNRECOGNISED_STATUS
   /** The body exactly as received (UTF-8). */
   rawBody: string
+  /** SHA-256 (hex) of the raw body: with `signedAt`, what makes a replay of the same delivery the same audit row. */
+  bodySha256: string
   /** The body's own `timestamp`, when sent: orders two events of the same stage. */
   eventTimestamp?: string
-  /** The signature's `t`. */
+  /** The signature's `t`; 0 for a body-only signature (it has none). */
   signedAt: number
   receivedAt: Date
 }
@@ -57,7 +61,7 @@ export interface CurrentJob {
 
 export interface JobWrite {
   jobId: string
-  status: JobStatus
+  status: IncomingEvent['status']
   resultJson: string
   eventTimestamp: string | null
   seq: number
@@ -84,12 +88,17 @@ export function decide(current: CurrentJob | undefined, event: IncomingEvent): I
   if (!current || current.status === UNKNOWN_STATUS) return 'applied'
   if (current.resultJson === event.rawBody) return 'duplicate'
   if (isTerminalJobStatus(current.status)) return 'stale'
-  const was = jobStatusRank(current.status as JobStatus)
-  const now = jobStatusRank(event.status)
+  const was = rank(current.status)
+  const now = rank(event.status)
   if (now !== was) return now > was ? 'applied' : 'stale'
   const before = Date.parse(current.eventTimestamp ?? '')
   const after = Date.parse(event.eventTimestamp ?? '')
   return Number.isFinite(before) && Number.isFinite(after) && after < before ? 'stale' : 'applied'
+}
+
+/** An unrecognised state ranks below every documented one: it is shown only while nothing better is known. */
+function rank(status: string): number {
+  return status === UNRECOGNISED_STATUS ? -1 : jobStatusRank(status as JobStatus)
 }
 
 /** Apply a group of events, in arrival order, to the current rows; each applied event takes the next sequence. */
@@ -166,7 +175,7 @@ export function toStoredJob(row: JobRow): StoredJob {
   const job: StoredJob = {
     job_id: row.job_id,
     status: row.status as StoredJob['status'],
-    result: row.result_json === null ? null : (JSON.parse(row.result_json) as Record<string, unknown>),
+    result: storedResult(row.result_json),
     seq: Number(row.seq),
     updated_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
     url: row.url,
@@ -176,4 +185,14 @@ export function toStoredJob(row: JobRow): StoredJob {
   if (row.repository !== null) job.repository = row.repository
   if (row.commit_sha !== null) job.commit = row.commit_sha
   return job
+}
+
+/**
+ * A stored body as JSON, or null when it cannot be served: a body kept before ingest limited the depth (one that
+ * JSON.stringify cannot write back) must not make every read that includes its job fail.
+ */
+function storedResult(text: string | null): Record<string, unknown> | null {
+  if (text === null || exceedsDepth(text, MAX_JSON_DEPTH)) return null
+  const json = parseJsonText(text)
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null
 }

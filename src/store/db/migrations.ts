@@ -61,8 +61,18 @@ const v1 = (d: Dialect) => `
   ${d.appendOnly}
 `
 
+// A replay of the same delivery (same job, same signature `t`, same bytes) adds no second audit row: inserts skip
+// on this index. Rows from before it have no hash (NULL never conflicts). It leads with job_id, so it replaces
+// the plain job_id index.
+const v2 = `
+  ALTER TABLE events ADD COLUMN body_sha256 TEXT;
+  CREATE UNIQUE INDEX events_same_delivery ON events (job_id, signed_at, body_sha256);
+  DROP INDEX events_job_id;
+`
+
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'jobs, append-only events, store sequence', sqlite: v1(SQLITE), postgres: v1(POSTGRES) }
+  { version: 1, name: 'jobs, append-only events, store sequence', sqlite: v1(SQLITE), postgres: v1(POSTGRES) },
+  { version: 2, name: 'one audit row per delivery (replays skipped)', sqlite: v2, postgres: v2 }
 ]
 
 export const MIGRATIONS_TABLE_SQL =

@@ -151,8 +151,9 @@ export class PostgresBackend implements StoreBackend {
       const changed = JSON.stringify(js.map(j => j.jobId))
       await client.query(
         `WITH logged AS (
-           INSERT INTO events (job_id, status, outcome, signed_at, received_at, body)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[])
+           INSERT INTO events (job_id, status, outcome, signed_at, received_at, body, body_sha256)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[], $17::text[])
+           ON CONFLICT DO NOTHING
          ), changed AS (
            INSERT INTO jobs (job_id, status, result_json, event_timestamp, seq, updated_at)
            SELECT * FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[])
@@ -178,7 +179,8 @@ export class PostgresBackend implements StoreBackend {
           plan.seq,
           this.channel,
           Buffer.byteLength(changed) <= MAX_NOTIFY_PAYLOAD ? changed : '*',
-          js.length > 0
+          js.length > 0,
+          ev.map(e => e.event.bodySha256)
         ]
       )
       await client.query('COMMIT')

@@ -15,7 +15,8 @@ import { SqliteWriter } from './sqlite-writer.js'
 const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000'
 
 const SQL = {
-  insertEvent: 'INSERT INTO events (job_id, status, outcome, signed_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?)',
+  insertEvent: `INSERT INTO events (job_id, status, outcome, signed_at, received_at, body, body_sha256)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   upsertJob: `INSERT INTO jobs (job_id, status, result_json, event_timestamp, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (job_id) DO UPDATE SET status = excluded.status, result_json = excluded.result_json,
       event_timestamp = excluded.event_timestamp, seq = excluded.seq, updated_at = excluded.updated_at`,
@@ -89,7 +90,8 @@ export class SqliteBackend implements StoreBackend {
           outcome,
           e.signedAt,
           e.receivedAt.toISOString(),
-          e.rawBody
+          e.rawBody,
+          e.bodySha256
         ])
       ],
       [SQL.upsertJob, plan.jobs.map(j => [j.jobId, j.status, j.resultJson, j.eventTimestamp, j.seq, j.updatedAt])],
