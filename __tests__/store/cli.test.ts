@@ -53,6 +53,14 @@ describe('pique-gate store', () => {
     })
   })
 
+  it('reads the body-only opt-in variable strictly: a value that is not on or off is named, exit 2', async () => {
+    process.env.PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES = 'maybe'
+    expect(await run()).toEqual({
+      code: 2,
+      errors: ['pique-gate store: PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES: expected true or false, got "maybe"']
+    })
+  })
+
   it('says a port is taken in one line', async () => {
     const taken = createServer()
     await new Promise<void>(r => taken.listen(0, '127.0.0.1', r))

@@ -1,6 +1,8 @@
 // Operations: health, readiness, metrics, JSON logs without secrets or bodies, migrations, the audit log, retention.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHmac } from 'node:crypto'
 import { DatabaseSync } from 'node:sqlite'
+import { signatureHeader } from '../../src/pique/signature.js'
 import { MIGRATIONS } from '../../src/store/db/migrations.js'
 import type { RunningStore } from '../../src/store/options.js'
 import { startStore } from '../../src/store/server.js'
@@ -12,6 +14,7 @@ import {
   jobId,
   nowSeconds,
   pendingBody,
+  post,
   read,
   sqliteBackend
 } from './helpers.js'
@@ -110,6 +113,56 @@ describe('store operations (SQLite file)', () => {
       for (const secret of [SECRET, TOKEN, 'wrong-token-value', 'BODY-MARKER']) expect(line).not.toContain(secret)
     }
     expect(logs.some(l => l.includes('"msg":"delivery rejected"') && l.includes('signature does not match'))).toBe(true)
+  })
+
+  it('says which header and format arrived and which check failed, in metrics and the rejection log line', async () => {
+    const body = completedBody(jobId())
+    const raw = JSON.stringify(body)
+    const bodyOnly = createHmac('sha256', SECRET).update(raw).digest('hex')
+    logs.length = 0
+    const res = await post(store.url, raw, {
+      'X-Pique-Signature': signatureHeader(SECRET, nowSeconds() - 3600, raw),
+      'X-Webhook-Signature': `sha256=${bodyOnly}`
+    })
+    expect(res).toEqual({
+      status: 401,
+      json: {
+        error:
+          'X-Pique-Signature: signature timestamp too old; X-Webhook-Signature: body-only signature (no timestamp) not accepted'
+      }
+    })
+    const line = JSON.parse(logs.find(l => l.includes('delivery rejected'))!) as Record<string, unknown>
+    expect(line).toMatchObject({
+      failure: 'stale',
+      signatures: 'X-Pique-Signature t_v1 stale, X-Webhook-Signature sha256 not_enabled'
+    })
+    for (const secret of [SECRET, bodyOnly, raw]) expect(JSON.stringify(logs)).not.toContain(secret)
+    const text = await (await fetch(`${store.url}/metrics`)).text()
+    expect(text).toMatch(
+      /pique_store_signature_checks_total\{header="x-pique-signature",format="t_v1",result="stale"\} [1-9]/
+    )
+    expect(text).toMatch(
+      /pique_store_signature_checks_total\{header="x-webhook-signature",format="sha256",result="not_enabled"\} 1/
+    )
+    // The sha256= header alone: the log line points at the opt-in.
+    logs.length = 0
+    await post(store.url, raw, { 'X-Webhook-Signature': `sha256=${bodyOnly}` })
+    expect(logs.find(l => l.includes('delivery rejected'))).toContain('--accept-body-only-signatures')
+  })
+
+  it('counts deliveries kept as unrecognised and logs why, without the body', async () => {
+    logs.length = 0
+    const id = jobId()
+    await deliver(store.url, { event: 'evaluation.pending', job_id: id, status: 'queued', marker: 'BODY-MARKER' })
+    const text = await (await fetch(`${store.url}/metrics`)).text()
+    expect(text).toMatch(/pique_store_unrecognised_deliveries_total [1-9]/)
+    const line = logs.find(l => l.includes('delivery unrecognised'))!
+    expect(JSON.parse(line)).toMatchObject({
+      level: 'info',
+      job_id: id,
+      why: 'status "queued" is not a documented job status'
+    })
+    expect(line).not.toContain('BODY-MARKER')
   })
 
   it('keeps every accepted delivery, duplicates and stale ones included, in an append-only events log', async () => {
