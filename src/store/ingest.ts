@@ -6,10 +6,9 @@
  */
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readDeliveryState } from '../pique/results.js'
-import { type DeliveryVerdict, type SignatureCheck, verifyDelivery } from '../pique/signature.js'
-import { decodeJsonBody } from './body.js'
+import type { SignatureCheck } from '../pique/signature.js'
 import type { IncomingEvent, IngestOutcome } from './db/backend.js'
+import { checkDelivery } from './delivery.js'
 import type { GroupCommit } from './group-commit.js'
 import { readRawBody, sendError, sendJson, sendTooLarge } from './http.js'
 import type { Logger } from './log.js'
@@ -23,9 +22,6 @@ export interface IngestDeps {
   metrics: StoreMetrics
   log: Logger
 }
-
-/** Content codings the store reads: the signature covers the bytes as sent, and the store does not decompress. */
-const IDENTITY = /^\s*(identity\s*)?$/i
 
 export function createIngestHandler({ options, commit, metrics, log }: IngestDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -42,16 +38,16 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       }
       return done(read.reason === 'too_large' ? 'too_large' : 'error')
     }
-    const verdict = verifyDelivery({
-      headers: req.headersDistinct,
-      rawBody: read.body,
-      secrets: options.webhookSecrets,
-      toleranceSeconds: options.toleranceSeconds,
-      acceptBodyOnly: options.acceptBodyOnlySignatures
-    })
-    for (const c of verdict.checks)
-      metrics.signatureChecks.inc({ header: c.header.toLowerCase(), format: c.format, result: c.failure ?? 'verified' })
-    if (!verdict.ok) {
+    const check = checkDelivery(req.headersDistinct, read.body, options)
+    if (check.status !== 413)
+      for (const c of check.verdict.checks)
+        metrics.signatureChecks.inc({
+          header: c.header.toLowerCase(),
+          format: c.format,
+          result: c.failure ?? 'verified'
+        })
+    if (check.status === 401) {
+      const { verdict } = check
       metrics.verificationFailures.inc({ reason: verdict.failure })
       log.warn('delivery rejected', {
         reason: verdict.reason,
@@ -63,28 +59,22 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       sendError(res, 401, verdict.reason)
       return done('unauthorized')
     }
-    const encoding = req.headers['content-encoding']
-    const decoded =
-      encoding === undefined || IDENTITY.test(encoding)
-        ? decodeJsonBody(read.body)
-        : { ok: false as const, reason: 'compressed bodies are not accepted (Content-Encoding must be identity)' }
-    const badRequest = (reason: string) => {
-      log.warn('delivery rejected', { reason: reason.slice(0, 200) })
-      sendError(res, 400, reason)
-      done('bad_request')
+    if (check.status !== 200) {
+      log.warn('delivery rejected', { reason: check.reason.slice(0, 200) })
+      sendError(res, check.status, check.reason)
+      return done(check.status === 413 ? 'too_large' : 'bad_request')
     }
-    if (!decoded.ok) return badRequest(decoded.reason)
-    const state = readDeliveryState(decoded.json)
-    if (!state.ok) return badRequest(`not a result body: ${state.reason}`)
+    const { state, verdict } = check
     const status = state.status ?? UNRECOGNISED_STATUS
     try {
       const outcome = await commit.submit({
         jobId: state.jobId,
         status,
-        rawBody: decoded.text,
+        rawBody: check.text,
         bodySha256: createHash('sha256').update(read.body).digest('hex'),
         eventTimestamp: state.timestamp,
-        signedAt: signedAt(verdict),
+        // A body-only signature carries no timestamp: 0.
+        signedAt: verdict.check.t ?? 0,
         receivedAt: new Date()
       })
       const answer: IngestResponse = { ok: true, job_id: state.jobId, outcome }
@@ -105,11 +95,6 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       done('error')
     }
   }
-}
-
-/** The audit row's `signed_at`: the verified signature's `t`, or 0 for a body-only signature (it carries none). */
-function signedAt(verdict: Extract<DeliveryVerdict, { ok: true }>): number {
-  return verdict.check.t ?? 0
 }
 
 /** `X-Pique-Signature t_v1 stale, X-Webhook-Signature sha256 not_enabled`: names, formats, results; no values. */
