@@ -9,6 +9,7 @@ import { registerRun } from './run.js'
 import { registerSchema } from './schema.js'
 import { registerStore } from './store.js'
 import { registerValidate } from './validate.js'
+import { registerVerifyDelivery } from './verify-delivery.js'
 
 export const EXIT = { ok: 0, gateFailed: 1, usage: 2 } as const
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRun(program)
   registerValidate(program)
   registerStore(program)
+  registerVerifyDelivery(program)
   registerEmulator(program)
   registerDemo(program)
   registerSchema(program)

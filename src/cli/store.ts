@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { createLogger } from '../store/log.js'
-import { DEFAULT_DATABASE, LOG_LEVELS, type LogLevel, type RunningStore, STORE_DEFAULTS } from '../store/options.js'
+import {
+  DEFAULT_DATABASE,
+  LOG_LEVELS,
+  type LogLevel,
+  type RunningStore,
+  STORE_DEFAULTS,
+  type StoreOptions
+} from '../store/options.js'
 import { startStore } from '../store/server.js'
 import { EXIT } from './program.js'
 
@@ -44,9 +51,13 @@ const NUMBERS = {
 type NumberKey = keyof typeof NUMBERS
 
 /** The flag values as numbers, or the first bad one's message, named as the user gave it (flag or variable). */
-function numbersFrom(flags: Record<NumberKey, string | number>, command: Command): Record<NumberKey, number> | string {
-  const out = {} as Record<NumberKey, number>
-  for (const key of Object.keys(NUMBERS) as NumberKey[]) {
+function numbersFrom<K extends NumberKey>(
+  flags: Record<K, string | number>,
+  command: Command,
+  keys: readonly K[]
+): Record<K, number> | string {
+  const out = {} as Record<K, number>
+  for (const key of keys) {
     const { flag, env, min, max, expected } = NUMBERS[key]
     const text = String(flags[key]).trim()
     const n = Number(text)
@@ -80,8 +91,52 @@ function envSwitch(env: NodeJS.ProcessEnv, name: string): boolean | string {
   return `${name}: expected true or false, got "${(env[name] ?? '').slice(0, 20)}"`
 }
 
-interface StoreFlags extends Record<NumberKey, string | number> {
+interface DeliveryRuleFlags {
+  toleranceSeconds: string | number
+  bodyLimitBytes: string | number
   acceptBodyOnlySignatures: boolean
+}
+
+/**
+ * The options that decide how a delivery is judged, shared by `store` and `verify-delivery` so a captured delivery
+ * is checked exactly as the store would check it.
+ */
+export function addDeliveryRuleOptions(command: Command): void {
+  command
+    .addOption(
+      new Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
+        .env('PIQUE_STORE_TOLERANCE_SECONDS')
+        .default(STORE_DEFAULTS.toleranceSeconds)
+    )
+    .addOption(
+      new Option(
+        '--accept-body-only-signatures',
+        'also accept X-Webhook-Signature: sha256=<hex> or a bare hex HMAC of the body; they carry no timestamp, so a\n' +
+          'captured delivery can be replayed at any time (docs/store.md). Env: PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES=true'
+      ).default(false)
+    )
+    .addOption(
+      new Option('--body-limit-bytes <n>', 'largest accepted request body')
+        .env('PIQUE_STORE_BODY_LIMIT_BYTES')
+        .default(STORE_DEFAULTS.bodyLimitBytes)
+    )
+}
+
+/** The delivery-rule options as values, or the first bad one's message naming its flag or variable. */
+export function deliveryRulesFrom(
+  flags: DeliveryRuleFlags,
+  command: Command
+): Pick<StoreOptions, 'toleranceSeconds' | 'bodyLimitBytes' | 'acceptBodyOnlySignatures'> | string {
+  const numbers = numbersFrom(flags, command, ['toleranceSeconds', 'bodyLimitBytes'])
+  if (typeof numbers === 'string') return numbers
+  const bodyOnly = flags.acceptBodyOnlySignatures || envSwitch(process.env, BODY_ONLY_ENV)
+  if (typeof bodyOnly === 'string') return bodyOnly
+  return { ...numbers, acceptBodyOnlySignatures: bodyOnly }
+}
+
+interface StoreFlags extends DeliveryRuleFlags {
+  port: string | number
+  retentionDays: string | number
   host: string
   database: string
   databaseSchema: string
@@ -89,7 +144,7 @@ interface StoreFlags extends Record<NumberKey, string | number> {
 }
 
 export function registerStore(program: Command): void {
-  program
+  const command = program
     .command('store')
     .description(
       'Run the webhook store: verified, durable ingest of Pique webhooks at /v1/webhooks/pique and a long-poll read API.\n' +
@@ -108,23 +163,8 @@ export function registerStore(program: Command): void {
         .env('PIQUE_STORE_DATABASE_SCHEMA')
         .default(STORE_DEFAULTS.databaseSchema)
     )
-    .addOption(
-      new Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
-        .env('PIQUE_STORE_TOLERANCE_SECONDS')
-        .default(STORE_DEFAULTS.toleranceSeconds)
-    )
-    .addOption(
-      new Option(
-        '--accept-body-only-signatures',
-        'also accept X-Webhook-Signature: sha256=<hex> or a bare hex HMAC of the body; they carry no timestamp, so a\n' +
-          'captured delivery can be replayed at any time (docs/store.md). Env: PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES=true'
-      ).default(false)
-    )
-    .addOption(
-      new Option('--body-limit-bytes <n>', 'largest accepted request body')
-        .env('PIQUE_STORE_BODY_LIMIT_BYTES')
-        .default(STORE_DEFAULTS.bodyLimitBytes)
-    )
+  addDeliveryRuleOptions(command)
+  command
     .addOption(
       new Option('--retention-days <n>', 'delete audit events older than this (0 keeps them)')
         .env('PIQUE_STORE_RETENTION_DAYS')
@@ -137,10 +177,10 @@ export function registerStore(program: Command): void {
         .default('info')
     )
     .action(async (flags: StoreFlags, command: Command) => {
-      const numbers = numbersFrom(flags, command)
-      const bodyOnly = flags.acceptBodyOnlySignatures || envSwitch(process.env, BODY_ONLY_ENV)
-      if (typeof numbers === 'string' || typeof bodyOnly === 'string') {
-        console.error(`pique-gate store: ${typeof numbers === 'string' ? numbers : bodyOnly}`)
+      const numbers = numbersFrom(flags, command, ['port', 'retentionDays'])
+      const rules = deliveryRulesFrom(flags, command)
+      if (typeof numbers === 'string' || typeof rules === 'string') {
+        console.error(`pique-gate store: ${typeof numbers === 'string' ? numbers : rules}`)
         process.exitCode = EXIT.usage
         return
       }
@@ -149,7 +189,7 @@ export function registerStore(program: Command): void {
         store = await startStore({
           ...flags,
           ...numbers,
-          acceptBodyOnlySignatures: bodyOnly,
+          ...rules,
           webhookSecrets: secretList(process.env, 'PIQUE_STORE_WEBHOOK_SECRETS'),
           readTokens: secretList(process.env, 'PIQUE_STORE_READ_TOKENS')
         })

@@ -40,12 +40,23 @@ export function checkDelivery(
     acceptBodyOnly: rules.acceptBodyOnlySignatures
   })
   if (!verdict.ok) return { status: 401, reason: verdict.reason, verdict }
+  const filed = fileBody(headers, rawBody)
+  return filed.ok
+    ? { status: 200, verdict, text: filed.text, state: filed.state }
+    : { status: 400, reason: filed.reason, verdict }
+}
+
+/** What the store makes of a body once its signature verifies: the text and state it files, or why it cannot (400). */
+export function fileBody(
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: Buffer
+): { ok: true; text: string; state: Filed } | { ok: false; reason: string } {
   const encoding = [headers['content-encoding'] ?? []].flat().join(',')
   if (!IDENTITY.test(encoding))
-    return { status: 400, reason: 'compressed bodies are not accepted (Content-Encoding must be identity)', verdict }
+    return { ok: false, reason: 'compressed bodies are not accepted (Content-Encoding must be identity)' }
   const decoded = decodeJsonBody(rawBody)
-  if (!decoded.ok) return { status: 400, reason: decoded.reason, verdict }
+  if (!decoded.ok) return decoded
   const state = readDeliveryState(decoded.json)
-  if (!state.ok) return { status: 400, reason: `not a result body: ${state.reason}`, verdict }
-  return { status: 200, verdict, text: decoded.text, state }
+  if (!state.ok) return { ok: false, reason: `not a result body: ${state.reason}` }
+  return { ok: true, text: decoded.text, state }
 }
