@@ -60,6 +60,8 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
 
   const router = Router({
     ignoreTrailingSlash: true,
+    // Any job id a delivery was accepted under must be readable at GET /v1/jobs/{job_id} (the default is 100).
+    maxParamLength: 8192,
     defaultRoute: (req, res) => {
       // A known path with the wrong method is 405 naming the right ones; only an unknown path is 404.
       const path = new URL(req.url ?? '/', 'http://store').pathname
