@@ -127,6 +127,17 @@ describe('pique-gate verify-delivery', () => {
     )
   })
 
+  it('shows text from the body escaped, never raw control characters', async () => {
+    const hostile = JSON.stringify({ job_id: 'job_\u001b[2J\u009b', status: 'done\u001b]0;x\u0007\u202e' })
+    const { code, out } = await check(`X-Pique-Signature: ${signatureHeader(SECRET, nowSeconds(), hostile)}\n`, hostile)
+    expect(code).toBe(0)
+    expect(out.at(-1)).toBe(
+      `body: ${Buffer.byteLength(hostile)} bytes, UTF-8 JSON, job job_\\u001b[2J\\u009b: status "done\\u001b]0;x\\u0007\\u202e" is not a documented job status; kept as received, marked unrecognised (not final)`
+    )
+    // eslint-disable-next-line no-control-regex
+    for (const line of out) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/)
+  })
+
   it('points at a final newline the capture added', async () => {
     const headers = `X-Pique-Signature: ${signatureHeader(SECRET, nowSeconds(), BODY)}\n`
     const { code, out } = await check(headers, `${BODY}\n`)

@@ -150,9 +150,16 @@ function bodyLine(headers: Record<string, string[]>, body: Buffer): string {
   const filed = fileBody(headers, body)
   if (!filed.ok) return `${size}: ${filed.reason}`
   const { state } = filed
+  const job = `job ${shown(state.jobId)}`
   return state.status === undefined
-    ? `${size}, UTF-8 JSON, job ${state.jobId}: ${state.undocumented}; kept as received, marked unrecognised (not final)`
-    : `${size}, UTF-8 JSON, job ${state.jobId}, status ${state.status} (documented)`
+    ? `${size}, UTF-8 JSON, ${job}: ${shown(state.undocumented)}; kept as received, marked unrecognised (not final)`
+    : `${size}, UTF-8 JSON, ${job}, status ${state.status} (documented)`
+}
+
+/** Text from the body, made safe for a terminal: anything but printable ASCII as \uXXXX, cut to 80 characters. */
+function shown(text: string): string {
+  const safe = text.replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe
 }
 
 function readText(file: string, flag: string): string | { error: string } {

@@ -192,8 +192,8 @@ export function readDeliveryState(json: unknown): DeliveryState {
   const known = { jobId, ...(timestamp === undefined ? {} : { timestamp }) }
   const undocumented = (what: string) => ({ ...known, ok: true as const, status: undefined, undocumented: what })
   if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status))
-    return undocumented(`status "${status.slice(0, 40)}" is not a documented job status`)
+    return undocumented(`status ${JSON.stringify(status.slice(0, 40))} is not a documented job status`)
   if (event !== undefined && !(RESULT_EVENTS as readonly string[]).includes(event))
-    return undocumented(`event "${event.slice(0, 40)}" is not a documented event`)
+    return undocumented(`event ${JSON.stringify(event.slice(0, 40))} is not a documented event`)
   return { ...known, ok: true, status: (status as JobStatus | undefined) ?? STATUS_FOR_EVENT[event as ResultEvent] }
 }

@@ -60,7 +60,8 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       return done('unauthorized')
     }
     if (check.status !== 200) {
-      log.warn('delivery rejected', { reason: check.reason.slice(0, 200) })
+      // Quoted text in a reason comes from the body (a JSON token): logs never carry the body, so it is elided.
+      log.warn('delivery rejected', { reason: check.reason.replace(/"[^"]*"/g, '"…"').slice(0, 200) })
       sendError(res, check.status, check.reason)
       return done(check.status === 413 ? 'too_large' : 'bad_request')
     }
