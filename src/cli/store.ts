@@ -111,7 +111,7 @@ export function addDeliveryRuleOptions(command: Command): void {
     .addOption(
       new Option(
         '--accept-body-only-signatures',
-        'also accept X-Webhook-Signature: sha256=<hex> or a bare hex HMAC of the body; they carry no timestamp, so a\n' +
+        'also accept X-Webhook-Signature: sha256=<hex> or a bare hex HMAC of the body; they carry no timestamp, so a ' +
           'captured delivery can be replayed at any time (docs/store.md). Env: PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES=true'
       ).default(false)
     )

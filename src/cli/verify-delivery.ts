@@ -35,10 +35,12 @@ export function registerVerifyDelivery(program: Command): void {
   const command = program
     .command('verify-delivery')
     .description(
-      'Check one captured webhook delivery as the store would: which signature header and format arrived, whether and\n' +
-        'why it verifies (timestamp skew, which secret matched), and whether the body is one the store keeps.\n' +
-        `Secrets (never printed) from ${SECRETS_ENV} (comma-separated) or ${SECRETS_ENV}_FILE, or --secrets-file.\n` +
-        'Exit 0: the store would answer 200; 1: it would refuse the delivery; 2: a usage problem.'
+      'Check one captured webhook delivery exactly as the store would.\n' +
+        'Says which signature header and format arrived, whether and why it verifies\n' +
+        '(timestamp skew, which secret matched), and whether the store keeps the body.\n' +
+        `Secrets (never printed): ${SECRETS_ENV} (comma-separated),\n` +
+        `${SECRETS_ENV}_FILE, or --secrets-file.\n` +
+        'Exit 0: the store would answer 200; 1: it would refuse it; 2: a usage problem.'
     )
     .requiredOption('--headers <file>', 'the request headers: "Name: value" lines (as captured) or a JSON object')
     .requiredOption('--body <file>', 'the raw request body, byte for byte')
