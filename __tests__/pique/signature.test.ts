@@ -5,7 +5,8 @@ import {
   parseSignatureHeader,
   signatureFormat,
   signatureHeader,
-  verifyDelivery
+  verifyDelivery,
+  verifySignature
 } from '../../src/pique/signature.js'
 
 // An independent HMAC, written here, so the module is checked against the documented scheme, not itself.
@@ -86,6 +87,19 @@ describe('webhook signatures', () => {
       failure: 'missing',
       reason: 'missing signature header',
       checks: []
+    })
+  })
+
+  it('checks one header value alone with verifySignature', () => {
+    const header = signatureHeader('whsec', now, body)
+    expect(verifySignature({ header, rawBody: raw, secrets: ['whsec'], nowSeconds: now })).toEqual({ ok: true, t: now })
+    expect(verifySignature({ header, rawBody: raw, secrets: ['x'], nowSeconds: now })).toEqual({
+      ok: false,
+      reason: 'signature does not match'
+    })
+    expect(verifySignature({ header: undefined, rawBody: raw, secrets: ['whsec'] })).toEqual({
+      ok: false,
+      reason: 'missing signature header'
     })
   })
 

@@ -140,6 +140,19 @@ export function verifyDelivery(opts: VerifyDeliveryOptions): DeliveryVerdict {
   return { ok: false, failure: worst.failure!, reason, checks }
 }
 
+/** One strict `t=…,v1=…` header value checked alone (as before both names were read): its `t`, or the reason. */
+export function verifySignature(opts: {
+  header: string | undefined
+  rawBody: Buffer
+  secrets: readonly string[]
+  toleranceSeconds?: number
+  nowSeconds?: number
+}): { ok: true; t: number } | { ok: false; reason: string } {
+  const { header, ...rest } = opts
+  const verdict = verifyDelivery({ ...rest, headers: { 'x-pique-signature': header } })
+  return verdict.ok ? { ok: true, t: verdict.check.t! } : { ok: false, reason: verdict.reason }
+}
+
 /** Every signature header value of a request, in the documented order of the names. */
 export function signatureHeaderValues(
   headers: Record<string, string | string[] | undefined>
