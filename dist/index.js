@@ -34096,16 +34096,16 @@ const UPLOAD_CONTENT_TYPES = ['video', 'image', 'audio'];
 /** The social-media endpoint needs a judge of this content type. */
 const SOCIAL_MEDIA_CONTENT_TYPE = 'video';
 const JUDGE_STATUSES = ['pending', 'ready', 'failed'];
-const JOB_STATUSES = ['awaiting_upload', 'pending', 'processing', 'completed', 'failed'];
+const limits_JOB_STATUSES = ['awaiting_upload', 'pending', 'processing', 'completed', 'failed'];
 const TERMINAL_JOB_STATUSES = ['completed', 'failed'];
 function isTerminalJobStatus(status) {
     return TERMINAL_JOB_STATUSES.includes(status);
 }
 /** Order of the job lifecycle; a later stage never yields to an earlier one. */
 function jobStatusRank(status) {
-    return JOB_STATUSES.indexOf(status) >= 3 ? 3 : JOB_STATUSES.indexOf(status);
+    return limits_JOB_STATUSES.indexOf(status) >= 3 ? 3 : limits_JOB_STATUSES.indexOf(status);
 }
-const RESULT_EVENTS = ['evaluation.pending', 'evaluation.completed', 'evaluation.failed'];
+const limits_RESULT_EVENTS = ['evaluation.pending', 'evaluation.completed', 'evaluation.failed'];
 const LIMITS = {
     judgeName: { min: 1, max: 200 },
     judgeDescription: { min: 1, max: 2000 },
@@ -44485,7 +44485,7 @@ const socialMediaRequestSchema = object({
 const submittedJobSchema = looseObject({
     job_id: schemas_string().min(1),
     url: schemas_string(),
-    status: schemas_enum(JOB_STATUSES),
+    status: schemas_enum(limits_JOB_STATUSES),
     error_message: schemas_string().nullable().optional()
 });
 const socialMediaResponseSchema = looseObject({
@@ -44611,7 +44611,7 @@ function formatPath(path) {
     return out;
 }
 /** Every issue of a failed parse on one line: `detectors[0].config.min_fps: expected a number, got a string; name: is required`. */
-function issuesLine(issues) {
+function schema_issuesLine(issues) {
     return issues.map(i => `${formatPath(i.path.map(pathKey)) || 'body'}: ${i.message}`).join('; ');
 }
 /** All issues of a failed parse as `path: message` items. */
@@ -44641,12 +44641,12 @@ const detectorResultSchema = looseObject({
     flagged_frames: array(unknown()).nullable().optional()
 });
 const resultBodySchema = looseObject({
-    event: schemas_enum(RESULT_EVENTS).optional(),
+    event: schemas_enum(limits_RESULT_EVENTS).optional(),
     evaluation_id: schemas_string().nullable().optional(),
     job_id: schemas_string().min(1),
     content_id: schemas_string().nullable().optional(),
     judge_id: schemas_string().nullable().optional(),
-    status: schemas_enum(JOB_STATUSES),
+    status: schemas_enum(limits_JOB_STATUSES),
     overall_score: score.nullable().optional(),
     timestamp: schemas_string().optional(),
     results: array(detectorResultSchema).nullable().optional(),
@@ -44705,7 +44705,7 @@ function normalizeResult(body) {
 function parseResultBody(json) {
     const parsed = resultBodySchema.safeParse(json);
     if (!parsed.success)
-        return { ok: false, reason: issuesLine(parsed.error.issues) };
+        return { ok: false, reason: schema_issuesLine(parsed.error.issues) };
     return { ok: true, result: normalizeResult(parsed.data) };
 }
 /**
@@ -44752,6 +44752,38 @@ function serializeResult(r, spelling) {
         timestamp: r.timestamp,
         [spelling === 'webhook' ? 'results' : 'detector_results']: details
     };
+}
+const envelopeSchema = looseObject({
+    job_id: schemas_string().min(1),
+    status: schemas_string().min(1).optional(),
+    event: schemas_string().min(1).optional(),
+    timestamp: schemas_string().optional().catch(undefined)
+});
+const STATUS_FOR_EVENT = {
+    'evaluation.pending': 'pending',
+    'evaluation.completed': 'completed',
+    'evaluation.failed': 'failed'
+};
+/**
+ * Read a delivery as liberally as a reader does: it needs a job id and a state (`status`, or an `event` standing
+ * for one). A documented status is its state (status decides when a documented `event` disagrees); an undocumented
+ * `status` or `event` leaves it without one (`undocumented` says why): not finished yet. The rest of the body
+ * (scores, detector results) is for the readers to judge.
+ */
+function readDeliveryState(json) {
+    const parsed = envelopeSchema.safeParse(json);
+    if (!parsed.success)
+        return { ok: false, reason: issuesLine(parsed.error.issues) };
+    const { job_id: jobId, status, event, timestamp } = parsed.data;
+    if (status === undefined && event === undefined)
+        return { ok: false, reason: 'body: has neither status nor event' };
+    const known = { jobId, ...(timestamp === undefined ? {} : { timestamp }) };
+    const undocumented = (what) => ({ ...known, ok: true, status: undefined, undocumented: what });
+    if (status !== undefined && !JOB_STATUSES.includes(status))
+        return undocumented(`status ${JSON.stringify(status.slice(0, 40))} is not a documented job status`);
+    if (event !== undefined && !RESULT_EVENTS.includes(event))
+        return undocumented(`event ${JSON.stringify(event.slice(0, 40))} is not a documented event`);
+    return { ...known, ok: true, status: status ?? STATUS_FOR_EVENT[event] };
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -44959,7 +44991,7 @@ function fromSchema(schema) {
         const parsed = schema.safeParse(json);
         if (parsed.success)
             return { ok: true, value: parsed.data };
-        return { ok: false, reason: issuesLine(parsed.error.issues) };
+        return { ok: false, reason: schema_issuesLine(parsed.error.issues) };
     };
 }
 const oneLine = (text, max = 200) => {
@@ -45072,7 +45104,7 @@ class PiqueClient {
             path: this.#redact(formatPath(i.path.map(pathKey))),
             message: this.#redact(i.message)
         }));
-        throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${issuesLine(parsed.error.issues)}`), label, issues);
+        throw new PiqueRequestError(this.#redact(`${label}: invalid request, not sent: ${schema_issuesLine(parsed.error.issues)}`), label, issues);
     }
     #pathParam(label, name, value) {
         if (typeof value !== 'string' || value.trim() === '') {
@@ -45386,10 +45418,15 @@ const STORE_PATHS = {
 const MAX_WAIT_SECONDS = 25;
 /** Job ids per query. */
 const MAX_QUERY_JOBS = 1000;
+/** A job whose deliveries so far carry an undocumented status or event: not final. */
+const UNRECOGNISED_STATUS = 'unrecognised';
 const storedJobSchema = object({
     job_id: schemas_string(),
-    /** Latest known status; `unknown` when the job was registered but no webhook has arrived yet. */
-    status: schemas_enum([...JOB_STATUSES, 'unknown']),
+    /**
+     * Latest known status; `unknown` when the job was registered but no webhook has arrived yet; `unrecognised` when
+     * its only deliveries carry an undocumented status or event (not final: a documented stage replaces it).
+     */
+    status: schemas_enum([...limits_JOB_STATUSES, 'unknown', UNRECOGNISED_STATUS]),
     /** The latest accepted result body as Pique sent it (either spelling), or null. */
     result: record(schemas_string(), unknown()).nullable(),
     /** Monotonic store sequence of the last change to this job. */
@@ -45436,7 +45473,9 @@ const batchResponseSchema = object({
 const ingestResponseSchema = object({
     ok: literal(true),
     job_id: schemas_string(),
-    outcome: schemas_enum(['applied', 'duplicate', 'stale'])
+    outcome: schemas_enum(['applied', 'duplicate', 'stale']),
+    /** Present when the body's status or event is undocumented: kept as received, marked `unrecognised`. */
+    unrecognised: schemas_string().optional()
 });
 
 ;// CONCATENATED MODULE: ./src/store/client.ts
@@ -53176,13 +53215,20 @@ async function waitWithStore(store, api, tracker, options) {
     }
 }
 const formatSeconds = (ms) => `${Math.round(ms / 1000)} s`;
-/** Records the terminal results of the answers; an unreadable one is warned about once per job (`unreadable`). */
+/** Records the terminal results of the answers; an unreadable or unrecognised one is said once per job (`unreadable`). */
 function recordAnswers(answers, tracker, log, unreadable) {
     let finished = 0;
     for (const answer of answers) {
         for (const job of answer.jobs) {
             if (!job.result || !tracker.isPending(job.job_id))
                 continue;
+            if (job.status === UNRECOGNISED_STATUS) {
+                // Undocumented status or event: not finished yet. Said once per job, like an unreadable one.
+                if (!unreadable.has(job.job_id))
+                    log.info(`The store holds a result for ${job.job_id} with an undocumented status or event; still waiting`);
+                unreadable.add(job.job_id);
+                continue;
+            }
             const parsed = parseResultBody(job.result);
             if (!parsed.ok) {
                 // The store returns the job with every answer: say it once, not on every long-poll.

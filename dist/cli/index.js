@@ -43235,7 +43235,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2981);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2979);
 // The CLI's entry: commands live in their own modules.
 
 process.exitCode = await (0,_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv);
@@ -43245,7 +43245,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2981:
+/***/ 2979:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61343,6 +61343,38 @@ function serializeResult(r, spelling) {
         [spelling === 'webhook' ? 'results' : 'detector_results']: details
     };
 }
+const envelopeSchema = looseObject({
+    job_id: schemas_string().min(1),
+    status: schemas_string().min(1).optional(),
+    event: schemas_string().min(1).optional(),
+    timestamp: schemas_string().optional().catch(undefined)
+});
+const STATUS_FOR_EVENT = {
+    'evaluation.pending': 'pending',
+    'evaluation.completed': 'completed',
+    'evaluation.failed': 'failed'
+};
+/**
+ * Read a delivery as liberally as a reader does: it needs a job id and a state (`status`, or an `event` standing
+ * for one). A documented status is its state (status decides when a documented `event` disagrees); an undocumented
+ * `status` or `event` leaves it without one (`undocumented` says why): not finished yet. The rest of the body
+ * (scores, detector results) is for the readers to judge.
+ */
+function readDeliveryState(json) {
+    const parsed = envelopeSchema.safeParse(json);
+    if (!parsed.success)
+        return { ok: false, reason: issuesLine(parsed.error.issues) };
+    const { job_id: jobId, status, event, timestamp } = parsed.data;
+    if (status === undefined && event === undefined)
+        return { ok: false, reason: 'body: has neither status nor event' };
+    const known = { jobId, ...(timestamp === undefined ? {} : { timestamp }) };
+    const undocumented = (what) => ({ ...known, ok: true, status: undefined, undocumented: what });
+    if (status !== undefined && !JOB_STATUSES.includes(status))
+        return undocumented(`status ${JSON.stringify(status.slice(0, 40))} is not a documented job status`);
+    if (event !== undefined && !RESULT_EVENTS.includes(event))
+        return undocumented(`event ${JSON.stringify(event.slice(0, 40))} is not a documented event`);
+    return { ...known, ok: true, status: status ?? STATUS_FOR_EVENT[event] };
+}
 
 ;// CONCATENATED MODULE: ./src/emulator/http.ts
 class BodyTooLarge extends Error {
@@ -62266,16 +62298,20 @@ function sleep(ms) {
 
 ;// CONCATENATED MODULE: ./src/pique/signature.ts
 /**
- * Webhook signatures: `X-Pique-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>,alg=sha256`, the HMAC
- * keyed with the organization's webhook secret over the UTF-8 bytes of `<t>.<raw body>`.
- * The emulator signs with this module and the store verifies with it.
+ * Webhook signatures. The documented, strict form is `X-Pique-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>,alg=sha256`,
+ * the HMAC keyed with the organization's webhook secret over the UTF-8 bytes of `<t>.<raw body>`; another vendor
+ * page names the header `X-Webhook-Signature`, so both names are read and a delivery verifies when either does.
+ * The overview pages describe a body-only HMAC in `X-Webhook-Signature` (`sha256=<hex>` or bare hex): it carries
+ * no timestamp, so a captured delivery can be replayed at any time, and it is accepted only when the receiver opts
+ * in (`acceptBodyOnly`). The emulator signs with this module; the store and `verify-delivery` verify with it.
  */
 
 
 function hmacHex(secret, t, rawBody) {
     // A string key is the same UTF-8 bytes, and about 4x cheaper than a Buffer key (no KeyObject per call).
     const mac = (0,external_node_crypto_.createHmac)('sha256', secret);
-    mac.update(`${t}.`, 'utf8');
+    if (t !== undefined)
+        mac.update(`${t}.`, 'utf8');
     mac.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody);
     return mac.digest('hex');
 }
@@ -62285,9 +62321,13 @@ function signatureHeader(secrets, timestampSeconds, rawBody) {
     const list = typeof secrets === 'string' ? [secrets] : secrets;
     return [`t=${t}`, ...list.map(s => `v1=${hmacHex(s, t, rawBody)}`), `alg=${WEBHOOK.signatureAlgorithm}`].join(',');
 }
+/** The overview pages' body-only signature: `sha256=<hex HMAC of the raw body>` (no timestamp). */
+function bodyOnlySignature(secret, rawBody) {
+    return `sha256=${hmacHex(secret, undefined, rawBody)}`;
+}
 /** Parse the header; unknown keys are ignored, several `v1` values are kept. */
 function parseSignatureHeader(header) {
-    let tText;
+    const ts = new Set();
     const v1 = [];
     for (const part of header.split(',')) {
         const eq = part.indexOf('=');
@@ -62296,67 +62336,140 @@ function parseSignatureHeader(header) {
         const key = part.slice(0, eq).trim();
         const value = part.slice(eq + 1).trim();
         if (key === 't')
-            tText = value;
+            ts.add(value);
         else if (key === 'v1')
             v1.push(value);
         else if (key === 'alg' && value.toLowerCase() !== WEBHOOK.signatureAlgorithm)
-            return { error: `unsupported alg ${value.slice(0, 16)}` };
+            return { error: `unsupported alg ${printable(value)}` };
     }
-    if (tText === undefined)
+    if (ts.size === 0)
         return { error: 'signature header has no t=' };
+    // Two different timestamps cannot both be what was signed; refuse rather than guess which one.
+    if (ts.size > 1)
+        return { error: 'signature header has several different t= values' };
+    const [tText] = ts;
     if (!/^\d{1,12}$/.test(tText))
         return { error: 'signature timestamp does not parse' };
     if (v1.length === 0)
         return { error: 'signature header has no v1=' };
     return { t: Number(tText), tText, v1 };
 }
-/** verifySignature's reasons other than an unparsable header's, by kind. */
-const REJECTIONS = {
+/** Why a signature check failed, as a small fixed set (metric labels); each check keeps a human `reason` too. */
+const SIGNATURE_FAILURES = ['missing', 'unparsable', 'not_enabled', 'stale', 'future', 'no_match'];
+/** What a header value looks like: the documented `t=…,v1=…`, or the body-only `sha256=<hex>` or bare hex. */
+const SIGNATURE_FORMATS = (/* unused pure expression or super */ null && (['t_v1', 'sha256', 'hex', 'unknown']));
+const REASONS = {
     missing: 'missing signature header',
     stale: 'signature timestamp too old',
     future: 'signature timestamp in the future',
-    no_match: 'signature does not match'
+    no_match: 'signature does not match',
+    not_enabled: 'body-only signature (no timestamp) not accepted',
+    wrong_header: 'body-only signatures are read only from X-Webhook-Signature'
 };
-/** Why a signature was rejected, as a small fixed set (a metric label); `reason` stays the human wording. */
-const SIGNATURE_FAILURES = ['missing', 'unparsable', 'stale', 'future', 'no_match'];
-/** The kind of a rejection reason from verifySignature; any header-parsing reason is `unparsable`. */
-function signatureFailureKind(reason) {
-    const kind = Object.keys(REJECTIONS).find(k => REJECTIONS[k] === reason);
-    return kind ?? 'unparsable';
+/** Most informative first: a check that got as far as comparing MACs says more than one that could not parse. */
+const FAILURE_RANK = {
+    no_match: 5,
+    stale: 4,
+    future: 4,
+    not_enabled: 3,
+    unparsable: 2,
+    missing: 1
+};
+/**
+ * Verify a delivery over its raw bytes, in constant time, against every configured secret, every `v1` and every
+ * signature header value it carries (both names, each occurrence); it verifies when any of them does.
+ */
+function verifyDelivery(opts) {
+    const values = signatureHeaderValues(opts.headers);
+    if (values.length === 0)
+        return { ok: false, failure: 'missing', reason: REASONS.missing, checks: [] };
+    const checks = values.map(({ header, value }) => checkOne(header, value, opts));
+    const passed = checks.find(c => c.ok);
+    if (passed)
+        return { ok: true, check: passed, checks };
+    const worst = checks.reduce((a, b) => (FAILURE_RANK[b.failure] > FAILURE_RANK[a.failure] ? b : a));
+    // One header: its own wording (what the sender needs). Several: each one's, so none is hidden.
+    const reason = checks.length === 1 ? checks[0].reason : checks.map(c => `${c.header}: ${c.reason}`).join('; ');
+    return { ok: false, failure: worst.failure, reason, checks };
 }
-/** Verify over the raw bytes, in constant time, against every configured secret and every `v1`. */
+/** One strict `t=…,v1=…` header value checked alone (as before both names were read): its `t`, or the reason. */
 function verifySignature(opts) {
-    if (!opts.header)
-        return { ok: false, reason: REJECTIONS.missing };
-    const parsed = parseSignatureHeader(opts.header);
+    const { header, ...rest } = opts;
+    const verdict = verifyDelivery({ ...rest, headers: { 'x-pique-signature': header } });
+    return verdict.ok ? { ok: true, t: verdict.check.t } : { ok: false, reason: verdict.reason };
+}
+/** Every signature header value of a request, in the documented order of the names. */
+function signatureHeaderValues(headers) {
+    const out = [];
+    for (const header of WEBHOOK.signatureHeaders) {
+        const raw = headers[header.toLowerCase()];
+        for (const value of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+            out.push({ header, value });
+    }
+    return out;
+}
+function signatureFormat(value) {
+    const v = value.trim();
+    if (/^sha256=[0-9a-f]*$/i.test(v))
+        return 'sha256';
+    if (/^[0-9a-f]{64}$/i.test(v))
+        return 'hex';
+    if (v.split(',').some(part => /^\s*(t|v1)\s*=/.test(part)))
+        return 't_v1';
+    return 'unknown';
+}
+function checkOne(header, value, opts) {
+    const format = signatureFormat(value);
+    const fail = (failure, reason, extra = {}) => ({
+        header,
+        format,
+        ok: false,
+        failure,
+        reason,
+        ...extra
+    });
+    if (value.trim() === '')
+        return fail('unparsable', 'signature header is empty');
+    if (format === 'unknown')
+        return fail('unparsable', 'signature header is neither t=…,v1=… nor a body-only sha256=<hex> / hex HMAC');
+    if (format === 'sha256' || format === 'hex') {
+        if (header !== 'X-Webhook-Signature')
+            return fail('unparsable', REASONS.wrong_header);
+        if (!opts.acceptBodyOnly)
+            return fail('not_enabled', REASONS.not_enabled);
+        const hex = value.trim().replace(/^sha256=/i, '');
+        const index = matchingSecret(opts.secrets, [hex], secret => hmacHex(secret, undefined, opts.rawBody));
+        if (index === undefined)
+            return fail('no_match', REASONS.no_match);
+        return { header, format, ok: true, reason: 'verified', secretIndex: index };
+    }
+    const parsed = parseSignatureHeader(value);
     if ('error' in parsed)
-        return { ok: false, reason: parsed.error };
+        return fail('unparsable', parsed.error);
     const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
     const tolerance = opts.toleranceSeconds ?? WEBHOOK.toleranceSeconds;
-    if (Math.abs(now - parsed.t) > tolerance) {
-        return { ok: false, reason: parsed.t < now ? REJECTIONS.stale : REJECTIONS.future };
-    }
-    for (const secret of opts.secrets) {
-        const expected = Buffer.from(hmacHex(secret, parsed.tText, opts.rawBody), 'utf8');
-        for (const candidate of parsed.v1) {
-            const got = Buffer.from(candidate.toLowerCase(), 'utf8');
-            // Lengths first: timingSafeEqual throws on unequal lengths.
-            if (got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected))
-                return { ok: true, t: parsed.t };
-        }
-    }
-    return { ok: false, reason: REJECTIONS.no_match };
+    const timing = { t: parsed.t, skewSeconds: now - parsed.t };
+    if (Math.abs(now - parsed.t) > tolerance)
+        return fail(parsed.t < now ? 'stale' : 'future', parsed.t < now ? REASONS.stale : REASONS.future, timing);
+    const index = matchingSecret(opts.secrets, parsed.v1, secret => hmacHex(secret, parsed.tText, opts.rawBody));
+    if (index === undefined)
+        return fail('no_match', REASONS.no_match, timing);
+    return { header, format, ok: true, reason: 'verified', ...timing, secretIndex: index };
 }
-/** The signature header from a request's headers, under either documented name. */
-function signatureFromHeaders(headers) {
-    for (const name of WEBHOOK.signatureHeaders) {
-        const v = headers[name.toLowerCase()];
-        if (typeof v === 'string')
-            return v;
-        if (Array.isArray(v) && v.length)
-            return v[0];
+/** The index of the first secret whose MAC equals one of `candidates`, compared in constant time. */
+function matchingSecret(secrets, candidates, macOf) {
+    const got = candidates.map(c => Buffer.from(c.toLowerCase(), 'utf8'));
+    for (const [index, secret] of secrets.entries()) {
+        const expected = Buffer.from(macOf(secret), 'utf8');
+        // Lengths first: timingSafeEqual throws on unequal lengths.
+        if (got.some(g => g.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(g, expected)))
+            return index;
     }
     return undefined;
+}
+/** A sender-supplied fragment made safe for a message: printable ASCII only, cut short. */
+function printable(value) {
+    return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 16);
 }
 
 ;// CONCATENATED MODULE: ./src/emulator/webhooks.ts
@@ -63669,10 +63782,15 @@ const STORE_PATHS = {
 const MAX_WAIT_SECONDS = 25;
 /** Job ids per query. */
 const MAX_QUERY_JOBS = 1000;
+/** A job whose deliveries so far carry an undocumented status or event: not final. */
+const UNRECOGNISED_STATUS = 'unrecognised';
 const storedJobSchema = object({
     job_id: schemas_string(),
-    /** Latest known status; `unknown` when the job was registered but no webhook has arrived yet. */
-    status: schemas_enum([...JOB_STATUSES, 'unknown']),
+    /**
+     * Latest known status; `unknown` when the job was registered but no webhook has arrived yet; `unrecognised` when
+     * its only deliveries carry an undocumented status or event (not final: a documented stage replaces it).
+     */
+    status: schemas_enum([...JOB_STATUSES, 'unknown', UNRECOGNISED_STATUS]),
     /** The latest accepted result body as Pique sent it (either spelling), or null. */
     result: record(schemas_string(), unknown()).nullable(),
     /** Monotonic store sequence of the last change to this job. */
@@ -63719,7 +63837,9 @@ const batchResponseSchema = object({
 const ingestResponseSchema = object({
     ok: literal(true),
     job_id: schemas_string(),
-    outcome: schemas_enum(['applied', 'duplicate', 'stale'])
+    outcome: schemas_enum(['applied', 'duplicate', 'stale']),
+    /** Present when the body's status or event is undocumented: kept as received, marked `unrecognised`. */
+    unrecognised: schemas_string().optional()
 });
 
 ;// CONCATENATED MODULE: ./src/store/client.ts
@@ -71256,13 +71376,20 @@ async function waitWithStore(store, api, tracker, options) {
     }
 }
 const formatSeconds = (ms) => `${Math.round(ms / 1000)} s`;
-/** Records the terminal results of the answers; an unreadable one is warned about once per job (`unreadable`). */
+/** Records the terminal results of the answers; an unreadable or unrecognised one is said once per job (`unreadable`). */
 function recordAnswers(answers, tracker, log, unreadable) {
     let finished = 0;
     for (const answer of answers) {
         for (const job of answer.jobs) {
             if (!job.result || !tracker.isPending(job.job_id))
                 continue;
+            if (job.status === UNRECOGNISED_STATUS) {
+                // Undocumented status or event: not finished yet. Said once per job, like an unreadable one.
+                if (!unreadable.has(job.job_id))
+                    log.info(`The store holds a result for ${job.job_id} with an undocumented status or event; still waiting`);
+                unreadable.add(job.job_id);
+                continue;
+            }
             const parsed = parseResultBody(job.result);
             if (!parsed.ok) {
                 // The store returns the job with every answer: say it once, not on every long-poll.
@@ -71733,12 +71860,114 @@ const esm_defaults = pg_lib.defaults
 // Re-export the default
 /* harmony default export */ const esm = (pg_lib);
 
+;// CONCATENATED MODULE: ./src/store/body.ts
+/**
+ * Decoding a delivery's raw bytes into JSON, with the store's own limits: UTF-8 only (refused otherwise, so the
+ * text kept is byte for byte what was signed), a leading BOM tolerated, and a nesting depth limit so that every
+ * accepted body can be read back and re-serialized (JSON.stringify recurses, and overflows a few thousand deep).
+ */
+
+/** Deepest nesting of arrays and objects a body may have; real result bodies nest about 7 deep. */
+const MAX_JSON_DEPTH = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Bytes → text → JSON, or one line saying which step failed (never quoting the body). */
+function decodeJsonBody(raw) {
+    let text;
+    try {
+        text = utf8.decode(raw);
+    }
+    catch {
+        return { ok: false, reason: `body is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(raw)})` };
+    }
+    if (text.includes('\u0000'))
+        return { ok: false, reason: 'body is not JSON: it contains NUL bytes (UTF-16? the body must be UTF-8 JSON)' };
+    if (text.trim() === '')
+        return { ok: false, reason: 'body is empty (expected a JSON result body)' };
+    if (exceedsDepth(text, MAX_JSON_DEPTH))
+        return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
+    const json = parseJsonText(text);
+    if (json === undefined)
+        return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
+    return { ok: true, text, json };
+}
+/** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
+function parseJsonText(text) {
+    try {
+        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** True when arrays/objects nest deeper than `limit` (brackets inside strings do not count). Linear, no recursion. */
+function exceedsDepth(text, limit) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // backslash: skip the escaped character
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22)
+            inString = true;
+        else if (c === 0x5b || c === 0x7b) {
+            if (++depth > limit)
+                return true;
+        }
+        else if (c === 0x5d || c === 0x7d)
+            depth--;
+    }
+    return false;
+}
+/** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
+function jsonErrorAt(text) {
+    const problem = jsonSyntaxProblem(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (!problem)
+        return '';
+    const { line, col } = offsetPosition(text, problem.offset);
+    return `: ${problem.message.slice(0, 80)} at line ${line}, column ${col}`;
+}
+function firstInvalidUtf8(raw) {
+    // The longest prefix that decodes, a sequence cut off at its end allowed, stops at the byte that broke it...
+    let lo = 0;
+    let hi = raw.length;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (decodes(raw.subarray(0, mid), true))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    // ...unless that prefix ends inside a sequence: then the sequence's lead byte is the first bad one.
+    if (decodes(raw.subarray(0, lo), false))
+        return lo;
+    let at = lo - 1;
+    while (at > 0 && (raw[at] & 0xc0) === 0x80)
+        at--;
+    return at;
+}
+/** Whether `bytes` is valid UTF-8 (`cutOff`: except possibly for a sequence cut off at its end). */
+function decodes(bytes, cutOff) {
+    try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cutOff });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/store/db/backend.ts
 /**
  * The storage interface both backends (SQLite, PostgreSQL) implement, and the rules they share: which event
  * changes a job (idempotent by job_id, a terminal status is final, an older event never wins) and how a row
  * becomes a `StoredJob`. Backends only move rows; they decide nothing themselves.
  */
+
+
 
 /** Status `unknown` marks a job that was registered but has no webhook yet. */
 const UNKNOWN_STATUS = 'unknown';
@@ -71749,13 +71978,17 @@ function backend_decide(current, event) {
         return 'duplicate';
     if (isTerminalJobStatus(current.status))
         return 'stale';
-    const was = jobStatusRank(current.status);
-    const now = jobStatusRank(event.status);
+    const was = rank(current.status);
+    const now = rank(event.status);
     if (now !== was)
         return now > was ? 'applied' : 'stale';
     const before = Date.parse(current.eventTimestamp ?? '');
     const after = Date.parse(event.eventTimestamp ?? '');
     return Number.isFinite(before) && Number.isFinite(after) && after < before ? 'stale' : 'applied';
+}
+/** An unrecognised state ranks below every documented one: it is shown only while nothing better is known. */
+function rank(status) {
+    return status === UNRECOGNISED_STATUS ? -1 : jobStatusRank(status);
 }
 /** Apply a group of events, in arrival order, to the current rows; each applied event takes the next sequence. */
 function planIngest(current, events, seqBefore) {
@@ -71810,7 +72043,7 @@ function toStoredJob(row) {
     const job = {
         job_id: row.job_id,
         status: row.status,
-        result: row.result_json === null ? null : JSON.parse(row.result_json),
+        result: storedResult(row.result_json),
         seq: Number(row.seq),
         updated_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
         url: row.url,
@@ -71822,6 +72055,16 @@ function toStoredJob(row) {
     if (row.commit_sha !== null)
         job.commit = row.commit_sha;
     return job;
+}
+/**
+ * A stored body as JSON, or null when it cannot be served: a body kept before ingest limited the depth (one that
+ * JSON.stringify cannot write back) must not make every read that includes its job fail.
+ */
+function storedResult(text) {
+    if (text === null || exceedsDepth(text, MAX_JSON_DEPTH))
+        return null;
+    const json = parseJsonText(text);
+    return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : null;
 }
 
 ;// CONCATENATED MODULE: ./src/store/db/migrations.ts
@@ -71866,8 +72109,17 @@ const v1 = (d) => `
   CREATE INDEX events_job_id ON events (job_id);
   ${d.appendOnly}
 `;
+// A replay of the same delivery (same job, same signature `t`, same bytes) adds no second audit row: inserts skip
+// on this index. Rows from before it have no hash (NULL never conflicts). It leads with job_id, so it replaces
+// the plain job_id index.
+const v2 = `
+  ALTER TABLE events ADD COLUMN body_sha256 TEXT;
+  CREATE UNIQUE INDEX events_same_delivery ON events (job_id, signed_at, body_sha256);
+  DROP INDEX events_job_id;
+`;
 const MIGRATIONS = [
-    { version: 1, name: 'jobs, append-only events, store sequence', sqlite: v1(SQLITE), postgres: v1(POSTGRES) }
+    { version: 1, name: 'jobs, append-only events, store sequence', sqlite: v1(SQLITE), postgres: v1(POSTGRES) },
+    { version: 2, name: 'one audit row per delivery (replays skipped)', sqlite: v2, postgres: v2 }
 ];
 const MIGRATIONS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
 function pendingMigrations(applied) {
@@ -72019,8 +72271,9 @@ class PostgresBackend {
             const js = plan.jobs;
             const changed = JSON.stringify(js.map(j => j.jobId));
             await client.query(`WITH logged AS (
-           INSERT INTO events (job_id, status, outcome, signed_at, received_at, body)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[])
+           INSERT INTO events (job_id, status, outcome, signed_at, received_at, body, body_sha256)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[], $17::text[])
+           ON CONFLICT DO NOTHING
          ), changed AS (
            INSERT INTO jobs (job_id, status, result_json, event_timestamp, seq, updated_at)
            SELECT * FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[])
@@ -72045,7 +72298,8 @@ class PostgresBackend {
                 plan.seq,
                 this.channel,
                 Buffer.byteLength(changed) <= MAX_NOTIFY_PAYLOAD ? changed : '*',
-                js.length > 0
+                js.length > 0,
+                ev.map(e => e.event.bodySha256)
             ]);
             await client.query('COMMIT');
             return commitOf(plan);
@@ -72207,7 +72461,8 @@ class SqliteWriter {
 
 const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000';
 const SQL = {
-    insertEvent: 'INSERT INTO events (job_id, status, outcome, signed_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?)',
+    insertEvent: `INSERT INTO events (job_id, status, outcome, signed_at, received_at, body, body_sha256)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     upsertJob: `INSERT INTO jobs (job_id, status, result_json, event_timestamp, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (job_id) DO UPDATE SET status = excluded.status, result_json = excluded.result_json,
       event_timestamp = excluded.event_timestamp, seq = excluded.seq, updated_at = excluded.updated_at`,
@@ -72277,7 +72532,8 @@ class SqliteBackend {
                     outcome,
                     e.signedAt,
                     e.receivedAt.toISOString(),
-                    e.rawBody
+                    e.rawBody,
+                    e.bodySha256
                 ])
             ],
             [SQL.upsertJob, plan.jobs.map(j => [j.jobId, j.status, j.resultJson, j.eventTimestamp, j.seq, j.updatedAt])],
@@ -72419,12 +72675,19 @@ class GroupCommit {
 }
 
 ;// CONCATENATED MODULE: ./src/store/http.ts
-/** Reads the raw body, stopping as soon as it passes `limit` bytes (declared or actual). */
+/**
+ * Past the body limit, the rest of a request is still read (and dropped) up to this many bytes before the 413 is
+ * sent: a client that is still writing its body only reads the answer once it has finished, and a connection closed
+ * under it surfaces as EPIPE/ECONNRESET instead of the 413. Beyond this the connection is cut.
+ */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Reads the raw body, keeping at most `limit` bytes; a larger one is drained (up to DISCARD_LIMIT_BYTES more). */
 function readRawBody(req, limit) {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
+    const cutAt = limit + DISCARD_LIMIT_BYTES;
+    if (Number.isFinite(declared) && declared > cutAt) {
         req.resume();
-        return Promise.resolve({ ok: false, reason: 'too_large' });
+        return Promise.resolve({ ok: false, reason: 'too_large', drained: false });
     }
     return new Promise(resolve => {
         const chunks = [];
@@ -72437,21 +72700,24 @@ function readRawBody(req, limit) {
             resolve(result);
         };
         req.on('data', (chunk) => {
-            if (done)
-                return;
             size += chunk.length;
-            if (size > limit) {
-                chunks.length = 0;
-                req.resume();
-                finish({ ok: false, reason: 'too_large' });
-            }
-            else
+            if (size <= limit)
                 chunks.push(chunk);
+            else
+                chunks.length = 0;
+            if (size > cutAt)
+                finish({ ok: false, reason: 'too_large', drained: false });
         });
-        req.on('end', () => finish({ ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }));
+        req.on('end', () => finish(size > limit
+            ? { ok: false, reason: 'too_large', drained: true }
+            : { ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }));
         req.on('error', () => finish({ ok: false, reason: 'aborted' }));
         req.on('close', () => finish({ ok: false, reason: 'aborted' }));
     });
+}
+/** The 413 answer; the connection closes after it (a client cut off mid-body cannot reuse it). */
+function sendTooLarge(res, limit) {
+    sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' });
 }
 function sendJson(res, status, body, headers = {}) {
     if (res.headersSent || res.destroyed)
@@ -72463,17 +72729,58 @@ function sendJson(res, status, body, headers = {}) {
 function sendError(res, status, message, headers = {}) {
     sendJson(res, status, { error: message }, headers);
 }
-/** Parses a JSON request body (already decoded); undefined when it is not JSON. */
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
+
+;// CONCATENATED MODULE: ./src/store/delivery.ts
+/**
+ * The store's rules for one delivery, from its headers and raw bytes to the answer it gets: size (413), signature
+ * (401), encoding and JSON (400), then what it is filed as. The ingest endpoint and `verify-delivery` both use this,
+ * so a captured delivery is judged exactly as the store would judge it.
+ */
+
+
+
+/** Content codings the store reads: the signature covers the bytes as sent, and the store does not decompress. */
+const IDENTITY = /^\s*(identity\s*)?$/i;
+function checkDelivery(headers, rawBody, rules) {
+    if (rawBody.length > rules.bodyLimitBytes)
+        return { status: 413, reason: `body larger than ${rules.bodyLimitBytes} bytes` };
+    const verdict = verifyDelivery({
+        headers,
+        rawBody,
+        secrets: rules.webhookSecrets,
+        toleranceSeconds: rules.toleranceSeconds,
+        nowSeconds: rules.nowSeconds,
+        acceptBodyOnly: rules.acceptBodyOnlySignatures
+    });
+    if (!verdict.ok)
+        return { status: 401, reason: verdict.reason, verdict };
+    const filed = fileBody(headers, rawBody);
+    return filed.ok
+        ? { status: 200, verdict, text: filed.text, state: filed.state }
+        : { status: 400, reason: filed.reason, verdict };
+}
+/** What the store makes of a body once its signature verifies: the text and state it files, or why it cannot (400). */
+function fileBody(headers, rawBody) {
+    const encoding = [headers['content-encoding'] ?? []].flat().join(',');
+    if (!IDENTITY.test(encoding))
+        return { ok: false, reason: 'compressed bodies are not accepted (Content-Encoding must be identity)' };
+    const decoded = decodeJsonBody(rawBody);
+    if (!decoded.ok)
+        return decoded;
+    const state = readDeliveryState(decoded.json);
+    if (!state.ok)
+        return { ok: false, reason: `not a result body: ${state.reason}` };
+    return { ok: true, text: decoded.text, state };
 }
 
 ;// CONCATENATED MODULE: ./src/store/ingest.ts
+/**
+ * POST /v1/webhooks/pique: raw bytes under the body limit (413), signature over those bytes (401 with a short
+ * reason), a body that can be filed under a job (400: not UTF-8, not JSON, too deep, no job id or state), then the
+ * group commit; 200 only once the event is durably committed. A body whose status or event is undocumented is kept
+ * as received and marked unrecognised (200): refusing it would only make the sender retry it for hours.
+ */
+
 
 
 
@@ -72488,55 +72795,78 @@ function createIngestHandler({ options, commit, metrics, log }) {
         if (!read.ok) {
             if (read.reason === 'too_large') {
                 log.warn('delivery rejected', { reason: 'body too large', limit: options.bodyLimitBytes });
-                sendError(res, 413, `body larger than ${options.bodyLimitBytes} bytes`, { connection: 'close' });
+                sendTooLarge(res, options.bodyLimitBytes);
             }
             return done(read.reason === 'too_large' ? 'too_large' : 'error');
         }
-        const verified = verifySignature({
-            header: signatureFromHeaders(req.headers),
-            rawBody: read.body,
-            secrets: options.webhookSecrets,
-            toleranceSeconds: options.toleranceSeconds
-        });
-        if (!verified.ok) {
-            metrics.verificationFailures.inc({ reason: signatureFailureKind(verified.reason) });
-            log.warn('delivery rejected', { reason: verified.reason, remote: req.socket.remoteAddress });
-            sendError(res, 401, verified.reason);
+        const check = checkDelivery(req.headersDistinct, read.body, options);
+        if (check.status !== 413)
+            for (const c of check.verdict.checks)
+                metrics.signatureChecks.inc({
+                    header: c.header.toLowerCase(),
+                    format: c.format,
+                    result: c.failure ?? 'verified'
+                });
+        if (check.status === 401) {
+            const { verdict } = check;
+            metrics.verificationFailures.inc({ reason: verdict.failure });
+            log.warn('delivery rejected', {
+                reason: verdict.reason,
+                failure: verdict.failure,
+                signatures: describeChecks(verdict.checks),
+                ...(verdict.failure === 'not_enabled' ? { hint: 'start the store with --accept-body-only-signatures' } : {}),
+                remote: req.socket.remoteAddress
+            });
+            sendError(res, 401, verdict.reason);
             return done('unauthorized');
         }
-        // Decoded once: parsed here, stored as received below.
-        const rawBody = read.body.toString('utf8');
-        const parsed = parseResultBody(parseJson(rawBody));
-        if (!parsed.ok) {
-            log.warn('delivery rejected', { reason: 'not a result body', detail: parsed.reason });
-            sendError(res, 400, `not a result body: ${parsed.reason}`);
-            return done('bad_request');
+        if (check.status !== 200) {
+            // Quoted text in a reason comes from the body (a JSON token): logs never carry the body, so it is elided.
+            log.warn('delivery rejected', { reason: check.reason.replace(/"[^"]*"/g, '"…"').slice(0, 200) });
+            sendError(res, check.status, check.reason);
+            return done(check.status === 413 ? 'too_large' : 'bad_request');
         }
-        const result = parsed.result;
+        const { state, verdict } = check;
+        const status = state.status ?? UNRECOGNISED_STATUS;
         try {
             const outcome = await commit.submit({
-                jobId: result.jobId,
-                status: result.status,
-                rawBody,
-                eventTimestamp: result.timestamp,
-                signedAt: verified.t,
+                jobId: state.jobId,
+                status,
+                rawBody: check.text,
+                bodySha256: (0,external_node_crypto_.createHash)('sha256').update(read.body).digest('hex'),
+                eventTimestamp: state.timestamp,
+                // A body-only signature carries no timestamp: 0.
+                signedAt: verdict.check.t ?? 0,
                 receivedAt: new Date()
             });
-            log.debug('delivery accepted', { job_id: result.jobId, status: result.status, outcome });
-            const answer = { ok: true, job_id: result.jobId, outcome };
+            const answer = { ok: true, job_id: state.jobId, outcome };
+            if (state.status === undefined) {
+                answer.unrecognised = state.undocumented;
+                metrics.unrecognised.inc();
+                log.info('delivery unrecognised', { job_id: state.jobId, why: state.undocumented, outcome });
+            }
+            else
+                log.debug('delivery accepted', { job_id: state.jobId, status, outcome });
             sendJson(res, 200, answer);
             done(outcome);
         }
         catch (error) {
             // Not acknowledged: Pique retries the delivery.
             log.error('commit failed', {
-                job_id: result.jobId,
+                job_id: state.jobId,
                 error: error instanceof Error ? error.message : String(error)
             });
             sendError(res, 503, 'store unavailable, retry later');
             done('error');
         }
     };
+}
+/** `X-Pique-Signature t_v1 stale, X-Webhook-Signature sha256 not_enabled`: names, formats, results; no values. */
+function describeChecks(checks) {
+    return checks
+        .slice(0, 4)
+        .map(c => `${c.header} ${c.format} ${c.failure ?? 'verified'}`)
+        .join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/store/log.ts
@@ -72586,6 +72916,18 @@ function createStoreMetrics(waiters) {
             registers
         }),
         verificationFailures,
+        // Labels come from fixed lists (two header names, four formats, the failure kinds), never from request text.
+        signatureChecks: new prom_client.Counter({
+            name: 'pique_store_signature_checks_total',
+            help: 'Signature header values checked, by header name, format and result',
+            labelNames: ['header', 'format', 'result'],
+            registers
+        }),
+        unrecognised: new prom_client.Counter({
+            name: 'pique_store_unrecognised_deliveries_total',
+            help: 'Accepted deliveries whose status or event is not a documented one (kept, not final)',
+            registers
+        }),
         ingestSeconds: new prom_client.Histogram({
             name: 'pique_store_ingest_duration_seconds',
             help: 'Time from the delivery request to its answer (accepted deliveries include the durable commit)',
@@ -72614,6 +72956,7 @@ const STORE_DEFAULTS = {
     webhookSecrets: [],
     readTokens: [],
     toleranceSeconds: WEBHOOK.toleranceSeconds,
+    acceptBodyOnlySignatures: false,
     bodyLimitBytes: 1024 * 1024,
     retentionDays: 30,
     databaseSchema: 'public',
@@ -72650,19 +72993,20 @@ function resolveStoreOptions(partial) {
 
 
 
+
 async function reads_readBody(req, res, limit, schema) {
     const read = await readRawBody(req, limit);
     if (!read.ok) {
         if (read.reason === 'too_large')
-            sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' });
+            sendTooLarge(res, limit);
         return undefined;
     }
-    const json = parseJson(read.body.toString('utf8'));
-    if (json === undefined) {
-        sendError(res, 400, 'body is not JSON');
+    const decoded = decodeJsonBody(read.body);
+    if (!decoded.ok) {
+        sendError(res, 400, decoded.reason);
         return undefined;
     }
-    const parsed = schema.safeParse(json);
+    const parsed = schema.safeParse(decoded.json);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         sendError(res, 400, `${formatPath(issue.path) || 'body'}: ${issue.message}`);
@@ -72799,6 +73143,8 @@ async function startStore(partial) {
     };
     const router = find_my_way_default()({
         ignoreTrailingSlash: true,
+        // Any job id a delivery was accepted under must be readable at GET /v1/jobs/{job_id} (the default is 100).
+        maxParamLength: 8192,
         defaultRoute: (req, res) => {
             // A known path with the wrong method is 405 naming the right ones; only an unknown path is 404.
             const path = new URL(req.url ?? '/', 'http://store').pathname;
@@ -72851,6 +73197,14 @@ async function startStore(partial) {
             sendError(res, 503, 'store unavailable, retry later');
         });
     });
+    // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): refuse a declared oversized body before it is
+    // sent, instead of reading and dropping it.
+    server.on('checkContinue', (req, res) => {
+        if (Number(req.headers['content-length']) > options.bodyLimitBytes)
+            return sendTooLarge(res, options.bodyLimitBytes);
+        res.writeContinue();
+        server.emit('request', req, res);
+    });
     await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port, options.host, () => resolve());
@@ -72877,11 +73231,14 @@ async function startStore(partial) {
     void prune();
     if (options.readTokens.length === 0)
         log.warn('no read tokens configured: every read is refused');
+    if (options.acceptBodyOnlySignatures)
+        log.warn('body-only signatures accepted (X-Webhook-Signature sha256=/hex): they carry no timestamp, so a captured delivery can be replayed at any time');
     log.info('store listening', {
         url,
         database: describeDatabase(options.database),
         backend: backend.kind,
         webhook_secrets: options.webhookSecrets.length,
+        body_only_signatures: options.acceptBodyOnlySignatures,
         read_tokens: options.readTokens.length
     });
     let closing$;
@@ -73508,9 +73865,9 @@ const NUMBERS = {
     }
 };
 /** The flag values as numbers, or the first bad one's message, named as the user gave it (flag or variable). */
-function numbersFrom(flags, command) {
+function numbersFrom(flags, command, keys) {
     const out = {};
-    for (const key of Object.keys(NUMBERS)) {
+    for (const key of keys) {
         const { flag, env, min, max, expected } = NUMBERS[key];
         const text = String(flags[key]).trim();
         const n = Number(text);
@@ -73529,8 +73886,46 @@ function secretList(env, name) {
         .map(s => s.trim())
         .filter(Boolean);
 }
+const BODY_ONLY_ENV = 'PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES';
+/**
+ * An on/off variable read strictly (commander would turn any value, "false" included, on): true/1/yes, false/0/no or
+ * empty; anything else is the message naming it.
+ */
+function envSwitch(env, name) {
+    const value = (env[name] ?? '').trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(value))
+        return true;
+    if (['', 'false', '0', 'no', 'off'].includes(value))
+        return false;
+    return `${name}: expected true or false, got "${(env[name] ?? '').slice(0, 20)}"`;
+}
+/**
+ * The options that decide how a delivery is judged, shared by `store` and `verify-delivery` so a captured delivery
+ * is checked exactly as the store would check it.
+ */
+function addDeliveryRuleOptions(command) {
+    command
+        .addOption(new option_Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
+        .env('PIQUE_STORE_TOLERANCE_SECONDS')
+        .default(STORE_DEFAULTS.toleranceSeconds))
+        .addOption(new option_Option('--accept-body-only-signatures', 'also accept X-Webhook-Signature: sha256=<hex> or a bare hex HMAC of the body; they carry no timestamp, so a ' +
+        'captured delivery can be replayed at any time (docs/store.md). Env: PIQUE_STORE_ACCEPT_BODY_ONLY_SIGNATURES=true').default(false))
+        .addOption(new option_Option('--body-limit-bytes <n>', 'largest accepted request body')
+        .env('PIQUE_STORE_BODY_LIMIT_BYTES')
+        .default(STORE_DEFAULTS.bodyLimitBytes));
+}
+/** The delivery-rule options as values, or the first bad one's message naming its flag or variable. */
+function deliveryRulesFrom(flags, command) {
+    const numbers = numbersFrom(flags, command, ['toleranceSeconds', 'bodyLimitBytes']);
+    if (typeof numbers === 'string')
+        return numbers;
+    const bodyOnly = flags.acceptBodyOnlySignatures || envSwitch(process.env, BODY_ONLY_ENV);
+    if (typeof bodyOnly === 'string')
+        return bodyOnly;
+    return { ...numbers, acceptBodyOnlySignatures: bodyOnly };
+}
 function registerStore(program) {
-    program
+    const command = program
         .command('store')
         .description('Run the webhook store: verified, durable ingest of Pique webhooks at /v1/webhooks/pique and a long-poll read API.\n' +
         'Secrets from the environment: PIQUE_STORE_WEBHOOK_SECRETS (comma-separated, several during rotation) and\n' +
@@ -73542,13 +73937,9 @@ function registerStore(program) {
         .default(DEFAULT_DATABASE))
         .addOption(new option_Option('--database-schema <name>', 'PostgreSQL schema for the tables')
         .env('PIQUE_STORE_DATABASE_SCHEMA')
-        .default(STORE_DEFAULTS.databaseSchema))
-        .addOption(new option_Option('--tolerance-seconds <n>', 'allowed clock difference for signature timestamps')
-        .env('PIQUE_STORE_TOLERANCE_SECONDS')
-        .default(STORE_DEFAULTS.toleranceSeconds))
-        .addOption(new option_Option('--body-limit-bytes <n>', 'largest accepted request body')
-        .env('PIQUE_STORE_BODY_LIMIT_BYTES')
-        .default(STORE_DEFAULTS.bodyLimitBytes))
+        .default(STORE_DEFAULTS.databaseSchema));
+    addDeliveryRuleOptions(command);
+    command
         .addOption(new option_Option('--retention-days <n>', 'delete audit events older than this (0 keeps them)')
         .env('PIQUE_STORE_RETENTION_DAYS')
         .default(STORE_DEFAULTS.retentionDays))
@@ -73557,9 +73948,10 @@ function registerStore(program) {
         .choices(LOG_LEVELS)
         .default('info'))
         .action(async (flags, command) => {
-        const numbers = numbersFrom(flags, command);
-        if (typeof numbers === 'string') {
-            console.error(`pique-gate store: ${numbers}`);
+        const numbers = numbersFrom(flags, command, ['port', 'retentionDays']);
+        const rules = deliveryRulesFrom(flags, command);
+        if (typeof numbers === 'string' || typeof rules === 'string') {
+            console.error(`pique-gate store: ${typeof numbers === 'string' ? numbers : rules}`);
             process.exitCode = EXIT.usage;
             return;
         }
@@ -73568,6 +73960,7 @@ function registerStore(program) {
             store = await startStore({
                 ...flags,
                 ...numbers,
+                ...rules,
                 webhookSecrets: secretList(process.env, 'PIQUE_STORE_WEBHOOK_SECRETS'),
                 readTokens: secretList(process.env, 'PIQUE_STORE_READ_TOKENS')
             });
@@ -73660,11 +74053,232 @@ function registerValidate(program) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/store/capture.ts
+function parseCapturedHeaders(text, file) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const parsed = body.trimStart().startsWith('{') ? fromJson(body, file) : fromLines(body, file);
+    return typeof parsed === 'string' ? { ok: false, error: parsed } : { ok: true, headers: parsed };
+}
+function add(out, name, value) {
+    ;
+    (out[name.trim().toLowerCase()] ??= []).push(value.trim());
+}
+function fromLines(text, file) {
+    const out = {};
+    const lines = text.split(/\r?\n/);
+    for (const [i, line] of lines.entries()) {
+        if (line.trim() === '') {
+            if (Object.keys(out).length > 0)
+                break; // the blank line that ends the headers
+            continue;
+        }
+        if (i === 0 && /^[A-Z]+ \S+ HTTP\/\d/.test(line))
+            continue; // the request line
+        const colon = line.indexOf(':');
+        if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon).trim()))
+            return `${file}:${i + 1}: expected a header line "Name: value"`;
+        add(out, line.slice(0, colon), line.slice(colon + 1));
+    }
+    if (Object.keys(out).length === 0)
+        return `${file}: no headers found`;
+    return out;
+}
+function fromJson(text, file) {
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        return `${file}: starts with "{" but is not valid JSON`;
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+        return `${file}: expected a JSON object of header names`;
+    const out = {};
+    for (const [name, value] of Object.entries(json)) {
+        const values = Array.isArray(value) ? value : [value];
+        if (!values.every(v => typeof v === 'string' || typeof v === 'number'))
+            return `${file}: header ${JSON.stringify(name.slice(0, 40))}: expected a string or a list of strings`;
+        for (const v of values)
+            add(out, name, String(v));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cli/verify-delivery.ts
+/**
+ * `pique-gate verify-delivery`: judge one captured delivery (headers file + raw body file) exactly as the store would,
+ * and say why: which header and format arrived, each one's check, the timestamp skew, which secret matched (by
+ * index, never the secret), and whether the body is one the store files (recognised or not). Exit 0 when the store
+ * would answer 200, 1 when it would refuse the delivery, 2 on a usage problem.
+ */
+
+
+
+
+
+
+
+const SECRETS_ENV = 'PIQUE_STORE_WEBHOOK_SECRETS';
+const FORMAT_WORDS = {
+    t_v1: 't=…,v1=… (timestamped)',
+    sha256: 'sha256=<hex> (body only)',
+    hex: 'bare hex (body only)',
+    unknown: 'unrecognised format'
+};
+function registerVerifyDelivery(program) {
+    const command = program
+        .command('verify-delivery')
+        .description('Check one captured webhook delivery exactly as the store would.\n' +
+        'Says which signature header and format arrived, whether and why it verifies\n' +
+        '(timestamp skew, which secret matched), and whether the store keeps the body.\n' +
+        `Secrets (never printed): ${SECRETS_ENV} (comma-separated),\n` +
+        `${SECRETS_ENV}_FILE, or --secrets-file.\n` +
+        'Exit 0: the store would answer 200; 1: it would refuse it; 2: a usage problem.')
+        .requiredOption('--headers <file>', 'the request headers: "Name: value" lines (as captured) or a JSON object')
+        .requiredOption('--body <file>', 'the raw request body, byte for byte')
+        .option('--secrets-file <file>', 'webhook secrets, one per line or comma-separated (instead of the environment)')
+        .addOption(new option_Option('--at <unix-seconds>', 'judge the timestamp as of this moment instead of now'));
+    addDeliveryRuleOptions(command);
+    command.action((flags, cmd) => {
+        const lines = verify(flags, cmd);
+        if (typeof lines === 'string') {
+            console.error(`pique-gate verify-delivery: ${lines}`);
+            process.exitCode = EXIT.usage;
+            return;
+        }
+        for (const line of lines.out)
+            console.log(line);
+        process.exitCode = lines.accepted ? EXIT.ok : EXIT.gateFailed;
+    });
+}
+/** The report lines, or a usage problem's message. */
+function verify(flags, command) {
+    const rules = deliveryRulesFrom(flags, command);
+    if (typeof rules === 'string')
+        return rules;
+    if (flags.at !== undefined && !/^\d{1,12}$/.test(flags.at.trim()))
+        return `--at: expected unix seconds, got "${flags.at.slice(0, 20)}"`;
+    const headerText = verify_delivery_readText(flags.headers, '--headers');
+    if (typeof headerText !== 'string')
+        return headerText.error;
+    const captured = parseCapturedHeaders(headerText, flags.headers);
+    if (!captured.ok)
+        return captured.error;
+    const { headers } = captured;
+    const body = readBytes(flags.body, '--body');
+    if (!Buffer.isBuffer(body))
+        return body.error;
+    const secrets = flags.secretsFile
+        ? secretList({ [`${SECRETS_ENV}_FILE`]: flags.secretsFile }, SECRETS_ENV)
+        : secretList(process.env, SECRETS_ENV);
+    if (secrets.length === 0)
+        return `no webhook secret: set ${SECRETS_ENV} (or ${SECRETS_ENV}_FILE), or pass --secrets-file`;
+    const all = {
+        ...rules,
+        webhookSecrets: secrets,
+        nowSeconds: flags.at === undefined ? undefined : Number(flags.at)
+    };
+    const check = checkDelivery(headers, body, all);
+    return { out: report(check, headers, body, all), accepted: check.status === 200 };
+}
+function report(check, headers, body, rules) {
+    const out = [verdictLine(check)];
+    if (check.status === 413)
+        return out;
+    const { checks } = check.verdict;
+    if (checks.length === 0)
+        out.push('signature: no X-Pique-Signature or X-Webhook-Signature header in the headers file');
+    // What a timestamped check would say with the timestamp ignored: tells a wrong secret from a late check.
+    const timeless = (c, i) => c.t === undefined ? undefined : verifyDelivery({ headers, rawBody: body, ...asOf(rules, c.t) }).checks[i];
+    checks.forEach((c, i) => out.push(`signature: ${c.header}, ${FORMAT_WORDS[c.format]}: ${checkLine(c, rules, timeless(c, i))}`));
+    if (!check.verdict.ok && check.verdict.failure === 'no_match')
+        out.push(...trailingNewlineHint(headers, body, rules));
+    out.push(bodyLine(headers, body));
+    return out;
+}
+function asOf(rules, t) {
+    return {
+        secrets: rules.webhookSecrets,
+        toleranceSeconds: rules.toleranceSeconds,
+        acceptBodyOnly: rules.acceptBodyOnlySignatures,
+        nowSeconds: t
+    };
+}
+function verdictLine(check) {
+    if (check.status === 200)
+        return check.state.status === undefined
+            ? 'accepted: the store would answer 200 and keep it marked unrecognised (not final)'
+            : `accepted: the store would answer 200 and file it as ${check.state.status}`;
+    return `rejected: the store would answer ${check.status}: ${check.reason}`;
+}
+function checkLine(c, rules, timeless) {
+    const secret = (i) => `secret #${i + 1} of ${rules.webhookSecrets.length}`;
+    const skew = c.skewSeconds === undefined
+        ? ''
+        : `; signed ${Math.abs(c.skewSeconds)} s ${c.skewSeconds >= 0 ? 'before' : 'after'} ${rules.nowSeconds === undefined ? 'now' : '--at'} (tolerance ${rules.toleranceSeconds} s)`;
+    if (c.ok)
+        return `verified with ${secret(c.secretIndex)}${skew}`;
+    if (c.failure === 'stale' || c.failure === 'future') {
+        const mac = timeless?.ok
+            ? `the HMAC matches ${secret(timeless.secretIndex)}, only the timestamp is out of tolerance`
+            : 'the HMAC matches no secret either';
+        return `${c.reason}${skew}; ${mac}`;
+    }
+    if (c.failure === 'not_enabled')
+        return `${c.reason}: allowed only with --accept-body-only-signatures (replayable)`;
+    if (c.failure === 'no_match')
+        return `${c.reason}: no configured secret gives this HMAC over the body${skew}`;
+    return c.reason;
+}
+/** A capture (or an editor) often adds a final newline: say when the signature would match without it. */
+function trailingNewlineHint(headers, body, rules) {
+    const trimmed = body.subarray(0, body.length - (body.at(-1) === 0x0a ? (body.at(-2) === 0x0d ? 2 : 1) : 0));
+    if (trimmed.length === body.length)
+        return [];
+    const again = verifyDelivery({ headers, rawBody: trimmed, ...asOf(rules, rules.nowSeconds ?? Date.now() / 1000) });
+    return again.ok
+        ? ['hint: it verifies without the final newline of the body file: save the body exactly as received']
+        : [];
+}
+function bodyLine(headers, body) {
+    const size = `body: ${body.length} bytes`;
+    const filed = fileBody(headers, body);
+    if (!filed.ok)
+        return `${size}: ${filed.reason}`;
+    const { state } = filed;
+    const job = `job ${shown(state.jobId)}`;
+    return state.status === undefined
+        ? `${size}, UTF-8 JSON, ${job}: ${shown(state.undocumented)}; kept as received, marked unrecognised (not final)`
+        : `${size}, UTF-8 JSON, ${job}, status ${state.status} (documented)`;
+}
+/** Text from the body, made safe for a terminal: anything but printable ASCII as \uXXXX, cut to 80 characters. */
+function shown(text) {
+    const safe = text.replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
+}
+function verify_delivery_readText(file, flag) {
+    const bytes = readBytes(file, flag);
+    return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
+}
+function readBytes(file, flag) {
+    try {
+        // Only a regular file: a FIFO or device would hang or never end.
+        if (!(0,external_node_fs_namespaceObject.statSync)(file).isFile())
+            return { error: `${flag}: ${file} is not a regular file` };
+        return (0,external_node_fs_namespaceObject.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        return { error: `${flag}: cannot read ${file}${code ? ` (${code})` : ''}` };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/program.ts
 /**
  * The `pique-gate` command line. Each command lives in its own module and registers itself here.
  * Exit codes: 0 success, 1 gate failed, 2 usage or config error.
  */
+
 
 
 
@@ -73682,6 +74296,7 @@ function buildProgram() {
     registerRun(program);
     registerValidate(program);
     registerStore(program);
+    registerVerifyDelivery(program);
     registerEmulator(program);
     registerDemo(program);
     registerSchema(program);
