@@ -93,8 +93,14 @@ describe.each(backends())('ingest on $name', backend => {
   it('answers 400 for a signed body that is not a result body', async () => {
     const notJson = await deliver(store.url, 'not json at all')
     expect(notJson.status).toBe(400)
-    const noScore = await deliver(store.url, { job_id: jobId(), status: 'completed' })
-    expect(noScore).toEqual({ status: 400, json: { error: expect.stringContaining('overall_score') } })
+    const noJob = await deliver(store.url, { status: 'completed', overall_score: 0.5 })
+    expect(noJob).toEqual({ status: 400, json: { error: 'not a result body: job_id: is required' } })
+  })
+
+  it('stores a completed body without a usable score as received: readers make it that job’s evaluation error', async () => {
+    // Refusing it would only make Pique retry the same body for hours.
+    const noScore = await deliver(store.url, { job_id: jobId(), status: 'completed', overall_score: null })
+    expect(noScore).toMatchObject({ status: 200, json: { ok: true, outcome: 'applied' } })
   })
 
   it('answers 413 beyond the body limit', async () => {

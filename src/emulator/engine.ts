@@ -180,6 +180,7 @@ export class EmulatorEngine {
         event: eventForStatus(job.status),
         jobId: job.id,
         status: job.status,
+        outcome: 'running',
         judgeId: job.judgeId,
         detectorResults: [],
         timestamp: isoTimestamp()
@@ -249,6 +250,7 @@ export class EmulatorEngine {
         event: 'evaluation.failed',
         jobId: job.id,
         status: 'failed',
+        outcome: 'failed',
         judgeId: job.judgeId,
         error: rule.fail,
         detectorResults: [],
@@ -268,6 +270,7 @@ export class EmulatorEngine {
         event: 'evaluation.completed',
         jobId: job.id,
         status: 'completed',
+        outcome: 'completed',
         judgeId: job.judgeId,
         evaluationId: newUuid(),
         contentId: newUuid(),

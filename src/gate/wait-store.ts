@@ -122,7 +122,7 @@ function recordAnswers(answers: QueryResponse[], tracker: JobTracker, log: GateL
   for (const answer of answers) {
     for (const job of answer.jobs) {
       if (!job.result || !tracker.isPending(job.job_id)) continue
-      const parsed = parseResultBody(job.result)
+      const parsed = parseResultBody(job.result, job.job_id)
       if (!parsed.ok) {
         // The store returns the job with every answer: say it once, not on every long-poll.
         if (!unreadable.has(job.job_id))

@@ -3,6 +3,7 @@
  * reason), a result body (400), then the group commit; 200 only once the event is durably committed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isJobStatus } from '../pique/limits.js'
 import { parseResultBody } from '../pique/results.js'
 import { signatureFailureKind, signatureFromHeaders, verifySignature } from '../pique/signature.js'
 import type { IncomingEvent, IngestOutcome } from './db/backend.js'
@@ -56,10 +57,17 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
       return done('bad_request')
     }
     const result = parsed.result
+    const status = result.status
+    // Not yet stored: an undocumented status is refused as before (the store's handling of it is its own change).
+    if (!isJobStatus(status)) {
+      log.warn('delivery rejected', { reason: 'not a result body', detail: `undocumented status ${status}` })
+      sendError(res, 400, `not a result body: undocumented status ${status}`)
+      return done('bad_request')
+    }
     try {
       const outcome = await commit.submit({
         jobId: result.jobId,
-        status: result.status,
+        status,
         rawBody,
         eventTimestamp: result.timestamp,
         signedAt: verified.t,
