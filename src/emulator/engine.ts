@@ -299,35 +299,32 @@ export class EmulatorEngine {
         rule,
         measured
       })
-      const timestamp = isoTimestamp()
-      job.status = 'completed'
-      job.result = {
-        event: 'evaluation.completed',
-        jobId: job.id,
-        status: 'completed',
-        outcome: 'completed',
-        judgeId: job.judgeId,
+      this.settle(job, 'completed', {
         evaluationId: newUuid(),
         contentId: newUuid(),
         overallScore: scored.overallScore,
-        detectorResults: scored.detectorResults,
-        timestamp
-      }
+        detectorResults: scored.detectorResults
+      })
     }
     this.notify(job)
   }
 
   private fail(job: JobRecord, error: string): void {
-    job.status = 'failed'
+    this.settle(job, 'failed', { error })
+  }
+
+  /** The job's final status and result. */
+  private settle(job: JobRecord, status: 'completed' | 'failed', fields: Partial<EvaluationResult>): void {
+    job.status = status
     job.result = {
-      event: 'evaluation.failed',
+      event: eventForStatus(status),
       jobId: job.id,
-      status: 'failed',
-      outcome: 'failed',
+      status,
+      outcome: status,
       judgeId: job.judgeId,
-      error,
       detectorResults: [],
-      timestamp: isoTimestamp()
+      timestamp: isoTimestamp(),
+      ...fields
     }
   }
 
