@@ -150,7 +150,12 @@ describe('tolerated result bodies', () => {
     expect(r.notes?.map(n => [n.kind, n.value])).toEqual([['undocumented_event', 'evaluation.rescored']])
   })
 
-  it('a missing status is inferred from a documented event', () => {
+  it('a missing (or null) status is inferred from a documented event', () => {
+    expect(read({ event: 'evaluation.completed', job_id: 'job_n', status: null, overall_score: 0.6 })).toMatchObject({
+      status: 'completed',
+      outcome: 'completed',
+      overallScore: 0.6
+    })
     expect(read({ event: 'evaluation.failed', job_id: 'job_f', error: 'Private video' })).toMatchObject({
       status: 'failed',
       outcome: 'failed',
@@ -208,6 +213,7 @@ describe('tolerated result bodies', () => {
 
   it('the results endpoint supplies a missing job_id, and refuses a body about another job', () => {
     expect(read({ status: 'processing' }, 'job_asked')).toMatchObject({ jobId: 'job_asked', outcome: 'running' })
+    expect(read({ job_id: null, status: 'processing' }, 'job_asked')).toMatchObject({ jobId: 'job_asked' })
     expect(parseResultBody({ job_id: 'job_other', status: 'processing' }, 'job_asked')).toEqual({
       ok: false,
       reason: 'job_id: names job_other, not the job asked for (job_asked)'

@@ -115,10 +115,7 @@ export function parseResultBody(
   json: unknown,
   expectedJobId?: string
 ): { ok: true; result: EvaluationResult } | { ok: false; reason: string } {
-  const base =
-    json && typeof json === 'object' && !Array.isArray(json) && expectedJobId !== undefined
-      ? { job_id: expectedJobId, ...(json as Record<string, unknown>) }
-      : json
+  const base = identified(json, expectedJobId)
   const envelope = envelopeSchema.safeParse(base)
   if (!envelope.success) return { ok: false, reason: issuesLine(envelope.error.issues) }
   const body = envelope.data as z.infer<typeof envelopeSchema> & Record<string, unknown>
@@ -159,6 +156,15 @@ export function parseResultBody(
     } else result.overallScore = body.overall_score as number
   }
   return { ok: true, result }
+}
+
+/** The body with a null `job_id`, `status` or `event` read as absent, and a missing `job_id` supplied. */
+function identified(json: unknown, expectedJobId: string | undefined): unknown {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return json
+  const out: Record<string, unknown> = { ...json }
+  for (const key of ['job_id', 'status', 'event']) if (out[key] === null) delete out[key]
+  if (out.job_id === undefined && expectedJobId !== undefined) out.job_id = expectedJobId
+  return out
 }
 
 /** Status, event and outcome of a body: the status decides; undocumented values mean "not finished yet". */
