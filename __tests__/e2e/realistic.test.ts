@@ -63,7 +63,7 @@ function expectedVerdict(states: Record<string, string>, failOnError: boolean): 
 }
 
 /** What the seeds exercised, so the test shows it covered what it claims. */
-const seen = { verdicts: new Set<string>(), refusedBatches: 0, downloadFailures: 0 }
+const seen = { verdicts: new Set<string>(), refusedBatches: 0, downloadFailures: 0, driftWarnings: 0 }
 
 async function runSeed(seed: number): Promise<void> {
   const env: Environment = await startEnvironment([], { profile: 'realistic', timeScale: TIME_SCALE, seed })
@@ -106,6 +106,8 @@ async function runSeed(seed: number): Promise<void> {
         }
       }
       if (batchIds.length === 0) seen.refusedBatches++
+      // The drift reached the gate and was said (undocumented statuses in submit replies and results).
+      if (/undocumented (job )?status "(queued|downloading|analyzing)"/.test(run.stdout)) seen.driftWarnings++
       seen.verdicts.add(run.report?.verdict ?? '')
     }
   } finally {
@@ -124,5 +126,6 @@ describe('the gate against the realistic profile', () => {
     expect(seen.verdicts).toEqual(new Set(['passed', 'failed']))
     expect(seen.refusedBatches).toBeGreaterThan(0)
     expect(seen.downloadFailures).toBeGreaterThan(10)
+    expect(seen.driftWarnings).toBeGreaterThan(10)
   }, 300_000)
 })

@@ -172,7 +172,10 @@ export class EmulatorEngine {
     }
     return {
       batch_id: batchId,
-      jobs: jobs.map(j => ({ job_id: j.id, url: j.url, status: j.status, error_message: j.result?.error ?? null })),
+      jobs: jobs.map(j => {
+        const listed = { job_id: j.id, url: j.url, status: j.status, error_message: j.result?.error ?? null }
+        return this.realistic ? this.realistic.driftSubmittedJob(listed) : listed
+      }),
       total_videos: jobs.length,
       webhook_id: this.webhookIdFor(org, webhookUrl)
     }

@@ -151,6 +151,17 @@ export class RealisticProfile {
   }
 
   /**
+   * A submit reply's job as the drifting service lists it: a job that has not failed is sometimes `queued` (not a
+   * documented status), and each carries a field the docs do not show. A failed job keeps `failed` and its message.
+   */
+  driftSubmittedJob(job: { job_id: string; url: string; status: string; error_message: string | null }) {
+    const queued =
+      job.status !== 'failed' &&
+      chance(this.seed, DRIFT_RATES.undocumentedStatus, 'realistic', 'submit-status', job.url)
+    return { ...job, status: queued ? UNDOCUMENTED_STATUSES.pending : job.status, position_in_queue: 1 }
+  }
+
+  /**
    * A serialized body as the drifting service sends it: extra fields always; on non-final bodies, sometimes an
    * undocumented status or event; sometimes the other spelling of the detector list. A final body keeps its
    * documented status and event, so the emulator's record and what the gate reads agree on every outcome.
