@@ -134,7 +134,7 @@ describe('the gate against drifted replies (api mode)', () => {
     )
     expect(log.debugLines).toContain('Judge judge-bare ("Launch") not reused: its listing has no description')
     expect(log.debugLines).toContain(
-      'Judge judge-minimal ("undefined") not reused: its listing has no name, no description, no content_type, no detector_configs'
+      'Judge judge-minimal ("no name") not reused: its listing has no name, no description, no content_type, no detector_configs'
     )
 
     expect(report.items.map(u => [u.url, u.state, u.jobId, u.score ?? null, u.error ?? null])).toEqual([

@@ -56,7 +56,7 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   const existing = await findReusableJudge(
     api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call),
     body,
-    (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name}") not reused: ${why}`)
+    (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`)
   )
   if (!existing) log.debug(`No ready judge identical to ${source.file.file}: creating one`)
   if (existing) {
