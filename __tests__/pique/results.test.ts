@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isTerminal, parseResultBody, serializeResult } from '../../src/pique/results.js'
+import { isTerminal, parseResultBody, readDeliveryState, serializeResult } from '../../src/pique/results.js'
 
 // The two documented examples, verbatim in shape (../shared/seeds/social-media-urls.txt).
 const seedCompleted = {
@@ -94,10 +94,9 @@ describe('result bodies', () => {
       ok: false,
       reason: 'job_id: is required'
     })
-    expect(parseResultBody({ job_id: 'job_x' })).toEqual({ ok: false, reason: 'status: is required' })
-    expect(parseResultBody({ job_id: 'job_x', event: 'evaluation.updated' })).toEqual({
+    expect(parseResultBody({ job_id: 'job_x', overall_score: 0.5 })).toEqual({
       ok: false,
-      reason: 'status: is required (event "evaluation.updated" is not documented)'
+      reason: 'body: has neither status nor event'
     })
     expect(parseResultBody({ job_id: 'job_x', status: 3 })).toEqual({
       ok: false,
@@ -148,6 +147,12 @@ describe('tolerated result bodies', () => {
     const r = read({ event: 'evaluation.rescored', job_id: 'job_e', status: 'completed', overall_score: 0.9 })
     expect(r).toMatchObject({ event: 'evaluation.rescored', outcome: 'running' })
     expect(r.notes?.map(n => [n.kind, n.value])).toEqual([['undocumented_event', 'evaluation.rescored']])
+  })
+
+  it('an undocumented event without a status is not finished yet, its status unknown', () => {
+    const r = read({ event: 'evaluation.updated', job_id: 'job_u' })
+    expect(r).toMatchObject({ status: 'unknown', event: 'evaluation.updated', outcome: 'running' })
+    expect(r.notes?.map(n => n.kind)).toEqual(['undocumented_event'])
   })
 
   it('a missing (or null) status is inferred from a documented event', () => {
@@ -218,5 +223,43 @@ describe('tolerated result bodies', () => {
       ok: false,
       reason: 'job_id: names job_other, not the job asked for (job_asked)'
     })
+  })
+})
+
+// The store files deliveries with the same reader: its state is the reader's, in the receiver's terms.
+describe('readDeliveryState', () => {
+  it.each([
+    [
+      { job_id: 'j', status: 'completed', overall_score: 0.5, timestamp: 't1' },
+      { ok: true, jobId: 'j', status: 'completed', timestamp: 't1' }
+    ],
+    [
+      { job_id: 'j', event: 'evaluation.failed' },
+      { ok: true, jobId: 'j', status: 'failed' }
+    ],
+    [
+      { job_id: 'j', status: 'completed', overall_score: null },
+      { ok: true, jobId: 'j', status: 'completed' }
+    ],
+    [
+      { job_id: 'j', event: 'evaluation.failed', status: 'completed', overall_score: 0.4 },
+      { ok: true, jobId: 'j', status: 'completed' }
+    ],
+    [
+      { job_id: 'j', status: 'queued' },
+      { ok: true, jobId: 'j', status: undefined, undocumented: 'status "queued" is not a documented job status' }
+    ],
+    [
+      { job_id: 'j', event: 'evaluation.progress', status: 'processing' },
+      { ok: true, jobId: 'j', status: undefined, undocumented: 'event "evaluation.progress" is not a documented event' }
+    ],
+    [{ status: 'completed' }, { ok: false, reason: 'job_id: is required' }],
+    [
+      { job_id: 'j', overall_score: 0.5 },
+      { ok: false, reason: 'body: has neither status nor event' }
+    ],
+    [null, { ok: false, reason: 'body: expected a mapping, got null' }]
+  ])('%j', (body, state) => {
+    expect(readDeliveryState(body)).toEqual(state)
   })
 })

@@ -42,7 +42,7 @@ export interface EvaluationResult {
   /** As sent, or inferred from the status. */
   event: string
   jobId: string
-  /** As sent (it may be undocumented), or inferred from the event. */
+  /** As sent (it may be undocumented), or inferred from the event; `unknown` (NO_STATUS) when neither says. */
   status: string
   /** What the body means for the gate. */
   outcome: ResultOutcome
@@ -75,6 +75,9 @@ export function isTerminal(result: Pick<EvaluationResult, 'outcome'>): boolean {
 }
 
 const isResultEvent = (value: string): value is ResultEvent => (RESULT_EVENTS as readonly string[]).includes(value)
+
+/** The status of a body that sends none, with an event the docs do not show. */
+export const NO_STATUS = 'unknown'
 
 /** The status a documented event implies when the body sends no status. */
 const STATUS_FOR_EVENT: Record<ResultEvent, JobStatus> = {
@@ -182,12 +185,12 @@ function readState(
       value: sentEvent,
       message: `undocumented event "${sentEvent}": read as not finished yet, still waiting`
     })
-  const status = sentStatus ?? (eventKnown ? STATUS_FOR_EVENT[sentEvent] : undefined)
-  if (status === undefined)
-    return {
-      ok: false,
-      reason: `status: is required${sentEvent === undefined ? '' : ` (event "${sentEvent}" is not documented)`}`
-    }
+  if (sentStatus === undefined && sentEvent === undefined)
+    return { ok: false, reason: 'body: has neither status nor event' }
+  // Only an undocumented event and no status: nothing says the job finished.
+  if (sentStatus === undefined && !eventKnown)
+    return { ok: true, status: NO_STATUS, event: sentEvent as string, outcome: 'running', notes }
+  const status = sentStatus ?? STATUS_FOR_EVENT[sentEvent as ResultEvent]
   if (!isJobStatus(status)) {
     notes.push({
       kind: 'undocumented_status',
@@ -229,6 +232,46 @@ function detectorResult(d: z.infer<typeof detectorResultSchema>): DetectorResult
     flaggedFrames: d.flagged_frames
   }
 }
+
+/** How a webhook receiver files a delivery: under its job, with its documented state or why it has none. */
+export type DeliveryState =
+  | { ok: true; jobId: string; status: JobStatus; timestamp?: string }
+  | { ok: true; jobId: string; status: undefined; undocumented: string; timestamp?: string }
+  | { ok: false; reason: string }
+
+/**
+ * A delivery as a webhook receiver files it, read by `parseResultBody` (one rule for the store and the gate): a job
+ * id and a state are needed; a documented status is its state (it decides when a documented event disagrees); an
+ * undocumented status or event leaves it without one (`undocumented` says why): not finished yet. Scores and
+ * detector results are left to the readers (a completed body without a usable score is filed `completed`, and read
+ * as that job's evaluation error).
+ */
+export function readDeliveryState(json: unknown): DeliveryState {
+  const parsed = parseResultBody(json)
+  if (!parsed.ok) return parsed
+  const r = parsed.result
+  const known = { jobId: r.jobId, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) }
+  const note = (kind: ResultNote['kind']) => r.notes?.find(n => n.kind === kind)
+  const status = note('undocumented_status')
+  if (status)
+    return {
+      ...known,
+      ok: true,
+      status: undefined,
+      undocumented: `status ${quoted(status.value)} is not a documented job status`
+    }
+  const event = note('undocumented_event')
+  if (event)
+    return {
+      ...known,
+      ok: true,
+      status: undefined,
+      undocumented: `event ${quoted(event.value)} is not a documented event`
+    }
+  return { ...known, ok: true, status: r.status as JobStatus }
+}
+
+const quoted = (value: string) => JSON.stringify(value.slice(0, 40))
 
 export type ResultSpelling = 'webhook' | 'results-endpoint'
 

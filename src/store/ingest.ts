@@ -3,8 +3,7 @@
  * reason), a result body (400), then the group commit; 200 only once the event is durably committed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { isJobStatus } from '../pique/limits.js'
-import { parseResultBody } from '../pique/results.js'
+import { readDeliveryState } from '../pique/results.js'
 import { signatureFailureKind, signatureFromHeaders, verifySignature } from '../pique/signature.js'
 import type { IncomingEvent, IngestOutcome } from './db/backend.js'
 import type { GroupCommit } from './group-commit.js'
@@ -50,24 +49,19 @@ export function createIngestHandler({ options, commit, metrics, log }: IngestDep
     }
     // Decoded once: parsed here, stored as received below.
     const rawBody = read.body.toString('utf8')
-    const parsed = parseResultBody(parseJson(rawBody))
-    if (!parsed.ok) {
-      log.warn('delivery rejected', { reason: 'not a result body', detail: parsed.reason })
-      sendError(res, 400, `not a result body: ${parsed.reason}`)
+    const state = readDeliveryState(parseJson(rawBody))
+    if (!state.ok || state.status === undefined) {
+      // Until the store keeps deliveries it does not recognise, an undocumented status or event is refused as before.
+      const reason = state.ok ? state.undocumented : state.reason
+      log.warn('delivery rejected', { reason: 'not a result body', detail: reason })
+      sendError(res, 400, `not a result body: ${reason}`)
       return done('bad_request')
     }
-    const result = parsed.result
-    const status = result.status
-    // Not yet stored: an undocumented status is refused as before (the store's handling of it is its own change).
-    if (!isJobStatus(status)) {
-      log.warn('delivery rejected', { reason: 'not a result body', detail: `undocumented status ${status}` })
-      sendError(res, 400, `not a result body: undocumented status ${status}`)
-      return done('bad_request')
-    }
+    const result = state
     try {
       const outcome = await commit.submit({
         jobId: result.jobId,
-        status,
+        status: result.status,
         rawBody,
         eventTimestamp: result.timestamp,
         signedAt: verified.t,
