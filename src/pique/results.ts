@@ -251,23 +251,13 @@ export function readDeliveryState(json: unknown): DeliveryState {
   if (!parsed.ok) return parsed
   const r = parsed.result
   const known = { jobId: r.jobId, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) }
-  const note = (kind: ResultNote['kind']) => r.notes?.find(n => n.kind === kind)
-  const status = note('undocumented_status')
-  if (status)
-    return {
-      ...known,
-      ok: true,
-      status: undefined,
-      undocumented: `status ${quoted(status.value)} is not a documented job status`
-    }
-  const event = note('undocumented_event')
-  if (event)
-    return {
-      ...known,
-      ok: true,
-      status: undefined,
-      undocumented: `event ${quoted(event.value)} is not a documented event`
-    }
+  // An undocumented status is named before an undocumented event: it is the field that decides.
+  const status = r.notes?.find(n => n.kind === 'undocumented_status')
+  const event = r.notes?.find(n => n.kind === 'undocumented_event')
+  const undocumented = status
+    ? `status ${quoted(status.value)} is not a documented job status`
+    : event && `event ${quoted(event.value)} is not a documented event`
+  if (undocumented) return { ...known, ok: true, status: undefined, undocumented }
   return { ...known, ok: true, status: r.status as JobStatus }
 }
 
