@@ -198,6 +198,18 @@ describe('tolerated result bodies', () => {
     expect(stillRunning.notes?.[0].kind).toBe('disagreement')
   })
 
+  it('a completed body with only its job, status and score is complete: every other field is optional', () => {
+    expect(read({ job_id: 'job_min', status: 'completed', overall_score: 0.7 })).toMatchObject({
+      outcome: 'completed',
+      overallScore: 0.7,
+      event: 'evaluation.completed',
+      detectorResults: []
+    })
+    expect(read({ job_id: 'job_min', status: 'completed', overall_score: 0.7, results: null }).detectorResults).toEqual(
+      []
+    )
+  })
+
   it('extra fields, nulls and unusable detector fields are ignored, not fatal', () => {
     const r = read({
       ...seedCompleted,
