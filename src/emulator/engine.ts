@@ -37,6 +37,9 @@ export interface JobRecord {
   createdAt: string
 }
 
+/** A direct-upload job's `url` is this and its filename. */
+const UPLOAD_PREFIX = 'upload:'
+
 /** Default detector weight when the create request gives none (the API documents no default). */
 export const DEFAULT_DETECTOR_WEIGHT = 1
 
@@ -183,13 +186,13 @@ export class EmulatorEngine {
 
   /** A direct-upload job: it waits in awaiting_upload until its file is PUT to `uploadUrl(job)`. */
   createUploadJob(org: EmulatorOrganization, judge: JudgeRecord, filename: string, webhookUrl?: string): JobRecord {
-    return this.newJob(org, newBatchId(), judge, `upload:${filename}`, webhookUrl)
+    return this.newJob(org, newBatchId(), judge, `${UPLOAD_PREFIX}${filename}`, webhookUrl)
   }
 
   /** Stores an uploaded file and starts the job; false when no job waits for an upload under this id. */
   receiveUpload(jobId: string, bytes: Uint8Array): boolean {
     const job = this.jobs.get(jobId)
-    if (!job || job.status !== 'awaiting_upload' || !job.url.startsWith('upload:')) return false
+    if (!job || job.status !== 'awaiting_upload' || !job.url.startsWith(UPLOAD_PREFIX)) return false
     job.upload = bytes
     this.advance(job, 'pending')
     return true
@@ -260,7 +263,8 @@ export class EmulatorEngine {
     const rule = this.scenario.find(url)
     if (rule?.failAtSubmit) return { at: 'submit', error: rule.failAtSubmit }
     if (rule?.fail) return { at: 'processing', error: rule.fail }
-    return rule ? undefined : this.realistic?.downloadFailure(url)
+    // An uploaded file is never downloaded, so it never fails a download.
+    return rule || url.startsWith(UPLOAD_PREFIX) ? undefined : this.realistic?.downloadFailure(url)
   }
 
   private advance(job: JobRecord, status: 'pending' | 'processing'): void {
