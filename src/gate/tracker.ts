@@ -12,8 +12,6 @@ export class JobTracker {
   /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
   readonly latest = new Map<string, EvaluationResult>()
   readonly total: number
-  /** Every notice so far, in the order first seen. */
-  readonly notices: ResultNotice[] = []
   private readonly waiting: Set<string>
   private readonly noticed = new Set<string>()
 
@@ -65,8 +63,6 @@ export class JobTracker {
     const key = note.kind === 'disagreement' ? `${note.kind}:${jobId}` : `${note.kind}:${note.value}`
     if (this.noticed.has(key)) return
     this.noticed.add(key)
-    const notice = { jobId, note }
-    this.notices.push(notice)
-    this.onNotice?.(notice)
+    this.onNotice?.({ jobId, note })
   }
 }
