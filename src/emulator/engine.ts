@@ -5,7 +5,7 @@
 import { type JobStatus, type JudgeStatus, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import { findDetector } from '../pique/detectors.js'
 import { type EvaluationResult, type ResultSpelling, eventForStatus, serializeResult } from '../pique/results.js'
-import type { CreateJudgeRequest, Judge } from '../pique/schema.js'
+import type { CreateJudgeRequest, DocumentedJudge } from '../pique/schema.js'
 import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids.js'
 import { measureBytes, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary, type VideoSpecs } from './media.js'
 import type { EmulatorOptions, EmulatorOrganization, ScenarioRule } from './options.js'
@@ -19,7 +19,7 @@ export interface JudgeRecord {
   orgId: string
   seq: number
   fingerprint: string
-  judge: Judge & { detector_configs: ScoredDetector[] }
+  judge: DocumentedJudge & { detector_configs: ScoredDetector[] }
 }
 
 export interface JobRecord {
@@ -136,7 +136,7 @@ export class EmulatorEngine {
   }
 
   /** The organization's judges, newest first. */
-  listJudges(org: EmulatorOrganization, contentType?: string): Judge[] {
+  listJudges(org: EmulatorOrganization, contentType?: string): DocumentedJudge[] {
     return [...this.judges.values()]
       .filter(r => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
       .sort((a, b) => b.seq - a.seq)
