@@ -89,7 +89,7 @@ export interface ActionRun {
   report?: {
     verdict: string
     reason: string
-    urls: { url: string; state: string; score: number | null; job_id: string | null }[]
+    urls: { url: string; state: string; score: number | null; job_id: string | null; error?: string | null }[]
   }
 }
 

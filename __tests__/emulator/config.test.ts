@@ -65,7 +65,7 @@ describe('scenario rules', () => {
       `${typo}:2:3: [0].scroe: unknown key (did you mean "score"?)`,
       `${typo}:4:3: [1].failDetector: unknown key (did you mean "failDetectors"?)`,
       `${typo}:5:10: [1].score: must be at most 1`,
-      `${typo}:6:3: [1].colour: unknown key; expected one of match, score, failDetectors, fail, delayMs, never, reject`
+      `${typo}:6:3: [1].colour: unknown key; expected one of match, score, failDetectors, fail, failAtSubmit, delayMs, never, reject`
     ])
     // The organizations file reads the same way.
     const orgs = file(
@@ -134,6 +134,21 @@ describe('emulator options from flags and environment', () => {
     )
     await expect(emulatorOptionsFrom({ webhookDropRate: '2' }, {})).rejects.toThrow(
       /--webhook-drop-rate: expected a probability/
+    )
+  })
+
+  it('reads the profile and its time scale from flags or the environment, naming a bad value', async () => {
+    expect(await emulatorOptionsFrom({ profile: 'realistic', timeScale: '0.01' }, {})).toMatchObject({
+      profile: 'realistic',
+      timeScale: 0.01
+    })
+    const env = { PIQUE_EMULATOR_PROFILE: 'realistic', PIQUE_EMULATOR_TIME_SCALE: '0.5' }
+    expect(await emulatorOptionsFrom({}, env)).toMatchObject({ profile: 'realistic', timeScale: 0.5 })
+    await expect(emulatorOptionsFrom({ profile: 'realstic' }, {})).rejects.toThrow(
+      '--profile: expected one of documented, realistic, got "realstic"'
+    )
+    await expect(emulatorOptionsFrom({ timeScale: '0' }, {})).rejects.toThrow(
+      '--time-scale: expected a factor greater than 0 (0.01 = 100x faster), got "0"'
     )
   })
 

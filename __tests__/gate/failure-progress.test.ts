@@ -73,6 +73,7 @@ describe('a run that fails after submitting', () => {
           event: 'evaluation.completed',
           jobId: jobIds[1],
           status: 'completed',
+          outcome: 'completed',
           overallScore: 0.42,
           detectorResults: []
         },

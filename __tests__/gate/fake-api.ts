@@ -122,11 +122,19 @@ export class FakeApi implements PiqueApi {
     if (!job) throw new Error(`unknown job ${jobId}`)
     const { outcome } = job
     if (outcome.fail)
-      return { event: 'evaluation.failed', jobId, status: 'failed', error: outcome.fail, detectorResults: [] }
+      return {
+        event: 'evaluation.failed',
+        jobId,
+        status: 'failed',
+        outcome: 'failed',
+        error: outcome.fail,
+        detectorResults: []
+      }
     return {
       event: 'evaluation.completed',
       jobId,
       status: 'completed',
+      outcome: 'completed',
       overallScore: outcome.score ?? 0.9,
       detectorResults: []
     }
@@ -139,7 +147,7 @@ export class FakeApi implements PiqueApi {
     if (!job) throw new PiqueApiError('404', 404, 'GET', `/v1/evaluations/results/${jobId}`)
     job.polls++
     if (job.outcome.never || job.polls <= (job.outcome.pendingPolls ?? 0)) {
-      return { event: 'evaluation.pending', jobId, status: 'processing', detectorResults: [] }
+      return { event: 'evaluation.pending', jobId, status: 'processing', outcome: 'running', detectorResults: [] }
     }
     return this.finalResult(jobId)
   }

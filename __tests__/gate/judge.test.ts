@@ -105,6 +105,23 @@ describe('ensureJudge', () => {
     expect(info.detectors).toEqual(['video_specs', 'audio_noise', 'video_matching'])
   })
 
+  it('waits out a judge status the docs do not show, as for pending, saying so once', async () => {
+    const api = new FakeApi()
+    const j = api.addJudge({ ...judgeFrom(body), id: 'queued', status: 'provisioning' })
+    api.judgeStatusScript.set(j.id, ['provisioning', 'provisioning', 'ready'])
+    const opts = options()
+    const info = await ensureJudge(api, { kind: 'pinned', id: 'queued' }, opts)
+    expect(info).toMatchObject({ id: 'queued', status: 'ready' })
+    const log = opts.log as ReturnType<typeof memoryLog>
+    expect(log.lines.filter(l => l.includes('undocumented status'))).toEqual([
+      'warning: Judge queued has the undocumented status "provisioning"; waiting until it is ready, as for pending'
+    ])
+    api.addJudge({ ...judgeFrom(body), id: 'stuck', status: 'provisioning' })
+    await expect(
+      ensureJudge(api, { kind: 'pinned', id: 'stuck' }, { ...options(), deadline: Date.now() + 30 })
+    ).rejects.toThrow('Judge stuck was still provisioning at the deadline')
+  })
+
   it('fails clearly when a judge ends failed, or stays pending past the deadline', async () => {
     const api = new FakeApi()
     const j = api.addJudge({ ...judgeFrom(body), id: 'bad', status: 'pending' })

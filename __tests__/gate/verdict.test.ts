@@ -17,6 +17,7 @@ const completed = (n: number, score: number): EvaluationResult => ({
   event: 'evaluation.completed',
   jobId: `job_${n}`,
   status: 'completed',
+  outcome: 'completed',
   overallScore: score,
   detectorResults: []
 })
@@ -24,6 +25,7 @@ const failed = (n: number, error: string): EvaluationResult => ({
   event: 'evaluation.failed',
   jobId: `job_${n}`,
   status: 'failed',
+  outcome: 'failed',
   error,
   detectorResults: []
 })

@@ -12,7 +12,7 @@ async function submitted(api: FakeApi, outcomes: Parameters<FakeApi['outcomes'][
   const urls = outcomes.map((_, i) => `https://v.example/${i}`)
   outcomes.forEach((o, i) => api.outcomes.set(urls[i], o))
   const reply = await api.submitSocialMedia({ judge_id: 'j', video_urls: urls })
-  return reply.jobs.map(j => j.job_id)
+  return reply.jobs.map(j => j.job_id as string)
 }
 
 const base = (timeoutMs: number) => ({
@@ -206,14 +206,14 @@ describe('store mode', () => {
   it('warns once about an unreadable stored result and finds the job on the results endpoint', async () => {
     const api = new FakeApi()
     const ids = await submitted(api, [{ score: 0.8 }])
-    // A store that does not long-poll and keeps returning a completed result without its score.
+    // A store that does not long-poll and keeps returning a body that says nothing of the job's state.
     const store: StoreReader = {
       query: async () => ({
         jobs: [
           {
             job_id: ids[0],
             status: 'completed',
-            result: { job_id: ids[0], status: 'completed' },
+            result: { job_id: ids[0], overall_score: 0.3 },
             seq: 1,
             updated_at: ''
           }
@@ -259,14 +259,63 @@ describe('store mode', () => {
         }
       }
     }
-    const tracker = new JobTracker(ids, 0.7)
     const options = base(10_000)
+    const tracker = new JobTracker(ids, 0.7, n => options.log.warning(`${n.jobId}: ${n.note.message}`))
     expect((await waitForResults('store', { api, store }, tracker, options)).timedOut).toBe(false)
     expect(finishedScore(tracker, ids[0])).toBe(0.8)
     expect(api.resultCalls).toEqual([])
-    expect(options.log.lines.filter(l => l.includes('undocumented status or event'))).toEqual([
-      `The store holds a result for ${ids[0]} with an undocumented status or event; still waiting`
+    expect(options.log.lines.filter(l => l.includes('undocumented'))).toEqual([
+      `warning: ${ids[0]}: undocumented job status "queued": read as not finished yet, still waiting`
     ])
+  })
+
+  it('reads webhook bodies the docs do not show: undocumented status waits, a scoreless completion is an error', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ never: true }, { never: true }])
+    // The store hands back what Pique sent: first an undocumented status for both jobs, then for the first a completed
+    // body whose score is null, and for the second one whose event disagrees with its status.
+    const bodies = [
+      [
+        { event: 'evaluation.pending', job_id: ids[0], status: 'queued' },
+        { event: 'evaluation.pending', job_id: ids[1], status: 'queued' }
+      ],
+      [
+        { event: 'evaluation.completed', job_id: ids[0], status: 'completed', overall_score: null },
+        { event: 'evaluation.failed', job_id: ids[1], status: 'completed', overall_score: 0.75, results: [] }
+      ]
+    ]
+    let answer = 0
+    const store: StoreReader = {
+      query: async () => {
+        const round = bodies[Math.min(answer++, bodies.length - 1)]
+        return {
+          jobs: round.map((result, i) => ({
+            job_id: ids[i],
+            status: 'processing',
+            result,
+            seq: answer,
+            updated_at: ''
+          })),
+          missing: [],
+          cursor: answer
+        }
+      }
+    }
+    const options = base(3000)
+    const tracker = new JobTracker(ids, 0.7, n => options.log.warning(`${n.jobId}: ${n.note.message}`))
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+    expect(timedOut).toBe(false)
+    expect(tracker.latest.get(ids[0])).toMatchObject({
+      outcome: 'unusable',
+      error: 'Pique reported the evaluation completed, but overall_score is null'
+    })
+    expect(tracker.latest.get(ids[1])).toMatchObject({ outcome: 'completed', overallScore: 0.75 })
+    expect(tracker.failing()).toBe(1)
+    expect(options.log.lines.filter(l => l.startsWith('warning: job_'))).toEqual([
+      `warning: ${ids[0]}: undocumented job status "queued": read as not finished yet, still waiting`,
+      `warning: ${ids[1]}: event "evaluation.failed" disagrees with status "completed": the status decides`
+    ])
+    expect(api.resultCalls).toEqual([])
   })
 
   it('keeps waiting through store outages and still fails only the jobs that are really unfinished', async () => {

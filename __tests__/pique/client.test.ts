@@ -168,7 +168,7 @@ describe('PiqueClient endpoints', () => {
 
   it('names the endpoint and the field when a success reply is malformed, and does not retry it', async () => {
     server = await scriptedServer([
-      reply(200, { ...judge(1), status: 'weird' }),
+      reply(200, [judge(1)]),
       reply(200, '<html>proxy</html>'),
       reply(202, { batch_id: 'b', jobs: 'nope', total_videos: 1 })
     ])
@@ -177,7 +177,7 @@ describe('PiqueClient endpoints', () => {
     expect(e1).toBeInstanceOf(PiqueResponseError)
     expect(e1).toBeInstanceOf(PiqueApiError)
     expect(e1.message).toMatch(
-      /^get judge: Pique answered 200 to GET \/v1\/judges\/j1 but the reply is not a judge: status: must be one of "pending", "ready", "failed"\./
+      /^get judge: Pique answered 200 to GET \/v1\/judges\/j1 but the reply is not a judge: body: expected a mapping, got a list\./
     )
     await expect(client.listJudges()).rejects.toThrow(/list judges: .* not JSON \(starts "<html>proxy<\/html>"\)/)
     const e3 = await client.submitSocialMedia({ judge_id: 'j', video_urls: ['https://x.example/1'] }).catch(e => e)
@@ -186,6 +186,54 @@ describe('PiqueClient endpoints', () => {
     )
     expect(e3.maybeAccepted).toBe(true)
     expect(server.requests).toHaveLength(3)
+  })
+
+  it('reads replies that differ from the docs instead of refusing them (each exact reply below)', async () => {
+    const undocumentedJudge = { ...judge(1), status: 'archived', archived_by: 'ops' }
+    const { description: _d, is_active: _a, ...bareJudge } = judge(2)
+    server = await scriptedServer([
+      // A page with an undocumented status, extra fields, missing optional fields, an entry without an id, and
+      // neither total nor has_more.
+      reply(200, { judges: [undocumentedJudge, bareJudge, { name: 'no id' }], next_cursor: 'abc' }),
+      // A judge without its id: the path names it.
+      reply(200, { name: 'judge 3', status: 'ready', detector_configs: [{ detector_name: 'video_specs' }] }),
+      // A submit reply whose jobs carry an undocumented status, a failure, and no error_message or webhook_id.
+      reply(202, {
+        batch_id: 'batch_aB3cD4eF5gH6iJ7k',
+        jobs: [
+          { job_id: 'job_aaaaaaaaaaaaaaaa', url: 'https://x.example/1', status: 'queued' },
+          {
+            job_id: 'job_bbbbbbbbbbbbbbbb',
+            url: 'https://x.example/2',
+            status: 'failed',
+            error_message: 'Private video'
+          }
+        ],
+        total_videos: 2
+      }),
+      // A result without job_id and with an undocumented status.
+      reply(200, { event: 'evaluation.pending', status: 'queued' })
+    ])
+    const client = clientFor(server)
+    const page = await client.listJudges()
+    expect(page.judges.map(j => [j.id, j.problems])).toEqual([
+      [undocumentedJudge.id, ['undocumented status "archived"']],
+      [bareJudge.id, ['no description']]
+    ])
+    expect(page.has_more).toBeUndefined()
+    const fetched = await client.getJudge('judge-3')
+    expect(fetched).toMatchObject({ id: 'judge-3', name: 'judge 3' })
+    expect(fetched.problems).toEqual(['no description', 'no content_type', 'detector_configs[0] has no config'])
+    const batch = await client.submitSocialMedia({
+      judge_id: 'j',
+      video_urls: ['https://x.example/1', 'https://x.example/2']
+    })
+    expect(batch.jobs.map(j => [j.job_id, j.status, j.error_message])).toEqual([
+      ['job_aaaaaaaaaaaaaaaa', 'queued', undefined],
+      ['job_bbbbbbbbbbbbbbbb', 'failed', 'Private video']
+    ])
+    const result = await client.getResult('job_aaaaaaaaaaaaaaaa')
+    expect(result).toMatchObject({ jobId: 'job_aaaaaaaaaaaaaaaa', status: 'queued', outcome: 'running' })
   })
 
   it('keeps the key out of the client object itself', () => {

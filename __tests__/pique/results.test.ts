@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseResultBody, serializeResult } from '../../src/pique/results.js'
+import { isTerminal, parseResultBody, readDeliveryState, serializeResult } from '../../src/pique/results.js'
 
 // The two documented examples, verbatim in shape (../shared/seeds/social-media-urls.txt).
 const seedCompleted = {
@@ -86,25 +86,22 @@ describe('result bodies', () => {
     })
   })
 
-  it('rejects bodies that are not results, with the field at fault', () => {
+  it('refuses only a body that names no job or no state, with the field at fault', () => {
     expect(parseResultBody({ hello: 'world' })).toMatchObject({ ok: false })
-    expect(parseResultBody({ job_id: 'job_x', status: 'completed' })).toEqual({
-      ok: false,
-      reason: 'overall_score: a completed result needs overall_score'
-    })
-    expect(parseResultBody({ ...seedCompleted, overall_score: 1.5 })).toMatchObject({ ok: false })
+    expect(parseResultBody([seedCompleted])).toMatchObject({ ok: false })
     // Every problem on one line, paths written as in config errors.
-    expect(
-      parseResultBody({
-        status: 'completed',
-        overall_score: 0.5,
-        results: [{ detector_name: 'video_specs', score: 'high' }]
-      })
-    ).toEqual({
+    expect(parseResultBody({ status: 'completed', overall_score: 0.5 })).toEqual({
       ok: false,
-      reason: 'job_id: is required; results[0].score: expected a number, got a string'
+      reason: 'job_id: is required'
     })
-    expect(parseResultBody({ ...seedCompleted, event: 'evaluation.failed' })).toMatchObject({ ok: false })
+    expect(parseResultBody({ job_id: 'job_x', overall_score: 0.5 })).toEqual({
+      ok: false,
+      reason: 'body: has neither status nor event'
+    })
+    expect(parseResultBody({ job_id: 'job_x', status: 3 })).toEqual({
+      ok: false,
+      reason: 'status: expected a string, got a whole number'
+    })
   })
 
   it('serializes in the webhook spelling and the results-endpoint spelling, and reads both back', () => {
@@ -122,5 +119,159 @@ describe('result bodies', () => {
         parsed.result.detectorResults.length ? { ...parsed.result, event: 'evaluation.completed' } : undefined
       )
     }
+  })
+})
+
+// Replies that differ from the documented examples the way a real service drifts: each is read, never refused.
+describe('tolerated result bodies', () => {
+  const read = (body: unknown, jobId?: string) => {
+    const parsed = parseResultBody(body, jobId)
+    if (!parsed.ok) throw new Error(`refused: ${parsed.reason}`)
+    return parsed.result
+  }
+
+  it('an undocumented status is not finished yet, with a note naming the value', () => {
+    const r = read({ event: 'evaluation.pending', job_id: 'job_q', status: 'queued', queue_position: 4 })
+    expect(r).toMatchObject({ status: 'queued', outcome: 'running' })
+    expect(isTerminal(r)).toBe(false)
+    expect(r.notes).toEqual([
+      {
+        kind: 'undocumented_status',
+        value: 'queued',
+        message: 'undocumented job status "queued": read as not finished yet, still waiting'
+      }
+    ])
+  })
+
+  it('an undocumented event is not finished yet, even beside a terminal status', () => {
+    const r = read({ event: 'evaluation.rescored', job_id: 'job_e', status: 'completed', overall_score: 0.9 })
+    expect(r).toMatchObject({ event: 'evaluation.rescored', outcome: 'running' })
+    expect(r.notes?.map(n => [n.kind, n.value])).toEqual([['undocumented_event', 'evaluation.rescored']])
+  })
+
+  it('an undocumented event without a status is not finished yet, its status unknown', () => {
+    const r = read({ event: 'evaluation.updated', job_id: 'job_u' })
+    expect(r).toMatchObject({ status: 'unknown', event: 'evaluation.updated', outcome: 'running' })
+    expect(r.notes?.map(n => n.kind)).toEqual(['undocumented_event'])
+  })
+
+  it('a missing (or null) status is inferred from a documented event', () => {
+    expect(read({ event: 'evaluation.completed', job_id: 'job_n', status: null, overall_score: 0.6 })).toMatchObject({
+      status: 'completed',
+      outcome: 'completed',
+      overallScore: 0.6
+    })
+    expect(read({ event: 'evaluation.failed', job_id: 'job_f', error: 'Private video' })).toMatchObject({
+      status: 'failed',
+      outcome: 'failed',
+      error: 'Private video'
+    })
+  })
+
+  it.each([
+    ['missing', { job_id: 'job_s', status: 'completed' }, 'without overall_score'],
+    ['null', { ...seedCompleted, overall_score: null }, 'overall_score is null'],
+    ['above 1', { ...seedCompleted, overall_score: 1.5 }, 'overall_score 1.5 is outside 0–1'],
+    ['negative', { ...seedCompleted, overall_score: -0.1 }, 'overall_score -0.1 is outside 0–1'],
+    ['a string', { ...seedCompleted, overall_score: '0.85' }, 'overall_score is "0.85", not a number'],
+    ['a percentage', { ...seedCompleted, overall_score: 85 }, 'overall_score 85 is outside 0–1']
+  ])('a completed body whose overall_score is %s is that job’s evaluation error', (_what, body, reason) => {
+    const r = read(body)
+    expect(r).toMatchObject({ status: 'completed', outcome: 'unusable' })
+    expect(r.overallScore).toBeUndefined()
+    expect(r.error).toBe(`Pique reported the evaluation completed, but ${reason}`)
+    expect(isTerminal(r)).toBe(true)
+  })
+
+  it('when event and status disagree, the status decides and a note says so', () => {
+    const completed = read({ ...seedCompleted, event: 'evaluation.failed' })
+    expect(completed).toMatchObject({ status: 'completed', outcome: 'completed', overallScore: 0.85 })
+    expect(completed.notes).toEqual([
+      {
+        kind: 'disagreement',
+        value: 'evaluation.failed/completed',
+        message: 'event "evaluation.failed" disagrees with status "completed": the status decides'
+      }
+    ])
+    const stillRunning = read({ event: 'evaluation.completed', job_id: 'job_p', status: 'processing' })
+    expect(stillRunning).toMatchObject({ outcome: 'running' })
+    expect(stillRunning.notes?.[0].kind).toBe('disagreement')
+  })
+
+  it('a completed body with only its job, status and score is complete: every other field is optional', () => {
+    expect(read({ job_id: 'job_min', status: 'completed', overall_score: 0.7 })).toMatchObject({
+      outcome: 'completed',
+      overallScore: 0.7,
+      event: 'evaluation.completed',
+      detectorResults: []
+    })
+    expect(read({ job_id: 'job_min', status: 'completed', overall_score: 0.7, results: null }).detectorResults).toEqual(
+      []
+    )
+  })
+
+  it('extra fields, nulls and unusable detector fields are ignored, not fatal', () => {
+    const r = read({
+      ...seedCompleted,
+      model_version: '2026-02',
+      billing: { credits: 3 },
+      results: [
+        { detector_name: 'video_specs', score: 'high', pass_check: 'yes', rationale: null, extra: 1 },
+        { criterion_id: 'c2', score: 0.4 },
+        'not a detector'
+      ]
+    })
+    expect(r.outcome).toBe('completed')
+    expect(r.detectorResults).toEqual([
+      expect.objectContaining({ detectorName: 'video_specs', score: undefined, passCheck: undefined }),
+      expect.objectContaining({ id: 'c2', detectorName: 'unknown', score: 0.4 })
+    ])
+  })
+
+  it('the results endpoint supplies a missing job_id, and refuses a body about another job', () => {
+    expect(read({ status: 'processing' }, 'job_asked')).toMatchObject({ jobId: 'job_asked', outcome: 'running' })
+    expect(read({ job_id: null, status: 'processing' }, 'job_asked')).toMatchObject({ jobId: 'job_asked' })
+    expect(parseResultBody({ job_id: 'job_other', status: 'processing' }, 'job_asked')).toEqual({
+      ok: false,
+      reason: 'job_id: names job_other, not the job asked for (job_asked)'
+    })
+  })
+})
+
+// The store files deliveries with the same reader: its state is the reader's, in the receiver's terms.
+describe('readDeliveryState', () => {
+  it.each([
+    [
+      { job_id: 'j', status: 'completed', overall_score: 0.5, timestamp: 't1' },
+      { ok: true, jobId: 'j', status: 'completed', timestamp: 't1' }
+    ],
+    [
+      { job_id: 'j', event: 'evaluation.failed' },
+      { ok: true, jobId: 'j', status: 'failed' }
+    ],
+    [
+      { job_id: 'j', status: 'completed', overall_score: null },
+      { ok: true, jobId: 'j', status: 'completed' }
+    ],
+    [
+      { job_id: 'j', event: 'evaluation.failed', status: 'completed', overall_score: 0.4 },
+      { ok: true, jobId: 'j', status: 'completed' }
+    ],
+    [
+      { job_id: 'j', status: 'queued' },
+      { ok: true, jobId: 'j', status: undefined, undocumented: 'status "queued" is not a documented job status' }
+    ],
+    [
+      { job_id: 'j', event: 'evaluation.progress', status: 'processing' },
+      { ok: true, jobId: 'j', status: undefined, undocumented: 'event "evaluation.progress" is not a documented event' }
+    ],
+    [{ status: 'completed' }, { ok: false, reason: 'job_id: is required' }],
+    [
+      { job_id: 'j', overall_score: 0.5 },
+      { ok: false, reason: 'body: has neither status nor event' }
+    ],
+    [null, { ok: false, reason: 'body: expected a mapping, got null' }]
+  ])('%j', (body, state) => {
+    expect(readDeliveryState(body)).toEqual(state)
   })
 })

@@ -93,6 +93,7 @@ export function completed(
     event: 'evaluation.completed',
     jobId,
     status: 'completed',
+    outcome: 'completed',
     judgeId: JUDGE.id,
     overallScore: score,
     detectorResults: detectors,
@@ -122,7 +123,7 @@ export function failedEval(url: string, file: string, line: number, error: strin
     jobId,
     batchId: 'batch_A1b2C3d4E5f6G7h8',
     error,
-    result: { event: 'evaluation.failed', jobId, status: 'failed', error, detectorResults: [] },
+    result: { event: 'evaluation.failed', jobId, status: 'failed', outcome: 'failed', error, detectorResults: [] },
     submittedAt: '2026-03-02T10:00:05.000Z',
     finishedAt: '2026-03-02T10:01:00.000Z'
   }
@@ -137,7 +138,7 @@ export function pending(url: string, file: string, line: number): ItemOutcome {
     state: 'pending',
     jobId,
     batchId: 'batch_A1b2C3d4E5f6G7h8',
-    result: { event: 'evaluation.pending', jobId, status: 'processing', detectorResults: [] },
+    result: { event: 'evaluation.pending', jobId, status: 'processing', outcome: 'running', detectorResults: [] },
     submittedAt: '2026-03-02T10:00:05.000Z'
   }
 }

@@ -36,6 +36,14 @@ export function registerEmulator(program: Command): void {
       '--validation-errors <style>',
       `invalid requests as "plain" 400 + string detail or "fastapi" 422 + [{loc, msg, type}] (or ${EMULATOR_ENV.validationErrors}; default plain)`
     )
+    .option(
+      '--profile <name>',
+      `"documented" (replies exactly as documented) or "realistic" (production-like: slow jobs, download failures, drifting replies; docs/emulator.md) (or ${EMULATOR_ENV.profile}; default documented)`
+    )
+    .option(
+      '--time-scale <factor>',
+      `multiplies the realistic profile's stage times, e.g. 0.01 (or ${EMULATOR_ENV.timeScale}; default 1)`
+    )
     .option('--rate-limit <n>', `requests per minute per API key, 0 = off (or ${EMULATOR_ENV.rateLimit})`)
     .option('--judge-ready-ms <ms>', 'pending → ready for judges with matching detectors')
     .option('--awaiting-upload-ms <ms>', 'time a job spends in awaiting_upload')
@@ -89,6 +97,10 @@ export function registerEmulator(program: Command): void {
       console.log(`Pique emulator listening on ${emulator.url}`)
       console.log(`  API:        ${emulator.url}/v1  (use it as api-url / PIQUE_API_URL: ${emulator.url})`)
       console.log(`  Inspection: ${emulator.url}/_emulator/`)
+      if (options.profile === 'realistic')
+        console.log(
+          `  Profile:    realistic (production-like timing, failures and drift; time scale ${options.timeScale ?? 1})`
+        )
       if (usesDefaultKey) console.log(`  API key:    ${DEFAULT_EMULATOR_API_KEY} (the built-in development key)`)
       if (options.measureVideos !== false) {
         const problem = await mediaLibraryProblem()

@@ -71,7 +71,8 @@ export function registerRun(program: Command): void {
   command.addHelpText(
     'after',
     '\nExit codes: 0 passed (or skipped / submitted without waiting), 1 the gate failed, 2 usage or config error.\n' +
-      'Against the local emulator: --api-url http://127.0.0.1:4010 with its development key (pique-gate emulator prints it).'
+      'Against the local emulator: --api-url http://127.0.0.1:4010 with its development key (pique-gate emulator prints it).\n' +
+      'First runs against the real service (sandbox first): docs/real-service.md.'
   )
   command.action(async (options: Record<string, unknown>) => {
     process.exitCode = await runCommand(options, process.env)

@@ -7,7 +7,6 @@ import type Router from 'find-my-way'
 import type { z } from 'zod'
 import { findDetector } from '../pique/detectors.js'
 import { API_KEY_HEADER, API_VERSION_PREFIX, REFERENCE_URI_PREFIX } from '../pique/limits.js'
-import { serializeResult } from '../pique/results.js'
 import {
   createJudgeRequestSchema,
   listJudgesQuerySchema,
@@ -54,10 +53,13 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
   /** Every problem of rejected input, worded as the client and config loader word them, in the configured style. */
   const invalid = (error: z.ZodError, source: InputSource, input: unknown): Reply =>
     validationReply(ctx.validationErrors, error.issues, source, input)
-  /** The documented body rules, plus URLs a scenario rule rejects as the service's own validation would. */
+  /**
+   * The documented body rules, plus URLs a scenario rule (or the realistic profile) rejects as the service's own
+   * validation would: the whole request is refused, naming `video_urls[i]`.
+   */
   const socialMediaSchema = socialMediaRequestSchema.superRefine((body, check) => {
     body.video_urls.forEach((url, i) => {
-      const reject = engine.scenarioRule(url)?.reject
+      const reject = engine.submitRejection(url)
       if (reject) check.addIssue({ code: 'custom', path: ['video_urls', i], message: reject })
     })
   })
@@ -175,9 +177,7 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
 
   route('GET', '/evaluations/results/:job_id', 'getResult', ({ org, params }) => {
     const job = engine.findJob(org, params.job_id ?? '')
-    return job
-      ? { status: 200, body: serializeResult(engine.resultOf(job), 'results-endpoint') }
-      : detail(404, 'Job not found')
+    return job ? { status: 200, body: engine.replyBody(job, 'results-endpoint') } : detail(404, 'Job not found')
   })
 }
 

@@ -14,6 +14,7 @@ import {
   type EndpointName
 } from './options.js'
 import { loadValidatedFile } from './file.js'
+import { EMULATOR_PROFILES, type EmulatorProfile } from './realistic.js'
 import { loadScenarioFile } from './scenario.js'
 import { VALIDATION_ERROR_STYLES, type ValidationErrorStyle } from './validation.js'
 
@@ -28,7 +29,9 @@ export const EMULATOR_ENV = {
   seed: 'PIQUE_EMULATOR_SEED',
   scenario: 'PIQUE_EMULATOR_SCENARIO',
   rateLimit: 'PIQUE_EMULATOR_RATE_LIMIT',
-  validationErrors: 'PIQUE_EMULATOR_VALIDATION_ERRORS'
+  validationErrors: 'PIQUE_EMULATOR_VALIDATION_ERRORS',
+  profile: 'PIQUE_EMULATOR_PROFILE',
+  timeScale: 'PIQUE_EMULATOR_TIME_SCALE'
 } as const
 
 /** The command's flag values, as commander hands them over (strings, string lists, booleans). */
@@ -59,6 +62,8 @@ export interface EmulatorFlags {
   webhookReorderMs?: string
   measureVideos?: boolean
   validationErrors?: string
+  profile?: string
+  timeScale?: string
 }
 
 export class EmulatorConfigError extends Error {}
@@ -197,6 +202,15 @@ export async function emulatorOptionsFrom(
     }
     options.validationErrors = style as ValidationErrorStyle
   }
+  const profile = pick(flags.profile, 'profile')
+  if (profile !== undefined) {
+    if (!(EMULATOR_PROFILES as readonly string[]).includes(profile))
+      throw new EmulatorConfigError(`--profile: expected one of ${EMULATOR_PROFILES.join(', ')}, got "${profile}"`)
+    options.profile = profile as EmulatorProfile
+  }
+  const timeScale = pick(flags.timeScale, 'timeScale')
+  if (timeScale !== undefined)
+    options.timeScale = number('time-scale', timeScale, n => n > 0, 'a factor greater than 0 (0.01 = 100x faster)')
   const scenario = pick(flags.scenario, 'scenario')
   if (scenario) options.scenario = await loadScenarioFile(scenario, cwd)
 

@@ -4,11 +4,12 @@
  */
 import { type JobStatus, type JudgeStatus, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import { findDetector } from '../pique/detectors.js'
-import { type EvaluationResult, eventForStatus, serializeResult } from '../pique/results.js'
-import type { CreateJudgeRequest, Judge } from '../pique/schema.js'
+import { type EvaluationResult, type ResultSpelling, eventForStatus, serializeResult } from '../pique/results.js'
+import type { CreateJudgeRequest, DocumentedJudge } from '../pique/schema.js'
 import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids.js'
 import { measureBytes, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary, type VideoSpecs } from './media.js'
 import type { EmulatorOptions, EmulatorOrganization, ScenarioRule } from './options.js'
+import { RealisticProfile } from './realistic.js'
 import { Scenario } from './scenario.js'
 import { judgeFingerprint, type ScoredDetector, scoreEvaluation } from './scoring.js'
 import { Timers } from './timers.js'
@@ -18,7 +19,7 @@ export interface JudgeRecord {
   orgId: string
   seq: number
   fingerprint: string
-  judge: Judge & { detector_configs: ScoredDetector[] }
+  judge: DocumentedJudge & { detector_configs: ScoredDetector[] }
 }
 
 export interface JobRecord {
@@ -36,6 +37,9 @@ export interface JobRecord {
   createdAt: string
 }
 
+/** A direct-upload job's `url` is this and its filename. */
+const UPLOAD_PREFIX = 'upload:'
+
 /** Default detector weight when the create request gives none (the API documents no default). */
 export const DEFAULT_DETECTOR_WEIGHT = 1
 
@@ -47,10 +51,13 @@ export class EmulatorEngine {
   private readonly orgWebhookIds = new Map<string, string>()
   private readonly scenario: Scenario
   private readonly webhooks: WebhookDispatcher
+  /** Set with `profile: realistic`: its draws replace the fixed timings and add failures and drift. */
+  private readonly realistic?: RealisticProfile
   private seq = 0
 
   constructor(readonly options: EmulatorOptions) {
     this.scenario = new Scenario(options.scenario)
+    if (options.profile === 'realistic') this.realistic = new RealisticProfile(options.seed, options.timeScale)
     if (options.measureVideos) retainMediaLibrary()
     this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, a =>
       this.keep(this.webhookLog, a)
@@ -65,6 +72,21 @@ export class EmulatorEngine {
   /** The scenario rule deciding a URL's outcome, if any. */
   scenarioRule(url: string): ScenarioRule | undefined {
     return this.scenario.find(url)
+  }
+
+  /** Why a submit naming `url` is refused: its scenario rule's `reject`, else the realistic profile's draw. */
+  submitRejection(url: string): string | undefined {
+    const rule = this.scenario.find(url)
+    return rule ? rule.reject : this.realistic?.submitRejection(url)
+  }
+
+  /**
+   * A job's result as the channel sends it: the documented spelling, drifted under the realistic profile (extra
+   * fields; undocumented statuses and events on non-final bodies; sometimes the other spelling).
+   */
+  replyBody(job: JobRecord, channel: ResultSpelling): Record<string, unknown> {
+    const body = serializeResult(this.resultOf(job), channel)
+    return this.realistic ? this.realistic.drift(body, job.url, channel) : body
   }
 
   organizationForKey(key: string | undefined): EmulatorOrganization | undefined {
@@ -114,7 +136,7 @@ export class EmulatorEngine {
   }
 
   /** The organization's judges, newest first. */
-  listJudges(org: EmulatorOrganization, contentType?: string): Judge[] {
+  listJudges(org: EmulatorOrganization, contentType?: string): DocumentedJudge[] {
     return [...this.judges.values()]
       .filter(r => r.orgId === org.id && (!contentType || r.judge.content_type === contentType))
       .sort((a, b) => b.seq - a.seq)
@@ -141,10 +163,22 @@ export class EmulatorEngine {
   submitSocialMedia(org: EmulatorOrganization, judge: JudgeRecord, urls: string[], webhookUrl?: string) {
     const batchId = newBatchId()
     const jobs = urls.map(url => this.newJob(org, batchId, judge, url, webhookUrl))
-    for (const job of jobs) this.timers.later(this.options.timings.awaitingUploadMs, () => this.advance(job, 'pending'))
+    for (const job of jobs) {
+      const failure = this.failureOf(job.url)
+      if (failure?.at === 'submit') {
+        // Refused before it was queued: the reply says so, and the failed webhook follows.
+        this.fail(job, failure.error)
+        this.timers.later(0, () => this.notify(job))
+        continue
+      }
+      this.timers.later(this.stageMs(job, 'awaiting_upload'), () => this.advance(job, 'pending'))
+    }
     return {
       batch_id: batchId,
-      jobs: jobs.map(j => ({ job_id: j.id, url: j.url, status: j.status, error_message: null })),
+      jobs: jobs.map(j => {
+        const listed = { job_id: j.id, url: j.url, status: j.status, error_message: j.result?.error ?? null }
+        return this.realistic ? this.realistic.driftSubmittedJob(listed) : listed
+      }),
       total_videos: jobs.length,
       webhook_id: this.webhookIdFor(org, webhookUrl)
     }
@@ -152,13 +186,13 @@ export class EmulatorEngine {
 
   /** A direct-upload job: it waits in awaiting_upload until its file is PUT to `uploadUrl(job)`. */
   createUploadJob(org: EmulatorOrganization, judge: JudgeRecord, filename: string, webhookUrl?: string): JobRecord {
-    return this.newJob(org, newBatchId(), judge, `upload:${filename}`, webhookUrl)
+    return this.newJob(org, newBatchId(), judge, `${UPLOAD_PREFIX}${filename}`, webhookUrl)
   }
 
   /** Stores an uploaded file and starts the job; false when no job waits for an upload under this id. */
   receiveUpload(jobId: string, bytes: Uint8Array): boolean {
     const job = this.jobs.get(jobId)
-    if (!job || job.status !== 'awaiting_upload' || !job.url.startsWith('upload:')) return false
+    if (!job || job.status !== 'awaiting_upload' || !job.url.startsWith(UPLOAD_PREFIX)) return false
     job.upload = bytes
     this.advance(job, 'pending')
     return true
@@ -180,6 +214,7 @@ export class EmulatorEngine {
         event: eventForStatus(job.status),
         jobId: job.id,
         status: job.status,
+        outcome: 'running',
         judgeId: job.judgeId,
         detectorResults: [],
         timestamp: isoTimestamp()
@@ -216,18 +251,35 @@ export class EmulatorEngine {
     return id
   }
 
+  /** How long a job stays in a stage: the configured timing, or the realistic profile's draw for its URL. */
+  private stageMs(job: JobRecord, stage: 'awaiting_upload' | 'pending' | 'processing'): number {
+    if (this.realistic) return this.realistic.stageMs(job.url, stage)
+    const t = this.options.timings
+    return stage === 'awaiting_upload' ? t.awaitingUploadMs : stage === 'pending' ? t.pendingMs : t.processingMs
+  }
+
+  /** How the job of a URL fails, if it does: its scenario rule decides, else the realistic profile's draw. */
+  private failureOf(url: string): { at: 'submit' | 'processing'; error: string } | undefined {
+    const rule = this.scenario.find(url)
+    if (rule?.failAtSubmit) return { at: 'submit', error: rule.failAtSubmit }
+    if (rule?.fail) return { at: 'processing', error: rule.fail }
+    // An uploaded file is never downloaded, so it never fails a download.
+    return rule || url.startsWith(UPLOAD_PREFIX) ? undefined : this.realistic?.downloadFailure(url)
+  }
+
   private advance(job: JobRecord, status: 'pending' | 'processing'): void {
     job.status = status
-    const t = this.options.timings
     if (status === 'pending') {
-      this.timers.later(t.pendingMs, () => this.advance(job, 'processing'))
+      this.timers.later(this.stageMs(job, 'pending'), () => this.advance(job, 'processing'))
       return
     }
+    // A production service tells some receivers a job started, before its result (a non-final webhook).
+    if (this.realistic?.progressWebhook(job.url)) this.notify(job)
     const rule = this.scenario.find(job.url)
     if (rule?.never) return
     // Processing takes its configured time, and at least as long as measuring the file.
     const measuring = this.measure(job)
-    this.timers.later(t.processingMs + (rule?.delayMs ?? 0), () => {
+    this.timers.later(this.stageMs(job, 'processing') + (rule?.delayMs ?? 0), () => {
       void measuring.then(measured => this.finish(job, measured))
     })
   }
@@ -242,18 +294,9 @@ export class EmulatorEngine {
     const judge = this.judges.get(job.judgeId)
     if (!judge || this.timers.signal.aborted || !this.jobs.has(job.id)) return
     const rule = this.scenario.find(job.url)
-    const timestamp = isoTimestamp()
-    if (rule?.fail) {
-      job.status = 'failed'
-      job.result = {
-        event: 'evaluation.failed',
-        jobId: job.id,
-        status: 'failed',
-        judgeId: job.judgeId,
-        error: rule.fail,
-        detectorResults: [],
-        timestamp
-      }
+    const failure = this.failureOf(job.url)
+    if (failure) {
+      this.fail(job, failure.error)
     } else {
       const scored = scoreEvaluation({
         seed: this.options.seed,
@@ -263,32 +306,48 @@ export class EmulatorEngine {
         rule,
         measured
       })
-      job.status = 'completed'
-      job.result = {
-        event: 'evaluation.completed',
-        jobId: job.id,
-        status: 'completed',
-        judgeId: job.judgeId,
+      this.settle(job, 'completed', {
         evaluationId: newUuid(),
         contentId: newUuid(),
         overallScore: scored.overallScore,
-        detectorResults: scored.detectorResults,
-        timestamp
-      }
+        detectorResults: scored.detectorResults
+      })
     }
     this.notify(job)
   }
 
+  private fail(job: JobRecord, error: string): void {
+    this.settle(job, 'failed', { error })
+  }
+
+  /** The job's final status and result. */
+  private settle(job: JobRecord, status: 'completed' | 'failed', fields: Partial<EvaluationResult>): void {
+    job.status = status
+    job.result = {
+      event: eventForStatus(status),
+      jobId: job.id,
+      status,
+      outcome: status,
+      judgeId: job.judgeId,
+      detectorResults: [],
+      timestamp: isoTimestamp(),
+      ...fields
+    }
+  }
+
+  /** Sends the job's current state: its result once it has one, else (realistic profile) a non-final body. */
   private notify(job: JobRecord): void {
     const org = this.options.organizations.find(o => o.id === job.orgId)
-    if (!org || !job.webhookUrl || !job.result) return
+    if (!org || !job.webhookUrl || (!job.result && !this.realistic)) return
+    const body = this.replyBody(job, 'webhook')
     this.webhooks.enqueue({
       url: job.webhookUrl,
       secret: org.webhookSecret,
       jobId: job.id,
-      event: job.result.event,
-      body: JSON.stringify(serializeResult(job.result, 'webhook')),
-      faultKey: job.url
+      event: this.resultOf(job).event,
+      body: JSON.stringify(body),
+      faultKey: job.url,
+      headerName: this.realistic?.signatureHeaderName(job.url, job.status)
     })
   }
 

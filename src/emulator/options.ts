@@ -1,5 +1,6 @@
 // The emulator's options (agreed with the gate's tests) and their defaults. Fields may be added, not removed.
 import { WEBHOOK } from '../pique/limits.js'
+import type { EmulatorProfile } from './realistic.js'
 import type { ValidationErrorStyle } from './validation.js'
 
 /**
@@ -14,6 +15,11 @@ export interface ScenarioRule {
   failDetectors?: string[]
   /** The job fails with this error (e.g. a bot-detection message). */
   fail?: string
+  /**
+   * The job fails at once: the submit reply lists it `failed` with this `error_message` (a download the service
+   * refuses before queueing it: a private video, a blocked request). It never runs.
+   */
+  failAtSubmit?: string
   /** Extra processing time for this URL, in ms. */
   delayMs?: number
   /** The job never finishes (stays `processing`): for timeout tests. */
@@ -118,6 +124,14 @@ export interface EmulatorOptions {
    * `fastapi` 422 + `[{loc, msg, type}]`, which the contract says clients must read too.
    */
   validationErrors: ValidationErrorStyle
+  /**
+   * `documented` (the default): replies exactly as the docs show, jobs take `timings`. `realistic`: like production
+   * (src/emulator/realistic.ts): stage times of seconds to minutes, per-platform download failures, single URLs
+   * refused at submit, undocumented non-final statuses, extra fields, both spellings and header names.
+   */
+  profile: EmulatorProfile
+  /** Multiplies the realistic profile's stage times (0.01: minutes become about a second). */
+  timeScale: number
 }
 
 export interface RunningEmulator {
@@ -171,7 +185,9 @@ export const DEFAULT_EMULATOR_OPTIONS: EmulatorOptions = {
   faults: NO_FAULTS,
   measureVideos: true,
   inspectionLogSize: 1000,
-  validationErrors: 'plain'
+  validationErrors: 'plain',
+  profile: 'documented',
+  timeScale: 1
 }
 
 /** Partial options over the defaults; nested timing/retry/fault objects merge field by field. */

@@ -18,6 +18,7 @@ export const scenarioRuleSchema = z.strictObject({
   score: z.number().min(LIMITS.score.min).max(LIMITS.score.max).optional(),
   failDetectors: z.array(z.string().min(1)).optional(),
   fail: z.string().min(1).optional(),
+  failAtSubmit: z.string().min(1).optional(),
   delayMs: z.number().int().min(0).optional(),
   never: z.boolean().optional(),
   reject: z.string().min(1).optional()

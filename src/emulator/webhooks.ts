@@ -34,6 +34,8 @@ export interface Delivery {
   body: string
   /** What seeded fault draws are keyed on (the submitted video URL): stable across runs, unlike job ids. */
   faultKey: string
+  /** The signature header's name; X-Pique-Signature unless the realistic profile draws the other documented one. */
+  headerName?: string
 }
 
 export class WebhookDispatcher {
@@ -104,7 +106,7 @@ export class WebhookDispatcher {
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'pique-emulator',
-          [WEBHOOK.signatureHeader]: signatureHeader(d.secret, Date.now() / 1000, d.body)
+          [d.headerName ?? WEBHOOK.signatureHeader]: signatureHeader(d.secret, Date.now() / 1000, d.body)
         },
         body: d.body,
         redirect: 'manual',

@@ -56,7 +56,7 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   const existing = await findReusableJudge(
     api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call),
     body,
-    (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name}") not reused: ${why}`)
+    (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`)
   )
   if (!existing) log.debug(`No ready judge identical to ${source.file.file}: creating one`)
   if (existing) {
@@ -85,7 +85,8 @@ async function fetchPinned(api: PiqueApi, id: string, call: CallOptions): Promis
 }
 
 function checkVideo(judge: Judge): void {
-  if (judge.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
+  // A judge that does not say its content type is given the benefit of the doubt: Pique refuses the batch if it must.
+  if (judge.content_type !== undefined && judge.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
     throw new GateError(
       `Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`
     )
@@ -100,23 +101,38 @@ async function untilReady(
 ): Promise<Judge> {
   let current = judge
   const backoff = { baseDelayMs: options.pollMs ?? 250, maxDelayMs: options.maxPollMs ?? 5000 }
-  if (current.status === 'pending')
-    options.log.info(`Judge ${current.id} is pending (reference content being preprocessed); waiting until it is ready`)
-  const stillPending = (id: string) =>
+  // Only ready is usable and failed is final: pending, and any status the docs do not show, are waited out.
+  const waiting = (status: string | undefined) => status !== 'ready' && status !== 'failed'
+  const warned = new Set<string>()
+  const announce = (j: Judge) => {
+    const status = j.status ?? 'unknown'
+    if (warned.has(status)) return
+    warned.add(status)
+    if (status === 'pending')
+      options.log.info(`Judge ${j.id} is pending (reference content being preprocessed); waiting until it is ready`)
+    else
+      options.log.warning(
+        `Judge ${j.id} has ${j.status === undefined ? 'no status' : `the undocumented status "${status}"`}; waiting until it is ready, as for pending`
+      )
+  }
+  const stillPending = (j: Judge) =>
     new GateError(
-      `Judge ${id} was still pending at the deadline (timeout-minutes); try again later or raise timeout-minutes`
+      `Judge ${j.id} was still ${j.status ?? 'without a status'} at the deadline (timeout-minutes); try again later or raise timeout-minutes`
     )
-  for (let check = 1; current.status === 'pending'; check++) {
+  for (let check = 1; waiting(current.status); check++) {
+    announce(current)
     const left = options.deadline - Date.now()
-    if (left <= 0) throw stillPending(current.id)
+    if (left <= 0) throw stillPending(current)
     const pause = Math.min(backoffCeilingMs(check, backoff), left)
-    options.log.debug(`Judge ${current.id} still pending: checking again in ${Math.round(pause)} ms (check ${check})`)
+    options.log.debug(
+      `Judge ${current.id} still ${current.status ?? 'without a status'}: checking again in ${Math.round(pause)} ms (check ${check})`
+    )
     await sleep(pause)
     try {
       current = await api.getJudge(current.id, { deadline: options.deadline })
     } catch (error) {
       // The check the deadline cut short changes nothing: the judge was last seen pending.
-      if (error instanceof PiqueDeadlineError) throw stillPending(current.id)
+      if (error instanceof PiqueDeadlineError) throw stillPending(current)
       throw error
     }
     options.onJudge?.(info(current, origin))
@@ -134,9 +150,9 @@ const REFERENCE_HINT = `reference URIs must be uploaded ${REFERENCE_URI_PREFIX} 
 function info(judge: Judge, origin: JudgeInfo['origin']): JudgeInfo {
   return {
     id: judge.id,
-    name: judge.name,
+    name: judge.name ?? '(no name)',
     origin,
-    status: judge.status,
-    detectors: judge.detector_configs.map(d => d.detector_name)
+    status: judge.status ?? 'unknown',
+    detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown')
   }
 }

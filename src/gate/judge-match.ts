@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { type CreateJudgeRequest, type Judge, canonicalJson } from '../pique/schema.js'
 
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
-function detectorSet(detectors: readonly { detector_name: string; config?: Record<string, unknown> }[]): string[] {
+function detectorSet(detectors: readonly { detector_name?: string; config?: Record<string, unknown> }[]): string[] {
   return detectors.map(d => canonicalJson({ detector_name: d.detector_name, config: d.config ?? {} })).sort()
 }
 
@@ -24,8 +24,12 @@ export function sameJudge(judge: Judge, body: CreateJudgeRequest): boolean {
   return judgeDifferences(judge, body).length === 0
 }
 
-/** Why `judge` cannot stand in for `body`, or undefined when it can (ready, active and identical). */
+/**
+ * Why `judge` cannot stand in for `body`, or undefined when it can (ready, active and identical). A judge whose
+ * listing differs from the documented shape (an undocumented status, a missing field) is never reused.
+ */
 export function whyNotReusable(judge: Judge, body: CreateJudgeRequest): string | undefined {
+  if (judge.problems?.length) return `its listing has ${judge.problems.join(', ')}`
   if (judge.status !== 'ready') return `status ${judge.status}`
   if (judge.is_active === false) return 'inactive'
   const differs = judgeDifferences(judge, body)

@@ -17,7 +17,7 @@ import type { GateLog } from './log.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { type GateStore, checkStore, registerJobs } from './store-jobs.js'
 import { submitAll } from './submit.js'
-import { JobTracker } from './tracker.js'
+import { JobTracker, type ResultNotice } from './tracker.js'
 import { decide, skippedReport } from './verdict.js'
 import { waitForResults } from './wait.js'
 
@@ -54,6 +54,8 @@ export interface GateProgress {
   results: ReadonlyMap<string, EvaluationResult>
   /** Whether the wait reached the deadline with jobs unfinished. */
   timedOut?: boolean
+  /** Replies that differed from the docs, one line each (said once per value; a disagreement once per item). */
+  replyNotices?: string[]
 }
 
 export function newProgress(): GateProgress {
@@ -180,7 +182,17 @@ async function submit(run: GateRun): Promise<undefined> {
 async function wait(run: GateRun): Promise<undefined> {
   const { settings, deps, log, progress } = run
   const jobIds = progress.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId as string)
-  const tracker = new JobTracker(jobIds, settings.threshold)
+  const byJob = new Map(progress.outcomes.map(o => [o.jobId, o]))
+  const noticeLine = ({ jobId, note }: ResultNotice) => {
+    const o = byJob.get(jobId)
+    return `Pique's reply for ${o ? `${itemName(o)} (${o.source.file}:${o.source.line}, job ${jobId})` : `job ${jobId}`}: ${note.message}`
+  }
+  const replyNotices: string[] = (progress.replyNotices = [])
+  const tracker = new JobTracker(jobIds, settings.threshold, notice => {
+    const line = noticeLine(notice)
+    replyNotices.push(line)
+    log.warning(line)
+  })
   progress.results = tracker.latest
   if (settings.waitMode === 'none' || jobIds.length === 0) return undefined
   const mode = settings.waitMode
@@ -214,7 +226,8 @@ async function verdict(run: GateRun): Promise<RunReport> {
     skippedUnchanged: planned.skippedUnchanged,
     startedAt: run.startedAt,
     inputs: settings.echo,
-    warnings: planned.warnings
+    // Replies that differed from the docs (undocumented values, event/status disagreements) stay in the report.
+    warnings: [...planned.warnings, ...(progress.replyNotices ?? [])]
   })
   const pending = report.items.filter(o => o.state === 'pending')
   if (pending.length) {

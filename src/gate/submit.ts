@@ -4,7 +4,7 @@
  * the API rejects) is recorded as failed with the reason, and the other batches carry on.
  */
 import type { PiqueApi } from '../pique/api.js'
-import { LIMITS } from '../pique/limits.js'
+import { LIMITS, isJobStatus } from '../pique/limits.js'
 import type { SocialMediaResponse } from '../pique/schema.js'
 import { chunk, forEachLimit } from './concurrency.js'
 import { errorMessage, isAuthError } from './errors.js'
@@ -35,6 +35,8 @@ export async function submitAll(api: PiqueApi, urls: readonly UrlItem[], options
   const batches = chunk(urls, Math.min(options.batchSize ?? LIMITS.urlsPerBatch.max, LIMITS.urlsPerBatch.max))
   const outcomes: ItemOutcome[][] = []
   const batchIds: (string | undefined)[] = []
+  // Said once per value, however many jobs carry it.
+  const undocumented = new Set<string>()
   await forEachLimit(batches, options.maxConcurrency, async (batch, index) => {
     const submittedAt = new Date().toISOString()
     let reply: SocialMediaResponse
@@ -55,38 +57,45 @@ export async function submitAll(api: PiqueApi, urls: readonly UrlItem[], options
       outcomes[index] = batch.map(u => ({ ...u, state: 'failed', error: reason, submittedAt }))
       return
     }
-    batchIds[index] = reply.batch_id
-    outcomes[index] = matchJobs(batch, reply, submittedAt)
+    // A reply without a batch id still carries the billed jobs: they are tracked, under a stand-in batch name.
+    const batchId = reply.batch_id ?? `(batch ${index + 1}: no batch_id in the reply)`
+    if (reply.batch_id) batchIds[index] = reply.batch_id
+    outcomes[index] = matchJobs(batch, reply, batchId, submittedAt)
+    for (const job of reply.jobs) {
+      const status = job.status
+      if (status === undefined || isJobStatus(status) || undocumented.has(status)) continue
+      undocumented.add(status)
+      options.log.warning(
+        `Pique's submit reply gave job ${job.job_id ?? '(no id)'} the undocumented status "${status}"; it is tracked like any submitted job`
+      )
+    }
     const failedNow = outcomes[index].filter(o => o.state === 'failed').length
     options.log.info(
-      `Batch ${index + 1}/${batches.length}: ${reply.batch_id}, ${batch.length} URLs${failedNow ? `, ${failedNow} failed at submit` : ''}`
+      `Batch ${index + 1}/${batches.length}: ${batchId}, ${batch.length} URLs${failedNow ? `, ${failedNow} failed at submit` : ''}`
     )
-    await options.onBatch?.(reply.batch_id, outcomes[index])
+    await options.onBatch?.(batchId, outcomes[index])
   })
   return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id): id is string => id !== undefined) }
 }
 
-/** The reply has one job per URL in request order; match by position, and by URL if the order ever differs. */
-function matchJobs(batch: readonly UrlItem[], reply: SocialMediaResponse, submittedAt: string): ItemOutcome[] {
+/**
+ * The reply has one job per URL in request order; match by position, and by URL if the order ever differs. Every job
+ * with an id is tracked, whatever its status says, except `failed` (that URL's failure, with Pique's error_message).
+ */
+function matchJobs(
+  batch: readonly UrlItem[],
+  reply: SocialMediaResponse,
+  batchId: string,
+  submittedAt: string
+): ItemOutcome[] {
   const inOrder = reply.jobs.length === batch.length && reply.jobs.every((job, i) => job.url === batch[i].url)
-  const byUrl = new Map(reply.jobs.map(job => [job.url, job]))
+  const byUrl = new Map(reply.jobs.filter(job => job.url !== undefined).map(job => [job.url, job]))
   return batch.map((planned, i) => {
     const job = inOrder ? reply.jobs[i] : (byUrl.get(planned.url) ?? reply.jobs[i])
-    if (!job)
-      return {
-        ...planned,
-        state: 'failed',
-        batchId: reply.batch_id,
-        error: 'the API returned no job for this URL',
-        submittedAt
-      }
-    const base: ItemOutcome = {
-      ...planned,
-      state: 'submitted',
-      jobId: job.job_id,
-      batchId: reply.batch_id,
-      submittedAt
-    }
+    const failed = (error: string): ItemOutcome => ({ ...planned, state: 'failed', batchId, error, submittedAt })
+    if (!job) return failed('the API returned no job for this URL')
+    if (!job.job_id) return failed('the API returned a job without a job_id for this URL, so it cannot be followed')
+    const base: ItemOutcome = { ...planned, state: 'submitted', jobId: job.job_id, batchId, submittedAt }
     if (job.status === 'failed')
       return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt }
     return base

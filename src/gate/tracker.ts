@@ -1,16 +1,25 @@
 /** The jobs being waited for and the results seen so far. A terminal result is final: later news is ignored. */
-import { type EvaluationResult, isTerminal } from '../pique/results.js'
+import { type EvaluationResult, type ResultNote, isTerminal } from '../pique/results.js'
 import { resultState } from './verdict.js'
+
+/** A reply that differed from the documented ones, said once: per value, and per job for a disagreement. */
+export interface ResultNotice {
+  jobId: string
+  note: ResultNote
+}
 
 export class JobTracker {
   /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
   readonly latest = new Map<string, EvaluationResult>()
   readonly total: number
   private readonly waiting: Set<string>
+  private readonly noticed = new Set<string>()
 
   constructor(
     jobIds: readonly string[],
-    private readonly threshold: number
+    private readonly threshold: number,
+    /** Told about each new notice as it is first seen (the wait logs it). */
+    private readonly onNotice?: (notice: ResultNotice) => void
   ) {
     this.waiting = new Set(jobIds)
     this.total = this.waiting.size
@@ -32,6 +41,7 @@ export class JobTracker {
   record(result: EvaluationResult): boolean {
     if (!this.waiting.has(result.jobId)) return false
     this.latest.set(result.jobId, result)
+    for (const note of result.notes ?? []) this.notice(result.jobId, note)
     if (!isTerminal(result)) return false
     this.waiting.delete(result.jobId)
     return true
@@ -46,5 +56,13 @@ export class JobTracker {
       if (state === 'below_threshold' || state === 'failed') n++
     }
     return n
+  }
+
+  private notice(jobId: string, note: ResultNote): void {
+    // Polling repeats the same body: an undocumented value is said once per run, a disagreement once per job.
+    const key = note.kind === 'disagreement' ? `${note.kind}:${jobId}` : `${note.kind}:${note.value}`
+    if (this.noticed.has(key)) return
+    this.noticed.add(key)
+    this.onNotice?.({ jobId, note })
   }
 }

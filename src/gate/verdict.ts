@@ -10,9 +10,9 @@ import { buildRunReport, countItems } from './run-report.js'
 
 /** The state one result puts its URL in; `undefined` while it is not finished. */
 export function resultState(result: EvaluationResult | undefined, threshold: number): ItemState | undefined {
-  if (!result) return undefined
-  if (result.status === 'failed') return 'failed'
-  if (result.status !== 'completed') return undefined
+  if (!result || result.outcome === 'running') return undefined
+  // An unusable completed body (no usable overall_score) is that URL's evaluation error, like a failed one.
+  if (result.outcome !== 'completed') return 'failed'
   return (result.overallScore ?? 0) >= threshold ? 'passed' : 'below_threshold'
 }
 
@@ -107,7 +107,7 @@ function settle(outcome: ItemOutcome, input: Pick<DecideInput, 'threshold' | 'wa
     ...outcome,
     state,
     score: result.overallScore,
-    error: result.status === 'failed' ? (result.error ?? 'evaluation failed') : undefined,
+    error: state === 'failed' ? (result.error ?? 'evaluation failed') : undefined,
     result,
     finishedAt: result.timestamp ?? new Date().toISOString()
   }

@@ -7,7 +7,7 @@
  */
 import { parseResultBody } from '../pique/results.js'
 import { backoffDelayMs, sleep } from '../pique/retry.js'
-import { MAX_QUERY_JOBS, MAX_WAIT_SECONDS, type QueryResponse, UNRECOGNISED_STATUS } from '../store/protocol.js'
+import { MAX_QUERY_JOBS, MAX_WAIT_SECONDS, type QueryResponse } from '../store/protocol.js'
 import { chunk } from './concurrency.js'
 import { GateError, errorMessage, isAuthError } from './errors.js'
 import { lookupOnce, type ResultLookup } from './lookup.js'
@@ -116,20 +116,13 @@ export async function waitWithStore(
 
 const formatSeconds = (ms: number) => `${Math.round(ms / 1000)} s`
 
-/** Records the terminal results of the answers; an unreadable or unrecognised one is said once per job (`unreadable`). */
+/** Records the terminal results of the answers; an unreadable one is warned about once per job (`unreadable`). */
 function recordAnswers(answers: QueryResponse[], tracker: JobTracker, log: GateLog, unreadable: Set<string>): number {
   let finished = 0
   for (const answer of answers) {
     for (const job of answer.jobs) {
       if (!job.result || !tracker.isPending(job.job_id)) continue
-      if (job.status === UNRECOGNISED_STATUS) {
-        // Undocumented status or event: not finished yet. Said once per job, like an unreadable one.
-        if (!unreadable.has(job.job_id))
-          log.info(`The store holds a result for ${job.job_id} with an undocumented status or event; still waiting`)
-        unreadable.add(job.job_id)
-        continue
-      }
-      const parsed = parseResultBody(job.result)
+      const parsed = parseResultBody(job.result, job.job_id)
       if (!parsed.ok) {
         // The store returns the job with every answer: say it once, not on every long-poll.
         if (!unreadable.has(job.job_id))

@@ -200,6 +200,11 @@ function fromSchema<S extends z.ZodType>(
   }
 }
 
+/** `json` with `key` set to `value` when it is an object that lacks it. */
+function withDefault(json: unknown, key: string, value: unknown): unknown {
+  return json && typeof json === 'object' && !Array.isArray(json) && !(key in json) ? { ...json, [key]: value } : json
+}
+
 const oneLine = (text: string, max = 200): string => {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > max ? `${flat.slice(0, max)}…` : flat
@@ -266,7 +271,13 @@ export class PiqueClient implements PiqueApi {
       const fresh = page.judges.filter(j => !seen.has(j.id))
       for (const j of fresh) seen.add(j.id)
       yield* fresh
-      if (!page.has_more) return
+      // A reply without has_more: more when the total says so, or (no total either) when the page came back full.
+      const more =
+        page.has_more ??
+        (page.total !== undefined
+          ? offset + page.judges.length < page.total
+          : page.judges.length >= LIMITS.listLimit.max)
+      if (!more) return
       // A page that says "more" but brings nothing new (empty, or the offset ignored) would otherwise loop forever.
       if (fresh.length === 0) {
         const what = page.judges.length ? 'only judges it had already sent (is the offset ignored?)' : 'no judges'
@@ -289,7 +300,8 @@ export class PiqueClient implements PiqueApi {
         method: 'GET',
         path: `/judges/${this.#pathParam('get judge', 'judge_id', judgeId)}`,
         replyIs: 'a judge',
-        parse: fromSchema(judgeSchema),
+        // The path names the judge: a reply that leaves its id out is still about it.
+        parse: json => fromSchema(judgeSchema)(withDefault(json, 'id', judgeId)),
         notFound: judgeNotFound(judgeId)
       },
       options
@@ -312,7 +324,7 @@ export class PiqueClient implements PiqueApi {
         path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
         replyIs: 'an evaluation result',
         parse: json => {
-          const parsed = parseResultBody(json)
+          const parsed = parseResultBody(json, jobId)
           return parsed.ok ? { ok: true, value: parsed.result } : parsed
         },
         notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`

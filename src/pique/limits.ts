@@ -33,6 +33,11 @@ export type JobStatus = (typeof JOB_STATUSES)[number]
 export const TERMINAL_JOB_STATUSES = ['completed', 'failed'] as const satisfies readonly JobStatus[]
 export type TerminalJobStatus = (typeof TERMINAL_JOB_STATUSES)[number]
 
+/** Whether a status a reply carries is one the docs show (replies may carry others: treat every enum as open). */
+export function isJobStatus(status: string): status is JobStatus {
+  return (JOB_STATUSES as readonly string[]).includes(status)
+}
+
 export function isTerminalJobStatus(status: string): status is TerminalJobStatus {
   return (TERMINAL_JOB_STATUSES as readonly string[]).includes(status)
 }

@@ -7,8 +7,8 @@ import { z } from 'zod'
 import { DETECTOR_NAMES, type DetectorSpec, didYouMean, findDetector, knownConfigKeys } from './detectors.js'
 import {
   CONTENT_TYPES,
-  JOB_STATUSES,
   JUDGE_STATUSES,
+  type JudgeStatus,
   LIMITS,
   LIST_CONTENT_TYPES,
   UPLOAD_CONTENT_TYPES
@@ -20,6 +20,9 @@ export interface SchemaIssue {
 }
 
 // ---------- shared pieces ----------
+
+/** A lenient reply field: a value of the wrong type reads as absent, so one odd field never fails a reply. */
+const maybe = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined)
 
 /** An http(s) URL as the social-media endpoint accepts it. */
 export const videoUrlSchema = z.string().superRefine((value, ctx) => {
@@ -164,29 +167,66 @@ export function judgeWarnings(body: CreateJudgeRequest | Record<string, unknown>
 
 export const createJudgeResponseSchema = z.looseObject({
   id: z.string().min(1),
-  status: z.enum(JUDGE_STATUSES)
+  // Read as sent: the gate fetches the judge next and judges its status there.
+  status: maybe(z.string())
 })
 export type CreateJudgeResponse = z.infer<typeof createJudgeResponseSchema>
 
+/** A judge as the docs show it: what the emulator serves. Readers use the lenient `Judge` below. */
+export interface DocumentedJudge {
+  id: string
+  name: string
+  description: string
+  content_type: string
+  status: JudgeStatus
+  detector_configs: { id: string; detector_name: string; config: Record<string, unknown>; weight?: number }[]
+  is_active: boolean
+  created_at: string
+  updated_at?: string
+}
+
 export const detectorConfigSchema = z.looseObject({
-  id: z.string(),
-  detector_name: z.string(),
-  config: z.record(z.string(), z.unknown()).default({}),
-  weight: z.number().optional()
+  id: maybe(z.string()),
+  detector_name: maybe(z.string().min(1)),
+  config: maybe(z.record(z.string(), z.unknown())),
+  weight: maybe(z.number())
 })
 
-export const judgeSchema = z.looseObject({
-  id: z.string().min(1),
-  name: z.string(),
-  description: z.string(),
-  content_type: z.string(),
-  status: z.enum(JUDGE_STATUSES),
-  detector_configs: z.array(detectorConfigSchema).default([]),
-  is_active: z.boolean().default(true),
-  created_at: z.string(),
-  updated_at: z.string().optional()
-})
-export type Judge = z.infer<typeof judgeSchema>
+/**
+ * A judge as listed or fetched, read liberally: only `id` is needed to read it. How it differs from the documented
+ * shape (an undocumented or missing status, a missing name, description, content type or detector field) is in
+ * `problems`: such a judge is never reused (the gate logs why at debug level), but it never makes a page unreadable.
+ */
+export const judgeSchema = z
+  .looseObject({
+    id: z.string().min(1),
+    name: maybe(z.string()),
+    description: maybe(z.string()),
+    content_type: maybe(z.string()),
+    status: maybe(z.string()),
+    detector_configs: maybe(z.array(z.unknown())),
+    is_active: maybe(z.boolean()),
+    created_at: maybe(z.string()),
+    updated_at: maybe(z.string())
+  })
+  .transform(raw => {
+    const problems: string[] = []
+    for (const key of ['name', 'description', 'content_type'] as const)
+      if (raw[key] === undefined) problems.push(`no ${key}`)
+    if (raw.status === undefined) problems.push('no status')
+    else if (!(JUDGE_STATUSES as readonly string[]).includes(raw.status))
+      problems.push(`undocumented status "${raw.status}"`)
+    if (raw.detector_configs === undefined) problems.push('no detector_configs')
+    const detectorConfigs = (raw.detector_configs ?? []).map((entry, i) => {
+      const d = detectorConfigSchema.parse(entry && typeof entry === 'object' ? entry : {})
+      if (d.detector_name === undefined) problems.push(`detector_configs[${i}] has no detector_name`)
+      if (d.config === undefined) problems.push(`detector_configs[${i}] has no config`)
+      return { ...d, config: d.config ?? {} }
+    })
+    return { ...raw, detector_configs: detectorConfigs, problems }
+  })
+/** `problems` is set by the reader; a judge built by hand (tests, fakes) may leave it out. */
+export type Judge = Omit<z.output<typeof judgeSchema>, 'problems'> & { problems?: string[] }
 
 export const listJudgesQuerySchema = z.object({
   limit: z.coerce.number().int().min(LIMITS.listLimit.min).max(LIMITS.listLimit.max).default(LIMITS.listLimit.default),
@@ -195,10 +235,17 @@ export const listJudgesQuerySchema = z.object({
 })
 export type ListJudgesQuery = z.infer<typeof listJudgesQuerySchema>
 
+/** A judge entry without an id cannot be used or even named: it is left out, and the page still reads. */
+const listedJudgeSchema = z.unknown().transform(entry => {
+  const parsed = judgeSchema.safeParse(entry)
+  return parsed.success ? parsed.data : undefined
+})
+
 export const listJudgesResponseSchema = z.looseObject({
-  judges: z.array(judgeSchema),
-  total: z.number().int(),
-  has_more: z.boolean()
+  judges: z.array(listedJudgeSchema).transform((list): Judge[] => list.filter(j => j !== undefined)),
+  total: maybe(z.number().int()),
+  /** Absent from a drifted reply: the client then infers it from `total`, or from a full page. */
+  has_more: maybe(z.boolean())
 })
 export type ListJudgesResponse = z.infer<typeof listJudgesResponseSchema>
 
@@ -220,19 +267,25 @@ export const socialMediaRequestSchema = z.object({
 })
 export type SocialMediaRequest = z.infer<typeof socialMediaRequestSchema>
 
+/**
+ * One job of a submit reply, read liberally: the batch is billed, so no job id may be lost over an undocumented
+ * `status` or a missing field. The gate matches jobs to URLs and tracks every one that has a `job_id`.
+ */
 export const submittedJobSchema = z.looseObject({
-  job_id: z.string().min(1),
-  url: z.string(),
-  status: z.enum(JOB_STATUSES),
-  error_message: z.string().nullable().optional()
+  job_id: maybe(z.string().min(1)),
+  url: maybe(z.string()),
+  status: maybe(z.string()),
+  error_message: maybe(z.string().nullable())
 })
 export type SubmittedJob = z.infer<typeof submittedJobSchema>
 
 export const socialMediaResponseSchema = z.looseObject({
-  batch_id: z.string().min(1),
-  jobs: z.array(submittedJobSchema),
-  total_videos: z.number().int(),
-  webhook_id: z.string().nullable().optional()
+  batch_id: maybe(z.string().min(1)),
+  jobs: z
+    .array(z.unknown())
+    .transform(list => list.map(j => submittedJobSchema.parse(j && typeof j === 'object' ? j : {}))),
+  total_videos: maybe(z.number().int()),
+  webhook_id: maybe(z.string().nullable())
 })
 export type SocialMediaResponse = z.infer<typeof socialMediaResponseSchema>
 
