@@ -4,14 +4,14 @@
  * an HTTP proxy, where @actions/github's fetch needs the undici that the bundle now loads on demand
  * (src/toolkit/undici-lazy.ts).
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { type Server, createServer, request } from 'node:http'
 import { type Socket, connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { FakeGitHub } from '../report/fake-github.js'
-import { type Environment, runAction, startEnvironment } from './harness.js'
+import { type Environment, pullRequestEnv, runAction, startEnvironment } from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 const PR = 5
@@ -67,15 +67,7 @@ beforeAll(async () => {
   github = new FakeGitHub()
   await github.start()
   await startProxy()
-  const event = join(env.dir, 'pr-event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } },
-      repository: { full_name: 'acme/site' }
-    })
-  )
-  prEnv = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_RUN_ID: '9' }
+  prEnv = { ...pullRequestEnv(env.dir, PR), GITHUB_RUN_ID: '9' }
 })
 afterAll(async () => {
   proxy?.closeAllConnections()
