@@ -8,7 +8,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { commentMarker } from '../../src/report/comment.js'
 import { FakeGitHub } from '../report/fake-github.js'
-import { API_KEY, CLI_BUNDLE, type Environment, runAction, spawnNode, startEnvironment } from './harness.js'
+import {
+  API_KEY,
+  CLI_BUNDLE,
+  type Environment,
+  pullRequestEnv,
+  runAction,
+  spawnNode,
+  startEnvironment
+} from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 const PR = 12
@@ -23,17 +31,8 @@ beforeAll(async () => {
   env = await startEnvironment(SCENARIO)
   github = new FakeGitHub()
   await github.start()
-  const event = join(env.dir, 'pr-event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } },
-      repository: { full_name: 'acme/site' }
-    })
-  )
   prEnv = {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: event,
+    ...pullRequestEnv(env.dir, PR),
     GITHUB_API_URL: github.url,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '31'

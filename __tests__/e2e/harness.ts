@@ -93,6 +93,19 @@ export interface ActionRun {
   }
 }
 
+/** Writes a pull_request event for PR `number` of acme/site into `dir`; returns the variables a runner sets for it. */
+export function pullRequestEnv(dir: string, number: number): Record<string, string> {
+  const event = join(dir, `pr-${number}-event.json`)
+  writeFileSync(
+    event,
+    JSON.stringify({
+      pull_request: { number, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c0ffee'.padEnd(40, '0') } },
+      repository: { full_name: 'acme/site' }
+    })
+  )
+  return { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event }
+}
+
 /** Parses GITHUB_OUTPUT's `name<<DELIMITER\nvalue\nDELIMITER` records. */
 export function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {}

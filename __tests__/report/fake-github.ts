@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the parts of the GitHub REST API the reports use: issue comments (list with Link-header
  * pagination, create, update) and repository contents at a ref. `readOnly` answers writes with 403 the way a
- * fork pull request's token is refused.
+ * fork pull request's token is refused; `faults` answers the next requests with errors.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -22,6 +22,8 @@ export class FakeGitHub {
   readonly files = new Map<string, string>()
   readonly requests: string[] = []
   readOnly = false
+  /** Answers for the next requests (of `method`, else any), before normal service resumes: a 502, a rate limit. */
+  readonly faults: { status: number; method?: string; headers?: Record<string, string>; body?: unknown }[] = []
   private nextId = 1000
   private server?: Server
   url = ''
@@ -82,6 +84,11 @@ export class FakeGitHub {
     })
     this.server = createServer((req, res) => {
       this.requests.push(`${req.method} ${req.url}`)
+      const index = this.faults.findIndex(f => !f.method || f.method === req.method)
+      if (index >= 0) {
+        const [fault] = this.faults.splice(index, 1)
+        return send(res, fault.status, fault.body ?? { message: 'Server Error' }, fault.headers)
+      }
       router.lookup(req, res)
     })
     await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))

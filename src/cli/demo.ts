@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { mapInputs } from '../config/settings.js'
 import { CLI_SURFACE } from '../config/surface.js'
@@ -33,7 +34,10 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Run the gate end to end against a local emulator and webhook store (no key, no network)')
-    .option('--examples <dir>', 'folder with judge.yml, urls.txt and demo-scenario.yml', DEFAULT_EXAMPLES)
+    .option(
+      '--examples <dir>',
+      `folder with judge.yml, urls.txt and demo-scenario.yml (default: ./${DEFAULT_EXAMPLES} if it has them, else the installed package's)`
+    )
     .option('--keep', 'keep the temp folder (SQLite store, JSON report) and print its path')
     .action(async (options: { examples?: string; keep?: boolean }) => {
       process.exitCode = await runDemo(options)
@@ -41,13 +45,16 @@ export function registerDemo(program: Command): void {
 }
 
 /**
- * Relative to the working directory (`npm run demo` runs at the repository root). Passed through commander on
- * purpose: a literal path here would make the bundler copy the folder into dist/.
+ * Relative to the working directory (`npm run demo` runs at the repository root). Not a literal path to the package's
+ * folder: the bundler would copy the folder into dist/.
  */
 const DEFAULT_EXAMPLES = 'examples'
+/** The examples shipped in the npm package (and in a clone), beside dist/: `npx pique-gate demo` works anywhere. */
+const packagedExamples = () => join(dirname(fileURLToPath(import.meta.url)), '..', '..', DEFAULT_EXAMPLES)
 
 export async function runDemo(options: { examples?: string; keep?: boolean } = {}): Promise<number> {
-  const examples = options.examples ?? DEFAULT_EXAMPLES
+  const examples =
+    options.examples ?? (existsSync(join(DEFAULT_EXAMPLES, 'judge.yml')) ? DEFAULT_EXAMPLES : packagedExamples())
   const file = (name: string) => relative(process.cwd(), resolve(examples, name))
   if (!existsSync(file('judge.yml'))) {
     console.error(

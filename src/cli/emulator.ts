@@ -6,7 +6,12 @@ import type { Command } from 'commander'
 import { ConfigError, formatProblem } from '../config/problems.js'
 import { EMULATOR_ENV, type EmulatorFlags, emulatorOptionsFrom } from '../emulator/config.js'
 import { mediaLibraryProblem } from '../emulator/media.js'
-import { DEFAULT_EMULATOR_API_KEY, type EmulatorOptions, type RunningEmulator } from '../emulator/options.js'
+import {
+  DEFAULT_EMULATOR_API_KEY,
+  EMULATOR_LISTENING,
+  type EmulatorOptions,
+  type RunningEmulator
+} from '../emulator/options.js'
 import { startEmulator } from '../emulator/server.js'
 import { EXIT } from './program.js'
 
@@ -94,7 +99,7 @@ export function registerEmulator(program: Command): void {
         process.on('SIGTERM', stop)
       })
       const usesDefaultKey = options.organizations?.some(o => o.apiKeys.includes(DEFAULT_EMULATOR_API_KEY))
-      console.log(`Pique emulator listening on ${emulator.url}`)
+      console.log(`${EMULATOR_LISTENING}${emulator.url}`)
       console.log(`  API:        ${emulator.url}/v1  (use it as api-url / PIQUE_API_URL: ${emulator.url})`)
       console.log(`  Inspection: ${emulator.url}/_emulator/`)
       if (options.profile === 'realistic')

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import {
   DEFAULT_EMULATOR_OPTIONS,
   DEFAULT_ORGANIZATION,
+  EMULATOR_ENV,
   ENDPOINT_NAMES,
   type EmulatorFaults,
   type EmulatorOptions,
@@ -18,21 +19,7 @@ import { EMULATOR_PROFILES, type EmulatorProfile } from './realistic.js'
 import { loadScenarioFile } from './scenario.js'
 import { VALIDATION_ERROR_STYLES, type ValidationErrorStyle } from './validation.js'
 
-/** Environment variables read when the matching flag is absent. */
-export const EMULATOR_ENV = {
-  port: 'PIQUE_EMULATOR_PORT',
-  host: 'PIQUE_EMULATOR_HOST',
-  apiKeys: 'PIQUE_EMULATOR_API_KEYS',
-  organizations: 'PIQUE_EMULATOR_ORGANIZATIONS',
-  webhookUrl: 'PIQUE_EMULATOR_WEBHOOK_URL',
-  webhookSecret: 'PIQUE_EMULATOR_WEBHOOK_SECRET',
-  seed: 'PIQUE_EMULATOR_SEED',
-  scenario: 'PIQUE_EMULATOR_SCENARIO',
-  rateLimit: 'PIQUE_EMULATOR_RATE_LIMIT',
-  validationErrors: 'PIQUE_EMULATOR_VALIDATION_ERRORS',
-  profile: 'PIQUE_EMULATOR_PROFILE',
-  timeScale: 'PIQUE_EMULATOR_TIME_SCALE'
-} as const
+export { EMULATOR_ENV }
 
 /** The command's flag values, as commander hands them over (strings, string lists, booleans). */
 export interface EmulatorFlags {

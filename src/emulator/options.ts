@@ -144,6 +144,26 @@ export interface RunningEmulator {
 /** The key of the default organization, so the demo and local development need no configuration. Not a secret. */
 export const DEFAULT_EMULATOR_API_KEY = 'pk_emulator_local_development_key'
 
+/** Environment variables read when the matching flag is absent (here, free of
+ * dependencies, so the emulator action can name them without loading the emulator). */
+export const EMULATOR_ENV = {
+  port: 'PIQUE_EMULATOR_PORT',
+  host: 'PIQUE_EMULATOR_HOST',
+  apiKeys: 'PIQUE_EMULATOR_API_KEYS',
+  organizations: 'PIQUE_EMULATOR_ORGANIZATIONS',
+  webhookUrl: 'PIQUE_EMULATOR_WEBHOOK_URL',
+  webhookSecret: 'PIQUE_EMULATOR_WEBHOOK_SECRET',
+  seed: 'PIQUE_EMULATOR_SEED',
+  scenario: 'PIQUE_EMULATOR_SCENARIO',
+  rateLimit: 'PIQUE_EMULATOR_RATE_LIMIT',
+  validationErrors: 'PIQUE_EMULATOR_VALIDATION_ERRORS',
+  profile: 'PIQUE_EMULATOR_PROFILE',
+  timeScale: 'PIQUE_EMULATOR_TIME_SCALE'
+} as const
+
+/** The line the `emulator` command prints once it listens, followed by its URL: the emulator action waits for it. */
+export const EMULATOR_LISTENING = 'Pique emulator listening on '
+
 export const DEFAULT_EMULATOR_WEBHOOK_SECRET = 'whsec_emulator_local_development_secret'
 
 /** Used when no organization is configured. */

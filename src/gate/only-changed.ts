@@ -13,7 +13,6 @@ import { loadUrlLists } from '../config/load.js'
 import { INLINE_SOURCE, urlKey } from '../config/url-list.js'
 import { type BaseVersion, ensureCommit, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
 import { readPullRequestContext } from '../github/event.js'
-import { createOctokit } from '../github/octokit.js'
 import type { UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
 
@@ -46,7 +45,12 @@ export async function selectChangedUrls(urls: UrlItem[], options: ChangedUrlsOpt
   const cwd = options.cwd ?? process.cwd()
   const commit = await ensureCommit(cwd, pr.baseSha)
   const api = options.githubToken
-    ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo }
+    ? // Loaded only here: most runs never call the REST API (see docs/performance.md).
+      {
+        octokit: (await import('../github/octokit.js')).createOctokit(options.githubToken, env),
+        owner: pr.owner,
+        repo: pr.repo
+      }
     : undefined
 
   // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import type { Octokit } from './octokit.js'
-import { httpStatus } from './octokit.js'
+import { httpStatus } from './http-status.js'
 
 const run = promisify(execFile)
 

@@ -3,7 +3,7 @@
  * the current verdict instead of a comment per push.
  */
 import type { Octokit } from './octokit.js'
-import { isPermissionError } from './octokit.js'
+import { isPermissionError } from './http-status.js'
 import type { PullRequestContext } from './event.js'
 
 export type StickyResult =

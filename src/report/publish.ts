@@ -1,18 +1,15 @@
 /**
  * Publishing a finished, skipped or errored run: the JSON report and optional JUnit XML always; then either the GitHub
  * surfaces (annotations, job summary, the sticky PR comment) or the terminal table. Each step stands alone: a
- * reporting failure becomes a warning and never changes the verdict.
+ * reporting failure becomes a warning and never changes the verdict. JUnit and the PR comment (the REST client) are
+ * imported only when used: most runs need neither, and loading them would slow every start (docs/performance.md).
  */
 import * as core from '@actions/core'
 import type { Surface } from '../config/surface.js'
 import type { RunReport } from '../model/index.js'
 import { COMMENT_EVENTS, readPullRequestContext, workflowRunUrl } from '../github/event.js'
-import { createOctokit } from '../github/octokit.js'
-import { upsertStickyComment } from '../github/sticky-comment.js'
 import { emitAnnotations, planAnnotations } from './annotations.js'
-import { commentMarker, judgeKeyOf, renderComment } from './comment.js'
 import { redact, writeJsonReport, writeTextFile } from './json.js'
-import { renderJunit } from './junit.js'
 import { renderSummary } from './summary.js'
 import { renderTerminal } from './terminal.js'
 
@@ -55,7 +52,7 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   if (ctx.junitPath) {
     const path = ctx.junitPath
     await attempt(
-      () => writeTextFile(path, redact(renderJunit(report), ctx.secrets)),
+      async () => writeTextFile(path, redact((await import('./junit.js')).renderJunit(report), ctx.secrets)),
       e => warn(`write the JUnit report to ${path}`, e)
     )
   }
@@ -101,6 +98,11 @@ async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS
     core.warning('No github-token: the pull request comment was not posted (the job summary has the report)')
     return
   }
+  const [{ commentMarker, judgeKeyOf, renderComment }, { createOctokit }, { upsertStickyComment }] = await Promise.all([
+    import('./comment.js'),
+    import('../github/octokit.js'),
+    import('../github/sticky-comment.js')
+  ])
   const judgeKey = ctx.commentKey ?? judgeKeyOf(report)
   const body = renderComment(report, { judgeKey, runUrl: workflowRunUrl(env), sha: pr.headSha, eventName })
   const result = await upsertStickyComment(

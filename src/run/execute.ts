@@ -4,7 +4,6 @@
  * never leaves an earlier verdict standing. The entries differ only in where they log, how they report and exit.
  */
 import { PiqueClient } from '../pique/client.js'
-import { StoreClient } from '../store/client.js'
 import {
   type InputSource,
   SECRET_INPUTS,
@@ -86,11 +85,12 @@ async function executeSettings(settings: Settings, ctx: ExecuteContext, startedA
   return run
 }
 
-function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProgress): Promise<RunReport> {
+async function runSettings(settings: Settings, ctx: ExecuteContext, progress: GateProgress): Promise<RunReport> {
   // The client refuses an empty key; without one the gate only validates the files (on-missing-key).
   const client = settings.apiKey ? connectApi(settings, ctx) : undefined
+  // Loaded only in store mode, to keep the action's start fast (docs/performance.md).
   const store = settings.store
-    ? new StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
+    ? new (await import('../store/client.js')).StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
     : undefined
   return runGate(settings, {
     api: client,
