@@ -2,11 +2,13 @@
  * Reads a user's YAML or JSON file into a `yaml` Document that keeps every node's source range, so any
  * problem found later can be reported at `file:line:column`.
  */
-import { readFile } from 'node:fs/promises'
+import { type Stats, constants } from 'node:fs'
+import { type FileHandle, open, stat } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { type ParseError, parse as parseJson, printParseErrorCode } from 'jsonc-parser'
 import { type Document, LineCounter, type Node, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml'
 import { formatPath } from '../pique/schema.js'
+import { decodeUtf8 } from './encoding.js'
 import type { ConfigProblem } from './types.js'
 
 export type SourceFormat = 'yaml' | 'json' | 'text'
@@ -32,25 +34,103 @@ export function fileProblem(file: string, message: string): ConfigProblem {
   return { file, line: 0, column: 0, field: '', message }
 }
 
+/** The largest file read, and how to raise the limit when a user can. */
+export interface ByteLimit {
+  bytes: number
+  raise?: string
+}
+
+/** Largest judge file read; a real one is a few kilobytes. */
+export const JUDGE_FILE_LIMIT: ByteLimit = { bytes: 1024 * 1024 }
+
 /**
- * The file's text, or one clear line saying why it cannot be read. A leading byte-order mark (Windows editors
- * write one) is dropped: strict JSON would reject it, and it would shift every column of the first line.
+ * The file's text, or one clear line saying why it cannot be read. Only a regular file is read (a FIFO, device,
+ * socket or directory is refused before any byte is read, so nothing blocks), its size is checked against
+ * the limit first, and the bytes must be UTF-8. A leading byte-order mark (Windows editors write one) is dropped:
+ * strict JSON would reject it, and it would shift every column of the first line.
  */
-export async function readText(file: string, cwd = process.cwd()): Promise<Read<string>> {
+export async function readText(
+  file: string,
+  cwd = process.cwd(),
+  limit: ByteLimit = JUDGE_FILE_LIMIT
+): Promise<Read<string>> {
+  const bytes = await readRegularFile(resolve(cwd, file), limit)
+  if (!bytes.ok) return { ok: false, problem: fileProblem(file, bytes.why) }
+  const text = decodeUtf8(bytes.value)
+  if (!text.ok) return { ok: false, problem: { ...fileProblem(file, text.why), ...text.at } }
+  return { ok: true, value: text.value.replace(/^\uFEFF/, '') }
+}
+
+type Bytes = { ok: true; value: Buffer } | { ok: false; why: string }
+
+/**
+ * The bytes of a regular file within the limit. `stat` follows symbolic links, so a link to /dev/zero is
+ * refused as the device it points to; the opened descriptor is checked again (the path may have been swapped),
+ * and opening with O_NONBLOCK means a FIFO put there meanwhile cannot block the open.
+ */
+async function readRegularFile(path: string, limit: ByteLimit): Promise<Bytes> {
+  let handle: FileHandle | undefined
   try {
-    return { ok: true, value: (await readFile(resolve(cwd, file), 'utf8')).replace(/^\uFEFF/, '') }
+    const refused = refusal(await stat(path), limit)
+    if (refused) return { ok: false, why: refused }
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    const again = refusal(await handle.stat(), limit)
+    if (again) return { ok: false, why: again }
+    // Read to the end, never past the limit: a file that grows while read is caught too.
+    const chunks: Buffer[] = []
+    let total = 0
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024)
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null)
+      if (bytesRead === 0) break
+      total += bytesRead
+      if (total > limit.bytes) return { ok: false, why: tooLarge(`more than ${limit.bytes}`, limit) }
+      chunks.push(chunk.subarray(0, bytesRead))
+    }
+    return { ok: true, value: Buffer.concat(chunks, total) }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const why =
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EISDIR'
-          ? 'is a directory, expected a file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message
-    return { ok: false, problem: fileProblem(file, why) }
+    return { ok: false, why: openFailure(error) }
+  } finally {
+    await handle?.close()
   }
+}
+
+/** Why a file is not read: not a regular file, or over the size limit. */
+function refusal(info: Stats, limit: ByteLimit): string | undefined {
+  if (info.isDirectory()) return 'is a directory, expected a file'
+  if (info.isFIFO()) return 'is a named pipe (FIFO), expected a regular file'
+  if (info.isSocket()) return 'is a socket, expected a regular file'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'is a device, expected a regular file'
+  if (!info.isFile()) return 'is not a regular file'
+  if (info.size > limit.bytes) return tooLarge(String(info.size), limit)
+  return undefined
+}
+
+function tooLarge(size: string, limit: ByteLimit): string {
+  const raise = limit.raise ? `; ${limit.raise}` : ''
+  return `file too large: ${size} bytes, the limit is ${limit.bytes} bytes (${formatBytes(limit.bytes)})${raise}`
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(1))} MiB`
+  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`
+  return `${n} bytes`
+}
+
+const OPEN_FAILURES: Record<string, string> = {
+  ENOENT: 'file not found',
+  EISDIR: 'is a directory, expected a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'not found: a part of the path is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENXIO: 'is not a regular file (a socket or a device without a driver)',
+  ENAMETOOLONG: 'file name too long'
+}
+
+function openFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? ''
+  return OPEN_FAILURES[code] ?? `cannot be read (${code || (error as Error).message})`
 }
 
 /**

@@ -9,7 +9,16 @@ import { isMap, isScalar, isSeq } from 'yaml'
 import { describeValue, videoUrlProblem } from '../pique/schema.js'
 import type { UrlItem } from '../model/item.js'
 import { ConfigError, sortProblems } from './problems.js'
-import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, problemAt, readText } from './source.js'
+import {
+  type ByteLimit,
+  type ParsedSource,
+  fileProblem,
+  formatOf,
+  parseSource,
+  positionOf,
+  problemAt,
+  readText
+} from './source.js'
 import type { ConfigProblem, UrlList } from './types.js'
 
 /** The source name of URLs given inline (the action's `url-list` input, the CLI's `--url-list`). */
@@ -22,6 +31,22 @@ export interface UrlListOptions {
   inline?: string
   /** Accept lists that hold no URL at all (only-changed reading a base version); by default that is an error. */
   allowEmpty?: boolean
+  /** Largest list file read; default DEFAULT_MAX_URL_LIST_BYTES, or PIQUE_MAX_URL_LIST_BYTES from the environment. */
+  maxBytes?: number
+}
+
+/** Default largest URL list file (some 100,000 URLs); lists that are larger raise it with URL_LIST_LIMIT_ENV. */
+export const DEFAULT_MAX_URL_LIST_BYTES = 10 * 1024 * 1024
+export const URL_LIST_LIMIT_ENV = 'PIQUE_MAX_URL_LIST_BYTES'
+
+/** The URL list size limit the environment asks for; a value that is not a positive whole number is a problem. */
+export function urlListByteLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[URL_LIST_LIMIT_ENV]?.trim()
+  if (!raw) return DEFAULT_MAX_URL_LIST_BYTES
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new ConfigError([fileProblem(URL_LIST_LIMIT_ENV, `expected a whole number of bytes above 0, got "${raw}"`)])
+  return n
 }
 
 /** One URL as written, with where it was written. */
@@ -41,9 +66,13 @@ interface SourceEntries {
 /** Reads URL list files and globs plus inline URLs, validates every URL, removes duplicates. Throws ConfigError. */
 export async function loadUrlLists(patterns: string[], options: UrlListOptions = {}): Promise<UrlList> {
   const cwd = options.cwd ?? process.cwd()
+  const limit: ByteLimit = {
+    bytes: options.maxBytes ?? urlListByteLimit(),
+    raise: `set ${URL_LIST_LIMIT_ENV} to read larger lists`
+  }
   const { files, problems } = await expandPatterns(patterns, cwd)
   const sources: SourceEntries[] = []
-  for (const file of files) sources.push(await readList(file, cwd))
+  for (const file of files) sources.push(await readList(file, cwd, limit))
   if (options.inline !== undefined) sources.push({ entries: textEntries(INLINE_SOURCE, options.inline), problems: [] })
   const names = [...files, ...(options.inline !== undefined ? [INLINE_SOURCE] : [])]
 
@@ -133,8 +162,8 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-async function readList(file: string, cwd: string): Promise<SourceEntries> {
-  const read = await readText(file, cwd)
+async function readList(file: string, cwd: string, limit: ByteLimit): Promise<SourceEntries> {
+  const read = await readText(file, cwd, limit)
   if (!read.ok) return { entries: [], problems: [read.problem] }
   const format = formatOf(file)
   if (format === 'text') return { entries: textEntries(file, read.value), problems: [] }
