@@ -8,7 +8,9 @@ import { extname, resolve } from 'node:path'
 import { type ParseError, parse as parseJson, printParseErrorCode } from 'jsonc-parser'
 import { type Document, LineCounter, type Node, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml'
 import { formatPath } from '../pique/schema.js'
+import { NESTING_MESSAGE, documentProblems, documentValue, jsonNestingOffset } from './document-check.js'
 import { decodeUtf8 } from './encoding.js'
+import { sortProblems } from './problems.js'
 import type { ConfigProblem } from './types.js'
 
 export type SourceFormat = 'yaml' | 'json' | 'text'
@@ -18,6 +20,8 @@ export interface ParsedSource {
   file: string
   doc: Document.Parsed
   lines: LineCounter
+  /** The document as plain data (read once, aliases checked). */
+  value: unknown
 }
 
 /** The outcome of reading a file: its text or the one problem that stopped it. */
@@ -135,7 +139,9 @@ function openFailure(error: unknown): string {
 
 /**
  * Parses YAML or JSON text. JSON is checked by a strict JSON parser first (YAML would accept trailing commas,
- * comments and bare words), then read through `yaml` for node positions. Returns every syntax problem found.
+ * comments and bare words), then read through `yaml` for node positions. Returns every problem found: with a
+ * `source` when the document could still be read (tags, keys, numbers to report beside the schema's problems),
+ * without one when it could not (syntax, nesting, aliases).
  */
 export function parseSource(
   file: string,
@@ -143,20 +149,28 @@ export function parseSource(
   format: 'yaml' | 'json'
 ): { source?: ParsedSource; problems: ConfigProblem[] } {
   const lines = new LineCounter()
-  if (format === 'json') {
-    const syntax = jsonSyntaxProblem(text)
-    if (syntax !== undefined) {
-      const at = offsetPosition(text, syntax.offset)
-      return {
-        problems: [{ file, line: at.line, column: at.col, field: '', message: `JSON syntax error: ${syntax.message}` }]
-      }
-    }
+  const syntaxAt = (offset: number, message: string): ConfigProblem => {
+    const at = offsetPosition(text, offset)
+    return { file, line: at.line, column: at.col, field: '', message }
   }
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  if (format === 'json') {
+    const deep = jsonNestingOffset(text)
+    if (deep !== undefined) return { problems: [syntaxAt(deep, NESTING_MESSAGE)] }
+    const syntax = jsonSyntaxProblem(text)
+    if (syntax !== undefined) return { problems: [syntaxAt(syntax.offset, `JSON syntax error: ${syntax.message}`)] }
+  }
+  // logLevel error: the library would print its own warnings (a list used as a key) on stderr; they are problems here.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' })
   const problems: ConfigProblem[] = []
   for (const e of doc.errors) {
     const at = e.linePos?.[0] ?? lines.linePos(e.pos[0])
     const [line, column] = [Math.max(1, at.line), Math.max(1, at.col)]
+    // The parser recurses: a file nested deep enough overflows its stack. Said once, in the user's words.
+    if (e.code === 'RESOURCE_EXHAUSTION') {
+      if (!problems.some(p => p.message === NESTING_MESSAGE))
+        problems.push({ file, line, column, field: '', message: NESTING_MESSAGE })
+      continue
+    }
     // One error per position: the parser often reports a second, derived one at the same place.
     if (problems.some(p => p.line === line && p.column === column)) continue
     problems.push({
@@ -167,7 +181,18 @@ export function parseSource(
       message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${lowerFirst(e.message)}`
     })
   }
-  return problems.length ? { problems } : { source: { file, doc, lines }, problems }
+  if (problems.length) return { problems }
+  const checked = documentProblems(file, doc, lines)
+  if (checked.fatal) return { problems: sortProblems(checked.problems) }
+  const read = documentValue(file, doc, lines)
+  if (!read.ok) return { problems: [...checked.problems, read.problem] }
+  return { source: { file, doc, lines, value: read.value }, problems: checked.problems }
+}
+
+/** Schema problems at the same place as a document problem say less (the value of `.nan` is "a number"): dropped. */
+export function withDocumentProblems(documentLevel: ConfigProblem[], others: ConfigProblem[]): ConfigProblem[] {
+  const taken = new Set(documentLevel.map(p => `${p.line}:${p.column}`))
+  return [...documentLevel, ...others.filter(p => !taken.has(`${p.line}:${p.column}`))]
 }
 
 // Keyed by jsonc-parser's error names (its codes are a const enum that isolated modules cannot read).

@@ -17,7 +17,8 @@ import {
   parseSource,
   positionOf,
   problemAt,
-  readText
+  readText,
+  withDocumentProblems
 } from './source.js'
 import type { ConfigProblem, UrlList } from './types.js'
 
@@ -170,7 +171,9 @@ async function readList(file: string, cwd: string, limit: ByteLimit): Promise<So
   // An empty structured file holds no URLs; only an empty total is an error.
   if (read.value.trim() === '') return { entries: [], problems: [] }
   const { source, problems } = parseSource(file, read.value, format)
-  return source ? structuredEntries(source) : { entries: [], problems }
+  if (!source) return { entries: [], problems }
+  const found = structuredEntries(source)
+  return { entries: found.entries, problems: withDocumentProblems(problems, found.problems) }
 }
 
 /** One URL a line; blank lines, `#` lines and trailing ` #` comments are ignored (a `#` inside a URL is a fragment). */
@@ -191,13 +194,13 @@ function structuredEntries(source: ParsedSource): SourceEntries {
     return {
       entries: [],
       problems: [
-        problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)
+        problemAt(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${describeValue(source.value)}`)
       ]
     }
   }
   const entries: Entry[] = []
   const problems: ConfigProblem[] = []
-  const items: unknown[] = source.doc.toJS()
+  const items = source.value as unknown[]
   items.forEach((item, i) => {
     const node = root.items[i]
     if (typeof item === 'string' && isScalar(node)) {
