@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { HOSTS, LIMITS } from '../pique/limits.js'
-import { printableLine } from '../report/escape.js'
+import { printableLine } from '../model/text.js'
 import { credentialsProblem, redactUserinfo } from './url-credentials.js'
 
 import { Inputs, type InputName } from './inputs.js'

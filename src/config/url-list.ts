@@ -8,7 +8,9 @@ import { resolve } from 'node:path'
 import { isMap, isScalar, isSeq } from 'yaml'
 import { describeValue, videoUrlProblem } from '../pique/schema.js'
 import type { UrlItem } from '../model/item.js'
+import { truncate } from '../model/text.js'
 import { ConfigError, sortProblems } from './problems.js'
+import { credentialsProblem, redactUserinfo } from './url-credentials.js'
 import {
   type ByteLimit,
   type ParsedSource,
@@ -57,6 +59,8 @@ interface Entry {
   line: number
   column: number
   field: string
+  /** From a .txt line or the url-list input (columns inside it are exact), not a YAML/JSON string. */
+  text?: boolean
 }
 
 interface SourceEntries {
@@ -83,9 +87,9 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
   for (const source of sources) {
     const sourceProblems = [...source.problems]
     for (const entry of source.entries) {
-      const reason = videoUrlProblem(entry.url)
-      if (reason) {
-        sourceProblems.push(entryProblem(entry, `${reason} (${entry.url})`))
+      const problem = urlEntryProblem(entry)
+      if (problem) {
+        sourceProblems.push(problem)
         continue
       }
       const key = urlKey(entry.url)
@@ -120,8 +124,44 @@ export function urlKey(url: string): string {
   }
 }
 
-function entryProblem(entry: Entry, message: string): ConfigProblem {
-  return { file: entry.file, line: entry.line, column: entry.column, field: entry.field, message }
+function entryProblem(entry: Entry, message: string, offset = 0): ConfigProblem {
+  const column = entry.column + (entry.text ? offset : 0)
+  return { file: entry.file, line: entry.line, column, field: entry.field, message }
+}
+
+/** A URL as echoed in a message: user information (a password) replaced, a long one cut. */
+function shown(url: string): string {
+  return truncate(redactUserinfo(url), SHOWN_URL_CHARS)
+}
+const SHOWN_URL_CHARS = 200
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/
+
+/**
+ * Why an entry cannot be submitted. Besides the API's rule for URLs: credentials (never submitted, never echoed),
+ * two URLs glued by a line break (`new URL` drops it) or by whitespace (`new URL` would encode it as %20 and
+ * submit one URL), control characters. A text line's problem points at the column where it starts; a YAML/JSON
+ * string's at the string.
+ */
+function urlEntryProblem(entry: Entry): ConfigProblem | undefined {
+  const { url } = entry
+  const credentials = credentialsProblem(url)
+  if (credentials) return entryProblem(entry, credentials)
+  const lineBreak = LINE_BREAK.exec(url)
+  if (lineBreak) return entryProblem(entry, `holds a line break: one URL per item (${shown(url)})`, lineBreak.index)
+  const reason = videoUrlProblem(url)
+  if (reason) return entryProblem(entry, `${reason} (${shown(url)})`)
+  const space = /\s/.exec(url)
+  if (space) {
+    const next = space.index + url.slice(space.index).search(/\S/)
+    if (entry.text) return entryProblem(entry, `a second item on the line: one URL a line (${shown(url)})`, next)
+    return entryProblem(entry, `holds whitespace: one URL per item, a space in a URL written as %20 (${shown(url)})`)
+  }
+  const control = CONTROL_CHAR.exec(url)
+  if (control) return entryProblem(entry, `holds a control character (${shown(url)})`, control.index)
+  return undefined
 }
 
 const GLOB_SYNTAX = /[*?[\]{}]/
@@ -181,7 +221,7 @@ function textEntries(file: string, text: string): Entry[] {
   return text.split(/\r?\n/).flatMap((raw, i) => {
     const content = raw.trimStart().startsWith('#') ? '' : raw.replace(/\s#.*$/, '')
     const url = content.trim()
-    return url ? [{ url, file, line: i + 1, column: raw.indexOf(url) + 1, field: '' }] : []
+    return url ? [{ url, file, line: i + 1, column: raw.indexOf(url) + 1, field: '', text: true }] : []
   })
 }
 
