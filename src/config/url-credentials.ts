@@ -5,23 +5,34 @@
  */
 
 // scheme://userinfo@ : the authority ends at the first / \ ? # or whitespace, and the userinfo at its last @.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/\\?#]*@/gi
+// The special schemes also take `https:user@host` and backslashes, as URL parsers do.
+const USERINFO = /\b((?:https?|wss?|ftp):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)[^\s/\\?#]*@/gi
 
 /** `text` with the user information of every URL in it replaced by `***` (also in URLs that do not parse). */
 export function redactUserinfo(text: string): string {
-  return text.replace(USERINFO, '$1***@')
+  return text.replace(/\S+/g, token => {
+    const parsed = withoutUserinfo(token)
+    return parsed ?? token.replace(USERINFO, '$1***@')
+  })
 }
 
 /** Why a URL may not be used as given: it carries a user name or password. */
 export function credentialsProblem(value: string): string | undefined {
-  let has = false
+  const shown = redactUserinfo(value)
+  if (shown === value) return undefined
+  return `must not hold a user name or password (${shown})`
+}
+
+/** The URL as parsed with `***` for its user information, or undefined when it has none or does not parse. */
+function withoutUserinfo(token: string): string | undefined {
+  let url: URL
   try {
-    const url = new URL(value)
-    has = url.username !== '' || url.password !== ''
+    url = new URL(token)
   } catch {
-    // Not a URL: the caller says so; the text check below still keeps a password out of that message.
+    return undefined
   }
-  USERINFO.lastIndex = 0
-  if (!has && !USERINFO.test(value)) return undefined
-  return `must not hold a user name or password (${redactUserinfo(value)})`
+  if (!url.username && !url.password) return undefined
+  url.username = ''
+  url.password = ''
+  return url.href.replace('//', '//***@')
 }
