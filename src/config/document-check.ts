@@ -16,7 +16,8 @@ export const MAX_ALIAS_COUNT = 100
 export const NESTING_MESSAGE = `nested deeper than ${MAX_NESTING_DEPTH} levels of lists and mappings`
 
 // The core schema's tags: writing one out (`!!str 1`) is harmless. Others (`!!binary`, `!!set`, `!include`) are not read.
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(t => `tag:yaml.org,2002:${t}`))
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:'
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(t => YAML_TAG_PREFIX + t))
 
 interface Context {
   file: string
@@ -45,7 +46,8 @@ export function documentProblems(
     if (!node || typeof node !== 'object') continue
     const n = node as Node
     if (n.anchor) anchors.add(n.anchor)
-    const tagProblem = n.tag && !CORE_TAGS.has(n.tag) ? `unsupported tag ${n.tag}: tags are not read` : undefined
+    const tagProblem =
+      n.tag && !CORE_TAGS.has(n.tag) ? `unsupported tag ${shortTag(n.tag)}: tags are not read` : undefined
     if (tagProblem) problems.push(at(ctx, n, path, tagProblem))
     if (isAlias(n)) {
       if (!anchors.has(n.source)) {
@@ -114,6 +116,11 @@ function firstAlias(root: unknown): Node | undefined {
     else if (isCollection(node)) stack.unshift(...node.items)
   }
   return undefined
+}
+
+/** A tag as the user wrote it: `!!binary` rather than `tag:yaml.org,2002:binary`. */
+function shortTag(tag: string): string {
+  return tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : tag
 }
 
 function at(ctx: Context, node: Node | null, path: (string | number)[], message: string): ConfigProblem {

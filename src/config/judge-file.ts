@@ -10,7 +10,7 @@ import {
   schemaIssues
 } from '../pique/schema.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
-import { ConfigError, sortProblems } from './problems.js'
+import { ConfigError, printableProblem, sortProblems } from './problems.js'
 import {
   type ParsedSource,
   fileProblem,
@@ -84,7 +84,7 @@ function checkJudgeDocument(source: ParsedSource, documentLevel: ConfigProblem[]
     file: source.file,
     ...(pinned !== undefined && { id: pinned }),
     body: parsed.data,
-    warnings: sortProblems(warnings)
+    warnings: sortProblems(warnings).map(printableProblem)
   }
 }
 

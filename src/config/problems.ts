@@ -30,7 +30,7 @@ const MAX_PROBLEM_CHARS = { file: 200, field: 200, message: 500 }
  * Every problem leaves config loading as one printable line: whitespace collapsed, control characters escaped
  * (a key or URL may hold ANSI escapes), long parts cut, wherever it is echoed after.
  */
-function printableProblem(p: ConfigProblem): ConfigProblem {
+export function printableProblem(p: ConfigProblem): ConfigProblem {
   return {
     ...p,
     file: printableLine(p.file, MAX_PROBLEM_CHARS.file),

@@ -9,7 +9,7 @@ import { isMap, isScalar, isSeq } from 'yaml'
 import { describeValue, videoUrlProblem } from '../pique/schema.js'
 import type { UrlItem } from '../model/item.js'
 import { truncate } from '../model/text.js'
-import { ConfigError, sortProblems } from './problems.js'
+import { ConfigError, printableProblem, sortProblems } from './problems.js'
 import { credentialsProblem, redactUserinfo } from './url-credentials.js'
 import {
   type ByteLimit,
@@ -109,7 +109,7 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
     )
   }
   if (problems.length) throw new ConfigError(problems, notices)
-  return { urls, notices, files: names }
+  return { urls, notices: notices.map(printableProblem), files: names }
 }
 
 /**
@@ -150,7 +150,10 @@ function urlEntryProblem(entry: Entry): ConfigProblem | undefined {
   const credentials = credentialsProblem(url)
   if (credentials) return entryProblem(entry, credentials)
   const lineBreak = LINE_BREAK.exec(url)
-  if (lineBreak) return entryProblem(entry, `holds a line break: one URL per item (${shown(url)})`, lineBreak.index)
+  if (lineBreak) {
+    const rule = entry.text ? 'one URL a line' : 'one URL per item'
+    return entryProblem(entry, `holds a line break: ${rule} (${shown(url)})`, lineBreak.index)
+  }
   const reason = videoUrlProblem(url)
   if (reason) return entryProblem(entry, `${reason} (${shown(url)})`)
   const space = /\s/.exec(url)
@@ -213,7 +216,12 @@ async function readList(file: string, cwd: string, limit: ByteLimit): Promise<So
   const { source, problems } = parseSource(file, read.value, format)
   if (!source) return { entries: [], problems }
   const found = structuredEntries(source)
-  return { entries: found.entries, problems: withDocumentProblems(problems, found.problems) }
+  // An item already reported (a tag, a number that is not finite) is not checked again as a URL.
+  const taken = new Set(problems.map(p => `${p.line}:${p.column}`))
+  return {
+    entries: found.entries.filter(e => !taken.has(`${e.line}:${e.column}`)),
+    problems: withDocumentProblems(problems, found.problems)
+  }
 }
 
 /** One URL a line; blank lines, `#` lines and trailing ` #` comments are ignored (a `#` inside a URL is a fragment). */
