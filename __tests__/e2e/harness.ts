@@ -80,6 +80,8 @@ export async function startEnvironment(
 }
 
 export interface ActionRun {
+  /** The folder the action ran in (its inputs, and every file it wrote). */
+  workspace: string
   code: number
   stdout: string
   stderr: string
@@ -147,6 +149,7 @@ export async function runAction(
   const { code, stdout, stderr } = await spawnNode([ACTION_BUNDLE], workspace, variables)
   const reportFile = join(workspace, inputs['report-path'] ?? 'pique-gate-report.json')
   return {
+    workspace,
     code,
     stdout,
     stderr,
