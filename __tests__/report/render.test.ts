@@ -239,7 +239,7 @@ describe('terminal table', () => {
     expect(narrow.filter(l => l.startsWith('    '))).toHaveLength(4)
   })
 
-  it('shows control characters in user text as spaces', () => {
+  it('shows control characters in user text escaped', () => {
     const report = failingRun()
     report.items[0].result!.detectorResults[0].rationale = 'bad\u001b[31m red'
     expect(renderTerminal(report)).not.toContain('\u001b')
