@@ -8,8 +8,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { FakeGitHub } from '../report/fake-github.js'
-import { API_KEY, CLI_BUNDLE, type Environment, runAction, spawnNode, startEnvironment } from './harness.js'
+import type { FakeGitHub } from '../report/fake-github.js'
+import { API_KEY, CLI_BUNDLE, type Environment, type PullRequestSetup, spawnNode, startPullRequest } from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 const PASSWORD = 'Zq7-leaky-P4ssw0rd'
@@ -17,31 +17,15 @@ const PR = 41
 
 let env: Environment
 let github: FakeGitHub
-let prEnv: Record<string, string>
+let setup: PullRequestSetup | undefined
 
 beforeAll(async () => {
-  env = await startEnvironment(SCENARIO)
-  github = new FakeGitHub()
-  await github.start()
-  const event = join(env.dir, 'pr-event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: { number: PR, base: { sha: 'b'.repeat(40), ref: 'main' }, head: { sha: 'c'.repeat(40) } },
-      repository: { full_name: 'acme/site' }
-    })
-  )
-  prEnv = {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '77'
-  }
+  setup = await startPullRequest(PR, SCENARIO, '77')
+  env = setup.env
+  github = setup.github
 })
 afterAll(async () => {
-  await github?.stop()
-  await env?.close()
+  await setup?.close()
 })
 
 /** `http://lumen:PASSWORD@host/path` for a base URL. */
@@ -72,21 +56,7 @@ const FILES = { 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1') }
 
 async function action(inputs: Record<string, string>, files: Record<string, string> = FILES) {
   const bodies = github.bodies.length
-  const run = await runAction(
-    env,
-    {
-      judge: 'judge.yml',
-      urls: 'urls.txt',
-      threshold: '0.7',
-      wait: 'api',
-      comment: 'true',
-      'github-token': 'ghs_fake',
-      'junit-path': 'junit.xml',
-      ...inputs
-    },
-    files,
-    prEnv
-  )
+  const run = await (setup as PullRequestSetup).gate(files, { 'junit-path': 'junit.xml', ...inputs })
   const texts: Record<string, string> = {
     stdout: run.stdout,
     stderr: run.stderr,
