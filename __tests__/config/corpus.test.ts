@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ConfigError, formatProblem, loadJudgeFile, loadUrlLists, urlListByteLimit } from '../../src/config/load.js'
-import { type InputName, SettingsError, inputLabel, mapInputs, readSettings } from '../../src/config/settings.js'
+import { type InputName, SettingsError, mapInputs, readSettings } from '../../src/config/settings.js'
+import { ACTION_SURFACE, CLI_SURFACE } from '../../src/config/surface.js'
 import { describeFailure } from '../../src/gate/failure.js'
 
 const cwd = '__tests__/fixtures/config'
@@ -948,11 +949,11 @@ const SETTINGS_CASES: [string, Partial<Record<InputName, string>>, InputName, st
 
 describe('bad action inputs and flags', () => {
   it.each(SETTINGS_CASES)('%s input, case %#', (surface, values, input, message) => {
-    const label = (n: InputName) => inputLabel(n, surface as 'action' | 'cli')
+    const where = surface === 'cli' ? CLI_SURFACE : ACTION_SURFACE
     const all = { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7', ...values }
     let error: unknown
     try {
-      readSettings(mapInputs(all, label))
+      readSettings(mapInputs(all), where)
     } catch (e) {
       error = e
     }
@@ -963,7 +964,7 @@ describe('bad action inputs and flags', () => {
     }
     expect(error).toBeInstanceOf(SettingsError)
     expect({ input: (error as SettingsError).input, message: (error as Error).message }).toEqual({ input, message })
-    const failure = describeFailure(error, surface as 'action' | 'cli')
+    const failure = describeFailure(error, where)
     expect({ kind: failure.kind, usage: failure.usage }).toEqual({ kind: 'settings', usage: true })
     expect(failure.hint).not.toMatch(/report it/)
     expect(failure.message.toLowerCase()).not.toContain(PASSWORD.toLowerCase())

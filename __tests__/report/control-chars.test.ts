@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { ConfigError } from '../../src/config/problems.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
-import type { RunReport } from '../../src/gate/model.js'
+import type { RunReport } from '../../src/model/index.js'
 import { emitAnnotations, planAnnotations } from '../../src/report/annotations.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { renderTerminal } from '../../src/report/terminal.js'
@@ -19,9 +19,9 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\
 
 function hostileRun(): RunReport {
   const report = failingRun()
-  report.urls[0].result!.detectorResults[0].rationale = HOSTILE
+  report.items[0].result!.detectorResults[0].rationale = HOSTILE
   const failed = failedEval('https://www.youtube.com/shorts/x1', 'content/urls.txt', 2, HOSTILE)
-  const both = reportOf([...report.urls, failed])
+  const both = reportOf([...report.items, failed])
   both.judge = { ...both.judge!, name: HOSTILE }
   both.warnings = [HOSTILE]
   return both
