@@ -8,9 +8,10 @@ import { ACTION_SURFACE } from './config/surface.js'
 import { executeRun } from './run/execute.js'
 import { actionsLog } from './gate/log.js'
 import { gateOutputs } from './gate/outputs.js'
+import { escapeControls } from './report/escape.js'
 
 export async function run(): Promise<void> {
   const { report, reportPath } = await executeRun(actionInputs(), { surface: ACTION_SURFACE, log: actionsLog })
   for (const [name, value] of Object.entries(gateOutputs(report, reportPath ?? ''))) core.setOutput(name, value)
-  if (report.verdict === 'failed') core.setFailed(report.reason)
+  if (report.verdict === 'failed') core.setFailed(escapeControls(report.reason))
 }

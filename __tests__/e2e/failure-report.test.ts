@@ -7,16 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { commentMarker } from '../../src/report/comment.js'
-import { FakeGitHub } from '../report/fake-github.js'
-import {
-  API_KEY,
-  CLI_BUNDLE,
-  type Environment,
-  pullRequestEnv,
-  runAction,
-  spawnNode,
-  startEnvironment
-} from './harness.js'
+import type { FakeGitHub } from '../report/fake-github.js'
+import { API_KEY, CLI_BUNDLE, type Environment, type PullRequestSetup, spawnNode, startPullRequest } from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 const PR = 12
@@ -25,39 +17,19 @@ const UNKNOWN_JUDGE = '00000000-0000-4000-8000-000000000000'
 
 let env: Environment
 let github: FakeGitHub
-let prEnv: Record<string, string>
+let setup: PullRequestSetup | undefined
 
 beforeAll(async () => {
-  env = await startEnvironment(SCENARIO)
-  github = new FakeGitHub()
-  await github.start()
-  prEnv = {
-    ...pullRequestEnv(env.dir, PR),
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '31'
-  }
+  setup = await startPullRequest(PR, SCENARIO)
+  env = setup.env
+  github = setup.github
 })
 afterAll(async () => {
-  await github?.stop()
-  await env?.close()
+  await setup?.close()
 })
 
 const gate = (files: Record<string, string>, inputs: Record<string, string>) =>
-  runAction(
-    env,
-    {
-      judge: 'judge.yml',
-      urls: 'urls.txt',
-      threshold: '0.7',
-      wait: 'api',
-      comment: 'true',
-      'github-token': 'ghs_fake',
-      ...inputs
-    },
-    files,
-    prEnv
-  )
+  (setup as PullRequestSetup).gate(files, inputs)
 
 const commentsWith = (marker: string) => github.commentsOn(PR).filter(c => c.body.startsWith(marker))
 

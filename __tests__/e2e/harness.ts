@@ -19,6 +19,7 @@ import type { RunningEmulator } from '../../src/emulator/options.js'
 import { STORE_PATHS } from '../../src/store/protocol.js'
 import { startStore } from '../../src/store/server.js'
 import type { RunningStore } from '../../src/store/options.js'
+import { FakeGitHub } from '../report/fake-github.js'
 
 export const ACTION_BUNDLE = resolve('dist/index.js')
 export const CLI_BUNDLE = resolve('dist/cli/index.js')
@@ -80,6 +81,8 @@ export async function startEnvironment(
 }
 
 export interface ActionRun {
+  /** The folder the action ran in (its inputs, and every file it wrote). */
+  workspace: string
   code: number
   stdout: string
   stderr: string
@@ -118,6 +121,47 @@ export function parseOutputFile(text: string): Record<string, string> {
     out[m[1]] = value.join('\n')
   }
   return out
+}
+
+/** An environment, a local GitHub API and the variables of a pull_request run that uses it. */
+export interface PullRequestSetup {
+  env: Environment
+  github: FakeGitHub
+  /** GITHUB_* variables of the pull_request event (its event file is written into the environment's folder). */
+  prEnv: Record<string, string>
+  /** The action on this pull request: judge.yml, urls.txt, threshold 0.7, wait api, the comment on; `inputs` win. */
+  gate(files: Record<string, string>, inputs: Record<string, string>): Promise<ActionRun>
+  close(): Promise<void>
+}
+
+export async function startPullRequest(pr: number, scenario: ScenarioRule[], runId = '31'): Promise<PullRequestSetup> {
+  const env = await startEnvironment(scenario)
+  const github = new FakeGitHub()
+  await github.start()
+  const prEnv = {
+    ...pullRequestEnv(env.dir, pr),
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: runId
+  }
+  const inputs = {
+    judge: 'judge.yml',
+    urls: 'urls.txt',
+    threshold: '0.7',
+    wait: 'api',
+    comment: 'true',
+    'github-token': 'ghs_fake'
+  }
+  return {
+    env,
+    github,
+    prEnv,
+    gate: (files, given) => runAction(env, { ...inputs, ...given }, files, prEnv),
+    async close() {
+      await github.stop()
+      await env.close()
+    }
+  }
 }
 
 let counter = 0
@@ -160,6 +204,7 @@ export async function runAction(
   const { code, stdout, stderr } = await spawnNode([ACTION_BUNDLE], workspace, variables)
   const reportFile = join(workspace, inputs['report-path'] ?? 'pique-gate-report.json')
   return {
+    workspace,
     code,
     stdout,
     stderr,

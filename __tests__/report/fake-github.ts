@@ -21,6 +21,8 @@ export class FakeGitHub {
   /** `${ref}:${path}` → file text. */
   readonly files = new Map<string, string>()
   readonly requests: string[] = []
+  /** Every request body received, in order (what the reports sent to GitHub). */
+  readonly bodies: string[] = []
   readOnly = false
   /** Answers for the next requests (of `method`, else any), before normal service resumes: a 502, a rate limit. */
   readonly faults: { status: number; method?: string; headers?: Record<string, string>; body?: unknown }[] = []
@@ -60,12 +62,12 @@ export class FakeGitHub {
     })
     router.on('POST', '/repos/:owner/:repo/issues/:number/comments', async (req, res, params) => {
       if (this.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
-      const { body } = JSON.parse(await readBody(req)) as { body: string }
+      const { body } = JSON.parse(await this.readBody(req)) as { body: string }
       send(res, 201, this.addComment(Number(params.number), body))
     })
     router.on('PATCH', '/repos/:owner/:repo/issues/comments/:id', async (req, res, params) => {
       if (this.readOnly) return send(res, 403, { message: 'Resource not accessible by integration' })
-      const { body } = JSON.parse(await readBody(req)) as { body: string }
+      const { body } = JSON.parse(await this.readBody(req)) as { body: string }
       for (const list of this.comments.values()) {
         const found = list.find(c => c.id === Number(params.id))
         if (found) {
@@ -93,6 +95,12 @@ export class FakeGitHub {
     })
     await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string> {
+    const body = await readBody(req)
+    this.bodies.push(body)
+    return body
   }
 
   async stop(): Promise<void> {

@@ -239,7 +239,7 @@ describe('terminal table', () => {
     expect(narrow.filter(l => l.startsWith('    '))).toHaveLength(4)
   })
 
-  it('shows control characters in user text as spaces', () => {
+  it('shows control characters in user text escaped', () => {
     const report = failingRun()
     report.items[0].result!.detectorResults[0].rationale = 'bad\u001b[31m red'
     expect(renderTerminal(report)).not.toContain('\u001b')
@@ -283,7 +283,7 @@ describe('JUnit XML', () => {
     expect(parse(skipped).testsuites.tests).toBe('0')
   })
 
-  it('drops characters XML cannot carry', () => {
+  it('writes characters XML cannot carry as visible escapes', () => {
     const report = failingRun()
     report.items[0].result!.detectorResults[0].rationale = 'nul\u0000 and bell\u0007 & <tags>'
     report.items[0].error = 'escape\u001b[31m and form feed\u000c'
@@ -292,6 +292,6 @@ describe('JUnit XML', () => {
     // The validator does not check characters: XML 1.0 forbids these even as entities, so none may remain.
     // eslint-disable-next-line no-control-regex
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|&#(0*([0-8]|1[1-2]|1[4-9]|2\d|3[01]));/)
-    expect(xml).toContain('nul and bell &#38; &#60;tags&#62;')
+    expect(xml).toContain('nul\\x00 and bell\\x07 &#38; &#60;tags&#62;')
   })
 })

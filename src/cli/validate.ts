@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { formatProblem } from '../config/problems.js'
 import { validateConfig } from '../config/validate.js'
+import { escapeControls } from '../report/escape.js'
 import { EXIT } from './program.js'
 
 interface ValidateOptions {
@@ -19,8 +20,9 @@ export function registerValidate(program: Command): void {
     .option('--url-list <text>', 'URLs one a line, as the action input url-list')
     .action(async (options: ValidateOptions) => {
       const { report, problems } = await validateConfig(options)
-      for (const line of report) console.log(line)
-      for (const p of problems) console.error(formatProblem(p))
+      // File names, keys and values are the user's: control characters are escaped before they reach the terminal.
+      for (const line of report) console.log(escapeControls(line))
+      for (const p of problems) console.error(escapeControls(formatProblem(p)))
       if (problems.length)
         console.error(`pique-gate validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} found`)
       else console.log('config is valid')

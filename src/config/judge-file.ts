@@ -10,8 +10,16 @@ import {
   schemaIssues
 } from '../pique/schema.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
-import { ConfigError, sortProblems } from './problems.js'
-import { type ParsedSource, fileProblem, formatOf, parseSource, problemAt, readText } from './source.js'
+import { ConfigError, printableProblem, sortProblems } from './problems.js'
+import {
+  type ParsedSource,
+  fileProblem,
+  formatOf,
+  parseSource,
+  problemAt,
+  readText,
+  withDocumentProblems
+} from './source.js'
 import type { ConfigProblem, JudgeFile } from './types.js'
 
 const BODY_KEYS = Object.keys(createJudgeRequestSchema.shape)
@@ -31,7 +39,7 @@ export async function loadJudgeFile(file: string, options: JudgeFileOptions = {}
   if (read.value.trim() === '') throw new ConfigError([emptyFile(file)])
   const { source, problems } = parseSource(file, read.value, format)
   if (!source) throw new ConfigError(problems)
-  return checkJudgeDocument(source)
+  return checkJudgeDocument(source, problems)
 }
 
 function emptyFile(file: string): ConfigProblem {
@@ -39,15 +47,15 @@ function emptyFile(file: string): ConfigProblem {
 }
 
 /** Validates a parsed judge document; every problem and warning carries its position. */
-function checkJudgeDocument(source: ParsedSource): JudgeFile {
+function checkJudgeDocument(source: ParsedSource, documentLevel: ConfigProblem[]): JudgeFile {
   const root = source.doc.contents
   if (root === null) throw new ConfigError([emptyFile(source.file)])
   if (!isMap(root)) {
     throw new ConfigError([
-      problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.doc.toJS())}`)
+      problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.value)}`)
     ])
   }
-  const value = source.doc.toJS() as Record<string, unknown>
+  const value = source.value as Record<string, unknown>
   const { id, $schema, ...body } = value
   const at = (issue: SchemaIssue, where: 'value' | 'key' = 'value') =>
     problemAt(source, issue.path, issue.message, where)
@@ -69,13 +77,14 @@ function checkJudgeDocument(source: ParsedSource): JudgeFile {
 
   // An unknown config key is reported at the key itself; other warnings at their value.
   const warnings = judgeWarnings(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'))
-  if (problems.length || !parsed.success) throw new ConfigError(sortProblems(problems), sortProblems(warnings))
+  if (problems.length || documentLevel.length || !parsed.success)
+    throw new ConfigError(sortProblems(withDocumentProblems(documentLevel, problems)), sortProblems(warnings))
   const pinned = extras.data?.id
   return {
     file: source.file,
     ...(pinned !== undefined && { id: pinned }),
     body: parsed.data,
-    warnings: sortProblems(warnings)
+    warnings: sortProblems(warnings).map(printableProblem)
   }
 }
 

@@ -4,4 +4,4 @@
  */
 export { ConfigError, formatProblem } from './problems.js'
 export { type JudgeFileOptions, loadJudgeFile } from './judge-file.js'
-export { INLINE_SOURCE, type UrlListOptions, loadUrlLists } from './url-list.js'
+export { INLINE_SOURCE, type UrlListOptions, loadUrlLists, urlListByteLimit } from './url-list.js'

@@ -1,5 +1,6 @@
 /** Problems found in users' config files, and the one way they are printed. */
 import { didYouMean } from '../pique/detectors.js'
+import { printableLine } from '../model/text.js'
 import type { ConfigProblem } from './types.js'
 
 /**
@@ -7,16 +8,34 @@ import type { ConfigProblem } from './types.js'
  * `warnings` are what a caller would also have shown had the config been valid (unknown detectors, duplicates).
  */
 export class ConfigError extends Error {
-  constructor(
-    readonly problems: ConfigProblem[],
-    readonly warnings: ConfigProblem[] = []
-  ) {
+  readonly problems: ConfigProblem[]
+  readonly warnings: ConfigProblem[]
+  constructor(problems: ConfigProblem[], warnings: ConfigProblem[] = []) {
+    problems = problems.map(printableProblem)
     super(
       problems.length
         ? formatProblem(problems[0]) + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '')
         : 'invalid configuration'
     )
     this.name = 'ConfigError'
+    this.problems = problems
+    this.warnings = warnings.map(printableProblem)
+  }
+}
+
+/** Longest file name, field path and message a problem prints: a value pasted into a file can be megabytes. */
+const MAX_PROBLEM_CHARS = { file: 200, field: 200, message: 500 }
+
+/**
+ * Every problem leaves config loading as one printable line: whitespace collapsed, control characters escaped
+ * (a key or URL may hold ANSI escapes), long parts cut, wherever it is echoed after.
+ */
+export function printableProblem(p: ConfigProblem): ConfigProblem {
+  return {
+    ...p,
+    file: printableLine(p.file, MAX_PROBLEM_CHARS.file),
+    field: printableLine(p.field, MAX_PROBLEM_CHARS.field),
+    message: printableLine(p.message, MAX_PROBLEM_CHARS.message)
   }
 }
 

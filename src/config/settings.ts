@@ -5,6 +5,8 @@
  */
 import * as core from '@actions/core'
 import { HOSTS, LIMITS } from '../pique/limits.js'
+import { printableLine } from '../model/text.js'
+import { credentialsProblem, redactUserinfo } from './url-credentials.js'
 
 import { Inputs, type InputName } from './inputs.js'
 import { ACTION_SURFACE, type Surface } from './surface.js'
@@ -76,7 +78,8 @@ export class SettingsError extends Error {
     readonly input: InputName,
     message: string
   ) {
-    super(message)
+    // The value quoted in the message is the user's: one printable line, a long one cut.
+    super(printableLine(message, 500))
     this.name = 'SettingsError'
   }
 }
@@ -154,6 +157,11 @@ export function readSettings(source: InputSource, surface: Surface = ACTION_SURF
     onMissingKey: r.oneOf(Inputs.OnMissingKey, MISSING_KEY_ACTIONS)
   }
   return { ...settings, echo: r.echo() }
+}
+
+/** An input's value as reports may show it: secrets as ***, a URL's user information (a password) as ***. */
+export function echoedInput(name: InputName, value: string): string {
+  return SECRET_INPUTS.includes(name) ? '***' : redactUserinfo(value)
 }
 
 /** The secret values of a run, for reporters to blank out should one slip into a message. */
@@ -237,6 +245,8 @@ class Reader {
     const value = this.optional(input)
     if (value === undefined) return undefined
     if (Object.hasOwn(names, value)) return names[value]
+    const credentials = credentialsProblem(value)
+    if (credentials) this.fail(input, credentials)
     let url: URL
     try {
       url = new URL(value)
@@ -251,7 +261,7 @@ class Reader {
   /** Every input read, secrets replaced, for the report. */
   echo(): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const [name, value] of this.seen) out[name] = SECRET_INPUTS.includes(name) ? '***' : value
+    for (const [name, value] of this.seen) out[name] = echoedInput(name, value)
     return out
   }
 }

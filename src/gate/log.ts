@@ -5,6 +5,7 @@
  * `--verbose`.
  */
 import * as core from '@actions/core'
+import { escapeControls } from '../model/text.js'
 
 /** A place in a user's file, for annotations. */
 export interface LogPlace {
@@ -22,11 +23,12 @@ export interface GateLog {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
 }
 
+// Messages carry user text (judge names, URLs, API replies): control characters are escaped on the way out.
 export const actionsLog: GateLog = {
-  info: message => core.info(message),
-  debug: message => core.debug(message),
+  info: message => core.info(escapeControls(message)),
+  debug: message => core.debug(escapeControls(message)),
   warning: (message, at) =>
-    core.warning(message, at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
+    core.warning(escapeControls(message), at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
   group: (title, fn) => core.group(title, fn)
 }
 
@@ -35,11 +37,11 @@ export function streamLog(
   options: { verbose?: boolean } = {}
 ): GateLog {
   return {
-    info: message => void stream.write(`${message}\n`),
-    debug: message => void (options.verbose && stream.write(`debug: ${message}\n`)),
-    warning: message => void stream.write(`warning: ${message}\n`),
+    info: message => void stream.write(`${escapeControls(message)}\n`),
+    debug: message => void (options.verbose && stream.write(`debug: ${escapeControls(message)}\n`)),
+    warning: message => void stream.write(`warning: ${escapeControls(message)}\n`),
     group: async (title, fn) => {
-      stream.write(`== ${title}\n`)
+      stream.write(`== ${escapeControls(title)}\n`)
       return fn()
     }
   }

@@ -2,7 +2,14 @@
  * Plan: what the gate will evaluate. Loads and validates the judge file and URL lists (ConfigError on bad input),
  * then narrows to changed URLs on pull requests when only-changed is set.
  */
-import { ConfigError, INLINE_SOURCE, formatProblem, loadJudgeFile, loadUrlLists } from '../config/load.js'
+import {
+  ConfigError,
+  INLINE_SOURCE,
+  formatProblem,
+  loadJudgeFile,
+  loadUrlLists,
+  urlListByteLimit
+} from '../config/load.js'
 import type { Settings } from '../config/settings.js'
 import { describeProblems } from '../config/summary.js'
 import type { ConfigProblem } from '../config/types.js'
@@ -37,7 +44,10 @@ export async function buildPlan(
   const judgeFile = settings.judgeId
     ? undefined
     : await collectProblems(loadJudgeFile(settings.judgePath as string, { cwd }), found)
-  const list = await collectProblems(loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline }), found)
+  const list = await collectProblems(
+    loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: urlListByteLimit(env) }),
+    found
+  )
   if (!list || (!settings.judgeId && !judgeFile)) throw new ConfigError(found.problems, found.warnings)
 
   let judge: JudgeSource

@@ -2,4 +2,5 @@
 export * from './item.js'
 export * from './problem.js'
 export * from './report.js'
+export * from './text.js'
 export * from './words.js'

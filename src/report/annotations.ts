@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import type { ConfigProblem } from '../config/types.js'
 import { type ItemOutcome, type RunReport, itemName } from '../model/index.js'
+import { escapeControls } from './escape.js'
 import { redact } from './json.js'
 import { failsGate, isWarning } from '../gate/policy.js'
 import { explainOutcome, isInlineSource, sortWorstFirst } from './outcomes.js'
@@ -36,15 +37,16 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
 
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
 export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets: readonly string[] = []): void {
-  const text = (o: ItemOutcome): string => redact(`${itemName(o)}: ${explainOutcome(o, report)}`, secrets)
+  const text = (o: ItemOutcome): string =>
+    escapeControls(redact(`${itemName(o)}: ${explainOutcome(o, report)}`, secrets))
   for (const o of plan.errors)
     core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
   for (const o of plan.warnings)
     core.warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
   // A problem about a whole file (line 0) is annotated on the file.
   for (const p of plan.problems) {
-    core.error(redact(p.message, secrets), {
-      title: p.field || undefined,
+    core.error(escapeControls(redact(p.message, secrets)), {
+      title: escapeControls(p.field) || undefined,
       file: p.file,
       startLine: p.line || undefined,
       startColumn: p.line ? p.column : undefined

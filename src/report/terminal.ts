@@ -1,6 +1,6 @@
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
 import { type ItemOutcome, type RunReport, itemName, plural } from '../model/index.js'
-import { collapseWhitespace, truncate } from './escape.js'
+import { collapseWhitespace, escapeControls, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
 import {
   countsLine,
@@ -24,10 +24,9 @@ export interface TerminalOptions {
   columns?: number
 }
 
-/** User text may carry terminal escape sequences: show control characters as spaces. */
+/** User text may carry terminal escape sequences: control characters are shown escaped, never sent raw. */
 function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return collapseWhitespace(text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '))
+  return escapeControls(collapseWhitespace(text))
 }
 
 /** Long URLs keep their start and end, which is where they differ. */

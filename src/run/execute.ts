@@ -9,6 +9,7 @@ import {
   SECRET_INPUTS,
   type Settings,
   Inputs,
+  echoedInput,
   readSettings,
   secretValues
 } from '../config/settings.js'
@@ -121,7 +122,7 @@ function rawInputs(source: InputSource): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of Object.values(Inputs)) {
     const value = source.get(name)
-    if (value) out[name] = SECRET_INPUTS.includes(name) ? '***' : value
+    if (value) out[name] = echoedInput(name, value)
   }
   return out
 }
