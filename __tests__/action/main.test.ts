@@ -70,6 +70,7 @@ describe('main.run with a fake @actions/core', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.setSecret).toHaveBeenCalledWith(DEFAULT_EMULATOR_API_KEY)
     expect(core.outputs()).toMatchObject({
+      verdict: 'passed',
       passed: 'true',
       'judge-created': 'true',
       evaluated: '2',
@@ -86,7 +87,12 @@ describe('main.run with a fake @actions/core', () => {
     await action(urlList('pass/1', 'low/2'))
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(core.setFailed).toHaveBeenCalledWith('1 of 2 URLs scored below 0.7')
-    expect(core.outputs()).toMatchObject({ passed: 'false', 'failed-count': '1', 'min-score': '0.4' })
+    expect(core.outputs()).toMatchObject({
+      verdict: 'failed',
+      passed: 'false',
+      'failed-count': '1',
+      'min-score': '0.4'
+    })
     const annotation = core.error.mock.calls.find(([, at]) => (at as { startLine?: number })?.startLine === 3)
     expect(String(annotation?.[0])).toContain('https://clips.example/low/2')
   })
@@ -94,7 +100,27 @@ describe('main.run with a fake @actions/core', () => {
   it('a bad input fails the step naming the input, with empty outputs', async () => {
     await action(urlList('pass/1'), { threshold: '2' })
     expect(core.setFailed).toHaveBeenCalledWith('threshold: expected a number from 0 to 1, got "2"')
-    expect(core.outputs()).toMatchObject({ passed: 'false', 'report-path': '', 'judge-id': '' })
+    expect(core.outputs()).toMatchObject({ verdict: 'error', passed: 'false', 'report-path': '', 'judge-id': '' })
+  })
+
+  it('verdict tells skipped, submitted and a run that could not run apart, where passed is false for all three', async () => {
+    await action(urlList('pass/1'), { 'api-key': '' })
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.outputs()).toMatchObject({ verdict: 'skipped', passed: 'false', evaluated: '0' })
+
+    core.reset()
+    await action(urlList('pass/1', 'low/2'), { wait: 'none' })
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.outputs()).toMatchObject({ verdict: 'submitted', passed: 'false', evaluated: '0' })
+    expect(core.outputs()['batch-ids']).not.toBe('')
+
+    // A judge file with a problem: the run stops before a verdict, the step fails, and the output says `error`.
+    core.reset()
+    const reportPath = await action(urlList('pass/1'), { judge: join(dir, 'missing-judge.yml') })
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(core.outputs()).toMatchObject({ verdict: 'error', passed: 'false', 'report-path': reportPath })
+    // The JSON report keeps the verdict it always had: failed, with the error.
+    expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({ verdict: 'failed', error: { kind: 'config' } })
   })
 
   it('explains its decisions through core.debug (judge matching, polling)', async () => {

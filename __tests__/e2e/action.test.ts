@@ -80,7 +80,13 @@ describe('the action (dist/index.js) against the emulator', () => {
   it('submits and reports the job ids without waiting in wait: none', async () => {
     const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'never/2') }, { wait: 'none' })
     expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '0', 'failed-count': '0', 'min-score': '' })
+    expect(run.outputs).toMatchObject({
+      verdict: 'submitted',
+      passed: 'false',
+      evaluated: '0',
+      'failed-count': '0',
+      'min-score': ''
+    })
     expect(run.outputs['batch-ids']).toMatch(/^batch_/)
     expect(
       (JSON.parse(run.outputs.results) as { state: string; job_id: string }[]).map(r => [r.state, r.job_id.slice(0, 4)])
@@ -124,11 +130,13 @@ describe('the action (dist/index.js) against the emulator', () => {
     const skipped = await gate(files, { 'api-key': '' }, { GITHUB_EVENT_NAME: 'pull_request' })
     expect(skipped.code).toBe(0)
     expect(skipped.outputs.passed).toBe('false')
+    expect(skipped.outputs.verdict).toBe('skipped')
     expect(skipped.report?.verdict).toBe('skipped')
     expect(skipped.stdout).toContain('api-key is empty')
     const failing = await gate(files, { 'api-key': '', 'on-missing-key': 'fail' })
     expect(failing.code).toBe(1)
     expect(failing.stdout).toMatch(/::error::api-key is empty.*on-missing-key: fail/)
+    expect(failing.outputs.verdict).toBe('error')
   })
 
   it('annotates a bad URL list at its file and line', async () => {

@@ -30,6 +30,7 @@ export const Outputs = {
   JudgeId: 'judge-id',
   JudgeCreated: 'judge-created',
   BatchIds: 'batch-ids',
+  Verdict: 'verdict',
   Passed: 'passed',
   Evaluated: 'evaluated',
   FailedCount: 'failed-count',

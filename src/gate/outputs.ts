@@ -1,7 +1,16 @@
 /** The action's outputs, computed from the report. */
 import { Outputs, type OutputName } from '../config/settings.js'
-import type { RunReport } from '../model/index.js'
+import type { RunReport, Verdict } from '../model/index.js'
 import { failsGate } from './policy.js'
+
+/** The `verdict` output: the report's verdict, or `error` for a run that stopped before reaching one. */
+export type VerdictOutput = Verdict | 'error'
+
+export function verdictOutput(report: Pick<RunReport, 'verdict' | 'error'>): VerdictOutput {
+  // A run that ended in an error has verdict `failed` in the report (the JSON and the CLI's exit code keep that);
+  // the output tells the two apart so a workflow can react to "could not run" differently from "content failed".
+  return report.error ? 'error' : report.verdict
+}
 
 /** The `results` output is left empty beyond this: step outputs share the runner's size limit. */
 export const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024
@@ -17,6 +26,7 @@ export function gateOutputs(report: RunReport, reportPath: string): Record<Outpu
     [Outputs.JudgeId]: report.judge?.id ?? '',
     [Outputs.JudgeCreated]: String(report.judge?.origin === 'created'),
     [Outputs.BatchIds]: report.batchIds.join(','),
+    [Outputs.Verdict]: verdictOutput(report),
     [Outputs.Passed]: String(report.verdict === 'passed'),
     [Outputs.Evaluated]: String(finished.length),
     [Outputs.FailedCount]: String(report.items.filter(u => failsGate(u, report)).length),
