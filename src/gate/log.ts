@@ -18,6 +18,8 @@ export interface GateLog {
   info(message: string): void
   /** Why the gate decided something; hidden unless the user asks for debug output. */
   debug(message: string): void
+  /** Worth knowing but expected, nothing to fix (a fork's run that skipped evaluation): a notice, not a warning. */
+  notice(message: string): void
   warning(message: string, at?: LogPlace): void
   /** Runs `fn` inside a collapsible group (the action) or under a heading (the CLI). */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
@@ -27,6 +29,7 @@ export interface GateLog {
 export const actionsLog: GateLog = {
   info: message => core.info(escapeControls(message)),
   debug: message => core.debug(escapeControls(message)),
+  notice: message => core.notice(escapeControls(message)),
   warning: (message, at) =>
     core.warning(escapeControls(message), at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
   group: (title, fn) => core.group(title, fn)
@@ -39,6 +42,7 @@ export function streamLog(
   return {
     info: message => void stream.write(`${escapeControls(message)}\n`),
     debug: message => void (options.verbose && stream.write(`debug: ${escapeControls(message)}\n`)),
+    notice: message => void stream.write(`notice: ${escapeControls(message)}\n`),
     warning: message => void stream.write(`warning: ${escapeControls(message)}\n`),
     group: async (title, fn) => {
       stream.write(`== ${escapeControls(title)}\n`)
@@ -56,6 +60,7 @@ export function memoryLog(): GateLog & { lines: string[]; debugLines: string[] }
     debugLines,
     info: message => void lines.push(message),
     debug: message => void debugLines.push(message),
+    notice: message => void lines.push(`notice: ${message}`),
     warning: message => void lines.push(`warning: ${message}`),
     group: async (title, fn) => {
       lines.push(`== ${title}`)

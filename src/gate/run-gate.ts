@@ -11,6 +11,7 @@ import type { EvaluationResult } from '../pique/results.js'
 import { Inputs, type Settings } from '../config/settings.js'
 import { ACTION_SURFACE, type Surface } from '../config/surface.js'
 import { type ItemOutcome, type JudgeInfo, type RunReport, isUrlItem, itemName, plural } from '../model/index.js'
+import { restrictedRun } from '../github/event.js'
 import { ensureJudge } from './ensure-judge.js'
 import { MissingKeyError } from './errors.js'
 import type { GateLog } from './log.js'
@@ -112,12 +113,16 @@ async function skipWithoutKey(run: GateRun): Promise<RunReport | undefined> {
     apiOf(run)
     return undefined
   }
-  const missingKey = surface.missingKeyReason
+  // A fork's or Dependabot's run never gets the secret: expected, so a notice; elsewhere the secret may be unset.
+  const restricted = restrictedRun(run.deps.env ?? process.env)
+  const missingKey = restricted
+    ? `${surface.input(Inputs.ApiKey)} is empty because ${restricted.why}`
+    : surface.missingKeyReason
   if (settings.onMissingKey === 'fail')
     throw new MissingKeyError(`${missingKey} (${surface.setting(Inputs.OnMissingKey, 'fail')})`)
-  log.warning(
-    `${missingKey}; evaluation skipped after validating the files (${surface.setting(Inputs.OnMissingKey, 'skip')})`
-  )
+  const message = `${missingKey}; evaluation skipped after validating the files (${surface.setting(Inputs.OnMissingKey, 'skip')})`
+  if (restricted) log.notice(message)
+  else log.warning(message)
   const planned = planOf(run)
   return skippedReport({
     threshold: settings.threshold,

@@ -7,7 +7,7 @@
 import * as core from '@actions/core'
 import type { Surface } from '../config/surface.js'
 import type { RunReport } from '../model/index.js'
-import { COMMENT_EVENTS, readPullRequestContext, workflowRunUrl } from '../github/event.js'
+import { COMMENT_EVENTS, readPullRequestContext, restrictedRun, workflowRunUrl } from '../github/event.js'
 import { emitAnnotations, planAnnotations } from './annotations.js'
 import { redact, writeJsonReport, writeTextFile } from './json.js'
 import { renderSummary } from './summary.js'
@@ -94,6 +94,12 @@ async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS
   if (!(COMMENT_EVENTS as readonly string[]).includes(eventName)) return
   const pr = readPullRequestContext(env)
   if (!pr) return
+  // The event shows the token is read-only: no doomed requests, no warning. The job summary has the report.
+  const restricted = restrictedRun(env)
+  if (restricted) {
+    core.info(`Pull request comment not posted: ${restricted.why}. The job summary has the report.`)
+    return
+  }
   if (!ctx.githubToken) {
     core.warning('No github-token: the pull request comment was not posted (the job summary has the report)')
     return
