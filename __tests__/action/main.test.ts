@@ -86,7 +86,7 @@ describe('main.run with a fake @actions/core', () => {
   it('fails the step with the reason, and annotates the failing line', async () => {
     await action(urlList('pass/1', 'low/2'))
     expect(core.setFailed).toHaveBeenCalledTimes(1)
-    expect(core.setFailed).toHaveBeenCalledWith('1 of 2 URLs scored below 0.7')
+    expect(core.setFailed).toHaveBeenCalledWith('1 of 2 URLs scored below 0.70')
     expect(core.outputs()).toMatchObject({
       verdict: 'failed',
       passed: 'false',

@@ -57,7 +57,7 @@ describe('the action (dist/index.js) against the emulator', () => {
     const run = await gate({ 'judge.yml': judgeYaml(), 'urls.txt': urlList('pass/1', 'low/2', 'pass/3') })
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({ passed: 'false', evaluated: '3', 'failed-count': '1', 'min-score': '0.4' })
-    expect(run.stdout).toContain('::error::1 of 3 URLs scored below 0.7')
+    expect(run.stdout).toContain('::error::1 of 3 URLs scored below 0.70')
     expect(run.report?.urls.map(u => u.state)).toEqual(['passed', 'below_threshold', 'passed'])
   })
 

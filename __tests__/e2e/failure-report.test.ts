@@ -78,7 +78,7 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     const marker = commentMarker(UNKNOWN_JUDGE)
     const old = github.addComment(
       PR,
-      `${marker}\n## ✅ Pique gate passed\n\n**The 1 evaluated URL scored at least 0.7**\n`
+      `${marker}\n## ✅ Pique gate passed\n\n**The 1 evaluated URL scored at least 0.70**\n`
     )
     const run = await gate({ 'urls.txt': urlList('pass/1') }, { judge: '', 'judge-id': UNKNOWN_JUDGE })
     expect(run.code).toBe(1)

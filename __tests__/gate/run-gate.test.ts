@@ -61,7 +61,7 @@ describe('runGate', () => {
     const first = await runGate(settingsFor({}), deps(api))
     expect(first.judge).toMatchObject({ origin: 'created', name: 'Launch' })
     expect(first.verdict).toBe('failed')
-    expect(first.reason).toBe('1 of 3 URLs scored below 0.7')
+    expect(first.reason).toBe('1 of 3 URLs scored below 0.70')
     expect(first.items.map(u => [u.url, u.state, u.source.line])).toEqual([
       [URLS[0], 'passed', 2],
       [URLS[1], 'below_threshold', 3],

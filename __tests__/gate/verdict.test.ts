@@ -52,7 +52,7 @@ describe('decide', () => {
   it('passes when every score reaches the threshold (equal counts as passing)', () => {
     const report = decide(input([outcome(1), outcome(2)], [completed(1, 0.7), completed(2, 0.95)]))
     expect(report.verdict).toBe('passed')
-    expect(report.reason).toBe('All 2 evaluated URLs scored at least 0.7 (lowest 0.7)')
+    expect(report.reason).toBe('All 2 evaluated URLs scored at least 0.70 (lowest 0.70)')
     expect(report.counts).toMatchObject({ total: 2, passed: 2, belowThreshold: 0 })
     expect(report.minScore).toBe(0.7)
     expect(gateOutputs(report, 'r.json')).toMatchObject({
@@ -69,7 +69,7 @@ describe('decide', () => {
   it('fails on one URL below the threshold', () => {
     const report = decide(input([outcome(1), outcome(2)], [completed(1, 0.69), completed(2, 0.9)]))
     expect(report.verdict).toBe('failed')
-    expect(report.reason).toBe('1 of 2 URLs scored below 0.7')
+    expect(report.reason).toBe('1 of 2 URLs scored below 0.70')
     expect(report.items[0]).toMatchObject({ state: 'below_threshold', score: 0.69 })
     const outputs = gateOutputs(report, 'r.json')
     expect(outputs['failed-count']).toBe('1')
@@ -89,7 +89,7 @@ describe('decide', () => {
     const lenient = decide(input(outcomes, results, { failOnError: false }))
     expect(lenient.verdict).toBe('passed')
     expect(lenient.reason).toBe(
-      'The 1 evaluated URL scored at least 0.7 (lowest 0.9); 2 evaluations failed (fail-on-error is false)'
+      'The 1 evaluated URL scored at least 0.70 (lowest 0.90); 2 evaluations failed (fail-on-error is false)'
     )
     expect(lenient.warnings).toEqual([
       'Evaluation failed for https://v.example/2 (urls.txt:2): Failed to process video',
@@ -103,7 +103,7 @@ describe('decide', () => {
       input([outcome(1), outcome(2), outcome(3)], [completed(1, 0.8), completed(2, 0.5)], { timedOut: true })
     )
     expect(report.verdict).toBe('failed')
-    expect(report.reason).toBe('1 of 3 URLs scored below 0.7; 1 unfinished at the deadline (timeout-minutes)')
+    expect(report.reason).toBe('1 of 3 URLs scored below 0.70; 1 unfinished at the deadline (timeout-minutes)')
     expect(report.items.map(u => u.state)).toEqual(['passed', 'below_threshold', 'pending'])
     expect(gateOutputs(report, 'r.json')).toMatchObject({ evaluated: '2', 'failed-count': '2', 'min-score': '0.5' })
   })

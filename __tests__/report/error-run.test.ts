@@ -21,15 +21,16 @@ describe('rendering a run that could not run', () => {
     expect(md).toContain('Check the api-key secret: it must be a current Pique API key for the api-url used')
     expect(md).toContain('- Judge file: .pique/judge.yml')
     expect(md).toContain('- 2 valid URLs')
-    expect(md).toContain('counts as failed; no earlier verdict applies')
+    expect(md).toContain('This run counts as failed; no earlier verdict of this gate applies.')
     // No verdict table: nothing was decided.
-    expect(md).not.toContain('| Status |')
-    expect(md).not.toContain('Threshold')
+    expect(md).not.toContain('| Result |')
   })
 
   it('job summary: lists every config problem at file:line, escaped', async () => {
     const md = summaryOf(await configErrorRun())
-    expect(md).toContain('3 problems in the configuration:')
+    expect(md).toContain('**3 problems in the configuration:**')
+    // The one-line reason abbreviates the list ("… (and 2 more)"): the list alone says it.
+    expect(md).not.toContain('(and 2 more)')
     expect(md).toContain(
       '- .pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string'
     )
@@ -40,15 +41,17 @@ describe('rendering a run that could not run', () => {
     expect(md).toContain('pique-gate validate checks them locally')
   })
 
-  it('PR comment: same marker as a verdict of this judge, the reason and the problems', async () => {
+  it('PR comment: same marker as a verdict of this judge, and the problems', async () => {
     const body = commentOf(await configErrorRun())
     const lines = body.split('\n')
     expect(lines[0]).toBe('<!-- pique-gate:.pique/judge.yml -->')
     expect(lines[1]).toBe('## ❌ Pique gate could not run')
+    expect(lines[3]).toBe('**3 problems in the configuration:**')
     expect(body).toContain(
-      '**.pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string (and 2 more)**'
+      '- .pique/judge.yml:7:16: detectors&#91;0&#93;.config.min&#95;fps: expected a number, got a string'
     )
     expect(body).toContain('- content/urls.txt:9:1:')
+    expect(body.match(/min&#95;fps/g)).toHaveLength(1)
     expect(body).toContain(
       '<sub>Ran on abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9) · updated in place by pique-gate</sub>'
     )

@@ -14,12 +14,19 @@ const header = (what: string, fixture = 'mixed-run') =>
   `<!-- Example ${what} rendered by pique-gate from the ${fixture} fixture (__tests__/report/fixtures.ts). ` +
   'Generated: __tests__/report/examples.test.ts checks it matches the renderer. -->\n\n'
 
+/** The examples link each source to its line at the commit, as a run in GitHub Actions does. */
+const sourceLinks = {
+  serverUrl: 'https://github.com',
+  repository: 'acme/site',
+  sha: '9fceb02d0ae598e95dc970b74767f19372d61af8'
+}
+
 const EXAMPLES = {
   'docs/examples/summary.md': () => {
     const report = mixedRun()
     return (
       header('job summary') +
-      renderSummary(report, { reportPath: 'pique-gate-report.json', annotations: planAnnotations(report) })
+      renderSummary(report, { reportPath: 'pique-gate-report.json', annotations: planAnnotations(report), sourceLinks })
     )
   },
   'docs/examples/pr-comment.md': () =>
@@ -27,7 +34,8 @@ const EXAMPLES = {
     renderComment(mixedRun(), {
       judgeKey: '.pique/judge.yml',
       runUrl: 'https://github.com/acme/site/actions/runs/123456789',
-      sha: '9fceb02d0ae598e95dc970b74767f19372d61af8'
+      sha: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+      sourceLinks
     }),
   'docs/examples/pr-comment-error.md': async () =>
     header('pull request comment', 'config-error') +

@@ -118,6 +118,10 @@ describe('files', () => {
     )
     const summary = await readFile(join(dir, 'summary.md'), 'utf8')
     expect(summary.startsWith('## ❌ Pique gate failed')).toBe(true)
+    // Each source links to its line at the pull request's head commit (the payload's head.sha).
+    expect(summary).toContain(
+      `<a href="https://github.com/acme/site/blob/${'c0ffee'.padEnd(40, '0')}/content/urls.txt#L3">content/<wbr>urls.txt:3</a>`
+    )
     const json = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'))
     expect(json.schema_version).toBe(1)
     expect(json.verdict).toBe('failed')

@@ -5,13 +5,17 @@ import { commentMarker, renderComment } from '../../src/report/comment.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { SUMMARY_LIMIT_BYTES, renderSummary } from '../../src/report/summary.js'
 import { renderTerminal } from '../../src/report/terminal.js'
+import { sourceMarkdown, sourceUrl } from '../../src/report/markdown.js'
 import {
   commentOf,
+  completed,
+  good,
   failedEvaluationRun,
   failingRun,
   largeRun,
   mixedRun,
   passingRun,
+  reportOf,
   skippedRun,
   summaryOf,
   timedOutRun
@@ -25,23 +29,23 @@ const tableRows = (md: string, header: string) => {
   for (let i = start + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i])
   return rows
 }
-const URL_HEADER = '| Status | Score | URL | Source | Why |'
+const URL_HEADER = '| Result | Why | URL · source |'
 
 describe('job summary', () => {
   it('passing run: verdict, counts, threshold, judge, every URL passed', () => {
     const md = summaryOf(passingRun())
     expect(md.split('\n')[0]).toBe('## ✅ Pique gate passed')
-    expect(md).toContain('**All 2 evaluated URLs scored at least 0.7 (lowest 0.81)**')
-    expect(md).toContain('- **Threshold:** 0.70 · **Lowest score:** 0.81')
+    expect(md).toContain('**All 2 evaluated URLs scored at least 0.70 (lowest 0.81)**')
+    // The judge's id is among the facts after the table.
     expect(md).toContain(
-      '- **Judge:** **Spring launch: brand safety** (<code>3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa</code>, reused)'
+      '- **Judge:** Spring launch: brand safety (<code>3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa</code>, reused)'
     )
-    expect(md).toContain('- **URLs:** 2 URLs: 2 passed')
+    expect(md.indexOf('**Judge:**')).toBeGreaterThan(md.indexOf(URL_HEADER))
     const rows = tableRows(md, URL_HEADER)
     expect(rows).toHaveLength(2)
-    expect(rows.every(r => r.startsWith('| ✅ passed |'))).toBe(true)
+    expect(rows.every(r => r.startsWith('| ✅ '))).toBe(true)
     // Worst first even among passes: the lower score leads.
-    expect(rows[0]).toContain('0.81 ≥ 0.70')
+    expect(rows[0]).toMatch(/^\| ✅ 0\.81 ≥ 0\.70 \|/)
     expect(md).not.toContain('Annotations')
   })
 
@@ -49,31 +53,30 @@ describe('job summary', () => {
     const md = summaryOf(failingRun())
     expect(md.split('\n')[0]).toBe('## ❌ Pique gate failed')
     const [row] = tableRows(md, URL_HEADER)
-    expect(row).toContain('❌ below threshold | 0.41 &#60; 0.70')
-    expect(row).toContain('**video&#95;specs** (0.20): Aspect ratio 16:9 is not allowed (expected 9:16)')
+    expect(row).toMatch(
+      /^\| ❌ 0\.41 &#60; 0\.70 \| \*\*video&#95;specs\*\* 0\.20: Aspect ratio 16:9 is not allowed \(expected 9:16\) \|/
+    )
     expect(row).not.toContain('transcript&#95;product')
     expect(md).toContain('- **Annotations:** 1 failing URL annotated in its file')
   })
 
   it('mixed run: worst first, every state, details per URL, only-changed count', () => {
     const md = summaryOf(mixedRun())
-    expect(md).toContain('- **URLs:** 6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished')
-    expect(md).toContain('- **Unchanged URLs skipped:** 3')
+    expect(md).toContain('3 unchanged URLs skipped (only-changed')
     const order = tableRows(md, URL_HEADER).map(r => r.split(' | ')[0].replace('| ', ''))
     expect(order).toEqual([
-      '❌ below threshold',
-      '❌ below threshold',
+      '❌ 0.34 &#60; 0.70', // lowest score first
+      '❌ 0.58 &#60; 0.70',
       '💥 evaluation failed',
       '⏳ unfinished',
-      '✅ passed',
-      '✅ passed'
+      '✅ 0.88 ≥ 0.70',
+      '✅ 0.92 ≥ 0.70'
     ])
     const rows = tableRows(md, URL_HEADER)
-    expect(rows[0]).toContain('0.34 &#60; 0.70') // lowest score first
-    expect(rows[1]).toContain('0.58 &#60; 0.70')
-    expect(rows[2]).toContain('evaluation failed: Failed to download video: bot detection')
-    expect(rows[3]).toContain('content/more.yaml:2')
-    expect(rows[3]).toContain('not finished by the deadline (job status processing)')
+    // The why says what the result does not: the error itself, how far the job got.
+    expect(rows[2]).toContain('| 💥 evaluation failed | Failed to download video: bot detection |')
+    expect(rows[3]).toContain('| ⏳ unfinished | still processing at the deadline |')
+    expect(rows[3]).toContain('content/<wbr>more.yaml:2')
     expect(rows[4]).toContain('url-list input')
     expect((md.match(/<details>/g) ?? []).length).toBe(6)
     // Details list every detector with key metrics, failing or not.
@@ -90,18 +93,20 @@ describe('job summary', () => {
     expect(row).toContain(
       'Product &#34;Glow Serum&#34; is never named &#124; only the brand &#60;Acme&#62; appears; &#64;marketing please check'
     )
-    expect(row.split(' | ')).toHaveLength(5) // the rationale's | did not add a column
+    expect(row.split(' | ')).toHaveLength(3) // the rationale's | did not add a column
     expect(md).not.toContain('<Acme>')
     expect(md).not.toContain('@marketing')
     expect(md).toContain('&#42;complaints&#42;')
     expect(md).toContain(
-      '<a href="https://www.tiktok.com/@acme/video/7302">https://www.tiktok.com/&#64;acme/video/7302</a>'
+      '<a href="https://www.tiktok.com/@acme/video/7302">tiktok.com/<wbr>&#64;acme/<wbr>video/<wbr>7302</a>'
     )
   })
 
   it('failed evaluation: fails the gate, or is a warning with fail-on-error false', () => {
     const strict = summaryOf(failedEvaluationRun(true))
-    expect(tableRows(strict, URL_HEADER)[0]).toContain('💥 evaluation failed')
+    expect(tableRows(strict, URL_HEADER)[0]).toContain(
+      '| 💥 evaluation failed | Failed to download video: bot detection |'
+    )
     expect(strict).toContain('- **Annotations:** 1 failing URL annotated')
     const lenient = summaryOf(failedEvaluationRun(false))
     expect(lenient.split('\n')[0]).toBe('## ✅ Pique gate passed')
@@ -113,18 +118,16 @@ describe('job summary', () => {
     const md = summaryOf(timedOutRun())
     expect(md).toContain('**1 unfinished at the deadline (timeout-minutes)**')
     expect(tableRows(md, URL_HEADER)[0]).toMatch(
-      /^\| ⏳ unfinished \| — \| .*zZ9yY8.* \| content\/urls.txt:2 \| not finished by the deadline \(job status processing\)/
+      /^\| ⏳ unfinished \| still processing at the deadline \| .*zZ9yY8.*<br>content\/<wbr>urls.txt:2 \|$/
     )
     expect(md).toContain('Job status at the deadline: processing')
   })
 
-  it('skipped run: says secrets are unavailable to this event and what was validated', () => {
-    const md = renderSummary(skippedRun(), { reportPath: 'r.json', eventName: 'pull_request' })
+  it('skipped run: says why once, and what was validated', () => {
+    const md = renderSummary(skippedRun(), { reportPath: 'r.json' })
     expect(md.split('\n')[0]).toBe('## ⏭️ Pique gate skipped')
-    expect(md).toContain(
-      'Evaluation was skipped because secrets are unavailable to this <code>pull&#95;request</code> event'
-    )
-    expect(md).toContain('What was validated:')
+    expect(md).toContain('Evaluation skipped: api-key is empty: repository secrets are not available to this event')
+    expect(md.match(/secrets/g)).toHaveLength(1)
     expect(md).toContain('- Judge file: .pique/judge.yml')
     expect(md).toContain('- URL lists: content/urls.txt')
     expect(md).not.toContain(URL_HEADER)
@@ -138,7 +141,8 @@ describe('job summary', () => {
     expect(rows.length).toBeGreaterThan(500)
     expect(rows.length).toBeLessThan(5000)
     // All 500 below-threshold URLs made it into the table, ahead of the passes.
-    expect(rows.slice(0, 500).every(r => r.startsWith('| ❌ below threshold'))).toBe(true)
+    expect(rows.slice(0, 500).every(r => r.startsWith('| ❌ '))).toBe(true)
+    expect(rows[500]).toMatch(/^\| ✅ /)
     expect(md).toMatch(
       /\d+ more URLs are not shown in this table \(none of them failing\) to stay under GitHub's 1 MiB summary limit\. Every URL is in the JSON report: out\/pique-gate-report.json/
     )
@@ -163,34 +167,39 @@ describe('pull request comment', () => {
     expect(lines[0]).toBe('<!-- pique-gate:.pique/judge.yml -->')
     expect(lines[1]).toBe('## ❌ Pique gate failed')
     expect(md).toContain(
-      '**2 of 6 URLs scored below 0.7; 1 evaluation failed; 1 unfinished at the deadline (timeout-minutes)**'
+      '**2 of 6 URLs scored below 0.70; 1 evaluation failed; 1 unfinished at the deadline (timeout-minutes)**'
     )
     const rows = tableRows(md, URL_HEADER)
     expect(rows).toHaveLength(4)
-    expect(rows[0]).toContain('**video&#95;specs** (0.20): Aspect ratio 16:9 is not allowed')
-    expect(md).not.toContain('✅ passed')
+    expect(rows[0]).toContain('| **video&#95;specs** 0.20: Aspect ratio 16:9 is not allowed')
+    expect(md).not.toContain('✅')
     expect(md).toContain('3 unchanged URLs skipped (only-changed).')
-    expect(md).toContain('Evaluated abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9)')
+    // The judge by name only: its id belongs in the job summary's details.
+    expect(md).not.toContain('3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa')
+    expect(md).toContain(
+      '<sub>Judge Spring launch: brand safety (reused) · evaluated abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9)'
+    )
   })
 
-  it('passing run: no table, one line saying every URL passed', () => {
+  it('passing run: no table, the reason says it once', () => {
     const md = commentOf(passingRun())
     expect(md).toContain('## ✅ Pique gate passed')
-    expect(md).toContain('Every URL scored at least 0.70.')
+    expect(md).toContain('**All 2 evaluated URLs scored at least 0.70 (lowest 0.81)**')
+    expect(md.match(/at least/g)).toHaveLength(1)
     expect(md).not.toContain(URL_HEADER)
   })
 
   it('failed evaluation and timed out runs list those URLs', () => {
     expect(tableRows(commentOf(failedEvaluationRun()), URL_HEADER)[0]).toContain(
-      'evaluation failed: Failed to download video: bot detection'
+      '| 💥 evaluation failed | Failed to download video: bot detection |'
     )
     expect(tableRows(commentOf(timedOutRun()), URL_HEADER)[0]).toContain('⏳ unfinished')
   })
 
   it('skipped run explains why evaluation did not happen', () => {
-    const md = renderComment(skippedRun(), { judgeKey: 'j.yml', eventName: 'pull_request' })
+    const md = renderComment(skippedRun(), { judgeKey: 'j.yml' })
     expect(md).toContain('## ⏭️ Pique gate skipped')
-    expect(md).toContain('secrets are unavailable to this <code>pull&#95;request</code> event')
+    expect(md).toContain('repository secrets are not available to this event')
   })
 
   it('stays under GitHub’s comment limit and says how many are left out', () => {
@@ -221,7 +230,7 @@ describe('terminal table', () => {
     )
     const rows = lines.filter(l => !l.startsWith('    '))
     expect(rows[3]).toMatch(/^evaluation failed\s+—\s+https:\/\/www\.tiktok\.com\/@acme\/video\/7302/)
-    expect(out).toContain('PIQUE GATE FAILED: 2 of 6 URLs scored below 0.7')
+    expect(out).toContain('PIQUE GATE FAILED: 2 of 6 URLs scored below 0.70;')
     expect(out).toContain('6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished; threshold 0.70')
   })
 
@@ -293,5 +302,45 @@ describe('JUnit XML', () => {
     // eslint-disable-next-line no-control-regex
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|&#(0*([0-8]|1[1-2]|1[4-9]|2\d|3[01]));/)
     expect(xml).toContain('nul\\x00 and bell\\x07 &#38; &#60;tags&#62;')
+  })
+})
+
+describe('source links', () => {
+  const links = { serverUrl: 'https://github.com', repository: 'acme/site', sha: 'c0ffee1234', workspace: '/w/site' }
+  it('link each source to its line at the commit, in the summary and the comment', () => {
+    const blob = 'https://github.com/acme/site/blob/c0ffee1234/content/urls.txt#L3'
+    const summary = renderSummary(mixedRun(), { sourceLinks: links })
+    const comment = renderComment(mixedRun(), { judgeKey: 'j.yml', sourceLinks: links })
+    for (const md of [summary, comment]) expect(md).toContain(`<a href="${blob}">content/<wbr>urls.txt:3</a>`)
+    // Inline URLs have no file: plain text.
+    expect(summary).toContain('<br>url-list input |')
+  })
+
+  it('make absolute paths under the workspace relative, encode odd characters, and leave the rest as text', () => {
+    const at = (file: string) => sourceUrl({ file, line: 7 }, links)
+    expect(at('/w/site/lists/a b#1.txt')).toBe('https://github.com/acme/site/blob/c0ffee1234/lists/a%20b%231.txt#L7')
+    expect(at('./lists/a.txt')).toBe('https://github.com/acme/site/blob/c0ffee1234/lists/a.txt#L7')
+    expect(at('/elsewhere/a.txt')).toBeUndefined()
+    expect(at('../outside/a.txt')).toBeUndefined()
+    expect(sourceUrl({ file: 'lists/a.txt', line: 7 }, undefined)).toBeUndefined()
+    expect(sourceMarkdown({ file: 'lists/a.txt', line: 7 }, undefined)).toBe('lists/<wbr>a.txt:7')
+  })
+})
+
+describe('a table that fits the page', () => {
+  it('puts the why before the URL, and lets long URLs wrap (no run of more than 24 characters without a break)', () => {
+    const long = `https://www.youtube.com/watch?v=${'x'.repeat(60)}&list=PL${'y'.repeat(40)}&index=7`
+    const report = reportOf([completed(long, 'content/urls.txt', 1, 0.2, 0.7, good())])
+    const [row] = tableRows(summaryOf(report), URL_HEADER)
+    const [, result, why, item] = row
+      .split(' | ')
+      .map((c, i) => (i === 0 ? ['', c.slice(2)] : [c]))
+      .flat()
+    expect(result).toMatch(/^❌ 0\.20 &#60; 0\.70$/)
+    expect(why).toContain('**sentiment** 0.85: Upbeat') // no detector failed: the lowest-scoring one
+    const text = />([^<]*(?:<wbr>[^<]*)*)<\/a>/.exec(item)?.[1] ?? ''
+    expect(text.startsWith('youtube.com/')).toBe(true)
+    expect(text).toContain('…')
+    for (const run of text.split('<wbr>')) expect(run.replace(/&#\d+;/g, '_').length).toBeLessThanOrEqual(24)
   })
 })

@@ -4,7 +4,15 @@
  */
 import type { EvaluationResult } from '../pique/results.js'
 import type { WaitMode } from '../config/settings.js'
-import { type ItemOutcome, type ItemState, type JudgeInfo, type RunReport, itemName, plural } from '../model/index.js'
+import {
+  type ItemOutcome,
+  type ItemState,
+  type JudgeInfo,
+  type RunReport,
+  formatScore,
+  itemName,
+  plural
+} from '../model/index.js'
 import { failsGate } from './policy.js'
 import { buildRunReport, countItems } from './run-report.js'
 
@@ -36,13 +44,12 @@ export interface DecideInput {
 
 export function decide(input: DecideInput): RunReport {
   const items = settleItems(input.outcomes, input)
-  const counts = countItems(items)
   const scores = items.map(o => o.score).filter((s): s is number => s !== undefined)
   const failing = items.some(o => failsGate(o, input))
   const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed'
   return buildRunReport({
     verdict,
-    reason: reasonLine(verdict, counts, input, scores.length ? Math.min(...scores) : undefined),
+    reason: reasonLine(verdict, items, input, scores.length ? Math.min(...scores) : undefined),
     threshold: input.threshold,
     failOnError: input.failOnError,
     waitMode: input.waitMode,
@@ -115,11 +122,14 @@ function settle(outcome: ItemOutcome, input: Pick<DecideInput, 'threshold' | 'wa
 
 function reasonLine(
   verdict: RunReport['verdict'],
-  counts: RunReport['counts'],
+  items: readonly ItemOutcome[],
   input: DecideInput,
   minScore: number | undefined
 ): string {
+  const counts = countItems(items)
   const { total } = counts
+  // The same digits as every report of this run: never "below 0.70" for a score that prints as 0.70.
+  const score = (n: number): string => formatScore(n, { threshold: input.threshold, items })
   if (total === 0)
     return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`
   if (verdict === 'submitted') {
@@ -128,15 +138,15 @@ function reasonLine(
   if (verdict === 'passed') {
     if (total === counts.failed)
       return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`
-    const lowest = minScore === undefined ? '' : ` (lowest ${minScore})`
+    const lowest = minScore === undefined ? '' : ` (lowest ${score(minScore)})`
     const tolerated = counts.failed ? `; ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)` : ''
     const evaluated = total - counts.failed
     const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`
-    return `${all} scored at least ${input.threshold}${lowest}${tolerated}`
+    return `${all} scored at least ${score(input.threshold)}${lowest}${tolerated}`
   }
   const parts: string[] = []
   if (counts.belowThreshold)
-    parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${input.threshold}`)
+    parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${score(input.threshold)}`)
   if (counts.failed)
     parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
   if (counts.pending)

@@ -6,18 +6,9 @@ import { Inputs } from '../config/settings.js'
 import { plural } from '../model/index.js'
 import type { RunReport } from '../model/index.js'
 import { escapeMarkdown } from './escape.js'
-import {
-  URL_TABLE_HEADER,
-  countsMarkdown,
-  errorLines,
-  heading,
-  judgeLine,
-  skippedExplanation,
-  thresholdMarkdown,
-  urlRow
-} from './markdown.js'
+import { type SourceLinks, errorLines, heading, itemRow, itemTableHeader, judgeLine } from './markdown.js'
 import { failsGate, isWarning } from '../gate/policy.js'
-import { formatScore, sortWorstFirst } from './outcomes.js'
+import { sortWorstFirst } from './outcomes.js'
 
 export const COMMENT_LIMIT_CHARS = 65_536
 const COMMENT_MARGIN_CHARS = 2_048
@@ -29,7 +20,8 @@ export interface CommentOptions {
   runUrl?: string
   /** The commit evaluated. */
   sha?: string
-  eventName?: string
+  /** Links each source to its line at the commit; plain text without. */
+  sourceLinks?: SourceLinks
   maxChars?: number
 }
 
@@ -50,61 +42,47 @@ export function judgeKeyOf(report: RunReport): string {
   return report.judge?.id ?? 'default'
 }
 
+/**
+ * Verdict, reason, and the items needing attention with why first; the judge by name in the footer (its id is in
+ * the job summary's details). Nothing the reason says is said again.
+ */
 export function renderComment(report: RunReport, options: CommentOptions): string {
+  const marker = commentMarker(options.judgeKey)
   // Same marker as a verdict of this gate: the error replaces a stale "passed" in place.
   if (report.error)
-    return finish(
-      [commentMarker(options.judgeKey), heading(report), '', ...errorLines(report, report.error)],
-      [],
-      0,
-      options,
-      'Ran on'
-    )
-  if (report.verdict === 'skipped') {
-    const lines = [commentMarker(options.judgeKey), heading(report), '', skippedExplanation(options.eventName), '']
-    return finish(lines, [], 0, options)
-  }
-  const lines = [commentMarker(options.judgeKey), heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
-  const judge = judgeLine(report)
-  lines.push(`${countsMarkdown(report)} · ${thresholdMarkdown(report)}${judge ? ` · **Judge:** ${judge}` : ''}`)
+    return finish([marker, heading(report), '', ...errorLines(report, report.error, false)], [], 0, report, options)
+  if (report.verdict === 'skipped')
+    return finish([marker, heading(report), '', escapeMarkdown(report.reason), ''], [], 0, report, options)
+  const lines = [marker, heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
   if (report.skippedUnchanged)
-    lines.push('', `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`)
-  lines.push('')
+    lines.push(`${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`, '')
   const attention = sortWorstFirst(report).filter(o => failsGate(o, report) || isWarning(o, report))
-  if (!attention.length) {
-    if (report.verdict === 'passed' && report.items.length) {
-      lines.push(`Every URL scored at least ${formatScore(report.threshold)}.`, '')
-    }
-    return finish(lines, [], 0, options)
-  }
-  lines.push(URL_TABLE_HEADER)
+  if (!attention.length) return finish(lines, [], 0, report, options)
+  lines.push(itemTableHeader(report))
   const rows: string[] = []
   let size = lines.join('\n').length + 600
   const max = (options.maxChars ?? COMMENT_LIMIT_CHARS) - COMMENT_MARGIN_CHARS
   for (const o of attention) {
-    const row = urlRow(o, report)
+    const row = itemRow(o, report, options.sourceLinks)
     if (size + row.length + 1 > max) break
     rows.push(row)
     size += row.length + 1
   }
-  return finish(lines, rows, attention.length - rows.length, options)
+  return finish(lines, rows, attention.length - rows.length, report, options)
 }
 
-function finish(
-  lines: string[],
-  rows: string[],
-  omitted: number,
-  options: CommentOptions,
-  commitVerb = 'Evaluated'
-): string {
+function finish(lines: string[], rows: string[], omitted: number, report: RunReport, options: CommentOptions): string {
   const out = [...lines, ...rows]
   if (rows.length) out.push('')
   const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary'
   if (omitted) out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '')
+  const judge = report.error ? undefined : judgeLine(report, false)
   const footer = [
-    options.sha ? `${commitVerb} ${escapeMarkdown(options.sha.slice(0, 7))}` : '',
+    judge ? `Judge ${judge}` : '',
+    options.sha ? `${report.error ? 'ran on' : 'evaluated'} ${escapeMarkdown(options.sha.slice(0, 7))}` : '',
     options.runUrl ? `[workflow run](${options.runUrl})` : ''
   ]
-  out.push(`<sub>${[...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')}</sub>`)
+  const text = [...footer.filter(Boolean), 'updated in place by pique-gate'].join(' · ')
+  out.push(`<sub>${text[0].toUpperCase()}${text.slice(1)}</sub>`)
   return out.join('\n') + '\n'
 }

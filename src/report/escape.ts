@@ -16,14 +16,14 @@ const MARKDOWN_SPECIAL = /[&<>"'|*_`[\]\\~@#$]/g
 
 /** One line of user text, safe anywhere in GitHub markdown (outside code spans). */
 export function escapeMarkdown(text: string): string {
-  return escapeControls(collapseWhitespace(text)).replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`)
+  return escapeSpecials(escapeControls(collapseWhitespace(text)))
 }
+
+const escapeSpecials = (text: string): string => text.replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`)
 
 /** A clickable link to a user-given URL; only http(s) becomes a link, anything else is shown as text. */
 export function markdownLink(url: string): string {
-  const text = escapeMarkdown(url)
-  if (!/^https?:\/\//i.test(url)) return text
-  return `<a href="${escapeXml(url)}">${text}</a>`
+  return htmlLink(url, breakableMarkdown(url))
 }
 
 // XML 1.0 forbids most control characters even as entities: they are written as visible escapes, these dropped.
@@ -34,4 +34,33 @@ export function escapeXml(text: string): string {
   return escapeControls(text)
     .replace(XML_INVALID, '')
     .replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+/** Long text keeps its start and end, which is where URLs and paths differ. */
+export function shortenMiddle(text: string, max: number): string {
+  if (text.length <= max) return text
+  const head = Math.ceil((max - 1) / 2)
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`
+}
+
+/** A run longer than this may also break after a dot, and failing that anywhere, so a narrow column can wrap it. */
+const MAX_UNBROKEN = 24
+
+/**
+ * Escaped text that may wrap inside a URL or a path: `<wbr>` (which GitHub keeps) after a path's `/` (not the `//`
+ * of a scheme) and before a query's `?` and `&`, and inside any longer run. A table cell then never forces the table
+ * wider than the page.
+ */
+export function breakableMarkdown(text: string): string {
+  return escapeControls(collapseWhitespace(text))
+    .split(/(?<=[^/:]\/)|(?=[?&])/)
+    .flatMap(part => (part.length > MAX_UNBROKEN ? part.split(/(?<=\.)/) : [part]))
+    .flatMap(part => part.match(new RegExp(`.{1,${MAX_UNBROKEN}}`, 'gsu')) ?? [])
+    .map(escapeSpecials)
+    .join('<wbr>')
+}
+
+/** A link whose text is already markdown-safe; only http(s) targets become links, anything else is just the text. */
+export function htmlLink(href: string, safeText: string): string {
+  return /^https?:\/\//i.test(href) ? `<a href="${escapeXml(href)}">${safeText}</a>` : safeText
 }

@@ -5,7 +5,7 @@
  * submitted without waiting, or a skipped run → <skipped>. A run that stopped before its verdict → one <error>.
  */
 import { formatProblem } from '../config/load.js'
-import { type ItemOutcome, type RunError, type RunReport, itemName } from '../model/index.js'
+import { type ItemOutcome, type RunError, type RunReport, formatScore, itemName } from '../model/index.js'
 import { judgeKeyOf } from './comment.js'
 import { escapeXml } from './escape.js'
 import { durationMs, explainOutcome, formatSource, isInlineSource } from './outcomes.js'
@@ -39,7 +39,7 @@ function testcase(o: ItemOutcome, report: RunReport): string {
     `source: ${formatSource(o.source)}`,
     ...(o.result?.detectorResults ?? []).map(
       d =>
-        `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score ?? '-'}${d.rationale ? ` ${d.rationale}` : ''}`
+        `${d.detectorName}: ${d.passCheck === false ? 'fail' : d.passCheck ? 'pass' : '-'} ${d.score === undefined ? '-' : formatScore(d.score, report)}${d.rationale ? ` ${d.rationale}` : ''}`
     )
   ].join('\n')
   const body =

@@ -1,80 +1,139 @@
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
-import { plural } from '../model/index.js'
-import type { RunError, RunReport, ItemOutcome } from '../model/index.js'
+import { formatScore, itemName, plural } from '../model/index.js'
+import type { ItemKind, ItemOutcome, ItemSource, RunError, RunReport } from '../model/index.js'
 import { formatProblem } from '../config/load.js'
 import { Inputs } from '../config/settings.js'
-import { collapseWhitespace, escapeMarkdown, markdownLink, truncate } from './escape.js'
+import { breakableMarkdown, collapseWhitespace, escapeMarkdown, htmlLink, shortenMiddle, truncate } from './escape.js'
 import {
-  countsLine,
-  explainOutcome,
   failingDetectors,
-  formatScore,
   formatSource,
   headingText,
+  isInlineSource,
   scoreVsThreshold,
   stateIcon,
   stateLabel
 } from './outcomes.js'
 
-/** Rationales are cut in table cells; the details and the JSON report keep them whole. */
-export const CELL_RATIONALE_CHARS = 300
+/** Rationales are cut in table cells, so a failing row stays a few lines tall; the details and the JSON report keep them whole. */
+export const CELL_RATIONALE_CHARS = 160
+/** Failing detectors named in one cell; the details list every detector. */
+const CELL_DETECTORS = 3
+/** Characters of a URL shown in a table cell (its start and end); the link and the details have it whole. */
+const CELL_URL_CHARS = 64
 
 export function heading(report: RunReport): string {
   return `## ${headingText(report)}`
 }
 
-export function judgeLine(report: RunReport): string | undefined {
+/** The judge by name and how this run got it; with its id where the full facts belong (the summary's details). */
+export function judgeLine(report: RunReport, withId = true): string | undefined {
   const j = report.judge
   if (!j) return undefined
-  return `**${escapeMarkdown(j.name)}** (<code>${escapeMarkdown(j.id)}</code>, ${j.origin})`
+  return withId
+    ? `${escapeMarkdown(j.name)} (<code>${escapeMarkdown(j.id)}</code>, ${j.origin})`
+    : `${escapeMarkdown(j.name)} (${j.origin})`
 }
 
-export function countsMarkdown(report: RunReport): string {
-  return escapeMarkdown(countsLine(report))
-}
-
-/** The "why" of a URL: failing detectors with their rationale, or the error, or what is missing. */
+/**
+ * The "why" of an item, saying only what its result cell does not: the failing detectors with their rationale,
+ * the error of a failed evaluation, how far an unfinished job got.
+ */
 export function whyCell(o: ItemOutcome, report: RunReport): string {
-  if (o.state === 'below_threshold' || o.state === 'passed') {
-    const failing = failingDetectors(o)
-    if (!failing.length) return o.state === 'passed' ? '' : escapeMarkdown(explainOutcome(o, report))
-    return failing
-      .map(d => {
-        const score = d.score === undefined ? '' : ` (${formatScore(d.score)})`
+  switch (o.state) {
+    case 'below_threshold':
+    case 'passed': {
+      const failing = failingDetectors(o)
+      const named = failing.slice(0, CELL_DETECTORS).map(d => {
+        const score = d.score === undefined ? '' : ` ${formatScore(d.score, report)}`
         const rationale = d.rationale ? `: ${escapeMarkdown(truncate(d.rationale, CELL_RATIONALE_CHARS))}` : ''
         return `**${escapeMarkdown(d.detectorName)}**${score}${rationale}`
       })
-      .join('<br>')
+      if (failing.length > CELL_DETECTORS)
+        named.push(`…and ${plural(failing.length - CELL_DETECTORS, 'more detector')}`)
+      return named.join('<br>')
+    }
+    case 'failed':
+      return escapeMarkdown(truncate(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS * 2))
+    case 'pending':
+      return o.result ? `still ${escapeMarkdown(o.result.status)} at the deadline` : 'no result by the deadline'
+    case 'submitted':
+      return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)'
   }
-  return escapeMarkdown(truncate(explainOutcome(o, report), CELL_RATIONALE_CHARS * 2))
 }
 
-export const URL_TABLE_HEADER = '| Status | Score | URL | Source | Why |\n|---|---|---|---|---|'
-
-export function urlRow(o: ItemOutcome, report: RunReport): string {
-  const status = `${stateIcon(o, report)} ${stateLabel(o, report)}`
-  return `| ${status} | ${escapeMarkdown(scoreVsThreshold(o, report.threshold))} | ${markdownLink(o.url)} | ${escapeMarkdown(
-    formatSource(o.source)
-  )} | ${whyCell(o, report)} |`
+/** The first column: the score against the threshold, or the state when there is no score. */
+export function resultCell(o: ItemOutcome, report: RunReport): string {
+  const what = o.score === undefined ? stateLabel(o, report) : scoreVsThreshold(o, report)
+  return `${stateIcon(o, report)} ${escapeMarkdown(what)}`
 }
 
-/** The sentence a skipped run leads with: evaluation did not happen, and why. */
-export function skippedExplanation(eventName: string | undefined): string {
-  const event = eventName ? `this <code>${escapeMarkdown(eventName)}</code> event` : 'this event'
-  return (
-    `Evaluation was skipped because secrets are unavailable to ${event}: the \`api-key\` input is empty ` +
-    '(pull requests from forks and Dependabot do not receive repository secrets). Nothing was submitted to Pique.'
-  )
+/** Where the commit's files are on GitHub; without it a source is plain text. */
+export interface SourceLinks {
+  /** GITHUB_SERVER_URL, e.g. https://github.com */
+  serverUrl: string
+  /** GITHUB_REPOSITORY, owner/name */
+  repository: string
+  /** The commit evaluated (the pull request's head, else GITHUB_SHA). */
+  sha: string
+  /** GITHUB_WORKSPACE: absolute source paths under it are made relative to the repository. */
+  workspace?: string
 }
 
-/** What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. */
-export function validatedLines(report: RunReport, urlCount = report.items.length): string[] {
+/** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
+export function sourceUrl(source: ItemSource, links: SourceLinks | undefined): string | undefined {
+  if (!links || isInlineSource(source)) return undefined
+  let path = source.file.replace(/\\/g, '/')
+  const root = links.workspace?.replace(/\\/g, '/').replace(/\/+$/, '')
+  if (root && path.startsWith(`${root}/`)) path = path.slice(root.length + 1)
+  path = path.replace(/^(\.\/)+/, '')
+  if (!path || path.startsWith('/') || /^[a-z]:/i.test(path) || path.split('/').includes('..')) return undefined
+  const encoded = path.split('/').map(encodeURIComponent).join('/')
+  const server = links.serverUrl.replace(/\/+$/, '')
+  return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}#L${source.line}`
+}
+
+/** `content/urls.txt:3`, linked to that line at the commit when the links are known. */
+export function sourceMarkdown(source: ItemSource, links: SourceLinks | undefined): string {
+  const text = breakableMarkdown(formatSource(source))
+  const url = sourceUrl(source, links)
+  return url ? htmlLink(url, text) : text
+}
+
+/** An item's name as a table shows it: a URL without its scheme, cut in the middle when long, able to wrap. */
+export function itemText(o: ItemOutcome): string {
+  return breakableMarkdown(shortenMiddle(itemName(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_URL_CHARS))
+}
+
+/** `itemText` linked to the whole URL. */
+export function itemMarkdown(o: ItemOutcome): string {
+  return htmlLink(itemName(o), itemText(o))
+}
+
+/** The column naming the items, by the kinds present (`URL` for a run of URLs). */
+const ITEM_COLUMN: Record<ItemKind, string> = { url: 'URL' }
+
+/** Result first, then why, then the item and its source: the reason is readable without scrolling sideways. */
+export function itemTableHeader(report: RunReport): string {
+  const kinds = new Set(report.items.map(o => o.kind))
+  const item = kinds.size === 1 ? ITEM_COLUMN[[...kinds][0]] : 'Item'
+  return `| Result | Why | ${item} · source |\n|---|---|---|`
+}
+
+export function itemRow(o: ItemOutcome, report: RunReport, links: SourceLinks | undefined): string {
+  return `| ${resultCell(o, report)} | ${whyCell(o, report)} | ${itemMarkdown(o)}<br>${sourceMarkdown(o.source, links)} |`
+}
+
+/**
+ * What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. The
+ * judge's id only where every fact belongs (the summary), not in the PR comment.
+ */
+export function validatedLines(report: RunReport, urlCount = report.items.length, withJudgeId = true): string[] {
   const input = (name: string): string => {
     const v = report.inputs[name]
     return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? collapseWhitespace(v) : ''
   }
   const lines: string[] = []
-  if (report.judge) lines.push(`- Judge ${judgeLine(report)}`)
+  if (report.judge) lines.push(`- Judge ${judgeLine(report, withJudgeId)}`)
   else if (input(Inputs.Judge)) lines.push(`- Judge file: ${escapeMarkdown(input(Inputs.Judge))}`)
   else if (input(Inputs.JudgeId)) lines.push(`- Judge id: ${escapeMarkdown(input(Inputs.JudgeId))}`)
   if (input(Inputs.Urls)) lines.push(`- URL lists: ${escapeMarkdown(input(Inputs.Urls))}`)
@@ -87,28 +146,22 @@ export function validatedLines(report: RunReport, urlCount = report.items.length
 export const MAX_LISTED_PROBLEMS = 50
 
 /**
- * A run that stopped before its verdict: the reason, what to do, the problems in the user's files, and what the run
- * knew. The summary and the PR comment both lead with this, so the comment replaces an earlier verdict.
+ * A run that stopped before its verdict: the reason (or, for problems in the user's files, the list of them, which
+ * the one-line reason only abbreviates), what to do, and what the run knew. The summary and the PR comment both lead
+ * with this, so the comment replaces an earlier verdict.
  */
-export function errorLines(report: RunReport, error: RunError): string[] {
-  const lines = [`**${escapeMarkdown(error.message)}**`, '']
-  if (error.hint) lines.push(escapeMarkdown(error.hint), '')
-  if (error.problems.length) {
-    const n = error.problems.length
-    lines.push(`${plural(n, 'problem')} in the configuration:`, '')
+export function errorLines(report: RunReport, error: RunError, withJudgeId = true): string[] {
+  const lines: string[] = []
+  const n = error.problems.length
+  if (n) {
+    lines.push(`**${plural(n, 'problem')} in the configuration:**`, '')
     for (const p of error.problems.slice(0, MAX_LISTED_PROBLEMS)) lines.push(`- ${escapeMarkdown(formatProblem(p))}`)
     if (n > MAX_LISTED_PROBLEMS) lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`)
     lines.push('')
-  }
-  const known = validatedLines(report, error.plannedItems.length)
+  } else lines.push(`**${escapeMarkdown(error.message)}**`, '')
+  if (error.hint) lines.push(escapeMarkdown(error.hint), '')
+  const known = validatedLines(report, error.plannedItems.length, withJudgeId)
   if (known.length) lines.push('What the run had:', '', ...known, '')
-  lines.push(
-    'The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.',
-    ''
-  )
+  lines.push('This run counts as failed; no earlier verdict of this gate applies.', '')
   return lines
-}
-
-export function thresholdMarkdown(report: RunReport): string {
-  return `**Threshold:** ${formatScore(report.threshold)}${report.minScore === undefined ? '' : ` · **Lowest score:** ${formatScore(report.minScore)}`}`
 }

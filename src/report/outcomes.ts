@@ -4,8 +4,8 @@
  */
 import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
-import type { RunReport, ItemOutcome, ItemSource, Verdict } from '../model/index.js'
-import { plural } from '../model/index.js'
+import type { RunReport, ItemOutcome, ItemSource, ScoreScale, Verdict } from '../model/index.js'
+import { formatScore, plural } from '../model/index.js'
 import { isWarning } from '../gate/policy.js'
 
 /** URLs from the url-list input have no file to annotate or diff. */
@@ -43,10 +43,6 @@ export function sortWorstFirst(report: Pick<RunReport, 'items' | 'failOnError'>)
         a.index - b.index
     )
     .map(({ o }) => o)
-}
-
-export function formatScore(score: number | undefined): string {
-  return score === undefined ? '—' : score.toFixed(2)
 }
 
 export const STATE_LABELS: Record<ItemOutcome['state'], string> = {
@@ -87,10 +83,10 @@ export function headingText(report: Pick<RunReport, 'verdict' | 'error'>): strin
   return report.error ? ERROR_HEADING : VERDICT_HEADINGS[report.verdict]
 }
 
-/** "0.41 < 0.70" style comparison, or the state when there is no score. */
-export function scoreVsThreshold(o: ItemOutcome, threshold: number): string {
+/** "0.41 < 0.70", in the run's digits (never "0.70 < 0.70"); `—` when there is no score. */
+export function scoreVsThreshold(o: ItemOutcome, report: ScoreScale): string {
   if (o.score === undefined) return '—'
-  return `${formatScore(o.score)} ${o.score >= threshold ? '≥' : '<'} ${formatScore(threshold)}`
+  return `${formatScore(o.score, report)} ${o.score >= report.threshold ? '≥' : '<'} ${formatScore(report.threshold, report)}`
 }
 
 /**
@@ -115,11 +111,14 @@ function lastStatus(o: ItemOutcome): string {
 }
 
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
-export function explainOutcome(o: ItemOutcome, report: Pick<RunReport, 'threshold' | 'failOnError' | 'error'>): string {
+export function explainOutcome(
+  o: ItemOutcome,
+  report: Pick<RunReport, 'threshold' | 'items' | 'failOnError' | 'error'>
+): string {
   switch (o.state) {
     case 'below_threshold': {
       const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
-      return `score ${scoreVsThreshold(o, report.threshold)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`
+      return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`
     }
     case 'failed':
       return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`
@@ -131,7 +130,7 @@ export function explainOutcome(o: ItemOutcome, report: Pick<RunReport, 'threshol
         return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}; the run stopped before its result${lastStatus(o)}`
       return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}, not waited for (wait: none)`
     default:
-      return `score ${scoreVsThreshold(o, report.threshold)}`
+      return `score ${scoreVsThreshold(o, report)}`
   }
 }
 

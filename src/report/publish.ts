@@ -10,6 +10,7 @@ import type { RunReport } from '../model/index.js'
 import { COMMENT_EVENTS, readPullRequestContext, restrictedRun, workflowRunUrl } from '../github/event.js'
 import { emitAnnotations, planAnnotations } from './annotations.js'
 import { redact, writeJsonReport, writeTextFile } from './json.js'
+import type { SourceLinks } from './markdown.js'
 import { renderSummary } from './summary.js'
 import { renderTerminal } from './terminal.js'
 
@@ -68,7 +69,7 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   const plan = planAnnotations(report)
   emitAnnotations(report, plan, ctx.secrets)
   if (env.GITHUB_STEP_SUMMARY) {
-    const markdown = renderSummary(report, { reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME })
+    const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks: sourceLinksOf(env) })
     await attempt(
       () => core.summary.addRaw(redact(markdown, ctx.secrets), true).write(),
       e => warn('write the job summary', e)
@@ -79,6 +80,14 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
       () => publishComment(report, ctx, env),
       e => warn('update the pull request comment', e)
     )
+}
+
+/** Links to the URL lists at the commit evaluated: a pull request's head, else GITHUB_SHA. */
+function sourceLinksOf(env: NodeJS.ProcessEnv): SourceLinks | undefined {
+  const { GITHUB_SERVER_URL: serverUrl, GITHUB_REPOSITORY: repository } = env
+  const sha = readPullRequestContext(env)?.headSha ?? env.GITHUB_SHA
+  if (!serverUrl || !repository || !sha) return undefined
+  return { serverUrl, repository, sha, workspace: env.GITHUB_WORKSPACE }
 }
 
 async function attempt(step: () => Promise<unknown>, onError: (error: unknown) => void): Promise<void> {
@@ -110,7 +119,12 @@ async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS
     import('../github/sticky-comment.js')
   ])
   const judgeKey = ctx.commentKey ?? judgeKeyOf(report)
-  const body = renderComment(report, { judgeKey, runUrl: workflowRunUrl(env), sha: pr.headSha, eventName })
+  const body = renderComment(report, {
+    judgeKey,
+    runUrl: workflowRunUrl(env),
+    sha: pr.headSha,
+    sourceLinks: sourceLinksOf(env)
+  })
   const result = await upsertStickyComment(
     createOctokit(ctx.githubToken, env),
     pr,

@@ -3,25 +3,24 @@
  * every detector. GitHub rejects a step summary over 1 MiB, so the table and details are cut to fit with a note
  * pointing at the JSON report, which always has everything.
  */
-import { plural } from '../model/index.js'
+import { formatScore, itemName, plural } from '../model/index.js'
 import type { RunReport, ItemOutcome } from '../model/index.js'
 import { escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
-  URL_TABLE_HEADER,
-  countsMarkdown,
+  type SourceLinks,
   errorLines,
   heading,
+  itemRow,
+  itemTableHeader,
+  itemText,
   judgeLine,
-  skippedExplanation,
-  thresholdMarkdown,
-  urlRow,
+  sourceMarkdown,
   validatedLines
 } from './markdown.js'
 import { failsGate } from '../gate/policy.js'
 import {
   durationMs,
   formatDuration,
-  formatScore,
   formatSource,
   keyMetrics,
   scoreVsThreshold,
@@ -43,14 +42,18 @@ export interface SummaryOptions {
   /** Where the JSON report was written, for the truncation note (none when the settings could not be read). */
   reportPath?: string
   annotations?: AnnotationPlan
-  /** GITHUB_EVENT_NAME, named in a skipped run's explanation. */
-  eventName?: string
+  /** Links each source to its line at the commit; plain text without. */
+  sourceLinks?: SourceLinks
   /** Defaults to GitHub's 1 MiB. */
   maxBytes?: number
 }
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 
+/**
+ * Verdict, the reason, then the table (worst first: what needs attention is on the first screen), then the run's
+ * facts and one collapsible block per item.
+ */
 export function renderSummary(report: RunReport, options: SummaryOptions): string {
   if (report.error) {
     const took = formatDuration(durationMs(report.startedAt, report.finishedAt))
@@ -63,21 +66,27 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     ].join('\n')
   }
   if (report.verdict === 'skipped') {
-    const validated = validatedLines(report)
-    const lines = [heading(report), '', skippedExplanation(options.eventName), '']
-    if (validated.length) lines.push('What was validated:', '', ...validated, '')
-    lines.push(`<sub>${escapeMarkdown(report.reason)}</sub>`, '')
+    const lines = [heading(report), '', escapeMarkdown(report.reason), '', ...validatedLines(report), '']
     return lines.join('\n')
   }
   const head = [heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
-  head.push(...overviewLines(report, options), '')
+  if (report.skippedUnchanged)
+    head.push(
+      `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`,
+      ''
+    )
   const budget = (options.maxBytes ?? SUMMARY_LIMIT_BYTES) - SUMMARY_MARGIN_BYTES
   const top = head.join('\n') + '\n'
   const ordered = sortWorstFirst(report)
-  if (!ordered.length) return top
+  const facts = ['### Details', '', ...factLines(report, options), ''].join('\n') + '\n'
+  if (!ordered.length) return top + facts
 
-  const table = fitLines(ordered, o => urlRow(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE))
-  const tableText = ['### URLs, worst first', '', URL_TABLE_HEADER, ...table.lines, ''].join('\n') + '\n'
+  const table = fitLines(
+    ordered,
+    o => itemRow(o, report, options.sourceLinks),
+    Math.max(0, (budget - bytes(top) - bytes(facts)) * TABLE_SHARE)
+  )
+  const tableText = [itemTableHeader(report), ...table.lines, ''].join('\n') + '\n'
   const omittedRows = ordered.length - table.lines.length
   const tableNote = omittedRows
     ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows')
@@ -85,27 +94,22 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
 
   const details = fitLines(
     ordered,
-    o => detailsBlock(o, report),
-    Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote))
+    o => detailsBlock(o, report, options.sourceLinks),
+    Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote) - bytes(facts))
   )
   const omittedDetails = ordered.length - details.lines.length
-  const detailsText = details.lines.length ? ['### Details', '', ...details.lines].join('\n') + '\n' : ''
+  const detailsText = details.lines.length ? details.lines.join('\n') + '\n' : ''
   const detailsNote = omittedDetails
     ? truncationNote(omittedDetails, ordered.slice(details.lines.length), report, options, 'details')
     : ''
-  return top + tableText + tableNote + detailsText + detailsNote
+  return top + tableText + tableNote + facts + detailsText + detailsNote
 }
 
-function overviewLines(report: RunReport, options: SummaryOptions): string[] {
-  const lines = [`- ${thresholdMarkdown(report)}`]
+/** What the reason and the table do not say: the judge (with its id), annotations, batches, waiting, time, warnings. */
+function factLines(report: RunReport, options: SummaryOptions): string[] {
+  const lines: string[] = []
   const judge = judgeLine(report)
   if (judge) lines.push(`- **Judge:** ${judge}`)
-  lines.push(`- **URLs:** ${countsMarkdown(report)}`)
-  if (report.skippedUnchanged) {
-    lines.push(
-      `- **Unchanged URLs skipped:** ${report.skippedUnchanged} (only-changed: only URLs added or changed in this pull request were evaluated)`
-    )
-  }
   const plan = options.annotations
   if (plan && plan.annotated + plan.notAnnotated > 0) {
     const rest = plan.notAnnotated
@@ -154,18 +158,17 @@ function truncationNote(
   )
 }
 
-function detailsBlock(o: ItemOutcome, report: RunReport): string {
-  const score = o.score === undefined ? stateLabel(o, report) : scoreVsThreshold(o, report.threshold)
-  const summary = `${stateIcon(o, report)} ${escapeMarkdown(score)} — ${markdownLink(o.url)} (${escapeMarkdown(
-    formatSource(o.source)
-  )})`
+function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | undefined): string {
+  const score = o.score === undefined ? stateLabel(o, report) : scoreVsThreshold(o, report)
+  // A link inside <summary> would open the page instead of the block: the whole URL and its source are in the body.
+  const summary = `${stateIcon(o, report)} ${escapeMarkdown(score)} — ${itemText(o)} (${escapeMarkdown(formatSource(o.source))})`
   const facts = [
-    `**${stateLabel(o, report)}**`,
     o.jobId ? `job <code>${escapeMarkdown(o.jobId)}</code>` : '',
     o.batchId ? `batch <code>${escapeMarkdown(o.batchId)}</code>` : '',
     o.submittedAt && o.finishedAt ? formatDuration(durationMs(o.submittedAt, o.finishedAt)) : ''
   ].filter(Boolean)
-  const body: string[] = [facts.join(' · ')]
+  const body: string[] = [`${markdownLink(itemName(o))} · ${sourceMarkdown(o.source, links)}`]
+  if (facts.length) body.push('', facts.join(' · '))
   if (o.error) body.push('', `Error: ${escapeMarkdown(truncate(o.error, DETAIL_RATIONALE_CHARS))}`)
   if (o.state === 'pending' && o.result) body.push('', `Job status at the deadline: ${escapeMarkdown(o.result.status)}`)
   const detectors = o.result?.detectorResults ?? []
@@ -176,7 +179,7 @@ function detailsBlock(o: ItemOutcome, report: RunReport): string {
       const rationale = d.rationale ? escapeMarkdown(truncate(d.rationale, DETAIL_RATIONALE_CHARS)) : ''
       const metrics = keyMetrics(d).map(escapeMarkdown).join('<br>')
       body.push(
-        `| ${escapeMarkdown(d.detectorName)} | ${check} | ${formatScore(d.score)} | ${rationale} | ${metrics} |`
+        `| ${escapeMarkdown(d.detectorName)} | ${check} | ${formatScore(d.score, report)} | ${rationale} | ${metrics} |`
       )
     }
   }

@@ -1,11 +1,10 @@
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
-import { type ItemOutcome, type RunReport, itemName, plural } from '../model/index.js'
-import { collapseWhitespace, escapeControls, truncate } from './escape.js'
+import { type ItemOutcome, type RunReport, formatScore, itemName, plural } from '../model/index.js'
+import { collapseWhitespace, escapeControls, shortenMiddle, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
 import {
   countsLine,
   explainOutcome,
-  formatScore,
   formatSource,
   headingText,
   sortWorstFirst,
@@ -29,18 +28,11 @@ function plain(text: string): string {
   return escapeControls(collapseWhitespace(text))
 }
 
-/** Long URLs keep their start and end, which is where they differ. */
-function shortenMiddle(text: string, max: number): string {
-  if (text.length <= max) return text
-  const head = Math.ceil((max - 1) / 2)
-  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`
-}
-
 function why(o: ItemOutcome, report: RunReport): string {
   if (o.state !== 'passed' && o.state !== 'below_threshold') return explainOutcome(o, report)
   const d = worstDetector(o)
   if (!d) return ''
-  return `${d.detectorName} ${formatScore(d.score)}${d.rationale ? `: ${d.rationale}` : ''}`
+  return `${d.detectorName} ${formatScore(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}`
 }
 
 export function renderTerminal(report: RunReport, options: TerminalOptions = {}): string {
@@ -48,7 +40,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
   const ordered = sortWorstFirst(report)
   const rows = ordered.map(o => [
     stateLabel(o, report),
-    formatScore(o.score),
+    formatScore(o.score, report),
     shortenMiddle(plain(itemName(o)), URL_WIDTH),
     plain(formatSource(o.source))
   ])
@@ -86,7 +78,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
     const judge = report.judge
       ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})`
       : ''
-    out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold)}${judge}`)
+    out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold, report)}${judge}`)
   }
   if (report.skippedUnchanged) out.push(`${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`)
   for (const w of report.warnings) out.push(`warning: ${plain(w)}`)
