@@ -91,8 +91,11 @@ describe('every reporter prints the same honest numbers', () => {
   it('the close call reads the same everywhere', () => {
     const report = closeCall(0.7, [0.699, 0.92])
     expect(report.reason).toBe('1 of 2 URLs scored below 0.700')
-    expect(summaryOf(report)).toContain('| ❌ 0.699 &#60; 0.700 |')
-    expect(commentOf(report)).toContain('| ❌ 0.699 &#60; 0.700 |')
+    // The table shows the score in the run's digits; the details compare it with the threshold.
+    expect(summaryOf(report)).toContain('| ❌ 0.699 |')
+    expect(summaryOf(report)).toContain('<summary>❌ 0.699 &#60; 0.700 — ')
+    expect(commentOf(report)).toContain('| ❌ 0.699 |')
+    expect(commentOf(report)).not.toContain('0.70 ')
     expect(renderTerminal(report)).toMatch(/below threshold\s+0\.699\s/)
     expect(explainOutcome(report.items[0], report)).toMatch(/^score 0\.699 < 0\.700/)
     expect(renderJunit(report)).toContain('message="score 0.699 &#60; 0.700')

@@ -26,6 +26,14 @@ export function markdownLink(url: string): string {
   return htmlLink(url, breakableMarkdown(url))
 }
 
+/** Shortens to at most `max` characters at a word's end when one is near, marking the cut with an ellipsis. */
+export function truncateWords(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, Math.max(0, max - 1))
+  const space = cut.lastIndexOf(' ')
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`
+}
+
 // XML 1.0 forbids most control characters even as entities: they are written as visible escapes, these dropped.
 const XML_INVALID = /[\uFFFE\uFFFF]/g
 
@@ -43,18 +51,18 @@ export function shortenMiddle(text: string, max: number): string {
   return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`
 }
 
-/** A run longer than this may also break after a dot, and failing that anywhere, so a narrow column can wrap it. */
-const MAX_UNBROKEN = 24
+/** A run longer than this may also break after `.`, `_`, `-` or `=`, and failing that anywhere, so a narrow column can wrap it. */
+const MAX_UNBROKEN = 16
 
 /**
  * Escaped text that may wrap inside a URL or a path: `<wbr>` (which GitHub keeps) after a path's `/` (not the `//`
- * of a scheme) and before a query's `?` and `&`, and inside any longer run. A table cell then never forces the table
+ * of a scheme) and before a query's `?` and `&`, and inside any run longer than MAX_UNBROKEN. A table cell then never forces the table
  * wider than the page.
  */
 export function breakableMarkdown(text: string): string {
   return escapeControls(collapseWhitespace(text))
     .split(/(?<=[^/:]\/)|(?=[?&])/)
-    .flatMap(part => (part.length > MAX_UNBROKEN ? part.split(/(?<=\.)/) : [part]))
+    .flatMap(part => (part.length > MAX_UNBROKEN ? part.split(/(?<=[._=-])/) : [part]))
     .flatMap(part => part.match(new RegExp(`.{1,${MAX_UNBROKEN}}`, 'gsu')) ?? [])
     .map(escapeSpecials)
     .join('<wbr>')

@@ -2,24 +2,22 @@
 import { formatScore, itemName, plural } from '../model/index.js'
 import type { ItemKind, ItemOutcome, ItemSource, RunError, RunReport } from '../model/index.js'
 import { formatProblem } from '../config/load.js'
+import type { DetectorResult } from '../pique/results.js'
 import { Inputs } from '../config/settings.js'
-import { breakableMarkdown, collapseWhitespace, escapeMarkdown, htmlLink, shortenMiddle, truncate } from './escape.js'
 import {
-  failingDetectors,
-  formatSource,
-  headingText,
-  isInlineSource,
-  scoreVsThreshold,
-  stateIcon,
-  stateLabel
-} from './outcomes.js'
+  breakableMarkdown,
+  collapseWhitespace,
+  escapeMarkdown,
+  htmlLink,
+  shortenMiddle,
+  truncateWords
+} from './escape.js'
+import { failingDetectors, formatSource, headingText, isInlineSource, stateIcon, stateLabel } from './outcomes.js'
 
-/** Rationales are cut in table cells, so a failing row stays a few lines tall; the details and the JSON report keep them whole. */
-export const CELL_RATIONALE_CHARS = 160
-/** Failing detectors named in one cell; the details list every detector. */
-const CELL_DETECTORS = 3
-/** Characters of a URL shown in a table cell (its start and end); the link and the details have it whole. */
-const CELL_URL_CHARS = 64
+/** The worst detector's rationale is cut here in a table cell, so a failing row stays a few lines tall. */
+export const CELL_RATIONALE_CHARS = 100
+/** Characters of a URL or a source path shown in a table cell (start and end); the links and the details have them whole. */
+const CELL_NAME_CHARS = 32
 
 export function heading(report: RunReport): string {
   return `## ${headingText(report)}`
@@ -35,25 +33,25 @@ export function judgeLine(report: RunReport, withId = true): string | undefined 
 }
 
 /**
- * The "why" of an item, saying only what its result cell does not: the failing detectors with their rationale,
- * the error of a failed evaluation, how far an unfinished job got.
+ * The "why" of an item, saying only what its result cell does not: the worst failing detector with its rationale
+ * (the other failing ones by name and score; the details have every rationale), the error of a failed evaluation,
+ * how far an unfinished job got.
  */
 export function whyCell(o: ItemOutcome, report: RunReport): string {
   switch (o.state) {
     case 'below_threshold':
     case 'passed': {
-      const failing = failingDetectors(o)
-      const named = failing.slice(0, CELL_DETECTORS).map(d => {
-        const score = d.score === undefined ? '' : ` ${formatScore(d.score, report)}`
-        const rationale = d.rationale ? `: ${escapeMarkdown(truncate(d.rationale, CELL_RATIONALE_CHARS))}` : ''
-        return `**${escapeMarkdown(d.detectorName)}**${score}${rationale}`
-      })
-      if (failing.length > CELL_DETECTORS)
-        named.push(`…and ${plural(failing.length - CELL_DETECTORS, 'more detector')}`)
-      return named.join('<br>')
+      const named = (d: DetectorResult): string =>
+        `**${breakableMarkdown(d.detectorName)}**${d.score === undefined ? '' : ` (${formatScore(d.score, report)})`}`
+      const [worst, ...others] = [...failingDetectors(o)].sort((a, b) => (a.score ?? 1) - (b.score ?? 1))
+      if (!worst) return ''
+      const rationale = worst.rationale
+        ? `: ${escapeMarkdown(truncateWords(worst.rationale, CELL_RATIONALE_CHARS))}`
+        : ''
+      return `${named(worst)}${rationale}${others.length ? ` · also failing: ${others.map(named).join(', ')}` : ''}`
     }
     case 'failed':
-      return escapeMarkdown(truncate(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS * 2))
+      return escapeMarkdown(truncateWords(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS))
     case 'pending':
       return o.result ? `still ${escapeMarkdown(o.result.status)} at the deadline` : 'no result by the deadline'
     case 'submitted':
@@ -61,9 +59,12 @@ export function whyCell(o: ItemOutcome, report: RunReport): string {
   }
 }
 
-/** The first column: the score against the threshold, or the state when there is no score. */
+/**
+ * The first column: the icon and the score (the reason line above the table names the threshold once, and the
+ * icon says which side of it), or the state when there is no score.
+ */
 export function resultCell(o: ItemOutcome, report: RunReport): string {
-  const what = o.score === undefined ? stateLabel(o, report) : scoreVsThreshold(o, report)
+  const what = o.score === undefined ? stateLabel(o, report) : formatScore(o.score, report)
   return `${stateIcon(o, report)} ${escapeMarkdown(what)}`
 }
 
@@ -92,16 +93,20 @@ export function sourceUrl(source: ItemSource, links: SourceLinks | undefined): s
   return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}#L${source.line}`
 }
 
-/** `content/urls.txt:3`, linked to that line at the commit when the links are known. */
-export function sourceMarkdown(source: ItemSource, links: SourceLinks | undefined): string {
-  const text = breakableMarkdown(formatSource(source))
+/**
+ * `content/urls.txt:3`, linked to that line at the commit when the links are known. A path longer than `max`
+ * characters shows only its file name (`…/urls.txt:3`); the link, the details and the JSON report have it whole.
+ */
+export function sourceMarkdown(source: ItemSource, links: SourceLinks | undefined, max = Infinity): string {
+  const whole = formatSource(source)
+  const text = breakableMarkdown(whole.length > max ? `…/${whole.slice(whole.lastIndexOf('/') + 1)}` : whole)
   const url = sourceUrl(source, links)
   return url ? htmlLink(url, text) : text
 }
 
 /** An item's name as a table shows it: a URL without its scheme, cut in the middle when long, able to wrap. */
 export function itemText(o: ItemOutcome): string {
-  return breakableMarkdown(shortenMiddle(itemName(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_URL_CHARS))
+  return breakableMarkdown(shortenMiddle(itemName(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_NAME_CHARS))
 }
 
 /** `itemText` linked to the whole URL. */
@@ -120,7 +125,8 @@ export function itemTableHeader(report: RunReport): string {
 }
 
 export function itemRow(o: ItemOutcome, report: RunReport, links: SourceLinks | undefined): string {
-  return `| ${resultCell(o, report)} | ${whyCell(o, report)} | ${itemMarkdown(o)}<br>${sourceMarkdown(o.source, links)} |`
+  const source = sourceMarkdown(o.source, links, CELL_NAME_CHARS)
+  return `| ${resultCell(o, report)} | ${whyCell(o, report)} | ${itemMarkdown(o)}<br>${source} |`
 }
 
 /**
