@@ -366,3 +366,86 @@ export const commentOf = (r: RunReport): string =>
     runUrl: 'https://github.com/acme/site/actions/runs/9',
     sha: 'abcdef123456'
   })
+
+/**
+ * A run as a real campaign looks: 36 URLs from three list files in nested folders, long URLs with tracking
+ * parameters, long rationales, five URLs needing attention among 31 passes (one a close call: 0.699 against 0.7).
+ * The browser test renders it, and docs/examples/*.png show it.
+ */
+export function realisticRun(): RunReport {
+  seq = 200
+  const TIKTOK = 'content/campaigns/2026-spring-launch/creators/tiktok-partners-emea.txt'
+  const YOUTUBE = 'content/campaigns/2026-spring-launch/youtube-shorts.yaml'
+  const REELS = 'content/campaigns/2026-spring-launch/instagram-reels.txt'
+  const failing = [
+    completed(
+      'https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG&index=12&pp=iAQB8AUB&si=Hk3j2F9s0aLwQm7x',
+      YOUTUBE,
+      14,
+      0.41,
+      TH,
+      [
+        specs(
+          false,
+          0.2,
+          'Aspect ratio 16:9 is not allowed for this campaign (expected 9:16 vertical video); the resolution 640x360 is also below the min_width of 720 pixels set in the judge'
+        ),
+        product(true, 0.9, 'Brand and product named.'),
+        sentiment(
+          false,
+          0.35,
+          'The presenter complains about the price twice (0:12 and 0:31) and calls the texture "sticky"; the overall tone is negative'
+        )
+      ]
+    ),
+    completed(
+      'https://www.tiktok.com/@glowserum.official.partners.emea/video/7351234567890123456?is_from_webapp=1&sender_device=pc&web_id=7351234567890',
+      TIKTOK,
+      3,
+      0.58,
+      TH,
+      [
+        specs(true, 1, 'Video specs meet requirements: 1080x1920 (9:16), 30.0fps, 38.0s'),
+        product(
+          false,
+          0.1,
+          'The product "Glow Serum" is never named in the transcript; only the brand "Acme" is mentioned once, at 0:41, after the call to action'
+        ),
+        sentiment(true, 0.8, 'Positive.')
+      ]
+    ),
+    completed(
+      'https://www.instagram.com/reel/C5xYz_AbCdEfGhIjKlMnOpQ/?utm_source=ig_web_copy_link&igsh=MzRlODBiNWFlZA==',
+      REELS,
+      27,
+      0.699,
+      TH,
+      [
+        specs(true, 1, 'Video specs meet requirements: 1080x1920 (9:16), 30.0fps, 22.4s'),
+        product(true, 0.9, 'Brand and product named.'),
+        sentiment(false, 0.45, 'Mostly neutral; the music and captions read as flat rather than upbeat')
+      ]
+    ),
+    failedEval(
+      'https://www.tiktok.com/@acme.skincare.creators.collective/video/7352345678901234567',
+      TIKTOK,
+      9,
+      'Failed to download video: the platform answered 429 Too Many Requests after 3 attempts (bot detection suspected); retry later or upload the file'
+    ),
+    pending('https://www.youtube.com/shorts/Zq8Xw7Vu6Ts5?feature=share&si=a1B2c3D4e5F6g7H8', YOUTUBE, 21)
+  ]
+  const passing = Array.from({ length: 31 }, (_, i) => {
+    const [url, file, line] =
+      i % 3 === 0
+        ? [
+            `https://www.tiktok.com/@acme.partner.${i}/video/7351${String(20458800000000 + i * 7919).padStart(15, '0')}`,
+            TIKTOK,
+            10 + i
+          ]
+        : i % 3 === 1
+          ? [`https://www.youtube.com/shorts/Pq${String(i).padStart(2, '0')}Rs7Tu8Vw?feature=share`, YOUTUBE, 30 + i]
+          : [`https://www.instagram.com/reel/C6${String(i).padStart(2, '0')}aBcDeFgHiJkLmN/`, REELS, i]
+    return completed(url, file, line, 0.72 + ((i * 37) % 27) / 100, TH, good())
+  })
+  return reportOf([...failing, ...passing])
+}
