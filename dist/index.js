@@ -2209,6 +2209,7 @@ const Outputs = {
     JudgeId: 'judge-id',
     JudgeCreated: 'judge-created',
     BatchIds: 'batch-ids',
+    Verdict: 'verdict',
     Passed: 'passed',
     Evaluated: 'evaluated',
     FailedCount: 'failed-count',
@@ -3623,7 +3624,7 @@ function isPermissionError(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4085);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(104);
 // The action's entry: everything lives in main.ts so tests can import it without running it.
 
 // run() reports its own failures; this only catches a failure to report (e.g. an unwritable GITHUB_OUTPUT).
@@ -3637,7 +3638,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4085:
+/***/ 104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4704,18 +4705,24 @@ var external_node_fs_ = __nccwpck_require__(3024);
 
 /** Events whose runs get the sticky comment. */
 const COMMENT_EVENTS = ['pull_request', 'pull_request_target'];
-/** The pull request of the current event, or undefined when the event is not about one (or the payload is unreadable). */
-function readPullRequestContext(env = process.env) {
+/** The event payload at GITHUB_EVENT_PATH, or undefined when there is none or it cannot be read. */
+function readPayload(env) {
     const path = env.GITHUB_EVENT_PATH;
     if (!path)
         return undefined;
-    let payload;
     try {
-        payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+        return payload && typeof payload === 'object' ? payload : undefined;
     }
     catch {
         return undefined;
     }
+}
+/** The pull request of the current event, or undefined when the event is not about one (or the payload is unreadable). */
+function readPullRequestContext(env = process.env) {
+    const payload = readPayload(env);
+    if (!payload)
+        return undefined;
     const pr = payload.pull_request;
     if (!pr || typeof pr.number !== 'number' || !pr.base?.sha)
         return undefined;
@@ -4738,9 +4745,32 @@ function workflowRunUrl(env = process.env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
     return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
+/** Dependabot's actor name: its runs get Dependabot secrets only and a read-only token, like a fork's. */
+const DEPENDABOT_ACTOR = 'dependabot[bot]';
+function restrictedRun(env = process.env) {
+    if (env.GITHUB_EVENT_NAME === 'pull_request_target')
+        return undefined;
+    if (env.GITHUB_ACTOR === DEPENDABOT_ACTOR)
+        return {
+            by: 'dependabot',
+            why: 'this run was triggered by Dependabot, whose runs get only Dependabot secrets and a read-only token ' +
+                '(add api-key as a Dependabot secret to evaluate its pull requests)'
+        };
+    const pr = readPayload(env)?.pull_request;
+    const base = pr?.base?.repo?.full_name;
+    if (!pr || !base || pr.head?.repo === undefined)
+        return undefined;
+    const head = pr.head.repo?.full_name;
+    if (head === base)
+        return undefined;
+    return {
+        by: 'fork',
+        why: `this pull request comes from ${head ? `the fork ${head}` : 'a fork that was deleted'}, and GitHub gives runs of pull requests from forks no repository secrets and a read-only token`
+    };
+}
 
-// EXTERNAL MODULE: ./src/model/item.ts
-var item = __nccwpck_require__(5414);
+// EXTERNAL MODULE: ./src/model/index.ts + 4 modules
+var model = __nccwpck_require__(6045);
 // EXTERNAL MODULE: ./src/model/text.ts
 var model_text = __nccwpck_require__(5086);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -4844,7 +4874,7 @@ function buildJsonReport(report) {
         min_score: orNull(report.minScore),
         warnings: report.warnings,
         error: report.error ? jsonError(report.error) : null,
-        urls: report.items.filter(item/* isUrlItem */.R).map(jsonUrl),
+        urls: report.items.filter(model/* isUrlItem */.R6).map(jsonUrl),
         items: report.items.map(jsonItem)
     };
 }
@@ -4901,7 +4931,7 @@ function planAnnotations(report) {
 }
 /** `secrets` are blanked out like in every other report: an error message from a service may echo one. */
 function emitAnnotations(report, plan, secrets = []) {
-    const text = (o) => (0,model_text/* escapeControls */.UN)(redact(`${(0,item/* itemName */.T)(o)}: ${(0,outcomes/* explainOutcome */.Kw)(o, report)}`, secrets));
+    const text = (o) => (0,model_text/* escapeControls */.UN)(redact(`${(0,model/* itemName */.TJ)(o)}: ${(0,outcomes/* explainOutcome */.Kw)(o, report)}`, secrets));
     for (const o of plan.errors)
         core/* error */.z3(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line });
     for (const o of plan.warnings)
@@ -4917,8 +4947,6 @@ function emitAnnotations(report, plan, secrets = []) {
     }
 }
 
-// EXTERNAL MODULE: ./src/model/words.ts
-var words = __nccwpck_require__(6768);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __nccwpck_require__(4031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -4942,6 +4970,10 @@ const SUMMARY_MARGIN_BYTES = 16 * 1024;
 const TABLE_SHARE = 0.6;
 const DETAIL_RATIONALE_CHARS = 1000;
 const bytes = (s) => Buffer.byteLength(s, 'utf8');
+/**
+ * Verdict, the reason, then the table (worst first: what needs attention is on the first screen), then the run's
+ * facts and one collapsible block per item.
+ */
 function renderSummary(report, options) {
     if (report.error) {
         const took = (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(report.startedAt, report.finishedAt));
@@ -4954,53 +4986,48 @@ function renderSummary(report, options) {
         ].join('\n');
     }
     if (report.verdict === 'skipped') {
-        const validated = (0,markdown/* validatedLines */.g5)(report);
-        const lines = [(0,markdown/* heading */.R_)(report), '', (0,markdown/* skippedExplanation */.EG)(options.eventName), ''];
-        if (validated.length)
-            lines.push('What was validated:', '', ...validated, '');
-        lines.push(`<sub>${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}</sub>`, '');
+        const lines = [(0,markdown/* heading */.R_)(report), '', (0,report_escape/* escapeMarkdown */.FV)(report.reason), '', ...(0,markdown/* validatedLines */.g5)(report), ''];
         return lines.join('\n');
     }
     const head = [(0,markdown/* heading */.R_)(report), '', `**${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}**`, ''];
-    head.push(...overviewLines(report, options), '');
+    if (report.skippedUnchanged)
+        head.push(`${(0,model/* plural */.LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`, '');
     const budget = (options.maxBytes ?? SUMMARY_LIMIT_BYTES) - SUMMARY_MARGIN_BYTES;
     const top = head.join('\n') + '\n';
     const ordered = (0,outcomes/* sortWorstFirst */.Qi)(report);
+    const facts = ['### Details', '', ...factLines(report, options), ''].join('\n') + '\n';
     if (!ordered.length)
-        return top;
-    const table = fitLines(ordered, o => (0,markdown/* urlRow */.o0)(o, report), Math.max(0, (budget - bytes(top)) * TABLE_SHARE));
-    const tableText = ['### URLs, worst first', '', markdown/* URL_TABLE_HEADER */.rQ, ...table.lines, ''].join('\n') + '\n';
+        return top + facts;
+    const table = fitLines(ordered, o => (0,markdown/* itemRow */.oy)(o, report, options.sourceLinks), Math.max(0, (budget - bytes(top) - bytes(facts)) * TABLE_SHARE));
+    const tableText = [(0,markdown/* itemTableHeader */.j)(report), ...table.lines, ''].join('\n') + '\n';
     const omittedRows = ordered.length - table.lines.length;
     const tableNote = omittedRows
         ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows')
         : '';
-    const details = fitLines(ordered, o => detailsBlock(o, report), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote)));
+    const details = fitLines(ordered, o => detailsBlock(o, report, options.sourceLinks), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote) - bytes(facts)));
     const omittedDetails = ordered.length - details.lines.length;
-    const detailsText = details.lines.length ? ['### Details', '', ...details.lines].join('\n') + '\n' : '';
+    const detailsText = details.lines.length ? details.lines.join('\n') + '\n' : '';
     const detailsNote = omittedDetails
         ? truncationNote(omittedDetails, ordered.slice(details.lines.length), report, options, 'details')
         : '';
-    return top + tableText + tableNote + detailsText + detailsNote;
+    return top + tableText + tableNote + facts + detailsText + detailsNote;
 }
-function overviewLines(report, options) {
-    const lines = [`- ${(0,markdown/* thresholdMarkdown */.Ju)(report)}`];
+/** What the reason and the table do not say: the judge (with its id), annotations, batches, waiting, time, warnings. */
+function factLines(report, options) {
+    const lines = [];
     const judge = (0,markdown/* judgeLine */.sW)(report);
     if (judge)
         lines.push(`- **Judge:** ${judge}`);
-    lines.push(`- **URLs:** ${(0,markdown/* countsMarkdown */.a_)(report)}`);
-    if (report.skippedUnchanged) {
-        lines.push(`- **Unchanged URLs skipped:** ${report.skippedUnchanged} (only-changed: only URLs added or changed in this pull request were evaluated)`);
-    }
     const plan = options.annotations;
     if (plan && plan.annotated + plan.notAnnotated > 0) {
         const rest = plan.notAnnotated
             ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
             : '';
-        lines.push(`- **Annotations:** ${(0,words/* plural */.L)(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`);
+        lines.push(`- **Annotations:** ${(0,model/* plural */.LS)(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`);
     }
     const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`;
     const took = (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(report.startedAt, report.finishedAt));
-    lines.push(`- **Run:** ${(0,words/* plural */.L)(report.batchIds.length, 'batch', 'batches')}, ${wait}, ${took}${report.failOnError ? '' : ', fail-on-error: false'}`);
+    lines.push(`- **Run:** ${(0,model/* plural */.LS)(report.batchIds.length, 'batch', 'batches')}, ${wait}, ${took}${report.failOnError ? '' : ', fail-on-error: false'}`);
     for (const w of report.warnings)
         lines.push(`- ⚠️ ${(0,report_escape/* escapeMarkdown */.FV)(w)}`);
     return lines;
@@ -5026,16 +5053,18 @@ function truncationNote(omitted, rest, report, options, what) {
     return (`\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
         `1 MiB summary limit. Every URL is in the JSON report${options.reportPath ? `: ${(0,report_escape/* escapeMarkdown */.FV)(options.reportPath)}` : ''}.\n\n`);
 }
-function detailsBlock(o, report) {
-    const score = o.score === undefined ? (0,outcomes/* stateLabel */.UH)(o, report) : (0,outcomes/* scoreVsThreshold */.D9)(o, report.threshold);
-    const summary = `${(0,outcomes/* stateIcon */.hZ)(o, report)} ${(0,report_escape/* escapeMarkdown */.FV)(score)} — ${(0,report_escape/* markdownLink */.iQ)(o.url)} (${(0,report_escape/* escapeMarkdown */.FV)((0,outcomes/* formatSource */.j2)(o.source))})`;
+function detailsBlock(o, report, links) {
+    const score = o.score === undefined ? (0,outcomes/* stateLabel */.UH)(o, report) : (0,outcomes/* scoreVsThreshold */.D9)(o, report);
+    // A link inside <summary> would open the page instead of the block: the whole URL and its source are in the body.
+    const summary = `${(0,outcomes/* stateIcon */.hZ)(o, report)} ${(0,report_escape/* escapeMarkdown */.FV)(score)} — ${(0,markdown/* itemText */.rv)(o)} (${(0,report_escape/* escapeMarkdown */.FV)((0,outcomes/* formatSource */.j2)(o.source))})`;
     const facts = [
-        `**${(0,outcomes/* stateLabel */.UH)(o, report)}**`,
         o.jobId ? `job <code>${(0,report_escape/* escapeMarkdown */.FV)(o.jobId)}</code>` : '',
         o.batchId ? `batch <code>${(0,report_escape/* escapeMarkdown */.FV)(o.batchId)}</code>` : '',
         o.submittedAt && o.finishedAt ? (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)) : ''
     ].filter(Boolean);
-    const body = [facts.join(' · ')];
+    const body = [`${(0,report_escape/* markdownLink */.iQ)((0,model/* itemName */.TJ)(o))} · ${(0,markdown/* sourceMarkdown */.Pl)(o.source, links)}`];
+    if (facts.length)
+        body.push('', facts.join(' · '));
     if (o.error)
         body.push('', `Error: ${(0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(o.error, DETAIL_RATIONALE_CHARS))}`);
     if (o.state === 'pending' && o.result)
@@ -5047,7 +5076,7 @@ function detailsBlock(o, report) {
             const check = d.passCheck === undefined ? '—' : d.passCheck ? '✅ pass' : '❌ fail';
             const rationale = d.rationale ? (0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(d.rationale, DETAIL_RATIONALE_CHARS)) : '';
             const metrics = (0,outcomes/* keyMetrics */.X7)(d).map(report_escape/* escapeMarkdown */.FV).join('<br>');
-            body.push(`| ${(0,report_escape/* escapeMarkdown */.FV)(d.detectorName)} | ${check} | ${(0,outcomes/* formatScore */.y)(d.score)} | ${rationale} | ${metrics} |`);
+            body.push(`| ${(0,report_escape/* escapeMarkdown */.FV)(d.detectorName)} | ${check} | ${(0,model/* formatScore */.y)(d.score, report)} | ${rationale} | ${metrics} |`);
         }
     }
     return `<details><summary>${summary}</summary>\n\n${body.join('\n')}\n\n</details>`;
@@ -5070,28 +5099,21 @@ const DEFAULT_COLUMNS = 120;
 function plain(text) {
     return (0,model_text/* escapeControls */.UN)((0,model_text/* collapseWhitespace */.DK)(text));
 }
-/** Long URLs keep their start and end, which is where they differ. */
-function shortenMiddle(text, max) {
-    if (text.length <= max)
-        return text;
-    const head = Math.ceil((max - 1) / 2);
-    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
-}
 function why(o, report) {
     if (o.state !== 'passed' && o.state !== 'below_threshold')
         return (0,outcomes/* explainOutcome */.Kw)(o, report);
     const d = (0,outcomes/* worstDetector */.yz)(o);
     if (!d)
         return '';
-    return `${d.detectorName} ${(0,outcomes/* formatScore */.y)(d.score)}${d.rationale ? `: ${d.rationale}` : ''}`;
+    return `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}`;
 }
 function renderTerminal(report, options = {}) {
     const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS);
     const ordered = (0,outcomes/* sortWorstFirst */.Qi)(report);
     const rows = ordered.map(o => [
         (0,outcomes/* stateLabel */.UH)(o, report),
-        (0,outcomes/* formatScore */.y)(o.score),
-        shortenMiddle(plain((0,item/* itemName */.T)(o)), URL_WIDTH),
+        (0,model/* formatScore */.y)(o.score, report),
+        (0,report_escape/* shortenMiddle */.jM)(plain((0,model/* itemName */.TJ)(o)), URL_WIDTH),
         plain((0,outcomes/* formatSource */.j2)(o.source))
     ]);
     const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON'];
@@ -5117,7 +5139,7 @@ function renderTerminal(report, options = {}) {
     const problems = report.error?.problems ?? [];
     // Config problems are listed once each; the one-line reason would only repeat the first.
     out.push(problems.length
-        ? `${verdict}: ${(0,words/* plural */.L)(problems.length, 'problem')} in the configuration:`
+        ? `${verdict}: ${(0,model/* plural */.LS)(problems.length, 'problem')} in the configuration:`
         : `${verdict}: ${plain(report.reason)}`);
     if (report.error) {
         for (const p of problems)
@@ -5129,10 +5151,10 @@ function renderTerminal(report, options = {}) {
         const judge = report.judge
             ? `; judge ${plain(report.judge.name)} (${plain(report.judge.id)}, ${report.judge.origin})`
             : '';
-        out.push(`${(0,outcomes/* countsLine */.J7)(report)}; threshold ${(0,outcomes/* formatScore */.y)(report.threshold)}${judge}`);
+        out.push(`${(0,outcomes/* countsLine */.J7)(report)}; threshold ${(0,model/* formatScore */.y)(report.threshold, report)}${judge}`);
     }
     if (report.skippedUnchanged)
-        out.push(`${(0,words/* plural */.L)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`);
+        out.push(`${(0,model/* plural */.LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`);
     for (const w of report.warnings)
         out.push(`warning: ${plain(w)}`);
     return out.join('\n') + '\n';
@@ -5180,11 +5202,19 @@ async function publishReports(report, ctx) {
     const plan = planAnnotations(report);
     emitAnnotations(report, plan, ctx.secrets);
     if (env.GITHUB_STEP_SUMMARY) {
-        const markdown = renderSummary(report, { reportPath, annotations: plan, eventName: env.GITHUB_EVENT_NAME });
+        const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks: sourceLinksOf(env) });
         await attempt(() => core/* summary */.z.addRaw(redact(markdown, ctx.secrets), true).write(), e => warn('write the job summary', e));
     }
     if (ctx.comment)
         await attempt(() => publishComment(report, ctx, env), e => warn('update the pull request comment', e));
+}
+/** Links to the URL lists at the commit evaluated: a pull request's head, else GITHUB_SHA. */
+function sourceLinksOf(env) {
+    const { GITHUB_SERVER_URL: serverUrl, GITHUB_REPOSITORY: repository } = env;
+    const sha = readPullRequestContext(env)?.headSha ?? env.GITHUB_SHA;
+    if (!serverUrl || !repository || !sha)
+        return undefined;
+    return { serverUrl, repository, sha, workspace: env.GITHUB_WORKSPACE };
 }
 async function attempt(step, onError) {
     try {
@@ -5201,6 +5231,12 @@ async function publishComment(report, ctx, env) {
     const pr = readPullRequestContext(env);
     if (!pr)
         return;
+    // The event shows the token is read-only: no doomed requests, no warning. The job summary has the report.
+    const restricted = restrictedRun(env);
+    if (restricted) {
+        core/* info */.pq(`Pull request comment not posted: ${restricted.why}. The job summary has the report.`);
+        return;
+    }
     if (!ctx.githubToken) {
         core/* warning */.$e('No github-token: the pull request comment was not posted (the job summary has the report)');
         return;
@@ -5211,7 +5247,12 @@ async function publishComment(report, ctx, env) {
         __nccwpck_require__.e(/* import() */ 648).then(__nccwpck_require__.bind(__nccwpck_require__, 7648))
     ]);
     const judgeKey = ctx.commentKey ?? judgeKeyOf(report);
-    const body = renderComment(report, { judgeKey, runUrl: workflowRunUrl(env), sha: pr.headSha, eventName });
+    const body = renderComment(report, {
+        judgeKey,
+        runUrl: workflowRunUrl(env),
+        sha: pr.headSha,
+        sourceLinks: sourceLinksOf(env)
+    });
     const result = await upsertStickyComment(createOctokit(ctx.githubToken, env), pr, commentMarker(judgeKey), redact(body, ctx.secrets));
     if (result.action === 'forbidden') {
         // Fork pull requests and Dependabot get a read-only token: say so once, the job summary still has everything.
@@ -5246,9 +5287,6 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/model/report.ts
-const REPORT_SCHEMA_VERSION = 1;
-
 ;// CONCATENATED MODULE: ./src/gate/run-report.ts
 /**
  * The one place a RunReport is put together, for a verdict, a skipped run and a run that stopped on an error alike:
@@ -5258,7 +5296,7 @@ const REPORT_SCHEMA_VERSION = 1;
 function buildRunReport(facts) {
     const scores = facts.items.map(o => o.score).filter((s) => s !== undefined);
     return {
-        schemaVersion: REPORT_SCHEMA_VERSION,
+        schemaVersion: model/* REPORT_SCHEMA_VERSION */.WI,
         ...facts,
         counts: countItems(facts.items),
         minScore: scores.length ? Math.min(...scores) : undefined,
@@ -5292,13 +5330,12 @@ function resultState(result, threshold) {
 }
 function decide(input) {
     const items = settleItems(input.outcomes, input);
-    const counts = countItems(items);
     const scores = items.map(o => o.score).filter((s) => s !== undefined);
     const failing = items.some(o => (0,policy/* failsGate */.F)(o, input));
     const verdict = failing ? 'failed' : input.waitMode === 'none' ? 'submitted' : 'passed';
     return buildRunReport({
         verdict,
-        reason: reasonLine(verdict, counts, input, scores.length ? Math.min(...scores) : undefined),
+        reason: reasonLine(verdict, items, input, scores.length ? Math.min(...scores) : undefined),
         threshold: input.threshold,
         failOnError: input.failOnError,
         waitMode: input.waitMode,
@@ -5337,7 +5374,7 @@ function toleratedFailures(items, failOnError) {
         return [];
     return items
         .filter(o => o.state === 'failed')
-        .map(o => `Evaluation failed for ${(0,item/* itemName */.T)(o)} (${o.source.file}:${o.source.line}): ${o.error ?? 'no reason given'}`);
+        .map(o => `Evaluation failed for ${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}): ${o.error ?? 'no reason given'}`);
 }
 function settle(outcome, input) {
     if (outcome.state !== 'submitted' || !outcome.jobId)
@@ -5356,27 +5393,30 @@ function settle(outcome, input) {
         finishedAt: result.timestamp ?? new Date().toISOString()
     };
 }
-function reasonLine(verdict, counts, input, minScore) {
+function reasonLine(verdict, items, input, minScore) {
+    const counts = countItems(items);
     const { total } = counts;
+    // The same digits as every report of this run: never "below 0.70" for a score that prints as 0.70.
+    const score = (n) => (0,model/* formatScore */.y)(n, { threshold: input.threshold, items });
     if (total === 0)
-        return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,words/* plural */.L)(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`;
+        return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,model/* plural */.LS)(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`;
     if (verdict === 'submitted') {
-        return `${(0,words/* plural */.L)(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
+        return `${(0,model/* plural */.LS)(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
     }
     if (verdict === 'passed') {
         if (total === counts.failed)
-            return `No URL was evaluated: ${(0,words/* plural */.L)(counts.failed, 'evaluation')} failed (fail-on-error is false)`;
-        const lowest = minScore === undefined ? '' : ` (lowest ${minScore})`;
-        const tolerated = counts.failed ? `; ${(0,words/* plural */.L)(counts.failed, 'evaluation')} failed (fail-on-error is false)` : '';
+            return `No URL was evaluated: ${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed (fail-on-error is false)`;
+        const lowest = minScore === undefined ? '' : ` (lowest ${score(minScore)})`;
+        const tolerated = counts.failed ? `; ${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed (fail-on-error is false)` : '';
         const evaluated = total - counts.failed;
         const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`;
-        return `${all} scored at least ${input.threshold}${lowest}${tolerated}`;
+        return `${all} scored at least ${score(input.threshold)}${lowest}${tolerated}`;
     }
     const parts = [];
     if (counts.belowThreshold)
-        parts.push(`${counts.belowThreshold} of ${(0,words/* plural */.L)(total, 'URL')} scored below ${input.threshold}`);
+        parts.push(`${counts.belowThreshold} of ${(0,model/* plural */.LS)(total, 'URL')} scored below ${score(input.threshold)}`);
     if (counts.failed)
-        parts.push(`${(0,words/* plural */.L)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
+        parts.push(`${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
     if (counts.pending)
         parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`);
     return parts.join('; ');
@@ -5477,7 +5517,7 @@ function billedNote(progress) {
     if (!progress || jobs === 0)
         return undefined;
     const batches = progress.batchIds;
-    return `${(0,words/* plural */.L)(jobs, 'job')} had already been submitted to Pique in ${batches.length === 1 ? 'batch' : 'batches'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`;
+    return `${(0,model/* plural */.LS)(jobs, 'job')} had already been submitted to Pique in ${batches.length === 1 ? 'batch' : 'batches'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -5856,7 +5896,7 @@ async function selectChangedUrls(urls, options) {
     });
     const skippedUnchanged = urls.length - kept.length;
     const base = pr.baseSha.slice(0, 7);
-    let note = `only-changed: ${kept.length} of ${(0,words/* plural */.L)(urls.length, 'URL')} added or changed against the base commit ${base}; ${skippedUnchanged} unchanged skipped (force-all: true evaluates every URL)`;
+    let note = `only-changed: ${kept.length} of ${(0,model/* plural */.LS)(urls.length, 'URL')} added or changed against the base commit ${base}; ${skippedUnchanged} unchanged skipped (force-all: true evaluates every URL)`;
     if (unreadable.length)
         note += `; compared nothing in ${unreadable.join(', ')}: all its URLs are evaluated`;
     return { urls: kept, skippedUnchanged, note };
@@ -5914,20 +5954,20 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     else {
         judgeFile.warnings.forEach(warn);
         judge = judgeFile.id ? { kind: 'pinned', id: judgeFile.id, file: judgeFile } : { kind: 'file', file: judgeFile };
-        log.info(`Judge file ${judgeFile.file}: "${judgeFile.body.name}", ${(0,words/* plural */.L)(judgeFile.body.detectors.length, 'detector')}${judgeFile.id ? `, pinned to ${judgeFile.id}` : ''}`);
+        log.info(`Judge file ${judgeFile.file}: "${judgeFile.body.name}", ${(0,model/* plural */.LS)(judgeFile.body.detectors.length, 'detector')}${judgeFile.id ? `, pinned to ${judgeFile.id}` : ''}`);
     }
     // The same `notice: file:line:column: …` lines as `pique-gate validate` prints.
     for (const line of describeProblems('notice', list.notices))
         log.info(line);
     const files = [...new Set(list.urls.map(u => u.source.file))].filter(f => f !== load/* INLINE_SOURCE */.CK);
-    log.info(`${(0,words/* plural */.L)(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [load/* INLINE_SOURCE */.CK] : [])].join(', ')}`);
+    log.info(`${(0,model/* plural */.LS)(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [load/* INLINE_SOURCE */.CK] : [])].join(', ')}`);
     if (!settings.onlyChanged || settings.forceAll)
         return { judge, items: list.urls, skippedUnchanged: 0, warnings };
     const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
     if (changed.note)
         log.info(changed.note);
     if (changed.skippedUnchanged)
-        log.info(`only-changed: ${(0,words/* plural */.L)(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`);
+        log.info(`only-changed: ${(0,model/* plural */.LS)(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`);
     return { judge, items: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings };
 }
 /** The loaded value, or undefined with its ConfigError's problems and warnings added to `found`. Other errors propagate. */
@@ -5993,9 +6033,9 @@ async function registerJobs(store, judgeId, outcomes, env, log, surface) {
     }
     catch (error) {
         if (isAuthError(error)) {
-            throw new GateError(`${surface.input(config_settings/* Inputs */.G0.StoreToken)}: the store refused the read token while registering ${(0,words/* plural */.L)(jobs.length, 'submitted job')} (${errorMessage(error)})`);
+            throw new GateError(`${surface.input(config_settings/* Inputs */.G0.StoreToken)}: the store refused the read token while registering ${(0,model/* plural */.LS)(jobs.length, 'submitted job')} (${errorMessage(error)})`);
         }
-        log.warning(`Could not register ${(0,words/* plural */.L)(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
+        log.warning(`Could not register ${(0,model/* plural */.LS)(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
     }
 }
 
@@ -6173,7 +6213,7 @@ class JobTracker {
  * A lookup the deadline stops is not warned about: the wait reports every job unfinished at the deadline.
  */
 async function lookupOnce(api, jobIds, tracker, options) {
-    options.log.debug(`Looking up ${(0,words/* plural */.L)(jobIds.length, 'job')} on the results endpoint`);
+    options.log.debug(`Looking up ${(0,model/* plural */.LS)(jobIds.length, 'job')} on the results endpoint`);
     await forEachLimit(jobIds, options.concurrency, async (jobId) => {
         try {
             tracker.record(await api.getResult(jobId, { deadline: options.deadline }));
@@ -6295,7 +6335,7 @@ async function waitWithStore(store, api, tracker, options) {
             deadline: options.deadline
         });
         if (tracker.done > before)
-            log.info(`${(0,words/* plural */.L)(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`);
+            log.info(`${(0,model/* plural */.LS)(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`);
     };
     let cursor = 0;
     let failures = 0;
@@ -6306,20 +6346,20 @@ async function waitWithStore(store, api, tracker, options) {
         // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
         if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
             lookedUpNearDeadline = true;
-            await lookUp(`${(0,words/* plural */.L)(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
+            await lookUp(`${(0,model/* plural */.LS)(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
             continue;
         }
         if (Date.now() >= options.deadline)
             return;
         if (!lookedUpNearDeadline && Date.now() - lastNews >= options.quietLookupMs) {
-            await lookUp(`No result for ${formatSeconds(options.quietLookupMs)}; looking ${(0,words/* plural */.L)(tracker.pending().length, 'pending job')} up on the results endpoint once`);
+            await lookUp(`No result for ${formatSeconds(options.quietLookupMs)}; looking ${(0,model/* plural */.LS)(tracker.pending().length, 'pending job')} up on the results endpoint once`);
             lastNews = Date.now();
             continue;
         }
         // Each long-poll ends in time for the next lookup; after the last one, at the deadline.
         const left = (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now();
         const started = Date.now();
-        log.debug(`Store query for ${(0,words/* plural */.L)(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
+        log.debug(`Store query for ${(0,model/* plural */.LS)(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
         try {
             const answers = await Promise.all(chunk(tracker.pending(), protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
             if (failures > 0)
@@ -6430,6 +6470,7 @@ function formatDuration(ms) {
 
 
 
+
 function newProgress() {
     return { outcomes: [], batchIds: [], results: new Map() };
 }
@@ -6464,10 +6505,18 @@ async function skipWithoutKey(run) {
         apiOf(run);
         return undefined;
     }
-    const missingKey = surface.missingKeyReason;
+    // A fork's or Dependabot's run never gets the secret: expected, so a notice; elsewhere the secret may be unset.
+    const restricted = restrictedRun(run.deps.env ?? process.env);
+    const missingKey = restricted
+        ? `${surface.input(config_settings/* Inputs */.G0.ApiKey)} is empty because ${restricted.why}`
+        : surface.missingKeyReason;
     if (settings.onMissingKey === 'fail')
         throw new MissingKeyError(`${missingKey} (${surface.setting(config_settings/* Inputs */.G0.OnMissingKey, 'fail')})`);
-    log.warning(`${missingKey}; evaluation skipped after validating the files (${surface.setting(config_settings/* Inputs */.G0.OnMissingKey, 'skip')})`);
+    const message = `${missingKey}; evaluation skipped after validating the files (${surface.setting(config_settings/* Inputs */.G0.OnMissingKey, 'skip')})`;
+    if (restricted)
+        log.notice(message);
+    else
+        log.warning(message);
     const planned = planOf(run);
     return skippedReport({
         threshold: settings.threshold,
@@ -6498,13 +6547,13 @@ async function ensureTheJudge(run) {
 }
 async function run_gate_submit(run) {
     const { settings, deps, log, progress } = run;
-    const items = planOf(run).items.filter(item/* isUrlItem */.R);
+    const items = planOf(run).items.filter(model/* isUrlItem */.R6);
     if (items.length === 0)
         return undefined;
     const judge = judgeOf(run);
     const store = deps.store;
     const batches = Math.ceil(items.length / limits/* LIMITS */.b1.urlsPerBatch.max);
-    const submission = await log.group(`Submit ${(0,words/* plural */.L)(items.length, 'URL')} in ${(0,words/* plural */.L)(batches, 'batch', 'batches')}`, () => submitAll(apiOf(run), items, {
+    const submission = await log.group(`Submit ${(0,model/* plural */.LS)(items.length, 'URL')} in ${(0,model/* plural */.LS)(batches, 'batch', 'batches')}`, () => submitAll(apiOf(run), items, {
         judgeId: judge.id,
         webhookUrl: settings.webhookUrl ?? store?.ingestUrl,
         maxConcurrency: settings.maxConcurrency,
@@ -6528,7 +6577,7 @@ async function wait(run) {
     const byJob = new Map(progress.outcomes.map(o => [o.jobId, o]));
     const noticeLine = ({ jobId, note }) => {
         const o = byJob.get(jobId);
-        return `Pique's reply for ${o ? `${(0,item/* itemName */.T)(o)} (${o.source.file}:${o.source.line}, job ${jobId})` : `job ${jobId}`}: ${note.message}`;
+        return `Pique's reply for ${o ? `${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}, job ${jobId})` : `job ${jobId}`}: ${note.message}`;
     };
     const replyNotices = (progress.replyNotices = []);
     const tracker = new JobTracker(jobIds, settings.threshold, notice => {
@@ -6540,7 +6589,7 @@ async function wait(run) {
     if (settings.waitMode === 'none' || jobIds.length === 0)
         return undefined;
     const mode = settings.waitMode;
-    const waited = await log.group(`Wait for ${(0,words/* plural */.L)(jobIds.length, 'result')} (${mode} mode)`, () => waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
+    const waited = await log.group(`Wait for ${(0,model/* plural */.LS)(jobIds.length, 'result')} (${mode} mode)`, () => waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
         deadline: run.deadline,
         timeoutMs: settings.timeoutMs,
         pollIntervalMs: settings.pollIntervalMs,
@@ -6573,7 +6622,7 @@ async function verdict(run) {
     const pending = report.items.filter(o => o.state === 'pending');
     if (pending.length) {
         const status = (o) => (o.result ? `, job status ${o.result.status}` : '');
-        log.warning(`Unfinished at the deadline (${run.surface.input(config_settings/* Inputs */.G0.TimeoutMinutes)}):\n${pending.map(o => `  ${(0,item/* itemName */.T)(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})`).join('\n')}`);
+        log.warning(`Unfinished at the deadline (${run.surface.input(config_settings/* Inputs */.G0.TimeoutMinutes)}):\n${pending.map(o => `  ${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})`).join('\n')}`);
     }
     log.info(`Verdict: ${report.verdict}: ${report.reason}`);
     return report;
@@ -6597,7 +6646,7 @@ function need(value, what) {
 }
 function validated(plan) {
     const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The';
-    return `${judge} ${(0,words/* plural */.L)(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
+    return `${judge} ${(0,model/* plural */.LS)(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/execute.ts
@@ -6718,6 +6767,7 @@ function connectApi(settings, { log, surface }) {
 const actionsLog = {
     info: message => core/* info */.pq((0,model_text/* escapeControls */.UN)(message)),
     debug: message => core/* debug */.Yz((0,model_text/* escapeControls */.UN)(message)),
+    notice: message => core/* notice */.lm((0,model_text/* escapeControls */.UN)(message)),
     warning: (message, at) => core/* warning */.$e((0,model_text/* escapeControls */.UN)(message), at ? { file: at.file, startLine: at.line, startColumn: at.column } : {}),
     group: (title, fn) => core/* group */.Os(title, fn)
 };
@@ -6725,6 +6775,7 @@ function streamLog(stream = process.stderr, options = {}) {
     return {
         info: message => void stream.write(`${escapeControls(message)}\n`),
         debug: message => void (options.verbose && stream.write(`debug: ${escapeControls(message)}\n`)),
+        notice: message => void stream.write(`notice: ${escapeControls(message)}\n`),
         warning: message => void stream.write(`warning: ${escapeControls(message)}\n`),
         group: async (title, fn) => {
             stream.write(`== ${escapeControls(title)}\n`);
@@ -6741,6 +6792,7 @@ function memoryLog() {
         debugLines,
         info: message => void lines.push(message),
         debug: message => void debugLines.push(message),
+        notice: message => void lines.push(`notice: ${message}`),
         warning: message => void lines.push(`warning: ${message}`),
         group: async (title, fn) => {
             lines.push(`== ${title}`);
@@ -6753,6 +6805,11 @@ function memoryLog() {
 /** The action's outputs, computed from the report. */
 
 
+function verdictOutput(report) {
+    // A run that ended in an error has verdict `failed` in the report (the JSON and the CLI's exit code keep that);
+    // the output tells the two apart so a workflow can react to "could not run" differently from "content failed".
+    return report.error ? 'error' : report.verdict;
+}
 /** The `results` output is left empty beyond this: step outputs share the runner's size limit. */
 const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024;
 function gateOutputs(report, reportPath) {
@@ -6762,6 +6819,7 @@ function gateOutputs(report, reportPath) {
         [config_settings/* Outputs */.tY.JudgeId]: report.judge?.id ?? '',
         [config_settings/* Outputs */.tY.JudgeCreated]: String(report.judge?.origin === 'created'),
         [config_settings/* Outputs */.tY.BatchIds]: report.batchIds.join(','),
+        [config_settings/* Outputs */.tY.Verdict]: verdictOutput(report),
         [config_settings/* Outputs */.tY.Passed]: String(report.verdict === 'passed'),
         [config_settings/* Outputs */.tY.Evaluated]: String(finished.length),
         [config_settings/* Outputs */.tY.FailedCount]: String(report.items.filter(u => (0,policy/* failsGate */.F)(u, report)).length),
@@ -6794,13 +6852,22 @@ async function main_run() {
 
 /***/ }),
 
-/***/ 5414:
+/***/ 6045:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ isUrlItem),
-/* harmony export */   T: () => (/* binding */ itemName)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  WI: () => (/* reexport */ REPORT_SCHEMA_VERSION),
+  y: () => (/* reexport */ formatScore),
+  R6: () => (/* reexport */ isUrlItem),
+  TJ: () => (/* reexport */ itemName),
+  LS: () => (/* reexport */ plural)
+});
+
+// UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, scoreDigits, truncate
+
+;// CONCATENATED MODULE: ./src/model/item.ts
 /** How reports and messages name an item: its URL (a file's path, once files are items). */
 function itemName(item) {
     return item.url;
@@ -6808,6 +6875,72 @@ function itemName(item) {
 function isUrlItem(item) {
     return item.kind === 'url';
 }
+
+;// CONCATENATED MODULE: ./src/model/numbers.ts
+/**
+ * How every report prints a score or the threshold: one number of decimals for the whole run, two unless a score
+ * would then print like the threshold it differs from ("0.70 < 0.70" for 0.699 against 0.7, "1.00" for 0.999
+ * against 1). The digits grow until every score that differs from the threshold prints differently from it, and
+ * until the threshold prints exactly as given; rounding never reorders two numbers, so a comparison always reads true.
+ */
+const MIN_DIGITS = 2;
+/** Past this a double has no more decimals to tell apart. */
+const MAX_DIGITS = 17;
+/** Fewest decimals (at least MIN_DIGITS) that print `a` and `b` differently, or MIN_DIGITS when they are equal. */
+function digitsToTell(a, b) {
+    if (a === b || !Number.isFinite(a) || !Number.isFinite(b))
+        return MIN_DIGITS;
+    let d = MIN_DIGITS;
+    while (d < MAX_DIGITS && a.toFixed(d) === b.toFixed(d))
+        d++;
+    return d;
+}
+/** Fewest decimals (at least MIN_DIGITS) that print `x` exactly, up to MAX_DIGITS. */
+function digitsOf(x) {
+    if (!Number.isFinite(x))
+        return MIN_DIGITS;
+    let d = MIN_DIGITS;
+    while (d < MAX_DIGITS && Number(x.toFixed(d)) !== x)
+        d++;
+    return d;
+}
+// Computed once per run's items (reports format thousands of scores).
+const cache = new WeakMap();
+/** The decimals every number of this run is printed with. */
+function scoreDigits(scale) {
+    let byThreshold = cache.get(scale.items);
+    const known = byThreshold?.get(scale.threshold);
+    if (known !== undefined)
+        return known;
+    let digits = digitsOf(scale.threshold);
+    for (const { score } of scale.items)
+        if (score !== undefined)
+            digits = Math.max(digits, digitsToTell(score, scale.threshold));
+    if (!byThreshold)
+        cache.set(scale.items, (byThreshold = new Map()));
+    byThreshold.set(scale.threshold, digits);
+    return digits;
+}
+/** A score, threshold or lowest score of this run, as every report prints it; `—` when there is none. */
+function formatScore(score, scale) {
+    return score === undefined || !Number.isFinite(score) ? '—' : score.toFixed(scoreDigits(scale));
+}
+
+;// CONCATENATED MODULE: ./src/model/report.ts
+const REPORT_SCHEMA_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/model/words.ts
+/** `1 URL`, `2 URLs`: every count the gate words goes through this. */
+const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+;// CONCATENATED MODULE: ./src/model/index.ts
+/** The data model every folder shares (plan items, outcomes, the run report): it imports nothing but the API's shapes. */
+
+
+
+
+
+
 
 
 /***/ }),
@@ -6851,18 +6984,6 @@ function collapseWhitespace(text) {
 function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
-
-
-/***/ }),
-
-/***/ 6768:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ plural)
-/* harmony export */ });
-/** `1 URL`, `2 URLs`: every count the gate words goes through this. */
-const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 
 /***/ }),
@@ -7550,9 +7671,13 @@ function schemaIssues(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ar: () => (/* binding */ htmlLink),
 /* harmony export */   FV: () => (/* binding */ escapeMarkdown),
 /* harmony export */   X: () => (/* binding */ escapeXml),
-/* harmony export */   iQ: () => (/* binding */ markdownLink)
+/* harmony export */   iQ: () => (/* binding */ markdownLink),
+/* harmony export */   jM: () => (/* binding */ shortenMiddle),
+/* harmony export */   sz: () => (/* binding */ truncateWords),
+/* harmony export */   tO: () => (/* binding */ breakableMarkdown)
 /* harmony export */ });
 /* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5086);
 /**
@@ -7570,14 +7695,20 @@ function schemaIssues(error) {
 const MARKDOWN_SPECIAL = /[&<>"'|*_`[\]\\~@#$]/g;
 /** One line of user text, safe anywhere in GitHub markdown (outside code spans). */
 function escapeMarkdown(text) {
-    return (0,_model_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeControls */ .UN)((0,_model_text_js__WEBPACK_IMPORTED_MODULE_0__/* .collapseWhitespace */ .DK)(text)).replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`);
+    return escapeSpecials((0,_model_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeControls */ .UN)((0,_model_text_js__WEBPACK_IMPORTED_MODULE_0__/* .collapseWhitespace */ .DK)(text)));
 }
+const escapeSpecials = (text) => text.replace(MARKDOWN_SPECIAL, c => `&#${c.charCodeAt(0)};`);
 /** A clickable link to a user-given URL; only http(s) becomes a link, anything else is shown as text. */
 function markdownLink(url) {
-    const text = escapeMarkdown(url);
-    if (!/^https?:\/\//i.test(url))
+    return htmlLink(url, breakableMarkdown(url));
+}
+/** Shortens to at most `max` characters at a word's end when one is near, marking the cut with an ellipsis. */
+function truncateWords(text, max) {
+    if (text.length <= max)
         return text;
-    return `<a href="${escapeXml(url)}">${text}</a>`;
+    const cut = text.slice(0, Math.max(0, max - 1));
+    const space = cut.lastIndexOf(' ');
+    return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }
 // XML 1.0 forbids most control characters even as entities: they are written as visible escapes, these dropped.
 const XML_INVALID = /[\uFFFE\uFFFF]/g;
@@ -7587,6 +7718,32 @@ function escapeXml(text) {
         .replace(XML_INVALID, '')
         .replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
+/** Long text keeps its start and end, which is where URLs and paths differ. */
+function shortenMiddle(text, max) {
+    if (text.length <= max)
+        return text;
+    const head = Math.ceil((max - 1) / 2);
+    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+/** A run longer than this may also break after `.`, `_`, `-` or `=`, and failing that anywhere, so a narrow column can wrap it. */
+const MAX_UNBROKEN = 16;
+/**
+ * Escaped text that may wrap inside a URL or a path: `<wbr>` (which GitHub keeps) after a path's `/` (not the `//`
+ * of a scheme) and before a query's `?` and `&`, and inside any run longer than MAX_UNBROKEN. A table cell then never forces the table
+ * wider than the page.
+ */
+function breakableMarkdown(text) {
+    return (0,_model_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeControls */ .UN)((0,_model_text_js__WEBPACK_IMPORTED_MODULE_0__/* .collapseWhitespace */ .DK)(text))
+        .split(/(?<=[^/:]\/)|(?=[?&])/)
+        .flatMap(part => (part.length > MAX_UNBROKEN ? part.split(/(?<=[._=-])/) : [part]))
+        .flatMap(part => part.match(new RegExp(`.{1,${MAX_UNBROKEN}}`, 'gsu')) ?? [])
+        .map(escapeSpecials)
+        .join('<wbr>');
+}
+/** A link whose text is already markdown-safe; only http(s) targets become links, anything else is just the text. */
+function htmlLink(href, safeText) {
+    return /^https?:\/\//i.test(href) ? `<a href="${escapeXml(href)}">${safeText}</a>` : safeText;
+}
 
 
 /***/ }),
@@ -7595,118 +7752,174 @@ function escapeXml(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EG: () => (/* binding */ skippedExplanation),
-/* harmony export */   Ju: () => (/* binding */ thresholdMarkdown),
+/* harmony export */   Pl: () => (/* binding */ sourceMarkdown),
 /* harmony export */   R_: () => (/* binding */ heading),
 /* harmony export */   S6: () => (/* binding */ errorLines),
-/* harmony export */   a_: () => (/* binding */ countsMarkdown),
 /* harmony export */   g5: () => (/* binding */ validatedLines),
-/* harmony export */   o0: () => (/* binding */ urlRow),
-/* harmony export */   rQ: () => (/* binding */ URL_TABLE_HEADER),
+/* harmony export */   j: () => (/* binding */ itemTableHeader),
+/* harmony export */   oy: () => (/* binding */ itemRow),
+/* harmony export */   rv: () => (/* binding */ itemText),
 /* harmony export */   sW: () => (/* binding */ judgeLine)
 /* harmony export */ });
-/* unused harmony exports CELL_RATIONALE_CHARS, whyCell, MAX_LISTED_PROBLEMS */
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6768);
-/* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3613);
-/* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4661);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4031);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5086);
-/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1921);
+/* unused harmony exports CELL_RATIONALE_CHARS, whyCell, resultCell, sourceUrl, itemMarkdown, MAX_LISTED_PROBLEMS */
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6045);
+/* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3613);
+/* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4661);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4031);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5086);
+/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1921);
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
 
 
 
 
 
-/** Rationales are cut in table cells; the details and the JSON report keep them whole. */
-const CELL_RATIONALE_CHARS = 300;
+/** The worst detector's rationale is cut here in a table cell, so a failing row stays a few lines tall. */
+const CELL_RATIONALE_CHARS = 100;
+/** Characters of a URL or a source path shown in a table cell (start and end); the links and the details have them whole. */
+const CELL_NAME_CHARS = 32;
 function heading(report) {
-    return `## ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .headingText */ .ky)(report)}`;
+    return `## ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .headingText */ .ky)(report)}`;
 }
-function judgeLine(report) {
+/** The judge by name and how this run got it; with its id where the full facts belong (the summary's details). */
+function judgeLine(report, withId = true) {
     const j = report.judge;
     if (!j)
         return undefined;
-    return `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(j.name)}** (<code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(j.id)}</code>, ${j.origin})`;
+    return withId
+        ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(j.name)} (<code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(j.id)}</code>, ${j.origin})`
+        : `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(j.name)} (${j.origin})`;
 }
-function countsMarkdown(report) {
-    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .countsLine */ .J7)(report));
-}
-/** The "why" of a URL: failing detectors with their rationale, or the error, or what is missing. */
+/**
+ * The "why" of an item, saying only what its result cell does not: the worst failing detector with its rationale
+ * (the other failing ones by name and score; the details have every rationale), the error of a failed evaluation,
+ * how far an unfinished job got.
+ */
 function whyCell(o, report) {
-    if (o.state === 'below_threshold' || o.state === 'passed') {
-        const failing = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .failingDetectors */ .k)(o);
-        if (!failing.length)
-            return o.state === 'passed' ? '' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .explainOutcome */ .Kw)(o, report));
-        return failing
-            .map(d => {
-            const score = d.score === undefined ? '' : ` (${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .formatScore */ .y)(d.score)})`;
-            const rationale = d.rationale ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .truncate */ .xv)(d.rationale, CELL_RATIONALE_CHARS))}` : '';
-            return `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(d.detectorName)}**${score}${rationale}`;
-        })
-            .join('<br>');
+    switch (o.state) {
+        case 'below_threshold':
+        case 'passed': {
+            const named = (d) => `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .breakableMarkdown */ .tO)(d.detectorName)}**${d.score === undefined ? '' : ` (${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(d.score, report)})`}`;
+            const [worst, ...others] = [...(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .failingDetectors */ .k)(o)].sort((a, b) => (a.score ?? 1) - (b.score ?? 1));
+            if (!worst)
+                return '';
+            const rationale = worst.rationale
+                ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .truncateWords */ .sz)(worst.rationale, CELL_RATIONALE_CHARS))}`
+                : '';
+            return `${named(worst)}${rationale}${others.length ? ` · also failing: ${others.map(named).join(', ')}` : ''}`;
+        }
+        case 'failed':
+            return (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .truncateWords */ .sz)(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS));
+        case 'pending':
+            return o.result ? `still ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(o.result.status)} at the deadline` : 'no result by the deadline';
+        case 'submitted':
+            return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)';
     }
-    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .truncate */ .xv)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .explainOutcome */ .Kw)(o, report), CELL_RATIONALE_CHARS * 2));
 }
-const URL_TABLE_HEADER = '| Status | Score | URL | Source | Why |\n|---|---|---|---|---|';
-function urlRow(o, report) {
-    const status = `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .stateIcon */ .hZ)(o, report)} ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .stateLabel */ .UH)(o, report)}`;
-    return `| ${status} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .scoreVsThreshold */ .D9)(o, report.threshold))} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .markdownLink */ .iQ)(o.url)} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .formatSource */ .j2)(o.source))} | ${whyCell(o, report)} |`;
+/**
+ * The first column: the icon and the score (the reason line above the table names the threshold once, and the
+ * icon says which side of it), or the state when there is no score.
+ */
+function resultCell(o, report) {
+    const what = o.score === undefined ? (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .stateLabel */ .UH)(o, report) : (0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(o.score, report);
+    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(what)}`;
 }
-/** The sentence a skipped run leads with: evaluation did not happen, and why. */
-function skippedExplanation(eventName) {
-    const event = eventName ? `this <code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(eventName)}</code> event` : 'this event';
-    return (`Evaluation was skipped because secrets are unavailable to ${event}: the \`api-key\` input is empty ` +
-        '(pull requests from forks and Dependabot do not receive repository secrets). Nothing was submitted to Pique.');
+/** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
+function sourceUrl(source, links) {
+    if (!links || (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .isInlineSource */ .JG)(source))
+        return undefined;
+    let path = source.file.replace(/\\/g, '/');
+    const root = links.workspace?.replace(/\\/g, '/').replace(/\/+$/, '');
+    if (root && path.startsWith(`${root}/`))
+        path = path.slice(root.length + 1);
+    path = path.replace(/^(\.\/)+/, '');
+    if (!path || path.startsWith('/') || /^[a-z]:/i.test(path) || path.split('/').includes('..'))
+        return undefined;
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const server = links.serverUrl.replace(/\/+$/, '');
+    return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}#L${source.line}`;
 }
-/** What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. */
-function validatedLines(report, urlCount = report.items.length) {
+/**
+ * `content/urls.txt:3`, linked to that line at the commit when the links are known. A path longer than `max`
+ * characters shows only its file name (`…/urls.txt:3`); the link, the details and the JSON report have it whole.
+ */
+function sourceMarkdown(source, links, max = Infinity) {
+    const whole = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .formatSource */ .j2)(source);
+    const text = (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .breakableMarkdown */ .tO)(whole.length > max ? `…/${whole.slice(whole.lastIndexOf('/') + 1)}` : whole);
+    const url = sourceUrl(source, links);
+    return url ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .htmlLink */ .Ar)(url, text) : text;
+}
+/** An item's name as a table shows it: a URL without its scheme, cut in the middle when long, able to wrap. */
+function itemText(o) {
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .breakableMarkdown */ .tO)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .shortenMiddle */ .jM)((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemName */ .TJ)(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_NAME_CHARS));
+}
+/** `itemText` linked to the whole URL. */
+function itemMarkdown(o) {
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .htmlLink */ .Ar)((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemName */ .TJ)(o), itemText(o));
+}
+/** The column naming the items, by the kinds present (`URL` for a run of URLs). */
+const ITEM_COLUMN = { url: 'URL' };
+/** Result first, then why, then the item and its source: the reason is readable without scrolling sideways. */
+function itemTableHeader(report) {
+    const kinds = new Set(report.items.map(o => o.kind));
+    const item = kinds.size === 1 ? ITEM_COLUMN[[...kinds][0]] : 'Item';
+    return `| Result | Why | ${item} · source |\n|---|---|---|`;
+}
+function itemRow(o, report, links) {
+    const source = sourceMarkdown(o.source, links, CELL_NAME_CHARS);
+    return `| ${resultCell(o, report)} | ${whyCell(o, report)} | ${itemMarkdown(o)}<br>${source} |`;
+}
+/**
+ * What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. The
+ * judge's id only where every fact belongs (the summary), not in the PR comment.
+ */
+function validatedLines(report, urlCount = report.items.length, withJudgeId = true) {
     const input = (name) => {
         const v = report.inputs[name];
-        return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .collapseWhitespace */ .DK)(v) : '';
+        return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .collapseWhitespace */ .DK)(v) : '';
     };
     const lines = [];
     if (report.judge)
-        lines.push(`- Judge ${judgeLine(report)}`);
-    else if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Judge))
-        lines.push(`- Judge file: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Judge))}`);
-    else if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.JudgeId))
-        lines.push(`- Judge id: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.JudgeId))}`);
-    if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Urls))
-        lines.push(`- URL lists: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Urls))}`);
-    if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.UrlList))
+        lines.push(`- Judge ${judgeLine(report, withJudgeId)}`);
+    else if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Judge))
+        lines.push(`- Judge file: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Judge))}`);
+    else if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.JudgeId))
+        lines.push(`- Judge id: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.JudgeId))}`);
+    if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Urls))
+        lines.push(`- URL lists: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Urls))}`);
+    if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.UrlList))
         lines.push('- Inline URLs (url-list input)');
     if (urlCount)
-        lines.push(`- ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .L)(urlCount, 'valid URL')}`);
+        lines.push(`- ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(urlCount, 'valid URL')}`);
     return lines;
 }
 /** Config problems listed in the summary and the comment; the JSON report has all of them. */
 const MAX_LISTED_PROBLEMS = 50;
 /**
- * A run that stopped before its verdict: the reason, what to do, the problems in the user's files, and what the run
- * knew. The summary and the PR comment both lead with this, so the comment replaces an earlier verdict.
+ * A run that stopped before its verdict: the reason (or, for problems in the user's files, the list of them, which
+ * the one-line reason only abbreviates), what to do, and what the run knew. The summary and the PR comment both lead
+ * with this, so the comment replaces an earlier verdict.
  */
-function errorLines(report, error) {
-    const lines = [`**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(error.message)}**`, ''];
-    if (error.hint)
-        lines.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)(error.hint), '');
-    if (error.problems.length) {
-        const n = error.problems.length;
-        lines.push(`${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .L)(n, 'problem')} in the configuration:`, '');
+function errorLines(report, error, withJudgeId = true) {
+    const lines = [];
+    const n = error.problems.length;
+    if (n) {
+        lines.push(`**${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(n, 'problem')} in the configuration:**`, '');
         for (const p of error.problems.slice(0, MAX_LISTED_PROBLEMS))
-            lines.push(`- ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeMarkdown */ .FV)((0,_config_load_js__WEBPACK_IMPORTED_MODULE_0__/* .formatProblem */ .Vw)(p))}`);
+            lines.push(`- ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_config_load_js__WEBPACK_IMPORTED_MODULE_1__/* .formatProblem */ .Vw)(p))}`);
         if (n > MAX_LISTED_PROBLEMS)
             lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`);
         lines.push('');
     }
-    const known = validatedLines(report, error.plannedItems.length);
+    else
+        lines.push(`**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(error.message)}**`, '');
+    if (error.hint)
+        lines.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(error.hint), '');
+    const known = validatedLines(report, error.plannedItems.length, withJudgeId);
     if (known.length)
         lines.push('What the run had:', '', ...known, '');
-    lines.push('The gate stopped before reaching a verdict, so this run counts as failed; no earlier verdict applies.', '');
+    lines.push('This run counts as failed; no earlier verdict of this gate applies.', '');
     return lines;
-}
-function thresholdMarkdown(report) {
-    return `**Threshold:** ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .formatScore */ .y)(report.threshold)}${report.minScore === undefined ? '' : ` · **Lowest score:** ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_2__/* .formatScore */ .y)(report.minScore)}`}`;
 }
 
 
@@ -7729,13 +7942,12 @@ function thresholdMarkdown(report) {
 /* harmony export */   k: () => (/* binding */ failingDetectors),
 /* harmony export */   ky: () => (/* binding */ headingText),
 /* harmony export */   pc: () => (/* binding */ durationMs),
-/* harmony export */   y: () => (/* binding */ formatScore),
 /* harmony export */   yz: () => (/* binding */ worstDetector)
 /* harmony export */ });
 /* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING */
 /* harmony import */ var _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6808);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6768);
-/* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2601);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6045);
+/* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2601);
 /**
  * Reading a RunReport the way every reporter presents it: worst first, what failed and why, in words.
  * Renderers (summary, comment, terminal, JUnit) share these so they never disagree.
@@ -7773,9 +7985,6 @@ function sortWorstFirst(report) {
         a.index - b.index)
         .map(({ o }) => o);
 }
-function formatScore(score) {
-    return score === undefined ? '—' : score.toFixed(2);
-}
 const STATE_LABELS = {
     passed: 'passed',
     below_threshold: 'below threshold',
@@ -7791,10 +8000,10 @@ const STATE_ICONS = {
     submitted: '📤'
 };
 function stateLabel(o, report) {
-    return (0,_gate_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .isWarning */ .V)(o, report) ? 'evaluation failed (warning)' : STATE_LABELS[o.state];
+    return (0,_gate_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .isWarning */ .V)(o, report) ? 'evaluation failed (warning)' : STATE_LABELS[o.state];
 }
 function stateIcon(o, report) {
-    return (0,_gate_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .isWarning */ .V)(o, report) ? '⚠️' : STATE_ICONS[o.state];
+    return (0,_gate_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .isWarning */ .V)(o, report) ? '⚠️' : STATE_ICONS[o.state];
 }
 const VERDICT_HEADINGS = {
     passed: '✅ Pique gate passed',
@@ -7807,11 +8016,11 @@ const ERROR_HEADING = '❌ Pique gate could not run';
 function headingText(report) {
     return report.error ? ERROR_HEADING : VERDICT_HEADINGS[report.verdict];
 }
-/** "0.41 < 0.70" style comparison, or the state when there is no score. */
-function scoreVsThreshold(o, threshold) {
+/** "0.41 < 0.70", in the run's digits (never "0.70 < 0.70"); `—` when there is no score. */
+function scoreVsThreshold(o, report) {
     if (o.score === undefined)
         return '—';
-    return `${formatScore(o.score)} ${o.score >= threshold ? '≥' : '<'} ${formatScore(threshold)}`;
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .formatScore */ .y)(o.score, report)} ${o.score >= report.threshold ? '≥' : '<'} ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .formatScore */ .y)(report.threshold, report)}`;
 }
 /**
  * The detectors that explain a URL's result: those with pass_check false; when none says so but the URL is below
@@ -7837,7 +8046,7 @@ function explainOutcome(o, report) {
     switch (o.state) {
         case 'below_threshold': {
             const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
-            return `score ${scoreVsThreshold(o, report.threshold)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`;
+            return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`;
         }
         case 'failed':
             return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`;
@@ -7849,7 +8058,7 @@ function explainOutcome(o, report) {
                 return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}; the run stopped before its result${lastStatus(o)}`;
             return `submitted${o.jobId ? ` as job ${o.jobId}` : ''}, not waited for (wait: none)`;
         default:
-            return `score ${scoreVsThreshold(o, report.threshold)}`;
+            return `score ${scoreVsThreshold(o, report)}`;
     }
 }
 /** The worst detector of a URL: first failing one, else the lowest score. */
@@ -7890,11 +8099,11 @@ function countsLine(report) {
     const parts = [
         `${c.passed} passed`,
         c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
-        c.failed ? (0,_model_index_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .L)(c.failed, 'failed evaluation') : '',
+        c.failed ? (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.failed, 'failed evaluation') : '',
         c.pending ? `${c.pending} unfinished` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .L)(c.total, 'URL')}: ${parts.join(', ')}`;
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, 'URL')}: ${parts.join(', ')}`;
 }
 /** Milliseconds between two ISO timestamps, when both are present and valid. */
 function durationMs(from, to) {
@@ -16879,6 +17088,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -16887,7 +17097,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -16913,7 +17123,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -18930,7 +19140,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -18938,7 +19148,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -18946,7 +19156,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
