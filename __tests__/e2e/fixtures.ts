@@ -27,10 +27,12 @@ export function judgeYaml(name = `E2E ${randomUUID()}`, extraDetectors = ''): st
   ].join('\n')
 }
 
+export const MATCHING_REFERENCE = 'gs://pique-reference/launch.mp4'
+
 export const MATCHING_DETECTOR = [
   '  - detector_name: video_matching',
   '    config:',
-  '      reference_videos: ["gs://pique-reference/launch.mp4"]'
+  `      reference_videos: ["${MATCHING_REFERENCE}"]`
 ].join('\n')
 
 export const urlList = (...paths: string[]): string =>

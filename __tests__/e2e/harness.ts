@@ -15,6 +15,7 @@ import {
   type ScenarioRule
 } from '../../src/emulator/options.js'
 import { startEmulator } from '../../src/emulator/server.js'
+import { MATCHING_REFERENCE } from './fixtures.js'
 import type { RunningEmulator } from '../../src/emulator/options.js'
 import { STORE_PATHS } from '../../src/store/protocol.js'
 import { startStore } from '../../src/store/server.js'
@@ -65,6 +66,8 @@ export async function startEnvironment(
     timings: { judgeReadyMs: 150, awaitingUploadMs: 10, pendingMs: 10, processingMs: 30 },
     webhookRetry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000 },
     scenario,
+    // The reference the judge files name (fixtures.ts MATCHING_DETECTOR), as if uploaded before.
+    preloadedReferences: [MATCHING_REFERENCE],
     ...overrides
   })
   return {

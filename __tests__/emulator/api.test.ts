@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ID_FORMATS, LIMITS } from '../../src/pique/limits.js'
 import { DEFAULT_ORGANIZATION, type RunningEmulator } from '../../src/emulator/options.js'
 import { call, fastEmulator, until, videoJudge, waitForResult } from './helpers.js'
@@ -75,8 +77,10 @@ describe('judges', () => {
   })
 
   it('keeps a judge with matching detectors pending until preprocessing is done', async () => {
+    const ref = await call(emu.url, 'POST', '/v1/judges/reference_content', { file_extension: 'mp4' })
+    expect((await fetch(ref.body.upload_url, { method: 'PUT', body: 'reference bytes' })).status).toBe(200)
     const body = videoJudge('Matching', [
-      { detector_name: 'video_matching', config: { reference_videos: ['gs://judge-artifacts/org/ref.mp4'] } }
+      { detector_name: 'video_matching', config: { reference_videos: [ref.body.reference_content_uri] } }
     ])
     const created = await call(emu.url, 'POST', '/v1/judges', body)
     expect(created.body.status).toBe('pending')
@@ -238,12 +242,13 @@ describe('social-media submissions', () => {
 
 describe('direct upload', () => {
   it('creates a job that waits for its file, then evaluates it', async () => {
+    const clip = readFileSync(join(process.cwd(), 'fixtures', 'video', 'vertical-1080x1920-30fps.mp4'))
     const judge = await call(emu.url, 'POST', '/v1/judges', videoJudge('Upload'))
     const r = await call(emu.url, 'POST', '/v1/evaluations/presigned-upload', {
       judge_id: judge.body.id,
       content_type: 'video',
       filename: 'clip.mp4',
-      file_size_bytes: 5
+      file_size_bytes: clip.length
     })
     expect(r.status).toBe(200)
     expect(r.body).toEqual({
@@ -253,7 +258,7 @@ describe('direct upload', () => {
       expires_at: expect.any(String)
     })
     expect((await call(emu.url, 'GET', `/v1/evaluations/results/${r.body.job_id}`)).body.status).toBe('awaiting_upload')
-    const put = await fetch(r.body.upload_url, { method: 'PUT', body: 'hello', headers: r.body.upload_headers })
+    const put = await fetch(r.body.upload_url, { method: 'PUT', body: clip, headers: r.body.upload_headers })
     expect(put.status).toBe(200)
     const done = await waitForResult(emu.url, r.body.job_id)
     expect(done.body.status).toBe('completed')

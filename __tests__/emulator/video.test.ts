@@ -30,7 +30,15 @@ const EXPECTED: Record<
     duration_sec: 1.5,
     audio_sample_rate: 48000
   },
-  'square-720x720-24fps.mov': { width: 720, height: 720, aspect_ratio: '1:1', fps: 24, duration_sec: 2 }
+  'square-720x720-24fps.mov': { width: 720, height: 720, aspect_ratio: '1:1', fps: 24, duration_sec: 2 },
+  'landscape-1280x720-30fps.mp4': {
+    width: 1280,
+    height: 720,
+    aspect_ratio: '16:9',
+    fps: 30,
+    duration_sec: 1,
+    audio_sample_rate: 44100
+  }
 }
 
 let files: Server

@@ -66,6 +66,11 @@ export function registerEmulator(program: Command): void {
     .option('--webhook-delay <p:ms>', 'probability and length of a held-back delivery')
     .option('--webhook-reorder-ms <ms>', 'send deliveries due within this window in reverse order')
     .option('--no-measure-videos', 'do not download loopback URLs to measure video_specs')
+    .option('--upload-url-lifetime-ms <ms>', 'lifetime of upload URLs (default 15 min; reference content 5 min)')
+    .option(
+      '--reference <uri...>',
+      'gs:// reference URIs every organization counts as uploaded (others must go through reference_content)'
+    )
     .action(async (flags: EmulatorFlags) => {
       let options: Partial<EmulatorOptions>
       let emulator: RunningEmulator

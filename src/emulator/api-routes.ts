@@ -16,15 +16,12 @@ import {
 } from '../pique/schema.js'
 import type { EmulatorEngine } from './engine.js'
 import { BodyTooLarge, type Reply, detail, readBody, send } from './http.js'
-import { newUuid } from './ids.js'
 import type { EmulatorOrganization, EndpointName } from './options.js'
 import type { RequestGate } from './faults.js'
 import { type InputSource, type ValidationErrorStyle, malformedJson, validationReply } from './validation.js'
 
 /** JSON bodies above this are refused (the largest documented body, a judge, is far smaller). */
 const JSON_BODY_LIMIT = 1024 * 1024
-/** How long a direct-upload URL is valid. */
-const UPLOAD_URL_TTL_MS = 15 * 60_000
 
 export interface ApiContext {
   engine: EmulatorEngine
@@ -135,14 +132,10 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
     const raw = await json()
     const parsed = referenceContentRequestSchema.safeParse(raw)
     if (!parsed.success) return invalid(parsed.error, 'body', raw)
-    const id = newUuid()
-    const ext = parsed.data.file_extension.replace(/^\./, '')
+    const { slot, uri } = engine.createReferenceSlot(org, parsed.data.file_extension)
     return {
       status: 200,
-      body: {
-        upload_url: `${ctx.baseUrl()}/_emulator/uploads/reference/${id}.${encodeURIComponent(ext)}`,
-        reference_content_uri: `${REFERENCE_URI_PREFIX}judge-artifacts/${org.id}/reference_uploads/${id}/reference.${ext}`
-      }
+      body: { upload_url: engine.uploads.urlOf(ctx.baseUrl(), slot), reference_content_uri: uri }
     }
   })
 
@@ -163,14 +156,16 @@ export function registerApiRoutes(router: Router.Instance<Router.HTTPVersion.V1>
     if (!parsed.success) return invalid(parsed.error, 'body', raw)
     const judge = engine.findJudge(org, parsed.data.judge_id)
     if (!judge) return detail(404, 'Judge not found or not accessible')
-    const job = engine.createUploadJob(org, judge, parsed.data.filename, parsed.data.webhook_url)
+    const problem = engine.uploadProblem(judge, parsed.data.content_type)
+    if (problem) return detail(400, problem)
+    const { job, slot } = engine.createUploadJob(org, judge, parsed.data)
     return {
       status: 200,
       body: {
         job_id: job.id,
-        upload_url: `${ctx.baseUrl()}/_emulator/uploads/jobs/${job.id}`,
-        upload_headers: { 'Content-Type': `${parsed.data.content_type}/*` },
-        expires_at: new Date(Date.now() + UPLOAD_URL_TTL_MS).toISOString()
+        upload_url: engine.uploads.urlOf(ctx.baseUrl(), slot),
+        upload_headers: { 'Content-Type': slot.contentType },
+        expires_at: new Date(slot.expiresAt).toISOString()
       }
     }
   })

@@ -3,6 +3,7 @@
  * shell over this), plus the organizations file. Every problem is one line naming the flag or file and field.
  */
 import { z } from 'zod'
+import { REFERENCE_URI_PREFIX } from '../pique/limits.js'
 import {
   DEFAULT_EMULATOR_OPTIONS,
   DEFAULT_ORGANIZATION,
@@ -51,6 +52,8 @@ export interface EmulatorFlags {
   validationErrors?: string
   profile?: string
   timeScale?: string
+  uploadUrlLifetimeMs?: string
+  reference?: string[]
 }
 
 export class EmulatorConfigError extends Error {}
@@ -247,5 +250,13 @@ export async function emulatorOptionsFrom(
   }
   options.faults = faultsFrom(flags)
   if (flags.measureVideos === false) options.measureVideos = false
+  if (flags.uploadUrlLifetimeMs !== undefined) {
+    const lifetime = number('upload-url-lifetime-ms', flags.uploadUrlLifetimeMs, wholeAtLeast(1), 'whole milliseconds')
+    options.uploads = { ...d.uploads, evaluationUrlLifetimeMs: lifetime, referenceUrlLifetimeMs: lifetime }
+  }
+  for (const uri of flags.reference ?? [])
+    if (!uri.startsWith(REFERENCE_URI_PREFIX))
+      throw new EmulatorConfigError(`--reference: expected a ${REFERENCE_URI_PREFIX} URI, got "${uri}"`)
+  if (flags.reference?.length) options.preloadedReferences = flags.reference
   return options
 }

@@ -2,17 +2,19 @@
  * The emulator's state and behaviour, free of HTTP: organizations' judges, jobs and their lifecycle
  * (awaiting_upload → pending → processing → completed | failed), scoring and webhook hand-off.
  */
-import { type JobStatus, type JudgeStatus, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { type JobStatus, type JudgeStatus, REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import { findDetector } from '../pique/detectors.js'
 import { type EvaluationResult, type ResultSpelling, eventForStatus, serializeResult } from '../pique/results.js'
-import type { CreateJudgeRequest, DocumentedJudge } from '../pique/schema.js'
+import { formatForExtension, extensionOf } from '../pique/media-types.js'
+import type { CreateJudgeRequest, DocumentedJudge, PresignedUploadRequest } from '../pique/schema.js'
 import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids.js'
-import { measureBytes, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary, type VideoSpecs } from './media.js'
+import { type MeasuredMedia, measureFile, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary } from './media.js'
 import type { EmulatorOptions, EmulatorOrganization, ScenarioRule } from './options.js'
 import { RealisticProfile } from './realistic.js'
 import { Scenario } from './scenario.js'
 import { judgeFingerprint, type ScoredDetector, scoreEvaluation } from './scoring.js'
 import { Timers } from './timers.js'
+import { type UploadSlot, UploadSlots } from './uploads.js'
 import { type DeliveryAttempt, WebhookDispatcher } from './webhooks.js'
 
 export interface JudgeRecord {
@@ -31,8 +33,16 @@ export interface JobRecord {
   url: string
   status: JobStatus
   webhookUrl?: string
-  /** Bytes PUT to a direct-upload URL. */
-  upload?: Uint8Array
+  /** A direct upload: what the presigned-upload request declared, and the file once it was PUT. */
+  upload?: {
+    filename: string
+    contentType: PresignedUploadRequest['content_type']
+    sizeBytes: number
+    title?: string
+    description?: string
+    /** The kept file, once uploaded. */
+    path?: string
+  }
   result?: EvaluationResult
   createdAt: string
 }
@@ -49,6 +59,9 @@ export class EmulatorEngine {
   private readonly judges = new Map<string, JudgeRecord>()
   private readonly jobs = new Map<string, JobRecord>()
   private readonly orgWebhookIds = new Map<string, string>()
+  /** Reference content URIs each organization uploaded (organization id → URIs). */
+  private readonly references = new Map<string, Set<string>>()
+  readonly uploads: UploadSlots
   private readonly scenario: Scenario
   private readonly webhooks: WebhookDispatcher
   /** Set with `profile: realistic`: its draws replace the fixed timings and add failures and drift. */
@@ -58,6 +71,7 @@ export class EmulatorEngine {
   constructor(readonly options: EmulatorOptions) {
     this.scenario = new Scenario(options.scenario)
     if (options.profile === 'realistic') this.realistic = new RealisticProfile(options.seed, options.timeScale)
+    this.uploads = new UploadSlots(options.uploads)
     if (options.measureVideos) retainMediaLibrary()
     this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, a =>
       this.keep(this.webhookLog, a)
@@ -98,7 +112,8 @@ export class EmulatorEngine {
 
   /**
    * Creates a judge. `referenceProblem` marks a body whose only flaw is a non-gs:// reference URI: the
-   * judge is accepted and fails in preprocessing, as the service would when it cannot fetch the reference.
+   * judge is accepted and fails in preprocessing, as the service would when it cannot fetch the reference. So
+   * does a judge naming a gs:// URI this organization never uploaded (and that is not preloaded).
    */
   createJudge(
     org: EmulatorOrganization,
@@ -107,7 +122,9 @@ export class EmulatorEngine {
     referenceProblem: boolean
   ): { id: string; status: JudgeStatus } {
     const now = isoTimestamp()
-    const preprocess = referenceProblem || body.detectors.some(d => findDetector(d.detector_name)?.needsPreprocessing)
+    const missing = this.missingReferences(org, body)
+    const unusable = referenceProblem || missing.length > 0
+    const preprocess = unusable || body.detectors.some(d => findDetector(d.detector_name)?.needsPreprocessing)
     const status: JudgeStatus = preprocess ? 'pending' : 'ready'
     const judge: JudgeRecord['judge'] = {
       id: newUuid(),
@@ -128,11 +145,31 @@ export class EmulatorEngine {
     this.judges.set(judge.id, { orgId: org.id, seq: ++this.seq, fingerprint: judgeFingerprint(body), judge })
     if (preprocess) {
       this.timers.later(this.options.timings.judgeReadyMs, () => {
-        judge.status = referenceProblem ? 'failed' : 'ready'
+        judge.status = unusable ? 'failed' : 'ready'
         judge.updated_at = isoTimestamp()
       })
     }
     return { id: judge.id, status }
+  }
+
+  /** gs:// URIs in the body's matching detectors that the organization never uploaded. */
+  private missingReferences(org: EmulatorOrganization, body: CreateJudgeRequest): string[] {
+    const uploaded = this.references.get(org.id)
+    const found: string[] = []
+    const visit = (v: unknown): void => {
+      if (typeof v === 'string' && v.startsWith(REFERENCE_URI_PREFIX)) found.push(v)
+      else if (Array.isArray(v)) v.forEach(visit)
+      else if (v && typeof v === 'object') Object.values(v).forEach(visit)
+    }
+    for (const d of body.detectors) if (findDetector(d.detector_name)?.needsPreprocessing) visit(d.config)
+    return found.filter(uri => !uploaded?.has(uri) && !this.options.preloadedReferences.includes(uri))
+  }
+
+  /** An upload slot for reference content; the URI counts as the organization's once the file is PUT. */
+  createReferenceSlot(org: EmulatorOrganization, fileExtension: string): { slot: UploadSlot; uri: string } {
+    const ext = fileExtension.replace(/^\./, '')
+    const uri = `${REFERENCE_URI_PREFIX}judge-artifacts/${org.id}/reference_uploads/${newUuid()}/reference.${ext}`
+    return { slot: this.uploads.issue({ orgId: org.id, target: { kind: 'reference', uri } }), uri }
   }
 
   /** The organization's judges, newest first. */
@@ -184,18 +221,53 @@ export class EmulatorEngine {
     }
   }
 
-  /** A direct-upload job: it waits in awaiting_upload until its file is PUT to `uploadUrl(job)`. */
-  createUploadJob(org: EmulatorOrganization, judge: JudgeRecord, filename: string, webhookUrl?: string): JobRecord {
-    return this.newJob(org, newBatchId(), judge, `${UPLOAD_PREFIX}${filename}`, webhookUrl)
+  /** Why a judge cannot take a direct upload of this content type, or undefined when it can. */
+  uploadProblem(r: JudgeRecord, contentType: string): string | undefined {
+    if (r.judge.content_type !== contentType)
+      return `Judge ${r.judge.id} is of type '${r.judge.content_type}', not '${contentType}'`
+    if (r.judge.status === 'failed') return `Judge ${r.judge.id} failed preprocessing and cannot evaluate content`
+    return undefined
   }
 
-  /** Stores an uploaded file and starts the job; false when no job waits for an upload under this id. */
-  receiveUpload(jobId: string, bytes: Uint8Array): boolean {
-    const job = this.jobs.get(jobId)
-    if (!job || job.status !== 'awaiting_upload' || !job.url.startsWith(UPLOAD_PREFIX)) return false
-    job.upload = bytes
+  /**
+   * A direct-upload job and its slot: the job waits in awaiting_upload until its file is PUT. The slot signs the
+   * MIME type of the file name's extension (the service's storage would sign a concrete type too).
+   */
+  createUploadJob(
+    org: EmulatorOrganization,
+    judge: JudgeRecord,
+    request: PresignedUploadRequest
+  ): { job: JobRecord; slot: UploadSlot } {
+    const job = this.newJob(org, newBatchId(), judge, `${UPLOAD_PREFIX}${request.filename}`, request.webhook_url)
+    job.upload = {
+      filename: request.filename,
+      contentType: request.content_type,
+      sizeBytes: request.file_size_bytes,
+      title: request.title,
+      description: request.description
+    }
+    const format = formatForExtension(extensionOf(request.filename))
+    const slot = this.uploads.issue({
+      orgId: org.id,
+      target: { kind: 'job', jobId: job.id },
+      contentType: format?.contentType === request.content_type ? format.mime : 'application/octet-stream',
+      sizeBytes: request.file_size_bytes
+    })
+    return { job, slot }
+  }
+
+  /** A finished upload: a job's file starts its evaluation; reference content becomes the organization's. */
+  receiveUpload(slot: UploadSlot, path: string): void {
+    if (slot.target.kind === 'reference') {
+      let uris = this.references.get(slot.orgId)
+      if (!uris) this.references.set(slot.orgId, (uris = new Set()))
+      uris.add(slot.target.uri)
+      return
+    }
+    const job = this.jobs.get(slot.target.jobId)
+    if (!job?.upload || job.status !== 'awaiting_upload') return
+    job.upload.path = path
     this.advance(job, 'pending')
-    return true
   }
 
   findJob(org: EmulatorOrganization, id: string): JobRecord | undefined {
@@ -284,19 +356,33 @@ export class EmulatorEngine {
     })
   }
 
-  private measure(job: JobRecord): Promise<VideoSpecs | undefined> {
-    if (!this.options.measureVideos) return Promise.resolve(undefined)
-    const measuring = job.upload ? measureBytes(job.upload) : measureVideoUrl(job.url, { signal: this.timers.signal })
-    return measuring.catch(() => undefined)
+  private async measure(job: JobRecord): Promise<MeasuredMedia | undefined> {
+    if (!this.options.measureVideos) return undefined
+    try {
+      if (job.upload?.path) return await measureFile(job.upload.path)
+      const specs = await measureVideoUrl(job.url, { signal: this.timers.signal })
+      return specs && { kind: 'video', specs }
+    } catch {
+      return undefined
+    }
   }
 
-  private finish(job: JobRecord, measured: VideoSpecs | undefined): void {
+  /** Why an uploaded file cannot be evaluated (not media, or not the judge's kind), as the service says it. */
+  private uploadFailure(job: JobRecord, measured: MeasuredMedia | undefined): string | undefined {
+    if (!job.upload || !this.options.measureVideos) return undefined
+    const kind = job.upload.contentType
+    if (!measured) return `Failed to process ${kind}: the uploaded file is not a readable ${kind} file`
+    if (measured.kind !== kind) return `Failed to process ${kind}: the uploaded file is ${measured.kind}, not ${kind}`
+    return undefined
+  }
+
+  private finish(job: JobRecord, measured: MeasuredMedia | undefined): void {
     const judge = this.judges.get(job.judgeId)
     if (!judge || this.timers.signal.aborted || !this.jobs.has(job.id)) return
     const rule = this.scenario.find(job.url)
-    const failure = this.failureOf(job.url)
+    const failure = this.failureOf(job.url)?.error ?? this.uploadFailure(job, measured)
     if (failure) {
-      this.fail(job, failure.error)
+      this.fail(job, failure)
     } else {
       const scored = scoreEvaluation({
         seed: this.options.seed,
@@ -357,12 +443,17 @@ export class EmulatorEngine {
     this.judges.clear()
     this.jobs.clear()
     this.orgWebhookIds.clear()
+    this.references.clear()
+    void this.uploads.clear()
     this.webhookLog.length = 0
     this.webhooks.reset()
   }
 
-  close(): void {
+  /** Stops pending work; resolves once the kept uploads are deleted. */
+  close(): Promise<void> {
     this.timers.dispose()
+    const cleared = this.uploads.clear()
     if (this.options.measureVideos) releaseMediaLibrary()
+    return cleared
   }
 }

@@ -6,12 +6,10 @@
 import type Router from 'find-my-way'
 import type { EmulatorEngine } from './engine.js'
 import type { RequestGate } from './faults.js'
-import { BodyTooLarge, type Reply, readBody, send } from './http.js'
+import { type Reply, send } from './http.js'
+import { UPLOADS_PATH } from './uploads.js'
 
 export const INSPECTION_PREFIX = '/_emulator'
-
-/** Uploaded files above this are refused. */
-const UPLOAD_LIMIT = 64 * 1024 * 1024
 
 export interface RequestLogEntry {
   method: string
@@ -72,21 +70,7 @@ export function registerInspectionRoutes(router: Router.Instance<Router.HTTPVers
     return { status: 200, body: { reset: true } }
   })
 
-  const upload = (path: string, accept: (params: Record<string, string | undefined>, bytes: Buffer) => Reply) =>
-    router.on('PUT', INSPECTION_PREFIX + path, (req, res, params) => {
-      readBody(req, UPLOAD_LIMIT)
-        .then(bytes => accept(params as Record<string, string | undefined>, bytes))
-        .catch((error: unknown): Reply => ({
-          status: error instanceof BodyTooLarge ? 413 : 400,
-          body: { detail: (error as Error).message }
-        }))
-        .then(reply => send(res, reply))
-    })
-  upload('/uploads/jobs/:job_id', (params, bytes) =>
-    engine.receiveUpload(params.job_id ?? '', bytes)
-      ? { status: 200 }
-      : { status: 404, body: { detail: 'No job is waiting for an upload at this URL' } }
-  )
-  // Reference content is accepted and discarded: judges only check that their URIs are gs:// URIs.
-  upload('/uploads/reference/:name', () => ({ status: 200 }))
+  router.on('PUT', `${UPLOADS_PATH}/:slot`, (req, res, params) => {
+    void engine.uploads.receive(params.slot ?? '', req, res, (slot, path) => engine.receiveUpload(slot, path))
+  })
 }

@@ -1,10 +1,12 @@
 /**
- * Measures a video file's specs (width, height, fps, duration, aspect ratio, audio sample rate) with
+ * Measures media files: video (width, height, fps, duration, aspect ratio, audio sample rate), images (width,
+ * height, megapixels) and audio (duration, sample rate), with
  * mediainfo.js, MediaInfoLib compiled to WebAssembly: MP4, MOV, WebM/Matroska and more, no hand-written parsing.
  *
  * mediainfo.js is loaded at run time from node_modules rather than bundled: its Emscripten loader imports
  * `node:module` dynamically, which webpack's (ncc's) interop breaks, and it finds its .wasm next to itself.
  */
+import { open } from 'node:fs/promises'
 import type { MediaInfo, ReadChunkFunc } from 'mediainfo.js'
 
 export interface VideoSpecs {
@@ -88,30 +90,102 @@ export function aspectRatioOf(width: number, height: number): string {
   return `${width / g}:${height / g}`
 }
 
-/** Specs of a media file's bytes, or undefined when it has no video track. */
-export async function measureBytes(bytes: Uint8Array): Promise<VideoSpecs | undefined> {
+export interface ImageSpecs {
+  width: number
+  height: number
+  aspect_ratio: string
+  megapixels: number
+}
+
+export interface AudioSpecs {
+  duration_sec: number
+  sample_rate: number
+  channels?: number
+}
+
+/** What a file turned out to be when measured: the first video track wins, then an image, then audio alone. */
+export type MeasuredMedia =
+  { kind: 'video'; specs: VideoSpecs } | { kind: 'image'; specs: ImageSpecs } | { kind: 'audio'; specs: AudioSpecs }
+
+const round6 = (n: number): number => Math.round(n * 1e6) / 1e6
+
+/** Measures media read through `read` (chunks at offsets), one analysis at a time. */
+async function analyze(size: number, read: ReadChunkFunc): Promise<MeasuredMedia | undefined> {
   const mi = await mediaInfo()
-  const read: ReadChunkFunc = (size, offset) => bytes.subarray(offset, offset + size)
-  const run = queue.then(() => mi.analyzeData(bytes.length, read))
+  const run = queue.then(() => mi.analyzeData(size, read))
   queue = run.catch(() => undefined)
   const tracks = (await run).media?.track ?? []
   const general = tracks.find(t => t['@type'] === 'General')
   const video = tracks.find(t => t['@type'] === 'Video')
+  const image = tracks.find(t => t['@type'] === 'Image')
   const audio = tracks.find(t => t['@type'] === 'Audio')
-  if (!video || video['@type'] !== 'Video' || !video.Width || !video.Height) return undefined
-  const rotated = Math.abs(Number(video.Rotation ?? 0)) % 180 === 90
-  const width = rotated ? video.Height : video.Width
-  const height = rotated ? video.Width : video.Height
-  const duration = Number(general && 'Duration' in general ? general.Duration : video.Duration) || 0
-  return {
-    width,
-    height,
-    aspect_ratio: aspectRatioOf(width, height),
-    fps: Math.round((Number(video.FrameRate) || 0) * 1000) / 1000,
-    duration_sec: Math.round(duration * 1e6) / 1e6,
-    ...(audio && audio['@type'] === 'Audio' && audio.SamplingRate
-      ? { audio_sample_rate: Number(audio.SamplingRate) }
-      : {})
+  const generalDuration = Number(general && 'Duration' in general ? general.Duration : 0) || 0
+  const sampleRate = audio && audio['@type'] === 'Audio' ? Number(audio.SamplingRate) || undefined : undefined
+  if (video && video['@type'] === 'Video' && video.Width && video.Height) {
+    const rotated = Math.abs(Number(video.Rotation ?? 0)) % 180 === 90
+    const width = rotated ? video.Height : video.Width
+    const height = rotated ? video.Width : video.Height
+    return {
+      kind: 'video',
+      specs: {
+        width,
+        height,
+        aspect_ratio: aspectRatioOf(width, height),
+        fps: Math.round((Number(video.FrameRate) || 0) * 1000) / 1000,
+        duration_sec: round6(generalDuration || Number(video.Duration) || 0),
+        ...(sampleRate ? { audio_sample_rate: sampleRate } : {})
+      }
+    }
+  }
+  if (image && image['@type'] === 'Image' && image.Width && image.Height) {
+    const { Width: width, Height: height } = image
+    return {
+      kind: 'image',
+      specs: {
+        width,
+        height,
+        aspect_ratio: aspectRatioOf(width, height),
+        megapixels: Math.round((width * height) / 1e4) / 100
+      }
+    }
+  }
+  if (audio && audio['@type'] === 'Audio' && sampleRate) {
+    const channels = Number(audio.Channels) || undefined
+    return {
+      kind: 'audio',
+      specs: {
+        duration_sec: round6(generalDuration || Number(audio.Duration) || 0),
+        sample_rate: sampleRate,
+        ...(channels ? { channels } : {})
+      }
+    }
+  }
+  return undefined
+}
+
+/** Specs of a media file's bytes, or undefined when it has no video track. */
+export async function measureBytes(bytes: Uint8Array): Promise<VideoSpecs | undefined> {
+  const measured = await measureMedia(bytes)
+  return measured?.kind === 'video' ? measured.specs : undefined
+}
+
+/** Video, image or audio specs of a file's bytes; undefined when it is none of them. */
+export function measureMedia(bytes: Uint8Array): Promise<MeasuredMedia | undefined> {
+  return analyze(bytes.length, (size, offset) => bytes.subarray(offset, offset + size))
+}
+
+/** Video, image or audio specs of a file on disk, read in the chunks the library asks for (never whole). */
+export async function measureFile(path: string): Promise<MeasuredMedia | undefined> {
+  const handle = await open(path, 'r')
+  try {
+    const { size } = await handle.stat()
+    return await analyze(size, async (chunkSize, offset) => {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(chunkSize, size - offset)))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset)
+      return buffer.subarray(0, bytesRead)
+    })
+  } finally {
+    await handle.close()
   }
 }
 

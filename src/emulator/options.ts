@@ -1,6 +1,7 @@
 // The emulator's options (agreed with the gate's tests) and their defaults. Fields may be added, not removed.
-import { WEBHOOK } from '../pique/limits.js'
+import { LIMITS, WEBHOOK } from '../pique/limits.js'
 import type { EmulatorProfile } from './realistic.js'
+import type { UploadOptions } from './uploads.js'
 import type { ValidationErrorStyle } from './validation.js'
 
 /**
@@ -132,6 +133,13 @@ export interface EmulatorOptions {
   profile: EmulatorProfile
   /** Multiplies the realistic profile's stage times (0.01: minutes become about a second). */
   timeScale: number
+  /** Upload URL lifetimes (short ones make expiry testable) and the largest file accepted. */
+  uploads: UploadOptions
+  /**
+   * Reference content URIs every organization counts as uploaded, as if before the emulator started. Any other
+   * gs:// URI in a judge must have been uploaded through `reference_content`, or the judge ends `failed`.
+   */
+  preloadedReferences: string[]
 }
 
 export interface RunningEmulator {
@@ -207,7 +215,13 @@ export const DEFAULT_EMULATOR_OPTIONS: EmulatorOptions = {
   inspectionLogSize: 1000,
   validationErrors: 'plain',
   profile: 'documented',
-  timeScale: 1
+  timeScale: 1,
+  uploads: {
+    evaluationUrlLifetimeMs: LIMITS.uploadUrlLifetimeMs.evaluation,
+    referenceUrlLifetimeMs: LIMITS.uploadUrlLifetimeMs.reference,
+    maxFileBytes: 1024 * 1024 * 1024
+  },
+  preloadedReferences: []
 }
 
 /** Partial options over the defaults; nested timing/retry/fault objects merge field by field. */
@@ -220,6 +234,7 @@ export function resolveEmulatorOptions(partial: Partial<EmulatorOptions> = {}): 
     organizations: partial.organizations?.length ? partial.organizations : d.organizations,
     timings: { ...d.timings, ...partial.timings },
     webhookRetry: { ...d.webhookRetry, ...partial.webhookRetry },
+    uploads: { ...d.uploads, ...partial.uploads },
     faults: {
       endpoints: { ...faults.endpoints },
       rateLimitBurst: faults.rateLimitBurst,

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { DetectorResult } from '../pique/results.js'
 import { canonicalJson } from '../pique/schema.js'
-import { aspectRatioOf, ratioValue, type VideoSpecs } from './media.js'
+import { type ImageSpecs, type MeasuredMedia, aspectRatioOf, ratioValue, type VideoSpecs } from './media.js'
 import type { ScenarioRule } from './options.js'
 import { between, chance, pick, round, unit } from './random.js'
 
@@ -24,8 +24,8 @@ export interface ScoringInput {
   detectors: readonly ScoredDetector[]
   url: string
   rule?: ScenarioRule
-  /** Specs measured from the file, when the URL served one. */
-  measured?: VideoSpecs
+  /** Specs measured from the file, when the URL served one or the file was uploaded. */
+  measured?: MeasuredMedia
 }
 
 export interface Scored {
@@ -94,13 +94,26 @@ export function seededSpecs(seed: number, key: string, config: Record<string, un
   }
 }
 
+/** Seeded specs for images that could not be measured: a common format that mostly fits the config. */
+export function seededImageSpecs(seed: number, key: string, config: Record<string, unknown>): ImageSpecs {
+  const video = seededSpecs(seed, key, config)
+  return {
+    width: video.width,
+    height: video.height,
+    aspect_ratio: video.aspect_ratio,
+    megapixels: Math.round((video.width * video.height) / 1e4) / 100
+  }
+}
+
 interface Check {
   pass: boolean
   actual: number | string
   threshold: number | string | string[]
 }
 
-function specChecks(specs: VideoSpecs, config: Record<string, unknown>, ratioKey: string): Record<string, Check> {
+type Specs = VideoSpecs | ImageSpecs
+
+function specChecks(specs: Specs, config: Record<string, unknown>, ratioKey: string): Record<string, Check> {
   const checks: Record<string, Check> = {}
   const bound = (key: string, actual: number, ok: (a: number, t: number) => boolean) => {
     const t = num(config[key])
@@ -110,10 +123,12 @@ function specChecks(specs: VideoSpecs, config: Record<string, unknown>, ratioKey
   bound('max_width', specs.width, (a, t) => a <= t)
   bound('min_height', specs.height, (a, t) => a >= t)
   bound('max_height', specs.height, (a, t) => a <= t)
-  bound('min_duration_sec', specs.duration_sec, (a, t) => a >= t)
-  bound('max_duration_sec', specs.duration_sec, (a, t) => a <= t)
-  bound('min_fps', specs.fps, (a, t) => a >= t)
-  bound('max_fps', specs.fps, (a, t) => a <= t)
+  if ('fps' in specs) {
+    bound('min_duration_sec', specs.duration_sec, (a, t) => a >= t)
+    bound('max_duration_sec', specs.duration_sec, (a, t) => a <= t)
+    bound('min_fps', specs.fps, (a, t) => a >= t)
+    bound('max_fps', specs.fps, (a, t) => a <= t)
+  } else bound('min_megapixels', specs.megapixels, (a, t) => a >= t)
   const ratios = strs(config[ratioKey])
   if (ratios?.length && config.check_aspect_ratio !== false) {
     checks[ratioKey] = {
@@ -134,15 +149,17 @@ const CHECK_WORDS: Record<string, string> = {
   max_duration_sec: 'longer than maximum',
   min_fps: 'frame rate below minimum',
   max_fps: 'frame rate above maximum',
+  min_megapixels: 'fewer megapixels than minimum',
   allowed_aspect_ratios: 'aspect ratio not allowed',
   expected_aspect_ratios: 'aspect ratio not expected'
 }
 
-function describeSpecs(s: VideoSpecs): string {
+function describeSpecs(s: Specs): string {
+  if (!('fps' in s)) return `${s.width}x${s.height} (${s.aspect_ratio}), ${s.megapixels} MP`
   return `${s.width}x${s.height} (${s.aspect_ratio}), ${s.fps.toFixed(1)}fps, ${s.duration_sec.toFixed(1)}s`
 }
 
-function specsResult(specs: VideoSpecs, config: Record<string, unknown>, ratioKey: string, label: string) {
+function specsResult(specs: Specs, config: Record<string, unknown>, ratioKey: string, label: string, metric: string) {
   const checks = specChecks(specs, config, ratioKey)
   const failed = Object.entries(checks).filter(([, c]) => !c.pass)
   const total = Object.keys(checks).length
@@ -153,7 +170,8 @@ function specsResult(specs: VideoSpecs, config: Record<string, unknown>, ratioKe
     passCheck: failed.length === 0,
     score: total ? round((total - failed.length) / total) : 1,
     rationale,
-    metrics: { video_specs: { ...specs }, checks, issues_count: failed.length, total_checks: total }
+    specs,
+    metrics: { [metric]: { ...specs }, checks, issues_count: failed.length, total_checks: total }
   }
 }
 
@@ -167,11 +185,20 @@ type Draw =
 
 function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, named: boolean): Draw {
   const key = [input.judgeFingerprint, input.url, index, d.detector_name] as const
-  if (RULE_BASED.has(d.detector_name)) {
-    const specs = input.measured ?? seededSpecs(input.seed, `${input.judgeFingerprint}|${input.url}`, d.config)
-    const isSpecs = d.detector_name === 'video_specs'
-    const label = isSpecs ? 'Video specs' : 'Video quality'
-    const checked = specsResult(specs, d.config, isSpecs ? 'allowed_aspect_ratios' : 'expected_aspect_ratios', label)
+  const rule = RULE_BASED[d.detector_name]
+  if (rule) {
+    const seedKey = `${input.judgeFingerprint}|${input.url}`
+    const m = input.measured
+    const specs =
+      rule.metric === 'image_specs'
+        ? m?.kind === 'image'
+          ? m.specs
+          : seededImageSpecs(input.seed, seedKey, d.config)
+        : m?.kind === 'video'
+          ? m.specs
+          : seededSpecs(input.seed, seedKey, d.config)
+    const checked = specsResult(specs, d.config, rule.ratioKey, rule.label, rule.metric)
+    const label = rule.label
     // A scenario-failed detector scores low even when its checks pass (the rationale says the scenario did it).
     const score = named ? round(Math.min(checked.score, between(input.seed, 0.05, 0.35, ...key))) : checked.score
     return { kind: 'rule', named, score, label, checked }
@@ -192,7 +219,11 @@ function drawDetector(input: ScoringInput, d: ScoredDetector, index: number, nam
 }
 
 /** Detectors that judge measured (or seeded) specs against their config, rather than drawing a score. */
-const RULE_BASED = new Set(['video_specs', 'video_quality'])
+const RULE_BASED: Record<string, { label: string; ratioKey: string; metric: string } | undefined> = {
+  video_specs: { label: 'Video specs', ratioKey: 'allowed_aspect_ratios', metric: 'video_specs' },
+  video_quality: { label: 'Video quality', ratioKey: 'expected_aspect_ratios', metric: 'video_specs' },
+  image_specs: { label: 'Image specs', ratioKey: 'allowed_aspect_ratios', metric: 'image_specs' }
+}
 
 /** The highest score that still fails, at the precision scores are rounded to. */
 const HIGHEST_FAILING = round(PASS_SCORE - 1e-4)
@@ -344,8 +375,7 @@ function finalize(draw: Draw, d: ScoredDetector): Final {
         : undefined
   let rationale = checked.rationale
   // Checks that pass under a failing verdict: "rejected", never "meet requirements".
-  if (!passCheck && checked.passCheck)
-    rationale = `${label} rejected: ${describeSpecs(checked.metrics.video_specs)} (${note})`
+  if (!passCheck && checked.passCheck) rationale = `${label} rejected: ${describeSpecs(checked.specs)} (${note})`
   else if (note) rationale += ` (${note})`
   return { passCheck, rationale, metrics: checked.metrics }
 }

@@ -87,8 +87,8 @@ export async function startEmulator(partial: Partial<EmulatorOptions> = {}): Pro
     port,
     close() {
       closing ??= new Promise<void>(resolve => {
-        engine.close()
-        server.close(() => resolve())
+        const cleared = engine.close()
+        server.close(() => void cleared.then(resolve, resolve))
         server.closeIdleConnections()
         // Otherwise a socket whose answer was still running would idle on after it until the grace period ends.
         for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close')

@@ -61,6 +61,12 @@ export const LIMITS = {
   listOffsetMin: 0,
   referenceFileExtension: { min: 1, max: 10 },
   uploadFilename: { min: 1, max: 255 },
+  /**
+   * How long an upload URL stays valid. Presigned (evaluation) uploads: documented as 1 hour on one page and 15
+   * minutes on another; decision: 15 minutes, and the slot is requested just before the PUT. Reference content:
+   * "valid ~5 minutes".
+   */
+  uploadUrlLifetimeMs: { evaluation: 15 * 60_000, reference: 5 * 60_000 },
   score: { min: 0, max: 1 }
 } as const
 
