@@ -38,7 +38,7 @@ describe('the judge-file JSON Schema', () => {
   })
 
   it.each([
-    ['a content type other than video', { ...base, content_type: 'image' }],
+    ['a content type direct upload does not take', { ...base, content_type: 'text' }],
     ['an unknown top-level key', { ...base, detector: [] }],
     ['a missing description', { ...base, description: undefined }],
     ['an empty name', { ...base, name: '' }],

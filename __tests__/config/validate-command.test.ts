@@ -80,7 +80,9 @@ describe('pique-gate validate', () => {
 
   it('exits 2 with one line when given nothing to validate', async () => {
     expect(await run('validate')).toBe(2)
-    expect(err[0]).toBe('nothing to validate: give --judge FILE and/or --urls FILE... / --url-list TEXT')
+    expect(err[0]).toBe(
+      'nothing to validate: give --judge FILE and/or --urls FILE... / --url-list TEXT / --files FILE...'
+    )
   })
 })
 

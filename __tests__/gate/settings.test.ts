@@ -82,7 +82,7 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
     [{ 'on-missing-key': 'ignore' }, 'on-missing-key: expected one of skip, fail, got "ignore"'],
     [{ judge: '' }, 'judge: required: a judge file (judge) or an existing judge id (judge-id)'],
     [{ 'judge-id': 'j1' }, 'judge-id: set either judge or judge-id, not both'],
-    [{ urls: '' }, 'urls: required: URL list files (urls) and/or inline URLs (url-list)']
+    [{ urls: '' }, 'urls: required: URL list files (urls), inline URLs (url-list) and/or media files (files)']
   ])('rejects %j naming the input', (override, message) => {
     const error = settingsError({ ...BASE, ...override })
     expect(error.message).toBe(message)

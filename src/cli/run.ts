@@ -36,6 +36,8 @@ const FLAGS: [InputName, string, string][] = [
   [Inputs.JudgeId, '<id>', 'id of an existing ready video judge, instead of --judge'],
   [Inputs.Urls, '<files...>', 'URL list files or globs'],
   [Inputs.UrlList, '<urls>', 'inline URLs, one a line'],
+  [Inputs.Files, '<files...>', 'media files, globs and files manifests (.yml/.json) to upload and evaluate'],
+  [Inputs.MaxFileSize, '<size>', 'media files above this size are refused before upload (e.g. 200MB)'],
   [Inputs.Threshold, '<0..1>', 'minimum overall_score every URL must reach'],
   [Inputs.FailOnError, '[bool]', 'a failed evaluation fails the gate'],
   [Inputs.Wait, '<mode>', 'auto | store | api | none'],

@@ -6,6 +6,8 @@ export const Inputs = {
   JudgeId: 'judge-id',
   Urls: 'urls',
   UrlList: 'url-list',
+  Files: 'files',
+  MaxFileSize: 'max-file-size',
   Threshold: 'threshold',
   FailOnError: 'fail-on-error',
   Wait: 'wait',

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod'
 import { DETECTORS, type DetectorSpec } from '../pique/detectors.js'
-import { SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits.js'
+import { filesManifestSchema } from './files-manifest.js'
 import { createJudgeRequestSchema, detectorSchema } from '../pique/schema.js'
 import { judgeFileExtrasSchema } from './judge-shape.js'
 
@@ -57,8 +58,8 @@ export function judgeFileJsonSchema(): JsonSchema {
       name: piece(body.name, 'The judge name.'),
       description: piece(body.description, 'What the judge checks.'),
       content_type: {
-        description: `Social-media URLs are evaluated only by ${SOCIAL_MEDIA_CONTENT_TYPE} judges.`,
-        const: SOCIAL_MEDIA_CONTENT_TYPE
+        description: `Social-media URLs are evaluated only by ${SOCIAL_MEDIA_CONTENT_TYPE} judges; media files (the files input) also by ${UPLOAD_CONTENT_TYPES.filter(t => t !== SOCIAL_MEDIA_CONTENT_TYPE).join(' and ')} judges.`,
+        enum: [...UPLOAD_CONTENT_TYPES]
       },
       detectors: {
         ...piece(body.detectors, 'The detectors the judge runs, each with its config.'),
@@ -92,4 +93,19 @@ export function judgeFileJsonSchema(): JsonSchema {
 /** The schema file's exact text: stable key order, two-space indent, trailing newline. */
 export function judgeFileJsonSchemaText(): string {
   return `${JSON.stringify(judgeFileJsonSchema(), null, 2)}\n`
+}
+
+/** The JSON Schema of a files manifest (the files input's .yml/.json lists); committed as schema/files.schema.json. */
+export function filesManifestJsonSchema(): JsonSchema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'pique-gate files manifest',
+    description:
+      'Media files to upload and evaluate, each a path or glob relative to this manifest, or {file, title, description}.',
+    ...piece(filesManifestSchema)
+  }
+}
+
+export function filesManifestJsonSchemaText(): string {
+  return `${JSON.stringify(filesManifestJsonSchema(), null, 2)}\n`
 }

@@ -27,6 +27,11 @@ const BODY_KEYS = Object.keys(createJudgeRequestSchema.shape)
 export interface JudgeFileOptions {
   /** Directory a relative path is read from; problems still print the path as given. */
   cwd?: string
+  /**
+   * Content types the run can use: video only while URLs are evaluated (the default), any direct-upload type
+   * when only files are.
+   */
+  contentTypes?: readonly string[]
 }
 
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */
@@ -39,7 +44,7 @@ export async function loadJudgeFile(file: string, options: JudgeFileOptions = {}
   if (read.value.trim() === '') throw new ConfigError([emptyFile(file)])
   const { source, problems } = parseSource(file, read.value, format)
   if (!source) throw new ConfigError(problems)
-  return checkJudgeDocument(source, problems)
+  return checkJudgeDocument(source, problems, options.contentTypes ?? [SOCIAL_MEDIA_CONTENT_TYPE])
 }
 
 function emptyFile(file: string): ConfigProblem {
@@ -47,7 +52,11 @@ function emptyFile(file: string): ConfigProblem {
 }
 
 /** Validates a parsed judge document; every problem and warning carries its position. */
-function checkJudgeDocument(source: ParsedSource, documentLevel: ConfigProblem[]): JudgeFile {
+function checkJudgeDocument(
+  source: ParsedSource,
+  documentLevel: ConfigProblem[],
+  contentTypes: readonly string[]
+): JudgeFile {
   const root = source.doc.contents
   if (root === null) throw new ConfigError([emptyFile(source.file)])
   if (!isMap(root)) {
@@ -70,8 +79,8 @@ function checkJudgeDocument(source: ParsedSource, documentLevel: ConfigProblem[]
       problems.push(at(issue))
     }
   }
-  if (contentTypeGiven && body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE)
-    problems.push(at(contentTypeIssue(body.content_type)))
+  if (contentTypeGiven && !contentTypes.includes(body.content_type as string))
+    problems.push(at(contentTypeIssue(body.content_type, contentTypes)))
   const extras = judgeFileExtrasSchema.safeParse({ id, $schema })
   if (!extras.success) problems.push(...schemaIssues(extras.error).map(i => at(i)))
 
@@ -88,11 +97,16 @@ function checkJudgeDocument(source: ParsedSource, documentLevel: ConfigProblem[]
   }
 }
 
-function contentTypeIssue(given: unknown): SchemaIssue {
+function contentTypeIssue(given: unknown, allowed: readonly string[]): SchemaIssue {
   const got = typeof given === 'string' ? JSON.stringify(given) : describeValue(given)
+  const why =
+    allowed.length === 1 && allowed[0] === SOCIAL_MEDIA_CONTENT_TYPE
+      ? `social-media URLs are evaluated only by ${SOCIAL_MEDIA_CONTENT_TYPE} judges`
+      : 'the content types direct upload takes'
+  const expected = allowed.map(t => JSON.stringify(t)).join(', ')
   return {
     path: ['content_type'],
-    message: `must be "${SOCIAL_MEDIA_CONTENT_TYPE}" (social-media URLs are evaluated only by ${SOCIAL_MEDIA_CONTENT_TYPE} judges), got ${got}`
+    message: `must be ${allowed.length === 1 ? expected : `one of ${expected}`} (${why}), got ${got}`
   }
 }
 

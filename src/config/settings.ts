@@ -4,6 +4,7 @@
  * every error names the input (or flag) it is about as the run's `Surface` words it.
  */
 import * as core from '@actions/core'
+import { parseByteSize } from '../files/bytes.js'
 import { HOSTS, LIMITS } from '../pique/limits.js'
 import { printableLine } from '../model/text.js'
 import { credentialsProblem, redactUserinfo } from './url-credentials.js'
@@ -31,7 +32,8 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.Comment]: 'true',
   [Inputs.OnlyChanged]: 'false',
   [Inputs.ForceAll]: 'false',
-  [Inputs.OnMissingKey]: 'skip'
+  [Inputs.OnMissingKey]: 'skip',
+  [Inputs.MaxFileSize]: '500MB'
 }
 
 export const WAIT_INPUTS = ['auto', 'store', 'api', 'none'] as const
@@ -53,6 +55,10 @@ export interface Settings {
   urlPatterns: string[]
   /** The url-list input, URLs one a line. */
   urlListInline?: string
+  /** The files input: media files, globs and manifests, one a line. */
+  filePatterns: string[]
+  /** Files above this many bytes are refused before upload (max-file-size). */
+  maxFileBytes: number
   threshold: number
   failOnError: boolean
   waitMode: WaitMode
@@ -118,10 +124,11 @@ export function readSettings(source: InputSource, surface: Surface = ACTION_SURF
 
   const urlPatterns = r.list(Inputs.Urls)
   const urlListInline = r.optional(Inputs.UrlList)
-  if (urlPatterns.length === 0 && !urlListInline) {
+  const filePatterns = r.list(Inputs.Files)
+  if (urlPatterns.length === 0 && !urlListInline && filePatterns.length === 0) {
     r.fail(
       Inputs.Urls,
-      `required: URL list files (${r.name(Inputs.Urls)}) and/or inline URLs (${r.name(Inputs.UrlList)})`
+      `required: URL list files (${r.name(Inputs.Urls)}), inline URLs (${r.name(Inputs.UrlList)}) and/or media files (${r.name(Inputs.Files)})`
     )
   }
 
@@ -140,6 +147,8 @@ export function readSettings(source: InputSource, surface: Surface = ACTION_SURF
     judgeId,
     urlPatterns,
     urlListInline,
+    filePatterns,
+    maxFileBytes: r.byteSize(Inputs.MaxFileSize),
     threshold: r.number(Inputs.Threshold, { min: LIMITS.score.min, max: LIMITS.score.max }),
     failOnError: r.boolean(Inputs.FailOnError),
     waitMode,
@@ -225,6 +234,14 @@ class Reader {
       (rule.max === undefined || n <= rule.max)
     if (!ok) this.fail(input, `expected ${expected}${range}, got "${value}"`)
     return n
+  }
+
+  /** `200MB`, `1.5GB`, `512MiB` or a byte count. */
+  byteSize(input: InputName): number {
+    const value = this.raw(input)
+    const bytes = parseByteSize(value)
+    if (bytes === undefined) this.fail(input, `expected a size like 200MB, 1.5GB or a byte count, got "${value}"`)
+    return bytes
   }
 
   boolean(input: InputName): boolean {

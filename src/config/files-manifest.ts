@@ -1,0 +1,25 @@
+/**
+ * The files manifest: a YAML or JSON list naming media files to gate, with the title and description Pique
+ * passes to detectors such as `title_and_description`. Each item is a path or glob (relative to the manifest's
+ * folder), or a mapping `{file, title?, description?}`. One zod schema gives validation, types and the JSON
+ * Schema (schema/files.schema.json).
+ */
+import { z } from 'zod'
+
+export const manifestItemSchema = z.union([
+  z.string().min(1).describe('A media file or glob, relative to this manifest.'),
+  z.strictObject({
+    file: z.string().min(1).describe('A media file or glob, relative to this manifest.'),
+    title: z.string().min(1).optional().describe("Sent as the upload's title (read by e.g. title_and_description)."),
+    description: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Sent as the upload's description (read by e.g. title_and_description).")
+  })
+])
+export type ManifestItem = z.infer<typeof manifestItemSchema>
+
+export const MANIFEST_ITEM_KEYS = ['file', 'title', 'description'] as const
+
+export const filesManifestSchema = z.array(manifestItemSchema)

@@ -1,0 +1,59 @@
+/**
+ * Checks every planned media file before anything is uploaded (inspect.ts: LFS pointer, size, content type from
+ * extension and bytes, the judge's type) and hashes it for its identity. Problems come back as config problems at
+ * the manifest line that named the file, or at the file itself, all in one pass.
+ */
+import { resolve } from 'node:path'
+import type { PlannedFile } from '../config/file-list.js'
+import type { ConfigProblem } from '../config/types.js'
+import { FileProblem, type InspectedFile, inspectFile, sha256File } from './inspect.js'
+
+export interface CheckedFile extends PlannedFile {
+  absolutePath: string
+  size: number
+  /** Content SHA-256, hex: with the path, the file's identity in reports and caches. */
+  sha256: string
+  contentType: InspectedFile['contentType']
+  mime: string
+}
+
+export interface CheckFilesOptions {
+  cwd?: string
+  maxBytes: number
+  judgeContentType?: string
+}
+
+export async function checkFiles(
+  files: readonly PlannedFile[],
+  options: CheckFilesOptions
+): Promise<{ files: CheckedFile[]; problems: ConfigProblem[] }> {
+  const cwd = options.cwd ?? process.cwd()
+  const checked: CheckedFile[] = []
+  const problems: ConfigProblem[] = []
+  // One file at a time: hashing reads every byte, and the disk, not the CPU, sets the pace.
+  for (const file of files) {
+    const absolutePath = resolve(cwd, file.path)
+    try {
+      const inspected = await inspectFile(absolutePath, file.path, options)
+      checked.push({
+        ...file,
+        absolutePath,
+        size: inspected.size,
+        sha256: await sha256File(absolutePath),
+        contentType: inspected.contentType,
+        mime: inspected.mime
+      })
+    } catch (error) {
+      if (!(error instanceof FileProblem)) throw error
+      problems.push(fileProblemAt(file, error.message))
+    }
+  }
+  return { files: checked, problems }
+}
+
+/** A problem about a file: at the manifest line that named it, or at the file itself. */
+export function fileProblemAt(file: PlannedFile, message: string): ConfigProblem {
+  return file.source.line > 0
+    ? { file: file.source.file, line: file.source.line, column: 1, field: file.path, message }
+    : { file: file.path, line: 0, column: 0, field: '', message }
+}
