@@ -5,7 +5,7 @@
  * sign). Storage answers refusals in XML (`<Error><Code>…`), not the API's JSON. Which failures deserve a fresh
  * upload URL is the caller's decision: see `UploadError.freshSlotHelps`.
  */
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { formatMs } from './http.js'
@@ -46,8 +46,11 @@ export class UploadError extends Error {
   }
 }
 
+/** A chunk the socket did not take; the request's own answer or error event says why. */
+class WriteFailed extends Error {}
+
 const DEFAULT_IDLE_MS = 60_000
-const DEFAULT_CHUNK = 256 * 1024
+const DEFAULT_CHUNK = 64 * 1024
 
 /** Where an upload URL points, for messages: origin and path, never the query (its signature). */
 export function describeUploadUrl(url: string): string {
@@ -96,7 +99,6 @@ export async function uploadFile(
       settled = true
       clearTimeout(deadlineTimer)
       clearTimeout(idleTimer)
-      file.destroy()
       if (error) {
         req.destroy()
         reject(error)
@@ -132,11 +134,6 @@ export async function uploadFile(
         ),
       Math.min(left, 2 ** 31 - 1)
     )
-    const file = createReadStream(path, {
-      start: 0,
-      end: Math.max(0, size - 1),
-      highWaterMark: options.chunkBytes ?? DEFAULT_CHUNK
-    })
     const req: ClientRequest = send(url, { method: 'PUT', headers }, (res: IncomingMessage) => {
       touch()
       const chunks: Buffer[] = []
@@ -173,14 +170,40 @@ export async function uploadFile(
     req.on('error', e =>
       finish(new UploadError(`PUT ${where}: ${e.message} (${sent} of ${size} bytes sent)`, undefined, undefined, true))
     )
-    file.on('error', e => finish(new UploadError(`reading ${path}: ${e.message}`, undefined, undefined, false)))
-    file.on('data', (chunk: Buffer | string) => {
-      sent += chunk.length
-      touch()
-      options.onProgress?.(sent)
-    })
     touch()
-    // pipe() applies back-pressure: at most a chunk or two of the file is in memory at a time.
-    file.pipe(req)
+    const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK
+    void (async () => {
+      const handle = await open(path, 'r')
+      try {
+        // Two buffers, reused: the next chunk is read while the last one is still being written, and memory stays
+        // flat whatever the file size (a read stream's fresh buffer per chunk waits for the GC).
+        const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)]
+        let writing: Promise<void> = Promise.resolve()
+        for (let position = 0, turn = 0; position < size && !settled; turn++) {
+          const buffer = buffers[turn % 2]
+          const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkBytes, size - position), position)
+          if (bytesRead === 0) throw new Error(`the file is shorter than ${size} bytes (it changed during the upload)`)
+          position += bytesRead
+          await writing
+          writing = new Promise<void>((done, fail) =>
+            req.write(buffer.subarray(0, bytesRead), e => {
+              if (e) return fail(new WriteFailed(e.message))
+              sent += bytesRead
+              touch()
+              options.onProgress?.(sent)
+              done()
+            })
+          )
+        }
+        await writing
+        if (!settled) req.end()
+      } finally {
+        await handle.close()
+      }
+    })().catch((e: unknown) => {
+      // A failed write is reported by the request itself: its answer (storage refused early) or its 'error' event.
+      if (e instanceof WriteFailed) return
+      finish(new UploadError(`reading ${path}: ${(e as Error).message}`, undefined, undefined, false))
+    })
   })
 }
