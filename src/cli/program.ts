@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { registerDemo } from './demo.js'
 import { registerEmulator } from './emulator.js'
+import { registerReferences } from './references.js'
 import { registerRun } from './run.js'
 import { registerSchema } from './schema.js'
 import { registerStore } from './store.js'
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerEmulator(program)
   registerDemo(program)
   registerSchema(program)
+  registerReferences(program)
   for (const command of program.commands) command.showHelpAfterError(`(see pique-gate ${command.name()} --help)`)
   return program
 }

@@ -9,6 +9,9 @@ import {
   judgeWarnings,
   schemaIssues
 } from '../pique/schema.js'
+import { resolve } from 'node:path'
+import { FileProblem, inspectFile } from '../files/inspect.js'
+import { extractLocalReferences } from '../references/local.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
 import { ConfigError, printableProblem, sortProblems } from './problems.js'
 import {
@@ -44,7 +47,12 @@ export async function loadJudgeFile(file: string, options: JudgeFileOptions = {}
   if (read.value.trim() === '') throw new ConfigError([emptyFile(file)])
   const { source, problems } = parseSource(file, read.value, format)
   if (!source) throw new ConfigError(problems)
-  return checkJudgeDocument(source, problems, options.contentTypes ?? [SOCIAL_MEDIA_CONTENT_TYPE])
+  return checkJudgeDocument(
+    source,
+    problems,
+    options.contentTypes ?? [SOCIAL_MEDIA_CONTENT_TYPE],
+    options.cwd ?? process.cwd()
+  )
 }
 
 function emptyFile(file: string): ConfigProblem {
@@ -52,11 +60,12 @@ function emptyFile(file: string): ConfigProblem {
 }
 
 /** Validates a parsed judge document; every problem and warning carries its position. */
-function checkJudgeDocument(
+async function checkJudgeDocument(
   source: ParsedSource,
   documentLevel: ConfigProblem[],
-  contentTypes: readonly string[]
-): JudgeFile {
+  contentTypes: readonly string[],
+  cwd: string
+): Promise<JudgeFile> {
   const root = source.doc.contents
   if (root === null) throw new ConfigError([emptyFile(source.file)])
   if (!isMap(root)) {
@@ -64,12 +73,18 @@ function checkJudgeDocument(
       problemAt(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${describeValue(source.value)}`)
     ])
   }
-  const value = source.value as Record<string, unknown>
+  // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
+  const value = structuredClone(source.value) as Record<string, unknown>
+  const references = extractLocalReferences(value, source.file, cwd)
   const { id, $schema, ...body } = value
   const at = (issue: SchemaIssue, where: 'value' | 'key' = 'value') =>
     problemAt(source, issue.path, issue.message, where)
 
   const problems: ConfigProblem[] = [...unknownKeys(value).map(i => at(i, 'key'))]
+  for (const ref of references) {
+    const problem = await referenceFileProblem(resolve(cwd, ref.path), ref.path)
+    if (problem) problems.push(problemAt(source, ref.docPath, `${ref.written}: ${problem}`))
+  }
   const parsed = createJudgeRequestSchema.safeParse(body)
   const contentTypeGiven = body.content_type !== undefined
   if (!parsed.success) {
@@ -93,7 +108,19 @@ function checkJudgeDocument(
     file: source.file,
     ...(pinned !== undefined && { id: pinned }),
     body: parsed.data,
-    warnings: sortProblems(warnings).map(printableProblem)
+    warnings: sortProblems(warnings).map(printableProblem),
+    ...(references.length && { references })
+  }
+}
+
+/** Why a local reference file cannot be uploaded (missing, LFS pointer, not media), or undefined. */
+async function referenceFileProblem(path: string, shown: string): Promise<string | undefined> {
+  try {
+    await inspectFile(path, shown, { maxBytes: Number.MAX_SAFE_INTEGER })
+    return undefined
+  } catch (error) {
+    if (error instanceof FileProblem) return error.message
+    throw error
   }
 }
 

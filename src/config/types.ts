@@ -2,6 +2,7 @@
 import type { CreateJudgeRequest } from '../pique/schema.js'
 import type { ConfigProblem } from '../model/problem.js'
 import type { UrlItem } from '../model/item.js'
+import type { LocalReference } from '../references/local.js'
 
 // The model owns the shape (reports carry problems too); config re-exports it for its own modules.
 export type { ConfigProblem } from '../model/problem.js'
@@ -12,6 +13,8 @@ export interface JudgeFile {
   id?: string
   body: CreateJudgeRequest
   warnings: ConfigProblem[]
+  /** Local files named where a detector takes reference content; `body` holds their placeholders. */
+  references?: LocalReference[]
 }
 
 export interface UrlList {

@@ -32,6 +32,11 @@ export interface DetectorSpec {
   atLeastOneOf?: readonly (readonly string[])[]
   /** Pairs that must satisfy min <= max when both are set. */
   ranges?: readonly (readonly [string, string])[]
+  /**
+   * Config keys holding reference content (a URI or a list of URIs): a judge file may name local files there, which
+   * the gate uploads through `reference_content` and replaces with their gs:// URIs.
+   */
+  referenceKeys?: readonly string[]
 }
 
 const VIDEO: readonly ContentType[] = ['video']
@@ -41,7 +46,7 @@ function spec(
   name: string,
   category: DetectorCategory,
   shape: z.ZodRawShape | null,
-  extra: Partial<Pick<DetectorSpec, 'atLeastOneOf' | 'ranges' | 'contentTypes'>> = {}
+  extra: Partial<Pick<DetectorSpec, 'atLeastOneOf' | 'ranges' | 'contentTypes' | 'referenceKeys'>> = {}
 ): DetectorSpec {
   return {
     name,
@@ -50,21 +55,42 @@ function spec(
     needsPreprocessing: category === 'matching',
     config: shape === null ? null : z.looseObject(shape),
     atLeastOneOf: extra.atLeastOneOf,
-    ranges: extra.ranges
+    ranges: extra.ranges,
+    referenceKeys: extra.referenceKeys
   }
 }
 
 export const DETECTORS: readonly DetectorSpec[] = [
   // Matching: need reference content, the judge starts `pending`.
-  spec('video_matching', 'matching', { reference_videos: z.array(gsUri).min(1) }),
-  spec('audio_matching', 'matching', { reference_audio: gsUri }, { contentTypes: ['video', 'audio'] }),
-  spec('podcast_video_matching', 'matching', { reference_videos: z.array(gsUri).min(1) }),
-  spec('splitscreen_video_matching', 'matching', {
-    top_content_references: z.array(gsUri).optional(),
-    top_content_description: text.optional(),
-    bottom_content_references: z.array(gsUri).optional(),
-    bottom_content_description: text.optional()
-  }),
+  spec(
+    'video_matching',
+    'matching',
+    { reference_videos: z.array(gsUri).min(1) },
+    { referenceKeys: ['reference_videos'] }
+  ),
+  spec(
+    'audio_matching',
+    'matching',
+    { reference_audio: gsUri },
+    { contentTypes: ['video', 'audio'], referenceKeys: ['reference_audio'] }
+  ),
+  spec(
+    'podcast_video_matching',
+    'matching',
+    { reference_videos: z.array(gsUri).min(1) },
+    { referenceKeys: ['reference_videos'] }
+  ),
+  spec(
+    'splitscreen_video_matching',
+    'matching',
+    {
+      top_content_references: z.array(gsUri).optional(),
+      top_content_description: text.optional(),
+      bottom_content_references: z.array(gsUri).optional(),
+      bottom_content_description: text.optional()
+    },
+    { referenceKeys: ['top_content_references', 'bottom_content_references'] }
+  ),
   spec('video_matching_description', 'matching', { content_description: text.min(1) }),
   // Analysis.
   spec(
@@ -116,7 +142,11 @@ export const DETECTORS: readonly DetectorSpec[] = [
       brand_audio_url: text.optional(),
       product_audio_url: text.optional()
     },
-    { atLeastOneOf: [['brand_name', 'product_name']], contentTypes: ['video', 'audio'] }
+    {
+      atLeastOneOf: [['brand_name', 'product_name']],
+      contentTypes: ['video', 'audio'],
+      referenceKeys: ['brand_audio_url', 'product_audio_url']
+    }
   ),
   spec('clipper_demographics', 'analysis', null),
   // Visual and quality.
