@@ -17,7 +17,7 @@ export type BaseVersion =
 
 const GIT_TIMEOUT_MS = 60_000
 
-async function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+export async function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run('git', args, {
       cwd,
