@@ -3,6 +3,8 @@
  * real service with PIQUE_API_URL + PIQUE_API_KEY (read-only unless PIQUE_CONTRACT_SPEND=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ID_FORMATS, type JobStatus, isJobStatus, isTerminalJobStatus, jobStatusRank } from '../../src/pique/limits.js'
 import { parseResultBody } from '../../src/pique/results.js'
 import {
@@ -10,6 +12,7 @@ import {
   describeApiError,
   judgeSchema,
   listJudgesResponseSchema,
+  presignedUploadResponseSchema,
   referenceContentResponseSchema,
   socialMediaResponseSchema
 } from '../../src/pique/schema.js'
@@ -129,6 +132,38 @@ describe('spending (emulator always; real service only with PIQUE_CONTRACT_SPEND
       expect(statuses).toContain(r.status)
       expectDetail(r.body)
     }
+  })
+
+  spending('uploads the smallest video fixture directly (presigned upload) and reads its result', async () => {
+    const bytes = readFileSync(join(process.cwd(), 'fixtures', 'video', 'square-720x720-24fps.mov'))
+    const r = await request(t, 'POST', '/v1/evaluations/presigned-upload', {
+      judge_id: judgeId,
+      content_type: 'video',
+      filename: 'square-720x720-24fps.mov',
+      file_size_bytes: bytes.length
+    })
+    expect(r.status).toBeGreaterThanOrEqual(200)
+    expect(r.status).toBeLessThan(300)
+    const slot = presignedUploadResponseSchema.parse(r.body)
+    expect(slot.job_id).toMatch(JOB_ID)
+    expect(Number.isNaN(Date.parse(slot.expires_at))).toBe(false)
+    const waiting = parseResultBody((await request(t, 'GET', `/v1/evaluations/results/${slot.job_id}`)).body)
+    expect(waiting).toMatchObject({ ok: true, result: { status: 'awaiting_upload' } })
+    // Storage, not the API: exactly the returned headers, never the key.
+    const put = await fetch(slot.upload_url, { method: 'PUT', body: bytes, headers: slot.upload_headers })
+    expect(put.status).toBeGreaterThanOrEqual(200)
+    expect(put.status).toBeLessThan(300)
+    const deadline = Date.now() + (t.real ? 120_000 : 5_000)
+    let status = 'awaiting_upload'
+    while (!isTerminalJobStatus(status) && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, t.real ? 2000 : 20))
+      const parsed = parseResultBody((await request(t, 'GET', `/v1/evaluations/results/${slot.job_id}`)).body)
+      expect(parsed.ok).toBe(true)
+      if (parsed.ok) status = parsed.result.status
+    }
+    // Once uploaded the job has left awaiting_upload; the emulator measures the clip (720x720, 1:1).
+    expect(status).not.toBe('awaiting_upload')
+    if (!t.real) expect(status).toBe('completed')
   })
 
   spending('accepts a submission (202, one job per URL in order) and reports its result', async () => {
