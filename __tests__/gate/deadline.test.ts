@@ -12,6 +12,7 @@ import { memoryLog } from '../../src/gate/log.js'
 import { runGate } from '../../src/gate/run-gate.js'
 import { PiqueClient } from '../../src/pique/client.js'
 import { type ScriptedServer, judge, reply, scriptedServer, submitReply } from '../pique/client-server.js'
+import { itemName } from '../../src/model/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'pique-gate-deadline-'))
 let server: ScriptedServer | undefined
@@ -54,7 +55,7 @@ describe('the gate against an API that keeps answering 503', () => {
     expect(took).toBeLessThan(TIMEOUT_MS + 2_000)
     expect(report.verdict).toBe('failed')
     expect(report.reason).toBe('2 unfinished at the deadline (timeout-minutes)')
-    expect(report.items.map(u => [u.url, u.state])).toEqual(URLS.map(u => [u, 'pending']))
+    expect(report.items.map(u => [itemName(u), u.state])).toEqual(URLS.map(u => [u, 'pending']))
     expect(server.requests.filter(r => r.url.startsWith('/v1/evaluations/results/')).length).toBeGreaterThan(0)
     for (const r of server.requests) expect(r.at).toBeLessThan(started + TIMEOUT_MS + 100)
   })

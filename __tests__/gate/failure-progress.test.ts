@@ -24,6 +24,7 @@ import {
   submitReply
 } from '../pique/client-server.js'
 import { FakeApi } from './fake-api.js'
+import { itemName } from '../../src/model/index.js'
 
 // Count plans: the report of a failed run must come from the run's own plan, not a second one.
 const realPlan = await import('../../src/gate/plan.js')
@@ -173,7 +174,7 @@ describe('a run whose judge fails preprocessing', () => {
       status: 'failed',
       detectors: ['video_matching']
     })
-    expect(report.error?.plannedItems.map(u => u.url)).toEqual(URLS)
+    expect(report.error?.plannedItems.map(itemName)).toEqual(URLS)
     expect(report.items).toEqual([])
     expect(report.error?.hint ?? '').not.toContain('submitted')
     expect(api.submits).toHaveLength(0)

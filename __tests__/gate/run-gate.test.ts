@@ -14,6 +14,7 @@ import { serializeResult } from '../../src/pique/results.js'
 import { StoreClient, StoreError } from '../../src/store/client.js'
 import type { QueryResponse, RegisterRequest } from '../../src/store/protocol.js'
 import { FakeApi } from './fake-api.js'
+import { itemName } from '../../src/model/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'pique-gate-run-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -62,7 +63,7 @@ describe('runGate', () => {
     expect(first.judge).toMatchObject({ origin: 'created', name: 'Launch' })
     expect(first.verdict).toBe('failed')
     expect(first.reason).toBe('1 of 3 URLs scored below 0.70')
-    expect(first.items.map(u => [u.url, u.state, u.source.line])).toEqual([
+    expect(first.items.map(u => [itemName(u), u.state, u.source.line])).toEqual([
       [URLS[0], 'passed', 2],
       [URLS[1], 'below_threshold', 3],
       [URLS[2], 'passed', 4]
@@ -190,7 +191,7 @@ describe('runGate', () => {
     api.outcomes.set(URLS[2], { never: true })
     const log = memoryLog()
     const report = await runGate(settingsFor({ 'timeout-minutes': '0.003' }), deps(api, { log }))
-    const unfinished = report.items.find(u => u.url === URLS[2])
+    const unfinished = report.items.find(u => itemName(u) === URLS[2])
     expect(unfinished).toMatchObject({ state: 'pending', result: { status: 'processing' } })
     expect(log.lines.join('\n')).toContain(`${URLS[2]} (urls.txt:4, job ${unfinished!.jobId}, job status processing)`)
   })

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { chunk, forEachLimit } from '../../src/gate/concurrency.js'
 import { memoryLog } from '../../src/gate/log.js'
-import type { Item, ItemOutcome } from '../../src/model/index.js'
+import { type ItemOutcome, type UrlItem, itemName } from '../../src/model/index.js'
 import { submitAll } from '../../src/gate/submit.js'
 import { LIMITS } from '../../src/pique/limits.js'
 import { FakeApi } from './fake-api.js'
 
-const planned = (n: number): Item[] =>
+const planned = (n: number): UrlItem[] =>
   Array.from({ length: n }, (_, i) => ({
     kind: 'url',
     url: `https://v.example/${i + 1}`,
@@ -57,7 +57,7 @@ describe('submitAll', () => {
     ).toBe(true)
     expect(batchIds).toHaveLength(3)
     expect(registered.sort()).toEqual(batchIds.map((id, i) => `${id}:${i < 2 ? 20 : 5}`).sort())
-    expect(outcomes.map(o => o.url)).toEqual(planned(45).map(p => p.url))
+    expect(outcomes.map(itemName)).toEqual(planned(45).map(p => p.url))
     expect(outcomes[44]).toMatchObject({
       state: 'submitted',
       batchId: batchIds[2],

@@ -96,7 +96,8 @@ describe('rendering a run that could not run', () => {
       planned_urls: [
         { url: 'https://www.tiktok.com/@acme/video/7301', source: { file: 'content/urls.txt', line: 1 } },
         { url: 'https://www.youtube.com/shorts/aB3dE5', source: { file: 'content/urls.txt', line: 2 } }
-      ]
+      ],
+      planned_files: []
     })
     expect(buildJsonReport(passingRun()).error).toBeNull()
     expect(buildJsonReport(await configErrorRun()).error?.problems).toHaveLength(3)

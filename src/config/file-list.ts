@@ -14,23 +14,14 @@ import { didYouMean } from '../pique/detectors.js'
 import { MANIFEST_ITEM_KEYS, manifestItemSchema } from './files-manifest.js'
 import { ConfigError, sortProblems } from './problems.js'
 import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, problemAt, readText } from './source.js'
+import type { NamedFile } from '../model/index.js'
 import type { ConfigProblem } from './types.js'
 
 /** The source name of files named directly in the `files` input. */
 export const FILES_INPUT_SOURCE = 'files'
 
-/** One media file to gate, with where it was named. */
-export interface PlannedFile {
-  /** Repository-relative path with forward slashes: how reports and only-changed name the file. */
-  path: string
-  /** Where it was named: the manifest line, or the file itself (line 0) when the input named it directly. */
-  source: { file: string; line: number }
-  title?: string
-  description?: string
-}
-
 export interface FileList {
-  files: PlannedFile[]
+  files: NamedFile[]
   notices: ConfigProblem[]
   /** Manifests read, as the user named them. */
   manifests: string[]
@@ -77,7 +68,7 @@ export async function loadFileList(patterns: string[], options: FileListOptions 
     for (const path of found) named.push({ path, source: { file: path, line: 0, column: 0, field: '' } })
   }
 
-  const files: PlannedFile[] = []
+  const files: NamedFile[] = []
   const notices: ConfigProblem[] = []
   const first = new Map<string, Named>()
   for (const n of named) {

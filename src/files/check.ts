@@ -4,18 +4,9 @@
  * the manifest line that named the file, or at the file itself, all in one pass.
  */
 import { resolve } from 'node:path'
-import type { PlannedFile } from '../config/file-list.js'
-import type { ConfigProblem } from '../config/types.js'
-import { FileProblem, type InspectedFile, inspectFile, sha256File } from './inspect.js'
+import type { ConfigProblem, FileItem, NamedFile } from '../model/index.js'
+import { FileProblem, inspectFile, sha256File } from './inspect.js'
 
-export interface CheckedFile extends PlannedFile {
-  absolutePath: string
-  size: number
-  /** Content SHA-256, hex: with the path, the file's identity in reports and caches. */
-  sha256: string
-  contentType: InspectedFile['contentType']
-  mime: string
-}
 
 export interface CheckFilesOptions {
   cwd?: string
@@ -24,11 +15,11 @@ export interface CheckFilesOptions {
 }
 
 export async function checkFiles(
-  files: readonly PlannedFile[],
+  files: readonly NamedFile[],
   options: CheckFilesOptions
-): Promise<{ files: CheckedFile[]; problems: ConfigProblem[] }> {
+): Promise<{ files: FileItem[]; problems: ConfigProblem[] }> {
   const cwd = options.cwd ?? process.cwd()
-  const checked: CheckedFile[] = []
+  const checked: FileItem[] = []
   const problems: ConfigProblem[] = []
   // One file at a time: hashing reads every byte, and the disk, not the CPU, sets the pace.
   for (const file of files) {
@@ -37,7 +28,7 @@ export async function checkFiles(
       const inspected = await inspectFile(absolutePath, file.path, options)
       checked.push({
         ...file,
-        absolutePath,
+        kind: 'file',
         size: inspected.size,
         sha256: await sha256File(absolutePath),
         contentType: inspected.contentType,
@@ -52,7 +43,7 @@ export async function checkFiles(
 }
 
 /** A problem about a file: at the manifest line that named it, or at the file itself. */
-export function fileProblemAt(file: PlannedFile, message: string): ConfigProblem {
+export function fileProblemAt(file: NamedFile, message: string): ConfigProblem {
   return file.source.line > 0
     ? { file: file.source.file, line: file.source.line, column: 1, field: file.path, message }
     : { file: file.path, line: 0, column: 0, field: '', message }

@@ -4,7 +4,7 @@
  */
 import type { CallOptions, PiqueApi } from '../pique/api.js'
 import { PiqueApiError, PiqueDeadlineError } from '../pique/errors.js'
-import { REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { LIST_CONTENT_TYPES, REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import { backoffCeilingMs, sleep } from '../pique/retry.js'
 import type { Judge, ListJudgesQuery } from '../pique/schema.js'
 import type { JudgeFile } from '../config/types.js'
@@ -25,16 +25,27 @@ export interface EnsureJudgeOptions {
   maxPollMs?: number
   /** Told as soon as the judge is known, before it is ready: a run that fails later still reports which judge it had. */
   onJudge?: (judge: JudgeInfo) => void
+  /**
+   * The content type the planned items need and why, e.g. `{type: 'video', why: 'social-media URLs'}` (the default)
+   * or `{type: 'image', why: 'the media files (image)'}`.
+   */
+  needs?: { type: string; why: string }
+}
+
+const URLS_NEED: NonNullable<EnsureJudgeOptions['needs']> = {
+  type: SOCIAL_MEDIA_CONTENT_TYPE,
+  why: 'social-media URLs'
 }
 
 export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: EnsureJudgeOptions): Promise<JudgeInfo> {
   const { log } = options
+  const needs = options.needs ?? URLS_NEED
   // Every request ends by the run's deadline, retries included.
   const call = { deadline: options.deadline }
   if (source.kind === 'pinned') {
     const judge = await fetchPinned(api, source.id, call)
     options.onJudge?.(info(judge, 'pinned'))
-    checkVideo(judge)
+    checkType(judge, needs)
     if (source.file) {
       const differs = judgeDifferences(judge, source.file.body)
       if (differs.length)
@@ -47,14 +58,14 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   }
 
   const body = source.file.body
-  // Checked before creating anything: a judge of another content type could never take these URLs.
-  if (body.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
-    throw new GateError(
-      `${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`
-    )
+  // Checked before creating anything: a judge of another content type could never take these items.
+  if (body.content_type !== needs.type) {
+    throw new GateError(`${source.file.file}: content_type is ${body.content_type}; ${needs.why} need a ${needs.type} judge`)
   }
+  // The list endpoint filters by video or image only: other types are listed whole and matched by content.
+  const listable = (LIST_CONTENT_TYPES as readonly string[]).includes(needs.type)
   const existing = await findReusableJudge(
-    api.listAllJudges({ content_type: SOCIAL_MEDIA_CONTENT_TYPE as ListJudgesQuery['content_type'] }, call),
+    api.listAllJudges(listable ? { content_type: needs.type as ListJudgesQuery['content_type'] } : {}, call),
     body,
     (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`)
   )
@@ -67,7 +78,7 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   log.info(`Created judge "${body.name}" (${created.id}), status ${created.status}`)
   const judge = await api.getJudge(created.id, call)
   options.onJudge?.(info(judge, 'created'))
-  checkVideo(judge)
+  checkType(judge, needs)
   return info(await untilReady(api, judge, 'created', options), 'created')
 }
 
@@ -84,11 +95,10 @@ async function fetchPinned(api: PiqueApi, id: string, call: CallOptions): Promis
   }
 }
 
-function checkVideo(judge: Judge): void {
-  // A judge that does not say its content type is given the benefit of the doubt: Pique refuses the batch if it must.
-  if (judge.content_type !== undefined && judge.content_type !== SOCIAL_MEDIA_CONTENT_TYPE) {
+function checkType(judge: Judge, needs: NonNullable<EnsureJudgeOptions['needs']>): void {
+  if (judge.content_type !== needs.type) {
     throw new GateError(
-      `Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge`
+      `Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; ${needs.why} need a ${needs.type} judge`
     )
   }
 }

@@ -20,7 +20,12 @@ export function gateOutputs(report: RunReport, reportPath: string): Record<Outpu
     u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed'
   )
   const results = JSON.stringify(
-    report.items.map(u => ({ url: u.url, state: u.state, score: u.score ?? null, job_id: u.jobId ?? null }))
+    report.items.map(u => ({
+      ...(u.kind === 'url' ? { url: u.url } : { kind: u.kind, path: u.path, sha256: u.sha256 }),
+      state: u.state,
+      score: u.score ?? null,
+      job_id: u.jobId ?? null
+    }))
   )
   return {
     [Outputs.JudgeId]: report.judge?.id ?? '',

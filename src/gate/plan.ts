@@ -1,6 +1,7 @@
 /**
- * Plan: what the gate will evaluate. Loads and validates the judge file and URL lists (ConfigError on bad input),
- * then narrows to changed URLs on pull requests when only-changed is set.
+ * Plan: what the gate will evaluate. Loads and validates the judge file, URL lists and media files (ConfigError on
+ * bad input, every problem of every file at once), narrows to changed URLs and files on pull requests when
+ * only-changed is set, then checks each media file (type, size, LFS pointer) and hashes it.
  */
 import {
   ConfigError,
@@ -17,6 +18,11 @@ import type { JudgeSource } from './ensure-judge.js'
 import type { GateLog } from './log.js'
 import type { Item } from '../model/index.js'
 import { selectChangedUrls } from './only-changed.js'
+import { selectChangedFiles } from './only-changed-files.js'
+import { loadFileList } from '../config/file-list.js'
+import { checkFiles } from '../files/check.js'
+import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits.js'
+import type { FileItem, NamedFile, UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
 
 export interface GatePlan {
@@ -39,16 +45,21 @@ export async function buildPlan(
     log.warning(formatProblem(p), { file: p.file, line: p.line, column: p.column })
   }
 
-  // Both files are read before failing, so one run reports every problem in the judge file AND the URL lists.
+  // Every file is read before failing, so one run reports every problem in the judge file, the URL lists AND the files.
   const found = { problems: [] as ConfigProblem[], warnings: [] as ConfigProblem[] }
+  const urlsGiven = settings.urlPatterns.length > 0 || settings.urlListInline !== undefined
+  const filesGiven = settings.filePatterns.length > 0
+  // URLs need a video judge; media files alone may use an image or audio judge.
+  const contentTypes = urlsGiven ? [SOCIAL_MEDIA_CONTENT_TYPE] : UPLOAD_CONTENT_TYPES
   const judgeFile = settings.judgeId
     ? undefined
-    : await collectProblems(loadJudgeFile(settings.judgePath as string, { cwd }), found)
-  const list = await collectProblems(
-    loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: urlListByteLimit(env) }),
-    found
-  )
-  if (!list || (!settings.judgeId && !judgeFile)) throw new ConfigError(found.problems, found.warnings)
+    : await collectProblems(loadJudgeFile(settings.judgePath as string, { cwd, contentTypes }), found)
+  const list = urlsGiven
+    ? await collectProblems(loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: urlListByteLimit(env) }), found)
+    : { urls: [] as UrlItem[], notices: [], files: [] }
+  const fileList = filesGiven ? await collectProblems(loadFileList(settings.filePatterns, { cwd }), found) : undefined
+  if (!list || (filesGiven && !fileList) || (!settings.judgeId && !judgeFile))
+    throw new ConfigError(found.problems, found.warnings)
 
   let judge: JudgeSource
   if (!judgeFile) {
@@ -62,20 +73,54 @@ export async function buildPlan(
   }
 
   // The same `notice: file:line:column: …` lines as `pique-gate validate` prints.
-  for (const line of describeProblems('notice', list.notices)) log.info(line)
+  for (const line of describeProblems('notice', [...list.notices, ...(fileList?.notices ?? [])])) log.info(line)
   const files = [...new Set(list.urls.map(u => u.source.file))].filter(f => f !== INLINE_SOURCE)
-  log.info(
-    `${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`
-  )
-
-  if (!settings.onlyChanged || settings.forceAll) return { judge, items: list.urls, skippedUnchanged: 0, warnings }
-  const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env })
-  if (changed.note) log.info(changed.note)
-  if (changed.skippedUnchanged)
+  if (urlsGiven)
     log.info(
-      `only-changed: ${plural(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`
+      `${plural(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [INLINE_SOURCE] : [])].join(', ')}`
     )
-  return { judge, items: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings }
+  if (fileList) log.info(`${plural(fileList.files.length, 'media file')} from ${settings.filePatterns.join(', ')}`)
+
+  const onlyChanged = settings.onlyChanged && !settings.forceAll
+  let urls = list.urls
+  let named: NamedFile[] = fileList?.files ?? []
+  let skippedUnchanged = 0
+  if (onlyChanged && urlsGiven) {
+    const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env })
+    if (changed.note) log.info(changed.note)
+    if (changed.skippedUnchanged)
+      log.info(
+        `only-changed: ${plural(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`
+      )
+    urls = changed.urls
+    skippedUnchanged += changed.skippedUnchanged
+  }
+  if (onlyChanged && named.length) {
+    const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env })
+    log.info(changed.note)
+    named = changed.files
+    skippedUnchanged += changed.skippedUnchanged
+  }
+  const checkedFiles = await checkPlannedFiles(named, settings, judgeFile?.body.content_type, cwd, log)
+  return { judge, items: [...urls, ...checkedFiles], skippedUnchanged, warnings }
+}
+
+/**
+ * Each media file checked (type against the judge's, size, LFS pointer) and hashed, before anything is uploaded;
+ * every problem at once, at the manifest line or the file. A pinned judge's type is checked once it is fetched.
+ */
+async function checkPlannedFiles(
+  named: NamedFile[],
+  settings: Settings,
+  judgeContentType: string | undefined,
+  cwd: string,
+  log: GateLog
+): Promise<FileItem[]> {
+  if (!named.length) return []
+  const checked = await checkFiles(named, { cwd, maxBytes: settings.maxFileBytes, judgeContentType })
+  if (checked.problems.length) throw new ConfigError(checked.problems)
+  for (const f of checked.files) log.debug(`${f.path}: ${f.mime}, ${f.size} bytes, sha256 ${f.sha256}`)
+  return checked.files
 }
 
 /** The loaded value, or undefined with its ConfigError's problems and warnings added to `found`. Other errors propagate. */

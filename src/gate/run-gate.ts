@@ -6,14 +6,25 @@
  */
 import type { PiqueApi } from '../pique/api.js'
 import type { RateLimitState } from '../pique/client.js'
-import { LIMITS } from '../pique/limits.js'
+import { LIMITS, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import type { EvaluationResult } from '../pique/results.js'
 import { Inputs, type Settings } from '../config/settings.js'
 import { ACTION_SURFACE, type Surface } from '../config/surface.js'
-import { type ItemOutcome, type JudgeInfo, type RunReport, isUrlItem, itemName, plural } from '../model/index.js'
+import {
+  type ItemOutcome,
+  type JudgeInfo,
+  type RunReport,
+  isFileItem,
+  isUrlItem,
+  itemName,
+  plural
+} from '../model/index.js'
+import { formatBytes } from '../files/bytes.js'
+import { uploadFiles } from './upload-files.js'
+import { resolveJudgeReferences } from './references.js'
 import { restrictedRun } from '../github/event.js'
 import { ensureJudge } from './ensure-judge.js'
-import { MissingKeyError } from './errors.js'
+import { GateError, MissingKeyError } from './errors.js'
 import type { GateLog } from './log.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { type GateStore, checkStore, registerJobs } from './store-jobs.js'
@@ -79,7 +90,16 @@ interface GateRun {
 type Stage = (run: GateRun) => Promise<RunReport | undefined>
 
 /** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
-const STAGES: readonly Stage[] = [plan, skipWithoutKey, checkStoreFirst, ensureTheJudge, submit, wait, verdict]
+const STAGES: readonly Stage[] = [
+  plan,
+  skipWithoutKey,
+  checkStoreFirst,
+  lockedReferences,
+  ensureTheJudge,
+  submit,
+  wait,
+  verdict
+]
 
 export async function runGate(settings: Settings, deps: GateDeps): Promise<RunReport> {
   const run: GateRun = {
@@ -142,6 +162,28 @@ async function checkStoreFirst(run: GateRun): Promise<undefined> {
   return undefined
 }
 
+/** Local reference files in the judge file become gs:// URIs: from the lock, or uploaded now (the lock is then stale). */
+async function lockedReferences(run: GateRun): Promise<undefined> {
+  const source = planOf(run).judge
+  if (source.kind !== 'file' || !source.file.references?.length) return undefined
+  const { settings, deps, log } = run
+  const resolved = await log.group('Reference files', () =>
+    resolveJudgeReferences(apiOf(run), source.file, {
+      cwd: deps.cwd,
+      apiUrl: settings.apiUrl,
+      deadline: run.deadline,
+      maxBytes: settings.maxFileBytes,
+      log
+    })
+  )
+  source.file = resolved.file
+  if (resolved.warning) {
+    planOf(run).warnings.push(resolved.warning)
+    log.warning(resolved.warning, { file: resolved.lockPath, line: 1 })
+  }
+  return undefined
+}
+
 async function ensureTheJudge(run: GateRun): Promise<undefined> {
   const { progress, log } = run
   // Recorded as soon as it is known, before it is ready: a run that stops later still reports which judge it had.
@@ -149,16 +191,46 @@ async function ensureTheJudge(run: GateRun): Promise<undefined> {
     ensureJudge(apiOf(run), planOf(run).judge, {
       log,
       deadline: run.deadline,
-      onJudge: known => (progress.judge = known)
+      onJudge: known => (progress.judge = known),
+      needs: contentTypeNeeded(planOf(run))
     })
   )
   return undefined
 }
 
 async function submit(run: GateRun): Promise<undefined> {
+  const urlOutcomes = await submitUrls(run)
+  const fileOutcomes = await uploadTheFiles(run)
+  // Plan order: URLs, then files.
+  run.progress.outcomes = [...urlOutcomes, ...fileOutcomes]
+  return undefined
+}
+
+/** Media files: one presigned-upload job each, uploaded from disk. */
+async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
+  const { settings, deps, log, progress } = run
+  const files = planOf(run).items.filter(isFileItem)
+  if (files.length === 0) return []
+  const judge = judgeOf(run)
+  const total = files.reduce((n, f) => n + f.size, 0)
+  return log.group(`Upload ${plural(files.length, 'media file')} (${formatBytes(total)})`, () =>
+    uploadFiles(apiOf(run), files, {
+      judgeId: judge.id,
+      webhookUrl: settings.webhookUrl ?? deps.store?.ingestUrl,
+      maxConcurrency: settings.maxConcurrency,
+      log,
+      deadline: run.deadline,
+      cwd: deps.cwd,
+      // Recorded at once: a run that stops mid-upload still reports the jobs it created.
+      onFile: async outcome => void progress.outcomes.push(outcome)
+    })
+  )
+}
+
+async function submitUrls(run: GateRun): Promise<ItemOutcome[]> {
   const { settings, deps, log, progress } = run
   const items = planOf(run).items.filter(isUrlItem)
-  if (items.length === 0) return undefined
+  if (items.length === 0) return []
   const judge = judgeOf(run)
   const store = deps.store
   const batches = Math.ceil(items.length / LIMITS.urlsPerBatch.max)
@@ -179,9 +251,9 @@ async function submit(run: GateRun): Promise<undefined> {
         }
       })
   )
-  progress.outcomes = submission.outcomes
+  progress.outcomes = [...submission.outcomes]
   progress.batchIds = submission.batchIds
-  return undefined
+  return submission.outcomes
 }
 
 async function wait(run: GateRun): Promise<undefined> {
@@ -243,6 +315,28 @@ async function verdict(run: GateRun): Promise<RunReport> {
   }
   log.info(`Verdict: ${report.verdict}: ${report.reason}`)
   return report
+}
+
+/**
+ * The judge content type the planned items need: video for URLs; for media files alone, theirs. Files of several
+ * types cannot share one judge: said here, naming them, before anything is created.
+ */
+function contentTypeNeeded(plan: GatePlan): { type: string; why: string } | undefined {
+  const files = plan.items.filter(isFileItem)
+  if (plan.items.some(isUrlItem)) {
+    const other = files.filter(f => f.contentType !== SOCIAL_MEDIA_CONTENT_TYPE)
+    if (other.length)
+      throw new GateError(
+        `Social-media URLs need a ${SOCIAL_MEDIA_CONTENT_TYPE} judge, and one judge evaluates one content type: ${other.map(f => `${f.path} (${f.contentType})`).join(', ')} cannot be gated in the same run`
+      )
+    return undefined
+  }
+  const types = [...new Set(files.map(f => f.contentType))]
+  if (types.length > 1) {
+    const byType = types.map(t => `${t}: ${files.filter(f => f.contentType === t).map(f => f.path).join(', ')}`)
+    throw new GateError(`One judge evaluates one content type, and the media files mix ${types.join(' and ')} (${byType.join('; ')})`)
+  }
+  return types.length ? { type: types[0], why: `the media files (${types[0]})` } : undefined
 }
 
 // What a stage needs from an earlier one; the order of STAGES guarantees it, these say so when it does not.

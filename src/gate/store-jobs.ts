@@ -4,7 +4,7 @@
  */
 import { Inputs } from '../config/settings.js'
 import type { Surface } from '../config/surface.js'
-import { type ItemOutcome, plural } from '../model/index.js'
+import { type ItemOutcome, itemName, plural } from '../model/index.js'
 import type { RegisterRequest } from '../store/protocol.js'
 import { GateError, errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
@@ -56,7 +56,7 @@ export async function registerJobs(
     .filter(o => o.jobId && o.batchId)
     .map(o => ({
       job_id: o.jobId as string,
-      url: o.url,
+      url: itemName(o),
       batch_id: o.batchId as string,
       judge_id: judgeId,
       ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),

@@ -9,7 +9,7 @@ import { type ItemOutcome, type RunReport, itemName } from '../model/index.js'
 import { escapeControls } from './escape.js'
 import { redact } from './json.js'
 import { failsGate, isWarning } from '../gate/policy.js'
-import { explainOutcome, isInlineSource, sortWorstFirst } from './outcomes.js'
+import { annotationTarget, explainOutcome, sortWorstFirst } from './outcomes.js'
 
 /** GitHub displays no more than this many annotations of one level per step. */
 export const MAX_ANNOTATIONS = 10
@@ -29,8 +29,8 @@ export interface AnnotationPlan {
 export function planAnnotations(report: RunReport): AnnotationPlan {
   const ordered = sortWorstFirst(report)
   const failing = ordered.filter(o => failsGate(o, report))
-  const errors = failing.filter(o => !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
-  const warnings = ordered.filter(o => isWarning(o, report) && !isInlineSource(o.source)).slice(0, MAX_ANNOTATIONS)
+  const errors = failing.filter(o => annotationTarget(o)).slice(0, MAX_ANNOTATIONS)
+  const warnings = ordered.filter(o => isWarning(o, report) && annotationTarget(o)).slice(0, MAX_ANNOTATIONS)
   const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS)
   return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length, problems }
 }
@@ -39,10 +39,8 @@ export function planAnnotations(report: RunReport): AnnotationPlan {
 export function emitAnnotations(report: RunReport, plan: AnnotationPlan, secrets: readonly string[] = []): void {
   const text = (o: ItemOutcome): string =>
     escapeControls(redact(`${itemName(o)}: ${explainOutcome(o, report)}`, secrets))
-  for (const o of plan.errors)
-    core.error(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
-  for (const o of plan.warnings)
-    core.warning(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line })
+  for (const o of plan.errors) core.error(text(o), { title: 'Pique gate', ...annotationTarget(o) })
+  for (const o of plan.warnings) core.warning(text(o), { title: 'Pique gate', ...annotationTarget(o) })
   // A problem about a whole file (line 0) is annotated on the file.
   for (const p of plan.problems) {
     core.error(escapeControls(redact(p.message, secrets)), {

@@ -6,7 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Inputs } from '../config/settings.js'
-import { type ItemOutcome, type RunError, type RunReport, type UrlItem, isUrlItem } from '../model/index.js'
+import { type ItemOutcome, type RunError, type RunReport, type UrlItem, isFileItem, isUrlItem } from '../model/index.js'
+import { type MeasuredSpecs, measuredSpecs } from './measured.js'
 import type { DetectorResult } from '../pique/results.js'
 import { durationMs } from './outcomes.js'
 
@@ -41,8 +42,24 @@ export interface JsonUrl extends JsonOutcome {
   url: string
 }
 
+/** A media file item: where it is, what it is, and what the judge measured of it. */
+export interface JsonFile extends JsonOutcome {
+  /** Repository-relative path; with `sha256`, the file's identity. */
+  path: string
+  sha256: string
+  size_bytes: number
+  content_type: string
+  mime: string
+  title: string | null
+  description: string | null
+  /** Specs the judge measured (video_specs / image_specs metrics), when it reported any. */
+  measured: MeasuredSpecs | null
+  /** Jobs created for upload URLs that were refused or expired: they stay awaiting_upload at Pique. */
+  abandoned_job_ids: string[]
+}
+
 /** An entry of `items`: every item with its kind; a URL item carries the same fields as in `urls`. */
-export type JsonItem = { kind: 'url' } & JsonUrl
+export type JsonItem = ({ kind: 'url' } & JsonUrl) | ({ kind: 'file' } & JsonFile)
 
 export interface JsonReport {
   schema_version: RunReport['schemaVersion']
@@ -72,7 +89,7 @@ export interface JsonReport {
   error: JsonError | null
   /** The URL items, as in every report before items had kinds. */
   urls: JsonUrl[]
-  /** Every item, each with its `kind` (only `url` so far). */
+  /** Every item, each with its `kind` (`url` or `file`). */
   items: JsonItem[]
 }
 
@@ -83,6 +100,7 @@ export interface JsonError {
   /** `line` and `column` are null for a problem about a whole file (not found, no glob match). */
   problems: { file: string; line: number | null; column: number | null; field: string; message: string }[]
   planned_urls: { url: string; source: { file: string; line: number } }[]
+  planned_files: { path: string; sha256: string; source: { file: string; line: number } }[]
 }
 
 /** `api-key`, `store_token`, `webhookSecret`, `password`…: a name with one of these words is never written. */
@@ -130,7 +148,20 @@ function jsonUrl(o: ItemOutcome & UrlItem): JsonUrl {
 }
 
 function jsonItem(o: ItemOutcome): JsonItem {
-  return { kind: o.kind, ...jsonUrl(o) }
+  if (o.kind === 'url') return { kind: o.kind, ...jsonUrl(o) }
+  return {
+    kind: o.kind,
+    path: o.path,
+    sha256: o.sha256,
+    size_bytes: o.size,
+    content_type: o.contentType,
+    mime: o.mime,
+    title: orNull(o.title),
+    description: orNull(o.description),
+    measured: orNull(measuredSpecs(o)),
+    abandoned_job_ids: o.abandonedJobIds ?? [],
+    ...jsonOutcome(o)
+  }
 }
 
 function jsonOutcome(o: ItemOutcome): JsonOutcome {
@@ -178,7 +209,7 @@ export function buildJsonReport(report: RunReport): JsonReport {
     min_score: orNull(report.minScore),
     warnings: report.warnings,
     error: report.error ? jsonError(report.error) : null,
-    urls: report.items.filter(isUrlItem).map(jsonUrl),
+    urls: report.items.filter((o): o is ItemOutcome & UrlItem => isUrlItem(o)).map(jsonUrl),
     items: report.items.map(jsonItem)
   }
 }
@@ -192,7 +223,12 @@ function jsonError(e: RunError): JsonError {
     problems: e.problems.map(({ file, line, column, field, message }) =>
       line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }
     ),
-    planned_urls: e.plannedItems.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+    planned_urls: e.plannedItems
+      .filter(isUrlItem)
+      .map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } })),
+    planned_files: e.plannedItems
+      .filter(isFileItem)
+      .map(f => ({ path: f.path, sha256: f.sha256, source: { file: f.source.file, line: f.source.line } }))
   }
 }
 

@@ -4,6 +4,8 @@ import type { ItemKind, ItemOutcome, ItemSource, RunError, RunReport } from '../
 import { formatProblem } from '../config/load.js'
 import type { DetectorResult } from '../pique/results.js'
 import { Inputs } from '../config/settings.js'
+import { formatBytes } from '../files/bytes.js'
+import { describeSpecs, measuredSpecs } from './measured.js'
 import {
   breakableMarkdown,
   collapseWhitespace,
@@ -109,13 +111,19 @@ export function itemText(o: ItemOutcome): string {
   return breakableMarkdown(shortenMiddle(itemName(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_NAME_CHARS))
 }
 
-/** `itemText` linked to the whole URL. */
+/**
+ * `itemText` linked to the whole URL. A media file is not a page to link: its path, then its size, type and what the
+ * judge measured of it (`1280x720 (16:9), 30 fps`).
+ */
 export function itemMarkdown(o: ItemOutcome): string {
-  return htmlLink(itemName(o), itemText(o))
+  if (o.kind === 'url') return htmlLink(itemName(o), itemText(o))
+  const measured = measuredSpecs(o)
+  const facts = [formatBytes(o.size), o.mime, measured ? `measured ${describeSpecs(measured)}` : '']
+  return `${itemText(o)}<br>${escapeMarkdown(facts.filter(Boolean).join(' · '))}`
 }
 
 /** The column naming the items, by the kinds present (`URL` for a run of URLs). */
-const ITEM_COLUMN: Record<ItemKind, string> = { url: 'URL' }
+const ITEM_COLUMN: Record<ItemKind, string> = { url: 'URL', file: 'File' }
 
 /** Result first, then why, then the item and its source: the reason is readable without scrolling sideways. */
 export function itemTableHeader(report: RunReport): string {

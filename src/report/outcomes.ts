@@ -14,7 +14,16 @@ export function isInlineSource(source: ItemSource): boolean {
 }
 
 export function formatSource(source: ItemSource): string {
+  // A media file named directly by the files input is its own source (line 0).
+  if (source.file && source.file !== INLINE_SOURCE && !(source.line >= 1)) return source.file
   return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`
+}
+
+/** Where an item's annotation goes: its list line; a media file named directly, the file itself; inline URLs, nowhere. */
+export function annotationTarget(o: ItemOutcome): { file: string; startLine?: number } | undefined {
+  if (!isInlineSource(o.source)) return { file: o.source.file, startLine: o.source.line }
+  if (o.kind === 'file') return { file: o.path }
+  return undefined
 }
 
 function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): number {
@@ -123,6 +132,8 @@ export function explainOutcome(
     case 'failed':
       return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`
     case 'pending':
+      if (o.result?.status === 'awaiting_upload')
+        return `not finished by the deadline: Pique never received the upload (job ${o.jobId} still awaiting_upload)`
       return `not finished by the deadline${lastStatus(o)}${o.jobId ? `, job ${o.jobId}` : ''}`
     case 'submitted':
       // In a run that stopped on an error, the job was sent (and billed) but the run ended before its result.

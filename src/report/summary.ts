@@ -4,7 +4,9 @@
  * pointing at the JSON report, which always has everything.
  */
 import { formatScore, itemName, plural } from '../model/index.js'
-import type { RunReport, ItemOutcome } from '../model/index.js'
+import type { FileItem, RunReport, ItemOutcome } from '../model/index.js'
+import { formatBytes } from '../files/bytes.js'
+import { describeSpecs, measuredSpecs } from './measured.js'
 import { escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
   type SourceLinks,
@@ -167,8 +169,10 @@ function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | un
     o.batchId ? `batch <code>${escapeMarkdown(o.batchId)}</code>` : '',
     o.submittedAt && o.finishedAt ? formatDuration(durationMs(o.submittedAt, o.finishedAt)) : ''
   ].filter(Boolean)
-  const body: string[] = [`${markdownLink(itemName(o))} · ${sourceMarkdown(o.source, links)}`]
+  const name = o.kind === 'url' ? markdownLink(itemName(o)) : `<code>${escapeMarkdown(o.path)}</code>`
+  const body: string[] = [`${name} · ${sourceMarkdown(o.source, links)}`]
   if (facts.length) body.push('', facts.join(' · '))
+  if (o.kind === 'file') body.push('', fileFacts(o))
   if (o.error) body.push('', `Error: ${escapeMarkdown(truncate(o.error, DETAIL_RATIONALE_CHARS))}`)
   if (o.state === 'pending' && o.result) body.push('', `Job status at the deadline: ${escapeMarkdown(o.result.status)}`)
   const detectors = o.result?.detectorResults ?? []
@@ -184,4 +188,20 @@ function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | un
     }
   }
   return `<details><summary>${summary}</summary>\n\n${body.join('\n')}\n\n</details>`
+}
+
+/** A file's identity and what was measured of it, for its details block. */
+function fileFacts(o: ItemOutcome & FileItem): string {
+  const measured = measuredSpecs(o)
+  return [
+    `${formatBytes(o.size)} ${escapeMarkdown(o.mime)}`,
+    `sha256 <code>${o.sha256}</code>`,
+    measured ? `measured **${escapeMarkdown(describeSpecs(measured))}**` : '',
+    o.title ? `title “${escapeMarkdown(o.title)}”` : '',
+    o.abandonedJobIds?.length
+      ? `abandoned upload job${o.abandonedJobIds.length === 1 ? '' : 's'} ${o.abandonedJobIds.map(id => `<code>${escapeMarkdown(id)}</code>`).join(', ')} (left awaiting_upload)`
+      : ''
+  ]
+    .filter(Boolean)
+    .join(' · ')
 }
