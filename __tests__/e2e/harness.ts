@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import {
   DEFAULT_EMULATOR_API_KEY,
   type EmulatorOptions,
@@ -169,15 +169,22 @@ export async function startPullRequest(pr: number, scenario: ScenarioRule[], run
 
 let counter = 0
 
-/** Writes `files` into a fresh workspace and runs the action there with `inputs`. */
+/**
+ * Writes `files` (text or bytes, nested paths allowed) into a fresh workspace and runs the action there with
+ * `inputs`. `prepare` runs in the workspace before the action (a git history, say) and may return more variables.
+ */
 export async function runAction(
   env: Environment,
   inputs: Record<string, string>,
-  files: Record<string, string>,
-  extraEnv: Record<string, string> = {}
+  files: Record<string, string | Buffer>,
+  extraEnv: Record<string, string> = {},
+  prepare?: (workspace: string) => Record<string, string> | void
 ): Promise<ActionRun> {
   const workspace = join(env.dir, `run-${++counter}`)
-  const write = (name: string, text: string) => writeFileSync(join(workspace, name), text)
+  const write = (name: string, text: string | Buffer) => {
+    mkdirSync(dirname(join(workspace, name)), { recursive: true })
+    writeFileSync(join(workspace, name), text)
+  }
   mkdirSync(workspace, { recursive: true })
   for (const [name, text] of Object.entries(files)) write(name, text)
   write('event.json', JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/site' } }))
@@ -204,6 +211,7 @@ export async function runAction(
     ...extraEnv
   }
   for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value
+  Object.assign(variables, prepare?.(workspace) ?? {})
   const { code, stdout, stderr } = await spawnNode([ACTION_BUNDLE], workspace, variables)
   const reportFile = join(workspace, inputs['report-path'] ?? 'pique-gate-report.json')
   return {

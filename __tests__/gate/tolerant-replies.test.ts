@@ -4,6 +4,7 @@
  * a silent wait, and what differed is said once and kept in the report.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { itemName } from '../../src/model/index.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
@@ -137,7 +138,7 @@ describe('the gate against drifted replies (api mode)', () => {
       'Judge judge-minimal ("no name") not reused: its listing has no name, no description, no content_type, no detector_configs'
     )
 
-    expect(report.items.map(u => [u.url, u.state, u.jobId, u.score ?? null, u.error ?? null])).toEqual([
+    expect(report.items.map(u => [itemName(u), u.state, u.jobId, u.score ?? null, u.error ?? null])).toEqual([
       [URLS[0], 'passed', JOB(0), 0.9, null],
       [URLS[1], 'failed', JOB(1), null, 'Video unavailable: this video is private'],
       [URLS[2], 'failed', JOB(2), null, 'Pique reported the evaluation completed, but overall_score is null'],

@@ -82,7 +82,7 @@ export async function inspectFile(path: string, shown: string, options: InspectO
     )
   if (options.judgeContentType && byName.contentType !== options.judgeContentType)
     throw new FileProblem(
-      `is ${byName.contentType} (${byName.mime}) but the judge evaluates ${options.judgeContentType}: use a ${byName.contentType} judge for it, or leave it out`
+      `is ${byName.contentType} (${byName.mime}) but the judge evaluates ${options.judgeContentType}: use ${byName.contentType === 'image' || byName.contentType === 'audio' ? 'an' : 'a'} ${byName.contentType} judge for it, or leave it out`
     )
   return { path, size: info.size, format: byName, contentType: byName.contentType, mime: byName.mime }
 }

@@ -11,6 +11,7 @@ import {
   type RunReport,
   formatScore,
   itemName,
+  itemWord,
   plural
 } from '../model/index.js'
 import { failsGate } from './policy.js'
@@ -128,25 +129,26 @@ function reasonLine(
 ): string {
   const counts = countItems(items)
   const { total } = counts
+  const word = itemWord(input.outcomes)
   // The same digits as every report of this run: never "below 0.70" for a score that prints as 0.70.
   const score = (n: number): string => formatScore(n, { threshold: input.threshold, items })
   if (total === 0)
-    return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`
+    return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, word === 'URL' ? 'URL' : 'item')} unchanged against the base branch` : ''}`
   if (verdict === 'submitted') {
-    return `${plural(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`
+    return `${plural(total - counts.failed, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`
   }
   if (verdict === 'passed') {
     if (total === counts.failed)
-      return `No URL was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`
+      return `No ${word} was evaluated: ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)`
     const lowest = minScore === undefined ? '' : ` (lowest ${score(minScore)})`
     const tolerated = counts.failed ? `; ${plural(counts.failed, 'evaluation')} failed (fail-on-error is false)` : ''
     const evaluated = total - counts.failed
-    const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`
+    const all = evaluated === 1 ? `The 1 evaluated ${word}` : `All ${evaluated} evaluated ${word}s`
     return `${all} scored at least ${score(input.threshold)}${lowest}${tolerated}`
   }
   const parts: string[] = []
   if (counts.belowThreshold)
-    parts.push(`${counts.belowThreshold} of ${plural(total, 'URL')} scored below ${score(input.threshold)}`)
+    parts.push(`${counts.belowThreshold} of ${plural(total, word)} scored below ${score(input.threshold)}`)
   if (counts.failed)
     parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
   if (counts.pending)

@@ -5,7 +5,7 @@
 import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
 import type { RunReport, ItemOutcome, ItemSource, ScoreScale, Verdict } from '../model/index.js'
-import { formatScore, plural } from '../model/index.js'
+import { formatScore, itemWord, plural } from '../model/index.js'
 import { isWarning } from '../gate/policy.js'
 
 /** URLs from the url-list input have no file to annotate or diff. */
@@ -191,7 +191,7 @@ export function countsLine(report: RunReport): string {
     c.pending ? `${c.pending} unfinished` : '',
     c.submitted ? `${c.submitted} submitted` : ''
   ].filter(Boolean)
-  return `${plural(c.total, 'URL')}: ${parts.join(', ')}`
+  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}`
 }
 
 /** Milliseconds between two ISO timestamps, when both are present and valid. */

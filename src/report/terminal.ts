@@ -1,5 +1,5 @@
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
-import { type ItemOutcome, type RunReport, formatScore, itemName, plural } from '../model/index.js'
+import { type ItemOutcome, type RunReport, formatScore, itemName, itemWord, plural } from '../model/index.js'
 import { collapseWhitespace, escapeControls, shortenMiddle, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
 import {
@@ -44,7 +44,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
     shortenMiddle(plain(itemName(o)), URL_WIDTH),
     plain(formatSource(o.source))
   ])
-  const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON']
+  const header = ['STATUS', 'SCORE', itemWord(report.items).toUpperCase(), 'SOURCE', 'WORST DETECTOR / REASON']
   const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   // The reason gets what the other columns leave of the terminal's width.
   const whyWidth = Math.max(MIN_WHY_WIDTH, columns - widths.reduce((sum, w) => sum + w + 2, 0))
