@@ -242,3 +242,26 @@ describe('reference media as code', () => {
     )
   })
 })
+
+describe('upload URLs that expire', () => {
+  it('gets fresh ones, then reports the file failed with the jobs left awaiting_upload', async () => {
+    const expiring = await startEnvironment(SCENARIO, {
+      uploads: { evaluationUrlLifetimeMs: 1, referenceUrlLifetimeMs: 1, maxFileBytes: 1e9 }
+    })
+    try {
+      const run = await runAction(
+        expiring,
+        { judge: 'judge.yml', files: 'clip.mp4', threshold: '0.7', wait: 'api', 'poll-interval-seconds': '0.05' },
+        { 'judge.yml': VERTICAL_JUDGE, 'clip.mp4': VERTICAL }
+      )
+      expect(run.code).toBe(1)
+      expect(run.stdout.match(/clip\.mp4: upload refused, trying a fresh upload URL/g)).toHaveLength(2)
+      const item = (run.report as unknown as { items: Record<string, unknown>[] }).items[0]
+      expect(item).toMatchObject({ state: 'failed', abandoned_job_ids: [expect.any(String), expect.any(String), expect.any(String)] })
+      expect(item.error).toMatch(/^upload clip\.mp4: PUT .*ExpiredToken.*\(after 3 upload URLs\); jobs job_\w+, job_\w+, job_\w+ left awaiting_upload at Pique$/)
+      expect(run.summary).toMatch(/abandoned upload jobs .* \(left awaiting_upload\)/)
+    } finally {
+      await expiring.close()
+    }
+  })
+})

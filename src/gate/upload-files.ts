@@ -70,7 +70,9 @@ export async function uploadFiles(
       const left = abandoned.length
         ? `; job${abandoned.length === 1 ? '' : 's'} ${abandoned.join(', ')} left awaiting_upload at Pique`
         : ''
-      const reason = `upload failed: ${errorMessage(error)}${left}`
+      // DirectUploadError says "upload <file>: ..." itself.
+      const said = error instanceof DirectUploadError ? error.message : `upload failed: ${errorMessage(error)}`
+      const reason = `${said}${left}`
       options.log.warning(`${file.path}: ${reason}`)
       outcome = {
         ...file,
