@@ -107,7 +107,9 @@ describe('media files', () => {
       expect(run.summary).not.toContain('launch-vertical.mp4')
       expect(run.stdout).toMatch(/only-changed: 1 of 2 files added or changed/)
       // The annotation points at the file itself (the files input named it, not a manifest).
-      expect(run.stdout).toMatch(/::error title=Pique gate,file=media\/teaser-wide\.mp4::media\/teaser-wide\.mp4: score 0\.33 < 0\.70 — video_specs: .*1280x720/)
+      expect(run.stdout).toMatch(
+        /::error title=Pique gate,file=media\/teaser-wide\.mp4::media\/teaser-wide\.mp4: score 0\.33 < 0\.70 — video_specs: .*1280x720/
+      )
     }
   )
 
@@ -125,7 +127,11 @@ describe('media files', () => {
     expect(run.outputs).toMatchObject({ passed: 'true', evaluated: '1', 'failed-count': '0' })
     expect(run.summary).toContain('measured 1080x1920 (9:16), 30 fps')
     const item = (run.report as unknown as { items: Record<string, unknown>[] }).items[0]
-    expect(item).toMatchObject({ path: 'clips/launch.mp4', title: 'Launch #lumen', source: { file: 'media.yml', line: 1 } })
+    expect(item).toMatchObject({
+      path: 'clips/launch.mp4',
+      title: 'Launch #lumen',
+      source: { file: 'media.yml', line: 1 }
+    })
     // The upload carried the title and went to the emulator's storage stand-in, never with the key.
     const uploads = await (await fetch(`${env.emulator.url}/_emulator/requests`)).json()
     expect(JSON.stringify(uploads)).not.toContain(API_KEY)
@@ -175,7 +181,9 @@ describe('media files', () => {
     )
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/media\.yml:1:1: clip\.mp4: is a Git LFS pointer.*lfs: true/)
-    expect(run.stdout).toMatch(/media\.yml:2:1: cover\.png: is image \(image\/png\) but the judge evaluates video: use an image judge/)
+    expect(run.stdout).toMatch(
+      /media\.yml:2:1: cover\.png: is image \(image\/png\) but the judge evaluates video: use an image judge/
+    )
     expect(await presignedCount()).toBe(before)
   })
 })
@@ -201,9 +209,15 @@ describe('reference media as code', () => {
 
   it('locks once, reuses the judge with no upload while unchanged, and makes a new judge when a reference changes', async () => {
     // Locking: the bundled CLI uploads the reference and writes the lock beside the judge file.
-    const lockRun = await runAction(env, {}, { 'content/judge.yml': judge, 'content/refs/launch.mp4': VERTICAL }, {}, ws => {
-      void ws
-    })
+    const lockRun = await runAction(
+      env,
+      {},
+      { 'content/judge.yml': judge, 'content/refs/launch.mp4': VERTICAL },
+      {},
+      ws => {
+        void ws
+      }
+    )
     const locked = await spawnNode(
       [CLI_BUNDLE, 'references', 'lock', '--judge', 'content/judge.yml'],
       lockRun.workspace,
@@ -215,7 +229,11 @@ describe('reference media as code', () => {
     const lock = readFileSync(join(lockRun.workspace, 'content/judge.references.lock.json'), 'utf8')
 
     const inputs = { judge: 'content/judge.yml', 'url-list': urls, threshold: '0.7', ...modes().api }
-    const files = { 'content/judge.yml': judge, 'content/refs/launch.mp4': VERTICAL, 'content/judge.references.lock.json': lock }
+    const files = {
+      'content/judge.yml': judge,
+      'content/refs/launch.mp4': VERTICAL,
+      'content/judge.references.lock.json': lock
+    }
     const uploadsBefore = await referenceCount()
     const first = await runAction(env, inputs, files)
     expect(first.code).toBe(0)
@@ -257,8 +275,13 @@ describe('upload URLs that expire', () => {
       expect(run.code).toBe(1)
       expect(run.stdout.match(/clip\.mp4: upload refused, trying a fresh upload URL/g)).toHaveLength(2)
       const item = (run.report as unknown as { items: Record<string, unknown>[] }).items[0]
-      expect(item).toMatchObject({ state: 'failed', abandoned_job_ids: [expect.any(String), expect.any(String), expect.any(String)] })
-      expect(item.error).toMatch(/^upload clip\.mp4: PUT .*ExpiredToken.*\(after 3 upload URLs\); jobs job_\w+, job_\w+, job_\w+ left awaiting_upload at Pique$/)
+      expect(item).toMatchObject({
+        state: 'failed',
+        abandoned_job_ids: [expect.any(String), expect.any(String), expect.any(String)]
+      })
+      expect(item.error).toMatch(
+        /^upload clip\.mp4: PUT .*ExpiredToken.*\(after 3 upload URLs\); jobs job_\w+, job_\w+, job_\w+ left awaiting_upload at Pique$/
+      )
       expect(run.summary).toMatch(/abandoned upload jobs .* \(left awaiting_upload\)/)
     } finally {
       await expiring.close()

@@ -7,7 +7,6 @@ import { resolve } from 'node:path'
 import type { ConfigProblem, FileItem, NamedFile } from '../model/index.js'
 import { FileProblem, inspectFile, sha256File } from './inspect.js'
 
-
 export interface CheckFilesOptions {
   cwd?: string
   maxBytes: number

@@ -60,7 +60,9 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   const body = source.file.body
   // Checked before creating anything: a judge of another content type could never take these items.
   if (body.content_type !== needs.type) {
-    throw new GateError(`${source.file.file}: content_type is ${body.content_type}; ${needs.why} need a ${needs.type} judge`)
+    throw new GateError(
+      `${source.file.file}: content_type is ${body.content_type}; ${needs.why} need a ${needs.type} judge`
+    )
   }
   // The list endpoint filters by video or image only: other types are listed whole and matched by content.
   const listable = (LIST_CONTENT_TYPES as readonly string[]).includes(needs.type)

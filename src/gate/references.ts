@@ -49,7 +49,12 @@ export async function resolveJudgeReferences(
     const warning = uploaded.length
       ? `${lockPath} ${exists ? 'is stale' : 'does not exist'}: ${[...new Set(uploaded.map(r => r.path))].join(', ')} ${exists ? 'changed or ' : ''}was never locked, so this run uploaded ${uploaded.length === 1 ? 'it' : 'them'} and the judge is new. Run \`pique-gate references lock --judge ${judge.file}\` and commit ${lockPath}: until then every run uploads again and creates another judge`
       : undefined
-    return { file: { ...judge, body: withReferenceUris(judge.body, uris) }, lockPath, warning, uploaded: uploaded.length }
+    return {
+      file: { ...judge, body: withReferenceUris(judge.body, uris) },
+      lockPath,
+      warning,
+      uploaded: uploaded.length
+    }
   } catch (error) {
     if (error instanceof LockFileError || error instanceof ReferenceProblem) throw new GateError(error.message)
     // A refused key or an unreachable API keeps its own kind; a failed upload is the gate's.

@@ -333,8 +333,16 @@ function contentTypeNeeded(plan: GatePlan): { type: string; why: string } | unde
   }
   const types = [...new Set(files.map(f => f.contentType))]
   if (types.length > 1) {
-    const byType = types.map(t => `${t}: ${files.filter(f => f.contentType === t).map(f => f.path).join(', ')}`)
-    throw new GateError(`One judge evaluates one content type, and the media files mix ${types.join(' and ')} (${byType.join('; ')})`)
+    const byType = types.map(
+      t =>
+        `${t}: ${files
+          .filter(f => f.contentType === t)
+          .map(f => f.path)
+          .join(', ')}`
+    )
+    throw new GateError(
+      `One judge evaluates one content type, and the media files mix ${types.join(' and ')} (${byType.join('; ')})`
+    )
   }
   return types.length ? { type: types[0], why: `the media files (${types[0]})` } : undefined
 }
