@@ -116,7 +116,7 @@ describe('validate --files', () => {
     write('list.yml', '- media/clips/launch.mp4\n- media/cover.png\n')
     const out = await validateConfig({ judge: 'judge.yml', files: ['list.yml'], cwd })
     expect(out.problems.map(formatProblem)).toEqual([
-      'list.yml:2:1: media/cover.png: is image (image/png) but the judge evaluates video: use a image judge for it, or leave it out'
+      'list.yml:2:1: media/cover.png: is image (image/png) but the judge evaluates video: use an image judge for it, or leave it out'
     ])
   })
 

@@ -13,6 +13,7 @@ import { describeValue, schemaIssues } from '../pique/schema.js'
 import { didYouMean } from '../pique/detectors.js'
 import { MANIFEST_ITEM_KEYS, manifestItemSchema } from './files-manifest.js'
 import { ConfigError, sortProblems } from './problems.js'
+import { GLOB_SYNTAX, isFile } from './url-list.js'
 import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, problemAt, readText } from './source.js'
 import type { NamedFile } from '../model/index.js'
 import type { ConfigProblem } from './types.js'
@@ -30,8 +31,6 @@ export interface FileList {
 export interface FileListOptions {
   cwd?: string
 }
-
-const GLOB_SYNTAX = /[*?[\]{}]/
 
 /** Manifests are the structured files; any other line names media. */
 export function isManifestPath(pattern: string): boolean {
@@ -118,14 +117,6 @@ async function expand(pattern: string, cwd: string, keep: (path: string) => bool
   for await (const match of glob(pattern, { cwd }))
     if (keep(match) && (await isFile(resolve(cwd, match)))) found.push(repoPath(cwd, match))
   return found.sort()
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile()
-  } catch {
-    return false
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -167,7 +167,7 @@ function urlEntryProblem(entry: Entry): ConfigProblem | undefined {
   return undefined
 }
 
-const GLOB_SYNTAX = /[*?[\]{}]/
+export const GLOB_SYNTAX = /[*?[\]{}]/
 
 /** Files named by paths and globs, in the order given, each glob's matches sorted; a file named twice is read once. */
 async function expandPatterns(
@@ -198,7 +198,7 @@ async function filesFor(pattern: string, cwd: string): Promise<string[]> {
   return found.sort()
 }
 
-async function isFile(path: string): Promise<boolean> {
+export async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile()
   } catch {

@@ -88,17 +88,7 @@ export async function readBaseVersion(file: string, sha: string, options: BaseRe
  * `--relative`. Empty when git cannot tell (no checkout, commit missing): a renamed file then counts as new.
  */
 export async function renamedSince(cwd: string, sha: string): Promise<Map<string, string>> {
-  const diff = await git(cwd, [
-    'diff',
-    '--no-ext-diff',
-    '--relative',
-    '--name-status',
-    '-z',
-    '-M',
-    '--diff-filter=R',
-    sha,
-    'HEAD'
-  ])
+  const diff = await nameStatusSince(cwd, sha, ['--diff-filter=R'])
   const renames = new Map<string, string>()
   if (!diff.ok) return renames
   // -z output: "R<score>", old path, new path, each NUL-terminated.
@@ -108,6 +98,11 @@ export async function renamedSince(cwd: string, sha: string): Promise<Map<string
 }
 
 export const toPosix = (p: string): string => p.split(sep).join('/')
+
+/** `git diff --name-status -z -M <sha> HEAD`, paths relative to cwd; renames detected. */
+export function nameStatusSince(cwd: string, sha: string, extra: string[] = []) {
+  return git(cwd, ['diff', '--no-ext-diff', '--relative', '--name-status', '-z', '-M', ...extra, sha, 'HEAD'])
+}
 
 /** The path from the repository root, which the contents API wants: via git when it works, else GITHUB_WORKSPACE. */
 async function repositoryPath(file: string, cwd: string): Promise<string> {

@@ -4,7 +4,7 @@
  * when the base commit is available (one `git diff -M`), else from the GitHub API's list of the pull request's files.
  */
 import { relative, resolve } from 'node:path'
-import { git, toPosix } from './base-version.js'
+import { git, nameStatusSince, toPosix } from './base-version.js'
 import type { Octokit } from './octokit.js'
 
 export type ChangedPaths =
@@ -25,16 +25,7 @@ export interface ChangedPathsOptions {
 export async function changedPathsSince(sha: string, options: ChangedPathsOptions): Promise<ChangedPaths> {
   let gitReason = 'the base commit is not in the local repository'
   if (options.commitAvailable) {
-    const diff = await git(options.cwd, [
-      'diff',
-      '--no-ext-diff',
-      '--relative',
-      '--name-status',
-      '-z',
-      '-M',
-      sha,
-      'HEAD'
-    ])
+    const diff = await nameStatusSince(options.cwd, sha)
     if (diff.ok) return { ok: true, changed: parseNameStatus(diff.stdout), via: 'git' }
     gitReason = diff.stderr.trim().split('\n')[0] || 'git diff failed'
   }
