@@ -264,7 +264,7 @@ describe('reference media as code', () => {
 describe('upload URLs that expire', () => {
   it('gets fresh ones, then reports the file failed with the jobs left awaiting_upload', async () => {
     const expiring = await startEnvironment(SCENARIO, {
-      uploads: { evaluationUrlLifetimeMs: 1, referenceUrlLifetimeMs: 1, maxFileBytes: 1e9 }
+      uploads: { evaluationUrlLifetimeMs: 0, referenceUrlLifetimeMs: 0, maxFileBytes: 1e9 }
     })
     try {
       const run = await runAction(

@@ -128,7 +128,7 @@ describe('uploadForEvaluation against the emulator', () => {
   it('gives up after the bounded number of slots, naming the jobs left awaiting_upload', async () => {
     const expiring = await startEmulator({
       timings: FAST,
-      uploads: { ...DEFAULT_EMULATOR_OPTIONS.uploads, evaluationUrlLifetimeMs: 1 }
+      uploads: { ...DEFAULT_EMULATOR_OPTIONS.uploads, evaluationUrlLifetimeMs: 0 }
     })
     try {
       const c = new PiqueClient({ baseUrl: expiring.url, apiKey: DEFAULT_EMULATOR_API_KEY })
@@ -140,7 +140,7 @@ describe('uploadForEvaluation against the emulator', () => {
           detectors: [{ detector_name: 'audio_noise', config: {} }]
         })
       ).id
-      // A 1 ms lifetime: every URL has expired by the time the PUT arrives.
+      // A zero lifetime: every URL has expired by the time the PUT arrives.
       const failed = await uploadForEvaluation(c, { ...request(), judge_id: id }, CLIP, { attempts: 3 }).catch(
         (e: unknown) => e
       )

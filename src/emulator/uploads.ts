@@ -128,7 +128,7 @@ export class UploadSlots {
   private check(slotId: string, req: IncomingMessage): UploadSlot {
     const slot = this.slots.get(slotId)
     if (!slot) throw new Refused(403, 'AccessDenied', 'Anonymous caller does not have storage.objects.create access')
-    if (Date.now() > slot.expiresAt) throw new Refused(403, 'ExpiredToken', 'Invalid argument: the signed URL expired')
+    if (Date.now() >= slot.expiresAt) throw new Refused(403, 'ExpiredToken', 'Invalid argument: the signed URL expired')
     if (slot.used) throw new Refused(403, 'AccessDenied', 'This upload URL was already used')
     // The service's own key must never travel to storage: the emulator refuses it so a client that leaks it fails.
     if (req.headers[API_KEY_HEADER.toLowerCase()] !== undefined)
