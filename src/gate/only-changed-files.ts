@@ -3,10 +3,8 @@
  * followed: a file moved unchanged is skipped, moved and edited is evaluated). When the change cannot be read, every
  * file is evaluated, with a note saying why: evaluating too much is safe, too little is not.
  */
-import { ensureCommit } from '../github/base-version.js'
 import { changedPathsSince } from '../github/changed-paths.js'
-import { readPullRequestContext } from '../github/event.js'
-import { createOctokit } from '../github/octokit.js'
+import { notAPullRequest, pullRequestBase } from '../github/pull-request-base.js'
 import { type NamedFile, plural } from '../model/index.js'
 
 export interface ChangedFiles {
@@ -20,19 +18,14 @@ export async function selectChangedFiles(
   options: { githubToken?: string; cwd?: string; env?: NodeJS.ProcessEnv }
 ): Promise<ChangedFiles> {
   const env = options.env ?? process.env
-  const pr = readPullRequestContext(env)
-  if (!pr)
-    return {
-      files,
-      skippedUnchanged: 0,
-      note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every file is evaluated`
-    }
-  const cwd = options.cwd ?? process.cwd()
-  const commit = await ensureCommit(cwd, pr.baseSha)
-  const api = options.githubToken
-    ? { octokit: createOctokit(options.githubToken, env), owner: pr.owner, repo: pr.repo, pullNumber: pr.number }
-    : undefined
-  const changed = await changedPathsSince(pr.baseSha, { cwd, commitAvailable: commit.ok, api })
+  const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env })
+  if (!context) return { files, skippedUnchanged: 0, note: notAPullRequest(env, 'file') }
+  const { pr, cwd, commit, api } = context
+  const changed = await changedPathsSince(pr.baseSha, {
+    cwd,
+    commitAvailable: commit.ok,
+    api: api && { ...api, pullNumber: pr.number }
+  })
   const base = pr.baseSha.slice(0, 7)
   if (!changed.ok)
     return {

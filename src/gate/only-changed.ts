@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os'
 import { basename, join, posix, resolve } from 'node:path'
 import { loadUrlLists } from '../config/load.js'
 import { INLINE_SOURCE, urlKey } from '../config/url-list.js'
-import { type BaseVersion, ensureCommit, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
-import { readPullRequestContext } from '../github/event.js'
+import { type BaseVersion, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
+import { notAPullRequest, pullRequestBase } from '../github/pull-request-base.js'
 import type { UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
 
@@ -34,24 +34,10 @@ export interface ChangedUrls {
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
 export async function selectChangedUrls(urls: UrlItem[], options: ChangedUrlsOptions): Promise<ChangedUrls> {
   const env = options.env ?? process.env
-  const pr = readPullRequestContext(env)
+  const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env })
   // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
-  if (!pr)
-    return {
-      urls,
-      skippedUnchanged: 0,
-      note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated`
-    }
-  const cwd = options.cwd ?? process.cwd()
-  const commit = await ensureCommit(cwd, pr.baseSha)
-  const api = options.githubToken
-    ? // Loaded only here: most runs never call the REST API (see docs/performance.md).
-      {
-        octokit: (await import('../github/octokit.js')).createOctokit(options.githubToken, env),
-        owner: pr.owner,
-        repo: pr.repo
-      }
-    : undefined
+  if (!context) return { urls, skippedUnchanged: 0, note: notAPullRequest(env, 'URL') }
+  const { pr, cwd, commit, api } = context
 
   // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.
   const renamed = commit.ok ? await renamedSince(cwd, pr.baseSha) : new Map<string, string>()

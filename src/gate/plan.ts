@@ -55,7 +55,10 @@ export async function buildPlan(
     ? undefined
     : await collectProblems(loadJudgeFile(settings.judgePath as string, { cwd, contentTypes }), found)
   const list = urlsGiven
-    ? await collectProblems(loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: urlListByteLimit(env) }), found)
+    ? await collectProblems(
+        loadUrlLists(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: urlListByteLimit(env) }),
+        found
+      )
     : { urls: [] as UrlItem[], notices: [], files: [] }
   const fileList = filesGiven ? await collectProblems(loadFileList(settings.filePatterns, { cwd }), found) : undefined
   if (!list || (filesGiven && !fileList) || (!settings.judgeId && !judgeFile))
