@@ -137,35 +137,38 @@ describe('media files', () => {
     expect(JSON.stringify(uploads)).not.toContain(API_KEY)
   })
 
-  it('an image judge gates a PNG (passes) and a small JPEG (fails), annotated at the manifest lines', async () => {
-    const run = await runAction(
-      env,
-      { judge: 'judge.yml', files: 'thumbs.yml', threshold: '0.7', ...modes().api },
-      {
-        'judge.yml': [
-          'name: Thumbnails',
-          'description: Vertical thumbnails, at least 1000 px wide',
-          'content_type: image',
-          'detectors:',
-          '  - detector_name: image_specs',
-          '    config: {min_width: 1000, allowed_aspect_ratios: ["9:16"]}',
-          ''
-        ].join('\n'),
-        'thumbs.yml': '- cover.png\n- small.jpg\n',
-        'cover.png': fixture('image/vertical-1080x1920.png'),
-        'small.jpg': fixture('image/landscape-640x360.jpg')
-      }
-    )
-    expect(run.code).toBe(1)
-    const items = (run.report as unknown as { items: Record<string, unknown>[] }).items
-    expect(items.map(i => [i.path, i.state, i.mime])).toEqual([
-      ['cover.png', 'passed', 'image/png'],
-      ['small.jpg', 'below_threshold', 'image/jpeg']
-    ])
-    expect(items[0].measured).toMatchObject({ width: 1080, height: 1920, megapixels: 2.07 })
-    expect(run.summary).toContain('measured 640x360 (16:9)')
-    expect(run.stdout).toMatch(/::error title=Pique gate,file=thumbs\.yml,line=2::small\.jpg: score/)
-  })
+  it.each(['store', 'api'] as const)(
+    '%s mode: an image judge gates a PNG (passes) and a small JPEG (fails), annotated at the manifest lines',
+    async mode => {
+      const run = await runAction(
+        env,
+        { judge: 'judge.yml', files: 'thumbs.yml', threshold: '0.7', ...modes()[mode] },
+        {
+          'judge.yml': [
+            'name: Thumbnails',
+            'description: Vertical thumbnails, at least 1000 px wide',
+            'content_type: image',
+            'detectors:',
+            '  - detector_name: image_specs',
+            '    config: {min_width: 1000, allowed_aspect_ratios: ["9:16"]}',
+            ''
+          ].join('\n'),
+          'thumbs.yml': '- cover.png\n- small.jpg\n',
+          'cover.png': fixture('image/vertical-1080x1920.png'),
+          'small.jpg': fixture('image/landscape-640x360.jpg')
+        }
+      )
+      expect(run.code).toBe(1)
+      const items = (run.report as unknown as { items: Record<string, unknown>[] }).items
+      expect(items.map(i => [i.path, i.state, i.mime])).toEqual([
+        ['cover.png', 'passed', 'image/png'],
+        ['small.jpg', 'below_threshold', 'image/jpeg']
+      ])
+      expect(items[0].measured).toMatchObject({ width: 1080, height: 1920, megapixels: 2.07 })
+      expect(run.summary).toContain('measured 640x360 (16:9)')
+      expect(run.stdout).toMatch(/::error title=Pique gate,file=thumbs\.yml,line=2::small\.jpg: score/)
+    }
+  )
 
   it('refuses a Git LFS pointer and a type the judge does not take before uploading anything', async () => {
     const before = await presignedCount()
