@@ -26,6 +26,7 @@ function awaitingUpload(): ItemOutcome {
       event: 'evaluation.pending',
       jobId: 'job_StuckStuckStuck1',
       status: 'awaiting_upload',
+      outcome: 'running',
       detectorResults: []
     },
     submittedAt: '2026-03-02T10:00:05.000Z'
@@ -42,6 +43,7 @@ function wideClip(): ItemOutcome {
       event: 'evaluation.completed',
       jobId: 'job_WideWideWideWide',
       status: 'completed',
+      outcome: 'completed',
       overallScore: 0.33,
       detectorResults: [
         {
