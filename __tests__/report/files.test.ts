@@ -72,12 +72,11 @@ describe('media files in reports', () => {
 
   it('name the file with its size, type, hash and the measured specs, in the summary, terminal and JSON', () => {
     const report = reportOf([wideClip()])
-    expect(report.reason).toBe('1 of 1 file scored below 0.7')
+    expect(report.reason).toBe('1 of 1 file scored below 0.70')
     const summary = summaryOf(report)
-    expect(summary).toContain('### Files, worst first')
-    expect(summary).toContain('| Status | Score | File | Source | Why |')
+    expect(summary).toContain('| Result | Why | File · source |')
     expect(summary).toContain(
-      '<code>content/clips/wide.mp4</code><br>12 MB · video/mp4 · measured 1280x720 (16:9), 30 fps, 12.5 s'
+      'content/<wbr>clips/<wbr>wide.mp4<br>12 MB · video/mp4 · measured 1280x720 (16:9), 30 fps, 12.5 s'
     )
     expect(summary).toContain(`sha256 <code>${'ab'.repeat(32)}</code>`)
     expect(summary).toContain('title “Launch teaser”')
