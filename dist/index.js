@@ -2187,6 +2187,8 @@ const Inputs = {
     JudgeId: 'judge-id',
     Urls: 'urls',
     UrlList: 'url-list',
+    Files: 'files',
+    MaxFileSize: 'max-file-size',
     Threshold: 'threshold',
     FailOnError: 'fail-on-error',
     Wait: 'wait',
@@ -2245,6 +2247,12 @@ var detectors = __nccwpck_require__(9779);
 var limits = __nccwpck_require__(7914);
 // EXTERNAL MODULE: ./src/pique/schema.ts + 1 modules
 var schema = __nccwpck_require__(4001);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/files/inspect.ts
+var inspect = __nccwpck_require__(2091);
+// EXTERNAL MODULE: ./src/references/local.ts
+var local = __nccwpck_require__(8973);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var schemas = __nccwpck_require__(2857);
 ;// CONCATENATED MODULE: ./src/config/judge-shape.ts
@@ -2278,6 +2286,9 @@ var config_source = __nccwpck_require__(638);
 
 
 
+
+
+
 const BODY_KEYS = Object.keys(schema/* createJudgeRequestSchema */.sG.shape);
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */
 async function loadJudgeFile(file, options = {}) {
@@ -2292,13 +2303,13 @@ async function loadJudgeFile(file, options = {}) {
     const { source, problems } = (0,config_source/* parseSource */.PJ)(file, read.value, format);
     if (!source)
         throw new config_problems/* ConfigError */.xL(problems);
-    return checkJudgeDocument(source, problems);
+    return checkJudgeDocument(source, problems, options.contentTypes ?? [limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io], options.cwd ?? process.cwd());
 }
 function emptyFile(file) {
     return (0,config_source/* fileProblem */.Wj)(file, `file is empty: expected a mapping with ${BODY_KEYS.join(', ')}`);
 }
 /** Validates a parsed judge document; every problem and warning carries its position. */
-function checkJudgeDocument(source, documentLevel) {
+async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     const root = source.doc.contents;
     if (root === null)
         throw new config_problems/* ConfigError */.xL([emptyFile(source.file)]);
@@ -2307,10 +2318,17 @@ function checkJudgeDocument(source, documentLevel) {
             (0,config_source/* problemAt */.l4)(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${(0,schema/* describeValue */.bp)(source.value)}`)
         ]);
     }
-    const value = source.value;
+    // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
+    const value = structuredClone(source.value);
+    const references = (0,local/* extractLocalReferences */.ju)(value, source.file, cwd);
     const { id, $schema, ...body } = value;
     const at = (issue, where = 'value') => (0,config_source/* problemAt */.l4)(source, issue.path, issue.message, where);
     const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
+    for (const ref of references) {
+        const problem = await referenceFileProblem((0,external_node_path_.resolve)(cwd, ref.path), ref.path);
+        if (problem)
+            problems.push((0,config_source/* problemAt */.l4)(source, ref.docPath, `${ref.written}: ${problem}`));
+    }
     const parsed = schema/* createJudgeRequestSchema */.sG.safeParse(body);
     const contentTypeGiven = body.content_type !== undefined;
     if (!parsed.success) {
@@ -2321,8 +2339,8 @@ function checkJudgeDocument(source, documentLevel) {
             problems.push(at(issue));
         }
     }
-    if (contentTypeGiven && body.content_type !== limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io)
-        problems.push(at(contentTypeIssue(body.content_type)));
+    if (contentTypeGiven && !contentTypes.includes(body.content_type))
+        problems.push(at(contentTypeIssue(body.content_type, contentTypes)));
     const extras = judgeFileExtrasSchema.safeParse({ id, $schema });
     if (!extras.success)
         problems.push(...(0,schema/* schemaIssues */.ge)(extras.error).map(i => at(i)));
@@ -2335,14 +2353,31 @@ function checkJudgeDocument(source, documentLevel) {
         file: source.file,
         ...(pinned !== undefined && { id: pinned }),
         body: parsed.data,
-        warnings: (0,config_problems/* sortProblems */.dS)(warnings).map(config_problems/* printableProblem */.PQ)
+        warnings: (0,config_problems/* sortProblems */.dS)(warnings).map(config_problems/* printableProblem */.PQ),
+        ...(references.length && { references })
     };
 }
-function contentTypeIssue(given) {
+/** Why a local reference file cannot be uploaded (missing, LFS pointer, not media), or undefined. */
+async function referenceFileProblem(path, shown) {
+    try {
+        await (0,inspect/* inspectFile */.Xp)(path, shown, { maxBytes: Number.MAX_SAFE_INTEGER });
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof inspect/* FileProblem */.kc)
+            return error.message;
+        throw error;
+    }
+}
+function contentTypeIssue(given, allowed) {
     const got = typeof given === 'string' ? JSON.stringify(given) : (0,schema/* describeValue */.bp)(given);
+    const why = allowed.length === 1 && allowed[0] === limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io
+        ? `social-media URLs are evaluated only by ${limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io} judges`
+        : 'the content types direct upload takes';
+    const expected = allowed.map(t => JSON.stringify(t)).join(', ');
     return {
         path: ['content_type'],
-        message: `must be "${limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io}" (social-media URLs are evaluated only by ${limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io} judges), got ${got}`
+        message: `must be ${allowed.length === 1 ? expected : `one of ${expected}`} (${why}), got ${got}`
     };
 }
 /**
@@ -2458,21 +2493,22 @@ function unknownKeyMessage(key, known) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $I: () => (/* binding */ echoedInput),
-/* harmony export */   G0: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_2__.G),
+/* harmony export */   G0: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_3__.G),
 /* harmony export */   GN: () => (/* binding */ SettingsError),
 /* harmony export */   VX: () => (/* binding */ secretValues),
 /* harmony export */   eh: () => (/* binding */ actionInputs),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS),
 /* harmony export */   sb: () => (/* binding */ readSettings),
-/* harmony export */   tY: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_2__.t)
+/* harmony export */   tY: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_3__.t)
 /* harmony export */ });
 /* unused harmony exports INPUT_DEFAULTS, WAIT_INPUTS, MISSING_KEY_ACTIONS, MAX_CONCURRENCY, mapInputs */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7914);
-/* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5086);
-/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8472);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4389);
-/* harmony import */ var _surface_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6721);
+/* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(588);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
+/* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5086);
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8472);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4389);
+/* harmony import */ var _surface_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6721);
 /**
  * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
  * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way, and
@@ -2485,24 +2521,26 @@ function unknownKeyMessage(key, known) {
 
 
 
+
 /** Inputs that hold secrets: masked in logs, never copied into reports. */
-const SECRET_INPUTS = [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ApiKey, _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.StoreToken, _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.GithubToken];
+const SECRET_INPUTS = [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiKey, _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreToken, _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.GithubToken];
 /**
  * Defaults, the same as action.yml's (a test keeps them equal). The runner fills action.yml defaults in itself;
  * these serve the CLI and a bare `node dist/index.js`.
  */
 const INPUT_DEFAULTS = {
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ApiUrl]: _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .HOSTS */ .kZ.production,
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.FailOnError]: 'true',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Wait]: 'auto',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.TimeoutMinutes]: '30',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.PollIntervalSeconds]: '10',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.MaxConcurrency]: '4',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ReportPath]: 'pique-gate-report.json',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Comment]: 'true',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.OnlyChanged]: 'false',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ForceAll]: 'false',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.OnMissingKey]: 'skip'
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiUrl]: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ.production,
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.FailOnError]: 'true',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Wait]: 'auto',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.TimeoutMinutes]: '30',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.PollIntervalSeconds]: '10',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxConcurrency]: '4',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ReportPath]: 'pique-gate-report.json',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Comment]: 'true',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnlyChanged]: 'false',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ForceAll]: 'false',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnMissingKey]: 'skip',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxFileSize]: '500MB'
 };
 const WAIT_INPUTS = ['auto', 'store', 'api', 'none'];
 const MISSING_KEY_ACTIONS = ['skip', 'fail'];
@@ -2513,7 +2551,7 @@ class SettingsError extends Error {
     input;
     constructor(input, message) {
         // The value quoted in the message is the user's: one printable line, a long one cut.
-        super((0,_model_text_js__WEBPACK_IMPORTED_MODULE_4__/* .printableLine */ .oy)(message, 500));
+        super((0,_model_text_js__WEBPACK_IMPORTED_MODULE_5__/* .printableLine */ .oy)(message, 500));
         this.input = input;
         this.name = 'SettingsError';
     }
@@ -2532,55 +2570,58 @@ function mapInputs(values) {
     return { get: name => (values[name] ?? '').trim() };
 }
 /** Reads and validates every input; errors name inputs as `surface` words them (`threshold` or `--threshold`). */
-function readSettings(source, surface = _surface_js__WEBPACK_IMPORTED_MODULE_3__/* .ACTION_SURFACE */ .TU) {
+function readSettings(source, surface = _surface_js__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_SURFACE */ .TU) {
     const r = new Reader(source, surface);
-    const judgePath = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Judge);
-    const judgeId = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.JudgeId);
+    const judgePath = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge);
+    const judgeId = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId);
     if (judgePath && judgeId)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.JudgeId, `set either ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Judge)} or ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.JudgeId)}, not both`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId, `set either ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge)} or ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId)}, not both`);
     if (!judgePath && !judgeId)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Judge, `required: a judge file (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Judge)}) or an existing judge id (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.JudgeId)})`);
-    const urlPatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Urls);
-    const urlListInline = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.UrlList);
-    if (urlPatterns.length === 0 && !urlListInline) {
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Urls, `required: URL list files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Urls)}) and/or inline URLs (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.UrlList)})`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge, `required: a judge file (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge)}) or an existing judge id (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId)})`);
+    const urlPatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Urls);
+    const urlListInline = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.UrlList);
+    const filePatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Files);
+    if (urlPatterns.length === 0 && !urlListInline && filePatterns.length === 0) {
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Urls, `required: URL list files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Urls)}), inline URLs (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.UrlList)}) and/or media files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Files)})`);
     }
-    const storeUrl = r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.StoreUrl);
-    const storeToken = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.StoreToken);
-    const waitInput = r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Wait, WAIT_INPUTS);
+    const storeUrl = r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreUrl);
+    const storeToken = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreToken);
+    const waitInput = r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Wait, WAIT_INPUTS);
     const waitMode = waitInput === 'auto' ? (storeUrl ? 'store' : 'api') : waitInput;
     if (waitMode === 'store' && !storeUrl)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.StoreUrl, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Wait)} is store`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreUrl, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Wait)} is store`);
     if (storeUrl && !storeToken)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.StoreToken, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.StoreUrl)} is set (the store's read token)`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreToken, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreUrl)} is set (the store's read token)`);
     const settings = {
-        apiKey: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ApiKey) ?? '',
-        apiUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ApiUrl, _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .HOSTS */ .kZ) ?? _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .HOSTS */ .kZ.production,
+        apiKey: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiKey) ?? '',
+        apiUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiUrl, _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ) ?? _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ.production,
         judgePath,
         judgeId,
         urlPatterns,
         urlListInline,
-        threshold: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Threshold, { min: _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min, max: _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max }),
-        failOnError: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.FailOnError),
+        filePatterns,
+        maxFileBytes: r.byteSize(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxFileSize),
+        threshold: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Threshold, { min: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.min, max: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.max }),
+        failOnError: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.FailOnError),
         waitMode,
         store: storeUrl && storeToken ? { url: storeUrl, token: storeToken } : undefined,
-        webhookUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.WebhookUrl),
-        timeoutMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.TimeoutMinutes, { above: 0 }) * 60_000,
-        pollIntervalMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.PollIntervalSeconds, { above: 0 }) * 1000,
-        maxConcurrency: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.MaxConcurrency, { min: 1, max: MAX_CONCURRENCY, integer: true }),
-        reportPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ReportPath) ?? INPUT_DEFAULTS[_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ReportPath],
-        junitPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.JunitPath),
-        githubToken: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.GithubToken),
-        comment: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.Comment),
-        onlyChanged: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.OnlyChanged),
-        forceAll: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.ForceAll),
-        onMissingKey: r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G.OnMissingKey, MISSING_KEY_ACTIONS)
+        webhookUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.WebhookUrl),
+        timeoutMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.TimeoutMinutes, { above: 0 }) * 60_000,
+        pollIntervalMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.PollIntervalSeconds, { above: 0 }) * 1000,
+        maxConcurrency: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxConcurrency, { min: 1, max: MAX_CONCURRENCY, integer: true }),
+        reportPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ReportPath) ?? INPUT_DEFAULTS[_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ReportPath],
+        junitPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JunitPath),
+        githubToken: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.GithubToken),
+        comment: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Comment),
+        onlyChanged: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnlyChanged),
+        forceAll: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ForceAll),
+        onMissingKey: r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnMissingKey, MISSING_KEY_ACTIONS)
     };
     return { ...settings, echo: r.echo() };
 }
 /** An input's value as reports may show it: secrets as ***, a URL's user information (a password) as ***. */
 function echoedInput(name, value) {
-    return SECRET_INPUTS.includes(name) ? '***' : (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_5__/* .redactUserinfo */ .P)(value);
+    return SECRET_INPUTS.includes(name) ? '***' : (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUserinfo */ .P)(value);
 }
 /** The secret values of a run, for reporters to blank out should one slip into a message. */
 function secretValues(settings) {
@@ -2639,6 +2680,14 @@ class Reader {
             this.fail(input, `expected ${expected}${range}, got "${value}"`);
         return n;
     }
+    /** `200MB`, `1.5GB`, `512MiB` or a byte count. */
+    byteSize(input) {
+        const value = this.raw(input);
+        const bytes = (0,_files_bytes_js__WEBPACK_IMPORTED_MODULE_1__/* .parseByteSize */ .n)(value);
+        if (bytes === undefined)
+            this.fail(input, `expected a size like 200MB, 1.5GB or a byte count, got "${value}"`);
+        return bytes;
+    }
     boolean(input) {
         const value = this.raw(input);
         if (TRUE_VALUES.includes(value))
@@ -2660,7 +2709,7 @@ class Reader {
             return undefined;
         if (Object.hasOwn(names, value))
             return names[value];
-        const credentials = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_5__/* .credentialsProblem */ .s)(value);
+        const credentials = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_6__/* .credentialsProblem */ .s)(value);
         if (credentials)
             this.fail(input, credentials);
         let url;
@@ -3327,8 +3376,10 @@ function withoutUserinfo(token) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CK: () => (/* binding */ INLINE_SOURCE),
+/* harmony export */   Jp: () => (/* binding */ GLOB_SYNTAX),
 /* harmony export */   R9: () => (/* binding */ urlListByteLimit),
 /* harmony export */   X9: () => (/* binding */ urlKey),
+/* harmony export */   fo: () => (/* binding */ isFile),
 /* harmony export */   rY: () => (/* binding */ loadUrlLists)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_MAX_URL_LIST_BYTES, URL_LIST_LIMIT_ENV */
@@ -3576,6 +3627,142 @@ function structuredEntries(source) {
 
 /***/ }),
 
+/***/ 588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   n: () => (/* binding */ parseByteSize),
+/* harmony export */   z: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/** Byte sizes as people write and read them: `200MB`, `1.5 GB`, `500 KiB`, plain byte counts. */
+const UNITS = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4
+};
+/** Bytes for `200MB`, `1.5 GB`, `512MiB` or `1000`; undefined when the text is none of these. */
+function parseByteSize(text) {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!m)
+        return undefined;
+    const unit = UNITS[(m[2] || 'b').toLowerCase()];
+    if (unit === undefined)
+        return undefined;
+    const bytes = Math.floor(Number(m[1]) * unit);
+    return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+/** "1.5 MB", "200 KB": sizes in messages and reports (decimal units, as storage consoles show them). */
+function formatBytes(bytes) {
+    const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+    let n = bytes;
+    let unit = 0;
+    while (n >= 1000 && unit < units.length - 1) {
+        n /= 1000;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} bytes` : `${Number(n.toFixed(n < 10 ? 1 : 0))} ${units[unit]}`;
+}
+
+
+/***/ }),
+
+/***/ 2091:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q3: () => (/* binding */ sha256File),
+/* harmony export */   Xp: () => (/* binding */ inspectFile),
+/* harmony export */   kc: () => (/* binding */ FileProblem)
+/* harmony export */ });
+/* unused harmony export LFS_POINTER_PREFIX */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4284);
+/* harmony import */ var _bytes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(588);
+/**
+ * What a local media file is, checked before anything is uploaded: a regular, non-empty file within the size
+ * limit, real media rather than a Git LFS pointer, its content type from the extension confirmed by its first
+ * bytes, and its identity (content SHA-256, hashed streaming so memory stays flat for large files).
+ */
+
+
+
+
+
+/** Git LFS pointer files start with this line (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
+const LFS_POINTER_PREFIX = 'version https://git-lfs.github.com/spec/v1';
+/** Pointer files are small; anything larger is not one. */
+const LFS_POINTER_MAX_BYTES = 1024;
+/** A file that cannot be uploaded, with a one-line reason that says what to do. */
+class FileProblem extends Error {
+}
+/** Checks one file; throws FileProblem with the reason. `shown` is the path as the user wrote it. */
+async function inspectFile(path, shown, options) {
+    let info;
+    try {
+        info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        throw new FileProblem(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`);
+    }
+    if (!info.isFile())
+        throw new FileProblem('not a regular file');
+    if (info.size === 0)
+        throw new FileProblem('the file is empty');
+    const head = await readHead(path, Math.max(_pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SNIFF_BYTES */ .dD, LFS_POINTER_PREFIX.length));
+    if (info.size <= LFS_POINTER_MAX_BYTES && Buffer.from(head).toString('latin1').startsWith(LFS_POINTER_PREFIX)) {
+        throw new FileProblem('is a Git LFS pointer, not the media: check the repository out with LFS (actions/checkout with `lfs: true`, or `git lfs pull`)');
+    }
+    if (info.size > options.maxBytes)
+        throw new FileProblem(`is ${(0,_bytes_js__WEBPACK_IMPORTED_MODULE_4__/* .formatBytes */ .z)(info.size)}, above the max-file-size of ${(0,_bytes_js__WEBPACK_IMPORTED_MODULE_4__/* .formatBytes */ .z)(options.maxBytes)}: raise max-file-size or leave the file out`);
+    const ext = (0,_pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__/* .extensionOf */ .je)(shown);
+    const byName = (0,_pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__/* .formatForExtension */ .eX)(ext);
+    if (!byName) {
+        const accepted = ['video', 'image', 'audio'].map(t => `${t}: ${(0,_pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__/* .extensionsFor */ .il)(t).join(', ')}`).join('; ');
+        throw new FileProblem(`${ext ? `".${ext}" is not` : 'a file without an extension is not'} a media type direct upload takes (${accepted})`);
+    }
+    const byBytes = (0,_pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__/* .sniffFormat */ .OG)(head);
+    if (!byBytes)
+        throw new FileProblem(`the content is not ${byName.name.toUpperCase()} (its first bytes match no known media format)`);
+    if (!(0,_pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__/* .sameFamily */ .bi)(byName, byBytes))
+        throw new FileProblem(`the content is ${byBytes.name.toUpperCase()} but the extension says ${byName.name.toUpperCase()}: rename the file to .${byBytes.extensions[0]}`);
+    if (options.judgeContentType && byName.contentType !== options.judgeContentType)
+        throw new FileProblem(`is ${byName.contentType} (${byName.mime}) but the judge evaluates ${options.judgeContentType}: use ${byName.contentType === 'image' || byName.contentType === 'audio' ? 'an' : 'a'} ${byName.contentType} judge for it, or leave it out`);
+    return { path, size: info.size, format: byName, contentType: byName.contentType, mime: byName.mime };
+}
+async function readHead(path, bytes) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+        return buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The file's content SHA-256 (hex), read in chunks. */
+async function sha256File(path) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path, { highWaterMark: 256 * 1024 }))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+
+/***/ }),
+
 /***/ 2601:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -3624,7 +3811,7 @@ function isPermissionError(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(104);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3867);
 // The action's entry: everything lives in main.ts so tests can import it without running it.
 
 // run() reports its own failures; this only catches a failure to report (e.g. an unwritable GITHUB_OUTPUT).
@@ -3638,7 +3825,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 104:
+/***/ 3867:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4777,6 +4964,8 @@ var model_text = __nccwpck_require__(5086);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/report/measured.ts
+var report_measured = __nccwpck_require__(6008);
 // EXTERNAL MODULE: ./src/report/outcomes.ts
 var outcomes = __nccwpck_require__(1921);
 ;// CONCATENATED MODULE: ./src/report/json.ts
@@ -4785,6 +4974,7 @@ var outcomes = __nccwpck_require__(1921);
  * knows, in snake_case like the Pique API and the action's `results` output. Secrets never reach it: the model
  * already has none, and anything named like a key, token, secret or password is dropped again here.
  */
+
 
 
 
@@ -4828,7 +5018,21 @@ function jsonUrl(o) {
     return { url: o.url, ...jsonOutcome(o) };
 }
 function jsonItem(o) {
-    return { kind: o.kind, ...jsonUrl(o) };
+    if (o.kind === 'url')
+        return { kind: o.kind, ...jsonUrl(o) };
+    return {
+        kind: o.kind,
+        path: o.path,
+        sha256: o.sha256,
+        size_bytes: o.size,
+        content_type: o.contentType,
+        mime: o.mime,
+        title: orNull(o.title),
+        description: orNull(o.description),
+        measured: orNull((0,report_measured/* measuredSpecs */.p)(o)),
+        abandoned_job_ids: o.abandonedJobIds ?? [],
+        ...jsonOutcome(o)
+    };
 }
 function jsonOutcome(o) {
     return {
@@ -4874,7 +5078,7 @@ function buildJsonReport(report) {
         min_score: orNull(report.minScore),
         warnings: report.warnings,
         error: report.error ? jsonError(report.error) : null,
-        urls: report.items.filter(model/* isUrlItem */.R6).map(jsonUrl),
+        urls: report.items.filter((o) => (0,model/* isUrlItem */.R6)(o)).map(jsonUrl),
         items: report.items.map(jsonItem)
     };
 }
@@ -4885,7 +5089,12 @@ function jsonError(e) {
         hint: orNull(e.hint),
         // The loaders mark "no position" with line 0; JSON says so with null.
         problems: e.problems.map(({ file, line, column, field, message }) => line > 0 ? { file, line, column, field, message } : { file, line: null, column: null, field, message }),
-        planned_urls: e.plannedItems.map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } }))
+        planned_urls: e.plannedItems
+            .filter(model/* isUrlItem */.R6)
+            .map(u => ({ url: u.url, source: { file: u.source.file, line: u.source.line } })),
+        planned_files: e.plannedItems
+            .filter(model/* isFileItem */.Gs)
+            .map(f => ({ path: f.path, sha256: f.sha256, source: { file: f.source.file, line: f.source.line } }))
     };
 }
 /** Replaces every occurrence of each secret value, in case one slipped into a message. */
@@ -4924,8 +5133,8 @@ const MAX_ANNOTATIONS = 10;
 function planAnnotations(report) {
     const ordered = (0,outcomes/* sortWorstFirst */.Qi)(report);
     const failing = ordered.filter(o => (0,policy/* failsGate */.F)(o, report));
-    const errors = failing.filter(o => !(0,outcomes/* isInlineSource */.JG)(o.source)).slice(0, MAX_ANNOTATIONS);
-    const warnings = ordered.filter(o => (0,policy/* isWarning */.V)(o, report) && !(0,outcomes/* isInlineSource */.JG)(o.source)).slice(0, MAX_ANNOTATIONS);
+    const errors = failing.filter(o => (0,outcomes/* annotationTarget */.ff)(o)).slice(0, MAX_ANNOTATIONS);
+    const warnings = ordered.filter(o => (0,policy/* isWarning */.V)(o, report) && (0,outcomes/* annotationTarget */.ff)(o)).slice(0, MAX_ANNOTATIONS);
     const problems = (report.error?.problems ?? []).slice(0, MAX_ANNOTATIONS);
     return { errors, warnings, annotated: errors.length, notAnnotated: failing.length - errors.length, problems };
 }
@@ -4933,9 +5142,9 @@ function planAnnotations(report) {
 function emitAnnotations(report, plan, secrets = []) {
     const text = (o) => (0,model_text/* escapeControls */.UN)(redact(`${(0,model/* itemName */.TJ)(o)}: ${(0,outcomes/* explainOutcome */.Kw)(o, report)}`, secrets));
     for (const o of plan.errors)
-        core/* error */.z3(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line });
+        core/* error */.z3(text(o), { title: 'Pique gate', ...(0,outcomes/* annotationTarget */.ff)(o) });
     for (const o of plan.warnings)
-        core/* warning */.$e(text(o), { title: 'Pique gate', file: o.source.file, startLine: o.source.line });
+        core/* warning */.$e(text(o), { title: 'Pique gate', ...(0,outcomes/* annotationTarget */.ff)(o) });
     // A problem about a whole file (line 0) is annotated on the file.
     for (const p of plan.problems) {
         core/* error */.z3((0,model_text/* escapeControls */.UN)(redact(p.message, secrets)), {
@@ -4947,6 +5156,8 @@ function emitAnnotations(report, plan, secrets = []) {
     }
 }
 
+// EXTERNAL MODULE: ./src/files/bytes.ts
+var bytes = __nccwpck_require__(588);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __nccwpck_require__(4031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
@@ -4962,6 +5173,8 @@ var markdown = __nccwpck_require__(4285);
 
 
 
+
+
 /** GitHub's limit for one step's summary. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 /** Headroom under the limit for the truncation notes and multi-byte surprises. */
@@ -4969,7 +5182,7 @@ const SUMMARY_MARGIN_BYTES = 16 * 1024;
 /** Share of the budget the table may use before details get the rest. */
 const TABLE_SHARE = 0.6;
 const DETAIL_RATIONALE_CHARS = 1000;
-const bytes = (s) => Buffer.byteLength(s, 'utf8');
+const summary_bytes = (s) => Buffer.byteLength(s, 'utf8');
 /**
  * Verdict, the reason, then the table (worst first: what needs attention is on the first screen), then the run's
  * facts and one collapsible block per item.
@@ -4998,13 +5211,13 @@ function renderSummary(report, options) {
     const facts = ['### Details', '', ...factLines(report, options), ''].join('\n') + '\n';
     if (!ordered.length)
         return top + facts;
-    const table = fitLines(ordered, o => (0,markdown/* itemRow */.oy)(o, report, options.sourceLinks), Math.max(0, (budget - bytes(top) - bytes(facts)) * TABLE_SHARE));
+    const table = fitLines(ordered, o => (0,markdown/* itemRow */.oy)(o, report, options.sourceLinks), Math.max(0, (budget - summary_bytes(top) - summary_bytes(facts)) * TABLE_SHARE));
     const tableText = [(0,markdown/* itemTableHeader */.j)(report), ...table.lines, ''].join('\n') + '\n';
     const omittedRows = ordered.length - table.lines.length;
     const tableNote = omittedRows
         ? truncationNote(omittedRows, ordered.slice(table.lines.length), report, options, 'rows')
         : '';
-    const details = fitLines(ordered, o => detailsBlock(o, report, options.sourceLinks), Math.max(0, budget - bytes(top) - bytes(tableText) - bytes(tableNote) - bytes(facts)));
+    const details = fitLines(ordered, o => detailsBlock(o, report, options.sourceLinks), Math.max(0, budget - summary_bytes(top) - summary_bytes(tableText) - summary_bytes(tableNote) - summary_bytes(facts)));
     const omittedDetails = ordered.length - details.lines.length;
     const detailsText = details.lines.length ? details.lines.join('\n') + '\n' : '';
     const detailsNote = omittedDetails
@@ -5038,7 +5251,7 @@ function fitLines(outcomes, render, budget) {
     let used = 0;
     for (const o of outcomes) {
         const line = render(o);
-        const size = bytes(line) + 1;
+        const size = summary_bytes(line) + 1;
         if (used + size > budget)
             break;
         kept.push(line);
@@ -5062,9 +5275,12 @@ function detailsBlock(o, report, links) {
         o.batchId ? `batch <code>${(0,report_escape/* escapeMarkdown */.FV)(o.batchId)}</code>` : '',
         o.submittedAt && o.finishedAt ? (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)) : ''
     ].filter(Boolean);
-    const body = [`${(0,report_escape/* markdownLink */.iQ)((0,model/* itemName */.TJ)(o))} · ${(0,markdown/* sourceMarkdown */.Pl)(o.source, links)}`];
+    const name = o.kind === 'url' ? (0,report_escape/* markdownLink */.iQ)((0,model/* itemName */.TJ)(o)) : `<code>${(0,report_escape/* escapeMarkdown */.FV)(o.path)}</code>`;
+    const body = [`${name} · ${(0,markdown/* sourceMarkdown */.Pl)(o.source, links)}`];
     if (facts.length)
         body.push('', facts.join(' · '));
+    if (o.kind === 'file')
+        body.push('', fileFacts(o));
     if (o.error)
         body.push('', `Error: ${(0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(o.error, DETAIL_RATIONALE_CHARS))}`);
     if (o.state === 'pending' && o.result)
@@ -5080,6 +5296,21 @@ function detailsBlock(o, report, links) {
         }
     }
     return `<details><summary>${summary}</summary>\n\n${body.join('\n')}\n\n</details>`;
+}
+/** A file's identity and what was measured of it, for its details block. */
+function fileFacts(o) {
+    const measured = (0,report_measured/* measuredSpecs */.p)(o);
+    return [
+        `${(0,bytes/* formatBytes */.z)(o.size)} ${(0,report_escape/* escapeMarkdown */.FV)(o.mime)}`,
+        `sha256 <code>${o.sha256}</code>`,
+        measured ? `measured **${(0,report_escape/* escapeMarkdown */.FV)((0,report_measured/* describeSpecs */.u)(measured))}**` : '',
+        o.title ? `title “${(0,report_escape/* escapeMarkdown */.FV)(o.title)}”` : '',
+        o.abandonedJobIds?.length
+            ? `abandoned upload job${o.abandonedJobIds.length === 1 ? '' : 's'} ${o.abandonedJobIds.map(id => `<code>${(0,report_escape/* escapeMarkdown */.FV)(id)}</code>`).join(', ')} (left awaiting_upload)`
+            : ''
+    ]
+        .filter(Boolean)
+        .join(' · ');
 }
 
 // EXTERNAL MODULE: ./src/config/load.ts + 2 modules
@@ -5116,7 +5347,7 @@ function renderTerminal(report, options = {}) {
         (0,report_escape/* shortenMiddle */.jM)(plain((0,model/* itemName */.TJ)(o)), URL_WIDTH),
         plain((0,outcomes/* formatSource */.j2)(o.source))
     ]);
-    const header = ['STATUS', 'SCORE', 'URL', 'SOURCE', 'WORST DETECTOR / REASON'];
+    const header = ['STATUS', 'SCORE', (0,model/* itemWord */.ul)(report.items).toUpperCase(), 'SOURCE', 'WORST DETECTOR / REASON'];
     const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     // The reason gets what the other columns leave of the terminal's width.
     const whyWidth = Math.max(MIN_WHY_WIDTH, columns - widths.reduce((sum, w) => sum + w + 2, 0));
@@ -5396,25 +5627,26 @@ function settle(outcome, input) {
 function reasonLine(verdict, items, input, minScore) {
     const counts = countItems(items);
     const { total } = counts;
+    const word = (0,model/* itemWord */.ul)(input.outcomes);
     // The same digits as every report of this run: never "below 0.70" for a score that prints as 0.70.
     const score = (n) => (0,model/* formatScore */.y)(n, { threshold: input.threshold, items });
     if (total === 0)
-        return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,model/* plural */.LS)(input.skippedUnchanged, 'URL')} unchanged against the base branch` : ''}`;
+        return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,model/* plural */.LS)(input.skippedUnchanged, word === 'URL' ? 'URL' : 'item')} unchanged against the base branch` : ''}`;
     if (verdict === 'submitted') {
-        return `${(0,model/* plural */.LS)(total - counts.failed, 'URL')} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
+        return `${(0,model/* plural */.LS)(total - counts.failed, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
     }
     if (verdict === 'passed') {
         if (total === counts.failed)
-            return `No URL was evaluated: ${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed (fail-on-error is false)`;
+            return `No ${word} was evaluated: ${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed (fail-on-error is false)`;
         const lowest = minScore === undefined ? '' : ` (lowest ${score(minScore)})`;
         const tolerated = counts.failed ? `; ${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed (fail-on-error is false)` : '';
         const evaluated = total - counts.failed;
-        const all = evaluated === 1 ? 'The 1 evaluated URL' : `All ${evaluated} evaluated URLs`;
+        const all = evaluated === 1 ? `The 1 evaluated ${word}` : `All ${evaluated} evaluated ${word}s`;
         return `${all} scored at least ${score(input.threshold)}${lowest}${tolerated}`;
     }
     const parts = [];
     if (counts.belowThreshold)
-        parts.push(`${counts.belowThreshold} of ${(0,model/* plural */.LS)(total, 'URL')} scored below ${score(input.threshold)}`);
+        parts.push(`${counts.belowThreshold} of ${(0,model/* plural */.LS)(total, word)} scored below ${score(input.threshold)}`);
     if (counts.failed)
         parts.push(`${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
     if (counts.pending)
@@ -5520,6 +5752,539 @@ function billedNote(progress) {
     return `${(0,model/* plural */.LS)(jobs, 'job')} had already been submitted to Pique in ${batches.length === 1 ? 'batch' : 'batches'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`;
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/pique/upload.ts
+/**
+ * PUTs a file to an upload URL handed out by `presigned-upload` or `reference_content` (a signed storage URL):
+ * streamed from disk (never read whole into memory), with exactly the returned `upload_headers` plus the
+ * Content-Length HTTP needs, never the API key or any header of our own (signed URLs reject headers they did not
+ * sign). Storage answers refusals in XML (`<Error><Code>…`), not the API's JSON. Which failures deserve a fresh
+ * upload URL is the caller's decision: see `UploadError.freshSlotHelps`.
+ */
+
+
+
+
+/**
+ * A failed upload. `status` is storage's HTTP status (undefined when no answer came); `code` the XML error code
+ * (`SignatureDoesNotMatch`, `ExpiredToken`, ...).
+ */
+class UploadError extends Error {
+    status;
+    code;
+    freshSlotHelps;
+    deadline;
+    constructor(message, status, code, 
+    /** True when asking for a new upload URL may help: refused (403: expired, signature), 5xx, or no answer. */
+    freshSlotHelps, 
+    /** True when the run's deadline stopped it. */
+    deadline = false) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.freshSlotHelps = freshSlotHelps;
+        this.deadline = deadline;
+        this.name = 'UploadError';
+    }
+}
+/** A chunk the socket did not take; the request's own answer or error event says why. */
+class WriteFailed extends Error {
+}
+const DEFAULT_IDLE_MS = 60_000;
+const DEFAULT_CHUNK = 64 * 1024;
+/** Where an upload URL points, for messages: origin and path, never the query (its signature). */
+function describeUploadUrl(url) {
+    try {
+        const u = new URL(url);
+        return `${u.origin}${u.pathname}`;
+    }
+    catch {
+        return 'the upload URL';
+    }
+}
+/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body. */
+function storageErrorOf(body) {
+    const pick = (tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim();
+    return { code: pick('Code'), message: pick('Message') };
+}
+/** Uploads `size` bytes of the file at `path`. Resolves on a 2xx answer; throws UploadError otherwise. */
+async function uploadFile(target, path, size, options = {}) {
+    let url;
+    try {
+        url = new URL(target.upload_url);
+    }
+    catch {
+        throw new UploadError('upload URL from Pique is not a URL', undefined, undefined, true);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new UploadError(`upload URL from Pique is not http(s) (${url.protocol})`, undefined, undefined, true);
+    const where = describeUploadUrl(target.upload_url);
+    const headers = { ...target.upload_headers };
+    if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-length'))
+        headers['Content-Length'] = String(size);
+    const left = (options.deadline ?? Infinity) - Date.now();
+    if (left <= 0)
+        throw new UploadError(`PUT ${where}: no time was left before the deadline`, undefined, undefined, false, true);
+    const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        let sent = 0;
+        const finish = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(deadlineTimer);
+            clearTimeout(idleTimer);
+            if (error) {
+                req.destroy();
+                reject(error);
+            }
+            else
+                resolve();
+        };
+        const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+        let idleTimer;
+        const touch = () => {
+            clearTimeout(idleTimer);
+            idleTimer = setTimeout(() => finish(new UploadError(`PUT ${where}: no progress for ${formatMs(idleMs)} (${sent} of ${size} bytes sent)`, undefined, undefined, true)), idleMs);
+        };
+        const deadlineTimer = setTimeout(() => finish(new UploadError(`PUT ${where}: the gate's time ran out (timeout-minutes) with ${sent} of ${size} bytes sent`, undefined, undefined, false, true)), Math.min(left, 2 ** 31 - 1));
+        const req = send(url, { method: 'PUT', headers }, (res) => {
+            touch();
+            const chunks = [];
+            let kept = 0;
+            res.on('data', (chunk) => {
+                touch();
+                // Error bodies are small; keep at most 16 KiB of whatever comes.
+                if (kept < 16_384)
+                    chunks.push(chunk);
+                kept += chunk.length;
+            });
+            res.on('error', e => finish(new UploadError(`PUT ${where}: ${e.message}`, res.statusCode, undefined, true)));
+            res.on('end', () => {
+                const status = res.statusCode ?? 0;
+                if (status >= 200 && status < 300)
+                    return finish();
+                const body = Buffer.concat(chunks).toString('utf8');
+                const { code, message } = storageErrorOf(body);
+                const said = [code, message].filter(Boolean).join(': ') || body.replace(/\s+/g, ' ').trim().slice(0, 200);
+                const hint = status === 403
+                    ? ' (expired or refused upload URL)'
+                    : status === 400 || status === 411
+                        ? ' (the upload does not match what the URL was issued for)'
+                        : '';
+                finish(new UploadError(`PUT ${where}: storage answered ${status}${said ? `: ${said}` : ''}${hint}`, status, code, status === 403 || status === 408 || status === 429 || status >= 500));
+            });
+        });
+        req.on('error', e => finish(new UploadError(`PUT ${where}: ${e.message} (${sent} of ${size} bytes sent)`, undefined, undefined, true)));
+        touch();
+        const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+        void (async () => {
+            const handle = await (0,promises_.open)(path, 'r');
+            try {
+                // Two buffers, reused: the next chunk is read while the last one is still being written, and memory stays
+                // flat whatever the file size (a read stream's fresh buffer per chunk waits for the GC).
+                const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+                let writing = Promise.resolve();
+                for (let position = 0, turn = 0; position < size && !settled; turn++) {
+                    const buffer = buffers[turn % 2];
+                    const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkBytes, size - position), position);
+                    if (bytesRead === 0)
+                        throw new Error(`the file is shorter than ${size} bytes (it changed during the upload)`);
+                    position += bytesRead;
+                    await writing;
+                    writing = new Promise((done, fail) => req.write(buffer.subarray(0, bytesRead), e => {
+                        if (e)
+                            return fail(new WriteFailed(e.message));
+                        sent += bytesRead;
+                        touch();
+                        options.onProgress?.(sent);
+                        done();
+                    }));
+                }
+                await writing;
+                if (!settled)
+                    req.end();
+            }
+            finally {
+                await handle.close();
+            }
+        })().catch((e) => {
+            // A failed write is reported by the request itself: its answer (storage refused early) or its 'error' event.
+            if (e instanceof WriteFailed)
+                return;
+            finish(new UploadError(`reading ${path}: ${e.message}`, undefined, undefined, false));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pique/direct-upload.ts
+
+/** Slots tried per file: the first, plus fresh ones after a refused, expired or unanswered upload. */
+const DEFAULT_UPLOAD_ATTEMPTS = 3;
+/** Thrown when every slot failed; carries the jobs left `awaiting_upload`. */
+class DirectUploadError extends Error {
+    abandonedJobIds;
+    cause;
+    constructor(message, abandonedJobIds, cause) {
+        super(message);
+        this.abandonedJobIds = abandonedJobIds;
+        this.cause = cause;
+        this.name = 'DirectUploadError';
+    }
+}
+async function withFreshSlots(what, options, attemptOnce) {
+    const max = Math.max(1, options.attempts ?? DEFAULT_UPLOAD_ATTEMPTS);
+    const abandoned = [];
+    for (let attempt = 1;; attempt++) {
+        try {
+            return { value: await attemptOnce(id => abandoned.push(id)), attempts: attempt, abandoned };
+        }
+        catch (error) {
+            const retry = error instanceof UploadError && error.freshSlotHelps && attempt < max;
+            if (!retry) {
+                const message = error instanceof Error ? error.message : String(error);
+                const tries = attempt > 1 ? ` (after ${attempt} upload URLs)` : '';
+                throw new DirectUploadError(`${what}: ${message}${tries}`, abandoned, error);
+            }
+            options.onRetry?.({ attempt: attempt + 1, reason: error.message });
+        }
+    }
+}
+/** Creates an evaluation job for the file and uploads it; the job then starts on Pique's side. */
+async function uploadForEvaluation(api, request, path, options = {}) {
+    const { value, attempts, abandoned } = await withFreshSlots(`upload ${request.filename}`, options, async (abandon) => {
+        const slot = await api.createPresignedUpload(request, { deadline: options.deadline });
+        try {
+            await uploadFile(slot, path, request.file_size_bytes, { ...options.upload, deadline: options.deadline });
+        }
+        catch (error) {
+            abandon(slot.job_id);
+            throw error;
+        }
+        return slot.job_id;
+    });
+    return { jobId: value, abandonedJobIds: abandoned, attempts };
+}
+/** Uploads a reference file; returns its `gs://` URI. */
+async function uploadReference(api, fileExtension, path, size, options = {}) {
+    const { value, attempts } = await withFreshSlots(`upload reference ${path}`, options, async () => {
+        const slot = await api.createReferenceContent(fileExtension, { deadline: options.deadline });
+        await uploadFile(slot, path, size, { ...options.upload, deadline: options.deadline });
+        return slot.reference_content_uri;
+    });
+    return { uri: value, attempts };
+}
+
+;// CONCATENATED MODULE: ./src/gate/concurrency.ts
+/** Runs `fn` over `items` with at most `limit` calls in flight. The first error stops new calls and is thrown. */
+async function forEachLimit(items, limit, fn) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                await fn(items[index], index);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+    const settled = await Promise.allSettled(workers);
+    const rejected = settled.find((s) => s.status === 'rejected');
+    if (rejected)
+        throw rejected.reason;
+}
+/** Splits `items` into consecutive chunks of at most `size`. */
+function chunk(items, size) {
+    if (size < 1)
+        throw new RangeError('chunk size must be at least 1');
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/gate/upload-files.ts
+/**
+ * The media-file submission source, beside submit.ts's social-media batches: each file gets its own presigned-upload
+ * job, requested just before its upload (upload URLs are short-lived), then streamed from disk; at most
+ * `maxConcurrency` uploads at once, all inside the run's deadline. A file whose upload fails is recorded as failed
+ * with the reason and the jobs left `awaiting_upload`; the other files carry on. A refused key stops the run.
+ */
+
+
+
+
+
+
+async function uploadFiles(api, files, options) {
+    const cwd = options.cwd ?? process.cwd();
+    const outcomes = [];
+    await forEachLimit(files, options.maxConcurrency, async (file, index) => {
+        const submittedAt = new Date().toISOString();
+        let outcome;
+        try {
+            const up = await uploadForEvaluation(api, {
+                judge_id: options.judgeId,
+                content_type: file.contentType,
+                filename: (0,external_node_path_.basename)(file.path),
+                file_size_bytes: file.size,
+                ...(file.title !== undefined && { title: file.title }),
+                ...(file.description !== undefined && { description: file.description }),
+                ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
+            }, (0,external_node_path_.resolve)(cwd, file.path), {
+                deadline: options.deadline,
+                onRetry: r => options.log.warning(`${file.path}: upload refused, trying a fresh upload URL (${r.reason})`)
+            });
+            outcome = {
+                ...file,
+                state: 'submitted',
+                jobId: up.jobId,
+                submittedAt,
+                ...(up.abandonedJobIds.length && { abandonedJobIds: up.abandonedJobIds })
+            };
+            options.log.info(`Uploaded ${file.path} (${(0,bytes/* formatBytes */.z)(file.size)}, ${file.mime}): job ${up.jobId}`);
+        }
+        catch (error) {
+            const cause = error instanceof DirectUploadError ? error.cause : error;
+            // A bad key fails every file the same way: stop rather than report each one. Storage's 403 is not the key's.
+            if (!(cause instanceof UploadError) && isAuthError(cause))
+                throw cause;
+            const abandoned = error instanceof DirectUploadError ? error.abandonedJobIds : [];
+            const left = abandoned.length
+                ? `; job${abandoned.length === 1 ? '' : 's'} ${abandoned.join(', ')} left awaiting_upload at Pique`
+                : '';
+            // DirectUploadError says "upload <file>: ..." itself.
+            const said = error instanceof DirectUploadError ? error.message : `upload failed: ${errorMessage(error)}`;
+            const reason = `${said}${left}`;
+            options.log.warning(`${file.path}: ${reason}`);
+            outcome = {
+                ...file,
+                state: 'failed',
+                error: reason,
+                submittedAt,
+                finishedAt: new Date().toISOString(),
+                ...(left && { abandonedJobIds: abandoned, jobId: abandoned.at(-1) })
+            };
+        }
+        outcomes[index] = outcome;
+        await options.onFile?.(outcome);
+    });
+    return outcomes.filter(Boolean);
+}
+
+// EXTERNAL MODULE: ./src/references/local.ts
+var local = __nccwpck_require__(8973);
+;// CONCATENATED MODULE: ./src/references/lock.ts
+/**
+ * The references lock: a committed JSON file beside the judge file mapping each reference file's content SHA-256
+ * to the gs:// URI it was uploaded as (per API origin: URIs belong to an organization on one service). Written by
+ * `pique-gate references lock`, read by every run: an unchanged reference reuses its URI, so the judge body is
+ * unchanged and the existing judge is reused with nothing uploaded.
+ */
+
+
+
+
+
+const LOCK_VERSION = 1;
+const entrySchema = schemas/* strictObject */.rej({
+    uri: schemas/* string */.YjP().startsWith(limits/* REFERENCE_URI_PREFIX */.gP),
+    /** The file it was uploaded from (for people; the hash is the key). */
+    file: schemas/* string */.YjP(),
+    /** Origin of the API it was uploaded to. */
+    api: schemas/* string */.YjP(),
+    uploaded_at: schemas/* string */.YjP()
+});
+const lockFileSchema = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz(LOCK_VERSION),
+    /** Content SHA-256 (hex) → upload. */
+    references: schemas/* record */.g1P(schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex'), entrySchema)
+});
+/** `content/judge.yml` → `content/judge.references.lock.json`. */
+function lockPathFor(judgeFile) {
+    const name = (0,external_node_path_.basename)(judgeFile, (0,external_node_path_.extname)(judgeFile));
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(judgeFile), `${name}.references.lock.json`);
+}
+class LockFileError extends Error {
+}
+/** The lock, or an empty one when the file does not exist; LockFileError (one line, naming the file) when unreadable. */
+async function readLock(path, cwd = process.cwd()) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, path), 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { lock: { version: LOCK_VERSION, references: {} }, exists: false };
+        throw new LockFileError(`${path}: cannot read the references lock (${error.message})`);
+    }
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (error) {
+        throw new LockFileError(`${path}: the references lock is not valid JSON (${error.message}); regenerate it with pique-gate references lock`);
+    }
+    const parsed = lockFileSchema.safeParse(json);
+    if (!parsed.success)
+        throw new LockFileError(`${path}: ${(0,pique_schema/* issuesLine */.Rf)(parsed.error.issues)}; regenerate it with pique-gate references lock`);
+    return { lock: parsed.data, exists: true };
+}
+/** Writes the lock with sorted keys and a trailing newline, so diffs stay small. */
+async function writeLock(path, lock, cwd = process.cwd()) {
+    const references = Object.fromEntries(Object.entries(lock.references).sort(([a], [b]) => (a < b ? -1 : 1)));
+    await writeFile(resolve(cwd, path), `${JSON.stringify({ version: lock.version, references }, null, 2)}\n`);
+}
+
+// EXTERNAL MODULE: ./src/pique/media-types.ts
+var media_types = __nccwpck_require__(4284);
+// EXTERNAL MODULE: ./src/files/inspect.ts
+var inspect = __nccwpck_require__(2091);
+;// CONCATENATED MODULE: ./src/references/resolve.ts
+/**
+ * Turns a judge file's local references into gs:// URIs: each file is hashed; a hash the lock knows (for this API)
+ * reuses its URI; any other is uploaded through `reference_content` (a slot requested just before its PUT: those
+ * URLs live ~5 minutes) when uploading is allowed. What was uploaded and what the lock lacked are returned, so the
+ * caller can say the lock is stale and how to refresh it.
+ */
+
+
+
+
+class ReferenceProblem extends Error {
+    reference;
+    constructor(reference, message) {
+        super(message);
+        this.reference = reference;
+    }
+}
+/** Hashes every reference, once per distinct file. Throws ReferenceProblem for a file that cannot be a reference. */
+async function hashReferences(references, options) {
+    const cwd = options.cwd ?? process.cwd();
+    const out = new Map();
+    for (const ref of references) {
+        if (out.has(ref.path))
+            continue;
+        const absolute = (0,external_node_path_.resolve)(cwd, ref.path);
+        try {
+            const inspected = await (0,inspect/* inspectFile */.Xp)(absolute, ref.path, { maxBytes: options.maxBytes });
+            out.set(ref.path, { sha256: await (0,inspect/* sha256File */.Q3)(absolute), size: inspected.size });
+        }
+        catch (error) {
+            if (error instanceof inspect/* FileProblem */.kc)
+                throw new ReferenceProblem(ref, `${ref.written}: ${error.message}`);
+            throw error;
+        }
+    }
+    return out;
+}
+async function resolveReferences(references, lock, options) {
+    const cwd = options.cwd ?? process.cwd();
+    const hashes = await hashReferences(references, options);
+    const uploadedNow = new Map();
+    const out = [];
+    for (const ref of references) {
+        const { sha256, size } = hashes.get(ref.path);
+        const locked = lock.references[sha256];
+        if (locked && sameApi(locked, options.apiOrigin)) {
+            out.push({ ...ref, sha256, size, uri: locked.uri, status: 'reused' });
+            continue;
+        }
+        const already = uploadedNow.get(sha256);
+        if (already) {
+            out.push({ ...ref, sha256, size, uri: already, status: 'uploaded' });
+            continue;
+        }
+        if (!options.api) {
+            out.push({ ...ref, sha256, size, status: 'missing' });
+            continue;
+        }
+        options.log?.(`Uploading reference ${ref.path} (sha256 ${sha256.slice(0, 12)})`);
+        const { uri } = await uploadReference(options.api, (0,media_types/* extensionOf */.je)(ref.path) || 'bin', (0,external_node_path_.resolve)(cwd, ref.path), size, {
+            deadline: options.deadline,
+            onRetry: r => options.log?.(`Reference ${ref.path}: fresh upload URL (attempt ${r.attempt}): ${r.reason}`)
+        });
+        uploadedNow.set(sha256, uri);
+        out.push({ ...ref, sha256, size, uri, status: 'uploaded' });
+    }
+    return out;
+}
+function sameApi(entry, origin) {
+    try {
+        return new URL(entry.api).origin === new URL(origin).origin;
+    }
+    catch {
+        return false;
+    }
+}
+/** The lock as it should be after `resolved`: one entry per current reference, stale entries dropped. */
+function lockFor(resolved, previous, apiOrigin) {
+    const references = {};
+    for (const r of resolved) {
+        if (!r.uri)
+            continue;
+        const kept = previous.references[r.sha256];
+        references[r.sha256] =
+            kept && kept.uri === r.uri
+                ? kept
+                : { uri: r.uri, file: r.path, api: new URL(apiOrigin).origin, uploaded_at: new Date().toISOString() };
+    }
+    return { version: previous.version, references };
+}
+
+;// CONCATENATED MODULE: ./src/gate/references.ts
+
+
+
+
+
+
+async function resolveJudgeReferences(api, judge, options) {
+    const refs = judge.references ?? [];
+    const lockPath = lockPathFor(judge.file);
+    try {
+        const { lock, exists } = await readLock(lockPath, options.cwd);
+        const resolved = await resolveReferences(refs, lock, {
+            cwd: options.cwd,
+            apiOrigin: options.apiUrl,
+            api,
+            deadline: options.deadline,
+            maxBytes: options.maxBytes,
+            log: line => options.log.info(line)
+        });
+        const uris = new Map(resolved.map(r => [r.placeholder, r.uri]));
+        const uploaded = resolved.filter(r => r.status === 'uploaded');
+        const reused = resolved.length - uploaded.length;
+        options.log.info(`${resolved.length} reference file${resolved.length === 1 ? '' : 's'}: ${reused} from ${lockPath}, ${uploaded.length} uploaded now`);
+        const warning = uploaded.length
+            ? `${lockPath} ${exists ? 'is stale' : 'does not exist'}: ${[...new Set(uploaded.map(r => r.path))].join(', ')} ${exists ? 'changed or ' : ''}was never locked, so this run uploaded ${uploaded.length === 1 ? 'it' : 'them'} and the judge is new. Run \`pique-gate references lock --judge ${judge.file}\` and commit ${lockPath}: until then every run uploads again and creates another judge`
+            : undefined;
+        return {
+            file: { ...judge, body: (0,local/* withReferenceUris */.TP)(judge.body, uris) },
+            lockPath,
+            warning,
+            uploaded: uploaded.length
+        };
+    }
+    catch (error) {
+        if (error instanceof LockFileError || error instanceof ReferenceProblem)
+            throw new GateError(error.message);
+        // A refused key or an unreachable API keeps its own kind; a failed upload is the gate's.
+        if (error instanceof DirectUploadError)
+            throw error.cause instanceof PiqueCallError ? error.cause : new GateError(error.message);
+        throw error;
+    }
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/gate/judge-match.ts
@@ -5583,14 +6348,19 @@ async function findReusableJudge(judges, body, onSkip) {
 
 
 
+const URLS_NEED = {
+    type: limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io,
+    why: 'social-media URLs'
+};
 async function ensureJudge(api, source, options) {
     const { log } = options;
+    const needs = options.needs ?? URLS_NEED;
     // Every request ends by the run's deadline, retries included.
     const call = { deadline: options.deadline };
     if (source.kind === 'pinned') {
         const judge = await fetchPinned(api, source.id, call);
         options.onJudge?.(info(judge, 'pinned'));
-        checkVideo(judge);
+        checkType(judge, needs);
         if (source.file) {
             const differs = judgeDifferences(judge, source.file.body);
             if (differs.length)
@@ -5600,11 +6370,13 @@ async function ensureJudge(api, source, options) {
         return info(await untilReady(api, judge, 'pinned', options), 'pinned');
     }
     const body = source.file.body;
-    // Checked before creating anything: a judge of another content type could never take these URLs.
-    if (body.content_type !== limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io) {
-        throw new GateError(`${source.file.file}: content_type is ${body.content_type}; social-media URLs need a ${limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io} judge`);
+    // Checked before creating anything: a judge of another content type could never take these items.
+    if (body.content_type !== needs.type) {
+        throw new GateError(`${source.file.file}: content_type is ${body.content_type}; ${needs.why} need a ${needs.type} judge`);
     }
-    const existing = await findReusableJudge(api.listAllJudges({ content_type: limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io }, call), body, (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`));
+    // The list endpoint filters by video or image only: other types are listed whole and matched by content.
+    const listable = limits/* LIST_CONTENT_TYPES */.Ld.includes(needs.type);
+    const existing = await findReusableJudge(api.listAllJudges(listable ? { content_type: needs.type } : {}, call), body, (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`));
     if (!existing)
         log.debug(`No ready judge identical to ${source.file.file}: creating one`);
     if (existing) {
@@ -5615,7 +6387,7 @@ async function ensureJudge(api, source, options) {
     log.info(`Created judge "${body.name}" (${created.id}), status ${created.status}`);
     const judge = await api.getJudge(created.id, call);
     options.onJudge?.(info(judge, 'created'));
-    checkVideo(judge);
+    checkType(judge, needs);
     return info(await untilReady(api, judge, 'created', options), 'created');
 }
 async function fetchPinned(api, id, call) {
@@ -5629,10 +6401,9 @@ async function fetchPinned(api, id, call) {
         throw error;
     }
 }
-function checkVideo(judge) {
-    // A judge that does not say its content type is given the benefit of the doubt: Pique refuses the batch if it must.
-    if (judge.content_type !== undefined && judge.content_type !== limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io) {
-        throw new GateError(`Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; social-media URLs need a ${limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io} judge`);
+function checkType(judge, needs) {
+    if (judge.content_type !== needs.type) {
+        throw new GateError(`Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; ${needs.why} need a ${needs.type} judge`);
     }
 }
 async function untilReady(api, judge, origin, options) {
@@ -5809,17 +6580,7 @@ async function readBaseVersion(file, sha, options) {
  * `--relative`. Empty when git cannot tell (no checkout, commit missing): a renamed file then counts as new.
  */
 async function renamedSince(cwd, sha) {
-    const diff = await git(cwd, [
-        'diff',
-        '--no-ext-diff',
-        '--relative',
-        '--name-status',
-        '-z',
-        '-M',
-        '--diff-filter=R',
-        sha,
-        'HEAD'
-    ]);
+    const diff = await nameStatusSince(cwd, sha, ['--diff-filter=R']);
     const renames = new Map();
     if (!diff.ok)
         return renames;
@@ -5830,6 +6591,10 @@ async function renamedSince(cwd, sha) {
     return renames;
 }
 const toPosix = (p) => p.split(external_node_path_.sep).join('/');
+/** `git diff --name-status -z -M <sha> HEAD`, paths relative to cwd; renames detected. */
+function nameStatusSince(cwd, sha, extra = []) {
+    return git(cwd, ['diff', '--no-ext-diff', '--relative', '--name-status', '-z', '-M', ...extra, sha, 'HEAD']);
+}
 /** The path from the repository root, which the contents API wants: via git when it works, else GITHUB_WORKSPACE. */
 async function repositoryPath(file, cwd) {
     const absolute = (0,external_node_path_.resolve)(cwd, file);
@@ -5837,6 +6602,34 @@ async function repositoryPath(file, cwd) {
     const root = top.ok ? top.stdout.trim() : (process.env.GITHUB_WORKSPACE ?? cwd);
     const rel = (0,external_node_path_.relative)(root, absolute);
     return toPosix(rel.startsWith('..') ? file : rel);
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request-base.ts
+/**
+ * What only-changed needs about the pull request a run belongs to: its context, whether the base commit is in the
+ * checkout (fetched when shallow), and the GitHub API when a token is given. Undefined outside pull requests.
+ */
+
+
+async function pullRequestBase(options) {
+    const pr = readPullRequestContext(options.env);
+    if (!pr)
+        return undefined;
+    const cwd = options.cwd ?? process.cwd();
+    const commit = await ensureCommit(cwd, pr.baseSha);
+    const api = options.githubToken
+        ? // Loaded only here: most runs never call the REST API (see docs/performance.md).
+            {
+                octokit: (await Promise.all(/* import() */[__nccwpck_require__.e(392), __nccwpck_require__.e(702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6702))).createOctokit(options.githubToken, options.env),
+                owner: pr.owner,
+                repo: pr.repo
+            }
+        : undefined;
+    return { pr, cwd, commit, api };
+}
+/** The note when only-changed does not apply: every `what` (URL, file) is evaluated. */
+function notAPullRequest(env, what) {
+    return `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every ${what} is evaluated`;
 }
 
 ;// CONCATENATED MODULE: ./src/gate/only-changed.ts
@@ -5859,24 +6652,11 @@ async function repositoryPath(file, cwd) {
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
 async function selectChangedUrls(urls, options) {
     const env = options.env ?? process.env;
-    const pr = readPullRequestContext(env);
+    const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env });
     // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
-    if (!pr)
-        return {
-            urls,
-            skippedUnchanged: 0,
-            note: `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every URL is evaluated`
-        };
-    const cwd = options.cwd ?? process.cwd();
-    const commit = await ensureCommit(cwd, pr.baseSha);
-    const api = options.githubToken
-        ? // Loaded only here: most runs never call the REST API (see docs/performance.md).
-            {
-                octokit: (await Promise.all(/* import() */[__nccwpck_require__.e(392), __nccwpck_require__.e(702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6702))).createOctokit(options.githubToken, env),
-                owner: pr.owner,
-                repo: pr.repo
-            }
-        : undefined;
+    if (!context)
+        return { urls, skippedUnchanged: 0, note: notAPullRequest(env, 'URL') };
+    const { pr, cwd, commit, api } = context;
     // A renamed list is compared with its old self, so moving a file does not re-evaluate (and re-bill) its URLs.
     const renamed = commit.ok ? await renamedSince(cwd, pr.baseSha) : new Map();
     const baseUrls = new Map();
@@ -5924,11 +6704,364 @@ async function urlsAt(base, file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/changed-paths.ts
+/**
+ * Which files a pull request added or changed against its base commit, for only-changed on media files. Renames are
+ * followed: a file moved with identical content (git's R100) is unchanged; moved and edited, it is changed. From git
+ * when the base commit is available (one `git diff -M`), else from the GitHub API's list of the pull request's files.
+ */
+
+
+async function changedPathsSince(sha, options) {
+    let gitReason = 'the base commit is not in the local repository';
+    if (options.commitAvailable) {
+        const diff = await nameStatusSince(options.cwd, sha);
+        if (diff.ok)
+            return { ok: true, changed: parseNameStatus(diff.stdout), via: 'git' };
+        gitReason = diff.stderr.trim().split('\n')[0] || 'git diff failed';
+    }
+    if (!options.api)
+        return { ok: false, reason: `${gitReason}, and no github-token to ask the GitHub API` };
+    const { octokit, owner, repo, pullNumber } = options.api;
+    try {
+        const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+            owner,
+            repo,
+            pull_number: pullNumber,
+            per_page: 100
+        });
+        const top = await git(options.cwd, ['rev-parse', '--show-toplevel']);
+        const root = top.ok ? top.stdout.trim() : (process.env.GITHUB_WORKSPACE ?? options.cwd);
+        const changed = new Set();
+        for (const f of files) {
+            // A rename without edits lists changes: 0 (the API's R100).
+            if (f.status === 'removed' || (f.status === 'renamed' && f.changes === 0))
+                continue;
+            changed.add(toPosix((0,external_node_path_.relative)(options.cwd, (0,external_node_path_.resolve)(root, f.filename))));
+        }
+        return { ok: true, changed, via: 'api' };
+    }
+    catch (error) {
+        return { ok: false, reason: `${gitReason}; GitHub API: ${error instanceof Error ? error.message : String(error)}` };
+    }
+}
+/** `git diff --name-status -z -M` output → paths added, modified, copied or renamed with edits (their new path). */
+function parseNameStatus(output) {
+    const fields = output.split('\0');
+    const changed = new Set();
+    for (let i = 0; i < fields.length && fields[i];) {
+        const status = fields[i];
+        const kind = status[0];
+        if (kind === 'R' || kind === 'C') {
+            const [, to] = [fields[i + 1], fields[i + 2]];
+            if (!(kind === 'R' && status === 'R100'))
+                changed.add(to);
+            i += 3;
+            continue;
+        }
+        if (kind !== 'D')
+            changed.add(fields[i + 1]);
+        i += 2;
+    }
+    return changed;
+}
+
+;// CONCATENATED MODULE: ./src/gate/only-changed-files.ts
+/**
+ * only-changed for media files: on a pull request, keep the files added or changed against the base commit (renames
+ * followed: a file moved unchanged is skipped, moved and edited is evaluated). When the change cannot be read, every
+ * file is evaluated, with a note saying why: evaluating too much is safe, too little is not.
+ */
+
+
+
+async function selectChangedFiles(files, options) {
+    const env = options.env ?? process.env;
+    const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env });
+    if (!context)
+        return { files, skippedUnchanged: 0, note: notAPullRequest(env, 'file') };
+    const { pr, cwd, commit, api } = context;
+    const changed = await changedPathsSince(pr.baseSha, {
+        cwd,
+        commitAvailable: commit.ok,
+        api: api && { ...api, pullNumber: pr.number }
+    });
+    const base = pr.baseSha.slice(0, 7);
+    if (!changed.ok)
+        return {
+            files,
+            skippedUnchanged: 0,
+            note: `only-changed: could not tell which files changed against ${base} (${changed.reason}), so every file is evaluated`
+        };
+    const kept = files.filter(f => changed.changed.has(f.path));
+    const skipped = files.length - kept.length;
+    return {
+        files: kept,
+        skippedUnchanged: skipped,
+        note: `only-changed: ${kept.length} of ${(0,model/* plural */.LS)(files.length, 'file')} added or changed against the base commit ${base} (renames followed); ${skipped} unchanged skipped`
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/pique/detectors.ts
+var detectors = __nccwpck_require__(9779);
+;// CONCATENATED MODULE: ./src/config/files-manifest.ts
+/**
+ * The files manifest: a YAML or JSON list naming media files to gate, with the title and description Pique
+ * passes to detectors such as `title_and_description`. Each item is a path or glob (relative to the manifest's
+ * folder), or a mapping `{file, title?, description?}`. One zod schema gives validation, types and the JSON
+ * Schema (schema/files.schema.json).
+ */
+
+const manifestItemSchema = schemas/* union */.KCZ([
+    schemas/* string */.YjP().min(1).describe('A media file or glob, relative to this manifest.'),
+    schemas/* strictObject */.rej({
+        file: schemas/* string */.YjP().min(1).describe('A media file or glob, relative to this manifest.'),
+        title: schemas/* string */.YjP().min(1).optional().describe("Sent as the upload's title (read by e.g. title_and_description)."),
+        description: schemas/* string */.YjP()
+            .min(1)
+            .optional()
+            .describe("Sent as the upload's description (read by e.g. title_and_description).")
+    })
+]);
+const MANIFEST_ITEM_KEYS = ['file', 'title', 'description'];
+const filesManifestSchema = schemas/* array */.YOg(manifestItemSchema);
+
+// EXTERNAL MODULE: ./src/config/source.ts + 2 modules
+var config_source = __nccwpck_require__(638);
+;// CONCATENATED MODULE: ./src/config/file-list.ts
+/**
+ * The `files` input: media files and globs one a line, and manifests (`.yml`, `.yaml`, `.json`) listing files with
+ * a title and description each (see files-manifest.ts). Every problem is reported in one pass at `file:line:column`;
+ * a file named twice is evaluated once, with a notice naming both places. Whether each file is real media of the
+ * judge's type is checked later, once the judge is known (src/files/inspect.ts).
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** The source name of files named directly in the `files` input. */
+const FILES_INPUT_SOURCE = 'files';
+/** Manifests are the structured files; any other line names media. */
+function isManifestPath(pattern) {
+    return (0,config_source/* formatOf */.be)(pattern) !== 'text';
+}
+/** Reads the `files` input's lines: media paths and globs, and manifests. Throws ConfigError with every problem. */
+async function loadFileList(patterns, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const problems = [];
+    const named = [];
+    const manifests = [];
+    for (const pattern of patterns) {
+        if (isManifestPath(pattern)) {
+            const found = await expand(pattern, cwd, () => true);
+            if (!found.length)
+                problems.push((0,config_source/* fileProblem */.Wj)(pattern, 'no files match this pattern'));
+            for (const manifest of found) {
+                manifests.push(manifest);
+                const read = await readManifest(manifest, cwd);
+                named.push(...read.named);
+                problems.push(...(0,config_problems/* sortProblems */.dS)(read.problems));
+            }
+            continue;
+        }
+        const found = await expand(pattern, cwd, isMediaName);
+        if (!found.length)
+            problems.push((0,config_source/* fileProblem */.Wj)(pattern, noMatch(pattern)));
+        for (const path of found)
+            named.push({ path, source: { file: path, line: 0, column: 0, field: '' } });
+    }
+    const files = [];
+    const notices = [];
+    const first = new Map();
+    for (const n of named) {
+        const seen = first.get(n.path);
+        if (seen) {
+            notices.push({ ...n.source, message: `${n.path} is already named at ${where(seen)}; evaluated once` });
+            continue;
+        }
+        first.set(n.path, n);
+        files.push({
+            path: n.path,
+            source: { file: n.source.file, line: n.source.line },
+            ...(n.title !== undefined && { title: n.title }),
+            ...(n.description !== undefined && { description: n.description })
+        });
+    }
+    if (!problems.length && !files.length)
+        problems.push((0,config_source/* fileProblem */.Wj)(patterns.join(', '), 'no files to evaluate'));
+    if (problems.length)
+        throw new config_problems/* ConfigError */.xL(problems, notices);
+    return { files, notices, manifests };
+}
+function where(n) {
+    return n.source.line ? `${n.source.file}:${n.source.line}` : 'the files input';
+}
+function noMatch(pattern) {
+    return url_list/* GLOB_SYNTAX */.Jp.test(pattern) ? 'no media files match this pattern' : 'file not found';
+}
+const isMediaName = (path) => (0,media_types/* formatForExtension */.eX)((0,media_types/* extensionOf */.je)(path)) !== undefined;
+/** A cwd-relative path with forward slashes, as git and reports name files. */
+function repoPath(cwd, path) {
+    const rel = (0,external_node_path_.relative)(cwd, (0,external_node_path_.resolve)(cwd, path));
+    return rel.split(external_node_path_.sep).join(external_node_path_.posix.sep);
+}
+/**
+ * Files a path or glob names, relative to cwd, sorted. A plain path is returned as is (its problems are reported
+ * when it is inspected); a glob keeps the matches `keep` accepts (media files, for media globs).
+ */
+async function expand(pattern, cwd, keep) {
+    if (!url_list/* GLOB_SYNTAX */.Jp.test(pattern) || (await (0,url_list/* isFile */.fo)((0,external_node_path_.resolve)(cwd, pattern)))) {
+        return (await exists((0,external_node_path_.resolve)(cwd, pattern))) ? [repoPath(cwd, pattern)] : [];
+    }
+    const found = [];
+    for await (const match of (0,promises_.glob)(pattern, { cwd }))
+        if (keep(match) && (await (0,url_list/* isFile */.fo)((0,external_node_path_.resolve)(cwd, match))))
+            found.push(repoPath(cwd, match));
+    return found.sort();
+}
+async function exists(path) {
+    try {
+        await (0,promises_.stat)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+const ITEM_SHAPE = 'a file path or a mapping with a file key';
+async function readManifest(manifest, cwd) {
+    const read = await (0,config_source/* readText */.yR)(manifest, cwd);
+    if (!read.ok)
+        return { named: [], problems: [read.problem] };
+    if (read.value.trim() === '')
+        return { named: [], problems: [(0,config_source/* fileProblem */.Wj)(manifest, 'the manifest is empty')] };
+    const format = (0,config_source/* formatOf */.be)(manifest);
+    const { source, problems } = (0,config_source/* parseSource */.PJ)(manifest, read.value, format);
+    if (!source)
+        return { named: [], problems };
+    const root = source.doc.contents;
+    if (!(0,dist/* isSeq */.oP)(root))
+        return {
+            named: [],
+            problems: [
+                (0,config_source/* problemAt */.l4)(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${(0,pique_schema/* describeValue */.bp)(source.doc.toJS())}`)
+            ]
+        };
+    const base = (0,external_node_path_.dirname)(manifest);
+    const named = [];
+    const out = [];
+    const items = source.doc.toJS();
+    for (const [i, item] of items.entries()) {
+        const node = root.items[i];
+        const parsed = manifestItemSchema.safeParse(item);
+        if (!parsed.success) {
+            out.push(...itemProblems(source, i, item));
+            continue;
+        }
+        const entry = typeof parsed.data === 'string' ? { file: parsed.data } : parsed.data;
+        const at = (0,dist/* isMap */.jh)(node)
+            ? (0,config_source/* problemAt */.l4)(source, [i, 'file'], '')
+            : { ...(0,config_source/* positionOf */.df)(source, node), field: `[${i}]` };
+        const pattern = entry.file.trim();
+        if ((0,external_node_path_.isAbsolute)(pattern)) {
+            out.push({ ...at, file: manifest, message: `expected a path relative to ${manifest}, got an absolute path` });
+            continue;
+        }
+        const matches = await expand((0,external_node_path_.join)(base, pattern), cwd, isMediaName);
+        if (!matches.length) {
+            out.push({ ...at, file: manifest, message: `${noMatch(pattern)} (${pattern}, relative to the manifest)` });
+            continue;
+        }
+        for (const path of matches)
+            named.push({
+                path,
+                source: { file: manifest, line: at.line, column: at.column, field: at.field },
+                title: entry.title,
+                description: entry.description
+            });
+    }
+    return { named, problems: out };
+}
+/** Problems of one manifest item, at the key or value they are about. */
+function itemProblems(source, i, item) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        if (typeof item === 'string')
+            return [(0,config_source/* problemAt */.l4)(source, [i], 'must not be empty')];
+        return [(0,config_source/* problemAt */.l4)(source, [i], `expected ${ITEM_SHAPE}, got ${(0,pique_schema/* describeValue */.bp)(item)}`)];
+    }
+    const out = [];
+    for (const key of Object.keys(item))
+        if (!MANIFEST_ITEM_KEYS.includes(key))
+            out.push((0,config_source/* problemAt */.l4)(source, [i, key], `unknown key${(0,detectors/* didYouMean */.au)(key, MANIFEST_ITEM_KEYS) || `; expected one of ${MANIFEST_ITEM_KEYS.join(', ')}`}`, 'key'));
+    const shaped = schemas/* object */.Ikc(manifestItemSchema.options[1].shape).partial({ file: true }).safeParse(item);
+    if (!shaped.success)
+        for (const issue of (0,pique_schema/* schemaIssues */.ge)(shaped.error))
+            out.push((0,config_source/* problemAt */.l4)(source, [i, ...issue.path], issue.message));
+    if (item.file === undefined)
+        out.push((0,config_source/* problemAt */.l4)(source, [i, 'file'], 'is required'));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/files/check.ts
+/**
+ * Checks every planned media file before anything is uploaded (inspect.ts: LFS pointer, size, content type from
+ * extension and bytes, the judge's type) and hashes it for its identity. Problems come back as config problems at
+ * the manifest line that named the file, or at the file itself, all in one pass.
+ */
+
+
+async function checkFiles(files, options) {
+    const cwd = options.cwd ?? process.cwd();
+    const checked = [];
+    const problems = [];
+    // One file at a time: hashing reads every byte, and the disk, not the CPU, sets the pace.
+    for (const file of files) {
+        const absolutePath = (0,external_node_path_.resolve)(cwd, file.path);
+        try {
+            const inspected = await (0,inspect/* inspectFile */.Xp)(absolutePath, file.path, options);
+            checked.push({
+                ...file,
+                kind: 'file',
+                size: inspected.size,
+                sha256: await (0,inspect/* sha256File */.Q3)(absolutePath),
+                contentType: inspected.contentType,
+                mime: inspected.mime
+            });
+        }
+        catch (error) {
+            if (!(error instanceof inspect/* FileProblem */.kc))
+                throw error;
+            problems.push(fileProblemAt(file, error.message));
+        }
+    }
+    return { files: checked, problems };
+}
+/** A problem about a file: at the manifest line that named it, or at the file itself. */
+function fileProblemAt(file, message) {
+    return file.source.line > 0
+        ? { file: file.source.file, line: file.source.line, column: 1, field: file.path, message }
+        : { file: file.path, line: 0, column: 0, field: '', message };
+}
+
 ;// CONCATENATED MODULE: ./src/gate/plan.ts
 /**
- * Plan: what the gate will evaluate. Loads and validates the judge file and URL lists (ConfigError on bad input),
- * then narrows to changed URLs on pull requests when only-changed is set.
+ * Plan: what the gate will evaluate. Loads and validates the judge file, URL lists and media files (ConfigError on
+ * bad input, every problem of every file at once), narrows to changed URLs and files on pull requests when
+ * only-changed is set, then checks each media file (type, size, LFS pointer) and hashes it.
  */
+
+
+
+
 
 
 
@@ -5939,13 +7072,20 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
         warnings.push((0,load/* formatProblem */.Vw)(p));
         log.warning((0,load/* formatProblem */.Vw)(p), { file: p.file, line: p.line, column: p.column });
     };
-    // Both files are read before failing, so one run reports every problem in the judge file AND the URL lists.
+    // Every file is read before failing, so one run reports every problem in the judge file, the URL lists AND the files.
     const found = { problems: [], warnings: [] };
+    const urlsGiven = settings.urlPatterns.length > 0 || settings.urlListInline !== undefined;
+    const filesGiven = settings.filePatterns.length > 0;
+    // URLs need a video judge; media files alone may use an image or audio judge.
+    const contentTypes = urlsGiven ? [limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io] : limits/* UPLOAD_CONTENT_TYPES */.QT;
     const judgeFile = settings.judgeId
         ? undefined
-        : await collectProblems((0,load/* loadJudgeFile */.iF)(settings.judgePath, { cwd }), found);
-    const list = await collectProblems((0,load/* loadUrlLists */.rY)(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: (0,load/* urlListByteLimit */.R9)(env) }), found);
-    if (!list || (!settings.judgeId && !judgeFile))
+        : await collectProblems((0,load/* loadJudgeFile */.iF)(settings.judgePath, { cwd, contentTypes }), found);
+    const list = urlsGiven
+        ? await collectProblems((0,load/* loadUrlLists */.rY)(settings.urlPatterns, { cwd, inline: settings.urlListInline, maxBytes: (0,load/* urlListByteLimit */.R9)(env) }), found)
+        : { urls: [], notices: [], files: [] };
+    const fileList = filesGiven ? await collectProblems(loadFileList(settings.filePatterns, { cwd }), found) : undefined;
+    if (!list || (filesGiven && !fileList) || (!settings.judgeId && !judgeFile))
         throw new load/* ConfigError */.xL(found.problems, found.warnings);
     let judge;
     if (!judgeFile) {
@@ -5957,18 +7097,48 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
         log.info(`Judge file ${judgeFile.file}: "${judgeFile.body.name}", ${(0,model/* plural */.LS)(judgeFile.body.detectors.length, 'detector')}${judgeFile.id ? `, pinned to ${judgeFile.id}` : ''}`);
     }
     // The same `notice: file:line:column: …` lines as `pique-gate validate` prints.
-    for (const line of describeProblems('notice', list.notices))
+    for (const line of describeProblems('notice', [...list.notices, ...(fileList?.notices ?? [])]))
         log.info(line);
     const files = [...new Set(list.urls.map(u => u.source.file))].filter(f => f !== load/* INLINE_SOURCE */.CK);
-    log.info(`${(0,model/* plural */.LS)(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [load/* INLINE_SOURCE */.CK] : [])].join(', ')}`);
-    if (!settings.onlyChanged || settings.forceAll)
-        return { judge, items: list.urls, skippedUnchanged: 0, warnings };
-    const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
-    if (changed.note)
+    if (urlsGiven)
+        log.info(`${(0,model/* plural */.LS)(list.urls.length, 'URL')} from ${[...files, ...(settings.urlListInline ? [load/* INLINE_SOURCE */.CK] : [])].join(', ')}`);
+    if (fileList)
+        log.info(`${(0,model/* plural */.LS)(fileList.files.length, 'media file')} from ${settings.filePatterns.join(', ')}`);
+    const onlyChanged = settings.onlyChanged && !settings.forceAll;
+    let urls = list.urls;
+    let named = fileList?.files ?? [];
+    let skippedUnchanged = 0;
+    if (onlyChanged && urlsGiven) {
+        const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
+        if (changed.note)
+            log.info(changed.note);
+        if (changed.skippedUnchanged)
+            log.info(`only-changed: ${(0,model/* plural */.LS)(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`);
+        urls = changed.urls;
+        skippedUnchanged += changed.skippedUnchanged;
+    }
+    if (onlyChanged && named.length) {
+        const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env });
         log.info(changed.note);
-    if (changed.skippedUnchanged)
-        log.info(`only-changed: ${(0,model/* plural */.LS)(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`);
-    return { judge, items: changed.urls, skippedUnchanged: changed.skippedUnchanged, warnings };
+        named = changed.files;
+        skippedUnchanged += changed.skippedUnchanged;
+    }
+    const checkedFiles = await checkPlannedFiles(named, settings, judgeFile?.body.content_type, cwd, log);
+    return { judge, items: [...urls, ...checkedFiles], skippedUnchanged, warnings };
+}
+/**
+ * Each media file checked (type against the judge's, size, LFS pointer) and hashed, before anything is uploaded;
+ * every problem at once, at the manifest line or the file. A pinned judge's type is checked once it is fetched.
+ */
+async function checkPlannedFiles(named, settings, judgeContentType, cwd, log) {
+    if (!named.length)
+        return [];
+    const checked = await checkFiles(named, { cwd, maxBytes: settings.maxFileBytes, judgeContentType });
+    if (checked.problems.length)
+        throw new load/* ConfigError */.xL(checked.problems);
+    for (const f of checked.files)
+        log.debug(`${f.path}: ${f.mime}, ${f.size} bytes, sha256 ${f.sha256}`);
+    return checked.files;
 }
 /** The loaded value, or undefined with its ConfigError's problems and warnings added to `found`. Other errors propagate. */
 async function collectProblems(loading, found) {
@@ -6020,7 +7190,7 @@ async function registerJobs(store, judgeId, outcomes, env, log, surface) {
         .filter(o => o.jobId && o.batchId)
         .map(o => ({
         job_id: o.jobId,
-        url: o.url,
+        url: (0,model/* itemName */.TJ)(o),
         batch_id: o.batchId,
         judge_id: judgeId,
         ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
@@ -6037,39 +7207,6 @@ async function registerJobs(store, judgeId, outcomes, env, log, surface) {
         }
         log.warning(`Could not register ${(0,model/* plural */.LS)(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/gate/concurrency.ts
-/** Runs `fn` over `items` with at most `limit` calls in flight. The first error stops new calls and is thrown. */
-async function forEachLimit(items, limit, fn) {
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const index = next++;
-            try {
-                await fn(items[index], index);
-            }
-            catch (error) {
-                failed = true;
-                throw error;
-            }
-        }
-    };
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-    const settled = await Promise.allSettled(workers);
-    const rejected = settled.find((s) => s.status === 'rejected');
-    if (rejected)
-        throw rejected.reason;
-}
-/** Splits `items` into consecutive chunks of at most `size`. */
-function chunk(items, size) {
-    if (size < 1)
-        throw new RangeError('chunk size must be at least 1');
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/gate/submit.ts
@@ -6471,11 +7608,23 @@ function formatDuration(ms) {
 
 
 
+
+
+
 function newProgress() {
     return { outcomes: [], batchIds: [], results: new Map() };
 }
 /** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
-const STAGES = [plan, skipWithoutKey, checkStoreFirst, ensureTheJudge, run_gate_submit, wait, verdict];
+const STAGES = [
+    plan,
+    skipWithoutKey,
+    checkStoreFirst,
+    lockedReferences,
+    ensureTheJudge,
+    run_gate_submit,
+    wait,
+    verdict
+];
 async function runGate(settings, deps) {
     const run = {
         settings,
@@ -6535,21 +7684,68 @@ async function checkStoreFirst(run) {
         await checkStore(run.deps.store, run.surface, run.log);
     return undefined;
 }
+/** Local reference files in the judge file become gs:// URIs: from the lock, or uploaded now (the lock is then stale). */
+async function lockedReferences(run) {
+    const source = planOf(run).judge;
+    if (source.kind !== 'file' || !source.file.references?.length)
+        return undefined;
+    const { settings, deps, log } = run;
+    const resolved = await log.group('Reference files', () => resolveJudgeReferences(apiOf(run), source.file, {
+        cwd: deps.cwd,
+        apiUrl: settings.apiUrl,
+        deadline: run.deadline,
+        maxBytes: settings.maxFileBytes,
+        log
+    }));
+    source.file = resolved.file;
+    if (resolved.warning) {
+        planOf(run).warnings.push(resolved.warning);
+        log.warning(resolved.warning, { file: resolved.lockPath, line: 1 });
+    }
+    return undefined;
+}
 async function ensureTheJudge(run) {
     const { progress, log } = run;
     // Recorded as soon as it is known, before it is ready: a run that stops later still reports which judge it had.
     progress.judge = await log.group('Ensure the judge', () => ensureJudge(apiOf(run), planOf(run).judge, {
         log,
         deadline: run.deadline,
-        onJudge: known => (progress.judge = known)
+        onJudge: known => (progress.judge = known),
+        needs: contentTypeNeeded(planOf(run))
     }));
     return undefined;
 }
 async function run_gate_submit(run) {
+    const urlOutcomes = await submitUrls(run);
+    const fileOutcomes = await uploadTheFiles(run);
+    // Plan order: URLs, then files.
+    run.progress.outcomes = [...urlOutcomes, ...fileOutcomes];
+    return undefined;
+}
+/** Media files: one presigned-upload job each, uploaded from disk. */
+async function uploadTheFiles(run) {
+    const { settings, deps, log, progress } = run;
+    const files = planOf(run).items.filter(model/* isFileItem */.Gs);
+    if (files.length === 0)
+        return [];
+    const judge = judgeOf(run);
+    const total = files.reduce((n, f) => n + f.size, 0);
+    return log.group(`Upload ${(0,model/* plural */.LS)(files.length, 'media file')} (${(0,bytes/* formatBytes */.z)(total)})`, () => uploadFiles(apiOf(run), files, {
+        judgeId: judge.id,
+        webhookUrl: settings.webhookUrl ?? deps.store?.ingestUrl,
+        maxConcurrency: settings.maxConcurrency,
+        log,
+        deadline: run.deadline,
+        cwd: deps.cwd,
+        // Recorded at once: a run that stops mid-upload still reports the jobs it created.
+        onFile: async (outcome) => void progress.outcomes.push(outcome)
+    }));
+}
+async function submitUrls(run) {
     const { settings, deps, log, progress } = run;
     const items = planOf(run).items.filter(model/* isUrlItem */.R6);
     if (items.length === 0)
-        return undefined;
+        return [];
     const judge = judgeOf(run);
     const store = deps.store;
     const batches = Math.ceil(items.length / limits/* LIMITS */.b1.urlsPerBatch.max);
@@ -6567,9 +7763,9 @@ async function run_gate_submit(run) {
                 await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface);
         }
     }));
-    progress.outcomes = submission.outcomes;
+    progress.outcomes = [...submission.outcomes];
     progress.batchIds = submission.batchIds;
-    return undefined;
+    return submission.outcomes;
 }
 async function wait(run) {
     const { settings, deps, log, progress } = run;
@@ -6626,6 +7822,28 @@ async function verdict(run) {
     }
     log.info(`Verdict: ${report.verdict}: ${report.reason}`);
     return report;
+}
+/**
+ * The judge content type the planned items need: video for URLs; for media files alone, theirs. Files of several
+ * types cannot share one judge: said here, naming them, before anything is created.
+ */
+function contentTypeNeeded(plan) {
+    const files = plan.items.filter(model/* isFileItem */.Gs);
+    if (plan.items.some(model/* isUrlItem */.R6)) {
+        const other = files.filter(f => f.contentType !== limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io);
+        if (other.length)
+            throw new GateError(`Social-media URLs need a ${limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io} judge, and one judge evaluates one content type: ${other.map(f => `${f.path} (${f.contentType})`).join(', ')} cannot be gated in the same run`);
+        return undefined;
+    }
+    const types = [...new Set(files.map(f => f.contentType))];
+    if (types.length > 1) {
+        const byType = types.map(t => `${t}: ${files
+            .filter(f => f.contentType === t)
+            .map(f => f.path)
+            .join(', ')}`);
+        throw new GateError(`One judge evaluates one content type, and the media files mix ${types.join(' and ')} (${byType.join('; ')})`);
+    }
+    return types.length ? { type: types[0], why: `the media files (${types[0]})` } : undefined;
 }
 // What a stage needs from an earlier one; the order of STAGES guarantees it, these say so when it does not.
 function planOf(run) {
@@ -6814,7 +8032,12 @@ function verdictOutput(report) {
 const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024;
 function gateOutputs(report, reportPath) {
     const finished = report.items.filter(u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed');
-    const results = JSON.stringify(report.items.map(u => ({ url: u.url, state: u.state, score: u.score ?? null, job_id: u.jobId ?? null })));
+    const results = JSON.stringify(report.items.map(u => ({
+        ...(u.kind === 'url' ? { url: u.url } : { kind: u.kind, path: u.path, sha256: u.sha256 }),
+        state: u.state,
+        score: u.score ?? null,
+        job_id: u.jobId ?? null
+    })));
     return {
         [config_settings/* Outputs */.tY.JudgeId]: report.judge?.id ?? '',
         [config_settings/* Outputs */.tY.JudgeCreated]: String(report.judge?.origin === 'created'),
@@ -6860,17 +8083,22 @@ async function main_run() {
 __nccwpck_require__.d(__webpack_exports__, {
   WI: () => (/* reexport */ REPORT_SCHEMA_VERSION),
   y: () => (/* reexport */ formatScore),
+  Gs: () => (/* reexport */ isFileItem),
   R6: () => (/* reexport */ isUrlItem),
   TJ: () => (/* reexport */ itemName),
+  ul: () => (/* reexport */ itemWord),
   LS: () => (/* reexport */ plural)
 });
 
 // UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, scoreDigits, truncate
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
-/** How reports and messages name an item: its URL (a file's path, once files are items). */
+/** How reports and messages name an item: its URL, or a file's repository path. */
 function itemName(item) {
-    return item.url;
+    return item.kind === 'url' ? item.url : item.path;
+}
+function isFileItem(item) {
+    return item.kind === 'file';
 }
 function isUrlItem(item) {
     return item.kind === 'url';
@@ -6932,6 +8160,12 @@ const REPORT_SCHEMA_VERSION = 1;
 ;// CONCATENATED MODULE: ./src/model/words.ts
 /** `1 URL`, `2 URLs`: every count the gate words goes through this. */
 const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+/** What to call a run's items in counts: `URL` when all are URLs (or none), `file` when all are files, else `item`. */
+function itemWord(items) {
+    if (items.every(i => i.kind === 'url'))
+        return 'URL';
+    return items.every(i => i.kind === 'file') ? 'file' : 'item';
+}
 
 ;// CONCATENATED MODULE: ./src/model/index.ts
 /** The data model every folder shares (plan items, outcomes, the run report): it imports nothing but the API's shapes. */
@@ -7027,20 +8261,21 @@ function spec(name, category, shape, extra = {}) {
         needsPreprocessing: category === 'matching',
         config: shape === null ? null : zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3(shape),
         atLeastOneOf: extra.atLeastOneOf,
-        ranges: extra.ranges
+        ranges: extra.ranges,
+        referenceKeys: extra.referenceKeys
     };
 }
 const DETECTORS = [
     // Matching: need reference content, the judge starts `pending`.
-    spec('video_matching', 'matching', { reference_videos: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(gsUri).min(1) }),
-    spec('audio_matching', 'matching', { reference_audio: gsUri }, { contentTypes: ['video', 'audio'] }),
-    spec('podcast_video_matching', 'matching', { reference_videos: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(gsUri).min(1) }),
+    spec('video_matching', 'matching', { reference_videos: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(gsUri).min(1) }, { referenceKeys: ['reference_videos'] }),
+    spec('audio_matching', 'matching', { reference_audio: gsUri }, { contentTypes: ['video', 'audio'], referenceKeys: ['reference_audio'] }),
+    spec('podcast_video_matching', 'matching', { reference_videos: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(gsUri).min(1) }, { referenceKeys: ['reference_videos'] }),
     spec('splitscreen_video_matching', 'matching', {
         top_content_references: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(gsUri).optional(),
         top_content_description: text.optional(),
         bottom_content_references: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(gsUri).optional(),
         bottom_content_description: text.optional()
-    }),
+    }, { referenceKeys: ['top_content_references', 'bottom_content_references'] }),
     spec('video_matching_description', 'matching', { content_description: text.min(1) }),
     // Analysis.
     spec('language', 'analysis', { accepted_languages: strings.optional() }, { contentTypes: ['video', 'audio', 'text'] }),
@@ -7068,7 +8303,11 @@ const DETECTORS = [
         product_cue: text.optional(),
         brand_audio_url: text.optional(),
         product_audio_url: text.optional()
-    }, { atLeastOneOf: [['brand_name', 'product_name']], contentTypes: ['video', 'audio'] }),
+    }, {
+        atLeastOneOf: [['brand_name', 'product_name']],
+        contentTypes: ['video', 'audio'],
+        referenceKeys: ['brand_audio_url', 'product_audio_url']
+    }),
     spec('clipper_demographics', 'analysis', null),
     // Visual and quality.
     spec('video_specs', 'visual', {
@@ -7221,6 +8460,12 @@ const LIMITS = {
     listOffsetMin: 0,
     referenceFileExtension: { min: 1, max: 10 },
     uploadFilename: { min: 1, max: 255 },
+    /**
+     * How long an upload URL stays valid. Presigned (evaluation) uploads: documented as 1 hour on one page and 15
+     * minutes on another; decision: 15 minutes, and the slot is requested just before the PUT. Reference content:
+     * "valid ~5 minutes".
+     */
+    uploadUrlLifetimeMs: { evaluation: 15 * 60_000, reference: 5 * 60_000 },
     score: { min: 0, max: 1 }
 };
 /** Identifier shapes the service issues; readers treat ids as opaque, the emulator generates these. */
@@ -7243,6 +8488,126 @@ const WEBHOOK = {
 };
 /** Reference content URIs are Google Cloud Storage URIs. */
 const REFERENCE_URI_PREFIX = 'gs://';
+
+
+/***/ }),
+
+/***/ 4284:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OG: () => (/* binding */ sniffFormat),
+/* harmony export */   bi: () => (/* binding */ sameFamily),
+/* harmony export */   dD: () => (/* binding */ SNIFF_BYTES),
+/* harmony export */   eX: () => (/* binding */ formatForExtension),
+/* harmony export */   il: () => (/* binding */ extensionsFor),
+/* harmony export */   je: () => (/* binding */ extensionOf)
+/* harmony export */ });
+/* unused harmony exports MEDIA_FORMATS, formatByName */
+const MEDIA_FORMATS = [
+    { name: 'mp4', mime: 'video/mp4', contentType: 'video', extensions: ['mp4', 'm4v'] },
+    { name: 'mov', mime: 'video/quicktime', contentType: 'video', extensions: ['mov', 'qt'] },
+    { name: 'webm', mime: 'video/webm', contentType: 'video', extensions: ['webm'] },
+    { name: 'mkv', mime: 'video/x-matroska', contentType: 'video', extensions: ['mkv'] },
+    { name: 'avi', mime: 'video/x-msvideo', contentType: 'video', extensions: ['avi'] },
+    { name: 'png', mime: 'image/png', contentType: 'image', extensions: ['png'] },
+    { name: 'jpeg', mime: 'image/jpeg', contentType: 'image', extensions: ['jpg', 'jpeg'] },
+    { name: 'gif', mime: 'image/gif', contentType: 'image', extensions: ['gif'] },
+    { name: 'webp', mime: 'image/webp', contentType: 'image', extensions: ['webp'] },
+    { name: 'wav', mime: 'audio/wav', contentType: 'audio', extensions: ['wav'] },
+    { name: 'mp3', mime: 'audio/mpeg', contentType: 'audio', extensions: ['mp3'] },
+    { name: 'm4a', mime: 'audio/mp4', contentType: 'audio', extensions: ['m4a'] },
+    { name: 'aac', mime: 'audio/aac', contentType: 'audio', extensions: ['aac'] },
+    { name: 'ogg', mime: 'audio/ogg', contentType: 'audio', extensions: ['ogg', 'oga', 'opus'] },
+    { name: 'flac', mime: 'audio/flac', contentType: 'audio', extensions: ['flac'] }
+];
+/** The lower-case extension of a file name, without the dot ("" when it has none). */
+function extensionOf(filename) {
+    const base = filename.split(/[\\/]/).pop() ?? '';
+    const dot = base.lastIndexOf('.');
+    return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+function formatForExtension(extension) {
+    const ext = extension.replace(/^\./, '').toLowerCase();
+    return MEDIA_FORMATS.find(f => f.extensions.includes(ext));
+}
+function formatByName(name) {
+    return MEDIA_FORMATS.find(f => f.name === name);
+}
+/** Extensions accepted for a content type, for messages ("mp4, m4v, mov, ..."). */
+function extensionsFor(contentType) {
+    return MEDIA_FORMATS.filter(f => f.contentType === contentType).flatMap(f => [...f.extensions]);
+}
+/** Bytes `sniffFormat` needs from the start of a file. */
+const SNIFF_BYTES = 64;
+const ascii = (bytes, at, text) => bytes.length >= at + text.length && [...text].every((c, i) => bytes[at + i] === c.charCodeAt(0));
+/** ISO base media (`ftyp` box at 4): MP4, MOV and M4A tell themselves apart by the major brand. */
+function isoBrand(bytes) {
+    if (!ascii(bytes, 4, 'ftyp') || bytes.length < 12)
+        return undefined;
+    return String.fromCharCode(...bytes.subarray(8, 12));
+}
+/**
+ * The format a file's first bytes show, or undefined when they match none of MEDIA_FORMATS. Formats that share
+ * a container (MP4 and M4A; WebM and Matroska) are told apart only where the header says so: an MP4 container
+ * with an `M4A ` brand is audio, any other brand video; EBML is WebM when its doctype says `webm`.
+ */
+function sniffFormat(bytes) {
+    const b = bytes;
+    const name = (() => {
+        const brand = isoBrand(b);
+        if (brand !== undefined) {
+            if (brand === 'qt  ')
+                return 'mov';
+            if (brand === 'M4A ' || brand === 'M4B ')
+                return 'm4a';
+            return 'mp4';
+        }
+        // Older QuickTime files start with a moov/mdat/wide/free box instead of ftyp.
+        if (['moov', 'mdat', 'wide', 'free', 'skip'].some(box => ascii(b, 4, box)))
+            return 'mov';
+        if (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3) {
+            return Buffer.from(b.subarray(0, SNIFF_BYTES)).includes('webm') ? 'webm' : 'mkv';
+        }
+        if (ascii(b, 0, 'RIFF')) {
+            if (ascii(b, 8, 'AVI '))
+                return 'avi';
+            if (ascii(b, 8, 'WAVE'))
+                return 'wav';
+            if (ascii(b, 8, 'WEBP'))
+                return 'webp';
+            return undefined;
+        }
+        if (b[0] === 0x89 && ascii(b, 1, 'PNG\r\n\x1a\n'))
+            return 'png';
+        if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff)
+            return 'jpeg';
+        if (ascii(b, 0, 'GIF87a') || ascii(b, 0, 'GIF89a'))
+            return 'gif';
+        if (ascii(b, 0, 'ID3'))
+            return 'mp3';
+        if (ascii(b, 0, 'OggS'))
+            return 'ogg';
+        if (ascii(b, 0, 'fLaC'))
+            return 'flac';
+        // MPEG audio frame sync: MP3 (layer III) or ADTS AAC (layer bits 00).
+        if (b[0] === 0xff && b.length > 1 && (b[1] & 0xe0) === 0xe0)
+            return (b[1] & 0x06) === 0 ? 'aac' : 'mp3';
+        return undefined;
+    })();
+    return name === undefined ? undefined : formatByName(name);
+}
+/** Two formats are the same family when one file may honestly carry either name (an .mp4 holding QuickTime). */
+function sameFamily(a, b) {
+    if (a.name === b.name)
+        return true;
+    const families = [
+        ['mp4', 'mov', 'm4a'],
+        ['webm', 'mkv'],
+        ['mp3', 'aac']
+    ];
+    return families.some(f => f.includes(a.name) && f.includes(b.name));
+}
 
 
 /***/ }),
@@ -7667,6 +9032,75 @@ function schemaIssues(error) {
 
 /***/ }),
 
+/***/ 8973:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TP: () => (/* binding */ withReferenceUris),
+/* harmony export */   ju: () => (/* binding */ extractLocalReferences)
+/* harmony export */ });
+/* unused harmony exports PLACEHOLDER_PREFIX, isLocalReference */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9779);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
+/**
+ * Reference media as code: a judge file may name local files where a detector takes reference content
+ * (`reference_videos`, `reference_audio`, `brand_audio_url`, ... — the catalogue's `referenceKeys`). A value
+ * without a URL scheme is such a file, relative to the judge file's folder. The judge body keeps a placeholder
+ * gs:// URI per file (so it validates as the API would take it) until the gate swaps in the uploaded URI.
+ */
+
+
+
+/** Placeholders stand in for local references until they are uploaded; never sent to the API. */
+const PLACEHOLDER_PREFIX = `${_pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .REFERENCE_URI_PREFIX */ .gP}pique-gate-local-reference/`;
+/** A value names a local file when it has no URL scheme (`gs:`, `https:`, ...). */
+function isLocalReference(value) {
+    return value.trim() !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(value.trim());
+}
+/**
+ * Finds local references in a judge document (the parsed YAML/JSON value) and replaces each with a placeholder,
+ * in place. `judgeFile` and `cwd` resolve the relative paths.
+ */
+function extractLocalReferences(document, judgeFile, cwd) {
+    const detectors = document?.detectors;
+    if (!Array.isArray(detectors))
+        return [];
+    const base = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(cwd, judgeFile));
+    const found = [];
+    detectors.forEach((d, i) => {
+        const detector = d;
+        const keys = (0,_pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__/* .findDetector */ .M1)(String(detector?.detector_name))?.referenceKeys ?? [];
+        const config = detector?.config;
+        if (!config || typeof config !== 'object')
+            return;
+        for (const key of keys) {
+            const visit = (value, at, set) => {
+                if (typeof value !== 'string' || !isLocalReference(value))
+                    return;
+                const path = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.relative)(cwd, (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(base, value.trim())).split(node_path__WEBPACK_IMPORTED_MODULE_0__.sep).join(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.sep);
+                const placeholder = `${PLACEHOLDER_PREFIX}${found.length}`;
+                found.push({ docPath: ['detectors', i, 'config', ...at], written: value, path, placeholder });
+                set(placeholder);
+            };
+            const value = config[key];
+            if (Array.isArray(value))
+                value.forEach((v, j) => visit(v, [key, j], s => (value[j] = s)));
+            else
+                visit(value, [key], s => (config[key] = s));
+        }
+    });
+    return found;
+}
+/** The body with each placeholder replaced by its uploaded URI. */
+function withReferenceUris(body, uris) {
+    return JSON.parse(JSON.stringify(body, (_k, v) => (typeof v === 'string' && uris.has(v) ? uris.get(v) : v)));
+}
+
+
+/***/ }),
+
 /***/ 4031:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -7765,10 +9199,14 @@ function htmlLink(href, safeText) {
 /* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6045);
 /* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3613);
 /* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4661);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4031);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5086);
-/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1921);
+/* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(588);
+/* harmony import */ var _measured_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6008);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4031);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5086);
+/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1921);
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
+
+
 
 
 
@@ -7779,7 +9217,7 @@ const CELL_RATIONALE_CHARS = 100;
 /** Characters of a URL or a source path shown in a table cell (start and end); the links and the details have them whole. */
 const CELL_NAME_CHARS = 32;
 function heading(report) {
-    return `## ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .headingText */ .ky)(report)}`;
+    return `## ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .headingText */ .ky)(report)}`;
 }
 /** The judge by name and how this run got it; with its id where the full facts belong (the summary's details). */
 function judgeLine(report, withId = true) {
@@ -7787,8 +9225,8 @@ function judgeLine(report, withId = true) {
     if (!j)
         return undefined;
     return withId
-        ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(j.name)} (<code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(j.id)}</code>, ${j.origin})`
-        : `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(j.name)} (${j.origin})`;
+        ? `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(j.name)} (<code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(j.id)}</code>, ${j.origin})`
+        : `${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(j.name)} (${j.origin})`;
 }
 /**
  * The "why" of an item, saying only what its result cell does not: the worst failing detector with its rationale
@@ -7799,19 +9237,19 @@ function whyCell(o, report) {
     switch (o.state) {
         case 'below_threshold':
         case 'passed': {
-            const named = (d) => `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .breakableMarkdown */ .tO)(d.detectorName)}**${d.score === undefined ? '' : ` (${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(d.score, report)})`}`;
-            const [worst, ...others] = [...(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .failingDetectors */ .k)(o)].sort((a, b) => (a.score ?? 1) - (b.score ?? 1));
+            const named = (d) => `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .breakableMarkdown */ .tO)(d.detectorName)}**${d.score === undefined ? '' : ` (${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(d.score, report)})`}`;
+            const [worst, ...others] = [...(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .failingDetectors */ .k)(o)].sort((a, b) => (a.score ?? 1) - (b.score ?? 1));
             if (!worst)
                 return '';
             const rationale = worst.rationale
-                ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .truncateWords */ .sz)(worst.rationale, CELL_RATIONALE_CHARS))}`
+                ? `: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .truncateWords */ .sz)(worst.rationale, CELL_RATIONALE_CHARS))}`
                 : '';
             return `${named(worst)}${rationale}${others.length ? ` · also failing: ${others.map(named).join(', ')}` : ''}`;
         }
         case 'failed':
-            return (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .truncateWords */ .sz)(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS));
+            return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .truncateWords */ .sz)(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS));
         case 'pending':
-            return o.result ? `still ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(o.result.status)} at the deadline` : 'no result by the deadline';
+            return o.result ? `still ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(o.result.status)} at the deadline` : 'no result by the deadline';
         case 'submitted':
             return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)';
     }
@@ -7821,12 +9259,12 @@ function whyCell(o, report) {
  * icon says which side of it), or the state when there is no score.
  */
 function resultCell(o, report) {
-    const what = o.score === undefined ? (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .stateLabel */ .UH)(o, report) : (0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(o.score, report);
-    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(what)}`;
+    const what = o.score === undefined ? (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateLabel */ .UH)(o, report) : (0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(o.score, report);
+    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}`;
 }
 /** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
 function sourceUrl(source, links) {
-    if (!links || (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .isInlineSource */ .JG)(source))
+    if (!links || (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .isInlineSource */ .JG)(source))
         return undefined;
     let path = source.file.replace(/\\/g, '/');
     const root = links.workspace?.replace(/\\/g, '/').replace(/\/+$/, '');
@@ -7844,21 +9282,28 @@ function sourceUrl(source, links) {
  * characters shows only its file name (`…/urls.txt:3`); the link, the details and the JSON report have it whole.
  */
 function sourceMarkdown(source, links, max = Infinity) {
-    const whole = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .formatSource */ .j2)(source);
-    const text = (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .breakableMarkdown */ .tO)(whole.length > max ? `…/${whole.slice(whole.lastIndexOf('/') + 1)}` : whole);
+    const whole = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .formatSource */ .j2)(source);
+    const text = (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .breakableMarkdown */ .tO)(whole.length > max ? `…/${whole.slice(whole.lastIndexOf('/') + 1)}` : whole);
     const url = sourceUrl(source, links);
-    return url ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .htmlLink */ .Ar)(url, text) : text;
+    return url ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .htmlLink */ .Ar)(url, text) : text;
 }
 /** An item's name as a table shows it: a URL without its scheme, cut in the middle when long, able to wrap. */
 function itemText(o) {
-    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .breakableMarkdown */ .tO)((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .shortenMiddle */ .jM)((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemName */ .TJ)(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_NAME_CHARS));
+    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .breakableMarkdown */ .tO)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .shortenMiddle */ .jM)((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemName */ .TJ)(o).replace(/^https?:\/\/(www\.)?/i, ''), CELL_NAME_CHARS));
 }
-/** `itemText` linked to the whole URL. */
+/**
+ * `itemText` linked to the whole URL. A media file is not a page to link: its path, then its size, type and what the
+ * judge measured of it (`1280x720 (16:9), 30 fps`).
+ */
 function itemMarkdown(o) {
-    return (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .htmlLink */ .Ar)((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemName */ .TJ)(o), itemText(o));
+    if (o.kind === 'url')
+        return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .htmlLink */ .Ar)((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemName */ .TJ)(o), itemText(o));
+    const measured = (0,_measured_js__WEBPACK_IMPORTED_MODULE_6__/* .measuredSpecs */ .p)(o);
+    const facts = [(0,_files_bytes_js__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(o.size), o.mime, measured ? `measured ${(0,_measured_js__WEBPACK_IMPORTED_MODULE_6__/* .describeSpecs */ .u)(measured)}` : ''];
+    return `${itemText(o)}<br>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(facts.filter(Boolean).join(' · '))}`;
 }
 /** The column naming the items, by the kinds present (`URL` for a run of URLs). */
-const ITEM_COLUMN = { url: 'URL' };
+const ITEM_COLUMN = { url: 'URL', file: 'File' };
 /** Result first, then why, then the item and its source: the reason is readable without scrolling sideways. */
 function itemTableHeader(report) {
     const kinds = new Set(report.items.map(o => o.kind));
@@ -7876,17 +9321,17 @@ function itemRow(o, report, links) {
 function validatedLines(report, urlCount = report.items.length, withJudgeId = true) {
     const input = (name) => {
         const v = report.inputs[name];
-        return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .collapseWhitespace */ .DK)(v) : '';
+        return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_7__/* .collapseWhitespace */ .DK)(v) : '';
     };
     const lines = [];
     if (report.judge)
         lines.push(`- Judge ${judgeLine(report, withJudgeId)}`);
     else if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Judge))
-        lines.push(`- Judge file: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Judge))}`);
+        lines.push(`- Judge file: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Judge))}`);
     else if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.JudgeId))
-        lines.push(`- Judge id: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.JudgeId))}`);
+        lines.push(`- Judge id: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.JudgeId))}`);
     if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Urls))
-        lines.push(`- URL lists: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Urls))}`);
+        lines.push(`- URL lists: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Urls))}`);
     if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.UrlList))
         lines.push('- Inline URLs (url-list input)');
     if (urlCount)
@@ -7906,20 +9351,72 @@ function errorLines(report, error, withJudgeId = true) {
     if (n) {
         lines.push(`**${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(n, 'problem')} in the configuration:**`, '');
         for (const p of error.problems.slice(0, MAX_LISTED_PROBLEMS))
-            lines.push(`- ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_config_load_js__WEBPACK_IMPORTED_MODULE_1__/* .formatProblem */ .Vw)(p))}`);
+            lines.push(`- ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_config_load_js__WEBPACK_IMPORTED_MODULE_1__/* .formatProblem */ .Vw)(p))}`);
         if (n > MAX_LISTED_PROBLEMS)
             lines.push(`- …and ${n - MAX_LISTED_PROBLEMS} more in the JSON report`);
         lines.push('');
     }
     else
-        lines.push(`**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(error.message)}**`, '');
+        lines.push(`**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(error.message)}**`, '');
     if (error.hint)
-        lines.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(error.hint), '');
+        lines.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(error.hint), '');
     const known = validatedLines(report, error.plannedItems.length, withJudgeId);
     if (known.length)
         lines.push('What the run had:', '', ...known, '');
     lines.push('This run counts as failed; no earlier verdict of this gate applies.', '');
     return lines;
+}
+
+
+/***/ }),
+
+/***/ 6008:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ measuredSpecs),
+/* harmony export */   u: () => (/* binding */ describeSpecs)
+/* harmony export */ });
+const METRIC_KEYS = ['video_specs', 'image_specs'];
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** The first measured specs any detector reported, or undefined. Values of unexpected types are dropped. */
+function measuredSpecs(o) {
+    for (const d of o.result?.detectorResults ?? []) {
+        for (const key of METRIC_KEYS) {
+            const raw = d.metrics?.[key];
+            if (!raw || typeof raw !== 'object')
+                continue;
+            const m = raw;
+            const specs = {
+                width: num(m.width),
+                height: num(m.height),
+                aspect_ratio: typeof m.aspect_ratio === 'string' ? m.aspect_ratio : undefined,
+                fps: num(m.fps),
+                duration_sec: num(m.duration_sec),
+                megapixels: num(m.megapixels),
+                audio_sample_rate: num(m.audio_sample_rate)
+            };
+            const kept = Object.fromEntries(Object.entries(specs).filter(([, v]) => v !== undefined));
+            if (Object.keys(kept).length)
+                return kept;
+        }
+    }
+    return undefined;
+}
+/** "1280x720 (16:9), 30 fps, 12.5 s, 44.1 kHz". */
+function describeSpecs(s) {
+    const parts = [];
+    if (s.width !== undefined && s.height !== undefined)
+        parts.push(`${s.width}x${s.height}${s.aspect_ratio ? ` (${s.aspect_ratio})` : ''}`);
+    if (s.fps !== undefined)
+        parts.push(`${Number(s.fps.toFixed(2))} fps`);
+    if (s.duration_sec !== undefined)
+        parts.push(`${Number(s.duration_sec.toFixed(1))} s`);
+    if (s.megapixels !== undefined)
+        parts.push(`${s.megapixels} MP`);
+    if (s.audio_sample_rate !== undefined)
+        parts.push(`${Number((s.audio_sample_rate / 1000).toFixed(1))} kHz`);
+    return parts.join(', ');
 }
 
 
@@ -7937,6 +9434,7 @@ function errorLines(report, error, withJudgeId = true) {
 /* harmony export */   UH: () => (/* binding */ stateLabel),
 /* harmony export */   X7: () => (/* binding */ keyMetrics),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   ff: () => (/* binding */ annotationTarget),
 /* harmony export */   hZ: () => (/* binding */ stateIcon),
 /* harmony export */   j2: () => (/* binding */ formatSource),
 /* harmony export */   k: () => (/* binding */ failingDetectors),
@@ -7960,7 +9458,18 @@ function isInlineSource(source) {
     return source.file === _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK || !source.file || !(source.line >= 1);
 }
 function formatSource(source) {
+    // A media file named directly by the files input is its own source (line 0).
+    if (source.file && source.file !== _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK && !(source.line >= 1))
+        return source.file;
     return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`;
+}
+/** Where an item's annotation goes: its list line; a media file named directly, the file itself; inline URLs, nowhere. */
+function annotationTarget(o) {
+    if (!isInlineSource(o.source))
+        return { file: o.source.file, startLine: o.source.line };
+    if (o.kind === 'file')
+        return { file: o.path };
+    return undefined;
 }
 function severity(o, report) {
     switch (o.state) {
@@ -8051,6 +9560,8 @@ function explainOutcome(o, report) {
         case 'failed':
             return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`;
         case 'pending':
+            if (o.result?.status === 'awaiting_upload')
+                return `not finished by the deadline: Pique never received the upload (job ${o.jobId} still awaiting_upload)`;
             return `not finished by the deadline${lastStatus(o)}${o.jobId ? `, job ${o.jobId}` : ''}`;
         case 'submitted':
             // In a run that stopped on an error, the job was sent (and billed) but the run ended before its result.
@@ -8103,7 +9614,7 @@ function countsLine(report) {
         c.pending ? `${c.pending} unfinished` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, 'URL')}: ${parts.join(', ')}`;
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}`;
 }
 /** Milliseconds between two ISO timestamps, when both are present and valid. */
 function durationMs(from, to) {
@@ -20080,13 +21591,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   aig: () => (/* binding */ number),
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
+  rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ string),
   KCZ: () => (/* binding */ union),
   L5J: () => (/* binding */ unknown),
   OZ5: () => (/* binding */ url)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
@@ -26160,7 +27672,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // looseObject
