@@ -68,7 +68,8 @@ export class RequestGate {
         const retryHeaders = {
           'X-RateLimit-Limit': String(this.perMinute || BURST_REPORTED_LIMIT),
           'X-RateLimit-Remaining': '0',
-          'X-RateLimit-Reset': String(Math.ceil(nowMs / 1000) + burst.retryAfterSeconds),
+          // The second in which Retry-After ends, never later: a client honouring both must not wait past Retry-After.
+          'X-RateLimit-Reset': String(Math.floor(nowMs / 1000 + burst.retryAfterSeconds)),
           'Retry-After': String(burst.retryAfterSeconds)
         }
         return {
@@ -80,9 +81,19 @@ export class RequestGate {
     return { headers }
   }
 
-  /** The endpoint's configured fault (its own entry, else `*`). */
+  /**
+   * The endpoint's configured fault, field by field: what its own entry sets, else the `*` entry's value. So a
+   * latency given for one endpoint adds to an error rate given for all of them instead of replacing it.
+   */
   faultFor(endpoint: EndpointName): EndpointFault | undefined {
-    return this.faults.endpoints[endpoint] ?? this.faults.endpoints['*']
+    const all = this.faults.endpoints['*']
+    const own = this.faults.endpoints[endpoint]
+    if (!all || !own) return own ?? all
+    return {
+      errorRate: own.errorRate ?? all.errorRate,
+      errorStatus: own.errorStatus ?? all.errorStatus,
+      latencyMs: own.latencyMs ?? all.latencyMs
+    }
   }
 
   /** An injected error for this request of the endpoint, if the draw says so. */
@@ -99,3 +110,4 @@ export class RequestGate {
     this.streams.reset()
   }
 }
+

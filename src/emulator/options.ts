@@ -84,7 +84,7 @@ export interface EndpointFault {
 
 /** Seeded, reproducible faults: the same seed and the same request sequence give the same faults. */
 export interface EmulatorFaults {
-  /** Per endpoint; `*` applies to every endpoint without its own entry. */
+  /** Per endpoint; `*` gives each field (error rate, status, latency) to every endpoint whose own entry lacks it. */
   endpoints: Partial<Record<EndpointName | '*', EndpointFault>>
   /** Probability that a request starts a burst of `length` 429 replies (with Retry-After and X-RateLimit-*). */
   rateLimitBurst?: { rate: number; length: number; retryAfterSeconds: number }
