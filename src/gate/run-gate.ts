@@ -26,6 +26,7 @@ import { restrictedRun } from '../github/event.js'
 import { ensureJudge } from './ensure-judge.js'
 import { GateError, MissingKeyError } from './errors.js'
 import type { GateLog } from './log.js'
+import type { SubmittedJob } from './overdue.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { type GateStore, checkStore, registerJobs } from './store-jobs.js'
 import { submitAll } from './submit.js'
@@ -281,7 +282,8 @@ async function wait(run: GateRun): Promise<undefined> {
       concurrency: settings.maxConcurrency,
       rateLimit: deps.rateLimit,
       log,
-      progressEveryMs: deps.progressEveryMs
+      progressEveryMs: deps.progressEveryMs,
+      jobs: submittedJobs(progress.outcomes)
     })
   )
   progress.timedOut = waited.timedOut
@@ -366,4 +368,13 @@ function need<T>(value: T | undefined, what: string): T {
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
   return `${judge} ${plural(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
+}
+
+/** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
+function submittedJobs(outcomes: readonly ItemOutcome[]): Map<string, SubmittedJob> {
+  const jobs = new Map<string, SubmittedJob>()
+  for (const o of outcomes)
+    if (o.jobId && o.batchId && o.submittedAt)
+      jobs.set(o.jobId, { batchId: o.batchId, submittedAt: Date.parse(o.submittedAt) })
+  return jobs
 }

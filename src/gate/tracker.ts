@@ -8,9 +8,27 @@ export interface ResultNotice {
   note: ResultNote
 }
 
+/** What the results-endpoint lookups of one job came to: for the report of a job that never finished. */
+export interface LookupNote {
+  /** Lookups made (each may have retried inside the client). */
+  count: number
+  /** Lookups that ended in an error (after the client's retries). */
+  failed: number
+  /** The last lookup's error, when it failed. */
+  lastError?: string
+  /** Set when the run's deadline cut the last lookup short. */
+  stoppedByDeadline?: boolean
+  /** Epoch ms of the last lookup. */
+  lastAt: number
+}
+
 export class JobTracker {
   /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
   readonly latest = new Map<string, EvaluationResult>()
+  /** Epoch ms at which each finished job's result reached the gate (webhook via the store, or a lookup). */
+  readonly finishedAt = new Map<string, number>()
+  /** Results-endpoint lookups per job. */
+  readonly lookups = new Map<string, LookupNote>()
   readonly total: number
   private readonly waiting: Set<string>
   private readonly noticed = new Set<string>()
@@ -38,13 +56,26 @@ export class JobTracker {
   }
 
   /** Records a result; true when it finished a job that was pending. */
-  record(result: EvaluationResult): boolean {
+  record(result: EvaluationResult, now = Date.now()): boolean {
     if (!this.waiting.has(result.jobId)) return false
     this.latest.set(result.jobId, result)
     for (const note of result.notes ?? []) this.notice(result.jobId, note)
     if (!isTerminal(result)) return false
     this.waiting.delete(result.jobId)
+    this.finishedAt.set(result.jobId, now)
     return true
+  }
+
+  /** Records how a lookup of `jobId` ended: an error message, `deadline`, or undefined for an answer. */
+  noteLookup(jobId: string, outcome: { error?: string; deadline?: boolean }, now = Date.now()): void {
+    const note = this.lookups.get(jobId) ?? { count: 0, failed: 0, lastAt: now }
+    note.count++
+    note.lastAt = now
+    note.stoppedByDeadline = outcome.deadline === true
+    if (outcome.error !== undefined || outcome.deadline) note.failed++
+    if (outcome.error !== undefined) note.lastError = outcome.error
+    else if (!outcome.deadline) delete note.lastError
+    this.lookups.set(jobId, note)
   }
 
   /** Finished jobs below the threshold or failed. */
