@@ -23,10 +23,13 @@ export interface LookupNote {
 }
 
 export class JobTracker {
-  /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
-  readonly latest = new Map<string, EvaluationResult>()
+  /**
+   * The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs).
+   * A run may pass its own map, shared by the trackers of its retries, so a run that stops still reports them all.
+   */
+  readonly latest: Map<string, EvaluationResult>
   /** Epoch ms at which each finished job's result reached the gate (webhook via the store, or a lookup). */
-  readonly finishedAt = new Map<string, number>()
+  readonly finishedAt: Map<string, number>
   /** Results-endpoint lookups per job. */
   readonly lookups = new Map<string, LookupNote>()
   readonly total: number
@@ -37,8 +40,11 @@ export class JobTracker {
     jobIds: readonly string[],
     private readonly threshold: number,
     /** Told about each new notice as it is first seen (the wait logs it). */
-    private readonly onNotice?: (notice: ResultNotice) => void
+    private readonly onNotice?: (notice: ResultNotice) => void,
+    shared: { latest?: Map<string, EvaluationResult>; finishedAt?: Map<string, number> } = {}
   ) {
+    this.latest = shared.latest ?? new Map()
+    this.finishedAt = shared.finishedAt ?? new Map()
     this.waiting = new Set(jobIds)
     this.total = this.waiting.size
   }

@@ -78,6 +78,17 @@ export interface OutcomeFields {
   finishedAt?: string
   /** Direct uploads: jobs created for upload URLs that were refused or expired; they stay awaiting_upload at Pique. */
   abandonedJobIds?: string[]
+  /** Jobs submitted for this item besides the one that decides it (retry-failed), in submit order. */
+  otherJobs?: Attempt[]
+}
+
+/** One job submitted for an item: its ids, and where it got to. */
+export interface Attempt {
+  jobId?: string
+  batchId?: string
+  state: ItemState
+  error?: string
+  submittedAt?: string
 }
 
 export type ItemOutcome = Item & OutcomeFields
