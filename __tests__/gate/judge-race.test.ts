@@ -29,15 +29,34 @@ afterEach(async () => {
   emulator = undefined
 })
 
-async function twoRuns(randoms: [number, number]) {
+/**
+ * The real client, except that `createJudge` holds each call until both runs have called it: both runs are then
+ * certainly inside the window (each looked twice and found nothing), which timing alone cannot promise.
+ */
+function bothCreate(client: PiqueClient, arrived: { count: number; release?: () => void; gate: Promise<void> }) {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'createJudge') return Reflect.get(target, prop, receiver)
+      return async (...args: Parameters<PiqueClient['createJudge']>) => {
+        if (++arrived.count === 2) arrived.release?.()
+        await arrived.gate
+        return target.createJudge(...args)
+      }
+    }
+  })
+}
+
+async function twoRuns(randoms: [number, number], window = false) {
   emulator = await startEmulator({
     timings: { judgeReadyMs: 400, awaitingUploadMs: 10, pendingMs: 10, processingMs: 10 }
   })
   const client = () => new PiqueClient({ baseUrl: emulator!.url, apiKey: DEFAULT_EMULATOR_API_KEY })
+  const arrived: { count: number; release?: () => void; gate: Promise<void> } = { count: 0, gate: Promise.resolve() }
+  arrived.gate = new Promise<void>(resolve => (arrived.release = resolve))
   const run = (random: number) => {
     const log = memoryLog()
     return ensureJudge(
-      client(),
+      window ? bothCreate(client(), arrived) : client(),
       { kind: 'file', file },
       {
         log,
@@ -63,7 +82,7 @@ describe('two concurrent runs of the same new judge file', () => {
   })
 
   it('inside the remaining window (equal pauses) both create one, and both use the older', async () => {
-    const { a, b, judges } = await twoRuns([0.2, 0.2])
+    const { a, b, judges } = await twoRuns([0.2, 0.2], true)
     expect(judges).toHaveLength(2)
     expect(a.judge.id).toBe(b.judge.id)
     const oldest = [...judges].sort((x, y) => x.created_at.localeCompare(y.created_at) || x.id.localeCompare(y.id))[0]

@@ -265,7 +265,7 @@ describe('debug lines', () => {
     expect(log.debugLines).toEqual([
       'Judge other-one ("Launch") not reused: differs in description',
       'Judge inactive-one ("Launch") not reused: inactive',
-      'Judge pending-one ("Launch") not reused: status pending'
+      'Judge pending-one ("Launch") not reused: still pending, and an identical ready judge is used instead'
     ])
     // Debug lines stay out of the normal log.
     expect(log.lines.join('\n')).not.toContain('not reused')
@@ -273,7 +273,16 @@ describe('debug lines', () => {
 
   it('say when no judge matches and one is created', async () => {
     const log = memoryLog()
-    await ensureJudge(new FakeApi(), { kind: 'file', file }, { log, deadline: Date.now() + 5000, pollMs: 5 })
-    expect(log.debugLines).toContain('No ready judge identical to judge.yml: creating one')
+    await ensureJudge(
+      new FakeApi(),
+      { kind: 'file', file },
+      { log, deadline: Date.now() + 5000, pollMs: 5, settleMs: 0 }
+    )
+    expect(log.debugLines).toEqual(
+      expect.arrayContaining([
+        'No ready or pending judge identical to judge.yml: looking again after a pause of 0 ms',
+        'Still no judge identical to judge.yml: creating one'
+      ])
+    )
   })
 })

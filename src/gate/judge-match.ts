@@ -83,7 +83,10 @@ export async function findReusableJudge(
       onSkip?.(judge, why)
       continue
     }
-    if (judge.status === 'ready') return judge
+    if (judge.status === 'ready') {
+      if (pending) onSkip?.(pending, 'still pending, and an identical ready judge is used instead')
+      return judge
+    }
     if (pending) onSkip?.(judge, 'pending, and a newer identical judge is pending too')
     pending ??= judge
   }
