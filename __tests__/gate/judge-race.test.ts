@@ -85,7 +85,9 @@ describe('two concurrent runs of the same new judge file', () => {
     const { a, b, judges } = await twoRuns([0.2, 0.2], true)
     expect(judges).toHaveLength(2)
     expect(a.judge.id).toBe(b.judge.id)
-    const oldest = [...judges].sort((x, y) => x.created_at.localeCompare(y.created_at) || x.id.localeCompare(y.id))[0]
+    const oldest = [...judges].sort(
+      (x, y) => (x.created_at ?? '').localeCompare(y.created_at ?? '') || x.id.localeCompare(y.id)
+    )[0]
     expect(a.judge.id).toBe(oldest.id)
     const warned = [...a.log.lines, ...b.log.lines].filter(l => l.includes('Another run created the same judge'))
     expect(warned).toHaveLength(1)

@@ -110,8 +110,8 @@ export async function firstIdenticalJudge(
 }
 
 function olderThan(a: Judge, b: Judge): boolean {
-  const at = Date.parse(a.created_at)
-  const bt = Date.parse(b.created_at)
+  const at = Date.parse(a.created_at ?? '')
+  const bt = Date.parse(b.created_at ?? '')
   if (at !== bt && !Number.isNaN(at) && !Number.isNaN(bt)) return at < bt
   return a.id < b.id
 }

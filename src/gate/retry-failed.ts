@@ -29,8 +29,10 @@ export function transientFailures(
   outcomes: readonly ItemOutcome[],
   results: ReadonlyMap<string, EvaluationResult>,
   rule: { threshold: number; retryFailed: number; transient: TransientErrors }
-): { outcome: ItemOutcome; why: string }[] {
+): { outcome: ItemOutcome & UrlItem; why: string }[] {
   return outcomes.flatMap(o => {
+    // A URL gets a new job; a media file would need uploading again, which retry-failed does not do.
+    if (o.kind !== 'url') return []
     const error = failedError(o, results, rule.threshold)
     if (error === undefined || (o.otherJobs?.length ?? 0) >= rule.retryFailed) return []
     const why = rule.transient.classify(error)

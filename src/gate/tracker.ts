@@ -31,7 +31,7 @@ export class JobTracker {
   /** Epoch ms at which each finished job's result reached the gate (webhook via the store, or a lookup). */
   readonly finishedAt: Map<string, number>
   /** Results-endpoint lookups per job. */
-  readonly lookups = new Map<string, LookupNote>()
+  readonly lookups: Map<string, LookupNote>
   readonly total: number
   private readonly waiting: Set<string>
   private readonly noticed = new Set<string>()
@@ -41,8 +41,13 @@ export class JobTracker {
     private readonly threshold: number,
     /** Told about each new notice as it is first seen (the wait logs it). */
     private readonly onNotice?: (notice: ResultNotice) => void,
-    shared: { latest?: Map<string, EvaluationResult>; finishedAt?: Map<string, number> } = {}
+    shared: {
+      latest?: Map<string, EvaluationResult>
+      finishedAt?: Map<string, number>
+      lookups?: Map<string, LookupNote>
+    } = {}
   ) {
+    this.lookups = shared.lookups ?? new Map()
     this.latest = shared.latest ?? new Map()
     this.finishedAt = shared.finishedAt ?? new Map()
     this.waiting = new Set(jobIds)
