@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { EmulatorFaults, EndpointFault, EndpointName } from './options.js'
 import { Streams } from './random.js'
+import { compilePattern } from './scenario.js'
 
 export interface Rejection {
   status: number
@@ -111,3 +112,28 @@ export class RequestGate {
   }
 }
 
+/**
+ * Transient evaluation failures (faults.transientJobFailures): the first `times` jobs of a matching URL fail with the
+ * given error, the next ones are evaluated as usual, as a download blocked by bot detection may pass an hour later.
+ */
+export class TransientJobFailures {
+  private readonly rules: { pattern: RegExp; error: string; times: number }[]
+  private readonly seen = new Map<string, number>()
+
+  constructor(faults: EmulatorFaults) {
+    this.rules = (faults.transientJobFailures ?? []).map(r => ({ ...r, pattern: compilePattern(r.match) }))
+  }
+
+  /** The error a job of `url` fails with now, or undefined when it is evaluated. Counts the job. */
+  next(url: string): string | undefined {
+    const rule = this.rules.find(r => r.pattern.test(url))
+    if (!rule) return undefined
+    const n = (this.seen.get(url) ?? 0) + 1
+    this.seen.set(url, n)
+    return n <= rule.times ? rule.error : undefined
+  }
+
+  reset(): void {
+    this.seen.clear()
+  }
+}

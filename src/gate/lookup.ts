@@ -38,7 +38,8 @@ export async function lookupOnce(
     } catch (error) {
       if (isAuthError(error)) throw error
       if (error instanceof PiqueDeadlineError) {
-        tracker.noteLookup(jobId, { deadline: true })
+        // One never sent (no time was left) says nothing about the job; one cut short says why it stopped.
+        if (error.attempts > 0) tracker.noteLookup(jobId, { deadline: true, error: errorMessage(error) })
         options.log.debug(`Lookup of ${jobId} stopped by the deadline; the job stays pending`)
         return
       }

@@ -16,8 +16,10 @@ export interface LookupNote {
   failed: number
   /** The last lookup's error, when it failed. */
   lastError?: string
-  /** Set when the run's deadline cut the last lookup short. */
+  /** Set when the run's deadline cut the last lookup short (`lastError` then says how far it got). */
   stoppedByDeadline?: boolean
+  /** Epoch ms of the last lookup that got an answer. */
+  lastOkAt?: number
   /** Epoch ms of the last lookup. */
   lastAt: number
 }
@@ -77,15 +79,22 @@ export class JobTracker {
     return true
   }
 
-  /** Records how a lookup of `jobId` ended: an error message, `deadline`, or undefined for an answer. */
+  /**
+   * Records how a lookup of `jobId` ended: an answer (no outcome fields), an error after the client's retries, or
+   * cut short by the deadline (`deadline`, with the client's message in `error`).
+   */
   noteLookup(jobId: string, outcome: { error?: string; deadline?: boolean }, now = Date.now()): void {
     const note = this.lookups.get(jobId) ?? { count: 0, failed: 0, lastAt: now }
     note.count++
     note.lastAt = now
     note.stoppedByDeadline = outcome.deadline === true
-    if (outcome.error !== undefined || outcome.deadline) note.failed++
-    if (outcome.error !== undefined) note.lastError = outcome.error
-    else if (!outcome.deadline) delete note.lastError
+    if (outcome.error !== undefined) {
+      note.failed++
+      note.lastError = outcome.error
+    } else {
+      note.lastOkAt = now
+      delete note.lastError
+    }
     this.lookups.set(jobId, note)
   }
 

@@ -18,18 +18,21 @@ export function whyUnfinished(
 ): NotEvaluated {
   const job = o.jobId ? `job ${o.jobId}` : 'its job'
   const noWebhook = waitMode === 'store' ? 'no webhook reached the store, and ' : ''
-  if (lookup && (lookup.lastError !== undefined || lookup.stoppedByDeadline)) {
+  // A lookup cut short by the deadline after one that answered "still running" changes nothing: it was running.
+  const lastFailed = lookup?.lastError !== undefined && !(lookup.stoppedByDeadline && lastSeen)
+  if (lookup && lastFailed) {
     const lookups = lookup.count === 1 ? 'its lookup' : `the last of its ${lookup.count} lookups`
     const stopped = lookup.stoppedByDeadline
-      ? `was cut short by the deadline at ${clock(lookup.lastAt)}`
+      ? `was cut short by the deadline at ${clock(lookup.lastAt)} (${lookup.lastError})`
       : `failed at ${clock(lookup.lastAt)}: ${lookup.lastError}`
+    const seen = lastSeen ? ` It was last seen ${lastSeen.status}.` : ''
     return {
       reason: 'result_not_received',
-      detail: `its result never reached the gate: ${noWebhook}${lookups} ${stopped}; ${job} may well have finished at Pique`
+      detail: `its result never reached the gate: ${noWebhook}${lookups} ${stopped}; ${job} may well have finished at Pique.${seen}`
     }
   }
   if (lastSeen) {
-    const checked = lookup ? `, last looked up at ${clock(lookup.lastAt)}` : ''
+    const checked = lookup?.lastOkAt ? `, last looked up at ${clock(lookup.lastOkAt)}` : ''
     return {
       reason: 'still_processing',
       detail: `still ${lastSeen.status} at Pique at the deadline (${job}${checked})`

@@ -172,13 +172,13 @@ function reasonLine(
 function notEvaluatedWhy(items: readonly ItemOutcome[]): string {
   const words: Record<string, string> = {
     refused: 'refused by Pique',
-    not_accepted: 'batch not accepted',
+    not_accepted: 'not accepted',
     not_submitted: 'never submitted'
   }
   const by = new Map<string, number>()
   for (const o of items)
     if (o.state === 'not_evaluated') {
-      const why = words[o.notEvaluated?.reason ?? 'not_accepted'] ?? 'batch not accepted'
+      const why = words[o.notEvaluated?.reason ?? 'not_accepted'] ?? 'not accepted'
       by.set(why, (by.get(why) ?? 0) + 1)
     }
   return [...by].map(([why, n]) => `${n} ${why}`).join(', ')
