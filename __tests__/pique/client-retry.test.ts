@@ -26,6 +26,12 @@ import { ACTION_SURFACE } from '../../src/config/surface.js'
 
 const KEY = 'pk_test_retry_Zx81'
 const URLS = ['https://www.tiktok.com/@a/video/1']
+const SMALL_JUDGE = {
+  name: 'n',
+  description: 'd',
+  content_type: 'video' as const,
+  detectors: [{ detector_name: 'framing', config: {} }]
+}
 let server: ScriptedServer | undefined
 afterEach(async () => {
   await server?.close()
@@ -188,14 +194,7 @@ describe('PiqueClient retries', () => {
     expect(e1.message).toMatch(
       /^submit social-media batch: Pique answered 502 to POST \/v1\/evaluations\/social-media: Bad Gateway\. The batch may have been accepted by Pique \(jobs may exist and be billed\)\./
     )
-    const e2 = await client
-      .createJudge({
-        name: 'n',
-        description: 'd',
-        content_type: 'video',
-        detectors: [{ detector_name: 'framing', config: {} }]
-      })
-      .catch(e => e)
+    const e2 = await client.createJudge(SMALL_JUDGE).catch(e => e)
     expect(e2.message).toMatch(
       /The judge may have been created by Pique\. It was not retried automatically: re-running creates another judge/
     )
@@ -304,14 +303,7 @@ describe('PiqueClient retries', () => {
     await server.close()
     server = await scriptedServer([reply(500, { detail: 'internal' }), reply(201, { id: 'j2', status: 'ready' })])
     const { client: c2 } = clientFor(server.url, { retryAmbiguousSubmits: true })
-    const err = await c2
-      .createJudge({
-        name: 'n',
-        description: 'd',
-        content_type: 'video',
-        detectors: [{ detector_name: 'framing', config: {} }]
-      })
-      .catch(e => e)
+    const err = await c2.createJudge(SMALL_JUDGE).catch(e => e)
     expect(err).toMatchObject({ status: 500, maybeAccepted: true })
     expect(server.requests).toHaveLength(1)
   })
