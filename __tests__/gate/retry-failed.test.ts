@@ -23,6 +23,7 @@ const failed = (jobId: string, error: string): EvaluationResult => ({
   event: 'evaluation.failed',
   jobId,
   status: 'failed',
+  outcome: 'failed',
   error,
   detectorResults: []
 })
@@ -30,6 +31,7 @@ const scored = (jobId: string, overallScore: number): EvaluationResult => ({
   event: 'evaluation.completed',
   jobId,
   status: 'completed',
+  outcome: 'completed',
   overallScore,
   detectorResults: []
 })

@@ -14,6 +14,7 @@ const processing: EvaluationResult = {
   event: 'evaluation.pending',
   jobId: 'job_1',
   status: 'processing',
+  outcome: 'running',
   detectorResults: []
 }
 const at = Date.parse('2026-01-01T10:02:29Z')
