@@ -90,7 +90,7 @@ describe('nothing unevaluated passes', () => {
         }
       })
       expect(JSON.stringify(run.report)).not.toContain('video_urls[')
-      expect(run.report?.reason).toBe('1 of 20 URLs scored below 0.7; 1 URL not evaluated (1 refused by Pique)')
+      expect(run.report?.reason).toBe('1 of 20 URLs scored below 0.70; 1 URL not evaluated (1 refused by Pique)')
     }
   )
 })

@@ -48,6 +48,8 @@ function bothCreate(client: PiqueClient, arrived: { count: number; release?: () 
 
 async function twoRuns(randoms: [number, number], window = false) {
   emulator = await startEmulator({
+    // The reference the judge names counts as uploaded, so the judge becomes ready.
+    preloadedReferences: ['gs://refs/brand.mp4'],
     timings: { judgeReadyMs: 400, awaitingUploadMs: 10, pendingMs: 10, processingMs: 10 }
   })
   const client = () => new PiqueClient({ baseUrl: emulator!.url, apiKey: DEFAULT_EMULATOR_API_KEY })
