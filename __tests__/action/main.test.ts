@@ -126,7 +126,7 @@ describe('main.run with a fake @actions/core', () => {
   it('explains its decisions through core.debug (judge matching, polling)', async () => {
     await action(urlList('pass/1'))
     const lines = core.messages(core.debug).join('\n')
-    expect(lines).toMatch(/No ready judge identical to .*judge-\d+\.yml: creating one/)
+    expect(lines).toMatch(/Still no judge identical to .*judge-\d+\.yml: creating one/)
     expect(lines).toMatch(/Polling 1 of 1 pending jobs after \d+ ms/)
     // Debug lines are not info lines: a normal log stays as it was.
     expect(core.messages(core.info).join('\n')).not.toContain('Polling')

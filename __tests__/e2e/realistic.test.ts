@@ -37,14 +37,16 @@ interface EmulatorJob {
 }
 
 /**
- * Each URL's state by the rules as they stand, from the emulator's record: a URL with no job in the run's batches was
- * refused at submit (today the whole batch is refused with it, so its batch-mates have no job either: all failed).
+ * Each URL's state by the rules, from the emulator's record: a URL with no job in the run's batches was refused at
+ * submit (its batch-mates were sent again without it, so they have jobs): never evaluated. A URL with several jobs
+ * (retry-failed) is decided by its last one.
  */
 function expectedStates(jobs: EmulatorJob[], batchIds: string[]): Record<string, string> {
   const states: Record<string, string> = {}
   for (const url of URLS) {
-    const job = jobs.find(j => j.url === url && batchIds.includes(j.batch_id))
-    if (!job || job.status === 'failed') states[url] = 'failed'
+    const job = jobs.findLast(j => j.url === url && batchIds.includes(j.batch_id))
+    if (!job) states[url] = 'not_evaluated'
+    else if (job.status === 'failed') states[url] = 'failed'
     else if (job.status === 'completed')
       states[url] = (job.overall_score ?? 0) >= THRESHOLD ? 'passed' : 'below_threshold'
     else states[url] = 'pending'
@@ -53,17 +55,19 @@ function expectedStates(jobs: EmulatorJob[], batchIds: string[]): Record<string,
 }
 
 /**
- * The verdict the rules give: below the threshold or unfinished fails; a failed evaluation fails unless fail-on-error
- * is false. Issue 10 will make a URL never evaluated (refused at submit) fail under any setting: then this changes.
+ * The verdict the rules give: below the threshold, unfinished or never evaluated (refused at submit) fails under any
+ * setting; a failed evaluation fails unless fail-on-error is false.
  */
 function expectedVerdict(states: Record<string, string>, failOnError: boolean): string {
   const values = Object.values(states)
-  const failing = values.some(s => s === 'below_threshold' || s === 'pending' || (s === 'failed' && failOnError))
+  const failing = values.some(
+    s => s === 'below_threshold' || s === 'pending' || s === 'not_evaluated' || (s === 'failed' && failOnError)
+  )
   return failing ? 'failed' : 'passed'
 }
 
 /** What the seeds exercised, so the test shows it covered what it claims. */
-const seen = { verdicts: new Set<string>(), refusedBatches: 0, downloadFailures: 0, driftWarnings: 0 }
+const seen = { verdicts: new Set<string>(), refusedUrls: 0, downloadFailures: 0, driftWarnings: 0 }
 
 async function runSeed(seed: number): Promise<void> {
   const env: Environment = await startEnvironment([], { profile: 'realistic', timeScale: TIME_SCALE, seed })
@@ -105,7 +109,7 @@ async function runSeed(seed: number): Promise<void> {
           seen.downloadFailures++
         }
       }
-      if (batchIds.length === 0) seen.refusedBatches++
+      seen.refusedUrls += (run.report?.urls ?? []).filter(u => u.state === 'not_evaluated').length
       // The drift reached the gate and was said (undocumented statuses in submit replies and results).
       if (/undocumented (job )?status "(queued|downloading|analyzing)"/.test(run.stdout)) seen.driftWarnings++
       seen.verdicts.add(run.report?.verdict ?? '')
@@ -124,7 +128,7 @@ describe('the gate against the realistic profile', () => {
       })
     )
     expect(seen.verdicts).toEqual(new Set(['passed', 'failed']))
-    expect(seen.refusedBatches).toBeGreaterThan(0)
+    expect(seen.refusedUrls).toBeGreaterThan(0)
     expect(seen.downloadFailures).toBeGreaterThan(10)
     expect(seen.driftWarnings).toBeGreaterThan(10)
   }, 300_000)

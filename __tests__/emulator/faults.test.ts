@@ -69,7 +69,12 @@ describe('rate limit', () => {
           expect(r.headers.get('retry-after')).toBe('2')
           expect(r.headers.get('x-ratelimit-remaining')).toBe('0')
           expect(r.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/)
-          expect(Number(r.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000)
+          // The reset agrees with Retry-After: in the second its wait ends, never later (a client reading
+          // both must not wait longer than Retry-After asks).
+          const reset = Number(r.headers.get('x-ratelimit-reset'))
+          expect(reset).toBeGreaterThan(Date.now() / 1000)
+          expect(reset * 1000).toBeLessThanOrEqual(Date.now() + 2000)
+          expect(reset * 1000).toBeGreaterThan(Date.now() + 2000 - 1000 - 200)
         }
       }
       return statuses
@@ -124,15 +129,25 @@ describe('endpoint faults', () => {
     expect(Date.now() - closing).toBeLessThan(1500)
   })
 
-  it('answers injected errors with a detail and adds configured latency', async () => {
+  it('answers injected errors with a detail, and a per-endpoint latency adds to the error rate of `*`', async () => {
     const emu = await emulator({
       faults: faults({ endpoints: { '*': { errorRate: 1 }, getJudge: { latencyMs: 120 } } })
     })
     const failed = await call(emu.url, 'GET', '/v1/judges')
     expect(failed).toMatchObject({ status: 500, body: { detail: expect.stringMatching(/emulated fault/) } })
     const started = Date.now()
+    // Its own latency entry does not cancel the error rate every endpoint has: slow, and still failing.
     const slow = await call(emu.url, 'GET', '/v1/judges/00000000-0000-4000-8000-000000000000')
-    expect(slow.status).toBe(404)
+    expect(slow).toMatchObject({ status: 500, body: { detail: expect.stringMatching(/emulated fault on getJudge/) } })
     expect(Date.now() - started).toBeGreaterThanOrEqual(115)
+  })
+
+  it('lets an endpoint override one field of `*` and keep the others (own error rate, shared latency)', async () => {
+    const emu = await emulator({
+      faults: faults({ endpoints: { '*': { errorRate: 1, latencyMs: 100 }, listJudges: { errorRate: 0 } } })
+    })
+    const started = Date.now()
+    expect((await call(emu.url, 'GET', '/v1/judges')).status).toBe(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95)
   })
 })

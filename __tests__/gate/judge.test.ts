@@ -49,6 +49,40 @@ describe('judge equality', () => {
     expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}')
   })
 
+  it('compares configs canonically: numbers by value, empty values as absent, non-empty defaults as settings', () => {
+    // What a service echoing a normalised config may send back: floats, keys reordered, empty defaults added.
+    const echoed = judgeFrom({
+      ...body,
+      detectors: [
+        {
+          detector_name: 'video_specs',
+          config: { allowed_aspect_ratios: ['9:16'], min_width: 720.0, max_width: null, min_fps: undefined }
+        },
+        { detector_name: 'audio_noise', config: { options: {}, tags: [] } }
+      ]
+    })
+    expect(sameJudge(echoed, body)).toBe(true)
+    const yamlFloat = { ...body, detectors: [{ detector_name: 'video_specs', config: { min_fps: 24 } }] }
+    expect(
+      sameJudge(
+        judgeFrom({ ...yamlFloat, detectors: [{ detector_name: 'video_specs', config: { min_fps: 24.0 } }] }),
+        yamlFloat
+      )
+    ).toBe(true)
+    // A non-empty value the file does not set is a real setting (it could change scores): a different judge.
+    const withDefault = judgeFrom({
+      ...body,
+      detectors: [body.detectors[0], { detector_name: 'audio_noise', config: { strict: false } }]
+    })
+    expect(judgeDifferences(withDefault, body)).toEqual(['detectors'])
+    expect(
+      sameJudge(
+        judgeFrom({ ...yamlFloat, detectors: [{ detector_name: 'video_specs', config: { min_fps: '24' } }] }),
+        yamlFloat
+      )
+    ).toBe(false)
+  })
+
   it('sees every field that makes a different judge', () => {
     expect(judgeDifferences(judgeFrom({ ...body, name: 'Other' }), body)).toEqual(['name'])
     expect(judgeDifferences(judgeFrom({ ...body, description: 'x' }), body)).toEqual(['description'])
@@ -72,9 +106,9 @@ describe('judge equality', () => {
 })
 
 describe('ensureJudge', () => {
-  const options = () => ({ log: memoryLog(), deadline: Date.now() + 5000, pollMs: 5 })
+  const options = () => ({ log: memoryLog(), deadline: Date.now() + 5000, pollMs: 5, settleMs: 20 })
 
-  it('reuses the newest ready identical judge and skips failed, pending, inactive and different ones', async () => {
+  it('reuses the newest ready identical judge and skips failed, pending, inactive and different ones (a ready one wins)', async () => {
     const api = new FakeApi()
     const older = api.addJudge({ ...judgeFrom(body), id: 'older-ready' })
     const newest = api.addJudge({ ...judgeFrom(body), id: 'newest-ready' })
@@ -87,6 +121,53 @@ describe('ensureJudge', () => {
     expect(info).toMatchObject({ id: newest.id, origin: 'reused', status: 'ready' })
     expect(info.id).not.toBe(older.id)
     expect(o.log.lines.join('\n')).toContain(`Reusing judge "Launch" (newest-ready)`)
+  })
+
+  it('reuses an identical judge still pending (another run is preparing it) and waits until it is ready', async () => {
+    const api = new FakeApi()
+    api.addJudge({ ...judgeFrom(body), id: 'older-failed', status: 'failed' })
+    api.addJudge({ ...judgeFrom(body), id: 'preparing', status: 'pending' })
+    api.judgeStatusScript.set('preparing', ['pending', 'ready'])
+    const o = options()
+    const info = await ensureJudge(api, { kind: 'file', file }, o)
+    expect(info).toMatchObject({ id: 'preparing', origin: 'reused', status: 'ready' })
+    expect(api.judges).toHaveLength(2)
+    expect(o.log.lines.join('\n')).toContain(
+      'Reusing judge "Launch" (preparing): an identical judge exists, status pending'
+    )
+  })
+
+  it('looks again after a random pause before creating, and reuses a judge another run created meanwhile', async () => {
+    const api = new FakeApi()
+    const listed = api.listAllJudges.bind(api)
+    let lists = 0
+    // The first look finds nothing; by the second, a run started at the same moment has created the judge.
+    api.listAllJudges = async function* () {
+      if (++lists === 2) api.addJudge({ ...judgeFrom(body), id: 'theirs', status: 'pending' })
+      yield* listed()
+    }
+    api.judgeStatusScript.set('theirs', ['ready'])
+    const started = Date.now()
+    const info = await ensureJudge(api, { kind: 'file', file }, { ...options(), settleMs: 200, random: () => 0.5 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95)
+    expect(info).toMatchObject({ id: 'theirs', origin: 'reused' })
+    expect(api.judges.map(j => j.id)).toEqual(['theirs'])
+  })
+
+  it('settles on the oldest identical judge when another run created one at the same moment', async () => {
+    const api = new FakeApi()
+    const create = api.createJudge.bind(api)
+    // The other run's judge lands just before ours: both runs then pick the older one.
+    api.createJudge = async b => {
+      api.addJudge({ ...judgeFrom(body), id: 'theirs' })
+      return create(b)
+    }
+    const o = { ...options(), settleMs: 0 }
+    const info = await ensureJudge(api, { kind: 'file', file }, o)
+    expect(info).toMatchObject({ id: 'theirs', origin: 'reused' })
+    expect(o.log.lines.join('\n')).toMatch(
+      /Another run created the same judge at the same moment: using the older one, theirs; judge-\d+, created by this run, stays unused/
+    )
   })
 
   it('creates the judge when none matches, and waits while it is pending', async () => {
@@ -153,12 +234,22 @@ describe('ensureJudge', () => {
     await expect(ensureJudge(api, { kind: 'pinned', id: 'img' }, options())).rejects.toThrow(
       'Judge img ("Launch") evaluates image content; social-media URLs need a video judge'
     )
+    // Inactive or failed: said before anything is submitted, without waiting.
+    api.addJudge({ ...judgeFrom(body), id: 'off', is_active: false })
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'off' }, options())).rejects.toThrow(
+      'Judge off ("Launch") is inactive (is_active: false): Pique does not evaluate with it; pin an active judge, or use a judge file to reuse or create one'
+    )
+    api.addJudge({ ...judgeFrom(body), id: 'broken', status: 'failed' })
+    await expect(ensureJudge(api, { kind: 'pinned', id: 'broken' }, options())).rejects.toThrow(
+      /^Judge broken \("Launch"\) failed to prepare/
+    )
+    expect(api.submits).toHaveLength(0)
     const o = options()
     expect(await ensureJudge(api, { kind: 'pinned', id: 'pinned', file }, o)).toMatchObject({ origin: 'pinned' })
     expect(o.log.lines).toContain(
       'warning: Judge pinned (pinned by id) differs from judge.yml in description; the pinned judge is used'
     )
-    expect(api.judges).toHaveLength(2)
+    expect(api.judges).toHaveLength(4)
   })
 })
 
@@ -174,7 +265,7 @@ describe('debug lines', () => {
     expect(log.debugLines).toEqual([
       'Judge other-one ("Launch") not reused: differs in description',
       'Judge inactive-one ("Launch") not reused: inactive',
-      'Judge pending-one ("Launch") not reused: status pending'
+      'Judge pending-one ("Launch") not reused: still pending, and an identical ready judge is used instead'
     ])
     // Debug lines stay out of the normal log.
     expect(log.lines.join('\n')).not.toContain('not reused')
@@ -182,7 +273,16 @@ describe('debug lines', () => {
 
   it('say when no judge matches and one is created', async () => {
     const log = memoryLog()
-    await ensureJudge(new FakeApi(), { kind: 'file', file }, { log, deadline: Date.now() + 5000, pollMs: 5 })
-    expect(log.debugLines).toContain('No ready judge identical to judge.yml: creating one')
+    await ensureJudge(
+      new FakeApi(),
+      { kind: 'file', file },
+      { log, deadline: Date.now() + 5000, pollMs: 5, settleMs: 0 }
+    )
+    expect(log.debugLines).toEqual(
+      expect.arrayContaining([
+        'No ready or pending judge identical to judge.yml: looking again after a pause of 0 ms',
+        'Still no judge identical to judge.yml: creating one'
+      ])
+    )
   })
 })

@@ -82,7 +82,14 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
     [{ 'on-missing-key': 'ignore' }, 'on-missing-key: expected one of skip, fail, got "ignore"'],
     [{ judge: '' }, 'judge: required: a judge file (judge) or an existing judge id (judge-id)'],
     [{ 'judge-id': 'j1' }, 'judge-id: set either judge or judge-id, not both'],
-    [{ urls: '' }, 'urls: required: URL list files (urls), inline URLs (url-list) and/or media files (files)']
+    [{ urls: '' }, 'urls: required: URL list files (urls), inline URLs (url-list) and/or media files (files)'],
+    [{ 'retry-failed': '-1' }, 'retry-failed: expected a whole number from 0 to 5, got "-1"'],
+    [{ 'retry-failed': 'twice' }, 'retry-failed: expected a whole number from 0 to 5, got "twice"'],
+    [{ 'retry-ambiguous-submits': 'maybe' }, 'retry-ambiguous-submits: expected true or false, got "maybe"'],
+    [
+      { 'transient-errors': 'please wait\n/quota (exceeded/' },
+      'transient-errors: line 2: /quota (exceeded/ is not a valid regular expression (Invalid regular expression: /quota (exceeded/i: Unterminated group)'
+    ]
   ])('rejects %j naming the input', (override, message) => {
     const error = settingsError({ ...BASE, ...override })
     expect(error.message).toBe(message)
@@ -111,5 +118,25 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
     expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Outputs).sort())
     for (const [name, value] of Object.entries(INPUT_DEFAULTS))
       expect([name, action.inputs[name].default]).toEqual([name, value])
+  })
+
+  it('reads retry-failed (default 1), retry-ambiguous-submits (default false) and extra transient-error patterns', () => {
+    const defaults = readSettings(mapInputs(BASE))
+    expect(defaults.retryFailed).toBe(1)
+    expect(defaults.retryAmbiguousSubmits).toBe(false)
+    expect(defaults.transientErrors).toEqual([])
+    const s = readSettings(
+      mapInputs({
+        ...BASE,
+        'retry-failed': '0',
+        'retry-ambiguous-submits': 'true',
+        'transient-errors': 'Quota (hourly)\n/upstream .* busy/'
+      })
+    )
+    expect(s.retryFailed).toBe(0)
+    expect(s.retryAmbiguousSubmits).toBe(true)
+    // Text is literal (the parentheses are not a group) and case-insensitive; /regex/ is a regex.
+    expect(s.transientErrors.map(p => p.pattern.test('QUOTA (HOURLY) reached'))).toEqual([true, false])
+    expect(s.transientErrors.map(p => p.pattern.test('upstream cache busy'))).toEqual([false, true])
   })
 })

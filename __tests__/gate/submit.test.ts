@@ -1,3 +1,4 @@
+import { PiqueApiError } from '../../src/pique/errors.js'
 import { describe, expect, it } from '@jest/globals'
 import { chunk, forEachLimit } from '../../src/gate/concurrency.js'
 import { memoryLog } from '../../src/gate/log.js'
@@ -80,8 +81,46 @@ describe('submitAll', () => {
       error: 'Video download blocked (bot detection)',
       jobId: expect.any(String)
     })
-    expect(outcomes.slice(20).every(o => o.state === 'failed' && o.error?.startsWith('submit failed: '))).toBe(true)
+    // Refused without naming a URL: the whole batch is not accepted, so its URLs were never evaluated.
+    for (const o of outcomes.slice(20))
+      expect(o).toMatchObject({
+        state: 'not_evaluated',
+        notEvaluated: { reason: 'not_accepted', detail: expect.stringMatching(/^its batch was not accepted: /) }
+      })
     expect(log.lines.some(l => l.startsWith('warning: Batch 2/2 (5 URLs): submit failed'))).toBe(true)
+  })
+
+  it('sends a batch refused for particular URLs again without them; each refused URL keeps the reason, by URL', async () => {
+    const api = new FakeApi()
+    const urls = planned(5)
+    const bad = new Map([
+      [urls[1].url, 'video platform is not supported'],
+      [urls[3].url, 'video is private']
+    ])
+    const submit = api.submitSocialMedia.bind(api)
+    api.submitSocialMedia = async body => {
+      const problems = body.video_urls.flatMap((u, i) => (bad.has(u) ? [`video_urls[${i}]: ${bad.get(u)}`] : []))
+      if (problems.length)
+        throw new PiqueApiError('refused', 422, 'POST', '/v1/evaluations/social-media', problems.join('; '))
+      return submit(body)
+    }
+    const log = memoryLog()
+    const { outcomes, batchIds } = await submitAll(api, urls, { judgeId: 'j1', maxConcurrency: 1, log })
+    expect(batchIds).toHaveLength(1)
+    expect(api.submits[0].video_urls).toEqual([urls[0].url, urls[2].url, urls[4].url])
+    expect(outcomes.map(o => o.state)).toEqual([
+      'submitted',
+      'not_evaluated',
+      'submitted',
+      'not_evaluated',
+      'submitted'
+    ])
+    expect(outcomes[1].notEvaluated).toEqual({
+      reason: 'refused',
+      detail: `Pique refused ${urls[1].url}: video platform is not supported`
+    })
+    expect(outcomes[3].error).toBe(`Pique refused ${urls[3].url}: video is private`)
+    expect(JSON.stringify(outcomes)).not.toContain('video_urls[')
   })
 
   it('stops at a bad key instead of failing every URL', async () => {

@@ -6,6 +6,7 @@ import { pollOrder, rateLimitWait } from '../../src/gate/wait-api.js'
 import type { StoreReader } from '../../src/gate/wait-store.js'
 import { serializeResult } from '../../src/pique/results.js'
 import type { QueryResponse } from '../../src/store/protocol.js'
+import { PiqueApiError } from '../../src/pique/errors.js'
 import { FakeApi } from './fake-api.js'
 
 async function submitted(api: FakeApi, outcomes: Parameters<FakeApi['outcomes']['set']>[1][]): Promise<string[]> {
@@ -335,6 +336,79 @@ describe('store mode', () => {
     expect(timedOut).toBe(true)
     expect(tracker.pending()).toEqual([ids[1]])
     expect(options.log.lines.filter(l => l.startsWith('warning: The store did not answer'))).toHaveLength(1)
+  })
+
+  it('looks a job up as soon as it is overdue against its batch-mates, long before the quiet period or deadline', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.8 }, { score: 0.7 }])
+    const store = new FakeStore()
+    const tracker = new JobTracker(ids, 0.7)
+    const submittedAt = Date.now()
+    const jobs = new Map(ids.map(id => [id, { batchId: 'b1', submittedAt }]))
+    // Two mates report after ~60 ms; the third's webhook is lost.
+    setTimeout(() => {
+      store.deliver(serializeResult(api.finalResult(ids[0]), 'webhook'))
+      store.deliver(serializeResult(api.finalResult(ids[1]), 'webhook'))
+    }, 60)
+    const options = { ...base(60_000), quietLookupMs: 60_000, jobs, overdue: { floorMs: 200 } }
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+    const took = Date.now() - submittedAt
+    expect(timedOut).toBe(false)
+    // Overdue at max(floor 200 ms, 1.5 x ~60 ms): looked up once, promptly.
+    expect(took).toBeGreaterThanOrEqual(190)
+    expect(took).toBeLessThan(2_000)
+    expect(api.resultCalls).toEqual([ids[2]])
+    expect(finishedScore(tracker, ids[2])).toBe(0.7)
+    expect(options.log.lines).toContain(
+      '1 job overdue against the jobs that finished; looking it up on the results endpoint'
+    )
+  })
+
+  it('looks an overdue job up again, spaced, while its lookup fails or it is still running', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.6, pendingPolls: 1 }])
+    const store = new FakeStore()
+    store.deliver(serializeResult(api.finalResult(ids[0]), 'webhook'))
+    const tracker = new JobTracker(ids, 0.7)
+    const jobs = new Map(ids.map(id => [id, { batchId: 'b1', submittedAt: Date.now() }]))
+    // The first lookup fails (503 after the client's retries), the second says processing, the third has it.
+    const getResult = api.getResult.bind(api)
+    let calls = 0
+    api.getResult = async jobId => {
+      if (++calls === 1)
+        throw new PiqueApiError('get result: Pique answered 503', 503, 'GET', `/v1/evaluations/results/${jobId}`)
+      return getResult(jobId)
+    }
+    const options = { ...base(60_000), quietLookupMs: 60_000, jobs, overdue: { floorMs: 100 } }
+    const { timedOut } = await waitForResults('store', { api, store }, tracker, options)
+    expect(timedOut).toBe(false)
+    expect(calls).toBe(3)
+    expect(finishedScore(tracker, ids[1])).toBe(0.6)
+    expect(tracker.lookups.get(ids[1])).toMatchObject({ count: 3, failed: 1 })
+    expect(options.log.lines.filter(l => l.includes('Could not read the result of'))).toHaveLength(1)
+  })
+
+  it('keeps a round of lookups within the rate-limit quota the API reported', async () => {
+    const api = new FakeApi()
+    const ids = await submitted(api, [{ score: 0.9 }, { score: 0.9 }, { score: 0.9 }, { score: 0.9 }])
+    const store = new FakeStore()
+    const tracker = new JobTracker(ids, 0.7)
+    const jobs = new Map(ids.map(id => [id, { batchId: 'b1', submittedAt: Date.now() }]))
+    store.deliver(serializeResult(api.finalResult(ids[0]), 'webhook'))
+    let remaining = 1
+    const getResult = api.getResult.bind(api)
+    api.getResult = async jobId => {
+      remaining = Math.max(0, remaining - 1)
+      return getResult(jobId)
+    }
+    const resetAt = Date.now() + 400
+    const rateLimit = () => ({ limit: 100, remaining: Date.now() >= resetAt ? 100 : remaining, resetAt })
+    const options = { ...base(60_000), quietLookupMs: 60_000, jobs, overdue: { floorMs: 50 }, rateLimit }
+    const started = Date.now()
+    await waitForResults('store', { api, store }, tracker, options)
+    // One lookup fits the quota at first; the other two wait for the reset.
+    expect(api.resultCalls).toHaveLength(3)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380)
   })
 
   it('stops at once when the store rejects the token', async () => {

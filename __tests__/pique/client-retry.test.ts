@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PiqueClient, type RetryInfo } from '../../src/pique/client.js'
-import { PiqueApiError, PiqueNetworkError } from '../../src/pique/errors.js'
+import { PiqueApiError, PiqueDeadlineError, PiqueNetworkError } from '../../src/pique/errors.js'
+import { DEFAULT_EMULATOR_API_KEY, NO_FAULTS } from '../../src/emulator/options.js'
+import { startEmulator } from '../../src/emulator/server.js'
 import {
   backoffDelayMs,
   parseRateLimitHeaders,
@@ -24,6 +26,12 @@ import { ACTION_SURFACE } from '../../src/config/surface.js'
 
 const KEY = 'pk_test_retry_Zx81'
 const URLS = ['https://www.tiktok.com/@a/video/1']
+const SMALL_JUDGE = {
+  name: 'n',
+  description: 'd',
+  content_type: 'video' as const,
+  detectors: [{ detector_name: 'framing', config: {} }]
+}
 let server: ScriptedServer | undefined
 afterEach(async () => {
   await server?.close()
@@ -105,13 +113,21 @@ describe('PiqueClient retries', () => {
     expect(gap(server, 3)).toBeGreaterThanOrEqual(190)
     expect(server.requests.map(r => r.method)).toEqual(['GET', 'GET', 'POST', 'POST'])
     expect(retries).toEqual([
-      { method: 'GET', path: '/v1/judges/j', attempt: 2, delayMs: 300, reason: 'HTTP 429 (wait set by the server)' },
+      {
+        method: 'GET',
+        path: '/v1/judges/j',
+        attempt: 2,
+        delayMs: 300,
+        reason: 'HTTP 429 (wait set by the server)',
+        rateLimited: true
+      },
       {
         method: 'POST',
         path: '/v1/evaluations/social-media',
         attempt: 2,
         delayMs: 200,
-        reason: 'HTTP 429 (wait set by the server)'
+        reason: 'HTTP 429 (wait set by the server)',
+        rateLimited: true
       }
     ])
   })
@@ -178,14 +194,7 @@ describe('PiqueClient retries', () => {
     expect(e1.message).toMatch(
       /^submit social-media batch: Pique answered 502 to POST \/v1\/evaluations\/social-media: Bad Gateway\. The batch may have been accepted by Pique \(jobs may exist and be billed\)\./
     )
-    const e2 = await client
-      .createJudge({
-        name: 'n',
-        description: 'd',
-        content_type: 'video',
-        detectors: [{ detector_name: 'framing', config: {} }]
-      })
-      .catch(e => e)
+    const e2 = await client.createJudge(SMALL_JUDGE).catch(e => e)
     expect(e2.message).toMatch(
       /The judge may have been created by Pique\. It was not retried automatically: re-running creates another judge/
     )
@@ -231,5 +240,96 @@ describe('PiqueClient retries', () => {
     expect(e2.message).toContain('quota. Rate limited by Pique (it asks to wait 3600s): retry later')
     expect(retries).toEqual([])
     expect(c2.rateLimit.remaining).toBe(0)
+  })
+
+  it('does not count 429s against the attempts meant for errors: waits them out while the deadline allows', async () => {
+    // More 429 bursts in a row than maxAttempts (4), with a 500 among them: the call still succeeds.
+    const limited = reply(429, { detail: 'Too many requests' }, { 'retry-after': '0.05' })
+    server = await scriptedServer([
+      limited,
+      limited,
+      limited,
+      reply(500, { detail: 'boom' }),
+      limited,
+      limited,
+      limited,
+      reply(200, judge(4))
+    ])
+    const { client, retries } = clientFor(server.url)
+    const got = await client.getJudge('j', { deadline: Date.now() + 10_000 })
+    expect(got.id).toBe(judge(4).id)
+    expect(server.requests).toHaveLength(8)
+    expect(retries.filter(r => r.rateLimited)).toHaveLength(6)
+    expect(retries.filter(r => !r.rateLimited).map(r => r.reason)).toEqual(['HTTP 500'])
+  })
+
+  it('stops at once when a 429 asks to wait past the deadline, naming the wait', async () => {
+    server = await scriptedServer(reply(429, { detail: 'quota' }, { 'retry-after': '30' }))
+    const { client } = clientFor(server.url)
+    const started = Date.now()
+    const err = await client.getResult('job-1', { deadline: Date.now() + 2_000 }).catch(e => e)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(err).toBeInstanceOf(PiqueDeadlineError)
+    expect(err.message).toMatch(/rate limited: the next attempt would wait 30s \(set by the server\) with \d/)
+  })
+
+  it('waits out 429s for longer than the error budget when the deadline allows it', async () => {
+    const limited = reply(429, { detail: 'Too many requests' }, { 'retry-after': '0.2' })
+    server = await scriptedServer([limited, limited, limited, reply(200, judge(5))])
+    // An error budget of 300 ms would end the call; three 200 ms rate-limit waits are not charged to it.
+    const { client } = clientFor(server.url, { retry: { ...FAST_RETRY, maxTotalMs: 300 } })
+    expect((await client.getJudge('j', { deadline: Date.now() + 5_000 })).id).toBe(judge(5).id)
+    // Without a deadline the same waits are bounded by the budget: the call gives up with the 429.
+    await server.close()
+    server = await scriptedServer([limited, limited, limited, reply(200, judge(5))])
+    const { client: bounded } = clientFor(server.url, { retry: { ...FAST_RETRY, maxTotalMs: 300 } })
+    expect(await bounded.getJudge('j').catch(e => e)).toMatchObject({ status: 429 })
+  })
+
+  it('retries a paid submit answered 5xx only with retryAmbiguousSubmits, and says the first may be billed', async () => {
+    server = await scriptedServer([reply(502, 'Bad Gateway'), reply(202, submitReply(URLS))])
+    const told: RetryInfo[] = []
+    const { client, retries } = clientFor(server.url, { retryAmbiguousSubmits: true })
+    const batch = await client.submitSocialMedia({ judge_id: 'j', video_urls: URLS }, { onRetry: i => told.push(i) })
+    expect(batch.total_videos).toBe(1)
+    expect(server.requests).toHaveLength(2)
+    expect(retries).toHaveLength(1)
+    expect(told).toEqual(retries)
+    expect(told[0]).toMatchObject({
+      maybeAccepted: true,
+      reason: expect.stringMatching(/^HTTP 502 .*may have been accepted and billed/)
+    })
+    // A judge is not billed: creating one stays unretried (a second judge is worse than a re-run).
+    await server.close()
+    server = await scriptedServer([reply(500, { detail: 'internal' }), reply(201, { id: 'j2', status: 'ready' })])
+    const { client: c2 } = clientFor(server.url, { retryAmbiguousSubmits: true })
+    const err = await c2.createJudge(SMALL_JUDGE).catch(e => e)
+    expect(err).toMatchObject({ status: 500, maybeAccepted: true })
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('waits no longer than Retry-After for the emulator 429 bursts (their reset agrees)', async () => {
+    const emu = await startEmulator({
+      seed: 3,
+      faults: { ...NO_FAULTS, rateLimitBurst: { rate: 0.3, length: 1, retryAfterSeconds: 1 } }
+    })
+    try {
+      const { client, retries } = clientFor(emu.url, { apiKey: DEFAULT_EMULATOR_API_KEY })
+      let limitedCalls = 0
+      for (let i = 0; i < 12 && limitedCalls < 2; i++) {
+        const before = retries.length
+        const started = Date.now()
+        await client.listJudges({}, { deadline: Date.now() + 30_000 })
+        const waits = retries.slice(before).filter(r => r.rateLimited)
+        if (waits.length === 0) continue
+        limitedCalls++
+        // One wait of Retry-After per 429, and no second hold for a reset that would end later.
+        expect(waits.map(w => w.delayMs)).toEqual(waits.map(() => 1000))
+        expect(Date.now() - started).toBeLessThan(waits.length * 1000 + 400)
+      }
+      expect(limitedCalls).toBeGreaterThan(0)
+    } finally {
+      await emu.close()
+    }
   })
 })

@@ -149,8 +149,11 @@ describe('files', () => {
       below_threshold: 2,
       failed: 1,
       pending: 1,
+      not_evaluated: 0,
       submitted: 0,
-      skipped_unchanged: 3
+      skipped_unchanged: 3,
+      billed_jobs: 6,
+      maybe_billed: 0
     })
     const text = JSON.stringify(json)
     expect(text).not.toContain('pk_live_abcdef123')

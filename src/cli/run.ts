@@ -55,7 +55,18 @@ const FLAGS: [InputName, string, string][] = [
   [Inputs.JunitPath, '<file>', 'also write JUnit XML here'],
   [Inputs.OnlyChanged, '[bool]', 'on a pull request, only URLs changed against the base branch'],
   [Inputs.ForceAll, '[bool]', 'evaluate every URL even with --only-changed'],
-  [Inputs.OnMissingKey, '<action>', 'skip (validate the files only) or fail; without it a missing key is a usage error']
+  [
+    Inputs.OnMissingKey,
+    '<action>',
+    'skip (validate the files only) or fail; without it a missing key is a usage error'
+  ],
+  [Inputs.RetryFailed, '<n>', 'new jobs per URL whose evaluation failed with a transient error (0 disables)'],
+  [Inputs.TransientErrors, '<patterns...>', 'more error texts or /regexes/ that count as transient'],
+  [
+    Inputs.RetryAmbiguousSubmits,
+    '[bool]',
+    'retry a submit answered 5xx or cut after sending (Pique may bill the batch twice)'
+  ]
 ]
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())

@@ -23,7 +23,10 @@ export const Inputs = {
   Comment: 'comment',
   OnlyChanged: 'only-changed',
   ForceAll: 'force-all',
-  OnMissingKey: 'on-missing-key'
+  OnMissingKey: 'on-missing-key',
+  RetryFailed: 'retry-failed',
+  TransientErrors: 'transient-errors',
+  RetryAmbiguousSubmits: 'retry-ambiguous-submits'
 } as const
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
 

@@ -8,6 +8,7 @@ import { parseByteSize } from '../files/bytes.js'
 import { HOSTS, LIMITS } from '../pique/limits.js'
 import { printableLine } from '../model/text.js'
 import { credentialsProblem, redactUserinfo } from './url-credentials.js'
+import { type TransientPattern, parseTransientPattern } from '../pique/transient-errors.js'
 
 import { Inputs, type InputName } from './inputs.js'
 import { ACTION_SURFACE, type Surface } from './surface.js'
@@ -33,7 +34,9 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.OnlyChanged]: 'false',
   [Inputs.ForceAll]: 'false',
   [Inputs.OnMissingKey]: 'skip',
-  [Inputs.MaxFileSize]: '500MB'
+  [Inputs.MaxFileSize]: '500MB',
+  [Inputs.RetryFailed]: '1',
+  [Inputs.RetryAmbiguousSubmits]: 'false'
 }
 
 export const WAIT_INPUTS = ['auto', 'store', 'api', 'none'] as const
@@ -44,6 +47,8 @@ export type MissingKeyAction = (typeof MISSING_KEY_ACTIONS)[number]
 
 /** Requests in flight at once; more buys nothing against one API and only trips its rate limit. */
 export const MAX_CONCURRENCY = 32
+/** New jobs per failed URL at most: each is billed, and a failure that survives this many is not passing. */
+export const MAX_RETRY_FAILED = 5
 
 export interface Settings {
   /** Empty when not given (fork pull requests): see `onMissingKey`. */
@@ -74,6 +79,12 @@ export interface Settings {
   onlyChanged: boolean
   forceAll: boolean
   onMissingKey: MissingKeyAction
+  /** New jobs per URL whose evaluation failed with a transient error (0: none). */
+  retryFailed: number
+  /** The user's patterns added to the built-in transient-error list. */
+  transientErrors: TransientPattern[]
+  /** Retry a paid submit answered 5xx or cut after sending (may bill the batch twice). */
+  retryAmbiguousSubmits: boolean
   /** The inputs as given, secrets removed: copied into the report. */
   echo: Record<string, string>
 }
@@ -163,7 +174,10 @@ export function readSettings(source: InputSource, surface: Surface = ACTION_SURF
     comment: r.boolean(Inputs.Comment),
     onlyChanged: r.boolean(Inputs.OnlyChanged),
     forceAll: r.boolean(Inputs.ForceAll),
-    onMissingKey: r.oneOf(Inputs.OnMissingKey, MISSING_KEY_ACTIONS)
+    onMissingKey: r.oneOf(Inputs.OnMissingKey, MISSING_KEY_ACTIONS),
+    retryFailed: r.number(Inputs.RetryFailed, { min: 0, max: MAX_RETRY_FAILED, integer: true }),
+    transientErrors: r.patterns(Inputs.TransientErrors),
+    retryAmbiguousSubmits: r.boolean(Inputs.RetryAmbiguousSubmits)
   }
   return { ...settings, echo: r.echo() }
 }
@@ -213,6 +227,20 @@ class Reader {
       .split('\n')
       .map(s => s.trim())
       .filter(Boolean)
+  }
+
+  /** One pattern a line (`/regex/flags` or text); a bad regex names its line. */
+  patterns(input: InputName): TransientPattern[] {
+    return this.list(input).map((line, i) => {
+      try {
+        return parseTransientPattern(line)
+      } catch (error) {
+        return this.fail(
+          input,
+          `line ${i + 1}: ${line} is not a valid regular expression (${(error as Error).message})`
+        )
+      }
+    })
   }
 
   number(input: InputName, rule: { min?: number; max?: number; above?: number; integer?: boolean }): number {

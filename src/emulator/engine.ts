@@ -11,6 +11,7 @@ import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids
 import { type MeasuredMedia, measureFile, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary } from './media.js'
 import type { EmulatorOptions, EmulatorOrganization, ScenarioRule } from './options.js'
 import { RealisticProfile } from './realistic.js'
+import { TransientJobFailures } from './faults.js'
 import { Scenario } from './scenario.js'
 import { judgeFingerprint, type ScoredDetector, scoreEvaluation } from './scoring.js'
 import { Timers } from './timers.js'
@@ -66,6 +67,7 @@ export class EmulatorEngine {
   private readonly webhooks: WebhookDispatcher
   /** Set with `profile: realistic`: its draws replace the fixed timings and add failures and drift. */
   private readonly realistic?: RealisticProfile
+  private readonly transientFailures: TransientJobFailures
   private seq = 0
 
   constructor(readonly options: EmulatorOptions) {
@@ -73,6 +75,7 @@ export class EmulatorEngine {
     if (options.profile === 'realistic') this.realistic = new RealisticProfile(options.seed, options.timeScale)
     this.uploads = new UploadSlots(options.uploads)
     if (options.measureVideos) retainMediaLibrary()
+    this.transientFailures = new TransientJobFailures(options.faults)
     this.webhooks = new WebhookDispatcher(options.seed, options.webhookRetry, options.faults.webhooks, this.timers, a =>
       this.keep(this.webhookLog, a)
     )
@@ -380,7 +383,9 @@ export class EmulatorEngine {
     const judge = this.judges.get(job.judgeId)
     if (!judge || this.timers.signal.aborted || !this.jobs.has(job.id)) return
     const rule = this.scenario.find(job.url)
-    const failure = this.failureOf(job.url)?.error ?? this.uploadFailure(job, measured)
+    // A transient failure (faults.transientJobFailures) comes first: it is what a later job of the URL gets past.
+    const failure =
+      this.transientFailures.next(job.url) ?? this.failureOf(job.url)?.error ?? this.uploadFailure(job, measured)
     if (failure) {
       this.fail(job, failure)
     } else {
@@ -447,6 +452,7 @@ export class EmulatorEngine {
     void this.uploads.clear()
     this.webhookLog.length = 0
     this.webhooks.reset()
+    this.transientFailures.reset()
   }
 
   /** Stops pending work; resolves once the kept uploads are deleted. */

@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { EmulatorFaults, EndpointFault, EndpointName } from './options.js'
 import { Streams } from './random.js'
+import { compilePattern } from './scenario.js'
 
 export interface Rejection {
   status: number
@@ -68,7 +69,8 @@ export class RequestGate {
         const retryHeaders = {
           'X-RateLimit-Limit': String(this.perMinute || BURST_REPORTED_LIMIT),
           'X-RateLimit-Remaining': '0',
-          'X-RateLimit-Reset': String(Math.ceil(nowMs / 1000) + burst.retryAfterSeconds),
+          // The second in which Retry-After ends, never later: a client honouring both must not wait past Retry-After.
+          'X-RateLimit-Reset': String(Math.floor(nowMs / 1000 + burst.retryAfterSeconds)),
           'Retry-After': String(burst.retryAfterSeconds)
         }
         return {
@@ -80,9 +82,19 @@ export class RequestGate {
     return { headers }
   }
 
-  /** The endpoint's configured fault (its own entry, else `*`). */
+  /**
+   * The endpoint's configured fault, field by field: what its own entry sets, else the `*` entry's value. So a
+   * latency given for one endpoint adds to an error rate given for all of them instead of replacing it.
+   */
   faultFor(endpoint: EndpointName): EndpointFault | undefined {
-    return this.faults.endpoints[endpoint] ?? this.faults.endpoints['*']
+    const all = this.faults.endpoints['*']
+    const own = this.faults.endpoints[endpoint]
+    if (!all || !own) return own ?? all
+    return {
+      errorRate: own.errorRate ?? all.errorRate,
+      errorStatus: own.errorStatus ?? all.errorStatus,
+      latencyMs: own.latencyMs ?? all.latencyMs
+    }
   }
 
   /** An injected error for this request of the endpoint, if the draw says so. */
@@ -97,5 +109,31 @@ export class RequestGate {
     this.windows.clear()
     this.bursts.clear()
     this.streams.reset()
+  }
+}
+
+/**
+ * Transient evaluation failures (faults.transientJobFailures): the first `times` jobs of a matching URL fail with the
+ * given error, the next ones are evaluated as usual, as a download blocked by bot detection may pass an hour later.
+ */
+export class TransientJobFailures {
+  private readonly rules: { pattern: RegExp; error: string; times: number }[]
+  private readonly seen = new Map<string, number>()
+
+  constructor(faults: EmulatorFaults) {
+    this.rules = (faults.transientJobFailures ?? []).map(r => ({ ...r, pattern: compilePattern(r.match) }))
+  }
+
+  /** The error a job of `url` fails with now, or undefined when it is evaluated. Counts the job. */
+  next(url: string): string | undefined {
+    const rule = this.rules.find(r => r.pattern.test(url))
+    if (!rule) return undefined
+    const n = (this.seen.get(url) ?? 0) + 1
+    this.seen.set(url, n)
+    return n <= rule.times ? rule.error : undefined
+  }
+
+  reset(): void {
+    this.seen.clear()
   }
 }

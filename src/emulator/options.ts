@@ -84,8 +84,13 @@ export interface EndpointFault {
 
 /** Seeded, reproducible faults: the same seed and the same request sequence give the same faults. */
 export interface EmulatorFaults {
-  /** Per endpoint; `*` applies to every endpoint without its own entry. */
+  /** Per endpoint; `*` gives each field (error rate, status, latency) to every endpoint whose own entry lacks it. */
   endpoints: Partial<Record<EndpointName | '*', EndpointFault>>
+  /**
+   * Evaluation failures that pass on a later try: the first `times` jobs of a URL matching `match` (a scenario
+   * pattern) fail with `error`, later jobs of that URL are evaluated as usual (for retry-failed).
+   */
+  transientJobFailures?: { match: string; error: string; times: number }[]
   /** Probability that a request starts a burst of `length` 429 replies (with Retry-After and X-RateLimit-*). */
   rateLimitBurst?: { rate: number; length: number; retryAfterSeconds: number }
   webhooks: {
@@ -238,6 +243,7 @@ export function resolveEmulatorOptions(partial: Partial<EmulatorOptions> = {}): 
     faults: {
       endpoints: { ...faults.endpoints },
       rateLimitBurst: faults.rateLimitBurst,
+      transientJobFailures: faults.transientJobFailures,
       webhooks: { ...d.faults.webhooks, ...faults.webhooks }
     },
     scenario: partial.scenario ?? d.scenario

@@ -1,6 +1,7 @@
 /**
- * Ensure the judge: a pinned id must be a ready video judge; a judge file reuses the newest identical ready judge
- * or creates one. Either way the gate only submits to a `ready` judge, waiting (bounded) while it is `pending`.
+ * Ensure the judge: a pinned id must be an active judge of the needed content type that has not failed; a judge file
+ * reuses the newest identical judge that is ready or still pending, or creates one. Either way the gate only submits
+ * to a `ready` judge, waiting (bounded) while it is `pending`.
  */
 import type { CallOptions, PiqueApi } from '../pique/api.js'
 import { PiqueApiError, PiqueDeadlineError } from '../pique/errors.js'
@@ -9,7 +10,7 @@ import { backoffCeilingMs, sleep } from '../pique/retry.js'
 import type { Judge, ListJudgesQuery } from '../pique/schema.js'
 import type { JudgeFile } from '../config/types.js'
 import { GateError } from './errors.js'
-import { findReusableJudge, judgeDifferences } from './judge-match.js'
+import { findReusableJudge, firstIdenticalJudge, judgeDifferences } from './judge-match.js'
 import type { GateLog } from './log.js'
 import type { JudgeInfo } from '../model/index.js'
 
@@ -30,7 +31,14 @@ export interface EnsureJudgeOptions {
    * or `{type: 'image', why: 'the media files (image)'}`.
    */
   needs?: { type: string; why: string }
+  /** Longest random pause before creating a judge, to let a run started at the same time create it first. */
+  settleMs?: number
+  /** The pause's randomness (tests make it deterministic). */
+  random?: () => number
 }
+
+/** Creating a judge is rare (once per judge-file change), so a pause of up to 2 s costs little (less on a short budget). */
+export const CREATE_SETTLE_MS = 2_000
 
 const URLS_NEED: NonNullable<EnsureJudgeOptions['needs']> = {
   type: SOCIAL_MEDIA_CONTENT_TYPE,
@@ -46,6 +54,7 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
     const judge = await fetchPinned(api, source.id, call)
     options.onJudge?.(info(judge, 'pinned'))
     checkType(judge, needs)
+    checkUsable(judge)
     if (source.file) {
       const differs = judgeDifferences(judge, source.file.body)
       if (differs.length)
@@ -66,18 +75,37 @@ export async function ensureJudge(api: PiqueApi, source: JudgeSource, options: E
   }
   // The list endpoint filters by video or image only: other types are listed whole and matched by content.
   const listable = (LIST_CONTENT_TYPES as readonly string[]).includes(needs.type)
-  const existing = await findReusableJudge(
-    api.listAllJudges(listable ? { content_type: needs.type as ListJudgesQuery['content_type'] } : {}, call),
-    body,
-    (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`)
-  )
-  if (!existing) log.debug(`No ready judge identical to ${source.file.file}: creating one`)
-  if (existing) {
-    log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`)
-    return info(existing, 'reused')
+  const judges = () =>
+    api.listAllJudges(listable ? { content_type: needs.type as ListJudgesQuery['content_type'] } : {}, call)
+  const reuse = async (judge: Judge, why: string): Promise<JudgeInfo> => {
+    log.info(`Reusing judge "${judge.name}" (${judge.id}): ${why}, status ${judge.status}`)
+    options.onJudge?.(info(judge, 'reused'))
+    return info(await untilReady(api, judge, 'reused', options), 'reused')
   }
+  const skipped = (judge: Judge, why: string) =>
+    log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`)
+  const existing = await findReusableJudge(judges(), body, skipped)
+  if (existing) return reuse(existing, 'an identical judge exists')
+  // Runs that start together (a push and its PR, a matrix) would each find nothing and each create the judge: pause a
+  // random moment and look again, so the later one reuses what the earlier created (docs/config.md, "Judge reuse").
+  // At most a twentieth of the time left: a short timeout-minutes is not spent waiting for a run that may not exist.
+  const settleMs = Math.min(options.settleMs ?? CREATE_SETTLE_MS, Math.max(0, options.deadline - Date.now()) / 20)
+  const pauseMs = Math.round((options.random ?? Math.random)() * settleMs)
+  log.debug(`No ready or pending judge identical to ${source.file.file}: looking again after a pause of ${pauseMs} ms`)
+  await sleep(pauseMs)
+  const appeared = await findReusableJudge(judges(), body, skipped)
+  if (appeared) return reuse(appeared, 'another run created it a moment ago')
+  log.debug(`Still no judge identical to ${source.file.file}: creating one`)
   const created = await api.createJudge(body, call)
   log.info(`Created judge "${body.name}" (${created.id}), status ${created.status}`)
+  // Two runs that paused alike both created one: both settle on the oldest, so their jobs share one judge.
+  const first = await firstIdenticalJudge(judges(), body)
+  if (first && first.id !== created.id) {
+    log.warning(
+      `Another run created the same judge at the same moment: using the older one, ${first.id}; ${created.id}, created by this run, stays unused`
+    )
+    return reuse(first, 'the oldest of the identical judges created at the same moment')
+  }
   const judge = await api.getJudge(created.id, call)
   options.onJudge?.(info(judge, 'created'))
   checkType(judge, needs)
@@ -103,6 +131,22 @@ function checkType(judge: Judge, needs: NonNullable<EnsureJudgeOptions['needs']>
       `Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; ${needs.why} need a ${needs.type} judge`
     )
   }
+}
+
+/** A pinned judge Pique will not evaluate with: said before anything is submitted, not after a batch is refused. */
+function checkUsable(judge: Judge): void {
+  if (judge.is_active === false) {
+    throw new GateError(
+      `Judge ${judge.id} ("${judge.name}") is inactive (is_active: false): Pique does not evaluate with it; pin an active judge, or use a judge file to reuse or create one`
+    )
+  }
+  if (judge.status === 'failed') throw failedJudge(judge)
+}
+
+function failedJudge(judge: Judge): GateError {
+  return new GateError(
+    `Judge ${judge.id} ("${judge.name}") failed to prepare: check its reference content (${REFERENCE_HINT}); a fixed file creates a new judge`
+  )
 }
 
 async function untilReady(
@@ -149,11 +193,7 @@ async function untilReady(
     }
     options.onJudge?.(info(current, origin))
   }
-  if (current.status === 'failed') {
-    throw new GateError(
-      `Judge ${current.id} ("${current.name}") failed to prepare: check its reference content (${REFERENCE_HINT}); a fixed file creates a new judge`
-    )
-  }
+  if (current.status === 'failed') throw failedJudge(current)
   return current
 }
 

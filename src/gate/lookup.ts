@@ -19,7 +19,8 @@ export interface LookupOptions {
 }
 
 /**
- * Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending.
+ * Records every result found, and how each lookup ended (`tracker.noteLookup`, for the report of a job that never
+ * finished). A bad key stops everything; other errors warn and leave the job pending, to be looked up again later.
  * A lookup the deadline stops is not warned about: the wait reports every job unfinished at the deadline.
  */
 export async function lookupOnce(
@@ -31,19 +32,24 @@ export async function lookupOnce(
   options.log.debug(`Looking up ${plural(jobIds.length, 'job')} on the results endpoint`)
   await forEachLimit(jobIds, options.concurrency, async jobId => {
     try {
-      tracker.record(await api.getResult(jobId, { deadline: options.deadline }))
+      const result = await api.getResult(jobId, { deadline: options.deadline })
+      tracker.noteLookup(jobId, {})
+      tracker.record(result)
     } catch (error) {
       if (isAuthError(error)) throw error
       if (error instanceof PiqueDeadlineError) {
+        // One never sent (no time was left) says nothing about the job; one cut short says why it stopped.
+        if (error.attempts > 0) tracker.noteLookup(jobId, { deadline: true, error: errorMessage(error) })
         options.log.debug(`Lookup of ${jobId} stopped by the deadline; the job stays pending`)
         return
       }
+      tracker.noteLookup(jobId, { error: errorMessage(error) })
       if (options.warned?.has(jobId)) {
         options.log.debug(`Lookup of ${jobId} failed again: ${errorMessage(error)}`)
         return
       }
       options.warned?.add(jobId)
-      options.log.warning(`Could not read the result of ${jobId}: ${errorMessage(error)}`)
+      options.log.warning(`Could not read the result of ${jobId} (it will be looked up again): ${errorMessage(error)}`)
     }
   })
 }

@@ -7,9 +7,17 @@ import type { ItemOutcome, RunReport } from '../model/index.js'
 /** The settings the rule reads; a report carries them, so reporters pass the report itself. */
 export type GateRule = Pick<RunReport, 'failOnError'>
 
-/** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
+/**
+ * Fails the gate: below threshold, never evaluated (unfinished at the deadline, never submitted or never accepted:
+ * under any setting, since nothing unevaluated passes), or a failed evaluation when fail-on-error.
+ */
 export function failsGate(o: Pick<ItemOutcome, 'state'>, rule: GateRule): boolean {
-  return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && rule.failOnError)
+  return (
+    o.state === 'below_threshold' ||
+    o.state === 'pending' ||
+    o.state === 'not_evaluated' ||
+    (o.state === 'failed' && rule.failOnError)
+  )
 }
 
 /** A failed evaluation with fail-on-error false: reported, but the gate passes. */

@@ -15,6 +15,7 @@ import {
   type JudgeInfo,
   type RunReport,
   isFileItem,
+  type UrlItem,
   isUrlItem,
   itemName,
   plural
@@ -26,10 +27,13 @@ import { restrictedRun } from '../github/event.js'
 import { ensureJudge } from './ensure-judge.js'
 import { GateError, MissingKeyError } from './errors.js'
 import type { GateLog } from './log.js'
+import type { SubmittedJob } from './overdue.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { type GateStore, checkStore, registerJobs } from './store-jobs.js'
-import { submitAll } from './submit.js'
-import { JobTracker, type ResultNotice } from './tracker.js'
+import { type Submission, submitAll } from './submit.js'
+import { retryTransientFailures } from './retry-failed.js'
+import { TransientErrors } from '../pique/transient-errors.js'
+import { JobTracker, type LookupNote, type ResultNotice } from './tracker.js'
 import { decide, skippedReport } from './verdict.js'
 import { waitForResults } from './wait.js'
 
@@ -63,7 +67,11 @@ export interface GateProgress {
   outcomes: ItemOutcome[]
   batchIds: string[]
   /** Results received so far, by job id: terminal ones, and the last status of jobs still running. */
-  results: ReadonlyMap<string, EvaluationResult>
+  results: Map<string, EvaluationResult>
+  /** When each finished job's result reached the gate (epoch ms), for overdue lookups and retry timing. */
+  finishedAt: Map<string, number>
+  /** Results-endpoint lookups per job, to say why a job never finished in the gate's eyes. */
+  lookups: Map<string, LookupNote>
   /** Whether the wait reached the deadline with jobs unfinished. */
   timedOut?: boolean
   /** Replies that differed from the docs, one line each (said once per value; a disagreement once per item). */
@@ -71,7 +79,7 @@ export interface GateProgress {
 }
 
 export function newProgress(): GateProgress {
-  return { outcomes: [], batchIds: [], results: new Map() }
+  return { outcomes: [], batchIds: [], results: new Map(), finishedAt: new Map(), lookups: new Map() }
 }
 
 /** One run as the stages see it: its settings and dependencies, its clock, and the progress they record. */
@@ -98,6 +106,7 @@ const STAGES: readonly Stage[] = [
   ensureTheJudge,
   submit,
   wait,
+  retryFailed,
   verdict
 ]
 
@@ -228,52 +237,71 @@ async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
 }
 
 async function submitUrls(run: GateRun): Promise<ItemOutcome[]> {
-  const { settings, deps, log, progress } = run
+  const { log, progress } = run
   const items = planOf(run).items.filter(isUrlItem)
   if (items.length === 0) return []
-  const judge = judgeOf(run)
-  const store = deps.store
   const batches = Math.ceil(items.length / LIMITS.urlsPerBatch.max)
   const submission = await log.group(
     `Submit ${plural(items.length, 'URL')} in ${plural(batches, 'batch', 'batches')}`,
-    () =>
-      submitAll(apiOf(run), items, {
-        judgeId: judge.id,
-        webhookUrl: settings.webhookUrl ?? store?.ingestUrl,
-        maxConcurrency: settings.maxConcurrency,
-        log,
-        deadline: run.deadline,
-        // Each accepted batch is recorded at once: a run that stops mid-submit still reports the jobs Pique bills.
-        onBatch: async (batchId, outcomes) => {
-          progress.batchIds.push(batchId)
-          progress.outcomes.push(...outcomes)
-          if (store) await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface)
-        }
-      })
+    () => submitItems(run, items)
   )
   progress.outcomes = [...submission.outcomes]
   progress.batchIds = submission.batchIds
   return submission.outcomes
 }
 
-async function wait(run: GateRun): Promise<undefined> {
+/**
+ * Submits items to the run's judge; each accepted batch is recorded (and registered with the store) at once, its
+ * outcomes too unless they are retries (`asItems` false), which retry-failed merges into their items itself.
+ */
+function submitItems(run: GateRun, items: readonly UrlItem[], asItems = true): Promise<Submission> {
   const { settings, deps, log, progress } = run
-  const jobIds = progress.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId as string)
-  const byJob = new Map(progress.outcomes.map(o => [o.jobId, o]))
+  const judge = judgeOf(run)
+  const store = deps.store
+  return submitAll(apiOf(run), items, {
+    judgeId: judge.id,
+    webhookUrl: settings.webhookUrl ?? store?.ingestUrl,
+    maxConcurrency: settings.maxConcurrency,
+    log,
+    deadline: run.deadline,
+    // Each accepted batch is recorded at once: a run that stops mid-submit still reports the jobs Pique bills.
+    onBatch: async (batchId, outcomes) => {
+      progress.batchIds.push(batchId)
+      if (asItems) progress.outcomes.push(...outcomes)
+      if (store) await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface)
+    }
+  })
+}
+
+async function wait(run: GateRun): Promise<undefined> {
+  await waitFor(run, run.progress.outcomes, n => `Wait for ${plural(n, 'result')} (${run.settings.waitMode} mode)`)
+  return undefined
+}
+
+/** Waits for the jobs of `outcomes`; their results land in the run's progress as they come. */
+async function waitFor(run: GateRun, outcomes: readonly ItemOutcome[], title: (jobs: number) => string): Promise<void> {
+  const { settings, deps, log, progress } = run
+  const jobIds = outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId as string)
+  if (settings.waitMode === 'none' || jobIds.length === 0) return
+  const byJob = new Map(outcomes.map(o => [o.jobId, o]))
   const noticeLine = ({ jobId, note }: ResultNotice) => {
     const o = byJob.get(jobId)
     return `Pique's reply for ${o ? `${itemName(o)} (${o.source.file}:${o.source.line}, job ${jobId})` : `job ${jobId}`}: ${note.message}`
   }
-  const replyNotices: string[] = (progress.replyNotices = [])
-  const tracker = new JobTracker(jobIds, settings.threshold, notice => {
-    const line = noticeLine(notice)
-    replyNotices.push(line)
-    log.warning(line)
-  })
-  progress.results = tracker.latest
-  if (settings.waitMode === 'none' || jobIds.length === 0) return undefined
+  // Kept across the first wait and retry-failed's, so the report lists every one.
+  const replyNotices: string[] = (progress.replyNotices ??= [])
   const mode = settings.waitMode
-  const waited = await log.group(`Wait for ${plural(jobIds.length, 'result')} (${mode} mode)`, () =>
+  const tracker = new JobTracker(
+    jobIds,
+    settings.threshold,
+    notice => {
+      const line = noticeLine(notice)
+      replyNotices.push(line)
+      log.warning(line)
+    },
+    { latest: progress.results, finishedAt: progress.finishedAt, lookups: progress.lookups }
+  )
+  const waited = await log.group(title(jobIds.length), () =>
     waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
       deadline: run.deadline,
       timeoutMs: settings.timeoutMs,
@@ -281,10 +309,38 @@ async function wait(run: GateRun): Promise<undefined> {
       concurrency: settings.maxConcurrency,
       rateLimit: deps.rateLimit,
       log,
-      progressEveryMs: deps.progressEveryMs
+      progressEveryMs: deps.progressEveryMs,
+      jobs: submittedJobs(outcomes)
     })
   )
-  progress.timedOut = waited.timedOut
+  progress.timedOut = (progress.timedOut ?? false) || waited.timedOut
+}
+
+/** retry-failed: URLs whose evaluation failed with a transient error get a new job, while the deadline allows. */
+async function retryFailed(run: GateRun): Promise<undefined> {
+  const { settings, log, progress } = run
+  if (settings.waitMode === 'none' || settings.retryFailed === 0) return undefined
+  progress.outcomes = await retryTransientFailures(
+    progress.outcomes,
+    {
+      threshold: settings.threshold,
+      retryFailed: settings.retryFailed,
+      transient: new TransientErrors(settings.transientErrors),
+      deadline: run.deadline,
+      log,
+      results: progress.results,
+      tookMs: () => tookMs(progress.outcomes, progress.finishedAt)
+    },
+    {
+      submit: async items => {
+        const again = await log.group(`Resubmit ${plural(items.length, 'URL')} (retry-failed)`, () =>
+          submitItems(run, items, false)
+        )
+        return again.outcomes
+      },
+      wait: next => waitFor(run, next, n => `Wait for ${plural(n, 'resubmitted job')} (${settings.waitMode} mode)`)
+    }
+  )
   return undefined
 }
 
@@ -300,6 +356,7 @@ async function verdict(run: GateRun): Promise<RunReport> {
     outcomes: progress.outcomes,
     results: progress.results,
     timedOut: progress.timedOut ?? false,
+    lookups: progress.lookups,
     skippedUnchanged: planned.skippedUnchanged,
     startedAt: run.startedAt,
     inputs: settings.echo,
@@ -309,10 +366,16 @@ async function verdict(run: GateRun): Promise<RunReport> {
   const pending = report.items.filter(o => o.state === 'pending')
   if (pending.length) {
     const status = (o: ItemOutcome) => (o.result ? `, job status ${o.result.status}` : '')
+    const why = (o: ItemOutcome) => (o.notEvaluated ? `: ${o.notEvaluated.detail}` : '')
     log.warning(
-      `Unfinished at the deadline (${run.surface.input(Inputs.TimeoutMinutes)}):\n${pending.map(o => `  ${itemName(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})`).join('\n')}`
+      `Unfinished at the deadline (${run.surface.input(Inputs.TimeoutMinutes)}):\n${pending.map(o => `  ${itemName(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})${why(o)}`).join('\n')}`
     )
   }
+  const notEvaluated = report.items.filter(o => o.state === 'not_evaluated')
+  if (notEvaluated.length)
+    log.warning(
+      `Not evaluated (these fail the gate under any setting):\n${notEvaluated.map(o => `  ${itemName(o)} (${o.source.file}:${o.source.line}): ${o.notEvaluated?.detail ?? o.error ?? 'never submitted'}`).join('\n')}`
+    )
   log.info(`Verdict: ${report.verdict}: ${report.reason}`)
   return report
 }
@@ -366,4 +429,21 @@ function need<T>(value: T | undefined, what: string): T {
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
   return `${judge} ${plural(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
+}
+
+/** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
+function submittedJobs(outcomes: readonly ItemOutcome[]): Map<string, SubmittedJob> {
+  const jobs = new Map<string, SubmittedJob>()
+  for (const o of outcomes)
+    if (o.jobId && o.batchId && o.submittedAt)
+      jobs.set(o.jobId, { batchId: o.batchId, submittedAt: Date.parse(o.submittedAt) })
+  return jobs
+}
+
+/** How long each finished job took, from its batch's submit to its result reaching the gate. */
+function tookMs(outcomes: readonly ItemOutcome[], finishedAt: ReadonlyMap<string, number>): number[] {
+  return outcomes.flatMap(o => {
+    const at = o.jobId ? finishedAt.get(o.jobId) : undefined
+    return at !== undefined && o.submittedAt ? [at - Date.parse(o.submittedAt)] : []
+  })
 }

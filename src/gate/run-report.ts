@@ -26,6 +26,19 @@ export function countItems(items: readonly ItemOutcome[]): ItemCounts {
     belowThreshold: count('below_threshold'),
     failed: count('failed'),
     pending: count('pending'),
-    submitted: count('submitted')
+    notEvaluated: count('not_evaluated'),
+    submitted: count('submitted'),
+    billedJobs: billedJobs(items),
+    maybeBilled: items.filter(o => o.maybeBilled).length
   }
+}
+
+/** Distinct job ids of every attempt: each is a job Pique created, and bills. */
+function billedJobs(items: readonly ItemOutcome[]): number {
+  const ids = new Set<string>()
+  for (const o of items) {
+    if (o.jobId) ids.add(o.jobId)
+    for (const a of o.otherJobs ?? []) if (a.jobId) ids.add(a.jobId)
+  }
+  return ids.size
 }

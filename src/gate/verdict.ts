@@ -16,6 +16,8 @@ import {
 } from '../model/index.js'
 import { failsGate } from './policy.js'
 import { buildRunReport, countItems } from './run-report.js'
+import type { LookupNote } from './tracker.js'
+import { whyUnfinished } from './unfinished.js'
 
 /** The state one result puts its URL in; `undefined` while it is not finished. */
 export function resultState(result: EvaluationResult | undefined, threshold: number): ItemState | undefined {
@@ -37,6 +39,8 @@ export interface DecideInput {
   results: ReadonlyMap<string, EvaluationResult>
   /** Whether the gate waited to the deadline with jobs unfinished. */
   timedOut: boolean
+  /** Results-endpoint lookups per job, to say why an unfinished job never finished in the gate's eyes. */
+  lookups?: ReadonlyMap<string, LookupNote>
   skippedUnchanged: number
   startedAt: string
   inputs: Record<string, string>
@@ -89,7 +93,7 @@ export function skippedReport(
 /** Each submitted outcome with the result received for its job: settled when terminal, else pending or submitted. */
 export function settleItems(
   outcomes: readonly ItemOutcome[],
-  input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results'>
+  input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results' | 'lookups'>
 ): ItemOutcome[] {
   return outcomes.map(o => settle(o, input))
 }
@@ -104,13 +108,19 @@ export function toleratedFailures(items: readonly ItemOutcome[], failOnError: bo
     )
 }
 
-function settle(outcome: ItemOutcome, input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results'>): ItemOutcome {
+function settle(
+  outcome: ItemOutcome,
+  input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results' | 'lookups'>
+): ItemOutcome {
   if (outcome.state !== 'submitted' || !outcome.jobId) return outcome
   const result = input.results.get(outcome.jobId)
   const state = resultState(result, input.threshold)
-  // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got.
-  if (!result || !state)
-    return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) }
+  // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got, and why.
+  if (!result || !state) {
+    if (input.waitMode === 'none') return { ...outcome, state: 'submitted', ...(result ? { result } : {}) }
+    const why = whyUnfinished(outcome, result, input.lookups?.get(outcome.jobId), input.waitMode)
+    return { ...outcome, state: 'pending', notEvaluated: why, ...(result ? { result } : {}) }
+  }
   return {
     ...outcome,
     state,
@@ -135,7 +145,8 @@ function reasonLine(
   if (total === 0)
     return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, word === 'URL' ? 'URL' : 'item')} unchanged against the base branch` : ''}`
   if (verdict === 'submitted') {
-    return `${plural(total - counts.failed, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`
+    const notSent = counts.failed + counts.notEvaluated
+    return `${plural(total - notSent, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}${counts.notEvaluated ? `; ${counts.notEvaluated} not evaluated (${notEvaluatedWhy(items)})` : ''}`
   }
   if (verdict === 'passed') {
     if (total === counts.failed)
@@ -153,5 +164,22 @@ function reasonLine(
     parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
   if (counts.pending)
     parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`)
+  if (counts.notEvaluated) parts.push(`${plural(counts.notEvaluated, 'URL')} not evaluated (${notEvaluatedWhy(items)})`)
   return parts.join('; ')
+}
+
+/** "2 refused by Pique, 20 not accepted": why the not_evaluated items were never evaluated, in a few words. */
+function notEvaluatedWhy(items: readonly ItemOutcome[]): string {
+  const words: Record<string, string> = {
+    refused: 'refused by Pique',
+    not_accepted: 'not accepted',
+    not_submitted: 'never submitted'
+  }
+  const by = new Map<string, number>()
+  for (const o of items)
+    if (o.state === 'not_evaluated') {
+      const why = words[o.notEvaluated?.reason ?? 'not_accepted'] ?? 'not accepted'
+      by.set(why, (by.get(why) ?? 0) + 1)
+    }
+  return [...by].map(([why, n]) => `${n} ${why}`).join(', ')
 }

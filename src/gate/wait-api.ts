@@ -77,7 +77,7 @@ export function pollOrder(
  * keeps the last state it saw, and a server that sends the headers only with its 429s never refreshes it: a
  * stale `remaining: 0` must not hold every later round to one job.
  */
-function liveQuota(limit: RateLimitState | undefined, now: number): number | undefined {
+export function liveQuota(limit: RateLimitState | undefined, now: number): number | undefined {
   if (limit?.remaining === undefined) return undefined
   if (limit.resetAt !== undefined && limit.resetAt <= now) return undefined
   return limit.remaining

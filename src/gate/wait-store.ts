@@ -1,10 +1,11 @@
 /**
  * `store` mode: long-poll the companion webhook store for every pending job at once, passing the cursor back so
- * each answer only waits for news. Near the deadline, jobs the store still has no result for are looked up once on
- * the results endpoint (a lost webhook must not fail the gate), then the store is watched until the deadline itself.
- * The same lookup runs whenever no job has finished for `quietLookupMs`, so a lost webhook does not hold the run
- * until the deadline either.
+ * each answer only waits for news. A job whose webhook seems lost is looked up on the results endpoint as soon as it
+ * is overdue by what the run has seen (overdue.ts: its batch-mates' times, with a floor), and again later, spaced,
+ * while it stays unfinished or its lookup fails; rounds of lookups stay within the rate-limit quota the API reports.
+ * Near the deadline every job still missing is looked up once more, then the store is watched until the deadline.
  */
+import type { RateLimitState } from '../pique/client.js'
 import { parseResultBody } from '../pique/results.js'
 import { backoffDelayMs, sleep } from '../pique/retry.js'
 import { MAX_QUERY_JOBS, MAX_WAIT_SECONDS, type QueryResponse } from '../store/protocol.js'
@@ -12,8 +13,10 @@ import { chunk } from './concurrency.js'
 import { GateError, errorMessage, isAuthError } from './errors.js'
 import { lookupOnce, type ResultLookup } from './lookup.js'
 import type { GateLog } from './log.js'
+import { LookupSchedule, OVERDUE_RULES, type OverdueRules, type SubmittedJob } from './overdue.js'
 import type { JobTracker } from './tracker.js'
 import { plural } from '../model/index.js'
+import { liveQuota } from './wait-api.js'
 
 export interface StoreReader {
   query(request: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse>
@@ -23,10 +26,16 @@ export interface StoreWaitOptions {
   deadline: number
   /** Look the jobs still missing up on the results endpoint this long before the deadline. */
   lookupMarginMs: number
-  /** Look pending jobs up on the results endpoint when none has finished for this long. */
+  /** Look pending jobs up on the results endpoint when none has finished for this long (nothing to compare with). */
   quietLookupMs: number
   concurrency: number
   log: GateLog
+  /** Each job's batch and submit time, for overdue lookups; without it all count as one batch submitted now. */
+  jobs?: ReadonlyMap<string, SubmittedJob>
+  /** Overrides of the overdue rules (floor, factor, spacing); `quietMs` comes from `quietLookupMs`. */
+  overdue?: Partial<Omit<OverdueRules, 'quietMs'>>
+  /** The client's view of the rate limit: a round of lookups takes at most the remaining quota. */
+  rateLimit?: () => RateLimitState
 }
 
 /** An answer faster than this with no news is treated as a store that does not long-poll: pause before asking again. */
@@ -43,22 +52,31 @@ export async function waitWithStore(
 ): Promise<void> {
   const { log } = options
   const lookupAt = options.deadline - options.lookupMarginMs
-  const lookUp = async (announce: string) => {
+  const started = Date.now()
+  const jobs =
+    options.jobs ?? new Map(tracker.pending().map(id => [id, { batchId: '', submittedAt: started } as SubmittedJob]))
+  const schedule = new LookupSchedule(
+    jobs,
+    tracker.finishedAt,
+    { ...OVERDUE_RULES, ...options.overdue, quietMs: options.quietLookupMs },
+    started
+  )
+  const warned = new Set<string>()
+  const lookUp = async (ids: readonly string[], announce: string) => {
     log.info(announce)
     const before = tracker.done
-    await lookupOnce(api, tracker.pending(), tracker, {
-      concurrency: options.concurrency,
-      log,
-      deadline: options.deadline
-    })
-    if (tracker.done > before)
+    await lookupOnce(api, ids, tracker, { concurrency: options.concurrency, log, deadline: options.deadline, warned })
+    const now = Date.now()
+    for (const id of ids) if (tracker.isPending(id)) schedule.lookedUp(id, now)
+    if (tracker.done > before) {
+      schedule.news(now)
       log.info(
         `${plural(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`
       )
+    }
   }
   let cursor = 0
   let failures = 0
-  let lastNews = Date.now()
   let lookedUpNearDeadline = false
   const unreadable = new Set<string>()
   while (tracker.pending().length > 0) {
@@ -66,22 +84,23 @@ export async function waitWithStore(
     if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
       lookedUpNearDeadline = true
       await lookUp(
+        tracker.pending(),
         `${plural(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`
       )
       continue
     }
     if (Date.now() >= options.deadline) return
-    if (!lookedUpNearDeadline && Date.now() - lastNews >= options.quietLookupMs) {
-      await lookUp(
-        `No result for ${formatSeconds(options.quietLookupMs)}; looking ${plural(tracker.pending().length, 'pending job')} up on the results endpoint once`
-      )
-      lastNews = Date.now()
+    const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(tracker.pending()), options.rateLimit?.())
+    if (round.length > 0) {
+      await lookUp(round, overdueLine(round.length, tracker))
       continue
     }
-    // Each long-poll ends in time for the next lookup; after the last one, at the deadline.
-    const left =
-      (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now()
-    const started = Date.now()
+    // Each long-poll ends in time for the next lookup (or the reset that frees the quota); after the last, at the deadline.
+    const nextLookup = lookedUpNearDeadline
+      ? options.deadline
+      : Math.min(lookupAt, Math.max(schedule.nextDue(tracker.pending()), quotaResetAt(options.rateLimit?.())))
+    const left = Math.max(0, Math.min(options.deadline, nextLookup) - Date.now())
+    const asked = Date.now()
     log.debug(
       `Store query for ${plural(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(MAX_WAIT_SECONDS * 1000, left))} ms`
     )
@@ -96,8 +115,8 @@ export async function waitWithStore(
       // The smallest cursor: a chunk that answered later must not make another chunk skip its news.
       cursor = Math.min(...answers.map(a => a.cursor))
       const finished = recordAnswers(answers, tracker, log, unreadable)
-      if (finished > 0) lastNews = Date.now()
-      if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS) {
+      if (finished > 0) schedule.news()
+      if (finished === 0 && Date.now() - asked < EAGER_ANSWER_MS) {
         log.debug(`The store answered at once with no news: pausing ${Math.min(EAGER_PAUSE_MS, left)} ms`)
         await sleep(Math.min(EAGER_PAUSE_MS, left))
       }
@@ -107,14 +126,28 @@ export async function waitWithStore(
       failures++
       if (failures === 1)
         log.warning(
-          `The store did not answer (${errorMessage(error)}); retrying, and looking jobs up on the API near the deadline`
+          `The store did not answer (${errorMessage(error)}); retrying, and looking overdue jobs up on the API meanwhile`
         )
       await sleep(Math.min(backoffDelayMs(failures, STORE_RETRY), left))
     }
   }
 }
 
-const formatSeconds = (ms: number) => `${Math.round(ms / 1000)} s`
+/** At most the remaining quota the API last reported (none while it is spent and not yet reset). */
+function withinQuota(ids: string[], limit: RateLimitState | undefined): string[] {
+  const quota = liveQuota(limit, Date.now())
+  return quota === undefined ? ids : ids.slice(0, quota)
+}
+
+/** When a spent quota frees up again (0 when it is not spent). */
+function quotaResetAt(limit: RateLimitState | undefined): number {
+  return liveQuota(limit, Date.now()) === 0 ? (limit?.resetAt ?? 0) : 0
+}
+
+function overdueLine(n: number, tracker: JobTracker): string {
+  const why = tracker.finishedAt.size > 0 ? 'overdue against the jobs that finished' : 'no result for a while'
+  return `${plural(n, 'job')} ${why}; looking ${n === 1 ? 'it' : 'them'} up on the results endpoint`
+}
 
 /** Records the terminal results of the answers; an unreadable one is warned about once per job (`unreadable`). */
 function recordAnswers(answers: QueryResponse[], tracker: JobTracker, log: GateLog, unreadable: Set<string>): number {

@@ -8,7 +8,8 @@ import type { GateLog } from './log.js'
 import type { ResultLookup } from './lookup.js'
 import type { JobTracker } from './tracker.js'
 import { waitWithApi } from './wait-api.js'
-import { type StoreReader, waitWithStore } from './wait-store.js'
+import type { SubmittedJob } from './overdue.js'
+import { type StoreReader, type StoreWaitOptions, waitWithStore } from './wait-store.js'
 
 export interface WaitOptions {
   deadline: number
@@ -20,10 +21,14 @@ export interface WaitOptions {
   rateLimit?: () => RateLimitState
   progressEveryMs?: number
   quietLookupMs?: number
+  /** Store mode: each job's batch and submit time, for looking overdue jobs up (overdue.ts). */
+  jobs?: ReadonlyMap<string, SubmittedJob>
+  /** Store mode: overrides of the overdue rules (tests, the fault suite). */
+  overdue?: StoreWaitOptions['overdue']
 }
 
 export const PROGRESS_EVERY_MS = 30_000
-/** Store mode: with no job finished for this long, suspect lost webhooks and ask the results endpoint. */
+/** Store mode: with no job finished for this long (and none to compare with), suspect lost webhooks and ask the results endpoint. */
 export const QUIET_LOOKUP_MS = 120_000
 /** Store mode looks the stragglers up this long before the deadline, at most; a fifth of short budgets. */
 export const MAX_LOOKUP_MARGIN_MS = 30_000
@@ -53,7 +58,10 @@ export async function waitForResults(
         lookupMarginMs: lookupMargin(options.timeoutMs),
         quietLookupMs: options.quietLookupMs ?? QUIET_LOOKUP_MS,
         concurrency: options.concurrency,
-        log
+        log,
+        jobs: options.jobs,
+        overdue: options.overdue,
+        rateLimit: options.rateLimit
       })
     } else {
       await waitWithApi(sources.api, tracker, {

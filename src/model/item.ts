@@ -60,10 +60,28 @@ export function isUrlItem(item: Item): item is UrlItem {
 }
 
 /**
- * passed: score >= threshold. below_threshold: score < threshold. failed: the evaluation failed (job failed at
- * submit or later). pending: not finished at the deadline. submitted: not waited for (wait: none).
+ * passed: score >= threshold. below_threshold: score < threshold. failed: Pique ran the evaluation and reported it
+ * failed (at submit or later). pending: not finished at the deadline. not_evaluated: never submitted or never
+ * accepted (refused, or its submit failed). submitted: not waited for (wait: none). pending and not_evaluated
+ * items were never evaluated: they fail the gate under any setting, and `notEvaluated` says why.
  */
-export type ItemState = 'passed' | 'below_threshold' | 'failed' | 'pending' | 'submitted'
+export type ItemState = 'passed' | 'below_threshold' | 'failed' | 'pending' | 'not_evaluated' | 'submitted'
+
+/**
+ * Why an item was never evaluated. refused: Pique refused the URL itself (its reason names it). not_accepted: its
+ * batch's submit failed (Pique may or may not have taken it). not_submitted: the run ended before its batch was
+ * sent. still_processing: the job was still running at Pique at the deadline, by the last read. result_not_received:
+ * no result reached the gate (no webhook, and the last lookup failed or was cut by the deadline), though the job may
+ * well have finished at Pique.
+ */
+export type NotEvaluatedReason =
+  'refused' | 'not_accepted' | 'not_submitted' | 'still_processing' | 'result_not_received'
+
+export interface NotEvaluated {
+  reason: NotEvaluatedReason
+  /** One sentence for reports, e.g. "Pique refused https://x/1: video platform is not supported". */
+  detail: string
+}
 
 /** What became of one item's evaluation. */
 export interface OutcomeFields {
@@ -78,6 +96,24 @@ export interface OutcomeFields {
   finishedAt?: string
   /** Direct uploads: jobs created for upload URLs that were refused or expired; they stay awaiting_upload at Pique. */
   abandonedJobIds?: string[]
+  /** Jobs submitted for this item besides the one that decides it (retry-failed), in submit order. */
+  otherJobs?: Attempt[]
+  /** Set for a pending or not_evaluated item: why it was never evaluated. */
+  notEvaluated?: NotEvaluated
+  /**
+   * Pique may have created (and billed) a job for this item that the gate never saw: its submit failed after it was
+   * sent, or was retried after such a failure (retry-ambiguous-submits).
+   */
+  maybeBilled?: boolean
+}
+
+/** One job submitted for an item: its ids, and where it got to. */
+export interface Attempt {
+  jobId?: string
+  batchId?: string
+  state: ItemState
+  error?: string
+  submittedAt?: string
 }
 
 export type ItemOutcome = Item & OutcomeFields

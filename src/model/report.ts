@@ -24,7 +24,12 @@ export interface ItemCounts {
   belowThreshold: number
   failed: number
   pending: number
+  notEvaluated: number
   submitted: number
+  /** Jobs Pique created for the run's items (every attempt's), which it bills. */
+  billedJobs: number
+  /** Items for which Pique may have created a job the gate never saw (see ItemOutcome.maybeBilled). */
+  maybeBilled: number
 }
 
 export interface RunReport {

@@ -23,6 +23,24 @@ export interface CallOptions {
    * it, and a request in flight is cut then. A call it stops throws PiqueDeadlineError.
    */
   deadline?: number
+  /** Told before each retry wait of this call (after the client's own `onRetry`), e.g. to note a retried submit. */
+  onRetry?: (info: RetryInfo) => void
+}
+
+export interface RetryInfo {
+  method: string
+  path: string
+  /** The attempt about to be made after the wait (2 for the first retry; 1 when holding off before a first attempt). */
+  attempt: number
+  delayMs: number
+  reason: string
+  /** The wait is for the rate limit (a 429, or none remaining until the reset): not counted as a failed attempt. */
+  rateLimited?: boolean
+  /**
+   * The attempt that failed may have been acted on by Pique (a paid submit answered 5xx or cut after sending, retried
+   * only because retry-ambiguous-submits is on): the batch may exist twice, and both be billed.
+   */
+  maybeAccepted?: boolean
 }
 
 export interface PiqueApi {

@@ -5,7 +5,7 @@
  */
 import packageJson from '../../package.json' with { type: 'json' }
 import type { z } from 'zod'
-import type { CallOptions, PiqueApi } from './api.js'
+import type { CallOptions, PiqueApi, RetryInfo } from './api.js'
 import {
   type ClientSetting,
   PiqueApiError,
@@ -20,6 +20,7 @@ import { type EvaluationResult, parseResultBody } from './results.js'
 import {
   type RateLimitState,
   type RetryPolicy,
+  backoffCeilingMs,
   parseRateLimitHeaders,
   parseRetryAfter,
   rateLimitWaitMs,
@@ -48,19 +49,10 @@ import {
 } from './schema.js'
 
 export type { RateLimitState, RetryPolicy } from './retry.js'
-export type { CallOptions } from './api.js'
+export type { CallOptions, RetryInfo } from './api.js'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 export const USER_AGENT = `pique-gate/${packageJson.version}`
-
-export interface RetryInfo {
-  method: string
-  path: string
-  /** The attempt about to be made after the wait (2 for the first retry; 1 when holding off before a first attempt). */
-  attempt: number
-  delayMs: number
-  reason: string
-}
 
 export interface PiqueClientOptions {
   /** e.g. https://api.getpique.ai, the sandbox, or an emulator's http://127.0.0.1:PORT (no /v1). */
@@ -75,6 +67,11 @@ export interface PiqueClientOptions {
   userAgent?: string
   /** How the user names the settings a hint tells them to check; the caller's words (action inputs, CLI flags). */
   settingNames?: SettingNames
+  /**
+   * Retry a paid submit (a batch, an upload job) whose outcome is unknown: answered 5xx or cut after it was sent.
+   * Off by default: Pique may have accepted the first attempt, and then bills both (docs/client.md).
+   */
+  retryAmbiguousSubmits?: boolean
 }
 
 /**
@@ -115,6 +112,8 @@ interface Endpoint<T> {
 }
 
 interface SideEffect {
+  /** Creates billed jobs: retried after an unknown outcome only with `retryAmbiguousSubmits`. */
+  billed?: boolean
   /** "the batch may have been accepted by Pique (jobs may exist and be billed)" */
   maybe: string
   /** "the batch was accepted by Pique (its jobs exist and are billed)" */
@@ -167,6 +166,7 @@ const CREATIONS = {
     reply: presignedUploadResponseSchema,
     replyIs: 'an upload job ({job_id, upload_url, upload_headers, expires_at})',
     sideEffect: {
+      billed: true,
       maybe: 'the upload job may have been created by Pique',
       was: 'the upload job was created by Pique',
       rerun: 're-running creates another job'
@@ -179,6 +179,7 @@ const CREATIONS = {
     reply: socialMediaResponseSchema,
     replyIs: 'a batch ({batch_id, jobs, total_videos})',
     sideEffect: {
+      billed: true,
       maybe: 'the batch may have been accepted by Pique (jobs may exist and be billed)',
       was: 'the batch was accepted by Pique (its jobs exist and are billed)',
       rerun: 're-running submits the batch again'
@@ -407,8 +408,11 @@ export class PiqueClient implements PiqueApi {
    *   DNS failure). After a timeout or reset once the request was sent, or a 500/502/504 (or 503 without
    *   Retry-After), Pique may already have acted: retrying would silently double-submit and double-bill, so
    *   the client stops and throws an error flagged `maybeAccepted` that says so. The caller (a person re-running
-   *   the workflow) decides; see docs/client.md.
-   * Waits honour Retry-After and X-RateLimit-Reset, else full-jitter backoff; attempts and total time are bounded.
+   *   the workflow) decides; see docs/client.md. `retryAmbiguousSubmits` lifts that for paid submits.
+   * Rate limiting is not an error: a 429 waits as the server asks (Retry-After, else the reset, else backoff) for
+   * as long as the caller's deadline allows, and neither its answers nor its waits count against `maxAttempts` or
+   * `maxTotalMs` (without a deadline, the waits together are bounded by `maxTotalMs`).
+   * Other failures wait by Retry-After / X-RateLimit-Reset, else full-jitter backoff; attempts and time are bounded.
    * A caller's deadline (`call.deadline`) bounds it all: no attempt starts and no wait ends after it, and the
    * request in flight times out by it at the latest (PiqueDeadlineError).
    */
@@ -416,20 +420,38 @@ export class PiqueClient implements PiqueApi {
     // The path as errors and logs show it: ids are the caller's input, and a pasted key must not surface.
     const path = this.#redact(`${API_VERSION_PREFIX}${ep.path}`)
     const idempotent = ep.method === 'GET'
+    const retryAmbiguous = !idempotent && ep.sideEffect?.billed === true && this.options.retryAmbiguousSubmits === true
     const started = Date.now()
-    const budgetEnd = started + this.#policy.maxTotalMs
     const stopAt = call.deadline ?? Infinity
+    // Time spent waiting on the rate limit: not charged to the error budget (maxTotalMs) when a deadline bounds it.
+    const rateLimit = { waitedMs: 0, answers: 0 }
+    const budgetEnd = () => started + this.#policy.maxTotalMs + (call.deadline === undefined ? 0 : rateLimit.waitedMs)
+    // Without a deadline the rate-limit waits are bounded by the retry budget itself.
+    const rateLimitEnd = () => (call.deadline === undefined ? started + this.#policy.maxTotalMs : stopAt)
     const body = ep.body === undefined ? undefined : JSON.stringify(ep.body)
     const headers: Record<string, string> = { [API_KEY_HEADER]: this.#apiKey, accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
+    let maybeAcceptedBefore = false
     const outOfTime = (attempts: number, why: string, last?: string, maybeAccepted = false) =>
-      this.#deadlineError(ep, path, { attempts, why, last, maybeAccepted, started })
+      this.#deadlineError(ep, path, {
+        attempts,
+        why,
+        last,
+        maybeAccepted: maybeAccepted || maybeAcceptedBefore,
+        started
+      })
+    const tell = (info: RetryInfo) => {
+      this.options.onRetry?.(info)
+      call.onRetry?.(info)
+    }
 
     let last: string | undefined
+    let failedAttempts = 0
     for (let attempt = 1; ; attempt++) {
-      await this.#holdForRateLimit(ep, path, attempt, { budget: budgetEnd, stopAt }, () =>
+      const held = await this.#holdForRateLimit(ep, path, attempt, { budget: rateLimitEnd(), stopAt }, tell, () =>
         outOfTime(attempt - 1, 'the rate limit resets only after the deadline', last)
       )
+      rateLimit.waitedMs += held
       const left = stopAt - Date.now()
       if (left <= 0) throw outOfTime(attempt - 1, 'no time was left to send the request', last)
       // A request in flight at the deadline is cut by its own timeout, bounded by the time left.
@@ -440,6 +462,7 @@ export class PiqueClient implements PiqueApi {
         error: () => Error
         reason: string
         server?: { retryAfterMs?: number; rateLimit?: RateLimitState }
+        maybeAccepted: boolean
       }
       try {
         res = await exchange({
@@ -452,80 +475,146 @@ export class PiqueClient implements PiqueApi {
         })
         const now = Date.now()
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now)
-        const rateLimit = this.#noteRateLimit(res, retryAfterMs, now)
+        const state = this.#noteRateLimit(res, retryAfterMs, now)
         if (res.status >= 200 && res.status < 300) return this.#parseReply(ep, path, res, attempt)
-        const retryable = idempotent
-          ? res.status === 408 || res.status === 429 || res.status >= 500
-          : res.status === 429 || (res.status === 503 && retryAfterMs !== undefined)
         const status = res.status
         const reply = res
+        if (status === 429) {
+          rateLimit.answers++
+          last = 'HTTP 429'
+          const waited = await this.#waitOutRateLimit(ep, path, attempt, rateLimit.answers, {
+            server: { retryAfterMs, rateLimit: state },
+            ends: { budget: rateLimitEnd(), stopAt },
+            tell,
+            outOfTime: why => outOfTime(attempt, why, last),
+            gaveUp: () => this.#apiError(ep, path, reply, attempt, maybeAcceptedBefore, started)
+          })
+          rateLimit.waitedMs += waited
+          continue
+        }
         // A 503 with Retry-After is the server saying it did not take the request on.
         const maybeAccepted = !idempotent && status >= 500 && !(status === 503 && retryAfterMs !== undefined)
+        const retryable = idempotent
+          ? status === 408 || status >= 500
+          : (status === 503 && retryAfterMs !== undefined) || (maybeAccepted && retryAmbiguous)
         failure = {
           retryable,
           reason: `HTTP ${status}`,
-          server: { retryAfterMs, rateLimit },
-          error: () => this.#apiError(ep, path, reply, attempt, maybeAccepted, started)
+          server: { retryAfterMs, rateLimit: state },
+          maybeAccepted,
+          error: () => this.#apiError(ep, path, reply, attempt, maybeAccepted || maybeAcceptedBefore, started)
         }
       } catch (error) {
         if (!(error instanceof TransportError)) throw error
         if (error.kind === 'timeout' && timeoutMs < this.#timeoutMs) {
           throw outOfTime(attempt, `no answer within the ${formatMs(timeoutMs)} that were left`, last, !idempotent)
         }
-        const retryable = idempotent || error.kind === 'not-sent'
+        const maybeAccepted = !idempotent && error.kind !== 'not-sent'
         failure = {
-          retryable,
+          retryable: idempotent || error.kind === 'not-sent' || (maybeAccepted && retryAmbiguous),
           reason: this.#redact(error.reason),
-          error: () => this.#networkError(ep, path, error, attempt, !idempotent && error.kind !== 'not-sent', started)
+          maybeAccepted,
+          error: () => this.#networkError(ep, path, error, attempt, maybeAccepted || maybeAcceptedBefore, started)
         }
       }
-      if (!failure.retryable || attempt >= this.#policy.maxAttempts) throw failure.error()
-      const { delayMs, serverSaid } = retryDelay(attempt, this.#policy, failure.server ?? {})
+      failedAttempts++
+      if (!failure.retryable || failedAttempts >= this.#policy.maxAttempts) throw failure.error()
+      const { delayMs, serverSaid } = retryDelay(failedAttempts, this.#policy, failure.server ?? {})
       last = failure.reason
       if (Date.now() + delayMs >= stopAt) {
         const wait = `${formatMs(delayMs)}${serverSaid ? ' (set by the server)' : ''}`
         throw outOfTime(
           attempt,
           `the next retry would wait ${wait} with ${formatMs(Math.max(0, stopAt - Date.now()))} left`,
-          last
+          last,
+          failure.maybeAccepted
         )
       }
-      if (Date.now() + delayMs > budgetEnd) throw failure.error()
-      this.options.onRetry?.({
+      if (Date.now() + delayMs > budgetEnd()) throw failure.error()
+      maybeAcceptedBefore ||= failure.maybeAccepted
+      tell({
         method: ep.method,
         path,
         attempt: attempt + 1,
         delayMs,
-        reason: `${failure.reason}${serverSaid ? ' (wait set by the server)' : ''}`
+        reason: `${failure.reason}${serverSaid ? ' (wait set by the server)' : ''}${failure.maybeAccepted ? ' (retry-ambiguous-submits: the failed attempt may have been accepted and billed)' : ''}`,
+        ...(failure.maybeAccepted ? { maybeAccepted: true } : {})
       })
       await sleep(delayMs)
     }
   }
 
   /**
-   * X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset (within the budget) rather than earn a 429.
-   * A reset at or after the caller's deadline ends the call at once (`outOfTime`): waiting could only end in it.
+   * After a 429: wait as the server asks (Retry-After, else the reset it announces), else back off by the number of
+   * 429s in a row. The wait ends by the deadline (`outOfTime` when it cannot) or, without one, the budget
+   * (`gaveUp`). Returns the time waited.
+   */
+  async #waitOutRateLimit(
+    ep: Endpoint<unknown>,
+    path: string,
+    attempt: number,
+    answers: number,
+    w: {
+      server: { retryAfterMs?: number; rateLimit?: RateLimitState }
+      ends: { budget: number; stopAt: number }
+      tell: (info: RetryInfo) => void
+      outOfTime: (why: string) => Error
+      gaveUp: () => Error
+    }
+  ): Promise<number> {
+    const asked = retryDelay(answers, this.#policy, w.server)
+    // A server that asks for no wait at all still gets a growing pause: 429s in a tight loop help nobody.
+    const delayMs = asked.serverSaid && asked.delayMs > 0 ? asked.delayMs : backoffCeilingMs(answers, this.#policy) / 2
+    const now = Date.now()
+    if (now + delayMs >= w.ends.stopAt) {
+      const wait = `${formatMs(delayMs)}${asked.serverSaid ? ' (set by the server)' : ''}`
+      throw w.outOfTime(
+        `rate limited: the next attempt would wait ${wait} with ${formatMs(Math.max(0, w.ends.stopAt - now))} left`
+      )
+    }
+    if (now + delayMs > w.ends.budget) throw w.gaveUp()
+    w.tell({
+      method: ep.method,
+      path,
+      attempt: attempt + 1,
+      delayMs,
+      reason: `HTTP 429${asked.serverSaid ? ' (wait set by the server)' : ''}`,
+      rateLimited: true
+    })
+    await sleep(delayMs)
+    // Consumed: the next request must not wait for the same reset again.
+    this.#rateLimit = { ...this.#rateLimit, remaining: undefined }
+    return delayMs
+  }
+
+  /**
+   * X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset rather than earn a 429. With a deadline the
+   * wait may take what the deadline allows; a reset at or after it ends the call at once (`outOfTime`). Without
+   * one it is bounded by the retry budget. Returns the time waited.
    */
   async #holdForRateLimit(
     ep: Endpoint<unknown>,
     path: string,
     attempt: number,
     ends: { budget: number; stopAt: number },
+    tell: (info: RetryInfo) => void,
     outOfTime: () => Error
-  ): Promise<void> {
+  ): Promise<number> {
     const wait = rateLimitWaitMs(this.#rateLimit)
-    if (wait <= 0) return
+    if (wait <= 0) return 0
     if (Date.now() + wait >= ends.stopAt) throw outOfTime()
     const bounded = Math.min(wait, Math.max(0, ends.budget - Date.now()))
-    if (bounded <= 0) return
-    this.options.onRetry?.({
+    if (bounded <= 0) return 0
+    tell({
       method: ep.method,
       path,
       attempt,
       delayMs: bounded,
-      reason: 'rate limit: no requests remaining until the reset'
+      reason: 'rate limit: no requests remaining until the reset',
+      rateLimited: true
     })
     await sleep(bounded)
+    return bounded
   }
 
   #parseReply<T>(ep: Endpoint<T>, path: string, res: RawResponse, attempt: number): T {

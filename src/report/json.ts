@@ -6,7 +6,15 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Inputs } from '../config/settings.js'
-import { type ItemOutcome, type RunError, type RunReport, type UrlItem, isFileItem, isUrlItem } from '../model/index.js'
+import {
+  type ItemOutcome,
+  type NotEvaluatedReason,
+  type RunError,
+  type RunReport,
+  type UrlItem,
+  isFileItem,
+  isUrlItem
+} from '../model/index.js'
 import { type MeasuredSpecs, measuredSpecs } from './measured.js'
 import type { DetectorResult } from '../pique/results.js'
 import { durationMs } from './outcomes.js'
@@ -35,6 +43,22 @@ export interface JsonOutcome {
   finished_at: string | null
   duration_ms: number | null
   detectors: JsonDetector[]
+  /** Why the item was never evaluated (a pending or not_evaluated item); null when it was. */
+  not_evaluated: { reason: NotEvaluatedReason; detail: string } | null
+  /** Every job submitted for the item, in submit order (more than one with retry-failed); the last decides it, unless noted. */
+  attempts: JsonAttempt[]
+  /** Pique may have created (and billed) a job for this item that the gate never saw. */
+  maybe_billed: boolean
+}
+
+export interface JsonAttempt {
+  job_id: string | null
+  batch_id: string | null
+  state: ItemOutcome['state']
+  error: string | null
+  submitted_at: string | null
+  /** The attempt whose result is the item's (a retry that did not finish leaves an earlier one deciding). */
+  decides: boolean
 }
 
 /** An entry of `urls`: a URL item, exactly as before items had kinds. */
@@ -80,8 +104,13 @@ export interface JsonReport {
     below_threshold: number
     failed: number
     pending: number
+    not_evaluated: number
     submitted: number
     skipped_unchanged: number
+    /** Jobs Pique created for the run's items, every attempt's: what it bills. */
+    billed_jobs: number
+    /** Items for which Pique may have created a job the gate never saw (submits of unknown outcome). */
+    maybe_billed: number
   }
   min_score: number | null
   warnings: string[]
@@ -164,6 +193,32 @@ function jsonItem(o: ItemOutcome): JsonItem {
   }
 }
 
+/** The item's jobs in submit order: the other attempts and its deciding job (none for an item never accepted). */
+function jsonAttempts(o: ItemOutcome): JsonAttempt[] {
+  const decides = o.jobId
+    ? [
+        {
+          jobId: o.jobId,
+          batchId: o.batchId,
+          state: o.state,
+          error: o.error,
+          submittedAt: o.submittedAt,
+          decides: true
+        }
+      ]
+    : []
+  return [...(o.otherJobs ?? []).map(a => ({ ...a, decides: false })), ...decides]
+    .sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''))
+    .map(a => ({
+      job_id: orNull(a.jobId),
+      batch_id: orNull(a.batchId),
+      state: a.state,
+      error: orNull(a.error),
+      submitted_at: orNull(a.submittedAt),
+      decides: a.decides
+    }))
+}
+
 function jsonOutcome(o: ItemOutcome): JsonOutcome {
   return {
     source: { file: o.source.file, line: o.source.line },
@@ -176,7 +231,10 @@ function jsonOutcome(o: ItemOutcome): JsonOutcome {
     submitted_at: orNull(o.submittedAt),
     finished_at: orNull(o.finishedAt),
     duration_ms: orNull(durationMs(o.submittedAt, o.finishedAt)),
-    detectors: (o.result?.detectorResults ?? []).map(jsonDetector)
+    detectors: (o.result?.detectorResults ?? []).map(jsonDetector),
+    not_evaluated: o.notEvaluated ? { reason: o.notEvaluated.reason, detail: o.notEvaluated.detail } : null,
+    attempts: jsonAttempts(o),
+    maybe_billed: o.maybeBilled === true
   }
 }
 
@@ -203,7 +261,10 @@ export function buildJsonReport(report: RunReport): JsonReport {
       below_threshold: c.belowThreshold,
       failed: c.failed,
       pending: c.pending,
+      not_evaluated: c.notEvaluated,
       submitted: c.submitted,
+      billed_jobs: c.billedJobs,
+      maybe_billed: c.maybeBilled,
       skipped_unchanged: report.skippedUnchanged
     },
     min_score: orNull(report.minScore),

@@ -55,7 +55,10 @@ export function whyCell(o: ItemOutcome, report: RunReport): string {
     case 'failed':
       return escapeMarkdown(truncateWords(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS))
     case 'pending':
+      if (o.notEvaluated?.reason === 'result_not_received') return 'finished or not, its result never reached the gate'
       return o.result ? `still ${escapeMarkdown(o.result.status)} at the deadline` : 'no result by the deadline'
+    case 'not_evaluated':
+      return escapeMarkdown(truncateWords(o.notEvaluated?.detail ?? o.error ?? 'never submitted', CELL_RATIONALE_CHARS))
     case 'submitted':
       return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)'
   }

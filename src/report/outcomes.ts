@@ -33,6 +33,7 @@ function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): numbe
     case 'failed':
       return report.failOnError ? 1 : 3
     case 'pending':
+    case 'not_evaluated':
       return 2
     case 'submitted':
       return 4
@@ -41,7 +42,7 @@ function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): numbe
   }
 }
 
-/** Worst first: below threshold (lowest score first), failed, unfinished, warnings, submitted, passed. */
+/** Worst first: below threshold (lowest score first), failed, never evaluated, warnings, submitted, passed. */
 export function sortWorstFirst(report: Pick<RunReport, 'items' | 'failOnError'>): ItemOutcome[] {
   return report.items
     .map((o, index) => ({ o, index }))
@@ -59,6 +60,7 @@ export const STATE_LABELS: Record<ItemOutcome['state'], string> = {
   below_threshold: 'below threshold',
   failed: 'evaluation failed',
   pending: 'unfinished',
+  not_evaluated: 'not evaluated',
   submitted: 'submitted'
 }
 
@@ -67,6 +69,7 @@ const STATE_ICONS: Record<ItemOutcome['state'], string> = {
   below_threshold: '❌',
   failed: '💥',
   pending: '⏳',
+  not_evaluated: '🚫',
   submitted: '📤'
 }
 
@@ -132,9 +135,13 @@ export function explainOutcome(
     case 'failed':
       return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`
     case 'pending':
+      // Why it never finished: still running at Pique, or finished there with its result lost on the way.
       if (o.result?.status === 'awaiting_upload')
         return `not finished by the deadline: Pique never received the upload (job ${o.jobId} still awaiting_upload)`
+      if (o.notEvaluated) return `not evaluated: ${o.notEvaluated.detail}`
       return `not finished by the deadline${lastStatus(o)}${o.jobId ? `, job ${o.jobId}` : ''}`
+    case 'not_evaluated':
+      return `not evaluated: ${o.notEvaluated?.detail ?? o.error ?? 'it was never submitted'}`
     case 'submitted':
       // In a run that stopped on an error, the job was sent (and billed) but the run ended before its result.
       if (report.error)
@@ -189,9 +196,21 @@ export function countsLine(report: RunReport): string {
     c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
     c.failed ? plural(c.failed, 'failed evaluation') : '',
     c.pending ? `${c.pending} unfinished` : '',
+    c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
     c.submitted ? `${c.submitted} submitted` : ''
   ].filter(Boolean)
-  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}`
+  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}${billingNote(report)}`
+}
+
+/** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
+function billingNote(report: RunReport): string {
+  const c = report.counts
+  const withJob = report.items.filter(o => o.jobId).length
+  if (c.billedJobs === withJob && c.maybeBilled === 0) return ''
+  const maybe = c.maybeBilled
+    ? `; Pique may have billed up to ${plural(c.maybeBilled, 'job')} more (submits of unknown outcome)`
+    : ''
+  return `; ${plural(c.billedJobs, 'job')} billed${maybe}`
 }
 
 /** Milliseconds between two ISO timestamps, when both are present and valid. */

@@ -173,8 +173,18 @@ function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | un
   const body: string[] = [`${name} · ${sourceMarkdown(o.source, links)}`]
   if (facts.length) body.push('', facts.join(' · '))
   if (o.kind === 'file') body.push('', fileFacts(o))
-  if (o.error) body.push('', `Error: ${escapeMarkdown(truncate(o.error, DETAIL_RATIONALE_CHARS))}`)
+  if (o.notEvaluated)
+    body.push('', `Not evaluated: ${escapeMarkdown(truncate(o.notEvaluated.detail, DETAIL_RATIONALE_CHARS))}`)
+  else if (o.error) body.push('', `Error: ${escapeMarkdown(truncate(o.error, DETAIL_RATIONALE_CHARS))}`)
   if (o.state === 'pending' && o.result) body.push('', `Job status at the deadline: ${escapeMarkdown(o.result.status)}`)
+  const attempts = [...(o.otherJobs ?? [])]
+  if (attempts.length)
+    body.push(
+      '',
+      `Attempts: ${[...attempts, { jobId: o.jobId, state: o.state }]
+        .map((a, i) => `${i + 1}. job <code>${escapeMarkdown(a.jobId ?? 'none')}</code> ${escapeMarkdown(a.state)}`)
+        .join(', ')}`
+    )
   const detectors = o.result?.detectorResults ?? []
   if (detectors.length) {
     body.push('', '| Detector | Check | Score | Rationale | Key metrics |', '|---|---|---|---|---|')

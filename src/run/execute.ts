@@ -132,6 +132,7 @@ function connectApi(settings: Settings, { log, surface }: ExecuteContext): Pique
     baseUrl: settings.apiUrl,
     apiKey: settings.apiKey,
     settingNames: surface.clientNames,
+    retryAmbiguousSubmits: settings.retryAmbiguousSubmits,
     onRetry: ({ method, path, attempt, delayMs, reason }) =>
       log.info(`Retrying ${method} ${path} (attempt ${attempt}) in ${Math.round(delayMs)} ms: ${reason}`)
   })

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals'
+import { LookupSchedule, OVERDUE_RULES } from '../../src/gate/overdue.js'
+
+describe('when a job is overdue (store mode)', () => {
+  const jobs = new Map([
+    ['a1', { batchId: 'A', submittedAt: 0 }],
+    ['a2', { batchId: 'A', submittedAt: 0 }],
+    ['b1', { batchId: 'B', submittedAt: 1_000 }],
+    ['b2', { batchId: 'B', submittedAt: 1_000 }]
+  ])
+
+  it('is late against its batch-mates (1.5x the slowest), never sooner than the floor', () => {
+    const finished = new Map([['a1', 20_000]])
+    const s = new LookupSchedule(jobs, finished, OVERDUE_RULES, 0)
+    expect(s.overdueAt('a2')).toBe(30_000)
+    // No mate of B finished: the run's finished jobs are the measure.
+    expect(s.overdueAt('b2')).toBe(31_000)
+    const fast = new LookupSchedule(jobs, new Map([['a1', 1_000]]), OVERDUE_RULES, 0)
+    expect(fast.overdueAt('a2')).toBe(5_000)
+  })
+
+  it('falls back to the quiet period when nothing finished, and spaces repeated lookups', () => {
+    const s = new LookupSchedule(jobs, new Map(), OVERDUE_RULES, 0)
+    expect(s.overdueAt('a1')).toBe(120_000)
+    expect(s.due(['a1', 'a2'], 119_999)).toEqual([])
+    expect(s.due(['a1', 'a2'], 120_000)).toEqual(['a1', 'a2'])
+    s.lookedUp('a1', 120_000)
+    expect(s.dueAt('a1')).toBe(125_000)
+    s.lookedUp('a1', 125_000)
+    expect(s.dueAt('a1')).toBe(135_000)
+    expect(s.nextDue(['a1', 'a2'])).toBe(120_000)
+  })
+})
