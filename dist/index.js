@@ -2204,7 +2204,10 @@ const Inputs = {
     Comment: 'comment',
     OnlyChanged: 'only-changed',
     ForceAll: 'force-all',
-    OnMissingKey: 'on-missing-key'
+    OnMissingKey: 'on-missing-key',
+    RetryFailed: 'retry-failed',
+    TransientErrors: 'transient-errors',
+    RetryAmbiguousSubmits: 'retry-ambiguous-submits'
 };
 /** Output names, exactly as in action.yml. */
 const Outputs = {
@@ -2493,22 +2496,23 @@ function unknownKeyMessage(key, known) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $I: () => (/* binding */ echoedInput),
-/* harmony export */   G0: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_3__.G),
+/* harmony export */   G0: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_4__.G),
 /* harmony export */   GN: () => (/* binding */ SettingsError),
 /* harmony export */   VX: () => (/* binding */ secretValues),
 /* harmony export */   eh: () => (/* binding */ actionInputs),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS),
 /* harmony export */   sb: () => (/* binding */ readSettings),
-/* harmony export */   tY: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_3__.t)
+/* harmony export */   tY: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_4__.t)
 /* harmony export */ });
-/* unused harmony exports INPUT_DEFAULTS, WAIT_INPUTS, MISSING_KEY_ACTIONS, MAX_CONCURRENCY, mapInputs */
+/* unused harmony exports INPUT_DEFAULTS, WAIT_INPUTS, MISSING_KEY_ACTIONS, MAX_CONCURRENCY, MAX_RETRY_FAILED, mapInputs */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(588);
 /* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
-/* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5086);
-/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8472);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4389);
-/* harmony import */ var _surface_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6721);
+/* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5086);
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8472);
+/* harmony import */ var _pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8308);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4389);
+/* harmony import */ var _surface_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6721);
 /**
  * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
  * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way, and
@@ -2522,36 +2526,41 @@ function unknownKeyMessage(key, known) {
 
 
 
+
 /** Inputs that hold secrets: masked in logs, never copied into reports. */
-const SECRET_INPUTS = [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiKey, _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreToken, _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.GithubToken];
+const SECRET_INPUTS = [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ApiKey, _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.StoreToken, _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.GithubToken];
 /**
  * Defaults, the same as action.yml's (a test keeps them equal). The runner fills action.yml defaults in itself;
  * these serve the CLI and a bare `node dist/index.js`.
  */
 const INPUT_DEFAULTS = {
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiUrl]: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ.production,
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.FailOnError]: 'true',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Wait]: 'auto',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.TimeoutMinutes]: '30',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.PollIntervalSeconds]: '10',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxConcurrency]: '4',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ReportPath]: 'pique-gate-report.json',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Comment]: 'true',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnlyChanged]: 'false',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ForceAll]: 'false',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnMissingKey]: 'skip',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxFileSize]: '500MB'
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ApiUrl]: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ.production,
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.FailOnError]: 'true',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Wait]: 'auto',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.TimeoutMinutes]: '30',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.PollIntervalSeconds]: '10',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxConcurrency]: '4',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReportPath]: 'pique-gate-report.json',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Comment]: 'true',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnlyChanged]: 'false',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ForceAll]: 'false',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnMissingKey]: 'skip',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxFileSize]: '500MB',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryFailed]: '1',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits]: 'false'
 };
 const WAIT_INPUTS = ['auto', 'store', 'api', 'none'];
 const MISSING_KEY_ACTIONS = ['skip', 'fail'];
 /** Requests in flight at once; more buys nothing against one API and only trips its rate limit. */
 const MAX_CONCURRENCY = 32;
+/** New jobs per failed URL at most: each is billed, and a failure that survives this many is not passing. */
+const MAX_RETRY_FAILED = 5;
 /** A bad input; `message` starts with the input's name as the user wrote it (`threshold` or `--threshold`). */
 class SettingsError extends Error {
     input;
     constructor(input, message) {
         // The value quoted in the message is the user's: one printable line, a long one cut.
-        super((0,_model_text_js__WEBPACK_IMPORTED_MODULE_5__/* .printableLine */ .oy)(message, 500));
+        super((0,_model_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printableLine */ .oy)(message, 500));
         this.input = input;
         this.name = 'SettingsError';
     }
@@ -2570,58 +2579,61 @@ function mapInputs(values) {
     return { get: name => (values[name] ?? '').trim() };
 }
 /** Reads and validates every input; errors name inputs as `surface` words them (`threshold` or `--threshold`). */
-function readSettings(source, surface = _surface_js__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_SURFACE */ .TU) {
+function readSettings(source, surface = _surface_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_SURFACE */ .TU) {
     const r = new Reader(source, surface);
-    const judgePath = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge);
-    const judgeId = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId);
+    const judgePath = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Judge);
+    const judgeId = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.JudgeId);
     if (judgePath && judgeId)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId, `set either ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge)} or ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId)}, not both`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.JudgeId, `set either ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Judge)} or ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.JudgeId)}, not both`);
     if (!judgePath && !judgeId)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge, `required: a judge file (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Judge)}) or an existing judge id (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JudgeId)})`);
-    const urlPatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Urls);
-    const urlListInline = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.UrlList);
-    const filePatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Files);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Judge, `required: a judge file (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Judge)}) or an existing judge id (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.JudgeId)})`);
+    const urlPatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Urls);
+    const urlListInline = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.UrlList);
+    const filePatterns = r.list(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Files);
     if (urlPatterns.length === 0 && !urlListInline && filePatterns.length === 0) {
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Urls, `required: URL list files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Urls)}), inline URLs (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.UrlList)}) and/or media files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Files)})`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Urls, `required: URL list files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Urls)}), inline URLs (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.UrlList)}) and/or media files (${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Files)})`);
     }
-    const storeUrl = r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreUrl);
-    const storeToken = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreToken);
-    const waitInput = r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Wait, WAIT_INPUTS);
+    const storeUrl = r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.StoreUrl);
+    const storeToken = r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.StoreToken);
+    const waitInput = r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Wait, WAIT_INPUTS);
     const waitMode = waitInput === 'auto' ? (storeUrl ? 'store' : 'api') : waitInput;
     if (waitMode === 'store' && !storeUrl)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreUrl, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Wait)} is store`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.StoreUrl, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Wait)} is store`);
     if (storeUrl && !storeToken)
-        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreToken, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.StoreUrl)} is set (the store's read token)`);
+        r.fail(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.StoreToken, `required when ${r.name(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.StoreUrl)} is set (the store's read token)`);
     const settings = {
-        apiKey: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiKey) ?? '',
-        apiUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ApiUrl, _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ) ?? _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ.production,
+        apiKey: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ApiKey) ?? '',
+        apiUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ApiUrl, _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ) ?? _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .HOSTS */ .kZ.production,
         judgePath,
         judgeId,
         urlPatterns,
         urlListInline,
         filePatterns,
-        maxFileBytes: r.byteSize(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxFileSize),
-        threshold: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Threshold, { min: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.min, max: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.max }),
-        failOnError: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.FailOnError),
+        maxFileBytes: r.byteSize(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxFileSize),
+        threshold: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Threshold, { min: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.min, max: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.max }),
+        failOnError: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.FailOnError),
         waitMode,
         store: storeUrl && storeToken ? { url: storeUrl, token: storeToken } : undefined,
-        webhookUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.WebhookUrl),
-        timeoutMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.TimeoutMinutes, { above: 0 }) * 60_000,
-        pollIntervalMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.PollIntervalSeconds, { above: 0 }) * 1000,
-        maxConcurrency: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.MaxConcurrency, { min: 1, max: MAX_CONCURRENCY, integer: true }),
-        reportPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ReportPath) ?? INPUT_DEFAULTS[_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ReportPath],
-        junitPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.JunitPath),
-        githubToken: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.GithubToken),
-        comment: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.Comment),
-        onlyChanged: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnlyChanged),
-        forceAll: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.ForceAll),
-        onMissingKey: r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .Inputs */ .G.OnMissingKey, MISSING_KEY_ACTIONS)
+        webhookUrl: r.url(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.WebhookUrl),
+        timeoutMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.TimeoutMinutes, { above: 0 }) * 60_000,
+        pollIntervalMs: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.PollIntervalSeconds, { above: 0 }) * 1000,
+        maxConcurrency: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxConcurrency, { min: 1, max: MAX_CONCURRENCY, integer: true }),
+        reportPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReportPath) ?? INPUT_DEFAULTS[_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReportPath],
+        junitPath: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.JunitPath),
+        githubToken: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.GithubToken),
+        comment: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Comment),
+        onlyChanged: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnlyChanged),
+        forceAll: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ForceAll),
+        onMissingKey: r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnMissingKey, MISSING_KEY_ACTIONS),
+        retryFailed: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryFailed, { min: 0, max: MAX_RETRY_FAILED, integer: true }),
+        transientErrors: r.patterns(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.TransientErrors),
+        retryAmbiguousSubmits: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits)
     };
     return { ...settings, echo: r.echo() };
 }
 /** An input's value as reports may show it: secrets as ***, a URL's user information (a password) as ***. */
 function echoedInput(name, value) {
-    return SECRET_INPUTS.includes(name) ? '***' : (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUserinfo */ .P)(value);
+    return SECRET_INPUTS.includes(name) ? '***' : (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_7__/* .redactUserinfo */ .P)(value);
 }
 /** The secret values of a run, for reporters to blank out should one slip into a message. */
 function secretValues(settings) {
@@ -2659,6 +2671,17 @@ class Reader {
             .split('\n')
             .map(s => s.trim())
             .filter(Boolean);
+    }
+    /** One pattern a line (`/regex/flags` or text); a bad regex names its line. */
+    patterns(input) {
+        return this.list(input).map((line, i) => {
+            try {
+                return (0,_pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTransientPattern */ .s9)(line);
+            }
+            catch (error) {
+                return this.fail(input, `line ${i + 1}: ${line} is not a valid regular expression (${error.message})`);
+            }
+        });
     }
     number(input, rule) {
         const value = this.raw(input);
@@ -2709,7 +2732,7 @@ class Reader {
             return undefined;
         if (Object.hasOwn(names, value))
             return names[value];
-        const credentials = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_6__/* .credentialsProblem */ .s)(value);
+        const credentials = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_7__/* .credentialsProblem */ .s)(value);
         if (credentials)
             this.fail(input, credentials);
         let url;
@@ -3770,9 +3793,15 @@ async function sha256File(path) {
 /* harmony export */   F: () => (/* binding */ failsGate),
 /* harmony export */   V: () => (/* binding */ isWarning)
 /* harmony export */ });
-/** Fails the gate: below threshold, unfinished at the deadline, or a failed evaluation when fail-on-error. */
+/**
+ * Fails the gate: below threshold, never evaluated (unfinished at the deadline, never submitted or never accepted:
+ * under any setting, since nothing unevaluated passes), or a failed evaluation when fail-on-error.
+ */
 function failsGate(o, rule) {
-    return o.state === 'below_threshold' || o.state === 'pending' || (o.state === 'failed' && rule.failOnError);
+    return (o.state === 'below_threshold' ||
+        o.state === 'pending' ||
+        o.state === 'not_evaluated' ||
+        (o.state === 'failed' && rule.failOnError));
 }
 /** A failed evaluation with fail-on-error false: reported, but the gate passes. */
 function isWarning(o, rule) {
@@ -3811,7 +3840,7 @@ function isPermissionError(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3867);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7101);
 // The action's entry: everything lives in main.ts so tests can import it without running it.
 
 // run() reports its own failures; this only catches a failure to report (e.g. an unwritable GITHUB_OUTPUT).
@@ -3825,7 +3854,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3867:
+/***/ 7101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4447,6 +4476,7 @@ const CREATIONS = {
         reply: pique_schema/* presignedUploadResponseSchema */.Pg,
         replyIs: 'an upload job ({job_id, upload_url, upload_headers, expires_at})',
         sideEffect: {
+            billed: true,
             maybe: 'the upload job may have been created by Pique',
             was: 'the upload job was created by Pique',
             rerun: 're-running creates another job'
@@ -4459,6 +4489,7 @@ const CREATIONS = {
         reply: pique_schema/* socialMediaResponseSchema */.CX,
         replyIs: 'a batch ({batch_id, jobs, total_videos})',
         sideEffect: {
+            billed: true,
             maybe: 'the batch may have been accepted by Pique (jobs may exist and be billed)',
             was: 'the batch was accepted by Pique (its jobs exist and are billed)',
             rerun: 're-running submits the batch again'
@@ -4632,8 +4663,11 @@ class PiqueClient {
      *   DNS failure). After a timeout or reset once the request was sent, or a 500/502/504 (or 503 without
      *   Retry-After), Pique may already have acted: retrying would silently double-submit and double-bill, so
      *   the client stops and throws an error flagged `maybeAccepted` that says so. The caller (a person re-running
-     *   the workflow) decides; see docs/client.md.
-     * Waits honour Retry-After and X-RateLimit-Reset, else full-jitter backoff; attempts and total time are bounded.
+     *   the workflow) decides; see docs/client.md. `retryAmbiguousSubmits` lifts that for paid submits.
+     * Rate limiting is not an error: a 429 waits as the server asks (Retry-After, else the reset, else backoff) for
+     * as long as the caller's deadline allows, and neither its answers nor its waits count against `maxAttempts` or
+     * `maxTotalMs` (without a deadline, the waits together are bounded by `maxTotalMs`).
+     * Other failures wait by Retry-After / X-RateLimit-Reset, else full-jitter backoff; attempts and time are bounded.
      * A caller's deadline (`call.deadline`) bounds it all: no attempt starts and no wait ends after it, and the
      * request in flight times out by it at the latest (PiqueDeadlineError).
      */
@@ -4641,17 +4675,35 @@ class PiqueClient {
         // The path as errors and logs show it: ids are the caller's input, and a pasted key must not surface.
         const path = this.#redact(`${limits/* API_VERSION_PREFIX */.XT}${ep.path}`);
         const idempotent = ep.method === 'GET';
+        const retryAmbiguous = !idempotent && ep.sideEffect?.billed === true && this.options.retryAmbiguousSubmits === true;
         const started = Date.now();
-        const budgetEnd = started + this.#policy.maxTotalMs;
         const stopAt = call.deadline ?? Infinity;
+        // Time spent waiting on the rate limit: not charged to the error budget (maxTotalMs) when a deadline bounds it.
+        const rateLimit = { waitedMs: 0, answers: 0 };
+        const budgetEnd = () => started + this.#policy.maxTotalMs + (call.deadline === undefined ? 0 : rateLimit.waitedMs);
+        // Without a deadline the rate-limit waits are bounded by the retry budget itself.
+        const rateLimitEnd = () => (call.deadline === undefined ? started + this.#policy.maxTotalMs : stopAt);
         const body = ep.body === undefined ? undefined : JSON.stringify(ep.body);
         const headers = { [limits/* API_KEY_HEADER */.dE]: this.#apiKey, accept: 'application/json' };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
-        const outOfTime = (attempts, why, last, maybeAccepted = false) => this.#deadlineError(ep, path, { attempts, why, last, maybeAccepted, started });
+        let maybeAcceptedBefore = false;
+        const outOfTime = (attempts, why, last, maybeAccepted = false) => this.#deadlineError(ep, path, {
+            attempts,
+            why,
+            last,
+            maybeAccepted: maybeAccepted || maybeAcceptedBefore,
+            started
+        });
+        const tell = (info) => {
+            this.options.onRetry?.(info);
+            call.onRetry?.(info);
+        };
         let last;
+        let failedAttempts = 0;
         for (let attempt = 1;; attempt++) {
-            await this.#holdForRateLimit(ep, path, attempt, { budget: budgetEnd, stopAt }, () => outOfTime(attempt - 1, 'the rate limit resets only after the deadline', last));
+            const held = await this.#holdForRateLimit(ep, path, attempt, { budget: rateLimitEnd(), stopAt }, tell, () => outOfTime(attempt - 1, 'the rate limit resets only after the deadline', last));
+            rateLimit.waitedMs += held;
             const left = stopAt - Date.now();
             if (left <= 0)
                 throw outOfTime(attempt - 1, 'no time was left to send the request', last);
@@ -4670,21 +4722,35 @@ class PiqueClient {
                 });
                 const now = Date.now();
                 const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now);
-                const rateLimit = this.#noteRateLimit(res, retryAfterMs, now);
+                const state = this.#noteRateLimit(res, retryAfterMs, now);
                 if (res.status >= 200 && res.status < 300)
                     return this.#parseReply(ep, path, res, attempt);
-                const retryable = idempotent
-                    ? res.status === 408 || res.status === 429 || res.status >= 500
-                    : res.status === 429 || (res.status === 503 && retryAfterMs !== undefined);
                 const status = res.status;
                 const reply = res;
+                if (status === 429) {
+                    rateLimit.answers++;
+                    last = 'HTTP 429';
+                    const waited = await this.#waitOutRateLimit(ep, path, attempt, rateLimit.answers, {
+                        server: { retryAfterMs, rateLimit: state },
+                        ends: { budget: rateLimitEnd(), stopAt },
+                        tell,
+                        outOfTime: why => outOfTime(attempt, why, last),
+                        gaveUp: () => this.#apiError(ep, path, reply, attempt, maybeAcceptedBefore, started)
+                    });
+                    rateLimit.waitedMs += waited;
+                    continue;
+                }
                 // A 503 with Retry-After is the server saying it did not take the request on.
                 const maybeAccepted = !idempotent && status >= 500 && !(status === 503 && retryAfterMs !== undefined);
+                const retryable = idempotent
+                    ? status === 408 || status >= 500
+                    : (status === 503 && retryAfterMs !== undefined) || (maybeAccepted && retryAmbiguous);
                 failure = {
                     retryable,
                     reason: `HTTP ${status}`,
-                    server: { retryAfterMs, rateLimit },
-                    error: () => this.#apiError(ep, path, reply, attempt, maybeAccepted, started)
+                    server: { retryAfterMs, rateLimit: state },
+                    maybeAccepted,
+                    error: () => this.#apiError(ep, path, reply, attempt, maybeAccepted || maybeAcceptedBefore, started)
                 };
             }
             catch (error) {
@@ -4693,54 +4759,90 @@ class PiqueClient {
                 if (error.kind === 'timeout' && timeoutMs < this.#timeoutMs) {
                     throw outOfTime(attempt, `no answer within the ${formatMs(timeoutMs)} that were left`, last, !idempotent);
                 }
-                const retryable = idempotent || error.kind === 'not-sent';
+                const maybeAccepted = !idempotent && error.kind !== 'not-sent';
                 failure = {
-                    retryable,
+                    retryable: idempotent || error.kind === 'not-sent' || (maybeAccepted && retryAmbiguous),
                     reason: this.#redact(error.reason),
-                    error: () => this.#networkError(ep, path, error, attempt, !idempotent && error.kind !== 'not-sent', started)
+                    maybeAccepted,
+                    error: () => this.#networkError(ep, path, error, attempt, maybeAccepted || maybeAcceptedBefore, started)
                 };
             }
-            if (!failure.retryable || attempt >= this.#policy.maxAttempts)
+            failedAttempts++;
+            if (!failure.retryable || failedAttempts >= this.#policy.maxAttempts)
                 throw failure.error();
-            const { delayMs, serverSaid } = retryDelay(attempt, this.#policy, failure.server ?? {});
+            const { delayMs, serverSaid } = retryDelay(failedAttempts, this.#policy, failure.server ?? {});
             last = failure.reason;
             if (Date.now() + delayMs >= stopAt) {
                 const wait = `${formatMs(delayMs)}${serverSaid ? ' (set by the server)' : ''}`;
-                throw outOfTime(attempt, `the next retry would wait ${wait} with ${formatMs(Math.max(0, stopAt - Date.now()))} left`, last);
+                throw outOfTime(attempt, `the next retry would wait ${wait} with ${formatMs(Math.max(0, stopAt - Date.now()))} left`, last, failure.maybeAccepted);
             }
-            if (Date.now() + delayMs > budgetEnd)
+            if (Date.now() + delayMs > budgetEnd())
                 throw failure.error();
-            this.options.onRetry?.({
+            maybeAcceptedBefore ||= failure.maybeAccepted;
+            tell({
                 method: ep.method,
                 path,
                 attempt: attempt + 1,
                 delayMs,
-                reason: `${failure.reason}${serverSaid ? ' (wait set by the server)' : ''}`
+                reason: `${failure.reason}${serverSaid ? ' (wait set by the server)' : ''}${failure.maybeAccepted ? ' (retry-ambiguous-submits: the failed attempt may have been accepted and billed)' : ''}`,
+                ...(failure.maybeAccepted ? { maybeAccepted: true } : {})
             });
             await sleep(delayMs);
         }
     }
     /**
-     * X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset (within the budget) rather than earn a 429.
-     * A reset at or after the caller's deadline ends the call at once (`outOfTime`): waiting could only end in it.
+     * After a 429: wait as the server asks (Retry-After, else the reset it announces), else back off by the number of
+     * 429s in a row. The wait ends by the deadline (`outOfTime` when it cannot) or, without one, the budget
+     * (`gaveUp`). Returns the time waited.
      */
-    async #holdForRateLimit(ep, path, attempt, ends, outOfTime) {
+    async #waitOutRateLimit(ep, path, attempt, answers, w) {
+        const asked = retryDelay(answers, this.#policy, w.server);
+        // A server that asks for no wait at all still gets a growing pause: 429s in a tight loop help nobody.
+        const delayMs = asked.serverSaid && asked.delayMs > 0 ? asked.delayMs : backoffCeilingMs(answers, this.#policy) / 2;
+        const now = Date.now();
+        if (now + delayMs >= w.ends.stopAt) {
+            const wait = `${formatMs(delayMs)}${asked.serverSaid ? ' (set by the server)' : ''}`;
+            throw w.outOfTime(`rate limited: the next attempt would wait ${wait} with ${formatMs(Math.max(0, w.ends.stopAt - now))} left`);
+        }
+        if (now + delayMs > w.ends.budget)
+            throw w.gaveUp();
+        w.tell({
+            method: ep.method,
+            path,
+            attempt: attempt + 1,
+            delayMs,
+            reason: `HTTP 429${asked.serverSaid ? ' (wait set by the server)' : ''}`,
+            rateLimited: true
+        });
+        await sleep(delayMs);
+        // Consumed: the next request must not wait for the same reset again.
+        this.#rateLimit = { ...this.#rateLimit, remaining: undefined };
+        return delayMs;
+    }
+    /**
+     * X-RateLimit-Remaining: 0 on an earlier reply: wait for the reset rather than earn a 429. With a deadline the
+     * wait may take what the deadline allows; a reset at or after it ends the call at once (`outOfTime`). Without
+     * one it is bounded by the retry budget. Returns the time waited.
+     */
+    async #holdForRateLimit(ep, path, attempt, ends, tell, outOfTime) {
         const wait = rateLimitWaitMs(this.#rateLimit);
         if (wait <= 0)
-            return;
+            return 0;
         if (Date.now() + wait >= ends.stopAt)
             throw outOfTime();
         const bounded = Math.min(wait, Math.max(0, ends.budget - Date.now()));
         if (bounded <= 0)
-            return;
-        this.options.onRetry?.({
+            return 0;
+        tell({
             method: ep.method,
             path,
             attempt,
             delayMs: bounded,
-            reason: 'rate limit: no requests remaining until the reset'
+            reason: 'rate limit: no requests remaining until the reset',
+            rateLimited: true
         });
         await sleep(bounded);
+        return bounded;
     }
     #parseReply(ep, path, res, attempt) {
         let json;
@@ -5034,6 +5136,31 @@ function jsonItem(o) {
         ...jsonOutcome(o)
     };
 }
+/** The item's jobs in submit order: the other attempts and its deciding job (none for an item never accepted). */
+function jsonAttempts(o) {
+    const decides = o.jobId
+        ? [
+            {
+                jobId: o.jobId,
+                batchId: o.batchId,
+                state: o.state,
+                error: o.error,
+                submittedAt: o.submittedAt,
+                decides: true
+            }
+        ]
+        : [];
+    return [...(o.otherJobs ?? []).map(a => ({ ...a, decides: false })), ...decides]
+        .sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''))
+        .map(a => ({
+        job_id: orNull(a.jobId),
+        batch_id: orNull(a.batchId),
+        state: a.state,
+        error: orNull(a.error),
+        submitted_at: orNull(a.submittedAt),
+        decides: a.decides
+    }));
+}
 function jsonOutcome(o) {
     return {
         source: { file: o.source.file, line: o.source.line },
@@ -5046,7 +5173,10 @@ function jsonOutcome(o) {
         submitted_at: orNull(o.submittedAt),
         finished_at: orNull(o.finishedAt),
         duration_ms: orNull((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)),
-        detectors: (o.result?.detectorResults ?? []).map(jsonDetector)
+        detectors: (o.result?.detectorResults ?? []).map(jsonDetector),
+        not_evaluated: o.notEvaluated ? { reason: o.notEvaluated.reason, detail: o.notEvaluated.detail } : null,
+        attempts: jsonAttempts(o),
+        maybe_billed: o.maybeBilled === true
     };
 }
 function buildJsonReport(report) {
@@ -5072,7 +5202,10 @@ function buildJsonReport(report) {
             below_threshold: c.belowThreshold,
             failed: c.failed,
             pending: c.pending,
+            not_evaluated: c.notEvaluated,
             submitted: c.submitted,
+            billed_jobs: c.billedJobs,
+            maybe_billed: c.maybeBilled,
             skipped_unchanged: report.skippedUnchanged
         },
         min_score: orNull(report.minScore),
@@ -5281,10 +5414,17 @@ function detailsBlock(o, report, links) {
         body.push('', facts.join(' · '));
     if (o.kind === 'file')
         body.push('', fileFacts(o));
-    if (o.error)
+    if (o.notEvaluated)
+        body.push('', `Not evaluated: ${(0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(o.notEvaluated.detail, DETAIL_RATIONALE_CHARS))}`);
+    else if (o.error)
         body.push('', `Error: ${(0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(o.error, DETAIL_RATIONALE_CHARS))}`);
     if (o.state === 'pending' && o.result)
         body.push('', `Job status at the deadline: ${(0,report_escape/* escapeMarkdown */.FV)(o.result.status)}`);
+    const attempts = [...(o.otherJobs ?? [])];
+    if (attempts.length)
+        body.push('', `Attempts: ${[...attempts, { jobId: o.jobId, state: o.state }]
+            .map((a, i) => `${i + 1}. job <code>${(0,report_escape/* escapeMarkdown */.FV)(a.jobId ?? 'none')}</code> ${(0,report_escape/* escapeMarkdown */.FV)(a.state)}`)
+            .join(', ')}`);
     const detectors = o.result?.detectorResults ?? [];
     if (detectors.length) {
         body.push('', '| Detector | Check | Score | Rationale | Key metrics |', '|---|---|---|---|---|');
@@ -5542,11 +5682,58 @@ function countItems(items) {
         belowThreshold: count('below_threshold'),
         failed: count('failed'),
         pending: count('pending'),
-        submitted: count('submitted')
+        notEvaluated: count('not_evaluated'),
+        submitted: count('submitted'),
+        billedJobs: billedJobs(items),
+        maybeBilled: items.filter(o => o.maybeBilled).length
+    };
+}
+/** Distinct job ids of every attempt: each is a job Pique created, and bills. */
+function billedJobs(items) {
+    const ids = new Set();
+    for (const o of items) {
+        if (o.jobId)
+            ids.add(o.jobId);
+        for (const a of o.otherJobs ?? [])
+            if (a.jobId)
+                ids.add(a.jobId);
+    }
+    return ids.size;
+}
+
+;// CONCATENATED MODULE: ./src/gate/unfinished.ts
+const clock = (ms) => new Date(ms).toISOString().slice(11, 19);
+function whyUnfinished(o, lastSeen, lookup, waitMode) {
+    const job = o.jobId ? `job ${o.jobId}` : 'its job';
+    const noWebhook = waitMode === 'store' ? 'no webhook reached the store, and ' : '';
+    // A lookup cut short by the deadline after one that answered "still running" changes nothing: it was running.
+    const lastFailed = lookup?.lastError !== undefined && !(lookup.stoppedByDeadline && lastSeen);
+    if (lookup && lastFailed) {
+        const lookups = lookup.count === 1 ? 'its lookup' : `the last of its ${lookup.count} lookups`;
+        const stopped = lookup.stoppedByDeadline
+            ? `was cut short by the deadline at ${clock(lookup.lastAt)} (${lookup.lastError})`
+            : `failed at ${clock(lookup.lastAt)}: ${lookup.lastError}`;
+        const seen = lastSeen ? ` It was last seen ${lastSeen.status}.` : '';
+        return {
+            reason: 'result_not_received',
+            detail: `its result never reached the gate: ${noWebhook}${lookups} ${stopped}; ${job} may well have finished at Pique.${seen}`
+        };
+    }
+    if (lastSeen) {
+        const checked = lookup?.lastOkAt ? `, last looked up at ${clock(lookup.lastOkAt)}` : '';
+        return {
+            reason: 'still_processing',
+            detail: `still ${lastSeen.status} at Pique at the deadline (${job}${checked})`
+        };
+    }
+    return {
+        reason: 'result_not_received',
+        detail: `its result never reached the gate: ${noWebhook}the deadline came before it was looked up (${job})`
     };
 }
 
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
+
 
 
 
@@ -5612,9 +5799,13 @@ function settle(outcome, input) {
         return outcome;
     const result = input.results.get(outcome.jobId);
     const state = resultState(result, input.threshold);
-    // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got.
-    if (!result || !state)
-        return { ...outcome, state: input.waitMode === 'none' ? 'submitted' : 'pending', ...(result ? { result } : {}) };
+    // Unfinished: keep the last status seen (queued, processing) so reports can say how far the job got, and why.
+    if (!result || !state) {
+        if (input.waitMode === 'none')
+            return { ...outcome, state: 'submitted', ...(result ? { result } : {}) };
+        const why = whyUnfinished(outcome, result, input.lookups?.get(outcome.jobId), input.waitMode);
+        return { ...outcome, state: 'pending', notEvaluated: why, ...(result ? { result } : {}) };
+    }
     return {
         ...outcome,
         state,
@@ -5633,7 +5824,8 @@ function reasonLine(verdict, items, input, minScore) {
     if (total === 0)
         return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,model/* plural */.LS)(input.skippedUnchanged, word === 'URL' ? 'URL' : 'item')} unchanged against the base branch` : ''}`;
     if (verdict === 'submitted') {
-        return `${(0,model/* plural */.LS)(total - counts.failed, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}`;
+        const notSent = counts.failed + counts.notEvaluated;
+        return `${(0,model/* plural */.LS)(total - notSent, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}${counts.notEvaluated ? `; ${counts.notEvaluated} not evaluated (${notEvaluatedWhy(items)})` : ''}`;
     }
     if (verdict === 'passed') {
         if (total === counts.failed)
@@ -5651,7 +5843,24 @@ function reasonLine(verdict, items, input, minScore) {
         parts.push(`${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
     if (counts.pending)
         parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`);
+    if (counts.notEvaluated)
+        parts.push(`${(0,model/* plural */.LS)(counts.notEvaluated, 'URL')} not evaluated (${notEvaluatedWhy(items)})`);
     return parts.join('; ');
+}
+/** "2 refused by Pique, 20 not accepted": why the not_evaluated items were never evaluated, in a few words. */
+function notEvaluatedWhy(items) {
+    const words = {
+        refused: 'refused by Pique',
+        not_accepted: 'not accepted',
+        not_submitted: 'never submitted'
+    };
+    const by = new Map();
+    for (const o of items)
+        if (o.state === 'not_evaluated') {
+            const why = words[o.notEvaluated?.reason ?? 'not_accepted'] ?? 'not accepted';
+            by.set(why, (by.get(why) ?? 0) + 1);
+        }
+    return [...by].map(([why, n]) => `${n} ${why}`).join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/gate/failure.ts
@@ -6291,12 +6500,43 @@ var external_node_util_ = __nccwpck_require__(7975);
 /**
  * When is an existing judge "the same" as the judge file? Judges cannot be updated, so a changed file means a
  * new judge; an unchanged file must reuse the existing one instead of piling up duplicates on every run.
+ *
+ * Compared canonically (docs/config.md, "Judge reuse"): object keys in any order, detectors in any order, numbers
+ * by value (`24` and `24.0` are one number once parsed), and a config key whose value is empty (null, [], {} or "")
+ * counts as absent on either side, since a service that echoes a normalised config may add such defaults or drop
+ * them. Detector `weight` and ids are the service's own and are not compared. Any other value must be equal: a
+ * non-empty default the service might add (`false`, `0`, a list) is a real setting and makes a different judge.
  */
 
 
+/** A config value without its empty entries (at any depth), the form both sides are compared in. */
+function canonicalConfig(value) {
+    if (Array.isArray(value))
+        return value.map(canonicalConfig);
+    if (value && typeof value === 'object') {
+        const out = {};
+        for (const [key, v] of Object.entries(value)) {
+            const c = canonicalConfig(v);
+            if (!isEmpty(c))
+                out[key] = c;
+        }
+        return out;
+    }
+    // -0 and 0 print the same in JSON; say so for the deep comparison too.
+    return Object.is(value, -0) ? 0 : value;
+}
+function isEmpty(value) {
+    if (value === null || value === undefined || value === '')
+        return true;
+    if (Array.isArray(value))
+        return value.length === 0;
+    return typeof value === 'object' && Object.keys(value).length === 0;
+}
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
 function detectorSet(detectors) {
-    return detectors.map(d => (0,pique_schema/* canonicalJson */.dj)({ detector_name: d.detector_name, config: d.config ?? {} })).sort();
+    return detectors
+        .map(d => (0,pique_schema/* canonicalJson */.dj)({ detector_name: d.detector_name, config: canonicalConfig(d.config ?? {}) }))
+        .sort();
 }
 /** The fields of `judge` that differ from `body` (empty when it matches). */
 function judgeDifferences(judge, body) {
@@ -6315,13 +6555,14 @@ function sameJudge(judge, body) {
     return judgeDifferences(judge, body).length === 0;
 }
 /**
- * Why `judge` cannot stand in for `body`, or undefined when it can (ready, active and identical). A judge whose
- * listing differs from the documented shape (an undocumented status, a missing field) is never reused.
+ * Why `judge` cannot stand in for `body`, or undefined when it can: active, identical, and ready or still pending
+ * (another run is preparing it: it is waited for rather than duplicated). Failed judges cannot, nor one whose listing
+ * differs from the documented shape (an undocumented status, a missing field).
  */
 function whyNotReusable(judge, body) {
     if (judge.problems?.length)
         return `its listing has ${judge.problems.join(', ')}`;
-    if (judge.status !== 'ready')
+    if (judge.status !== 'ready' && judge.status !== 'pending')
         return `status ${judge.status}`;
     if (judge.is_active === false)
         return 'inactive';
@@ -6329,17 +6570,49 @@ function whyNotReusable(judge, body) {
     return differs.length ? `differs in ${differs.join(', ')}` : undefined;
 }
 /**
- * The newest ready, active judge equal to `body`. The listing is newest first, so paging stops at the first match.
- * `onSkip` hears why each judge before it was passed over (for debug logs).
+ * The newest ready, active judge equal to `body`, else the newest such judge still pending. The listing is newest
+ * first, so paging stops at the first ready match. `onSkip` hears why each judge before it was passed over (for
+ * debug logs).
  */
 async function findReusableJudge(judges, body, onSkip) {
+    let pending;
     for await (const judge of judges) {
         const why = whyNotReusable(judge, body);
-        if (why === undefined)
+        if (why !== undefined) {
+            onSkip?.(judge, why);
+            continue;
+        }
+        if (judge.status === 'ready') {
+            if (pending)
+                onSkip?.(pending, 'still pending, and an identical ready judge is used instead');
             return judge;
-        onSkip?.(judge, why);
+        }
+        if (pending)
+            onSkip?.(judge, 'pending, and a newer identical judge is pending too');
+        pending ??= judge;
     }
-    return undefined;
+    return pending;
+}
+/**
+ * The judge every run creating `body` at the same time settles on: the oldest usable identical one (earliest
+ * `created_at`, then the smallest id), so two runs that both created one still submit to the same judge.
+ */
+async function firstIdenticalJudge(judges, body) {
+    let first;
+    for await (const judge of judges) {
+        if (whyNotReusable(judge, body) !== undefined)
+            continue;
+        if (!first || olderThan(judge, first))
+            first = judge;
+    }
+    return first;
+}
+function olderThan(a, b) {
+    const at = Date.parse(a.created_at ?? '');
+    const bt = Date.parse(b.created_at ?? '');
+    if (at !== bt && !Number.isNaN(at) && !Number.isNaN(bt))
+        return at < bt;
+    return a.id < b.id;
 }
 
 ;// CONCATENATED MODULE: ./src/gate/ensure-judge.ts
@@ -6348,6 +6621,8 @@ async function findReusableJudge(judges, body, onSkip) {
 
 
 
+/** Creating a judge is rare (once per judge-file change), so a pause of up to 2 s costs little (less on a short budget). */
+const CREATE_SETTLE_MS = 2_000;
 const URLS_NEED = {
     type: limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io,
     why: 'social-media URLs'
@@ -6361,6 +6636,7 @@ async function ensureJudge(api, source, options) {
         const judge = await fetchPinned(api, source.id, call);
         options.onJudge?.(info(judge, 'pinned'));
         checkType(judge, needs);
+        checkUsable(judge);
         if (source.file) {
             const differs = judgeDifferences(judge, source.file.body);
             if (differs.length)
@@ -6376,15 +6652,35 @@ async function ensureJudge(api, source, options) {
     }
     // The list endpoint filters by video or image only: other types are listed whole and matched by content.
     const listable = limits/* LIST_CONTENT_TYPES */.Ld.includes(needs.type);
-    const existing = await findReusableJudge(api.listAllJudges(listable ? { content_type: needs.type } : {}, call), body, (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`));
-    if (!existing)
-        log.debug(`No ready judge identical to ${source.file.file}: creating one`);
-    if (existing) {
-        log.info(`Reusing judge "${existing.name}" (${existing.id}): an identical ready judge exists`);
-        return info(existing, 'reused');
-    }
+    const judges = () => api.listAllJudges(listable ? { content_type: needs.type } : {}, call);
+    const reuse = async (judge, why) => {
+        log.info(`Reusing judge "${judge.name}" (${judge.id}): ${why}, status ${judge.status}`);
+        options.onJudge?.(info(judge, 'reused'));
+        return info(await untilReady(api, judge, 'reused', options), 'reused');
+    };
+    const skipped = (judge, why) => log.debug(`Judge ${judge.id} ("${judge.name ?? 'no name'}") not reused: ${why}`);
+    const existing = await findReusableJudge(judges(), body, skipped);
+    if (existing)
+        return reuse(existing, 'an identical judge exists');
+    // Runs that start together (a push and its PR, a matrix) would each find nothing and each create the judge: pause a
+    // random moment and look again, so the later one reuses what the earlier created (docs/config.md, "Judge reuse").
+    // At most a twentieth of the time left: a short timeout-minutes is not spent waiting for a run that may not exist.
+    const settleMs = Math.min(options.settleMs ?? CREATE_SETTLE_MS, Math.max(0, options.deadline - Date.now()) / 20);
+    const pauseMs = Math.round((options.random ?? Math.random)() * settleMs);
+    log.debug(`No ready or pending judge identical to ${source.file.file}: looking again after a pause of ${pauseMs} ms`);
+    await sleep(pauseMs);
+    const appeared = await findReusableJudge(judges(), body, skipped);
+    if (appeared)
+        return reuse(appeared, 'another run created it a moment ago');
+    log.debug(`Still no judge identical to ${source.file.file}: creating one`);
     const created = await api.createJudge(body, call);
     log.info(`Created judge "${body.name}" (${created.id}), status ${created.status}`);
+    // Two runs that paused alike both created one: both settle on the oldest, so their jobs share one judge.
+    const first = await firstIdenticalJudge(judges(), body);
+    if (first && first.id !== created.id) {
+        log.warning(`Another run created the same judge at the same moment: using the older one, ${first.id}; ${created.id}, created by this run, stays unused`);
+        return reuse(first, 'the oldest of the identical judges created at the same moment');
+    }
     const judge = await api.getJudge(created.id, call);
     options.onJudge?.(info(judge, 'created'));
     checkType(judge, needs);
@@ -6405,6 +6701,17 @@ function checkType(judge, needs) {
     if (judge.content_type !== needs.type) {
         throw new GateError(`Judge ${judge.id} ("${judge.name}") evaluates ${judge.content_type} content; ${needs.why} need a ${needs.type} judge`);
     }
+}
+/** A pinned judge Pique will not evaluate with: said before anything is submitted, not after a batch is refused. */
+function checkUsable(judge) {
+    if (judge.is_active === false) {
+        throw new GateError(`Judge ${judge.id} ("${judge.name}") is inactive (is_active: false): Pique does not evaluate with it; pin an active judge, or use a judge file to reuse or create one`);
+    }
+    if (judge.status === 'failed')
+        throw failedJudge(judge);
+}
+function failedJudge(judge) {
+    return new GateError(`Judge ${judge.id} ("${judge.name}") failed to prepare: check its reference content (${REFERENCE_HINT}); a fixed file creates a new judge`);
 }
 async function untilReady(api, judge, origin, options) {
     let current = judge;
@@ -6442,9 +6749,8 @@ async function untilReady(api, judge, origin, options) {
         }
         options.onJudge?.(info(current, origin));
     }
-    if (current.status === 'failed') {
-        throw new GateError(`Judge ${current.id} ("${current.name}") failed to prepare: check its reference content (${REFERENCE_HINT}); a fixed file creates a new judge`);
-    }
+    if (current.status === 'failed')
+        throw failedJudge(current);
     return current;
 }
 const REFERENCE_HINT = `reference URIs must be uploaded ${limits/* REFERENCE_URI_PREFIX */.gP} reference content`;
@@ -7209,7 +7515,83 @@ async function registerJobs(store, judgeId, outcomes, env, log, surface) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pique/refusals.ts
+/**
+ * A refused submit names its bad URLs by position: `video_urls[2]: video platform is not supported`, in the plain
+ * `{"detail": "..."}` shape or FastAPI's 422 list (the client renders both as `loc: msg; loc: msg`). Read back into
+ * positions, the rest of the batch can be sent again without them, and each refused URL gets the service's reason.
+ */
+
+// A problem starts at the beginning or after "; ", with a path such as video_urls[2], judge_id or body.video_urls[0].
+const PROBLEM_START = /(?:^|;\s+)((?:body\.)?[A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*):\s/g;
+const URL_PATH = /^(?:body\.)?video_urls\[(\d+)\]$/;
+/**
+ * The problems of a refused submit of `batchSize` URLs, by URL position; undefined when `error` is not a
+ * validation refusal (400 or 422) or names no URL at all.
+ */
+function batchRefusal(error, batchSize) {
+    if (!(error instanceof PiqueApiError) || (error.status !== 400 && error.status !== 422) || !error.detail)
+        return undefined;
+    const refusal = parseRefusal(error.detail, batchSize);
+    return refusal.byIndex.size > 0 ? refusal : undefined;
+}
+function parseRefusal(detail, batchSize) {
+    const starts = [...detail.matchAll(PROBLEM_START)];
+    const byIndex = new Map();
+    const other = [];
+    if (starts.length === 0)
+        return { byIndex, other: [detail] };
+    if (starts[0].index > 0)
+        other.push(detail.slice(0, starts[0].index).trim());
+    starts.forEach((m, i) => {
+        const end = i + 1 < starts.length ? starts[i + 1].index : detail.length;
+        const reason = detail.slice(m.index + m[0].length, end).trim();
+        const at = URL_PATH.exec(m[1]);
+        const index = at ? Number(at[1]) : -1;
+        if (index >= 0 && index < batchSize) {
+            // Several problems at one URL are kept together.
+            byIndex.set(index, byIndex.has(index) ? `${byIndex.get(index)}; ${reason}` : reason);
+        }
+        else
+            other.push(`${m[1]}: ${reason}`);
+    });
+    return { byIndex, other };
+}
+
+;// CONCATENATED MODULE: ./src/gate/submit-refused.ts
+/**
+ * A batch Pique refuses because of particular URLs (its validation error names `video_urls[i]`) is sent again
+ * without them, so its other URLs are still evaluated; each refused URL keeps the service's reason, named by URL
+ * rather than by its position in a batch the user never sees. Beside submit.ts, which sends every batch through here.
+ */
+
+/** Sends `batch`, dropping the URLs Pique refuses by position and sending the rest again, until it is accepted. */
+async function submitWithoutRefused(batch, send) {
+    let rest = [...batch];
+    const refused = [];
+    // Each refusal drops at least one URL, so this ends within batch.length + 1 sends.
+    for (;;) {
+        try {
+            const reply = await send(rest.map(item => item.url));
+            return { ok: true, reply, accepted: rest, refused };
+        }
+        catch (error) {
+            const refusal = batchRefusal(error, rest.length);
+            // Only a refusal that names URLs and nothing else is mended: a bad judge id would refuse the rest too.
+            if (!refusal || refusal.other.length > 0)
+                return { ok: false, error, rest, refused };
+            refused.push(...[...refusal.byIndex].map(([i, why]) => ({ item: rest[i], reason: `Pique refused ${rest[i].url}: ${why}` })));
+            rest = rest.filter((_, i) => !refusal.byIndex.has(i));
+            if (rest.length === 0)
+                return { ok: false, error, rest, refused };
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/gate/submit.ts
+
+
+
 
 
 
@@ -7221,28 +7603,33 @@ async function submitAll(api, urls, options) {
     const undocumented = new Set();
     await forEachLimit(batches, options.maxConcurrency, async (batch, index) => {
         const submittedAt = new Date().toISOString();
-        let reply;
-        try {
-            reply = await api.submitSocialMedia({
-                judge_id: options.judgeId,
-                video_urls: batch.map(u => u.url),
-                ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
-            }, { deadline: options.deadline });
-        }
-        catch (error) {
+        let retriedAmbiguous = false;
+        const sent = await submitWithoutRefused(batch, urls => api.submitSocialMedia({
+            judge_id: options.judgeId,
+            video_urls: urls,
+            ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {})
+        }, { deadline: options.deadline, onRetry: info => (retriedAmbiguous ||= info.maybeAccepted === true) }));
+        const label = `Batch ${index + 1}/${batches.length}`;
+        const refused = sent.refused.map(r => refusedOutcome(r.item, r.reason, submittedAt));
+        for (const r of sent.refused)
+            options.log.warning(`${label}: ${r.reason}; the batch's other URLs are sent without it`);
+        if (!sent.ok) {
             // A bad key fails every batch the same way: stop rather than report each URL.
-            if (isAuthError(error))
-                throw error;
-            const reason = `submit failed: ${errorMessage(error)}`;
-            options.log.warning(`Batch ${index + 1}/${batches.length} (${batch.length} URLs): ${reason}`);
-            outcomes[index] = batch.map(u => ({ ...u, state: 'failed', error: reason, submittedAt }));
+            if (isAuthError(sent.error))
+                throw sent.error;
+            const rest = sent.rest.map(u => notAcceptedOutcome(u, sent.error, submittedAt));
+            if (rest.length)
+                options.log.warning(`${label} (${(0,model/* plural */.LS)(rest.length, 'URL')}): submit failed: ${errorMessage(sent.error)}`);
+            outcomes[index] = inPlanOrder(batch, [...refused, ...rest]);
             return;
         }
+        const reply = sent.reply;
         // A reply without a batch id still carries the billed jobs: they are tracked, under a stand-in batch name.
         const batchId = reply.batch_id ?? `(batch ${index + 1}: no batch_id in the reply)`;
         if (reply.batch_id)
             batchIds[index] = reply.batch_id;
-        outcomes[index] = matchJobs(batch, reply, batchId, submittedAt);
+        const accepted = matchJobs(sent.accepted, reply, batchId, submittedAt).map(o => retriedAmbiguous ? { ...o, maybeBilled: true } : o);
+        outcomes[index] = inPlanOrder(batch, [...accepted, ...refused]);
         for (const job of reply.jobs) {
             const status = job.status;
             if (status === undefined || (0,limits/* isJobStatus */.ef)(status) || undocumented.has(status))
@@ -7250,26 +7637,72 @@ async function submitAll(api, urls, options) {
             undocumented.add(status);
             options.log.warning(`Pique's submit reply gave job ${job.job_id ?? '(no id)'} the undocumented status "${status}"; it is tracked like any submitted job`);
         }
-        const failedNow = outcomes[index].filter(o => o.state === 'failed').length;
-        options.log.info(`Batch ${index + 1}/${batches.length}: ${batchId}, ${batch.length} URLs${failedNow ? `, ${failedNow} failed at submit` : ''}`);
-        await options.onBatch?.(batchId, outcomes[index]);
+        const failedNow = accepted.filter(o => o.state === 'failed').length;
+        options.log.info(`${label}: ${batchId}, ${(0,model/* plural */.LS)(sent.accepted.length, 'URL')}${failedNow ? `, ${failedNow} failed at submit` : ''}${refused.length ? `, ${refused.length} refused` : ''}`);
+        if (retriedAmbiguous)
+            options.log.warning(`${label}: ${batchId} was accepted on a retry after an attempt of unknown outcome (retry-ambiguous-submits): Pique may have created and billed the batch twice`);
+        await options.onBatch?.(batchId, accepted);
     });
     return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id) => id !== undefined) };
+}
+/** The batch's outcomes in the order its items were planned. */
+function inPlanOrder(batch, outcomes) {
+    const by = new Map(outcomes.map(o => [(0,model/* itemName */.TJ)(o), o]));
+    return batch.map(u => by.get(u.url));
+}
+function refusedOutcome(item, reason, submittedAt) {
+    return {
+        ...item,
+        state: 'not_evaluated',
+        error: reason,
+        submittedAt,
+        notEvaluated: { reason: 'refused', detail: reason }
+    };
+}
+/**
+ * A URL whose batch was not accepted: never sent (the deadline came first), or sent and failed — then Pique may
+ * have taken it after all (`maybeBilled`), which the error says.
+ */
+function notAcceptedOutcome(item, error, submittedAt) {
+    const neverSent = error instanceof PiqueDeadlineError && error.attempts === 0;
+    const maybe = error instanceof PiqueCallError && error.maybeAccepted;
+    const detail = neverSent
+        ? `never submitted: the deadline came before its batch could be sent (${errorMessage(error)})`
+        : `its batch was not accepted: ${errorMessage(error)}`;
+    return {
+        ...item,
+        state: 'not_evaluated',
+        error: detail,
+        submittedAt,
+        notEvaluated: { reason: neverSent ? 'not_submitted' : 'not_accepted', detail },
+        ...(maybe ? { maybeBilled: true } : {})
+    };
 }
 /**
  * The reply has one job per URL in request order; match by position, and by URL if the order ever differs. Every job
  * with an id is tracked, whatever its status says, except `failed` (that URL's failure, with Pique's error_message).
+ * A URL without a job (or with a job that has no id) was never accepted in a form the gate can follow.
  */
 function matchJobs(batch, reply, batchId, submittedAt) {
     const inOrder = reply.jobs.length === batch.length && reply.jobs.every((job, i) => job.url === batch[i].url);
     const byUrl = new Map(reply.jobs.filter(job => job.url !== undefined).map(job => [job.url, job]));
     return batch.map((planned, i) => {
         const job = inOrder ? reply.jobs[i] : (byUrl.get(planned.url) ?? reply.jobs[i]);
-        const failed = (error) => ({ ...planned, state: 'failed', batchId, error, submittedAt });
+        const notAccepted = (detail) => ({
+            ...planned,
+            state: 'not_evaluated',
+            batchId,
+            error: detail,
+            submittedAt,
+            notEvaluated: { reason: 'not_accepted', detail }
+        });
         if (!job)
-            return failed('the API returned no job for this URL');
+            return notAccepted(`Pique accepted batch ${batchId} but returned no job for this URL`);
         if (!job.job_id)
-            return failed('the API returned a job without a job_id for this URL, so it cannot be followed');
+            return {
+                ...notAccepted(`Pique returned a job without a job_id for this URL in batch ${batchId}, so it cannot be followed`),
+                maybeBilled: true
+            };
         const base = { ...planned, state: 'submitted', jobId: job.job_id, batchId, submittedAt };
         if (job.status === 'failed')
             return { ...base, state: 'failed', error: job.error_message ?? 'failed at submit', finishedAt: submittedAt };
@@ -7277,6 +7710,92 @@ function matchJobs(batch, reply, batchId, submittedAt) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/gate/retry-failed.ts
+
+
+/** The finished outcome of `o` by its latest job's result: failed, with its error, or undefined when not failed. */
+function failedError(o, results, threshold) {
+    if (o.state !== 'submitted' || !o.jobId)
+        return undefined;
+    const result = results.get(o.jobId);
+    if (resultState(result, threshold) !== 'failed')
+        return undefined;
+    return result?.error ?? 'evaluation failed';
+}
+/** The items to submit again: failed at Pique with a transient error, with attempts left. */
+function transientFailures(outcomes, results, rule) {
+    return outcomes.flatMap(o => {
+        // A URL gets a new job; a media file would need uploading again, which retry-failed does not do.
+        if (o.kind !== 'url')
+            return [];
+        const error = failedError(o, results, rule.threshold);
+        if (error === undefined || (o.otherJobs?.length ?? 0) >= rule.retryFailed)
+            return [];
+        const why = rule.transient.classify(error);
+        return why ? [{ outcome: o, why }] : [];
+    });
+}
+/**
+ * Whether a new job can still finish: the time left is at least the median time the run's finished jobs took from
+ * submit to result (any time left when none finished), so a retry is not billed only to be cut by the deadline.
+ */
+function timeForAnotherJob(deadline, tookMs, now = Date.now()) {
+    const left = deadline - now;
+    if (left <= 0)
+        return false;
+    if (tookMs.length === 0)
+        return true;
+    const sorted = [...tookMs].sort((a, b) => a - b);
+    return left >= sorted[Math.floor(sorted.length / 2)];
+}
+/** `o`'s job as an attempt, with the state its result put it in (pending while it has none). */
+function attemptOf(o, results, threshold) {
+    const result = o.jobId ? results.get(o.jobId) : undefined;
+    return {
+        jobId: o.jobId,
+        batchId: o.batchId,
+        state: o.jobId ? (resultState(result, threshold) ?? 'pending') : o.state,
+        ...(result?.error || o.error ? { error: result?.error ?? o.error } : {}),
+        ...(o.submittedAt ? { submittedAt: o.submittedAt } : {})
+    };
+}
+/**
+ * Joins a retry's outcome to its item. A new job that finished decides the item, and the earlier job joins
+ * `otherJobs`. One that did not finish (or was never accepted) leaves the earlier failure deciding, and is listed
+ * in `otherJobs` as it stood.
+ */
+function mergeRetry(previous, next, results, threshold) {
+    const others = previous.otherJobs ?? [];
+    const finished = next.jobId !== undefined && resultState(results.get(next.jobId), threshold) !== undefined;
+    if (finished)
+        return { ...next, otherJobs: [...others, attemptOf(previous, results, threshold)] };
+    return { ...previous, otherJobs: [...others, attemptOf(next, results, threshold)] };
+}
+/** Runs up to `retryFailed` rounds of resubmitting transient failures; returns the outcomes with retries merged in. */
+async function retryTransientFailures(outcomes, input, stages) {
+    const current = [...outcomes];
+    for (let round = 1; round <= input.retryFailed; round++) {
+        const picks = transientFailures(current, input.results, input);
+        if (picks.length === 0)
+            break;
+        const list = picks.map(p => `  ${p.outcome.url} (${p.why}: ${input.results.get(p.outcome.jobId ?? '')?.error ?? ''})`);
+        if (!timeForAnotherJob(input.deadline, input.tookMs())) {
+            input.log.warning(`Not resubmitting ${(0,model/* plural */.LS)(picks.length, 'URL')} whose evaluation failed with a transient error: too little time is left for a new job to finish (retry-failed)\n${list.join('\n')}`);
+            break;
+        }
+        input.log.info(`Resubmitting ${(0,model/* plural */.LS)(picks.length, 'URL')} whose evaluation failed with a transient error (retry-failed, attempt ${round + 1}):\n${list.join('\n')}`);
+        const next = await stages.submit(picks.map(p => ({ kind: 'url', url: p.outcome.url, source: p.outcome.source })));
+        await stages.wait(next);
+        picks.forEach((p, i) => {
+            const at = current.indexOf(p.outcome);
+            current[at] = mergeRetry(p.outcome, next[i], input.results, input.threshold);
+        });
+    }
+    return current;
+}
+
+// EXTERNAL MODULE: ./src/pique/transient-errors.ts
+var transient_errors = __nccwpck_require__(8308);
 ;// CONCATENATED MODULE: ./src/gate/tracker.ts
 /** The jobs being waited for and the results seen so far. A terminal result is final: later news is ignored. */
 
@@ -7284,16 +7803,26 @@ function matchJobs(batch, reply, batchId, submittedAt) {
 class JobTracker {
     threshold;
     onNotice;
-    /** The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs). */
-    latest = new Map();
+    /**
+     * The latest news of every job: its terminal result, or its last non-terminal status (shown for unfinished jobs).
+     * A run may pass its own map, shared by the trackers of its retries, so a run that stops still reports them all.
+     */
+    latest;
+    /** Epoch ms at which each finished job's result reached the gate (webhook via the store, or a lookup). */
+    finishedAt;
+    /** Results-endpoint lookups per job. */
+    lookups;
     total;
     waiting;
     noticed = new Set();
     constructor(jobIds, threshold, 
     /** Told about each new notice as it is first seen (the wait logs it). */
-    onNotice) {
+    onNotice, shared = {}) {
         this.threshold = threshold;
         this.onNotice = onNotice;
+        this.lookups = shared.lookups ?? new Map();
+        this.latest = shared.latest ?? new Map();
+        this.finishedAt = shared.finishedAt ?? new Map();
         this.waiting = new Set(jobIds);
         this.total = this.waiting.size;
     }
@@ -7307,7 +7836,7 @@ class JobTracker {
         return this.waiting.has(jobId);
     }
     /** Records a result; true when it finished a job that was pending. */
-    record(result) {
+    record(result, now = Date.now()) {
         if (!this.waiting.has(result.jobId))
             return false;
         this.latest.set(result.jobId, result);
@@ -7316,7 +7845,27 @@ class JobTracker {
         if (!isTerminal(result))
             return false;
         this.waiting.delete(result.jobId);
+        this.finishedAt.set(result.jobId, now);
         return true;
+    }
+    /**
+     * Records how a lookup of `jobId` ended: an answer (no outcome fields), an error after the client's retries, or
+     * cut short by the deadline (`deadline`, with the client's message in `error`).
+     */
+    noteLookup(jobId, outcome, now = Date.now()) {
+        const note = this.lookups.get(jobId) ?? { count: 0, failed: 0, lastAt: now };
+        note.count++;
+        note.lastAt = now;
+        note.stoppedByDeadline = outcome.deadline === true;
+        if (outcome.error !== undefined) {
+            note.failed++;
+            note.lastError = outcome.error;
+        }
+        else {
+            note.lastOkAt = now;
+            delete note.lastError;
+        }
+        this.lookups.set(jobId, note);
     }
     /** Finished jobs below the threshold or failed. */
     failing() {
@@ -7346,28 +7895,35 @@ class JobTracker {
 
 
 /**
- * Records every terminal result found. A bad key stops everything; other errors warn and leave the job pending.
+ * Records every result found, and how each lookup ended (`tracker.noteLookup`, for the report of a job that never
+ * finished). A bad key stops everything; other errors warn and leave the job pending, to be looked up again later.
  * A lookup the deadline stops is not warned about: the wait reports every job unfinished at the deadline.
  */
 async function lookupOnce(api, jobIds, tracker, options) {
     options.log.debug(`Looking up ${(0,model/* plural */.LS)(jobIds.length, 'job')} on the results endpoint`);
     await forEachLimit(jobIds, options.concurrency, async (jobId) => {
         try {
-            tracker.record(await api.getResult(jobId, { deadline: options.deadline }));
+            const result = await api.getResult(jobId, { deadline: options.deadline });
+            tracker.noteLookup(jobId, {});
+            tracker.record(result);
         }
         catch (error) {
             if (isAuthError(error))
                 throw error;
             if (error instanceof PiqueDeadlineError) {
+                // One never sent (no time was left) says nothing about the job; one cut short says why it stopped.
+                if (error.attempts > 0)
+                    tracker.noteLookup(jobId, { deadline: true, error: errorMessage(error) });
                 options.log.debug(`Lookup of ${jobId} stopped by the deadline; the job stays pending`);
                 return;
             }
+            tracker.noteLookup(jobId, { error: errorMessage(error) });
             if (options.warned?.has(jobId)) {
                 options.log.debug(`Lookup of ${jobId} failed again: ${errorMessage(error)}`);
                 return;
             }
             options.warned?.add(jobId);
-            options.log.warning(`Could not read the result of ${jobId}: ${errorMessage(error)}`);
+            options.log.warning(`Could not read the result of ${jobId} (it will be looked up again): ${errorMessage(error)}`);
         }
     });
 }
@@ -7440,14 +7996,82 @@ function rateLimitWait(limit, pending, now = Date.now()) {
 
 // EXTERNAL MODULE: ./src/store/protocol.ts
 var protocol = __nccwpck_require__(1105);
-;// CONCATENATED MODULE: ./src/gate/wait-store.ts
+;// CONCATENATED MODULE: ./src/gate/overdue.ts
 /**
- * `store` mode: long-poll the companion webhook store for every pending job at once, passing the cursor back so
- * each answer only waits for news. Near the deadline, jobs the store still has no result for are looked up once on
- * the results endpoint (a lost webhook must not fail the gate), then the store is watched until the deadline itself.
- * The same lookup runs whenever no job has finished for `quietLookupMs`, so a lost webhook does not hold the run
- * until the deadline either.
+ * Store mode: when is a job overdue, so that its webhook has probably been lost and the results endpoint should be
+ * asked? Relative to what the run has seen: a job is overdue once it has taken `factor` times as long as the slowest
+ * of its batch-mates that finished (jobs of one batch are queued and run together), or of any finished job when none
+ * of its mates has, and never before `floorMs` after it was submitted. When nothing has finished yet there is
+ * nothing to compare with: a job is due when the run has had no news for `quietMs`. A job looked up and still
+ * unfinished (or whose lookup failed) is asked again later, the spacing doubling from `floorMs` up to `maxSpacingMs`.
  */
+const OVERDUE_RULES = { floorMs: 5_000, factor: 1.5, quietMs: 120_000, maxSpacingMs: 60_000 };
+class LookupSchedule {
+    jobs;
+    finishedAt;
+    rules;
+    asked = new Map();
+    lastNews;
+    constructor(jobs, 
+    /** When each finished job's result reached the gate (JobTracker.finishedAt). */
+    finishedAt, rules, now = Date.now()) {
+        this.jobs = jobs;
+        this.finishedAt = finishedAt;
+        this.rules = rules;
+        this.lastNews = now;
+    }
+    /** A job finished (a webhook or a lookup brought news): the quiet period starts again. */
+    news(now = Date.now()) {
+        this.lastNews = now;
+    }
+    /** Epoch ms from which `jobId` is overdue, by its batch-mates' times (or any finished job's), or the quiet rule. */
+    overdueAt(jobId) {
+        const job = this.jobs.get(jobId);
+        const slowest = (sameBatch) => {
+            let max;
+            for (const [id, at] of this.finishedAt) {
+                const mate = this.jobs.get(id);
+                if (!mate || (sameBatch && mate.batchId !== job?.batchId))
+                    continue;
+                const took = at - mate.submittedAt;
+                if (max === undefined || took > max)
+                    max = took;
+            }
+            return max;
+        };
+        const basis = slowest(true) ?? slowest(false);
+        const quiet = this.lastNews + this.rules.quietMs;
+        if (!job || basis === undefined)
+            return quiet;
+        return Math.min(quiet, job.submittedAt + Math.max(this.rules.floorMs, this.rules.factor * basis));
+    }
+    /** When `jobId` should next be looked up. */
+    dueAt(jobId) {
+        return Math.max(this.overdueAt(jobId), this.asked.get(jobId)?.next ?? 0);
+    }
+    /** The pending jobs due for a lookup at `now`, most overdue first. */
+    due(pending, now = Date.now()) {
+        return pending
+            .map(id => ({ id, at: this.dueAt(id) }))
+            .filter(j => j.at <= now)
+            .sort((a, b) => a.at - b.at)
+            .map(j => j.id);
+    }
+    /** The earliest moment a pending job falls due (Infinity when none is pending). */
+    nextDue(pending) {
+        return Math.min(Infinity, ...pending.map(id => this.dueAt(id)));
+    }
+    /** `jobId` was looked up at `now` and is still unfinished (or the lookup failed): ask again later. */
+    lookedUp(jobId, now = Date.now()) {
+        const times = (this.asked.get(jobId)?.times ?? 0) + 1;
+        const spacing = Math.min(this.rules.maxSpacingMs, this.rules.floorMs * 2 ** (times - 1));
+        this.asked.set(jobId, { times, next: now + spacing });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gate/wait-store.ts
+
+
 
 
 
@@ -7463,39 +8087,47 @@ const STORE_RETRY = { baseDelayMs: 1_000, maxDelayMs: 10_000 };
 async function waitWithStore(store, api, tracker, options) {
     const { log } = options;
     const lookupAt = options.deadline - options.lookupMarginMs;
-    const lookUp = async (announce) => {
+    const started = Date.now();
+    const jobs = options.jobs ?? new Map(tracker.pending().map(id => [id, { batchId: '', submittedAt: started }]));
+    const schedule = new LookupSchedule(jobs, tracker.finishedAt, { ...OVERDUE_RULES, ...options.overdue, quietMs: options.quietLookupMs }, started);
+    const warned = new Set();
+    const lookUp = async (ids, announce) => {
         log.info(announce);
         const before = tracker.done;
-        await lookupOnce(api, tracker.pending(), tracker, {
-            concurrency: options.concurrency,
-            log,
-            deadline: options.deadline
-        });
-        if (tracker.done > before)
+        await lookupOnce(api, ids, tracker, { concurrency: options.concurrency, log, deadline: options.deadline, warned });
+        const now = Date.now();
+        for (const id of ids)
+            if (tracker.isPending(id))
+                schedule.lookedUp(id, now);
+        if (tracker.done > before) {
+            schedule.news(now);
             log.info(`${(0,model/* plural */.LS)(tracker.done - before, 'result')} found on the results endpoint (their webhooks did not reach the store)`);
+        }
     };
     let cursor = 0;
     let failures = 0;
-    let lastNews = Date.now();
     let lookedUpNearDeadline = false;
     const unreadable = new Set();
     while (tracker.pending().length > 0) {
         // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
         if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
             lookedUpNearDeadline = true;
-            await lookUp(`${(0,model/* plural */.LS)(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
+            await lookUp(tracker.pending(), `${(0,model/* plural */.LS)(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
             continue;
         }
         if (Date.now() >= options.deadline)
             return;
-        if (!lookedUpNearDeadline && Date.now() - lastNews >= options.quietLookupMs) {
-            await lookUp(`No result for ${formatSeconds(options.quietLookupMs)}; looking ${(0,model/* plural */.LS)(tracker.pending().length, 'pending job')} up on the results endpoint once`);
-            lastNews = Date.now();
+        const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(tracker.pending()), options.rateLimit?.());
+        if (round.length > 0) {
+            await lookUp(round, overdueLine(round.length, tracker));
             continue;
         }
-        // Each long-poll ends in time for the next lookup; after the last one, at the deadline.
-        const left = (lookedUpNearDeadline ? options.deadline : Math.min(lookupAt, lastNews + options.quietLookupMs)) - Date.now();
-        const started = Date.now();
+        // Each long-poll ends in time for the next lookup (or the reset that frees the quota); after the last, at the deadline.
+        const nextLookup = lookedUpNearDeadline
+            ? options.deadline
+            : Math.min(lookupAt, Math.max(schedule.nextDue(tracker.pending()), quotaResetAt(options.rateLimit?.())));
+        const left = Math.max(0, Math.min(options.deadline, nextLookup) - Date.now());
+        const asked = Date.now();
         log.debug(`Store query for ${(0,model/* plural */.LS)(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
         try {
             const answers = await Promise.all(chunk(tracker.pending(), protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
@@ -7506,8 +8138,8 @@ async function waitWithStore(store, api, tracker, options) {
             cursor = Math.min(...answers.map(a => a.cursor));
             const finished = recordAnswers(answers, tracker, log, unreadable);
             if (finished > 0)
-                lastNews = Date.now();
-            if (finished === 0 && Date.now() - started < EAGER_ANSWER_MS) {
+                schedule.news();
+            if (finished === 0 && Date.now() - asked < EAGER_ANSWER_MS) {
                 log.debug(`The store answered at once with no news: pausing ${Math.min(EAGER_PAUSE_MS, left)} ms`);
                 await sleep(Math.min(EAGER_PAUSE_MS, left));
             }
@@ -7517,12 +8149,24 @@ async function waitWithStore(store, api, tracker, options) {
                 throw new GateError(`The store rejected the read token (store-token): ${errorMessage(error)}`);
             failures++;
             if (failures === 1)
-                log.warning(`The store did not answer (${errorMessage(error)}); retrying, and looking jobs up on the API near the deadline`);
+                log.warning(`The store did not answer (${errorMessage(error)}); retrying, and looking overdue jobs up on the API meanwhile`);
             await sleep(Math.min(backoffDelayMs(failures, STORE_RETRY), left));
         }
     }
 }
-const formatSeconds = (ms) => `${Math.round(ms / 1000)} s`;
+/** At most the remaining quota the API last reported (none while it is spent and not yet reset). */
+function withinQuota(ids, limit) {
+    const quota = liveQuota(limit, Date.now());
+    return quota === undefined ? ids : ids.slice(0, quota);
+}
+/** When a spent quota frees up again (0 when it is not spent). */
+function quotaResetAt(limit) {
+    return liveQuota(limit, Date.now()) === 0 ? (limit?.resetAt ?? 0) : 0;
+}
+function overdueLine(n, tracker) {
+    const why = tracker.finishedAt.size > 0 ? 'overdue against the jobs that finished' : 'no result for a while';
+    return `${(0,model/* plural */.LS)(n, 'job')} ${why}; looking ${n === 1 ? 'it' : 'them'} up on the results endpoint`;
+}
 /** Records the terminal results of the answers; an unreadable one is warned about once per job (`unreadable`). */
 function recordAnswers(answers, tracker, log, unreadable) {
     let finished = 0;
@@ -7549,7 +8193,7 @@ function recordAnswers(answers, tracker, log, unreadable) {
 
 
 const PROGRESS_EVERY_MS = 30_000;
-/** Store mode: with no job finished for this long, suspect lost webhooks and ask the results endpoint. */
+/** Store mode: with no job finished for this long (and none to compare with), suspect lost webhooks and ask the results endpoint. */
 const QUIET_LOOKUP_MS = 120_000;
 /** Store mode looks the stragglers up this long before the deadline, at most; a fifth of short budgets. */
 const MAX_LOOKUP_MARGIN_MS = 30_000;
@@ -7570,7 +8214,10 @@ async function waitForResults(mode, sources, tracker, options) {
                 lookupMarginMs: lookupMargin(options.timeoutMs),
                 quietLookupMs: options.quietLookupMs ?? QUIET_LOOKUP_MS,
                 concurrency: options.concurrency,
-                log
+                log,
+                jobs: options.jobs,
+                overdue: options.overdue,
+                rateLimit: options.rateLimit
             });
         }
         else {
@@ -7611,8 +8258,10 @@ function formatDuration(ms) {
 
 
 
+
+
 function newProgress() {
-    return { outcomes: [], batchIds: [], results: new Map() };
+    return { outcomes: [], batchIds: [], results: new Map(), finishedAt: new Map(), lookups: new Map() };
 }
 /** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
 const STAGES = [
@@ -7623,6 +8272,7 @@ const STAGES = [
     ensureTheJudge,
     run_gate_submit,
     wait,
+    retryFailed,
     verdict
 ];
 async function runGate(settings, deps) {
@@ -7742,14 +8392,25 @@ async function uploadTheFiles(run) {
     }));
 }
 async function submitUrls(run) {
-    const { settings, deps, log, progress } = run;
+    const { log, progress } = run;
     const items = planOf(run).items.filter(model/* isUrlItem */.R6);
     if (items.length === 0)
         return [];
+    const batches = Math.ceil(items.length / limits/* LIMITS */.b1.urlsPerBatch.max);
+    const submission = await log.group(`Submit ${(0,model/* plural */.LS)(items.length, 'URL')} in ${(0,model/* plural */.LS)(batches, 'batch', 'batches')}`, () => submitItems(run, items));
+    progress.outcomes = [...submission.outcomes];
+    progress.batchIds = submission.batchIds;
+    return submission.outcomes;
+}
+/**
+ * Submits items to the run's judge; each accepted batch is recorded (and registered with the store) at once, its
+ * outcomes too unless they are retries (`asItems` false), which retry-failed merges into their items itself.
+ */
+function submitItems(run, items, asItems = true) {
+    const { settings, deps, log, progress } = run;
     const judge = judgeOf(run);
     const store = deps.store;
-    const batches = Math.ceil(items.length / limits/* LIMITS */.b1.urlsPerBatch.max);
-    const submission = await log.group(`Submit ${(0,model/* plural */.LS)(items.length, 'URL')} in ${(0,model/* plural */.LS)(batches, 'batch', 'batches')}`, () => submitAll(apiOf(run), items, {
+    return submitAll(apiOf(run), items, {
         judgeId: judge.id,
         webhookUrl: settings.webhookUrl ?? store?.ingestUrl,
         maxConcurrency: settings.maxConcurrency,
@@ -7758,43 +8419,68 @@ async function submitUrls(run) {
         // Each accepted batch is recorded at once: a run that stops mid-submit still reports the jobs Pique bills.
         onBatch: async (batchId, outcomes) => {
             progress.batchIds.push(batchId);
-            progress.outcomes.push(...outcomes);
+            if (asItems)
+                progress.outcomes.push(...outcomes);
             if (store)
                 await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface);
         }
-    }));
-    progress.outcomes = [...submission.outcomes];
-    progress.batchIds = submission.batchIds;
-    return submission.outcomes;
+    });
 }
 async function wait(run) {
+    await waitFor(run, run.progress.outcomes, n => `Wait for ${(0,model/* plural */.LS)(n, 'result')} (${run.settings.waitMode} mode)`);
+    return undefined;
+}
+/** Waits for the jobs of `outcomes`; their results land in the run's progress as they come. */
+async function waitFor(run, outcomes, title) {
     const { settings, deps, log, progress } = run;
-    const jobIds = progress.outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId);
-    const byJob = new Map(progress.outcomes.map(o => [o.jobId, o]));
+    const jobIds = outcomes.filter(o => o.state === 'submitted' && o.jobId).map(o => o.jobId);
+    if (settings.waitMode === 'none' || jobIds.length === 0)
+        return;
+    const byJob = new Map(outcomes.map(o => [o.jobId, o]));
     const noticeLine = ({ jobId, note }) => {
         const o = byJob.get(jobId);
         return `Pique's reply for ${o ? `${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}, job ${jobId})` : `job ${jobId}`}: ${note.message}`;
     };
-    const replyNotices = (progress.replyNotices = []);
+    // Kept across the first wait and retry-failed's, so the report lists every one.
+    const replyNotices = (progress.replyNotices ??= []);
+    const mode = settings.waitMode;
     const tracker = new JobTracker(jobIds, settings.threshold, notice => {
         const line = noticeLine(notice);
         replyNotices.push(line);
         log.warning(line);
-    });
-    progress.results = tracker.latest;
-    if (settings.waitMode === 'none' || jobIds.length === 0)
-        return undefined;
-    const mode = settings.waitMode;
-    const waited = await log.group(`Wait for ${(0,model/* plural */.LS)(jobIds.length, 'result')} (${mode} mode)`, () => waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
+    }, { latest: progress.results, finishedAt: progress.finishedAt, lookups: progress.lookups });
+    const waited = await log.group(title(jobIds.length), () => waitForResults(mode, { api: apiOf(run), store: deps.store }, tracker, {
         deadline: run.deadline,
         timeoutMs: settings.timeoutMs,
         pollIntervalMs: settings.pollIntervalMs,
         concurrency: settings.maxConcurrency,
         rateLimit: deps.rateLimit,
         log,
-        progressEveryMs: deps.progressEveryMs
+        progressEveryMs: deps.progressEveryMs,
+        jobs: submittedJobs(outcomes)
     }));
-    progress.timedOut = waited.timedOut;
+    progress.timedOut = (progress.timedOut ?? false) || waited.timedOut;
+}
+/** retry-failed: URLs whose evaluation failed with a transient error get a new job, while the deadline allows. */
+async function retryFailed(run) {
+    const { settings, log, progress } = run;
+    if (settings.waitMode === 'none' || settings.retryFailed === 0)
+        return undefined;
+    progress.outcomes = await retryTransientFailures(progress.outcomes, {
+        threshold: settings.threshold,
+        retryFailed: settings.retryFailed,
+        transient: new transient_errors/* TransientErrors */.Gh(settings.transientErrors),
+        deadline: run.deadline,
+        log,
+        results: progress.results,
+        tookMs: () => tookMs(progress.outcomes, progress.finishedAt)
+    }, {
+        submit: async (items) => {
+            const again = await log.group(`Resubmit ${(0,model/* plural */.LS)(items.length, 'URL')} (retry-failed)`, () => submitItems(run, items, false));
+            return again.outcomes;
+        },
+        wait: next => waitFor(run, next, n => `Wait for ${(0,model/* plural */.LS)(n, 'resubmitted job')} (${settings.waitMode} mode)`)
+    });
     return undefined;
 }
 async function verdict(run) {
@@ -7809,6 +8495,7 @@ async function verdict(run) {
         outcomes: progress.outcomes,
         results: progress.results,
         timedOut: progress.timedOut ?? false,
+        lookups: progress.lookups,
         skippedUnchanged: planned.skippedUnchanged,
         startedAt: run.startedAt,
         inputs: settings.echo,
@@ -7818,8 +8505,12 @@ async function verdict(run) {
     const pending = report.items.filter(o => o.state === 'pending');
     if (pending.length) {
         const status = (o) => (o.result ? `, job status ${o.result.status}` : '');
-        log.warning(`Unfinished at the deadline (${run.surface.input(config_settings/* Inputs */.G0.TimeoutMinutes)}):\n${pending.map(o => `  ${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})`).join('\n')}`);
+        const why = (o) => (o.notEvaluated ? `: ${o.notEvaluated.detail}` : '');
+        log.warning(`Unfinished at the deadline (${run.surface.input(config_settings/* Inputs */.G0.TimeoutMinutes)}):\n${pending.map(o => `  ${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}, job ${o.jobId}${status(o)})${why(o)}`).join('\n')}`);
     }
+    const notEvaluated = report.items.filter(o => o.state === 'not_evaluated');
+    if (notEvaluated.length)
+        log.warning(`Not evaluated (these fail the gate under any setting):\n${notEvaluated.map(o => `  ${(0,model/* itemName */.TJ)(o)} (${o.source.file}:${o.source.line}): ${o.notEvaluated?.detail ?? o.error ?? 'never submitted'}`).join('\n')}`);
     log.info(`Verdict: ${report.verdict}: ${report.reason}`);
     return report;
 }
@@ -7865,6 +8556,21 @@ function need(value, what) {
 function validated(plan) {
     const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The';
     return `${judge} ${(0,model/* plural */.LS)(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
+}
+/** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
+function submittedJobs(outcomes) {
+    const jobs = new Map();
+    for (const o of outcomes)
+        if (o.jobId && o.batchId && o.submittedAt)
+            jobs.set(o.jobId, { batchId: o.batchId, submittedAt: Date.parse(o.submittedAt) });
+    return jobs;
+}
+/** How long each finished job took, from its batch's submit to its result reaching the gate. */
+function tookMs(outcomes, finishedAt) {
+    return outcomes.flatMap(o => {
+        const at = o.jobId ? finishedAt.get(o.jobId) : undefined;
+        return at !== undefined && o.submittedAt ? [at - Date.parse(o.submittedAt)] : [];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/run/execute.ts
@@ -7968,6 +8674,7 @@ function connectApi(settings, { log, surface }) {
         baseUrl: settings.apiUrl,
         apiKey: settings.apiKey,
         settingNames: surface.clientNames,
+        retryAmbiguousSubmits: settings.retryAmbiguousSubmits,
         onRetry: ({ method, path, attempt, delayMs, reason }) => log.info(`Retrying ${method} ${path} (attempt ${attempt}) in ${Math.round(delayMs)} ms: ${reason}`)
     });
 }
@@ -9032,6 +9739,58 @@ function schemaIssues(error) {
 
 /***/ }),
 
+/***/ 8308:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gh: () => (/* binding */ TransientErrors),
+/* harmony export */   s9: () => (/* binding */ parseTransientPattern)
+/* harmony export */ });
+/* unused harmony export TRANSIENT_ERRORS */
+/**
+ * Which evaluation failures are worth a second job: the one list (documented in docs/client.md, "Transient
+ * evaluation failures") of error messages that come from the moment, not the video — bot detection, timeouts,
+ * rate limiting, "try again". Anything else (a private or deleted video, an unsupported platform) fails the same way
+ * every time, and resubmitting it would only bill another job.
+ */
+const TRANSIENT_ERRORS = [
+    { pattern: /bot[ -]?detect|captcha|confirm (that )?you.?re not a (bot|robot)/i, why: 'bot detection' },
+    { pattern: /timed?[ -]?out|timeout|deadline exceeded/i, why: 'a timeout' },
+    { pattern: /rate[ -]?limit|too many requests|\b429\b|throttl/i, why: 'rate limiting' },
+    { pattern: /try again|retry later|temporar(il)?y|transient/i, why: 'the service said to try again' },
+    { pattern: /\b(502|503|504)\b|bad gateway|service unavailable|gateway timeout/i, why: 'an upstream outage' },
+    { pattern: /connection (reset|refused|closed|aborted)|econnreset|socket hang up|network error/i, why: 'the network' }
+];
+/** A user's extra pattern (the transient-errors input): `/regex/flags`, else text matched case-insensitively. */
+function parseTransientPattern(text) {
+    const trimmed = text.trim();
+    const regex = /^\/(.+)\/([a-z]*)$/s.exec(trimmed);
+    if (regex) {
+        // Thrown as a SyntaxError naming the problem: the settings reader turns it into a one-line input error.
+        // Case-insensitive like the built-in list; g and y would make `test` stateful across messages.
+        const flags = [...new Set(`${regex[2]}i`)].filter(f => f !== 'g' && f !== 'y').join('');
+        return { pattern: new RegExp(regex[1], flags), why: `matches ${trimmed}` };
+    }
+    const literal = trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return { pattern: new RegExp(literal, 'i'), why: `contains "${trimmed}"` };
+}
+/** The built-in list plus the user's patterns; `classify` says whether an error message is transient and why. */
+class TransientErrors {
+    patterns;
+    constructor(extra = []) {
+        this.patterns = [...TRANSIENT_ERRORS, ...extra];
+    }
+    /** Why `message` looks transient (the first pattern that matches), or undefined when it does not. */
+    classify(message) {
+        if (!message)
+            return undefined;
+        return this.patterns.find(p => p.pattern.test(message))?.why;
+    }
+}
+
+
+/***/ }),
+
 /***/ 8973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -9249,7 +10008,11 @@ function whyCell(o, report) {
         case 'failed':
             return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .truncateWords */ .sz)(o.error ?? 'Pique gave no reason', CELL_RATIONALE_CHARS));
         case 'pending':
+            if (o.notEvaluated?.reason === 'result_not_received')
+                return 'finished or not, its result never reached the gate';
             return o.result ? `still ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(o.result.status)} at the deadline` : 'no result by the deadline';
+        case 'not_evaluated':
+            return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .truncateWords */ .sz)(o.notEvaluated?.detail ?? o.error ?? 'never submitted', CELL_RATIONALE_CHARS));
         case 'submitted':
             return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)';
     }
@@ -9478,6 +10241,7 @@ function severity(o, report) {
         case 'failed':
             return report.failOnError ? 1 : 3;
         case 'pending':
+        case 'not_evaluated':
             return 2;
         case 'submitted':
             return 4;
@@ -9485,7 +10249,7 @@ function severity(o, report) {
             return 5;
     }
 }
-/** Worst first: below threshold (lowest score first), failed, unfinished, warnings, submitted, passed. */
+/** Worst first: below threshold (lowest score first), failed, never evaluated, warnings, submitted, passed. */
 function sortWorstFirst(report) {
     return report.items
         .map((o, index) => ({ o, index }))
@@ -9499,6 +10263,7 @@ const STATE_LABELS = {
     below_threshold: 'below threshold',
     failed: 'evaluation failed',
     pending: 'unfinished',
+    not_evaluated: 'not evaluated',
     submitted: 'submitted'
 };
 const STATE_ICONS = {
@@ -9506,6 +10271,7 @@ const STATE_ICONS = {
     below_threshold: '❌',
     failed: '💥',
     pending: '⏳',
+    not_evaluated: '🚫',
     submitted: '📤'
 };
 function stateLabel(o, report) {
@@ -9560,9 +10326,14 @@ function explainOutcome(o, report) {
         case 'failed':
             return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`;
         case 'pending':
+            // Why it never finished: still running at Pique, or finished there with its result lost on the way.
             if (o.result?.status === 'awaiting_upload')
                 return `not finished by the deadline: Pique never received the upload (job ${o.jobId} still awaiting_upload)`;
+            if (o.notEvaluated)
+                return `not evaluated: ${o.notEvaluated.detail}`;
             return `not finished by the deadline${lastStatus(o)}${o.jobId ? `, job ${o.jobId}` : ''}`;
+        case 'not_evaluated':
+            return `not evaluated: ${o.notEvaluated?.detail ?? o.error ?? 'it was never submitted'}`;
         case 'submitted':
             // In a run that stopped on an error, the job was sent (and billed) but the run ended before its result.
             if (report.error)
@@ -9612,9 +10383,21 @@ function countsLine(report) {
         c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
         c.failed ? (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.failed, 'failed evaluation') : '',
         c.pending ? `${c.pending} unfinished` : '',
+        c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}`;
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}${billingNote(report)}`;
+}
+/** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
+function billingNote(report) {
+    const c = report.counts;
+    const withJob = report.items.filter(o => o.jobId).length;
+    if (c.billedJobs === withJob && c.maybeBilled === 0)
+        return '';
+    const maybe = c.maybeBilled
+        ? `; Pique may have billed up to ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.maybeBilled, 'job')} more (submits of unknown outcome)`
+        : '';
+    return `; ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.billedJobs, 'job')} billed${maybe}`;
 }
 /** Milliseconds between two ISO timestamps, when both are present and valid. */
 function durationMs(from, to) {

@@ -112,7 +112,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1921);
 /**
  * JUnit XML so test-report tools show the gate: one testcase per URL, grouped by URL list file.
- * below threshold → <failure>; unfinished at the deadline → <failure> (the gate fails it, like a timed-out test);
+ * below threshold → <failure>; unfinished at the deadline or never evaluated → <failure> (the gate fails it, like a
+ * timed-out test);
  * failed evaluation → <error> (or <skipped> with fail-on-error false, since the gate then passes);
  * submitted without waiting, or a skipped run → <skipped>. A run that stopped before its verdict → one <error>.
  */
@@ -129,6 +130,7 @@ function kindOf(o, report) {
             return 'passed';
         case 'below_threshold':
         case 'pending':
+        case 'not_evaluated':
             return 'failure';
         case 'failed':
             return report.failOnError ? 'error' : 'skipped';

@@ -497,6 +497,7 @@ function resolveEmulatorOptions(partial = {}) {
         faults: {
             endpoints: { ...faults.endpoints },
             rateLimitBurst: faults.rateLimitBurst,
+            transientJobFailures: faults.transientJobFailures,
             webhooks: { ...d.faults.webhooks, ...faults.webhooks }
         },
         scenario: partial.scenario ?? d.scenario
