@@ -8,10 +8,13 @@ import {
   MAX_WAIT_SECONDS,
   type QueryResponse,
   type RegisterRequest,
+  type ResultLookupRequest,
+  type ResultLookupResponse,
   STORE_PATHS,
   type StoredJob,
   batchResponseSchema,
   queryResponseSchema,
+  resultLookupResponseSchema,
   storedJobSchema
 } from './protocol.js'
 
@@ -57,6 +60,11 @@ export class StoreClient {
   async register(jobs: RegisterRequest['jobs']): Promise<void> {
     if (jobs.length === 0) return
     await this.call('POST', STORE_PATHS.register, undefined, { jobs })
+  }
+
+  /** Reusable, previous and base-branch results for many items, in one request. */
+  async lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse> {
+    return this.call('POST', STORE_PATHS.results, resultLookupResponseSchema, req)
   }
 
   /** One job, or undefined when the store has never heard of it. */

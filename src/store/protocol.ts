@@ -6,6 +6,7 @@
  *   POST /v1/jobs/query              many jobs, optional long-poll            (bearer read token)
  *   POST /v1/jobs/register           record submitted jobs (url, batch, ...)  (bearer read token)
  *   GET  /v1/batches/{batch_id}      the registered jobs of a batch           (bearer read token)
+ *   POST /v1/results/lookup          reusable and previous results by identity (bearer read token)
  *   GET  /healthz  /readyz  /metrics
  */
 import { z } from 'zod'
@@ -17,6 +18,7 @@ export const STORE_PATHS = {
   query: '/v1/jobs/query',
   register: '/v1/jobs/register',
   batch: '/v1/batches/:batch_id',
+  results: '/v1/results/lookup',
   health: '/healthz',
   ready: '/readyz',
   metrics: '/metrics'
@@ -78,7 +80,13 @@ export const registerRequestSchema = z.object({
         batch_id: z.string().min(1),
         judge_id: z.string().min(1),
         repository: z.string().optional(),
-        commit: z.string().optional()
+        commit: z.string().optional(),
+        /** With `identity`: the job's result joins that item's history (results.ts). */
+        judge_fingerprint: z.string().min(1).optional(),
+        /** The content's identity (`url:<normalised url>` or `sha256:<hex>`), see src/reuse/identity.ts. */
+        identity: z.string().min(1).optional(),
+        /** The branch the run was on, so a later pull request can compare against its base branch's results. */
+        ref: z.string().min(1).optional()
       })
     )
     .min(1)
@@ -101,3 +109,47 @@ export const ingestResponseSchema = z.object({
   unrecognised: z.string().optional()
 })
 export type IngestResponse = z.infer<typeof ingestResponseSchema>
+
+/** Identities per results lookup: a whole run's items in one request. */
+export const MAX_LOOKUP_IDENTITIES = 10_000
+
+export const resultLookupRequestSchema = z.object({
+  judge_fingerprint: z.string().min(1),
+  identities: z.array(z.string().min(1)).min(1).max(MAX_LOOKUP_IDENTITIES),
+  /** A completed result at most this old is `reusable`; 0 asks for history only. */
+  max_age_seconds: z.number().int().min(0),
+  /** The base branch of a pull request: its newest result of each item comes back as `base`. */
+  base: z.object({ repository: z.string().min(1), ref: z.string().min(1) }).optional()
+})
+export type ResultLookupRequest = z.infer<typeof resultLookupRequestSchema>
+
+export const storedResultSchema = z.object({
+  job_id: z.string(),
+  /** When the store received the completed result. */
+  completed_at: z.string(),
+  /** The result body as Pique sent it. */
+  result: z.record(z.string(), z.unknown()),
+  url: z.string().nullable().optional(),
+  repository: z.string().nullable().optional(),
+  commit: z.string().nullable().optional(),
+  ref: z.string().nullable().optional()
+})
+export type StoredResult = z.infer<typeof storedResultSchema>
+
+export const resultLookupResponseSchema = z.object({
+  /** One entry per requested identity with any completed result; identities never evaluated are left out. */
+  items: z.array(
+    z.object({
+      identity: z.string(),
+      /** The newest completed result, when it is at most max_age_seconds old. */
+      reusable: storedResultSchema.nullable(),
+      /** The completed result before `reusable` (or the newest one, when nothing is reusable): for deltas. */
+      previous: storedResultSchema.nullable(),
+      /** The newest completed result from a run on the base branch, other than `reusable`. */
+      base: storedResultSchema.nullable()
+    })
+  ),
+  /** The store's clock, which ages are measured against. */
+  now: z.string()
+})
+export type ResultLookupResponse = z.infer<typeof resultLookupResponseSchema>

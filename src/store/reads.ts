@@ -27,7 +27,8 @@ export interface ReadDeps {
   closing: () => boolean
 }
 
-async function readBody<T extends z.ZodType>(
+/** The body as JSON matching `schema`, or undefined once a 400/413 has been answered. */
+export async function readBody<T extends z.ZodType>(
   req: IncomingMessage,
   res: ServerResponse,
   limit: number,

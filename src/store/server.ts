@@ -17,6 +17,7 @@ import { createStoreMetrics } from './metrics.js'
 import { type RunningStore, type StoreOptions, resolveStoreOptions } from './options.js'
 import { STORE_PATHS } from './protocol.js'
 import { createReadHandlers } from './reads.js'
+import { createResultsHandler } from './results.js'
 
 /** In-flight requests get this long to finish on close before their connections are cut. */
 const CLOSE_GRACE_MS = 10_000
@@ -87,6 +88,7 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
     STORE_PATHS.batch,
     guarded((req, res, p) => reads.batch(req, res, p.batch_id ?? ''))
   )
+  route('POST', STORE_PATHS.results, guarded(createResultsHandler({ backend, bodyLimitBytes: options.bodyLimitBytes })))
   route('GET', STORE_PATHS.health, (_req, res) => sendJson(res, 200, { ok: true }))
   route('GET', STORE_PATHS.ready, async (_req, res) => {
     if (closing) return sendError(res, 503, 'shutting down')

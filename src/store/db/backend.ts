@@ -5,7 +5,14 @@
  */
 import { type JobStatus, isTerminalJobStatus, jobStatusRank } from '../../pique/limits.js'
 import { MAX_JSON_DEPTH, exceedsDepth, parseJsonText } from '../body.js'
-import { type IngestResponse, type RegisterRequest, type StoredJob, UNRECOGNISED_STATUS } from '../protocol.js'
+import {
+  type IngestResponse,
+  type RegisterRequest,
+  type ResultLookupRequest,
+  type ResultLookupResponse,
+  type StoredJob,
+  UNRECOGNISED_STATUS
+} from '../protocol.js'
 
 /** A verified, parsed delivery waiting to be committed. */
 export interface IncomingEvent {
@@ -43,6 +50,8 @@ export interface StoreBackend {
   getJobs(jobIds: string[]): Promise<StoredJob[]>
   register(jobs: RegisteredJob[]): Promise<void>
   batch(batchId: string): Promise<StoredJob[]>
+  /** Reusable, previous and base-branch results per identity (history.ts), in one query. */
+  lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse>
   /** Throws when the database is unreachable. */
   ping(): Promise<void>
   /** Deletes events received before `before`; returns how many. */

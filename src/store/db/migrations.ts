@@ -70,9 +70,27 @@ const v2 = `
   DROP INDEX events_job_id;
 `
 
+/** Which item (judge fingerprint + content identity) a job evaluated: the history results are reused from. */
+const resultHistory = (d: Dialect) => `
+  CREATE TABLE job_identities (
+    job_id TEXT PRIMARY KEY,
+    judge_fingerprint TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    ref TEXT,
+    registered_at ${d.timestamp} NOT NULL
+  );
+  CREATE INDEX job_identities_item ON job_identities (judge_fingerprint, identity);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'jobs, append-only events, store sequence', sqlite: v1(SQLITE), postgres: v1(POSTGRES) },
-  { version: 2, name: 'one audit row per delivery (replays skipped)', sqlite: v2, postgres: v2 }
+  { version: 2, name: 'one audit row per delivery (replays skipped)', sqlite: v2, postgres: v2 },
+  {
+    version: 3,
+    name: 'job identities: result history for reuse',
+    sqlite: resultHistory(SQLITE),
+    postgres: resultHistory(POSTGRES)
+  }
 ]
 
 export const MIGRATIONS_TABLE_SQL =

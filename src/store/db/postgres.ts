@@ -5,9 +5,10 @@
  * waiters to re-read; it is only a hint, the database is always read again.
  */
 import pg from 'pg'
-import type { StoredJob } from '../protocol.js'
+import type { ResultLookupRequest, ResultLookupResponse, StoredJob } from '../protocol.js'
 import * as rules from './backend.js'
 import type { IncomingEvent, IngestCommit, JobRow, RegisteredJob, StoreBackend } from './backend.js'
+import { HISTORY_SELECT, type HistoryRow, answerLookup, identifiedJobs } from './history.js'
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js'
 
 /** NOTIFY payloads are capped at 8000 bytes; a larger change list becomes "anything changed". */
@@ -15,6 +16,11 @@ const MAX_NOTIFY_PAYLOAD = 7900
 const RECONNECT_DELAY_MS = 500
 /** An unreachable database fails requests (503, /readyz) in this time instead of hanging them. */
 const CONNECT_TIMEOUT_MS = 5000
+
+const HISTORY_SQL = HISTORY_SELECT.replace(':identity_filter', '= ANY($2::text[])')
+  .replaceAll(':fingerprint', '$1')
+  .replaceAll(':base_repository', '$3::text')
+  .replaceAll(':base_ref', '$4::text')
 
 export interface PostgresBackendOptions {
   url: string
@@ -213,14 +219,21 @@ export class PostgresBackend implements StoreBackend {
     // One row per job id (the last wins), sorted: a stable lock order with concurrent ingests.
     const byId = new Map(jobs.map(j => [j.job_id, j]))
     const js = rules.uniqueSorted(byId.keys()).map(id => byId.get(id)!)
+    const known = identifiedJobs(js)
     const now = new Date().toISOString()
     await this.pool.query(
-      `INSERT INTO jobs (job_id, status, seq, updated_at, url, batch_id, judge_id, repository, commit_sha, registered_at)
-       SELECT j, 'unknown', 0, $7::timestamptz, u, b, g, r, c, $7::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(j, u, b, g, r, c)
-       ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
-         repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
-         registered_at = coalesce(jobs.registered_at, excluded.registered_at)`,
+      `WITH registered AS (
+         INSERT INTO jobs (job_id, status, seq, updated_at, url, batch_id, judge_id, repository, commit_sha, registered_at)
+         SELECT j, 'unknown', 0, $7::timestamptz, u, b, g, r, c, $7::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(j, u, b, g, r, c)
+         ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
+           repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
+           registered_at = coalesce(jobs.registered_at, excluded.registered_at)
+       )
+       INSERT INTO job_identities (job_id, judge_fingerprint, identity, ref, registered_at)
+       SELECT j, f, i, r, $7::timestamptz FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS t(j, f, i, r)
+       ON CONFLICT (job_id) DO UPDATE SET judge_fingerprint = excluded.judge_fingerprint, identity = excluded.identity,
+         ref = coalesce(excluded.ref, job_identities.ref)`,
       [
         js.map(j => j.job_id),
         js.map(j => j.url),
@@ -228,9 +241,23 @@ export class PostgresBackend implements StoreBackend {
         js.map(j => j.judge_id),
         js.map(j => j.repository ?? null),
         js.map(j => j.commit ?? null),
-        now
+        now,
+        known.map(j => j.job_id),
+        known.map(j => j.judge_fingerprint),
+        known.map(j => j.identity),
+        known.map(j => j.ref ?? null)
       ]
     )
+  }
+
+  async lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse> {
+    const { rows } = await this.pool.query<HistoryRow>(HISTORY_SQL, [
+      req.judge_fingerprint,
+      req.identities,
+      req.base?.repository ?? null,
+      req.base?.ref ?? null
+    ])
+    return answerLookup(req, rows, new Date())
   }
 
   async ping(): Promise<void> {

@@ -6,9 +6,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import type { StoredJob } from '../protocol.js'
+import type { ResultLookupRequest, ResultLookupResponse, StoredJob } from '../protocol.js'
 import * as rules from './backend.js'
 import type { IncomingEvent, IngestCommit, JobRow, RegisteredJob, StoreBackend } from './backend.js'
+import { HISTORY_SELECT, type HistoryRow, answerLookup, identifiedJobs } from './history.js'
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js'
 import { SqliteWriter } from './sqlite-writer.js'
 
@@ -26,8 +27,13 @@ const SQL = {
     ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
       repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
       registered_at = coalesce(jobs.registered_at, excluded.registered_at)`,
+  registerIdentity: `INSERT INTO job_identities (job_id, judge_fingerprint, identity, ref, registered_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (job_id) DO UPDATE SET judge_fingerprint = excluded.judge_fingerprint, identity = excluded.identity,
+      ref = coalesce(excluded.ref, job_identities.ref)`,
   prune: 'DELETE FROM events WHERE received_at < ?'
 } as const
+
+const HISTORY_SQL = HISTORY_SELECT.replace(':identity_filter', 'IN (SELECT value FROM json_each(:identities))')
 
 export class SqliteBackend implements StoreBackend {
   readonly kind = 'sqlite' as const
@@ -36,7 +42,7 @@ export class SqliteBackend implements StoreBackend {
   readonly groupConcurrency = 1
   private readonly db: DatabaseSync
   private readonly writer: SqliteWriter
-  private readonly stmt: Record<'current' | 'seq' | 'jobs' | 'batch', StatementSync>
+  private readonly stmt: Record<'current' | 'seq' | 'jobs' | 'batch' | 'history', StatementSync>
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true })
@@ -48,7 +54,8 @@ export class SqliteBackend implements StoreBackend {
       current: p(`SELECT ${rules.CURRENT_JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
       seq: p('SELECT seq FROM store_state WHERE id = 1'),
       jobs: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
-      batch: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`)
+      batch: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`),
+      history: p(HISTORY_SQL)
     }
     this.writer = new SqliteWriter(path, PRAGMAS)
   }
@@ -115,8 +122,22 @@ export class SqliteBackend implements StoreBackend {
       [
         SQL.register,
         sorted.map(j => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])
+      ],
+      [
+        SQL.registerIdentity,
+        identifiedJobs(sorted).map(j => [j.job_id, j.judge_fingerprint, j.identity, j.ref ?? null, now])
       ]
     ])
+  }
+
+  async lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse> {
+    const rows = this.stmt.history.all({
+      fingerprint: req.judge_fingerprint,
+      identities: JSON.stringify(req.identities),
+      base_repository: req.base?.repository ?? null,
+      base_ref: req.base?.ref ?? null
+    })
+    return answerLookup(req, rows as unknown as HistoryRow[], new Date())
   }
 
   async ping(): Promise<void> {

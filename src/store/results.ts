@@ -1,0 +1,22 @@
+/**
+ * POST /v1/results/lookup (bearer read token): for each content identity under one judge fingerprint, the newest
+ * completed result young enough to reuse, the result before it (for deltas) and the base branch's newest result.
+ * One request for a whole run: the gate asks before submitting anything.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { StoreBackend } from './db/backend.js'
+import { sendJson } from './http.js'
+import { MAX_LOOKUP_IDENTITIES, resultLookupRequestSchema } from './protocol.js'
+import { readBody } from './reads.js'
+
+/** Identities are a few hundred bytes at most; a full lookup may exceed the store's default body limit. */
+const LOOKUP_BYTES_PER_IDENTITY = 2200
+
+export function createResultsHandler(deps: { backend: StoreBackend; bodyLimitBytes: number }) {
+  const limit = Math.max(deps.bodyLimitBytes, MAX_LOOKUP_IDENTITIES * LOOKUP_BYTES_PER_IDENTITY)
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req, res, limit, resultLookupRequestSchema)
+    if (!body) return
+    sendJson(res, 200, await deps.backend.lookupResults(body))
+  }
+}
