@@ -56,7 +56,7 @@ const JUDGE_CASES: JudgeCase[] = [
   [
     'unknown-top-level-key.yml',
     [
-      'judge/unknown-top-level-key.yml:4:1: owner: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+      'judge/unknown-top-level-key.yml:4:1: owner: unknown key; expected one of name, description, content_type, detectors, id, $schema, policy'
     ]
   ],
   ['detectors-empty.yml', ['judge/detectors-empty.yml:4:12: detectors: must have at least 1 item']],

@@ -151,7 +151,7 @@ detectors:
     config: *specs
 `
     expect(await problems('anchor.yml', text)).toEqual([
-      'anchor.yml:4:1: specs: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+      'anchor.yml:4:1: specs: unknown key; expected one of name, description, content_type, detectors, id, $schema, policy'
     ])
     const ok = await load(
       'anchor-ok.yml',

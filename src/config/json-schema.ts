@@ -9,6 +9,7 @@ import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits
 import { filesManifestSchema } from './files-manifest.js'
 import { createJudgeRequestSchema, detectorSchema } from '../pique/schema.js'
 import { judgeFileExtrasSchema } from './judge-shape.js'
+import { policySchema } from './policy.js'
 
 type JsonSchema = Record<string, unknown>
 
@@ -64,6 +65,13 @@ export function judgeFileJsonSchema(): JsonSchema {
       detectors: {
         ...piece(body.detectors, 'The detectors the judge runs, each with its config.'),
         items: { $ref: '#/definitions/detector' }
+      },
+      policy: {
+        ...piece(
+          policySchema,
+          "The gate's rules beside the threshold. Not part of the judge: changing it never creates a judge nor re-evaluates content."
+        ),
+        additionalProperties: false
       }
     },
     required: Object.keys(body),

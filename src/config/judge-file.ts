@@ -13,6 +13,7 @@ import { resolve } from 'node:path'
 import { FileProblem, inspectFile } from '../files/inspect.js'
 import { extractLocalReferences } from '../references/local.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
+import { POLICY_KEYS, policyIssues } from './policy.js'
 import { ConfigError, printableProblem, sortProblems } from './problems.js'
 import {
   type ParsedSource,
@@ -76,7 +77,7 @@ async function checkJudgeDocument(
   // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
   const value = structuredClone(source.value) as Record<string, unknown>
   const references = extractLocalReferences(value, source.file, cwd)
-  const { id, $schema, ...body } = value
+  const { id, $schema, policy, ...body } = value
   const at = (issue: SchemaIssue, where: 'value' | 'key' = 'value') =>
     problemAt(source, issue.path, issue.message, where)
 
@@ -96,8 +97,11 @@ async function checkJudgeDocument(
   }
   if (contentTypeGiven && !contentTypes.includes(body.content_type as string))
     problems.push(at(contentTypeIssue(body.content_type, contentTypes)))
-  const extras = judgeFileExtrasSchema.safeParse({ id, $schema })
+  const extras = judgeFileExtrasSchema.safeParse({ id, $schema, policy })
   if (!extras.success) problems.push(...schemaIssues(extras.error).map(i => at(i)))
+  // A detector named as a min_scores key is reported at the key.
+  for (const issue of policyIssues(policy, detectorNames(body.detectors)))
+    problems.push(at(issue, issue.path[1] === 'min_scores' ? 'key' : 'value'))
 
   // An unknown config key is reported at the key itself; other warnings at their value.
   const warnings = judgeWarnings(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'))
@@ -108,6 +112,7 @@ async function checkJudgeDocument(
     file: source.file,
     ...(pinned !== undefined && { id: pinned }),
     body: parsed.data,
+    ...(extras.data?.policy && { policy: extras.data.policy }),
     warnings: sortProblems(warnings).map(printableProblem),
     ...(references.length && { references })
   }
@@ -122,6 +127,16 @@ async function referenceFileProblem(path: string, shown: string): Promise<string
     if (error instanceof FileProblem) return error.message
     throw error
   }
+}
+
+/** The detector names given, as far as the list is readable (policy rules name them). */
+function detectorNames(detectors: unknown): string[] {
+  if (!Array.isArray(detectors)) return []
+  return detectors.flatMap(d =>
+    d && typeof d === 'object' && typeof (d as { detector_name?: unknown }).detector_name === 'string'
+      ? [(d as { detector_name: string }).detector_name]
+      : []
+  )
 }
 
 function contentTypeIssue(given: unknown, allowed: readonly string[]): SchemaIssue {
@@ -143,6 +158,9 @@ function contentTypeIssue(given: unknown, allowed: readonly string[]): SchemaIss
  */
 function unknownKeys(value: Record<string, unknown>): SchemaIssue[] {
   const issues = unknownIn(Object.keys(value), JUDGE_FILE_KEYS, [])
+  const policy = value.policy
+  if (policy && typeof policy === 'object' && !Array.isArray(policy))
+    issues.push(...unknownIn(Object.keys(policy), POLICY_KEYS, ['policy']))
   const detectors = value.detectors
   if (Array.isArray(detectors)) {
     detectors.forEach((d, i) => {

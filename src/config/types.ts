@@ -3,6 +3,7 @@ import type { CreateJudgeRequest } from '../pique/schema.js'
 import type { ConfigProblem } from '../model/problem.js'
 import type { UrlItem } from '../model/item.js'
 import type { LocalReference } from '../references/local.js'
+import type { Policy } from './policy.js'
 
 // The model owns the shape (reports carry problems too); config re-exports it for its own modules.
 export type { ConfigProblem } from '../model/problem.js'
@@ -12,6 +13,8 @@ export interface JudgeFile {
   /** `id:` in the file pins an existing judge. */
   id?: string
   body: CreateJudgeRequest
+  /** The gate's `policy` section: never sent to Pique, not part of the judge. */
+  policy?: Policy
   warnings: ConfigProblem[]
   /** Local files named where a detector takes reference content; `body` holds their placeholders. */
   references?: LocalReference[]
