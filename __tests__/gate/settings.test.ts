@@ -140,3 +140,31 @@ describe('readSettings from the action inputs (INPUT_* variables)', () => {
     expect(s.transientErrors.map(p => p.pattern.test('upstream cache busy'))).toEqual([false, true])
   })
 })
+
+describe('reuse and history inputs', () => {
+  const BASE_INPUTS = { judge: 'judge.yml', urls: 'urls.txt', threshold: '0.7' }
+  const read = (extra: Record<string, string>) => readSettings(mapInputs({ ...BASE_INPUTS, ...extra }))
+
+  it('reuse-max-age defaults to 7 days and takes durations; 0 turns reuse off', () => {
+    expect(read({}).reuseMaxAgeSeconds).toBe(7 * 86_400)
+    expect(read({ 'reuse-max-age': '12h' }).reuseMaxAgeSeconds).toBe(43_200)
+    expect(read({ 'reuse-max-age': '30m' }).reuseMaxAgeSeconds).toBe(1800)
+    expect(read({ 'reuse-max-age': '90s' }).reuseMaxAgeSeconds).toBe(90)
+    expect(read({ 'reuse-max-age': '2' }).reuseMaxAgeSeconds).toBe(172_800)
+    expect(read({ 'reuse-max-age': '0' }).reuseMaxAgeSeconds).toBe(0)
+    expect(() => read({ 'reuse-max-age': 'a week' })).toThrow(
+      'reuse-max-age: expected a duration such as 7d, 12h, 30m or 90s (0 turns it off), got "a week"'
+    )
+  })
+
+  it('max-drop is off unless given, and a score difference from 0 to 1', () => {
+    expect(read({}).maxDrop).toBeUndefined()
+    expect(read({ 'max-drop': '0.05' }).maxDrop).toBe(0.05)
+    expect(() => read({ 'max-drop': '-0.1' })).toThrow('max-drop: expected a number from 0 to 1, got "-0.1"')
+  })
+
+  it('the results cache is on by default, with an optional folder', () => {
+    expect(read({})).toMatchObject({ cache: true, cacheDir: undefined })
+    expect(read({ cache: 'false', 'cache-dir': '/tmp/c' })).toMatchObject({ cache: false, cacheDir: '/tmp/c' })
+  })
+})

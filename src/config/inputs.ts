@@ -26,7 +26,12 @@ export const Inputs = {
   OnMissingKey: 'on-missing-key',
   RetryFailed: 'retry-failed',
   TransientErrors: 'transient-errors',
-  RetryAmbiguousSubmits: 'retry-ambiguous-submits'
+  RetryAmbiguousSubmits: 'retry-ambiguous-submits',
+  ReuseMaxAge: 'reuse-max-age',
+  MaxDrop: 'max-drop',
+  Cache: 'cache',
+  /** A results cache folder instead of the GitHub Actions cache (the CLI's default is ~/.cache/pique-gate). */
+  CacheDir: 'cache-dir'
 } as const
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
 

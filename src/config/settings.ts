@@ -36,7 +36,9 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.OnMissingKey]: 'skip',
   [Inputs.MaxFileSize]: '500MB',
   [Inputs.RetryFailed]: '1',
-  [Inputs.RetryAmbiguousSubmits]: 'false'
+  [Inputs.RetryAmbiguousSubmits]: 'false',
+  [Inputs.ReuseMaxAge]: '7d',
+  [Inputs.Cache]: 'true'
 }
 
 export const WAIT_INPUTS = ['auto', 'store', 'api', 'none'] as const
@@ -85,6 +87,13 @@ export interface Settings {
   transientErrors: TransientPattern[]
   /** Retry a paid submit answered 5xx or cut after sending (may bill the batch twice). */
   retryAmbiguousSubmits: boolean
+  /** Reuse completed results at most this old (seconds); 0: never reuse. */
+  reuseMaxAgeSeconds: number
+  /** Fail an item whose score fell by more than this against its previous (or base-branch) result. */
+  maxDrop?: number
+  /** Without a store: keep results in a cache (the Actions cache, or `cacheDir` in the CLI). */
+  cache: boolean
+  cacheDir?: string
   /** The inputs as given, secrets removed: copied into the report. */
   echo: Record<string, string>
 }
@@ -177,7 +186,13 @@ export function readSettings(source: InputSource, surface: Surface = ACTION_SURF
     onMissingKey: r.oneOf(Inputs.OnMissingKey, MISSING_KEY_ACTIONS),
     retryFailed: r.number(Inputs.RetryFailed, { min: 0, max: MAX_RETRY_FAILED, integer: true }),
     transientErrors: r.patterns(Inputs.TransientErrors),
-    retryAmbiguousSubmits: r.boolean(Inputs.RetryAmbiguousSubmits)
+    retryAmbiguousSubmits: r.boolean(Inputs.RetryAmbiguousSubmits),
+    reuseMaxAgeSeconds: r.duration(Inputs.ReuseMaxAge),
+    maxDrop: r.optional(Inputs.MaxDrop)
+      ? r.number(Inputs.MaxDrop, { min: LIMITS.score.min, max: LIMITS.score.max })
+      : undefined,
+    cache: r.boolean(Inputs.Cache),
+    cacheDir: r.optional(Inputs.CacheDir)
   }
   return { ...settings, echo: r.echo() }
 }
@@ -270,6 +285,15 @@ class Reader {
     const bytes = parseByteSize(value)
     if (bytes === undefined) this.fail(input, `expected a size like 200MB, 1.5GB or a byte count, got "${value}"`)
     return bytes
+  }
+
+  /** `7d`, `12h`, `30m`, `90s` or a bare number of days → seconds; 0 is allowed (off). */
+  duration(input: InputName): number {
+    const value = this.raw(input)
+    const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(value)
+    if (!m) return this.fail(input, `expected a duration such as 7d, 12h, 30m or 90s (0 turns it off), got "${value}"`)
+    const unit = { s: 1, m: 60, h: 3600, d: 86_400, '': 86_400 }[m[2].toLowerCase() as 's' | 'm' | 'h' | 'd' | '']
+    return Math.round(Number(m[1]) * unit)
   }
 
   boolean(input: InputName): boolean {
