@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { fileIdentity, identityKey, urlIdentity } from '../../src/reuse/identity.js'
 import { judgeFingerprint } from '../../src/reuse/judge-fingerprint.js'
 import { TRACKING_PARAMETERS, isTrackingParameter, normalizeUrl } from '../../src/reuse/url-identity.js'
@@ -97,5 +98,13 @@ describe('judgeFingerprint', () => {
     expect(
       judgeFingerprint({ ...judge, detectors: [{ detector_name: 'video_specs', config: { min_width: 1080 } }] })
     ).not.toBe(base)
+  })
+})
+
+describe('docs/reuse.md', () => {
+  it('lists exactly the tracking parameters of the table in the code', () => {
+    const doc = readFileSync('docs/reuse.md', 'utf8')
+    const listed = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map(m => m[1])
+    expect(listed).toEqual(TRACKING_PARAMETERS.map(p => p.name))
   })
 })
