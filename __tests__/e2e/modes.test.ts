@@ -136,11 +136,16 @@ describe('the CLI (dist/cli/index.js)', () => {
     expect(fail.code).toBe(1)
     expect(fail.stdout).toContain('https://clips.example/low/2')
 
-    const viaStore = await cli([...common, '--urls', 'mixed.txt', '--report-path', 'store.json'], {
-      ...keyEnv,
-      PIQUE_STORE_URL: env.store.url,
-      PIQUE_STORE_TOKEN: env.storeToken
-    })
+    // Earlier tests in this file evaluated these URLs through the same store: without --reuse-max-age 0 their
+    // results would be reused and nothing waited for.
+    const viaStore = await cli(
+      [...common, '--urls', 'mixed.txt', '--report-path', 'store.json', '--reuse-max-age', '0'],
+      {
+        ...keyEnv,
+        PIQUE_STORE_URL: env.store.url,
+        PIQUE_STORE_TOKEN: env.storeToken
+      }
+    )
     expect(viaStore.code).toBe(1)
     expect(viaStore.stderr).toContain('(store mode)')
 

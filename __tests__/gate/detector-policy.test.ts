@@ -7,6 +7,7 @@ const result = (detectors: Partial<DetectorResult>[], overall = 0.9): Evaluation
   event: 'evaluation.completed',
   jobId: 'job_1',
   status: 'completed',
+  outcome: 'completed',
   overallScore: overall,
   detectorResults: detectors.map(d => ({ detectorName: 'x', ...d }))
 })

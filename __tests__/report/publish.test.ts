@@ -147,13 +147,15 @@ describe('files', () => {
       total: 6,
       passed: 2,
       below_threshold: 2,
+      broke_rule: 0,
       failed: 1,
       pending: 1,
       not_evaluated: 0,
       submitted: 0,
       skipped_unchanged: 3,
       billed_jobs: 6,
-      maybe_billed: 0
+      maybe_billed: 0,
+      reused: 0
     })
     const text = JSON.stringify(json)
     expect(text).not.toContain('pk_live_abcdef123')

@@ -231,7 +231,9 @@ describe('terminal table', () => {
     const rows = lines.filter(l => !l.startsWith('    '))
     expect(rows[3]).toMatch(/^evaluation failed\s+—\s+https:\/\/www\.tiktok\.com\/@acme\/video\/7302/)
     expect(out).toContain('PIQUE GATE FAILED: 2 of 6 URLs scored below 0.70;')
-    expect(out).toContain('6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished; threshold 0.70')
+    expect(out).toContain(
+      '6 URLs: 2 passed, 2 below threshold, 1 failed evaluation, 1 unfinished; 0 reused, 6 evaluated (billed); threshold 0.70'
+    )
   })
 
   it("uses the terminal width for the reason, and prints a failing row's cut reason in full on the next line", () => {

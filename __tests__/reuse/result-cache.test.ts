@@ -19,6 +19,7 @@ function completed(jobId: string, score: number): EvaluationResult {
     event: 'evaluation.completed',
     jobId,
     status: 'completed',
+    outcome: 'completed',
     overallScore: score,
     detectorResults: [{ id: 'c1', detectorName: 'video_specs', passCheck: true, score: 1 }]
   }
@@ -40,7 +41,12 @@ describe('folder results cache', () => {
   it('reuses what a previous run remembered, keeps the result before it, never a failed one', async () => {
     const folder = join(dir, 'a')
     const first = folderResultCache({ dir: folder, judgeFingerprint: FP })
-    const failed: EvaluationResult = { ...completed('job_f', 0), status: 'failed', event: 'evaluation.failed' }
+    const failed: EvaluationResult = {
+      ...completed('job_f', 0),
+      status: 'failed',
+      outcome: 'failed',
+      event: 'evaluation.failed'
+    }
     await first.remember([entry('url:https://x.com/a', completed('job_1', 0.82)), entry('url:https://x.com/f', failed)])
     await folderResultCache({ dir: folder, judgeFingerprint: FP }).remember([
       entry('url:https://x.com/a', completed('job_2', 0.71))

@@ -3,6 +3,8 @@
  * (kebab-case flags), secrets also from the environment; prints the report as a table.
  * Exit codes: 0 passed (or skipped/submitted), 1 gate failed (also when it could not run), 2 usage or config error.
  */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import {
   INPUT_DEFAULTS,
@@ -26,7 +28,8 @@ export const ENV_INPUTS: Partial<Record<InputName, string>> = {
   [Inputs.ApiUrl]: 'PIQUE_API_URL',
   [Inputs.StoreUrl]: 'PIQUE_STORE_URL',
   [Inputs.StoreToken]: 'PIQUE_STORE_TOKEN',
-  [Inputs.GithubToken]: 'GITHUB_TOKEN'
+  [Inputs.GithubToken]: 'GITHUB_TOKEN',
+  [Inputs.CacheDir]: 'PIQUE_GATE_CACHE_DIR'
 }
 
 const FLAGS: [InputName, string, string][] = [
@@ -54,7 +57,7 @@ const FLAGS: [InputName, string, string][] = [
   [Inputs.ReportPath, '<file>', 'where to write the JSON report'],
   [Inputs.JunitPath, '<file>', 'also write JUnit XML here'],
   [Inputs.OnlyChanged, '[bool]', 'on a pull request, only URLs changed against the base branch'],
-  [Inputs.ForceAll, '[bool]', 'evaluate every URL even with --only-changed'],
+  [Inputs.ForceAll, '[bool]', 'evaluate (and pay for) every URL again: no --only-changed narrowing, no reuse'],
   [
     Inputs.OnMissingKey,
     '<action>',
@@ -66,7 +69,15 @@ const FLAGS: [InputName, string, string][] = [
     Inputs.RetryAmbiguousSubmits,
     '[bool]',
     'retry a submit answered 5xx or cut after sending (Pique may bill the batch twice)'
-  ]
+  ],
+  [
+    Inputs.ReuseMaxAge,
+    '<duration>',
+    'reuse a completed result of the same judge and content at most this old instead of paying again (7d, 12h, 30m; 0: off)'
+  ],
+  [Inputs.MaxDrop, '<0..1>', 'fail a URL whose score fell by more than this against its earlier result'],
+  [Inputs.Cache, '[bool]', 'without a store, keep results in the cache folder for reuse and deltas'],
+  [Inputs.CacheDir, '<folder>', 'the results cache folder (or PIQUE_GATE_CACHE_DIR; default: ~/.cache/pique-gate)']
 ]
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
@@ -103,14 +114,25 @@ export async function runCommand(options: Record<string, unknown>, env: NodeJS.P
   }
   // The terminal report has no PR comment to keep.
   values[Inputs.Comment] = 'false'
+  values[Inputs.CacheDir] ??= defaultCacheDir(env)
   // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
   const { report, failure } = await executeRun(
     mapInputs(values),
-    { surface: CLI_SURFACE, log: streamLog(process.stderr, { verbose: options.verbose === true }), env },
+    {
+      surface: CLI_SURFACE,
+      log: streamLog(process.stderr, { verbose: options.verbose === true }),
+      env,
+      verbose: options.verbose === true
+    },
     readCliSettings
   )
   if (!failure) return exitCodeFor(report)
   return failure.usage ? EXIT.usage : EXIT.gateFailed
+}
+
+/** Where the CLI keeps its results cache unless told: the user's cache folder (XDG), so every checkout shares it. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'pique-gate')
 }
 
 /** The CLI has no on-missing-key default: a missing key is a usage error unless it is given. */

@@ -43,6 +43,7 @@ export const Outputs = {
   Verdict: 'verdict',
   Passed: 'passed',
   Evaluated: 'evaluated',
+  Reused: 'reused',
   FailedCount: 'failed-count',
   MinScore: 'min-score',
   ReportPath: 'report-path',

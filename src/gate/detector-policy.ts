@@ -4,18 +4,8 @@
  * means for the gate. Rules: config/policy.ts.
  */
 import { EVERY_DETECTOR, type Policy } from '../config/policy.js'
+import type { RuleBreach } from '../model/index.js'
 import type { DetectorResult, EvaluationResult } from '../pique/results.js'
-
-/** Which rule an item broke: the threshold on overall_score, a policy rule, or max-drop. */
-export type BrokenRule = 'threshold' | 'require_pass_check' | 'min_score' | 'max_drop'
-
-export interface RuleBreach {
-  rule: BrokenRule
-  /** The detector a policy rule is about. */
-  detector?: string
-  /** One clause, no trailing period: "failed the required video_specs check: 1:1, expected 9:16". */
-  message: string
-}
 
 /** A score as people read it: at most three decimals, no float noise. */
 export const formatScore = (n: number): string => String(Math.round(n * 1000) / 1000)

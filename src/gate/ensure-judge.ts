@@ -9,6 +9,7 @@ import { LIST_CONTENT_TYPES, REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } f
 import { backoffCeilingMs, sleep } from '../pique/retry.js'
 import type { Judge, ListJudgesQuery } from '../pique/schema.js'
 import type { JudgeFile } from '../config/types.js'
+import { judgeFingerprint } from '../reuse/judge-fingerprint.js'
 import { GateError } from './errors.js'
 import { findReusableJudge, firstIdenticalJudge, judgeDifferences } from './judge-match.js'
 import type { GateLog } from './log.js'
@@ -205,6 +206,7 @@ function info(judge: Judge, origin: JudgeInfo['origin']): JudgeInfo {
     name: judge.name ?? '(no name)',
     origin,
     status: judge.status ?? 'unknown',
-    detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown')
+    detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown'),
+    fingerprint: judgeFingerprint({ ...judge, detectors: judge.detector_configs })
   }
 }

@@ -33,7 +33,9 @@ function isEmpty(value: unknown): boolean {
 }
 
 /** Detector names and configs as comparable values; order-insensitive across detectors, deep inside configs. */
-export function detectorSet(detectors: readonly { detector_name?: string; config?: Record<string, unknown> }[]): string[] {
+export function detectorSet(
+  detectors: readonly { detector_name?: string; config?: Record<string, unknown> }[]
+): string[] {
   return detectors
     .map(d => canonicalJson({ detector_name: d.detector_name, config: canonicalConfig(d.config ?? {}) }))
     .sort()

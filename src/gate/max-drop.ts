@@ -3,7 +3,8 @@
  * even above the threshold. The baseline is the base branch's result when the store knows one, else the item's
  * previous result. Pure.
  */
-import { type RuleBreach, formatScore } from './detector-policy.js'
+import type { RuleBreach } from '../model/index.js'
+import { formatScore } from './detector-policy.js'
 
 export interface Baseline {
   score: number

@@ -17,7 +17,7 @@ export const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024
 
 export function gateOutputs(report: RunReport, reportPath: string): Record<OutputName, string> {
   const finished = report.items.filter(
-    u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed'
+    u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'broke_rule' || u.state === 'failed'
   )
   const results = JSON.stringify(
     report.items.map(u => ({
@@ -34,6 +34,7 @@ export function gateOutputs(report: RunReport, reportPath: string): Record<Outpu
     [Outputs.Verdict]: verdictOutput(report),
     [Outputs.Passed]: String(report.verdict === 'passed'),
     [Outputs.Evaluated]: String(finished.length),
+    [Outputs.Reused]: String(report.counts.reused),
     [Outputs.FailedCount]: String(report.items.filter(u => failsGate(u, report)).length),
     [Outputs.MinScore]: report.minScore === undefined ? '' : String(report.minScore),
     [Outputs.ReportPath]: reportPath,

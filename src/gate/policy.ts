@@ -8,12 +8,14 @@ import type { ItemOutcome, RunReport } from '../model/index.js'
 export type GateRule = Pick<RunReport, 'failOnError'>
 
 /**
- * Fails the gate: below threshold, never evaluated (unfinished at the deadline, never submitted or never accepted:
- * under any setting, since nothing unevaluated passes), or a failed evaluation when fail-on-error.
+ * Fails the gate: below threshold, a policy rule or max-drop broken (breaches.ts decides which, per item), never
+ * evaluated (unfinished at the deadline, never submitted or never accepted: under any setting, since nothing
+ * unevaluated passes), or a failed evaluation when fail-on-error.
  */
 export function failsGate(o: Pick<ItemOutcome, 'state'>, rule: GateRule): boolean {
   return (
     o.state === 'below_threshold' ||
+    o.state === 'broke_rule' ||
     o.state === 'pending' ||
     o.state === 'not_evaluated' ||
     (o.state === 'failed' && rule.failOnError)

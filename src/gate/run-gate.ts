@@ -7,10 +7,11 @@
 import type { PiqueApi } from '../pique/api.js'
 import type { RateLimitState } from '../pique/client.js'
 import { LIMITS, SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
-import type { EvaluationResult } from '../pique/results.js'
+import { type EvaluationResult, serializeResult } from '../pique/results.js'
 import { Inputs, type Settings } from '../config/settings.js'
 import { ACTION_SURFACE, type Surface } from '../config/surface.js'
 import {
+  type Item,
   type ItemOutcome,
   type JudgeInfo,
   type RunReport,
@@ -25,11 +26,13 @@ import { uploadFiles } from './upload-files.js'
 import { resolveJudgeReferences } from './references.js'
 import { restrictedRun } from '../github/event.js'
 import { ensureJudge } from './ensure-judge.js'
-import { GateError, MissingKeyError } from './errors.js'
+import { GateError, MissingKeyError, errorMessage } from './errors.js'
+import type { NewResult, ResultHistory } from '../reuse/history.js'
 import type { GateLog } from './log.js'
 import type { SubmittedJob } from './overdue.js'
 import { type GatePlan, buildPlan } from './plan.js'
-import { type GateStore, checkStore, registerJobs } from './store-jobs.js'
+import { inPlanOrder, lookUpHistory, planReuse } from './reuse.js'
+import { type GateStore, checkStore, registerJobs, runRef } from './store-jobs.js'
 import { type Submission, submitAll } from './submit.js'
 import { retryTransientFailures } from './retry-failed.js'
 import { TransientErrors } from '../pique/transient-errors.js'
@@ -54,6 +57,8 @@ export interface GateDeps {
   progress?: GateProgress
   /** How messages name inputs: `store-token` (the action, the default) or `--store-token` (the CLI). */
   surface?: Surface
+  /** Where earlier results of a judge live (the store or a results cache), by judge fingerprint; none: no reuse. */
+  history?: (judgeFingerprint: string) => Promise<ResultHistory | undefined>
 }
 
 /**
@@ -76,10 +81,25 @@ export interface GateProgress {
   timedOut?: boolean
   /** Replies that differed from the docs, one line each (said once per value; a disagreement once per item). */
   replyNotices?: string[]
+  /** Items decided on an earlier run's result (reuse stage): not submitted, not billed. */
+  reused: ItemOutcome[]
+  /** Their results, by the earlier job id. */
+  reusedResults: ReadonlyMap<string, EvaluationResult>
+  /** What the submit stage sends: the plan's items less the reused ones, with identities and earlier results. */
+  toSubmit?: Item[]
+  history?: ResultHistory
 }
 
 export function newProgress(): GateProgress {
-  return { outcomes: [], batchIds: [], results: new Map(), finishedAt: new Map(), lookups: new Map() }
+  return {
+    outcomes: [],
+    batchIds: [],
+    results: new Map(),
+    finishedAt: new Map(),
+    lookups: new Map(),
+    reused: [],
+    reusedResults: new Map()
+  }
 }
 
 /** One run as the stages see it: its settings and dependencies, its clock, and the progress they record. */
@@ -104,9 +124,11 @@ const STAGES: readonly Stage[] = [
   checkStoreFirst,
   lockedReferences,
   ensureTheJudge,
+  reuse,
   submit,
   wait,
   retryFailed,
+  remember,
   verdict
 ]
 
@@ -207,6 +229,38 @@ async function ensureTheJudge(run: GateRun): Promise<undefined> {
   return undefined
 }
 
+/** Earlier results: reuse what is young enough (reuse-max-age; none with force-all), attach the rest for deltas. */
+async function reuse(run: GateRun): Promise<undefined> {
+  const { settings, deps, log, progress } = run
+  const items = planOf(run).items
+  const fingerprint = judgeOf(run).fingerprint
+  const history = fingerprint ? await deps.history?.(fingerprint) : undefined
+  progress.history = history
+  if (!history || items.length === 0) return undefined
+  const env = deps.env ?? process.env
+  const maxAgeSeconds = settings.forceAll ? 0 : settings.reuseMaxAgeSeconds
+  const base =
+    env.GITHUB_REPOSITORY && env.GITHUB_BASE_REF
+      ? { repository: env.GITHUB_REPOSITORY, ref: env.GITHUB_BASE_REF }
+      : undefined
+  await log.group(`Reuse: earlier results in ${history.where}`, async () => {
+    const found = await lookUpHistory(history, items, { maxAgeSeconds, ...(base ? { base } : {}) }, log)
+    const planned = planReuse(items, found)
+    progress.reused = planned.reused
+    progress.reusedResults = planned.results
+    progress.toSubmit = planned.toSubmit
+    const why = settings.forceAll
+      ? ` (${run.surface.setting(Inputs.ForceAll, 'true')})`
+      : maxAgeSeconds === 0
+        ? ` (${run.surface.setting(Inputs.ReuseMaxAge, '0')})`
+        : ''
+    log.info(
+      `${plural(planned.reused.length, 'earlier result')} reused, ${plural(planned.toSubmit.length, 'item')} to evaluate${why}`
+    )
+  })
+  return undefined
+}
+
 async function submit(run: GateRun): Promise<undefined> {
   const urlOutcomes = await submitUrls(run)
   const fileOutcomes = await uploadTheFiles(run)
@@ -218,7 +272,7 @@ async function submit(run: GateRun): Promise<undefined> {
 /** Media files: one presigned-upload job each, uploaded from disk. */
 async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
   const { settings, deps, log, progress } = run
-  const files = planOf(run).items.filter(isFileItem)
+  const files = (run.progress.toSubmit ?? planOf(run).items).filter(isFileItem)
   if (files.length === 0) return []
   const judge = judgeOf(run)
   const total = files.reduce((n, f) => n + f.size, 0)
@@ -238,7 +292,7 @@ async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
 
 async function submitUrls(run: GateRun): Promise<ItemOutcome[]> {
   const { log, progress } = run
-  const items = planOf(run).items.filter(isUrlItem)
+  const items = (progress.toSubmit ?? planOf(run).items).filter(isUrlItem)
   if (items.length === 0) return []
   const batches = Math.ceil(items.length / LIMITS.urlsPerBatch.max)
   const submission = await log.group(
@@ -268,7 +322,7 @@ function submitItems(run: GateRun, items: readonly UrlItem[], asItems = true): P
     onBatch: async (batchId, outcomes) => {
       progress.batchIds.push(batchId)
       if (asItems) progress.outcomes.push(...outcomes)
-      if (store) await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface)
+      if (store) await registerJobs(store, judge, outcomes, deps.env ?? process.env, log, run.surface)
     }
   })
 }
@@ -344,17 +398,47 @@ async function retryFailed(run: GateRun): Promise<undefined> {
   return undefined
 }
 
+/** A results cache remembers this run's completed results (the store has them from the webhooks already). */
+async function remember(run: GateRun): Promise<undefined> {
+  const { progress, log } = run
+  const history = progress.history
+  if (!history || history.kind !== 'cache') return undefined
+  const ref = runRef(run.deps.env ?? process.env)
+  const fresh: NewResult[] = []
+  for (const o of progress.outcomes) {
+    const result = o.jobId ? progress.results.get(o.jobId) : undefined
+    if (result?.outcome !== 'completed' || !o.identity) continue
+    fresh.push({ identity: o.identity, url: itemName(o), ...(ref ? { ref } : {}), result, body: resultBody(result) })
+  }
+  if (fresh.length === 0) return undefined
+  try {
+    await history.remember(fresh)
+    log.info(`${plural(fresh.length, 'result')} remembered in ${history.where}`)
+  } catch (error) {
+    log.warning(
+      `Could not remember the results in ${history.where} (${errorMessage(error)}); the next run evaluates them again`
+    )
+  }
+  return undefined
+}
+
 async function verdict(run: GateRun): Promise<RunReport> {
   const { settings, progress, log } = run
   const planned = planOf(run)
+  const judge = judgeOf(run)
   const report = decide({
+    policy: planned.judge.file?.policy,
+    detectors: judge.detectors,
+    maxDrop: settings.maxDrop,
     threshold: settings.threshold,
     failOnError: settings.failOnError,
     waitMode: settings.waitMode,
-    judge: judgeOf(run),
+    judge,
     batchIds: progress.batchIds,
-    outcomes: progress.outcomes,
-    results: progress.results,
+    outcomes: progress.reused.length
+      ? inPlanOrder(planned.items, [...progress.outcomes, ...progress.reused])
+      : progress.outcomes,
+    results: progress.reused.length ? new Map([...progress.results, ...progress.reusedResults]) : progress.results,
     timedOut: progress.timedOut ?? false,
     lookups: progress.lookups,
     skippedUnchanged: planned.skippedUnchanged,
@@ -446,4 +530,9 @@ function tookMs(outcomes: readonly ItemOutcome[], finishedAt: ReadonlyMap<string
     const at = o.jobId ? finishedAt.get(o.jobId) : undefined
     return at !== undefined && o.submittedAt ? [at - Date.parse(o.submittedAt)] : []
   })
+}
+
+/** A result as the cache keeps it: the webhook body Pique would have sent. */
+function resultBody(result: EvaluationResult): Record<string, unknown> {
+  return serializeResult(result, 'webhook')
 }

@@ -24,12 +24,14 @@ export function countItems(items: readonly ItemOutcome[]): ItemCounts {
     total: items.length,
     passed: count('passed'),
     belowThreshold: count('below_threshold'),
+    brokeRule: count('broke_rule'),
     failed: count('failed'),
     pending: count('pending'),
     notEvaluated: count('not_evaluated'),
     submitted: count('submitted'),
     billedJobs: billedJobs(items),
-    maybeBilled: items.filter(o => o.maybeBilled).length
+    maybeBilled: items.filter(o => o.maybeBilled).length,
+    reused: items.filter(o => o.reused).length
   }
 }
 
@@ -37,6 +39,8 @@ export function countItems(items: readonly ItemOutcome[]): ItemCounts {
 function billedJobs(items: readonly ItemOutcome[]): number {
   const ids = new Set<string>()
   for (const o of items) {
+    // A reused result's job was billed by the run that made it, not this one.
+    if (o.reused) continue
     if (o.jobId) ids.add(o.jobId)
     for (const a of o.otherJobs ?? []) if (a.jobId) ids.add(a.jobId)
   }

@@ -4,7 +4,7 @@
  */
 import { Inputs } from '../config/settings.js'
 import type { Surface } from '../config/surface.js'
-import { type ItemOutcome, itemName, plural } from '../model/index.js'
+import { type ItemOutcome, type JudgeInfo, itemName, plural } from '../model/index.js'
 import type { RegisterRequest } from '../store/protocol.js'
 import { GateError, errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
@@ -46,21 +46,25 @@ export async function checkStore(store: GateStore, surface: Surface, log: GateLo
  */
 export async function registerJobs(
   store: GateStore,
-  judgeId: string,
+  judge: Pick<JudgeInfo, 'id' | 'fingerprint'>,
   outcomes: ItemOutcome[],
   env: NodeJS.ProcessEnv,
   log: GateLog,
   surface: Surface
 ): Promise<void> {
+  const ref = runRef(env)
   const jobs = outcomes
     .filter(o => o.jobId && o.batchId)
     .map(o => ({
       job_id: o.jobId as string,
       url: itemName(o),
       batch_id: o.batchId as string,
-      judge_id: judgeId,
+      judge_id: judge.id,
       ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
-      ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {})
+      ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {}),
+      // The item this job evaluates: its result joins that item's history, for reuse and deltas (docs/reuse.md).
+      ...(judge.fingerprint && o.identity ? { judge_fingerprint: judge.fingerprint, identity: o.identity } : {}),
+      ...(ref ? { ref } : {})
     }))
   if (jobs.length === 0) return
   try {
@@ -75,4 +79,9 @@ export async function registerJobs(
       `Could not register ${plural(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`
     )
   }
+}
+
+/** The branch a run is on: the pull request's head branch, else the pushed branch or tag. */
+export function runRef(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
 }

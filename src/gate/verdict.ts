@@ -14,6 +14,8 @@ import {
   itemWord,
   plural
 } from '../model/index.js'
+import type { Policy } from '../config/policy.js'
+import { applyRules } from './breaches.js'
 import { failsGate } from './policy.js'
 import { buildRunReport, countItems } from './run-report.js'
 import type { LookupNote } from './tracker.js'
@@ -29,6 +31,12 @@ export function resultState(result: EvaluationResult | undefined, threshold: num
 
 export interface DecideInput {
   threshold: number
+  /** The judge file's policy (per-detector rules); absent: the threshold alone. */
+  policy?: Policy
+  /** The judge's detectors, which policy `*` rules cover. */
+  detectors?: readonly string[]
+  /** Fail an item whose score fell by more than this against its earlier result. */
+  maxDrop?: number
   failOnError: boolean
   waitMode: WaitMode
   judge?: JudgeInfo
@@ -93,9 +101,9 @@ export function skippedReport(
 /** Each submitted outcome with the result received for its job: settled when terminal, else pending or submitted. */
 export function settleItems(
   outcomes: readonly ItemOutcome[],
-  input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results' | 'lookups'>
+  input: Pick<DecideInput, 'threshold' | 'waitMode' | 'results' | 'lookups' | 'policy' | 'detectors' | 'maxDrop'>
 ): ItemOutcome[] {
-  return outcomes.map(o => settle(o, input))
+  return outcomes.map(o => applyRules(settle(o, input), input))
 }
 
 /** With fail-on-error false a failed evaluation does not fail the gate, but the report still says so. */
@@ -160,6 +168,11 @@ function reasonLine(
   const parts: string[] = []
   if (counts.belowThreshold)
     parts.push(`${counts.belowThreshold} of ${plural(total, word)} scored below ${score(input.threshold)}`)
+  const breaking = (rules: string[]) => items.filter(o => o.breaches?.some(b => rules.includes(b.rule))).length
+  const policy = breaking(['require_pass_check', 'min_score'])
+  if (policy) parts.push(`${plural(policy, word)} broke the judge file's policy`)
+  const dropped = breaking(['max_drop'])
+  if (dropped) parts.push(`${plural(dropped, word)} dropped by more than max-drop ${input.maxDrop}`)
   if (counts.failed)
     parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
   if (counts.pending)

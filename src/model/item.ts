@@ -60,12 +60,14 @@ export function isUrlItem(item: Item): item is UrlItem {
 }
 
 /**
- * passed: score >= threshold. below_threshold: score < threshold. failed: Pique ran the evaluation and reported it
+ * passed: score >= threshold and no rule broken. below_threshold: score < threshold. broke_rule: score >= threshold
+ * but a policy rule or max-drop broken. failed: Pique ran the evaluation and reported it
  * failed (at submit or later). pending: not finished at the deadline. not_evaluated: never submitted or never
  * accepted (refused, or its submit failed). submitted: not waited for (wait: none). pending and not_evaluated
  * items were never evaluated: they fail the gate under any setting, and `notEvaluated` says why.
  */
-export type ItemState = 'passed' | 'below_threshold' | 'failed' | 'pending' | 'not_evaluated' | 'submitted'
+export type ItemState =
+  'passed' | 'below_threshold' | 'broke_rule' | 'failed' | 'pending' | 'not_evaluated' | 'submitted'
 
 /**
  * Why an item was never evaluated. refused: Pique refused the URL itself (its reason names it). not_accepted: its
@@ -81,6 +83,26 @@ export interface NotEvaluated {
   reason: NotEvaluatedReason
   /** One sentence for reports, e.g. "Pique refused https://x/1: video platform is not supported". */
   detail: string
+}
+
+/** Which rule an item broke: the threshold on overall_score, a judge-file policy rule, or max-drop. */
+export type BrokenRule = 'threshold' | 'require_pass_check' | 'min_score' | 'max_drop'
+
+export interface RuleBreach {
+  rule: BrokenRule
+  /** The detector a policy rule is about. */
+  detector?: string
+  /** One clause in a content reviewer's words: "brand_safety scored 0.42, below its minimum 0.5". */
+  message: string
+}
+
+/** An earlier completed result of the same item (same judge, same content). */
+export interface EarlierResult {
+  jobId: string
+  score: number
+  completedAt: string
+  /** The branch of the run that produced it, when known. */
+  ref?: string
 }
 
 /** What became of one item's evaluation. */
@@ -105,6 +127,16 @@ export interface OutcomeFields {
    * sent, or was retried after such a failure (retry-ambiguous-submits).
    */
   maybeBilled?: boolean
+  /** The content identity results are reused and compared under: `url:<normalised URL>` or `sha256:<hex>`. */
+  identity?: string
+  /** Set when this result was reused from an earlier run (jobId is that run's job): not evaluated, not billed now. */
+  reused?: { ageSeconds: number; completedAt: string }
+  /** The item's result before this one, for the change shown (`0.82 → 0.71`) and max-drop. */
+  previous?: EarlierResult
+  /** The base branch's newest result of the item (store only): max-drop compares with it when known. */
+  base?: EarlierResult
+  /** Every rule the item broke (threshold, policy, max-drop), for reports; empty or absent when none. */
+  breaches?: RuleBreach[]
 }
 
 /** One job submitted for an item: its ids, and where it got to. */

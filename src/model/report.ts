@@ -14,6 +14,8 @@ export interface JudgeInfo {
   origin: 'created' | 'reused' | 'pinned'
   status: string
   detectors: string[]
+  /** The judge's id and content hash (src/reuse/judge-fingerprint.ts): results are reused under it. */
+  fingerprint?: string
 }
 
 export type Verdict = 'passed' | 'failed' | 'submitted' | 'skipped'
@@ -22,6 +24,8 @@ export interface ItemCounts {
   total: number
   passed: number
   belowThreshold: number
+  /** Above the threshold but a policy rule or max-drop broken. */
+  brokeRule: number
   failed: number
   pending: number
   notEvaluated: number
@@ -30,6 +34,8 @@ export interface ItemCounts {
   billedJobs: number
   /** Items for which Pique may have created a job the gate never saw (see ItemOutcome.maybeBilled). */
   maybeBilled: number
+  /** Items decided on a reused earlier result (not evaluated, not billed by this run). */
+  reused: number
 }
 
 export interface RunReport {

@@ -7,8 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Inputs } from '../config/settings.js'
 import {
+  type EarlierResult,
   type ItemOutcome,
   type NotEvaluatedReason,
+  type RuleBreach,
   type RunError,
   type RunReport,
   type UrlItem,
@@ -49,6 +51,15 @@ export interface JsonOutcome {
   attempts: JsonAttempt[]
   /** Pique may have created (and billed) a job for this item that the gate never saw. */
   maybe_billed: boolean
+  /** The content identity results are reused under (`url:<normalised URL>` or `sha256:<hex>`); null when unknown. */
+  identity: string | null
+  /** Set when the result came from an earlier run (`job_id` is that run's job): not evaluated nor billed now. */
+  reused: { completed_at: string; age_seconds: number } | null
+  /** The item's result before this one (for the change shown and max-drop), and the base branch's (store only). */
+  previous: JsonEarlier | null
+  base: JsonEarlier | null
+  /** Every rule the item broke, in words: threshold, require_pass_check, min_score, max_drop. */
+  breaches: { rule: RuleBreach['rule']; detector: string | null; message: string }[]
 }
 
 export interface JsonAttempt {
@@ -59,6 +70,13 @@ export interface JsonAttempt {
   submitted_at: string | null
   /** The attempt whose result is the item's (a retry that did not finish leaves an earlier one deciding). */
   decides: boolean
+}
+
+export interface JsonEarlier {
+  job_id: string
+  score: number
+  completed_at: string
+  ref: string | null
 }
 
 /** An entry of `urls`: a URL item, exactly as before items had kinds. */
@@ -96,12 +114,20 @@ export interface JsonReport {
   finished_at: string
   duration_ms: number | null
   inputs: Record<string, unknown>
-  judge: { id: string; name: string; origin: string; status: string; detectors: string[] } | null
+  judge: {
+    id: string
+    name: string
+    origin: string
+    status: string
+    detectors: string[]
+    fingerprint: string | null
+  } | null
   batch_ids: string[]
   counts: {
     total: number
     passed: number
     below_threshold: number
+    broke_rule: number
     failed: number
     pending: number
     not_evaluated: number
@@ -111,6 +137,8 @@ export interface JsonReport {
     billed_jobs: number
     /** Items for which Pique may have created a job the gate never saw (submits of unknown outcome). */
     maybe_billed: number
+    /** Decided on an earlier run's result: not evaluated, not billed by this run. */
+    reused: number
   }
   min_score: number | null
   warnings: string[]
@@ -234,8 +262,17 @@ function jsonOutcome(o: ItemOutcome): JsonOutcome {
     detectors: (o.result?.detectorResults ?? []).map(jsonDetector),
     not_evaluated: o.notEvaluated ? { reason: o.notEvaluated.reason, detail: o.notEvaluated.detail } : null,
     attempts: jsonAttempts(o),
-    maybe_billed: o.maybeBilled === true
+    maybe_billed: o.maybeBilled === true,
+    identity: orNull(o.identity),
+    reused: o.reused ? { completed_at: o.reused.completedAt, age_seconds: o.reused.ageSeconds } : null,
+    previous: jsonEarlier(o.previous),
+    base: jsonEarlier(o.base),
+    breaches: (o.breaches ?? []).map(b => ({ rule: b.rule, detector: orNull(b.detector), message: b.message }))
   }
+}
+
+function jsonEarlier(e: EarlierResult | undefined): JsonEarlier | null {
+  return e ? { job_id: e.jobId, score: e.score, completed_at: e.completedAt, ref: orNull(e.ref) } : null
 }
 
 export function buildJsonReport(report: RunReport): JsonReport {
@@ -253,19 +290,21 @@ export function buildJsonReport(report: RunReport): JsonReport {
     duration_ms: orNull(durationMs(report.startedAt, report.finishedAt)),
     // Metrics come from the service and are kept as sent; inputs and the judge are ours and get filtered.
     inputs: withoutSecrets(report.inputs),
-    judge: report.judge ? withoutSecrets({ ...report.judge }) : null,
+    judge: report.judge ? withoutSecrets({ ...report.judge, fingerprint: orNull(report.judge.fingerprint) }) : null,
     batch_ids: report.batchIds,
     counts: {
       total: c.total,
       passed: c.passed,
       below_threshold: c.belowThreshold,
+      broke_rule: c.brokeRule,
       failed: c.failed,
       pending: c.pending,
       not_evaluated: c.notEvaluated,
       submitted: c.submitted,
       billed_jobs: c.billedJobs,
       maybe_billed: c.maybeBilled,
-      skipped_unchanged: report.skippedUnchanged
+      skipped_unchanged: report.skippedUnchanged,
+      reused: c.reused
     },
     min_score: orNull(report.minScore),
     warnings: report.warnings,

@@ -14,7 +14,16 @@ import {
   shortenMiddle,
   truncateWords
 } from './escape.js'
-import { failingDetectors, formatSource, headingText, isInlineSource, stateIcon, stateLabel } from './outcomes.js'
+import {
+  changeText,
+  failingDetectors,
+  formatSource,
+  headingText,
+  isInlineSource,
+  reusedText,
+  stateIcon,
+  stateLabel
+} from './outcomes.js'
 
 /** The worst detector's rationale is cut here in a table cell, so a failing row stays a few lines tall. */
 export const CELL_RATIONALE_CHARS = 100
@@ -40,6 +49,13 @@ export function judgeLine(report: RunReport, withId = true): string | undefined 
  * how far an unfinished job got.
  */
 export function whyCell(o: ItemOutcome, report: RunReport): string {
+  // Rules broken besides the threshold (policy, max-drop), in words; a reused result says so, with its age and job.
+  const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => escapeMarkdown(b.message))
+  const reused = o.reused ? `<sub>♻️ ${escapeMarkdown(reusedText(o))}</sub>` : ''
+  return [o.state === 'broke_rule' ? '' : reasonCell(o, report), ...rules, reused].filter(Boolean).join('<br>')
+}
+
+function reasonCell(o: ItemOutcome, report: RunReport): string {
   switch (o.state) {
     case 'below_threshold':
     case 'passed': {
@@ -61,6 +77,8 @@ export function whyCell(o: ItemOutcome, report: RunReport): string {
       return escapeMarkdown(truncateWords(o.notEvaluated?.detail ?? o.error ?? 'never submitted', CELL_RATIONALE_CHARS))
     case 'submitted':
       return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)'
+    case 'broke_rule':
+      return ''
   }
 }
 
@@ -70,7 +88,9 @@ export function whyCell(o: ItemOutcome, report: RunReport): string {
  */
 export function resultCell(o: ItemOutcome, report: RunReport): string {
   const what = o.score === undefined ? stateLabel(o, report) : formatScore(o.score, report)
-  return `${stateIcon(o, report)} ${escapeMarkdown(what)}`
+  // The change against the item's previous result, under the score.
+  const change = changeText(o, report)
+  return `${stateIcon(o, report)} ${escapeMarkdown(what)}${change ? `<br><sub>${escapeMarkdown(change)}</sub>` : ''}`
 }
 
 /** Where the commit's files are on GitHub; without it a source is plain text. */

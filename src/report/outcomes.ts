@@ -4,7 +4,7 @@
  */
 import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
-import type { RunReport, ItemOutcome, ItemSource, ScoreScale, Verdict } from '../model/index.js'
+import type { RunReport, ItemOutcome, ItemSource, RuleBreach, ScoreScale, Verdict } from '../model/index.js'
 import { formatScore, itemWord, plural } from '../model/index.js'
 import { isWarning } from '../gate/policy.js'
 
@@ -29,6 +29,7 @@ export function annotationTarget(o: ItemOutcome): { file: string; startLine?: nu
 function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): number {
   switch (o.state) {
     case 'below_threshold':
+    case 'broke_rule':
       return 0
     case 'failed':
       return report.failOnError ? 1 : 3
@@ -58,6 +59,7 @@ export function sortWorstFirst(report: Pick<RunReport, 'items' | 'failOnError'>)
 export const STATE_LABELS: Record<ItemOutcome['state'], string> = {
   passed: 'passed',
   below_threshold: 'below threshold',
+  broke_rule: 'broke a rule',
   failed: 'evaluation failed',
   pending: 'unfinished',
   not_evaluated: 'not evaluated',
@@ -67,6 +69,7 @@ export const STATE_LABELS: Record<ItemOutcome['state'], string> = {
 const STATE_ICONS: Record<ItemOutcome['state'], string> = {
   passed: '✅',
   below_threshold: '❌',
+  broke_rule: '🚫',
   failed: '💥',
   pending: '⏳',
   not_evaluated: '🚫',
@@ -122,15 +125,62 @@ function lastStatus(o: ItemOutcome): string {
   return o.result ? ` (job status ${o.result.status})` : ''
 }
 
+/** What each rule is called in reports. */
+const RULE_NAMES: Record<RuleBreach['rule'], string> = {
+  threshold: 'Threshold',
+  require_pass_check: 'Required check (policy)',
+  min_score: 'Detector minimum (policy)',
+  max_drop: 'Score drop (max-drop)'
+}
+
+export function ruleName(rule: RuleBreach['rule']): string {
+  return RULE_NAMES[rule]
+}
+
+/** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
+export function breachText(o: ItemOutcome): string {
+  return (o.breaches ?? []).map(b => b.message).join('; ')
+}
+
+/** `0.82 → 0.71`: the change against the item's previous result, when it has one and a score now. */
+export function changeText(o: ItemOutcome, scale: ScoreScale): string {
+  if (!o.previous || o.score === undefined) return ''
+  return `${formatScore(o.previous.score, scale)} → ${formatScore(o.score, scale)}`
+}
+
+/** `reused, 3 h old, job job_abc`: a result taken from an earlier run instead of evaluated by this one. */
+export function reusedText(o: ItemOutcome): string {
+  if (!o.reused) return ''
+  return `reused, ${formatAge(o.reused.ageSeconds)} old${o.jobId ? `, job ${o.jobId}` : ''}`
+}
+
+/** 45 s, 12 min, 3 h, 2 d. */
+export function formatAge(seconds: number): string {
+  if (seconds < 90) return `${Math.max(0, Math.round(seconds))} s`
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`
+  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h`
+  return `${Math.round(seconds / 86_400)} d`
+}
+
+/** "3 reused, 12 evaluated (billed)": what this run paid for. */
+export function billingLine(report: Pick<RunReport, 'items' | 'counts'>): string {
+  const evaluated = report.items.filter(o => !o.reused && o.jobId).length
+  return `${report.counts.reused} reused, ${evaluated} evaluated (billed)`
+}
+
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
 export function explainOutcome(
   o: ItemOutcome,
   report: Pick<RunReport, 'threshold' | 'items' | 'failOnError' | 'error'>
 ): string {
   switch (o.state) {
+    case 'broke_rule':
+      return breachText(o)
     case 'below_threshold': {
       const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
-      return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`
+      // Other rules it broke too (policy, max-drop) follow the threshold's reason.
+      const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message)
+      return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}${more.length ? `; ${more.join('; ')}` : ''}`
     }
     case 'failed':
       return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`
@@ -194,18 +244,19 @@ export function countsLine(report: RunReport): string {
   const parts = [
     `${c.passed} passed`,
     c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
+    c.brokeRule ? `${c.brokeRule} broke a rule` : '',
     c.failed ? plural(c.failed, 'failed evaluation') : '',
     c.pending ? `${c.pending} unfinished` : '',
     c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
     c.submitted ? `${c.submitted} submitted` : ''
   ].filter(Boolean)
-  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}${billingNote(report)}`
+  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}; ${billingLine(report)}${billingNote(report)}`
 }
 
 /** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
 function billingNote(report: RunReport): string {
   const c = report.counts
-  const withJob = report.items.filter(o => o.jobId).length
+  const withJob = report.items.filter(o => o.jobId && !o.reused).length
   if (c.billedJobs === withJob && c.maybeBilled === 0) return ''
   const maybe = c.maybeBilled
     ? `; Pique may have billed up to ${plural(c.maybeBilled, 'job')} more (submits of unknown outcome)`

@@ -15,6 +15,8 @@ import { renderSummary } from './summary.js'
 import { renderTerminal } from './terminal.js'
 
 export interface ReportContext {
+  /** List every row in the terminal report, however large the run (CLI --verbose). */
+  verbose?: boolean
   /** Where the JSON report goes; absent only when the settings could not be read (then none is written). */
   reportPath?: string
   /** Also write JUnit XML here. */
@@ -59,7 +61,9 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   }
 
   if (ctx.surface.kind === 'cli') {
-    ;(ctx.write ?? ((t: string) => process.stdout.write(t)))(redact(renderTerminal(report), ctx.secrets))
+    ;(ctx.write ?? ((t: string) => process.stdout.write(t)))(
+      redact(renderTerminal(report, { verbose: ctx.verbose }), ctx.secrets)
+    )
     return
   }
 

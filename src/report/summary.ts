@@ -25,6 +25,8 @@ import {
   formatDuration,
   formatSource,
   keyMetrics,
+  reusedText,
+  ruleName,
   scoreVsThreshold,
   sortWorstFirst,
   stateIcon,
@@ -167,12 +169,21 @@ function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | un
   const facts = [
     o.jobId ? `job <code>${escapeMarkdown(o.jobId)}</code>` : '',
     o.batchId ? `batch <code>${escapeMarkdown(o.batchId)}</code>` : '',
-    o.submittedAt && o.finishedAt ? formatDuration(durationMs(o.submittedAt, o.finishedAt)) : ''
+    o.submittedAt && o.finishedAt ? formatDuration(durationMs(o.submittedAt, o.finishedAt)) : '',
+    o.reused ? `♻️ ${escapeMarkdown(reusedText(o))} (not billed by this run)` : '',
+    o.previous
+      ? `before: ${formatScore(o.previous.score, report)} (job <code>${escapeMarkdown(o.previous.jobId)}</code>)`
+      : '',
+    o.base ? `on ${escapeMarkdown(o.base.ref ?? 'the base branch')}: ${formatScore(o.base.score, report)}` : ''
   ].filter(Boolean)
   const name = o.kind === 'url' ? markdownLink(itemName(o)) : `<code>${escapeMarkdown(o.path)}</code>`
   const body: string[] = [`${name} · ${sourceMarkdown(o.source, links)}`]
   if (facts.length) body.push('', facts.join(' · '))
   if (o.kind === 'file') body.push('', fileFacts(o))
+  // The threshold is in the heading already; other rules broken are listed by name.
+  const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold')
+  if (rules.length)
+    body.push('', ...rules.map(b => `- ${escapeMarkdown(ruleName(b.rule))}: ${escapeMarkdown(b.message)}`))
   if (o.notEvaluated)
     body.push('', `Not evaluated: ${escapeMarkdown(truncate(o.notEvaluated.detail, DETAIL_RATIONALE_CHARS))}`)
   else if (o.error) body.push('', `Error: ${escapeMarkdown(truncate(o.error, DETAIL_RATIONALE_CHARS))}`)

@@ -2,12 +2,15 @@
 import { type ItemOutcome, type RunReport, formatScore, itemName, itemWord, plural } from '../model/index.js'
 import { collapseWhitespace, escapeControls, shortenMiddle, truncate } from './escape.js'
 import { formatProblem } from '../config/load.js'
+import { failsGate, isWarning } from '../gate/policy.js'
 import {
+  changeText,
   countsLine,
   explainOutcome,
   formatSource,
   headingText,
   sortWorstFirst,
+  reusedText,
   stateLabel,
   worstDetector
 } from './outcomes.js'
@@ -18,9 +21,14 @@ const MIN_WHY_WIDTH = 30
 /** Width assumed when stdout is not a terminal (a CI log, a pipe). */
 export const DEFAULT_COLUMNS = 120
 
+/** Up to this many items every row is listed; beyond it only those needing attention, unless verbose. */
+export const ALL_ROWS_UP_TO = 50
+
 export interface TerminalOptions {
   /** Terminal width; default process.stdout.columns, or DEFAULT_COLUMNS when stdout is not a TTY. */
   columns?: number
+  /** List every row however large the run (CLI --verbose). */
+  verbose?: boolean
 }
 
 /** User text may carry terminal escape sequences: control characters are shown escaped, never sent raw. */
@@ -29,18 +37,32 @@ function plain(text: string): string {
 }
 
 function why(o: ItemOutcome, report: RunReport): string {
-  if (o.state !== 'passed' && o.state !== 'below_threshold') return explainOutcome(o, report)
+  const reused = reusedText(o)
+  if (o.state !== 'passed' && o.state !== 'below_threshold')
+    return [explainOutcome(o, report), reused].filter(Boolean).join('; ')
   const d = worstDetector(o)
-  if (!d) return ''
-  return `${d.detectorName} ${formatScore(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}`
+  const worst = d ? `${d.detectorName} ${formatScore(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}` : ''
+  const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message)
+  return [reused, worst, ...more].filter(Boolean).join('; ')
+}
+
+/** `0.71`, or `0.82 → 0.71` with the item's earlier score. */
+function scoreCell(o: ItemOutcome, report: RunReport): string {
+  return changeText(o, report) || formatScore(o.score, report)
 }
 
 export function renderTerminal(report: RunReport, options: TerminalOptions = {}): string {
   const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS)
-  const ordered = sortWorstFirst(report)
+  const sorted = sortWorstFirst(report)
+  // A large run lists what needs attention and the totals; --verbose (or a small run) lists every row.
+  const ordered =
+    options.verbose || sorted.length <= ALL_ROWS_UP_TO
+      ? sorted
+      : sorted.filter(o => failsGate(o, report) || isWarning(o, report))
+  const hidden = sorted.length - ordered.length
   const rows = ordered.map(o => [
     stateLabel(o, report),
-    formatScore(o.score, report),
+    scoreCell(o, report),
     shortenMiddle(plain(itemName(o)), URL_WIDTH),
     plain(formatSource(o.source))
   ])
@@ -64,6 +86,11 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
     .replace(/^\S+\s/, '')
     .toUpperCase()
   const out = rows.length ? [line(header), ...body, ''] : []
+  if (hidden)
+    out.push(
+      `${plural(hidden, 'more URL')} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`,
+      ''
+    )
   const problems = report.error?.problems ?? []
   // Config problems are listed once each; the one-line reason would only repeat the first.
   out.push(

@@ -58,7 +58,7 @@ export function actionsCacheHistory(options: ActionsCacheOptions): ResultHistory
       return folder.lookup(query)
     },
     async remember(results: NewResult[]): Promise<void> {
-      if (!results.some(r => r.result.status === 'completed')) return
+      if (!results.some(r => r.result.outcome === 'completed')) return
       await restore()
       await folder.remember(results)
       const key = `${prefix}${options.env.GITHUB_RUN_ID ?? 'local'}-${options.env.GITHUB_RUN_ATTEMPT ?? '1'}-${Date.now().toString(36)}`

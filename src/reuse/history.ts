@@ -61,7 +61,7 @@ export function historyFromAnswer(answer: ResultLookupResponse): Map<string, Ite
   const past = (stored: StoredResult | null): PastResult | undefined => {
     if (!stored) return undefined
     const parsed = parseResultBody(stored.result)
-    if (!parsed.ok || parsed.result.status !== 'completed') return undefined
+    if (!parsed.ok || parsed.result.outcome !== 'completed') return undefined
     return {
       jobId: stored.job_id,
       completedAt: stored.completed_at,

@@ -3,6 +3,7 @@
  * (url-identity.ts); a file by the SHA-256 of its bytes, wherever it lives. The string form is what the store and
  * the cache key on: `url:<normalised url>` or `sha256:<64 hex>`.
  */
+import type { Item } from '../model/index.js'
 import { normalizeUrl } from './url-identity.js'
 
 export type ContentIdentity = { kind: 'url'; url: string } | { kind: 'file'; sha256: string }
@@ -18,4 +19,14 @@ export function fileIdentity(sha256: string): ContentIdentity {
 
 export function identityKey(identity: ContentIdentity): string {
   return identity.kind === 'url' ? `url:${identity.url}` : `sha256:${identity.sha256}`
+}
+
+/** The identity key of a planned item (a URL today; a file's digest once files are items). */
+export function itemIdentity(item: Item): string {
+  switch (item.kind) {
+    case 'url':
+      return identityKey(urlIdentity(item.url))
+    case 'file':
+      return identityKey(fileIdentity(item.sha256))
+  }
 }

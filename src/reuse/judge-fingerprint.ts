@@ -8,12 +8,13 @@ import { createHash } from 'node:crypto'
 import { canonicalJson } from '../pique/schema.js'
 import { detectorSet } from '../gate/judge-match.js'
 
+/** A judge as the API returns it or the file defines it (a reply may leave fields out: they hash as absent). */
 export interface JudgeContent {
   id: string
-  name: string
-  description: string
-  content_type: string
-  detectors: readonly { detector_name: string; config?: Record<string, unknown> }[]
+  name?: string
+  description?: string
+  content_type?: string
+  detectors: readonly { detector_name?: string; config?: Record<string, unknown> }[]
 }
 
 export function judgeContentHash(judge: Omit<JudgeContent, 'id'>): string {

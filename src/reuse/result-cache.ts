@@ -106,7 +106,7 @@ export function folderResultCache(options: FolderCacheOptions): ResultHistory {
     },
 
     async remember(results: NewResult[]): Promise<void> {
-      const completed = results.filter(r => r.result.status === 'completed')
+      const completed = results.filter(r => r.result.outcome === 'completed')
       if (completed.length === 0) return
       const file = await load()
       const at = now().toISOString()

@@ -4,6 +4,8 @@
  * never leaves an earlier verdict standing. The entries differ only in where they log, how they report and exit.
  */
 import { PiqueClient } from '../pique/client.js'
+import type { StoreClient } from '../store/client.js'
+import type { ResultHistory } from '../reuse/history.js'
 import {
   type InputSource,
   SECRET_INPUTS,
@@ -26,6 +28,8 @@ export interface ExecuteContext {
   log: GateLog
   env?: NodeJS.ProcessEnv
   cwd?: string
+  /** CLI --verbose: the terminal report lists every row, not only the ones needing attention, for large runs. */
+  verbose?: boolean
 }
 
 export interface GateRun {
@@ -97,12 +101,41 @@ async function runSettings(settings: Settings, ctx: ExecuteContext, progress: Ga
     api: client,
     rateLimit: client && (() => client.rateLimit),
     store,
+    history: resultHistory(settings, ctx, store),
     log: ctx.log,
     env: ctx.env,
     cwd: ctx.cwd,
     progress,
     surface: ctx.surface
   })
+}
+
+/**
+ * Where a judge's earlier results live: the store when there is one (it has every run's), else a results cache when
+ * `cache` is on: the folder `cache-dir` (the CLI's default), or in the action the GitHub Actions cache. Each is
+ * loaded only when used, to keep the action's start fast (docs/performance.md).
+ */
+function resultHistory(
+  settings: Settings,
+  ctx: ExecuteContext,
+  store: StoreClient | undefined
+): (judgeFingerprint: string) => Promise<ResultHistory | undefined> {
+  if (store) return async fp => (await import('../reuse/store-history.js')).storeHistory(store, fp, 'the webhook store')
+  const none = async () => undefined
+  if (!settings.cache) return none
+  const warning = (message: string) => ctx.log.warning(message)
+  const dir = settings.cacheDir
+  if (dir)
+    return async fp =>
+      (await import('../reuse/result-cache.js')).folderResultCache({ dir, judgeFingerprint: fp, onProblem: warning })
+  const env = ctx.env ?? process.env
+  // The cache service's variables exist only on a runner; elsewhere the client is not even loaded.
+  if (ctx.surface.kind !== 'action' || !(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)) return none
+  return async fp => {
+    const actions = await import('../reuse/actions-cache.js')
+    if (!actions.actionsCacheAvailable()) return undefined
+    return actions.actionsCacheHistory({ judgeFingerprint: fp, env, info: m => ctx.log.info(m), warning })
+  }
 }
 
 function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
@@ -113,7 +146,8 @@ function reportContext(settings: Settings, ctx: ExecuteContext): ReportContext {
     githubToken: settings.githubToken,
     surface: ctx.surface,
     secrets: secretValues(settings),
-    env: ctx.env
+    env: ctx.env,
+    verbose: ctx.verbose
   }
 }
 
