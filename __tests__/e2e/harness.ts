@@ -38,6 +38,8 @@ export interface Environment {
   emulator: RunningEmulator
   store: RunningStore
   storeToken: string
+  /** The store's webhook secret, for tests that deliver results themselves. */
+  webhookSecret: string
   dir: string
   close(): Promise<void>
 }
@@ -76,6 +78,7 @@ export async function startEnvironment(
     emulator,
     store,
     storeToken,
+    webhookSecret: secret,
     dir,
     async close() {
       await emulator.close()

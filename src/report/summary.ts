@@ -25,7 +25,7 @@ import {
   formatDuration,
   formatSource,
   keyMetrics,
-  reusedText,
+  formatAge,
   ruleName,
   scoreVsThreshold,
   sortWorstFirst,
@@ -170,7 +170,7 @@ function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | un
     o.jobId ? `job <code>${escapeMarkdown(o.jobId)}</code>` : '',
     o.batchId ? `batch <code>${escapeMarkdown(o.batchId)}</code>` : '',
     o.submittedAt && o.finishedAt ? formatDuration(durationMs(o.submittedAt, o.finishedAt)) : '',
-    o.reused ? `♻️ ${escapeMarkdown(reusedText(o))} (not billed by this run)` : '',
+    o.reused ? `♻️ reused from an earlier run, ${formatAge(o.reused.ageSeconds)} old (not billed by this run)` : '',
     o.previous
       ? `before: ${formatScore(o.previous.score, report)} (job <code>${escapeMarkdown(o.previous.jobId)}</code>)`
       : '',
