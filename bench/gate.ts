@@ -9,7 +9,7 @@
  *     and the run's wall time against a run of the 100 new items alone (target: within 1 s).
  *
  *   npm run -s package && npm run bench:gate
- *   BENCH_SIZES=1000 BENCH_LOOKUPS=200 npm run bench:gate
+ *   BENCH_SIZES=1000 BENCH_LOOKUPS=200 npm run bench:gate   (BENCH_ONLY=reuse or latency runs one part)
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -20,11 +20,14 @@ import { DEFAULT_EMULATOR_API_KEY, NO_FAULTS, type RunningEmulator } from '../sr
 import { startEmulator } from '../src/emulator/server.js'
 import type { RunningStore } from '../src/store/options.js'
 import { STORE_PATHS } from '../src/store/protocol.js'
+import { StoreClient } from '../src/store/client.js'
+import { identityKey, urlIdentity } from '../src/reuse/identity.js'
 import { startStore } from '../src/store/server.js'
 
 const CLI = resolve('dist/cli/index.js')
 const JUDGE = resolve('examples/judge.yml')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number)
+const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 200)
 const TARGETS: Record<number, number> = { 1000: 0.15, 10000: 0.5 }
 
 interface Env {
@@ -82,7 +85,13 @@ export interface CliRun {
   /** Epoch ms when the process exited. */
   exitedAt: number
   wallMs: number
-  report: { items?: ReportItem[]; urls?: ReportItem[]; verdict: string }
+  report: {
+    items?: ReportItem[]
+    urls?: ReportItem[]
+    verdict: string
+    judge?: { fingerprint?: string | null }
+    counts?: { reused?: number; evaluated?: number }
+  }
 }
 interface ReportItem {
   finished_at?: string | null
@@ -143,7 +152,7 @@ async function latencyBench(): Promise<string[]> {
     const env = await startBenchEnv()
     try {
       const file = urlList(env, `latency-${n}`, urls(randomBytes(3).toString('hex'), n))
-      const run = await runCli(env, `latency-${n}`, file)
+      const run = await runCli(env, `latency-${n}`, file, ['--reuse-max-age', '0'])
       const tail = (run.exitedAt - lastCompletion(run.report)) / 1000
       const target = TARGETS[n] ?? NaN
       lines.push(
@@ -156,10 +165,61 @@ async function latencyBench(): Promise<string[]> {
   return lines
 }
 
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+
+/**
+ * 1,000 items of which 900 were evaluated before: a warm-up run evaluates the 900, then the mixed run (900 reused +
+ * 100 new) and a run of 100 other new items alone, back to back; then the reuse lookup alone, LOOKUPS times.
+ */
+async function reuseBench(): Promise<string[]> {
+  const env = await startBenchEnv()
+  try {
+    const tag = randomBytes(3).toString('hex')
+    const old = urls(`${tag}old`, 900)
+    const warm = await runCli(env, 'reuse-warm', urlList(env, 'reuse-warm', old))
+    const mixedList = [...old.map((u, i) => (i % 2 ? `${u}?utm_source=bench` : u)), ...urls(`${tag}new`, 100)]
+    const fingerprint = warm.report.judge?.fingerprint
+    if (!fingerprint) throw new Error('the warm-up report names no judge fingerprint')
+    // The lookup the mixed run will make (900 of its 1,000 identities have a result), before it runs.
+    const client = new StoreClient({ baseUrl: env.store.url, token: env.token })
+    const identities = mixedList.map(u => identityKey(urlIdentity(u)))
+    const times: number[] = []
+    for (let i = 0; i < LOOKUPS; i++) {
+      const t0 = performance.now()
+      const answer = await client.lookupResults({
+        judge_fingerprint: fingerprint,
+        identities,
+        max_age_seconds: 7 * 86_400
+      })
+      times.push(performance.now() - t0)
+      if (answer.items.filter(x => x.reusable).length !== 900) throw new Error('the lookup did not find the 900')
+    }
+    const mixed = await runCli(env, 'reuse-mixed', urlList(env, 'reuse-mixed', mixedList))
+    const alone = await runCli(env, 'reuse-alone', urlList(env, 'reuse-alone', urls(`${tag}alone`, 100)))
+    times.sort((a, b) => a - b)
+    const p99 = percentile(times, 99)
+    const gap = (mixed.wallMs - alone.wallMs) / 1000
+    return [
+      `| measure | value | target | ratio (target ÷ measured) |`,
+      `|---|---:|---:|---:|`,
+      `| reuse lookup, 1,000 identities (900 found), p50 / p99 ms | ${percentile(times, 50).toFixed(1)} / ${p99.toFixed(1)} | < 50 | ${(50 / p99).toFixed(2)} |`,
+      `| run of 1,000 (${mixed.report.counts?.reused ?? '?'} reused, ${mixed.report.counts?.evaluated ?? '?'} billed), wall s | ${(mixed.wallMs / 1000).toFixed(2)} | | |`,
+      `| run of the 100 new alone, wall s | ${(alone.wallMs / 1000).toFixed(2)} | | |`,
+      `| difference, s | ${gap.toFixed(2)} | ≤ 1 | ${(1 / Math.max(gap, 0.001)).toFixed(2)} |`,
+      `| (warm-up run of the 900, wall s) | ${(warm.wallMs / 1000).toFixed(2)} | | |`
+    ]
+  } finally {
+    await env.close()
+  }
+}
+
 if (process.argv[1]?.endsWith('gate.ts')) {
   const [load1] = loadavg()
   console.log(`gate bench: machine ${availableParallelism()} cores, load average ${load1.toFixed(1)} at start`)
   console.log('\nstore mode, last completion → gate exit (bundled CLI, SQLite store, emulator on loopback)')
-  for (const line of await latencyBench()) console.log(line)
+  if (process.env.BENCH_ONLY !== 'reuse') for (const line of await latencyBench()) console.log(line)
+  if (process.env.BENCH_ONLY !== 'latency') console.log('\nreuse: 1,000 items, 900 reusable (store mode, same judge)')
+  if (process.env.BENCH_ONLY !== 'latency') for (const line of await reuseBench()) console.log(line)
   console.log(`\nload average ${loadavg()[0].toFixed(1)} at end`)
 }

@@ -25,18 +25,22 @@ export interface HistoryRow {
 
 /**
  * The query's body; `:fingerprint`, `:identities`, `:base_repository`, `:base_ref` and `:identity_filter` are
- * placeholders the backends fill with their own parameter syntax and set test.
+ * placeholders the backends fill with their own parameter syntax and set test. Items are ranked on narrow rows;
+ * only the few kept rows read their result bodies.
  */
 export const HISTORY_SELECT = `
-  SELECT identity, job_id, updated_at, result_json, url, repository, commit_sha, ref, rn, on_base FROM (
-    SELECT i.identity, j.job_id, j.updated_at, j.result_json, j.url, j.repository, j.commit_sha, i.ref,
+  WITH ranked AS (
+    SELECT i.identity, i.job_id, i.ref,
       ROW_NUMBER() OVER (PARTITION BY i.identity ORDER BY j.updated_at DESC, j.job_id DESC) AS rn,
       ROW_NUMBER() OVER (PARTITION BY i.identity, (j.repository = :base_repository AND i.ref = :base_ref)
         ORDER BY j.updated_at DESC, j.job_id DESC) AS base_rn,
       (j.repository = :base_repository AND i.ref = :base_ref) AS on_base
     FROM job_identities i JOIN jobs j ON j.job_id = i.job_id
     WHERE i.judge_fingerprint = :fingerprint AND i.identity :identity_filter AND j.status = 'completed'
-  ) h WHERE rn <= 2 OR (on_base AND base_rn <= 2)`
+  )
+  SELECT r.identity, r.job_id, j.updated_at, j.result_json, j.url, j.repository, j.commit_sha, r.ref, r.rn, r.on_base
+  FROM ranked r JOIN jobs j ON j.job_id = r.job_id
+  WHERE r.rn <= 2 OR (r.on_base AND r.base_rn <= 2)`
 
 /** Registered jobs that name their item. */
 export function identifiedJobs(
