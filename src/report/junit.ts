@@ -19,6 +19,7 @@ function kindOf(o: ItemOutcome, report: RunReport): Kind {
     case 'passed':
       return 'passed'
     case 'below_threshold':
+    case 'broke_rule':
     case 'pending':
     case 'not_evaluated':
       return 'failure'
