@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, formatProblem, loadJudgeFile } from '../../src/config/load.js'
-import { judgeFingerprint } from '../../src/reuse/judge-fingerprint.js'
+import { judgeFingerprint } from '../../src/gate/judge-fingerprint.js'
 
 let dir: string
 beforeAll(async () => {

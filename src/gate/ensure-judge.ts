@@ -9,7 +9,7 @@ import { LIST_CONTENT_TYPES, REFERENCE_URI_PREFIX, SOCIAL_MEDIA_CONTENT_TYPE } f
 import { backoffCeilingMs, sleep } from '../pique/retry.js'
 import type { Judge, ListJudgesQuery } from '../pique/schema.js'
 import type { JudgeFile } from '../config/types.js'
-import { judgeFingerprint } from '../reuse/judge-fingerprint.js'
+import { judgeFingerprint } from './judge-fingerprint.js'
 import { GateError } from './errors.js'
 import { findReusableJudge, firstIdenticalJudge, judgeDifferences } from './judge-match.js'
 import type { GateLog } from './log.js'

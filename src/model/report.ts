@@ -14,7 +14,7 @@ export interface JudgeInfo {
   origin: 'created' | 'reused' | 'pinned'
   status: string
   detectors: string[]
-  /** The judge's id and content hash (src/reuse/judge-fingerprint.ts): results are reused under it. */
+  /** The judge's id and content hash (src/gate/judge-fingerprint.ts): results are reused under it. */
   fingerprint?: string
 }
 

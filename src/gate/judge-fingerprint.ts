@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../pique/schema.js'
-import { detectorSet } from '../gate/judge-match.js'
+import { detectorSet } from './judge-match.js'
 
 /** A judge as the API returns it or the file defines it (a reply may leave fields out: they hash as absent). */
 export interface JudgeContent {
