@@ -15,6 +15,7 @@ const result = (jobId: string, score: number): EvaluationResult => ({
   event: 'evaluation.completed',
   jobId,
   status: 'completed',
+  outcome: 'completed',
   overallScore: score,
   detectorResults: [{ detectorName: 'video_specs', passCheck: score >= 0.5, score }]
 })

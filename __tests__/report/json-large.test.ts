@@ -23,6 +23,7 @@ function report(n: number, rationale: string) {
         event: 'evaluation.completed',
         jobId: o.jobId as string,
         status: 'completed',
+        outcome: 'completed',
         overallScore: 0.9,
         detectorResults: [{ detectorName: 'video_specs', passCheck: true, score: 0.9, rationale }]
       }
