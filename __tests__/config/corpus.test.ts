@@ -295,7 +295,7 @@ const HOSTILE_JUDGE_CASES: JudgeCase[] = [
   [
     'hostile/ansi-key.yml',
     [
-      'judge/hostile/ansi-key.yml:8:1: \\x1b[2J\\x1b[31mowner: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+      'judge/hostile/ansi-key.yml:8:1: \\x1b[2J\\x1b[31mowner: unknown key; expected one of name, description, content_type, detectors, id, $schema, policy'
     ]
   ],
   [
@@ -325,7 +325,7 @@ const HOSTILE_JUDGE_CASES: JudgeCase[] = [
   [
     'hostile/del-in-key.yml',
     [
-      'judge/hostile/del-in-key.yml:8:1: ow\\x7fner: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+      'judge/hostile/del-in-key.yml:8:1: ow\\x7fner: unknown key; expected one of name, description, content_type, detectors, id, $schema, policy'
     ]
   ],
   [
@@ -358,7 +358,7 @@ const HOSTILE_JUDGE_CASES: JudgeCase[] = [
     [
       'judge/hostile/long-key.json:13:3: ' +
         'k'.repeat(199) +
-        '…: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+        '…: unknown key; expected one of name, description, content_type, detectors, id, $schema, policy'
     ]
   ],
   [
@@ -391,7 +391,7 @@ const HOSTILE_JUDGE_CASES: JudgeCase[] = [
   [
     'hostile/nul-escape-key.yml',
     [
-      'judge/hostile/nul-escape-key.yml:8:1: own\\x00er: unknown key; expected one of name, description, content_type, detectors, id, $schema'
+      'judge/hostile/nul-escape-key.yml:8:1: own\\x00er: unknown key; expected one of name, description, content_type, detectors, id, $schema, policy'
     ]
   ],
   ['hostile/nul-in-text.yml', ['judge/hostile/nul-in-text.yml:1:11: a binary file, not text: it holds a NUL byte']],
