@@ -3,8 +3,9 @@
  *
  *  1. Store mode, time from the last evaluation's completion to the gate's exit, at 1,000 and 10,000 URLs
  *     (targets 0.15 s and 0.5 s). The gate is the bundled CLI (`dist/cli/index.js run`) in its own process, against
- *     the emulator and a SQLite store in this one; "completion" is the emulator's completion timestamp of the last
- *     job (in the JSON report), "exit" the moment the CLI process exits.
+ *     the emulator and a SQLite store in this one. "Completion" is when the store committed the last result (its
+ *     `updated_at`): the first moment the gate could know; the emulator's own completion time is printed beside it
+ *     (the gap is the emulator's webhook queue in this process). "Exit" is the moment the CLI process exits.
  *  2. Reuse at 1,000 items with 900 reusable: the store's reuse lookup p99 for the 1,000 identities (target < 50 ms),
  *     and the run's wall time against a run of the 100 new items alone (target: within 1 s).
  *
@@ -95,6 +96,7 @@ export interface CliRun {
 }
 interface ReportItem {
   finished_at?: string | null
+  job_id?: string | null
   reused?: unknown
 }
 
@@ -137,26 +139,41 @@ export async function runCli(env: Env, name: string, urlsFile: string, extra: st
 const urls = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `https://www.tiktok.com/@bench/video/${prefix}${i}`)
 
-/** The newest completion timestamp among the report's items. */
+/** The newest completion timestamp among the report's items (the emulator's, when it finished the job). */
 function lastCompletion(report: CliRun['report']): number {
   const items = report.items ?? report.urls ?? []
   return Math.max(...items.map(i => Date.parse(i.finished_at ?? '')).filter(Number.isFinite))
 }
 
+/** When the store committed the last of the run's results (its `updated_at`): the completion as the gate can see it. */
+async function lastStoreCommit(env: Env, report: CliRun['report']): Promise<number> {
+  const client = new StoreClient({ baseUrl: env.store.url, token: env.token })
+  const ids = (report.items ?? report.urls ?? []).map(i => i.job_id).filter((id): id is string => Boolean(id))
+  let last = 0
+  for (let i = 0; i < ids.length; i += 1000) {
+    const answer = await client.query({ job_ids: ids.slice(i, i + 1000), wait_seconds: 0 })
+    for (const job of answer.jobs) last = Math.max(last, Date.parse(job.updated_at))
+  }
+  return last
+}
+
 async function latencyBench(): Promise<string[]> {
   const lines = [
-    '| URLs | run wall s | last completion → gate exit s | target s | target ÷ measured |',
-    '|---:|---:|---:|---:|---:|'
+    '| URLs | run wall s | emulator completion → exit s | store commit → exit s | target s | target ÷ measured |',
+    '|---:|---:|---:|---:|---:|---:|'
   ]
   for (const n of SIZES) {
     const env = await startBenchEnv()
     try {
       const file = urlList(env, `latency-${n}`, urls(randomBytes(3).toString('hex'), n))
       const run = await runCli(env, `latency-${n}`, file, ['--reuse-max-age', '0'])
-      const tail = (run.exitedAt - lastCompletion(run.report)) / 1000
+      // The emulator's delivery lag (its webhooks queue behind one another in this process) is not the gate's:
+      // the target is measured from the moment the store had the last result.
+      const fromEmulator = (run.exitedAt - lastCompletion(run.report)) / 1000
+      const tail = (run.exitedAt - (await lastStoreCommit(env, run.report))) / 1000
       const target = TARGETS[n] ?? NaN
       lines.push(
-        `| ${n} | ${(run.wallMs / 1000).toFixed(2)} | ${tail.toFixed(3)} | ${target} | ${(target / tail).toFixed(2)} |`
+        `| ${n} | ${(run.wallMs / 1000).toFixed(2)} | ${fromEmulator.toFixed(3)} | ${tail.toFixed(3)} | ${target} | ${(target / tail).toFixed(2)} |`
       )
     } finally {
       await env.close()
