@@ -168,7 +168,7 @@ describe('history, max-drop and policy (action, store)', () => {
     expect(run.summary).toContain('0.85 → 0.80')
     expect(run.summary).toContain('score fell from 0.95 to 0.8 (−0.15), more than the allowed drop of 0.1')
     expect(run.summary).toContain('Score drop (max-drop): score fell from 0.95 to 0.8')
-    expect(run.summary).toContain('🚫 broke a rule')
+    expect(run.summary).toContain('🚫 0.80')
   })
 
   it("compares with the base branch's result when the store knows one", async () => {
@@ -211,11 +211,11 @@ describe('history, max-drop and policy (action, store)', () => {
     expect(run.outputs).toMatchObject({ passed: 'false', 'failed-count': '2' })
     expect(run.report?.reason).toBe("2 URLs broke the judge file's policy")
     const row = (path: string) => run.summary.split('\n').find(l => l.includes(`clips.example/${path}/${tag}`)) ?? ''
-    expect(row('check')).toContain('🚫 broke a rule')
+    expect(row('check')).toContain('🚫 0.90')
     expect(row('check').replaceAll('&#95;', '_')).toContain('failed the required video_specs check')
     expect(row('minimum').replaceAll('&#95;', '_')).toMatch(/audio_noise scored 0\.\d+, below its minimum 0\.8/)
-    expect(row('ignored')).toContain('✅ passed')
-    expect(row('pass')).toContain('✅ passed')
+    expect(row('ignored')).toContain('✅ 0.90')
+    expect(row('pass')).toContain('✅ 0.90')
     const summary = run.summary.replaceAll('&#95;', '_')
     expect(summary).toContain('Required check (policy): failed the required video_specs check')
     expect(summary).toContain('Detector minimum (policy): video_specs scored 0.7, below its minimum 0.75')

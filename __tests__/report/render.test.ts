@@ -177,7 +177,7 @@ describe('pull request comment', () => {
     // The judge by name only: its id belongs in the job summary's details.
     expect(md).not.toContain('3f6c2a9e-8b1d-4c57-9e0a-5d2b7f41c8aa')
     expect(md).toContain(
-      '<sub>Judge Spring launch: brand safety (reused) · evaluated abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9)'
+      '<sub>0 reused, 6 evaluated (billed) · judge Spring launch: brand safety (reused) · evaluated abcdef1 · [workflow run](https://github.com/acme/site/actions/runs/9)'
     )
   })
 

@@ -8,7 +8,7 @@ import type { RunReport } from '../model/index.js'
 import { escapeMarkdown } from './escape.js'
 import { type SourceLinks, errorLines, heading, itemRow, itemTableHeader, judgeLine } from './markdown.js'
 import { failsGate, isWarning } from '../gate/policy.js'
-import { sortWorstFirst } from './outcomes.js'
+import { billingLine, sortWorstFirst } from './outcomes.js'
 
 export const COMMENT_LIMIT_CHARS = 65_536
 const COMMENT_MARGIN_CHARS = 2_048
@@ -77,8 +77,10 @@ function finish(lines: string[], rows: string[], omitted: number, report: RunRep
   const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary'
   if (omitted) out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '')
   const judge = report.error ? undefined : judgeLine(report, false)
+  // What this run paid for, in the footer: the rows needing attention stay on the first screen.
   const footer = [
-    judge ? `Judge ${judge}` : '',
+    report.error || !report.items.length ? '' : escapeMarkdown(billingLine(report)),
+    judge ? `judge ${judge}` : '',
     options.sha ? `${report.error ? 'ran on' : 'evaluated'} ${escapeMarkdown(options.sha.slice(0, 7))}` : '',
     options.runUrl ? `[workflow run](${options.runUrl})` : ''
   ]

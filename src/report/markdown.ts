@@ -15,6 +15,7 @@ import {
   truncateWords
 } from './escape.js'
 import {
+  billingLine,
   changeText,
   failingDetectors,
   formatSource,
@@ -29,6 +30,11 @@ import {
 export const CELL_RATIONALE_CHARS = 100
 /** Characters of a URL or a source path shown in a table cell (start and end); the links and the details have them whole. */
 const CELL_NAME_CHARS = 32
+
+/** "3 reused, 12 evaluated (billed)." under the reason: what this run paid Pique for; none for a run without items. */
+export function billingLines(report: RunReport): string[] {
+  return report.items.length ? [`${escapeMarkdown(billingLine(report))}.`, ''] : []
+}
 
 export function heading(report: RunReport): string {
   return `## ${headingText(report)}`

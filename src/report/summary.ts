@@ -9,6 +9,7 @@ import { formatBytes } from '../files/bytes.js'
 import { describeSpecs, measuredSpecs } from './measured.js'
 import { escapeMarkdown, markdownLink, truncate } from './escape.js'
 import {
+  billingLines,
   type SourceLinks,
   errorLines,
   heading,
@@ -73,7 +74,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     const lines = [heading(report), '', escapeMarkdown(report.reason), '', ...validatedLines(report), '']
     return lines.join('\n')
   }
-  const head = [heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
+  const head = [heading(report), '', `**${escapeMarkdown(report.reason)}**`, '', ...billingLines(report)]
   if (report.skippedUnchanged)
     head.push(
       `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`,
