@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { applyRules } from '../../src/gate/breaches.js'
 import { inPlanOrder, planReuse } from '../../src/gate/reuse.js'
-import type { ItemOutcome, UrlItem } from '../../src/model/index.js'
+import { type ItemOutcome, type OutcomeFields, type UrlItem, itemName } from '../../src/model/index.js'
 import type { EvaluationResult } from '../../src/pique/results.js'
 import type { ItemHistory, PastResult } from '../../src/reuse/history.js'
 
@@ -37,7 +37,7 @@ describe('planReuse', () => {
       ]
     ])
     const plan = planReuse(items, found)
-    expect(plan.toSubmit.map(i => i.url)).toEqual([items[0].url, items[2].url])
+    expect(plan.toSubmit.map(itemName)).toEqual([items[0].url, items[2].url])
     expect(plan.toSubmit[0]).toMatchObject({ identity: 'url:https://www.tiktok.com/@b/video/1' })
     expect(plan.toSubmit[1]).toMatchObject({
       previous: { jobId: 'job_old', score: 0.7 },
@@ -64,7 +64,7 @@ describe('planReuse', () => {
 })
 
 describe('applyRules', () => {
-  const settled = (score: number, extra: Partial<ItemOutcome> = {}): ItemOutcome => ({
+  const settled = (score: number, extra: Partial<OutcomeFields> = {}): ItemOutcome => ({
     ...item('x', 1),
     state: score >= 0.7 ? 'passed' : 'below_threshold',
     score,
