@@ -285,11 +285,7 @@ async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
       deadline: run.deadline,
       cwd: deps.cwd,
       // Recorded at once: a run that stops mid-upload still reports the jobs it created.
-      onFile: async outcome => {
-        progress.outcomes.push(outcome)
-        // The store learns the file's job with its identity (content SHA-256), for reuse and history.
-        if (deps.store) await registerJobs(deps.store, judge, [outcome], deps.env ?? process.env, log, run.surface)
-      }
+      onFile: async outcome => void progress.outcomes.push(outcome)
     })
   )
 }
