@@ -45,6 +45,10 @@ class StoreClient {
             return;
         await this.call('POST', _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .STORE_PATHS */ .PX.register, undefined, { jobs });
     }
+    /** Reusable, previous and base-branch results for many items, in one request. */
+    async lookupResults(req) {
+        return this.call('POST', _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .STORE_PATHS */ .PX.results, _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .resultLookupResponseSchema */ .Ie, req);
+    }
     /** One job, or undefined when the store has never heard of it. */
     async job(jobId) {
         return this.call('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .storedJobSchema */ .c2, undefined, 0, true);

@@ -85,8 +85,10 @@ function finish(lines, rows, omitted, report, options) {
     if (omitted)
         out.push(`…and ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '');
     const judge = report.error ? undefined : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeLine */ .sW)(report, false);
+    // What this run paid for, in the footer: the rows needing attention stay on the first screen.
     const footer = [
-        judge ? `Judge ${judge}` : '',
+        report.error || !report.items.length ? '' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .billingLine */ .ub)(report)),
+        judge ? `judge ${judge}` : '',
         options.sha ? `${report.error ? 'ran on' : 'evaluated'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(options.sha.slice(0, 7))}` : '',
         options.runUrl ? `[workflow run](${options.runUrl})` : ''
     ];
@@ -129,6 +131,7 @@ function kindOf(o, report) {
         case 'passed':
             return 'passed';
         case 'below_threshold':
+        case 'broke_rule':
         case 'pending':
         case 'not_evaluated':
             return 'failure';

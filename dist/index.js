@@ -2207,7 +2207,12 @@ const Inputs = {
     OnMissingKey: 'on-missing-key',
     RetryFailed: 'retry-failed',
     TransientErrors: 'transient-errors',
-    RetryAmbiguousSubmits: 'retry-ambiguous-submits'
+    RetryAmbiguousSubmits: 'retry-ambiguous-submits',
+    ReuseMaxAge: 'reuse-max-age',
+    MaxDrop: 'max-drop',
+    Cache: 'cache',
+    /** A results cache folder instead of the GitHub Actions cache (the CLI's default is ~/.cache/pique-gate). */
+    CacheDir: 'cache-dir'
 };
 /** Output names, exactly as in action.yml. */
 const Outputs = {
@@ -2217,6 +2222,7 @@ const Outputs = {
     Verdict: 'verdict',
     Passed: 'passed',
     Evaluated: 'evaluated',
+    Reused: 'reused',
     FailedCount: 'failed-count',
     MinScore: 'min-score',
     ReportPath: 'report-path',
@@ -2258,6 +2264,8 @@ var inspect = __nccwpck_require__(2091);
 var local = __nccwpck_require__(8973);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var schemas = __nccwpck_require__(2857);
+// EXTERNAL MODULE: ./src/config/policy.ts
+var config_policy = __nccwpck_require__(9706);
 ;// CONCATENATED MODULE: ./src/config/judge-shape.ts
 /**
  * What a judge file may hold: the create-judge body of the schema module plus a few file-only keys.
@@ -2265,12 +2273,15 @@ var schemas = __nccwpck_require__(2857);
  */
 
 
+
 /** Keys a judge file may have besides the create-judge body. */
 const judgeFileExtrasSchema = schemas/* object */.Ikc({
     /** Pins an existing judge: the gate fetches it instead of finding or creating one. */
     id: schemas/* string */.YjP().min(1).optional(),
     /** Editors' schema reference; ignored by the loader. */
-    $schema: schemas/* string */.YjP().optional()
+    $schema: schemas/* string */.YjP().optional(),
+    /** The gate's rules beside the threshold (policy.ts); not part of the judge. */
+    policy: config_policy/* policySchema */.wh.optional()
 });
 const JUDGE_FILE_KEYS = [
     ...Object.keys(schema/* createJudgeRequestSchema */.sG.shape),
@@ -2282,6 +2293,7 @@ const DETECTOR_KEYS = Object.keys(schema/* detectorSchema */.uY.shape);
 var config_source = __nccwpck_require__(638);
 ;// CONCATENATED MODULE: ./src/config/judge-file.ts
 /** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
+
 
 
 
@@ -2324,7 +2336,7 @@ async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
     const value = structuredClone(source.value);
     const references = (0,local/* extractLocalReferences */.ju)(value, source.file, cwd);
-    const { id, $schema, ...body } = value;
+    const { id, $schema, policy, ...body } = value;
     const at = (issue, where = 'value') => (0,config_source/* problemAt */.l4)(source, issue.path, issue.message, where);
     const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
     for (const ref of references) {
@@ -2344,9 +2356,12 @@ async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     }
     if (contentTypeGiven && !contentTypes.includes(body.content_type))
         problems.push(at(contentTypeIssue(body.content_type, contentTypes)));
-    const extras = judgeFileExtrasSchema.safeParse({ id, $schema });
+    const extras = judgeFileExtrasSchema.safeParse({ id, $schema, policy });
     if (!extras.success)
         problems.push(...(0,schema/* schemaIssues */.ge)(extras.error).map(i => at(i)));
+    // A detector named as a min_scores key is reported at the key.
+    for (const issue of (0,config_policy/* policyIssues */.Du)(policy, detectorNames(body.detectors)))
+        problems.push(at(issue, issue.path[1] === 'min_scores' ? 'key' : 'value'));
     // An unknown config key is reported at the key itself; other warnings at their value.
     const warnings = (0,schema/* judgeWarnings */.rt)(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
     if (problems.length || documentLevel.length || !parsed.success)
@@ -2356,6 +2371,7 @@ async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
         file: source.file,
         ...(pinned !== undefined && { id: pinned }),
         body: parsed.data,
+        ...(extras.data?.policy && { policy: extras.data.policy }),
         warnings: (0,config_problems/* sortProblems */.dS)(warnings).map(config_problems/* printableProblem */.PQ),
         ...(references.length && { references })
     };
@@ -2371,6 +2387,14 @@ async function referenceFileProblem(path, shown) {
             return error.message;
         throw error;
     }
+}
+/** The detector names given, as far as the list is readable (policy rules name them). */
+function detectorNames(detectors) {
+    if (!Array.isArray(detectors))
+        return [];
+    return detectors.flatMap(d => d && typeof d === 'object' && typeof d.detector_name === 'string'
+        ? [d.detector_name]
+        : []);
 }
 function contentTypeIssue(given, allowed) {
     const got = typeof given === 'string' ? JSON.stringify(given) : (0,schema/* describeValue */.bp)(given);
@@ -2389,6 +2413,9 @@ function contentTypeIssue(given, allowed) {
  */
 function unknownKeys(value) {
     const issues = unknownIn(Object.keys(value), JUDGE_FILE_KEYS, []);
+    const policy = value.policy;
+    if (policy && typeof policy === 'object' && !Array.isArray(policy))
+        issues.push(...unknownIn(Object.keys(policy), config_policy/* POLICY_KEYS */.cN, ['policy']));
     const detectors = value.detectors;
     if (Array.isArray(detectors)) {
         detectors.forEach((d, i) => {
@@ -2420,6 +2447,93 @@ var url_list = __nccwpck_require__(6808);
 
 
 
+
+
+/***/ }),
+
+/***/ 9706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Du: () => (/* binding */ policyIssues),
+/* harmony export */   cN: () => (/* binding */ POLICY_KEYS),
+/* harmony export */   ng: () => (/* binding */ EVERY_DETECTOR),
+/* harmony export */   wh: () => (/* binding */ policySchema)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2857);
+/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9779);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7914);
+/**
+ * The judge file's `policy` section: the gate's own rules on top of the overall-score threshold. It is not part of
+ * the judge (never sent to Pique, not compared when finding an identical judge, not in the judge fingerprint), so
+ * changing it re-decides results without creating a judge or re-evaluating anything.
+ *
+ *   policy:
+ *     require_pass_check: [video_specs]   # these detectors' pass_check must be true ("*": every detector)
+ *     min_scores: { brand_safety: 0.5 }   # no score below these ("*": every detector)
+ *     ignore: [watermark]                  # never fail the gate on these (left out of "*")
+ */
+
+
+
+/** Stands for every detector of the judge but the ignored ones. */
+const EVERY_DETECTOR = '*';
+const detectorName = zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1, 'a detector name');
+const policySchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
+    require_pass_check: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(detectorName)
+        .optional()
+        .describe(`Detectors whose pass_check must be true; "${EVERY_DETECTOR}" for every detector of the judge.`),
+    min_scores: zod__WEBPACK_IMPORTED_MODULE_2__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1), zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max))
+        .optional()
+        .describe(`Minimum score per detector (${_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min} to ${_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max}); "${EVERY_DETECTOR}" for every detector; a named detector's own minimum wins.`),
+    ignore: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(detectorName)
+        .optional()
+        .describe(`Detectors that never fail the gate; "${EVERY_DETECTOR}" rules leave them out.`)
+});
+const POLICY_KEYS = Object.keys(policySchema.shape);
+/**
+ * Rules the schema cannot see: every name must be a detector of the judge (or `*` where it means something), and
+ * a detector cannot be both ignored and required. Reads the section as given (it may also have schema problems),
+ * so one run reports everything.
+ */
+function policyIssues(raw, detectors) {
+    if (!isRecord(raw))
+        return [];
+    const issues = [];
+    const names = (key) => Array.isArray(raw[key])
+        ? raw[key].flatMap((n, i) => (typeof n === 'string' ? [[n, i]] : []))
+        : [];
+    const minScores = isRecord(raw.min_scores) ? Object.keys(raw.min_scores) : [];
+    const required = names('require_pass_check');
+    const check = (name, path, wildcard) => {
+        if ((wildcard && name === EVERY_DETECTOR) || detectors.includes(name) || detectors.length === 0)
+            return;
+        issues.push({
+            path,
+            message: `"${name}" is not a detector of this judge${(0,_pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__/* .didYouMean */ .au)(name, detectors) || `; its detectors are ${detectors.join(', ')}`}`
+        });
+    };
+    for (const [n, i] of required)
+        check(n, ['policy', 'require_pass_check', i], true);
+    for (const n of minScores)
+        check(n, ['policy', 'min_scores', n], true);
+    for (const [n, i] of names('ignore')) {
+        check(n, ['policy', 'ignore', i], false);
+        if (n === EVERY_DETECTOR)
+            continue;
+        const requiredBy = [
+            required.some(([r]) => r === n) && 'require_pass_check',
+            minScores.includes(n) && 'min_scores'
+        ].filter(Boolean);
+        if (requiredBy.length)
+            issues.push({
+                path: ['policy', 'ignore', i],
+                message: `"${n}" is both ignored and named in policy.${requiredBy.join(' and policy.')}; keep one`
+            });
+    }
+    return issues;
+}
+const isRecord = (v) => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
 
 /***/ }),
@@ -2505,7 +2619,7 @@ function unknownKeyMessage(key, known) {
 /* harmony export */   tY: () => (/* reexport safe */ _inputs_js__WEBPACK_IMPORTED_MODULE_4__.t)
 /* harmony export */ });
 /* unused harmony exports INPUT_DEFAULTS, WAIT_INPUTS, MISSING_KEY_ACTIONS, MAX_CONCURRENCY, MAX_RETRY_FAILED, mapInputs */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(588);
 /* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
 /* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5086);
@@ -2547,7 +2661,9 @@ const INPUT_DEFAULTS = {
     [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnMissingKey]: 'skip',
     [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxFileSize]: '500MB',
     [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryFailed]: '1',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits]: 'false'
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits]: 'false',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReuseMaxAge]: '7d',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Cache]: 'true'
 };
 const WAIT_INPUTS = ['auto', 'store', 'api', 'none'];
 const MISSING_KEY_ACTIONS = ['skip', 'fail'];
@@ -2627,7 +2743,13 @@ function readSettings(source, surface = _surface_js__WEBPACK_IMPORTED_MODULE_5__
         onMissingKey: r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnMissingKey, MISSING_KEY_ACTIONS),
         retryFailed: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryFailed, { min: 0, max: MAX_RETRY_FAILED, integer: true }),
         transientErrors: r.patterns(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.TransientErrors),
-        retryAmbiguousSubmits: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits)
+        retryAmbiguousSubmits: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits),
+        reuseMaxAgeSeconds: r.duration(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReuseMaxAge),
+        maxDrop: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxDrop)
+            ? r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxDrop, { min: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.min, max: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.max })
+            : undefined,
+        cache: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Cache),
+        cacheDir: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.CacheDir)
     };
     return { ...settings, echo: r.echo() };
 }
@@ -2710,6 +2832,15 @@ class Reader {
         if (bytes === undefined)
             this.fail(input, `expected a size like 200MB, 1.5GB or a byte count, got "${value}"`);
         return bytes;
+    }
+    /** `7d`, `12h`, `30m`, `90s` or a bare number of days → seconds; 0 is allowed (off). */
+    duration(input) {
+        const value = this.raw(input);
+        const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(value);
+        if (!m)
+            return this.fail(input, `expected a duration such as 7d, 12h, 30m or 90s (0 turns it off), got "${value}"`);
+        const unit = { s: 1, m: 60, h: 3600, d: 86_400, '': 86_400 }[m[2].toLowerCase()];
+        return Math.round(Number(m[1]) * unit);
     }
     boolean(input) {
         const value = this.raw(input);
@@ -3794,11 +3925,13 @@ async function sha256File(path) {
 /* harmony export */   V: () => (/* binding */ isWarning)
 /* harmony export */ });
 /**
- * Fails the gate: below threshold, never evaluated (unfinished at the deadline, never submitted or never accepted:
- * under any setting, since nothing unevaluated passes), or a failed evaluation when fail-on-error.
+ * Fails the gate: below threshold, a policy rule or max-drop broken (breaches.ts decides which, per item), never
+ * evaluated (unfinished at the deadline, never submitted or never accepted: under any setting, since nothing
+ * unevaluated passes), or a failed evaluation when fail-on-error.
  */
 function failsGate(o, rule) {
     return (o.state === 'below_threshold' ||
+        o.state === 'broke_rule' ||
         o.state === 'pending' ||
         o.state === 'not_evaluated' ||
         (o.state === 'failed' && rule.failOnError));
@@ -3840,7 +3973,7 @@ function isPermissionError(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7101);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
 // The action's entry: everything lives in main.ts so tests can import it without running it.
 
 // run() reports its own failures; this only catches a failure to report (e.g. an unwritable GITHUB_OUTPUT).
@@ -3854,7 +3987,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7101:
+/***/ 9433:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3863,8 +3996,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: ./src/config/settings.ts
 var config_settings = __nccwpck_require__(4661);
 // EXTERNAL MODULE: ./src/config/surface.ts
@@ -4040,262 +4173,8 @@ function formatMs(ms) {
 
 // EXTERNAL MODULE: ./src/pique/limits.ts
 var limits = __nccwpck_require__(7914);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
-var schemas = __nccwpck_require__(2857);
-// EXTERNAL MODULE: ./src/pique/schema.ts + 1 modules
-var pique_schema = __nccwpck_require__(4001);
-;// CONCATENATED MODULE: ./src/pique/results.ts
-/**
- * Evaluation result bodies, as sent by webhooks and by `GET /v1/evaluations/results/{job_id}`, read liberally
- * (../shared/pique-api.md, "Replies the docs do not show"). Both documented spellings (`results`/`criterion_id`
- * and `detector_results`/`detector_config_id`) are read; `event` is inferred from `status` when missing (and
- * `status` from `event`). Every body that names a job is read into an `EvaluationResult` whose `outcome` says what
- * it means for the gate; only a body that names no job (or no state at all) is unreadable:
- * - an undocumented `status`, or an undocumented `event`, is `running` (not finished yet) with a note;
- * - when a documented `event` and `status` disagree, the status decides, with a note;
- * - a `completed` body without a usable `overall_score` (missing, null, not a number, outside 0–1) is `unusable`:
- *   that job's evaluation error, with the precise reason in `error`;
- * - extra fields are ignored, and a detector entry's unusable field is dropped rather than failing the body.
- */
-
-
-
-function eventForStatus(status) {
-    if (status === 'completed')
-        return 'evaluation.completed';
-    if (status === 'failed')
-        return 'evaluation.failed';
-    return 'evaluation.pending';
-}
-/** The outcome a documented status stands for (a completed one still needs its score checked). */
-function outcomeForStatus(status) {
-    return status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'running';
-}
-function isTerminal(result) {
-    return result.outcome !== 'running';
-}
-const isResultEvent = (value) => limits/* RESULT_EVENTS */.Wm.includes(value);
-/** The status of a body that sends none, with an event the docs do not show. */
-const NO_STATUS = 'unknown';
-/** The status a documented event implies when the body sends no status. */
-const STATUS_FOR_EVENT = {
-    'evaluation.pending': 'pending',
-    'evaluation.completed': 'completed',
-    'evaluation.failed': 'failed'
-};
-// Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
-const results_text = schemas/* string */.YjP().optional().catch(undefined);
-const flag = schemas/* boolean */.zMY().optional().catch(undefined);
-const score01 = schemas/* number */.aig().min(limits/* LIMITS */.b1.score.min).max(limits/* LIMITS */.b1.score.max).optional().catch(undefined);
-const detectorResultSchema = schemas/* looseObject */._H3({
-    criterion_id: results_text,
-    detector_config_id: results_text,
-    detector_name: schemas/* string */.YjP().min(1).catch('unknown'),
-    pass_check: flag,
-    score: score01,
-    rationale: results_text,
-    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional().catch(undefined),
-    timestamps: schemas/* array */.YOg(schemas/* number */.aig()).optional().catch(undefined),
-    flagged_frames: schemas/* array */.YOg(schemas/* unknown */.L5J()).optional().catch(undefined)
-});
-/** The fields a body needs to be read at all; everything else is read leniently. */
-const envelopeSchema = schemas/* looseObject */._H3({
-    job_id: schemas/* string */.YjP().min(1),
-    status: schemas/* string */.YjP().min(1).optional(),
-    event: schemas/* string */.YjP().min(1).optional()
-});
-/**
- * Read unknown JSON as a result body. `expectedJobId` (the results endpoint's path) stands in for a missing
- * `job_id`, and a body naming another job is refused. Unreadable only when it names no job or no state.
- */
-function parseResultBody(json, expectedJobId) {
-    const base = identified(json, expectedJobId);
-    const envelope = envelopeSchema.safeParse(base);
-    if (!envelope.success)
-        return { ok: false, reason: (0,pique_schema/* issuesLine */.Rf)(envelope.error.issues) };
-    const body = envelope.data;
-    if (expectedJobId !== undefined && body.job_id !== expectedJobId)
-        return { ok: false, reason: `job_id: names ${body.job_id}, not the job asked for (${expectedJobId})` };
-    const state = readState(body.status, body.event);
-    if (!state.ok)
-        return state;
-    const { status, event, notes } = state;
-    const list = Array.isArray(body.detector_results)
-        ? body.detector_results
-        : Array.isArray(body.results)
-            ? body.results
-            : [];
-    const detectorResults = list
-        .filter(d => d && typeof d === 'object' && !Array.isArray(d))
-        .map(d => detectorResult(detectorResultSchema.parse(d)));
-    const result = {
-        event,
-        jobId: body.job_id,
-        status,
-        outcome: state.outcome,
-        judgeId: results_text.parse(body.judge_id),
-        evaluationId: results_text.parse(body.evaluation_id),
-        contentId: results_text.parse(body.content_id),
-        detectorResults,
-        timestamp: results_text.parse(body.timestamp),
-        ...(notes.length ? { notes } : {})
-    };
-    if (result.outcome === 'failed') {
-        const error = results_text.parse(body.error) ?? results_text.parse(body.error_message);
-        if (error)
-            result.error = error;
-    }
-    if (result.outcome === 'completed') {
-        const problem = scoreProblem(body.overall_score, 'overall_score' in body);
-        if (problem) {
-            result.outcome = 'unusable';
-            result.error = `Pique reported the evaluation completed, but ${problem}`;
-        }
-        else
-            result.overallScore = body.overall_score;
-    }
-    return { ok: true, result };
-}
-/** The body with a null `job_id`, `status` or `event` read as absent, and a missing `job_id` supplied. */
-function identified(json, expectedJobId) {
-    if (!json || typeof json !== 'object' || Array.isArray(json))
-        return json;
-    const out = { ...json };
-    for (const key of ['job_id', 'status', 'event'])
-        if (out[key] === null)
-            delete out[key];
-    if (out.job_id === undefined && expectedJobId !== undefined)
-        out.job_id = expectedJobId;
-    return out;
-}
-/** Status, event and outcome of a body: the status decides; undocumented values mean "not finished yet". */
-function readState(sentStatus, sentEvent) {
-    const notes = [];
-    const eventKnown = sentEvent !== undefined && isResultEvent(sentEvent);
-    if (sentEvent !== undefined && !eventKnown)
-        notes.push({
-            kind: 'undocumented_event',
-            value: sentEvent,
-            message: `undocumented event "${sentEvent}": read as not finished yet, still waiting`
-        });
-    if (sentStatus === undefined && sentEvent === undefined)
-        return { ok: false, reason: 'body: has neither status nor event' };
-    // Only an undocumented event and no status: nothing says the job finished.
-    if (sentStatus === undefined && !eventKnown)
-        return { ok: true, status: NO_STATUS, event: sentEvent, outcome: 'running', notes };
-    const status = sentStatus ?? STATUS_FOR_EVENT[sentEvent];
-    if (!(0,limits/* isJobStatus */.ef)(status)) {
-        notes.push({
-            kind: 'undocumented_status',
-            value: status,
-            message: `undocumented job status "${status}": read as not finished yet, still waiting`
-        });
-        return { ok: true, status, event: sentEvent ?? 'evaluation.pending', outcome: 'running', notes };
-    }
-    const implied = eventForStatus(status);
-    if (eventKnown && sentEvent !== implied)
-        notes.push({
-            kind: 'disagreement',
-            value: `${sentEvent}/${status}`,
-            message: `event "${sentEvent}" disagrees with status "${status}": the status decides`
-        });
-    const outcome = sentEvent !== undefined && !eventKnown ? 'running' : outcomeForStatus(status);
-    return { ok: true, status, event: sentEvent ?? implied, outcome, notes };
-}
-/** Why `overall_score` is not a usable score, or undefined when it is one. */
-function scoreProblem(value, present) {
-    if (!present || value === undefined)
-        return 'without overall_score';
-    if (value === null)
-        return 'overall_score is null';
-    if (typeof value !== 'number')
-        return `overall_score is ${JSON.stringify(value).slice(0, 40)}, not a number`;
-    if (!Number.isFinite(value) || value < limits/* LIMITS */.b1.score.min || value > limits/* LIMITS */.b1.score.max)
-        return `overall_score ${value} is outside ${limits/* LIMITS */.b1.score.min}–${limits/* LIMITS */.b1.score.max}`;
-    return undefined;
-}
-function detectorResult(d) {
-    return {
-        id: d.detector_config_id ?? d.criterion_id,
-        detectorName: d.detector_name,
-        passCheck: d.pass_check,
-        score: d.score,
-        rationale: d.rationale,
-        metrics: d.metrics,
-        timestamps: d.timestamps,
-        flaggedFrames: d.flagged_frames
-    };
-}
-/**
- * A delivery as a webhook receiver files it, read by `parseResultBody` (one rule for the store and the gate): a job
- * id and a state are needed; a documented status is its state (it decides when a documented event disagrees); an
- * undocumented status or event leaves it without one (`undocumented` says why): not finished yet. Scores and
- * detector results are left to the readers (a completed body without a usable score is filed `completed`, and read
- * as that job's evaluation error).
- */
-function readDeliveryState(json) {
-    const parsed = parseResultBody(json);
-    if (!parsed.ok)
-        return parsed;
-    const r = parsed.result;
-    const known = { jobId: r.jobId, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) };
-    // An undocumented status is named before an undocumented event: it is the field that decides.
-    const status = r.notes?.find(n => n.kind === 'undocumented_status');
-    const event = r.notes?.find(n => n.kind === 'undocumented_event');
-    const undocumented = status
-        ? `status ${quoted(status.value)} is not a documented job status`
-        : event && `event ${quoted(event.value)} is not a documented event`;
-    if (undocumented)
-        return { ...known, ok: true, status: undefined, undocumented };
-    return { ...known, ok: true, status: r.status };
-}
-const quoted = (value) => JSON.stringify(value.slice(0, 40));
-/**
- * Serialize a result the way the service does: webhooks use `results` + `criterion_id` (the seed's form),
- * the results endpoint uses `detector_results` + `detector_config_id`.
- */
-function serializeResult(r, spelling) {
-    const base = { event: r.event, job_id: r.jobId, status: r.status };
-    if (r.judgeId !== undefined)
-        base.judge_id = r.judgeId;
-    if (r.timestamp !== undefined)
-        base.timestamp = r.timestamp;
-    if (r.status === 'failed') {
-        base.error = r.error ?? 'Evaluation failed';
-        return base;
-    }
-    if (r.status !== 'completed')
-        return base;
-    const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id';
-    const details = r.detectorResults.map(d => {
-        const out = { [idKey]: d.id, detector_name: d.detectorName };
-        if (d.passCheck !== undefined)
-            out.pass_check = d.passCheck;
-        if (d.score !== undefined)
-            out.score = d.score;
-        if (d.rationale !== undefined)
-            out.rationale = d.rationale;
-        if (d.metrics !== undefined)
-            out.metrics = d.metrics;
-        if (spelling === 'results-endpoint' && d.timestamps !== undefined)
-            out.timestamps = d.timestamps;
-        if (spelling === 'results-endpoint' && d.flaggedFrames !== undefined)
-            out.flagged_frames = d.flaggedFrames;
-        return out;
-    });
-    return {
-        event: r.event,
-        evaluation_id: r.evaluationId,
-        job_id: r.jobId,
-        content_id: r.contentId,
-        judge_id: r.judgeId,
-        status: r.status,
-        overall_score: r.overallScore,
-        timestamp: r.timestamp,
-        [spelling === 'webhook' ? 'results' : 'detector_results']: details
-    };
-}
-
+// EXTERNAL MODULE: ./src/pique/results.ts
+var results = __nccwpck_require__(4974);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/pique/retry.ts
@@ -4416,6 +4295,8 @@ function sleep(ms) {
     return ms > 0 ? (0,promises_namespaceObject.setTimeout)(ms) : Promise.resolve();
 }
 
+// EXTERNAL MODULE: ./src/pique/schema.ts + 1 modules
+var pique_schema = __nccwpck_require__(4001);
 ;// CONCATENATED MODULE: ./src/pique/client.ts
 /**
  * The typed HTTP client of the Pique API (../shared/pique-api.md). Bodies are checked against schema.ts before
@@ -4600,7 +4481,7 @@ class PiqueClient {
         path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
         replyIs: 'an evaluation result',
         parse: json => {
-            const parsed = parseResultBody(json, jobId);
+            const parsed = (0,results/* parseResultBody */.f$)(json, jobId);
             return parsed.ok ? { ok: true, value: parsed.result } : parsed;
         },
         notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`
@@ -5119,9 +5000,10 @@ function jsonDetector(d) {
 function jsonUrl(o) {
     return { url: o.url, ...jsonOutcome(o) };
 }
-function jsonItem(o) {
+/** A URL item's entry reuses its `urls` entry when given (built once for both lists). */
+function jsonItem(o, url) {
     if (o.kind === 'url')
-        return { kind: o.kind, ...jsonUrl(o) };
+        return { kind: o.kind, ...(url ?? jsonUrl(o)) };
     return {
         kind: o.kind,
         path: o.path,
@@ -5176,11 +5058,21 @@ function jsonOutcome(o) {
         detectors: (o.result?.detectorResults ?? []).map(jsonDetector),
         not_evaluated: o.notEvaluated ? { reason: o.notEvaluated.reason, detail: o.notEvaluated.detail } : null,
         attempts: jsonAttempts(o),
-        maybe_billed: o.maybeBilled === true
+        maybe_billed: o.maybeBilled === true,
+        identity: orNull(o.identity),
+        reused: o.reused ? { completed_at: o.reused.completedAt, age_seconds: o.reused.ageSeconds } : null,
+        previous: jsonEarlier(o.previous),
+        base: jsonEarlier(o.base),
+        breaches: (o.breaches ?? []).map(b => ({ rule: b.rule, detector: orNull(b.detector), message: b.message }))
     };
+}
+function jsonEarlier(e) {
+    return e ? { job_id: e.jobId, score: e.score, completed_at: e.completedAt, ref: orNull(e.ref) } : null;
 }
 function buildJsonReport(report) {
     const c = report.counts;
+    // Each URL item's entry is built once, for both lists.
+    const entries = report.items.map(o => ((0,model/* isUrlItem */.R6)(o) ? jsonUrl(o) : undefined));
     return {
         schema_version: report.schemaVersion,
         verdict: report.verdict,
@@ -5194,25 +5086,27 @@ function buildJsonReport(report) {
         duration_ms: orNull((0,outcomes/* durationMs */.pc)(report.startedAt, report.finishedAt)),
         // Metrics come from the service and are kept as sent; inputs and the judge are ours and get filtered.
         inputs: withoutSecrets(report.inputs),
-        judge: report.judge ? withoutSecrets({ ...report.judge }) : null,
+        judge: report.judge ? withoutSecrets({ ...report.judge, fingerprint: orNull(report.judge.fingerprint) }) : null,
         batch_ids: report.batchIds,
         counts: {
             total: c.total,
             passed: c.passed,
             below_threshold: c.belowThreshold,
+            broke_rule: c.brokeRule,
             failed: c.failed,
             pending: c.pending,
             not_evaluated: c.notEvaluated,
             submitted: c.submitted,
             billed_jobs: c.billedJobs,
             maybe_billed: c.maybeBilled,
-            skipped_unchanged: report.skippedUnchanged
+            skipped_unchanged: report.skippedUnchanged,
+            reused: c.reused
         },
         min_score: orNull(report.minScore),
         warnings: report.warnings,
         error: report.error ? jsonError(report.error) : null,
-        urls: report.items.filter((o) => (0,model/* isUrlItem */.R6)(o)).map(jsonUrl),
-        items: report.items.map(jsonItem)
+        urls: entries.filter((e) => e !== undefined),
+        items: report.items.map((o, i) => jsonItem(o, entries[i]))
     };
 }
 function jsonError(e) {
@@ -5233,8 +5127,9 @@ function jsonError(e) {
 /** Replaces every occurrence of each secret value, in case one slipped into a message. */
 function redact(text, secrets = []) {
     let out = text;
+    // includes() first: scanning is cheap, splitting a 20 MB report is not.
     for (const s of secrets)
-        if (s.length >= 4)
+        if (s.length >= 4 && out.includes(s))
             out = out.split(s).join('***');
     return out;
 }
@@ -5242,8 +5137,14 @@ async function writeTextFile(path, text) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     await (0,promises_.writeFile)(path, text, 'utf8');
 }
+/** Up to this many items the JSON report is indented for people; a larger one is written compact, for tools. */
+const INDENTED_REPORT_MAX_ITEMS = 1000;
 async function writeJsonReport(report, path, secrets = []) {
-    const json = JSON.stringify(buildJsonReport(report), (_k, v) => (typeof v === 'string' ? redact(v, secrets) : v), 2);
+    // Redacted once over the whole text, each secret as written and as JSON escapes it: a replacer visiting every
+    // value cost over a second at 10,000 items, and indenting 10,000 items doubles the size and the time.
+    const escaped = secrets.map(s => JSON.stringify(s).slice(1, -1));
+    const indent = report.items.length <= INDENTED_REPORT_MAX_ITEMS ? 2 : undefined;
+    const json = redact(JSON.stringify(buildJsonReport(report), null, indent), [...new Set([...secrets, ...escaped])]);
     await writeTextFile(path, json + '\n');
 }
 
@@ -5335,7 +5236,7 @@ function renderSummary(report, options) {
         const lines = [(0,markdown/* heading */.R_)(report), '', (0,report_escape/* escapeMarkdown */.FV)(report.reason), '', ...(0,markdown/* validatedLines */.g5)(report), ''];
         return lines.join('\n');
     }
-    const head = [(0,markdown/* heading */.R_)(report), '', `**${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}**`, ''];
+    const head = [(0,markdown/* heading */.R_)(report), '', `**${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}**`, '', ...(0,markdown/* billingLines */.TK)(report)];
     if (report.skippedUnchanged)
         head.push(`${(0,model/* plural */.LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`, '');
     const budget = (options.maxBytes ?? SUMMARY_LIMIT_BYTES) - SUMMARY_MARGIN_BYTES;
@@ -5406,7 +5307,12 @@ function detailsBlock(o, report, links) {
     const facts = [
         o.jobId ? `job <code>${(0,report_escape/* escapeMarkdown */.FV)(o.jobId)}</code>` : '',
         o.batchId ? `batch <code>${(0,report_escape/* escapeMarkdown */.FV)(o.batchId)}</code>` : '',
-        o.submittedAt && o.finishedAt ? (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)) : ''
+        o.submittedAt && o.finishedAt ? (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)) : '',
+        o.reused ? `♻️ reused from an earlier run, ${(0,outcomes/* formatAge */.nV)(o.reused.ageSeconds)} old (not billed by this run)` : '',
+        o.previous
+            ? `before: ${(0,model/* formatScore */.y)(o.previous.score, report)} (job <code>${(0,report_escape/* escapeMarkdown */.FV)(o.previous.jobId)}</code>)`
+            : '',
+        o.base ? `on ${(0,report_escape/* escapeMarkdown */.FV)(o.base.ref ?? 'the base branch')}: ${(0,model/* formatScore */.y)(o.base.score, report)}` : ''
     ].filter(Boolean);
     const name = o.kind === 'url' ? (0,report_escape/* markdownLink */.iQ)((0,model/* itemName */.TJ)(o)) : `<code>${(0,report_escape/* escapeMarkdown */.FV)(o.path)}</code>`;
     const body = [`${name} · ${(0,markdown/* sourceMarkdown */.Pl)(o.source, links)}`];
@@ -5414,6 +5320,10 @@ function detailsBlock(o, report, links) {
         body.push('', facts.join(' · '));
     if (o.kind === 'file')
         body.push('', fileFacts(o));
+    // The threshold is in the heading already; other rules broken are listed by name.
+    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold');
+    if (rules.length)
+        body.push('', ...rules.map(b => `- ${(0,report_escape/* escapeMarkdown */.FV)((0,outcomes/* ruleName */.oF)(b.rule))}: ${(0,report_escape/* escapeMarkdown */.FV)(b.message)}`));
     if (o.notEvaluated)
         body.push('', `Not evaluated: ${(0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(o.notEvaluated.detail, DETAIL_RATIONALE_CHARS))}`);
     else if (o.error)
@@ -5461,29 +5371,42 @@ var load = __nccwpck_require__(3613);
 
 
 
+
 const URL_WIDTH = 60;
 /** The reason column never gets narrower than this, however narrow the terminal. */
 const MIN_WHY_WIDTH = 30;
 /** Width assumed when stdout is not a terminal (a CI log, a pipe). */
 const DEFAULT_COLUMNS = 120;
+/** Up to this many items every row is listed; beyond it only those needing attention, unless verbose. */
+const ALL_ROWS_UP_TO = 50;
 /** User text may carry terminal escape sequences: control characters are shown escaped, never sent raw. */
 function plain(text) {
     return (0,model_text/* escapeControls */.UN)((0,model_text/* collapseWhitespace */.DK)(text));
 }
 function why(o, report) {
+    const reused = (0,outcomes/* reusedText */.KH)(o);
     if (o.state !== 'passed' && o.state !== 'below_threshold')
-        return (0,outcomes/* explainOutcome */.Kw)(o, report);
+        return [(0,outcomes/* explainOutcome */.Kw)(o, report), reused].filter(Boolean).join('; ');
     const d = (0,outcomes/* worstDetector */.yz)(o);
-    if (!d)
-        return '';
-    return `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}`;
+    const worst = d ? `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}` : '';
+    const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+    return [reused, worst, ...more].filter(Boolean).join('; ');
+}
+/** `0.71`, or `0.82 → 0.71` with the item's earlier score. */
+function scoreCell(o, report) {
+    return (0,outcomes/* changeText */.k0)(o, report) || (0,model/* formatScore */.y)(o.score, report);
 }
 function renderTerminal(report, options = {}) {
     const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS);
-    const ordered = (0,outcomes/* sortWorstFirst */.Qi)(report);
+    const sorted = (0,outcomes/* sortWorstFirst */.Qi)(report);
+    // A large run lists what needs attention and the totals; --verbose (or a small run) lists every row.
+    const ordered = options.verbose || sorted.length <= ALL_ROWS_UP_TO
+        ? sorted
+        : sorted.filter(o => (0,policy/* failsGate */.F)(o, report) || (0,policy/* isWarning */.V)(o, report));
+    const hidden = sorted.length - ordered.length;
     const rows = ordered.map(o => [
         (0,outcomes/* stateLabel */.UH)(o, report),
-        (0,model/* formatScore */.y)(o.score, report),
+        scoreCell(o, report),
         (0,report_escape/* shortenMiddle */.jM)(plain((0,model/* itemName */.TJ)(o)), URL_WIDTH),
         plain((0,outcomes/* formatSource */.j2)(o.source))
     ]);
@@ -5507,6 +5430,8 @@ function renderTerminal(report, options = {}) {
         .replace(/^\S+\s/, '')
         .toUpperCase();
     const out = rows.length ? [line(header), ...body, ''] : [];
+    if (hidden)
+        out.push(`${(0,model/* plural */.LS)(hidden, 'more URL')} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`, '');
     const problems = report.error?.problems ?? [];
     // Config problems are listed once each; the one-line reason would only repeat the first.
     out.push(problems.length
@@ -5564,7 +5489,7 @@ async function publishReports(report, ctx) {
     }
     if (ctx.surface.kind === 'cli') {
         ;
-        (ctx.write ?? ((t) => process.stdout.write(t)))(redact(renderTerminal(report), ctx.secrets));
+        (ctx.write ?? ((t) => process.stdout.write(t)))(redact(renderTerminal(report, { verbose: ctx.verbose }), ctx.secrets));
         return;
     }
     core/* startGroup */.Oh('Pique gate report');
@@ -5658,6 +5583,127 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+// EXTERNAL MODULE: ./src/config/policy.ts
+var config_policy = __nccwpck_require__(9706);
+;// CONCATENATED MODULE: ./src/gate/detector-policy.ts
+/**
+ * The judge file's policy applied to one result: which per-detector rules it breaks, each said the way a content
+ * reviewer reads it ("brand_safety scored 0.42, below its minimum 0.5"). Pure; the verdict decides what a breach
+ * means for the gate. Rules: config/policy.ts.
+ */
+
+/** A score as people read it: at most three decimals, no float noise. */
+const detector_policy_formatScore = (n) => String(Math.round(n * 1000) / 1000);
+/**
+ * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
+ * all (but the ignored ones), so a detector missing from the result is noticed too.
+ */
+function policyBreaches(result, policy, detectors = []) {
+    if (!policy)
+        return [];
+    const ignored = new Set(policy.ignore ?? []);
+    const reported = new Map();
+    for (const d of result.detectorResults)
+        if (!reported.has(d.detectorName))
+            reported.set(d.detectorName, d);
+    const every = [...new Set([...detectors, ...reported.keys()])].filter(n => !ignored.has(n));
+    const expand = (names) => [...new Set(names.flatMap(n => (n === config_policy/* EVERY_DETECTOR */.ng ? every : [n])))].filter(n => !ignored.has(n));
+    const breaches = [];
+    for (const name of expand(policy.require_pass_check ?? [])) {
+        const d = reported.get(name);
+        if (!d)
+            breaches.push({
+                rule: 'require_pass_check',
+                detector: name,
+                message: `${name} reported no result, and its check is required`
+            });
+        else if (d.passCheck === undefined)
+            breaches.push({
+                rule: 'require_pass_check',
+                detector: name,
+                message: `${name} reported no pass/fail check, and its check is required`
+            });
+        else if (!d.passCheck)
+            breaches.push({
+                rule: 'require_pass_check',
+                detector: name,
+                message: `failed the required ${name} check${d.rationale ? `: ${d.rationale}` : ''}`
+            });
+    }
+    const minimums = policy.min_scores ?? {};
+    const named = Object.keys(minimums).filter(n => n !== config_policy/* EVERY_DETECTOR */.ng);
+    const withMinimum = [...new Set([...(config_policy/* EVERY_DETECTOR */.ng in minimums ? every : []), ...named])].filter(n => !ignored.has(n));
+    for (const name of withMinimum) {
+        const min = Object.hasOwn(minimums, name) ? minimums[name] : minimums[config_policy/* EVERY_DETECTOR */.ng];
+        const d = reported.get(name);
+        if (!d || d.score === undefined)
+            breaches.push({
+                rule: 'min_score',
+                detector: name,
+                message: `${name} reported no score, and its minimum is ${detector_policy_formatScore(min)}`
+            });
+        else if (d.score < min)
+            breaches.push({
+                rule: 'min_score',
+                detector: name,
+                message: `${name} scored ${detector_policy_formatScore(d.score)}, below its minimum ${detector_policy_formatScore(min)}`
+            });
+    }
+    return breaches;
+}
+
+;// CONCATENATED MODULE: ./src/gate/max-drop.ts
+
+/** Scores are compared to a millionth: 0.82 − 0.72 must not count as 0.10000000000000009. */
+const EPSILON = 1e-6;
+function scoreDrop(score, baseline, maxDrop) {
+    if (maxDrop === undefined || score === undefined || !baseline)
+        return undefined;
+    const drop = baseline.score - score;
+    if (drop <= maxDrop + EPSILON)
+        return undefined;
+    const against = baseline.from === 'base' ? ` on ${baseline.ref ?? 'the base branch'}` : '';
+    const breach = {
+        rule: 'max_drop',
+        message: `score fell from ${detector_policy_formatScore(baseline.score)}${against} to ${detector_policy_formatScore(score)} (−${detector_policy_formatScore(drop)}), more than the allowed drop of ${detector_policy_formatScore(maxDrop)}`
+    };
+    return breach;
+}
+/** `0.82 → 0.71`, the change shown beside a score. */
+function formatChange(before, after) {
+    return `${formatScore(before)} → ${formatScore(after)}`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/breaches.ts
+
+
+/** The outcome with its breaches, and `broke_rule` when only a rule other than the threshold was broken. */
+function applyRules(o, rules) {
+    if ((o.state !== 'passed' && o.state !== 'below_threshold') || !o.result)
+        return o;
+    const breaches = [];
+    if (o.state === 'below_threshold')
+        breaches.push({
+            rule: 'threshold',
+            message: `overall score ${detector_policy_formatScore(o.score ?? 0)} is below the threshold ${detector_policy_formatScore(rules.threshold)}`
+        });
+    breaches.push(...policyBreaches(o.result, rules.policy, rules.detectors));
+    const drop = scoreDrop(o.score, baselineOf(o), rules.maxDrop);
+    if (drop)
+        breaches.push(drop);
+    if (breaches.length === 0)
+        return o.breaches ? { ...o, breaches: undefined } : o;
+    return { ...o, state: o.state === 'passed' ? 'broke_rule' : o.state, breaches };
+}
+/** max-drop compares with the base branch's result when the store knows one, else the item's previous result. */
+function baselineOf(o) {
+    if (o.base)
+        return { score: o.base.score, from: 'base', ref: o.base.ref };
+    if (o.previous)
+        return { score: o.previous.score, from: 'previous' };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/gate/run-report.ts
 /**
  * The one place a RunReport is put together, for a verdict, a skipped run and a run that stopped on an error alike:
@@ -5680,18 +5726,23 @@ function countItems(items) {
         total: items.length,
         passed: count('passed'),
         belowThreshold: count('below_threshold'),
+        brokeRule: count('broke_rule'),
         failed: count('failed'),
         pending: count('pending'),
         notEvaluated: count('not_evaluated'),
         submitted: count('submitted'),
         billedJobs: billedJobs(items),
-        maybeBilled: items.filter(o => o.maybeBilled).length
+        maybeBilled: items.filter(o => o.maybeBilled).length,
+        reused: items.filter(o => o.reused).length
     };
 }
 /** Distinct job ids of every attempt: each is a job Pique created, and bills. */
 function billedJobs(items) {
     const ids = new Set();
     for (const o of items) {
+        // A reused result's job was billed by the run that made it, not this one.
+        if (o.reused)
+            continue;
         if (o.jobId)
             ids.add(o.jobId);
         for (const a of o.otherJobs ?? [])
@@ -5733,6 +5784,7 @@ function whyUnfinished(o, lastSeen, lookup, waitMode) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
+
 
 
 
@@ -5784,7 +5836,7 @@ function skippedReport(input) {
 }
 /** Each submitted outcome with the result received for its job: settled when terminal, else pending or submitted. */
 function settleItems(outcomes, input) {
-    return outcomes.map(o => settle(o, input));
+    return outcomes.map(o => applyRules(settle(o, input), input));
 }
 /** With fail-on-error false a failed evaluation does not fail the gate, but the report still says so. */
 function toleratedFailures(items, failOnError) {
@@ -5839,6 +5891,13 @@ function reasonLine(verdict, items, input, minScore) {
     const parts = [];
     if (counts.belowThreshold)
         parts.push(`${counts.belowThreshold} of ${(0,model/* plural */.LS)(total, word)} scored below ${score(input.threshold)}`);
+    const breaking = (rules) => items.filter(o => o.breaches?.some(b => rules.includes(b.rule))).length;
+    const policy = breaking(['require_pass_check', 'min_score']);
+    if (policy)
+        parts.push(`${(0,model/* plural */.LS)(policy, word)} broke the judge file's policy`);
+    const dropped = breaking(['max_drop']);
+    if (dropped)
+        parts.push(`${(0,model/* plural */.LS)(dropped, word)} dropped by more than max-drop ${input.maxDrop}`);
     if (counts.failed)
         parts.push(`${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
     if (counts.pending)
@@ -5963,8 +6022,8 @@ function billedNote(progress) {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/pique/upload.ts
 /**
  * PUTs a file to an upload URL handed out by `presigned-upload` or `reference_content` (a signed storage URL):
@@ -6037,7 +6096,7 @@ async function uploadFile(target, path, size, options = {}) {
     const left = (options.deadline ?? Infinity) - Date.now();
     if (left <= 0)
         throw new UploadError(`PUT ${where}: no time was left before the deadline`, undefined, undefined, false, true);
-    const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+    const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
     return new Promise((resolve, reject) => {
         let settled = false;
         let sent = 0;
@@ -6292,6 +6351,8 @@ async function uploadFiles(api, files, options) {
 
 // EXTERNAL MODULE: ./src/references/local.ts
 var local = __nccwpck_require__(8973);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __nccwpck_require__(2857);
 ;// CONCATENATED MODULE: ./src/references/lock.ts
 /**
  * The references lock: a committed JSON file beside the judge file mapping each reference file's content SHA-256
@@ -6494,6 +6555,8 @@ async function resolveJudgeReferences(api, judge, options) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/gate/judge-match.ts
@@ -6615,7 +6678,32 @@ function olderThan(a, b) {
     return a.id < b.id;
 }
 
+;// CONCATENATED MODULE: ./src/gate/judge-fingerprint.ts
+/**
+ * A judge's fingerprint: its id plus a SHA-256 over its canonical content (name, description, content type and the
+ * detector set, exactly what judge-match compares). Results are reused only under the same fingerprint. The gate's
+ * `policy` section (and the threshold) are not part of a judge: changing them re-decides reused results, never
+ * re-evaluates them.
+ */
+
+
+
+function judgeContentHash(judge) {
+    const canonical = (0,pique_schema/* canonicalJson */.dj)({
+        name: judge.name,
+        description: judge.description,
+        content_type: judge.content_type,
+        detectors: detectorSet(judge.detectors)
+    });
+    return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex');
+}
+/** `<judge id>@sha256:<hex>`: stable across runs and machines, different for any change to the judge. */
+function judgeFingerprint(judge) {
+    return `${judge.id}@sha256:${judgeContentHash(judge)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/gate/ensure-judge.ts
+
 
 
 
@@ -6760,7 +6848,8 @@ function info(judge, origin) {
         name: judge.name ?? '(no name)',
         origin,
         status: judge.status ?? 'unknown',
-        detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown')
+        detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown'),
+        fingerprint: judgeFingerprint({ ...judge, detectors: judge.detector_configs })
     };
 }
 
@@ -6798,8 +6887,8 @@ function describeProblems(kind, problems) {
     return problems.map(p => `${kind}: ${(0,config_problems/* formatProblem */.Vw)(p)}`);
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/config/url-list.ts
 var url_list = __nccwpck_require__(6808);
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -6994,7 +7083,7 @@ async function urlsAt(base, file) {
     if (base.state === 'unknown')
         return undefined;
     // The loader reads files: give it the base text under the same name (the extension picks the format).
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'pique-gate-base-'));
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pique-gate-base-'));
     try {
         const name = (0,external_node_path_.basename)(file);
         await (0,promises_.writeFile)((0,external_node_path_.join)(dir, name), base.text);
@@ -7460,6 +7549,159 @@ async function collectProblems(loading, found) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/reuse/url-identity.ts
+/**
+ * A URL's identity for result reuse: two URLs that name the same content should reuse one result. Normalised:
+ * scheme and host lower-cased, default port dropped, trailing slash dropped, fragment dropped, the tracking
+ * parameters of TRACKING_PARAMETERS removed, the remaining query parameters sorted. Path and parameter values keep
+ * their case (video ids are case-sensitive). Anything not in the table is kept: a wrong "same" would reuse the
+ * result of other content, a missed one only costs an evaluation. docs/reuse.md shows the table to users.
+ */
+const YOUTUBE = ['youtube.com', 'youtu.be'];
+const TIKTOK = ['tiktok.com'];
+const INSTAGRAM = ['instagram.com'];
+const X = ['x.com', 'twitter.com'];
+/** The one table of parameters that never change which content a URL names. */
+const TRACKING_PARAMETERS = [
+    { name: 'utm_*', hosts: [], why: 'campaign tags (Google Analytics)' },
+    { name: 'fbclid', hosts: [], why: 'Facebook click id' },
+    { name: 'gclid', hosts: [], why: 'Google Ads click id' },
+    { name: 'dclid', hosts: [], why: 'Google display click id' },
+    { name: 'msclkid', hosts: [], why: 'Microsoft Ads click id' },
+    { name: 'mc_cid', hosts: [], why: 'Mailchimp campaign id' },
+    { name: 'mc_eid', hosts: [], why: 'Mailchimp subscriber id' },
+    { name: 'si', hosts: [], why: 'share id (YouTube, Spotify)' },
+    { name: 'feature', hosts: YOUTUBE, why: 'where the link was shared from (feature=share)' },
+    { name: 'pp', hosts: YOUTUBE, why: 'search-result tracking' },
+    { name: 'igsh', hosts: INSTAGRAM, why: 'Instagram share id' },
+    { name: 'igshid', hosts: INSTAGRAM, why: 'Instagram share id (older spelling)' },
+    { name: 'is_from_webapp', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'sender_device', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'sender_web_id', hosts: TIKTOK, why: 'TikTok sharer id' },
+    { name: 'share_app_id', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'share_link_id', hosts: TIKTOK, why: 'TikTok share id' },
+    { name: '_r', hosts: TIKTOK, why: 'TikTok share tracking' },
+    { name: '_t', hosts: TIKTOK, why: 'TikTok share tracking' },
+    { name: 's', hosts: X, why: 'X/Twitter share source' },
+    { name: 't', hosts: X, why: 'X/Twitter share id (on YouTube `t` is a start time and is kept)' },
+    { name: 'ref_src', hosts: X, why: 'X/Twitter referrer' },
+    { name: 'mibextid', hosts: ['facebook.com'], why: 'Facebook share id' }
+];
+function onHost(host, hosts) {
+    return hosts.length === 0 || hosts.some(h => host === h || host.endsWith(`.${h}`));
+}
+/** Whether `name` is a tracking parameter on `host` (lower-case host). */
+function isTrackingParameter(name, host) {
+    const key = name.toLowerCase();
+    return TRACKING_PARAMETERS.some(p => (p.name.endsWith('*') ? key.startsWith(p.name.slice(0, -1)) : key === p.name) && onHost(host, p.hosts));
+}
+/** The normalised form of `url`; text that is not an absolute URL comes back trimmed, unchanged. */
+function normalizeUrl(url) {
+    const text = url.trim();
+    let parsed;
+    try {
+        parsed = new URL(text);
+    }
+    catch {
+        return text;
+    }
+    // WHATWG URL already lower-cases scheme and host and drops a scheme's default port.
+    const host = parsed.hostname;
+    const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name, host));
+    // Stable sort by name: the order of distinct parameters does not change the content; repeats keep their order.
+    kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const query = new URLSearchParams(kept).toString();
+    const path = parsed.pathname.replace(/\/+$/, '');
+    const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+    return `${parsed.protocol}//${auth}${parsed.host}${path}${query ? `?${query}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/reuse/identity.ts
+
+function urlIdentity(url) {
+    return { kind: 'url', url: normalizeUrl(url) };
+}
+function fileIdentity(sha256) {
+    if (!/^[0-9a-f]{64}$/i.test(sha256))
+        throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+    return { kind: 'file', sha256: sha256.toLowerCase() };
+}
+function identityKey(identity) {
+    return identity.kind === 'url' ? `url:${identity.url}` : `sha256:${identity.sha256}`;
+}
+/** The identity key of a planned item (a URL today; a file's digest once files are items). */
+function itemIdentity(item) {
+    switch (item.kind) {
+        case 'url':
+            return identityKey(urlIdentity(item.url));
+        case 'file':
+            return identityKey(fileIdentity(item.sha256));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gate/reuse.ts
+
+
+
+/** One lookup for every item; a failure is a warning and an empty answer. */
+async function lookUpHistory(history, items, query, log) {
+    const started = performance.now();
+    try {
+        const found = await history.lookup({ ...query, identities: items.map(itemIdentity) });
+        log.debug(`Reuse lookup: ${items.length} identities in ${Math.round(performance.now() - started)} ms`);
+        return found;
+    }
+    catch (error) {
+        log.warning(`Could not look earlier results up in ${history.where} (${errorMessage(error)}); nothing is reused, every item is evaluated`);
+        return new Map();
+    }
+}
+/** Splits the plan: reusable items become outcomes, the rest are submitted. */
+function planReuse(items, found) {
+    const plan = { reused: [], results: new Map(), toSubmit: [] };
+    for (const item of items) {
+        const identity = itemIdentity(item);
+        const past = found.get(identity);
+        const earlier = {
+            identity,
+            ...(past?.previous && earlierResult(past.previous)),
+            ...(past?.base && { base: earlierResult(past.base).previous })
+        };
+        const reusable = past?.reusable;
+        if (!reusable) {
+            plan.toSubmit.push({ ...item, ...earlier });
+            continue;
+        }
+        plan.results.set(reusable.jobId, reusable.result);
+        plan.reused.push({
+            ...item,
+            ...earlier,
+            state: 'submitted',
+            jobId: reusable.jobId,
+            reused: { ageSeconds: reusable.ageSeconds, completedAt: reusable.completedAt }
+        });
+    }
+    return plan;
+}
+function earlierResult(past) {
+    return {
+        previous: {
+            jobId: past.jobId,
+            score: past.result.overallScore ?? 0,
+            completedAt: past.completedAt,
+            ...(past.ref ? { ref: past.ref } : {})
+        }
+    };
+}
+/** Submitted and reused outcomes in the plan's order (an item is known by its source line and name). */
+function inPlanOrder(items, outcomes) {
+    const key = (i) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${(0,model/* itemName */.TJ)(i)}`;
+    const byKey = new Map(outcomes.map(o => [key(o), o]));
+    const ordered = items.map(i => byKey.get(key(i))).filter((o) => o !== undefined);
+    // Anything not matched (should not happen) still counts, after the rest.
+    return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))];
+}
+
 ;// CONCATENATED MODULE: ./src/gate/store-jobs.ts
 /**
  * The gate's two calls to the webhook store besides waiting: a token check before anything is billed, and telling the
@@ -7491,16 +7733,20 @@ async function checkStore(store, surface, log) {
  * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
  * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
  */
-async function registerJobs(store, judgeId, outcomes, env, log, surface) {
+async function registerJobs(store, judge, outcomes, env, log, surface) {
+    const ref = runRef(env);
     const jobs = outcomes
         .filter(o => o.jobId && o.batchId)
         .map(o => ({
         job_id: o.jobId,
         url: (0,model/* itemName */.TJ)(o),
         batch_id: o.batchId,
-        judge_id: judgeId,
+        judge_id: judge.id,
         ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
-        ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {})
+        ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {}),
+        // The item this job evaluates: its result joins that item's history, for reuse and deltas (docs/reuse.md).
+        ...(judge.fingerprint && o.identity ? { judge_fingerprint: judge.fingerprint, identity: o.identity } : {}),
+        ...(ref ? { ref } : {})
     }));
     if (jobs.length === 0)
         return;
@@ -7513,6 +7759,10 @@ async function registerJobs(store, judgeId, outcomes, env, log, surface) {
         }
         log.warning(`Could not register ${(0,model/* plural */.LS)(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
     }
+}
+/** The branch a run is on: the pull request's head branch, else the pushed branch or tag. */
+function runRef(env) {
+    return env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/pique/refusals.ts
@@ -7620,7 +7870,7 @@ async function submitAll(api, urls, options) {
             const rest = sent.rest.map(u => notAcceptedOutcome(u, sent.error, submittedAt));
             if (rest.length)
                 options.log.warning(`${label} (${(0,model/* plural */.LS)(rest.length, 'URL')}): submit failed: ${errorMessage(sent.error)}`);
-            outcomes[index] = inPlanOrder(batch, [...refused, ...rest]);
+            outcomes[index] = submit_inPlanOrder(batch, [...refused, ...rest]);
             return;
         }
         const reply = sent.reply;
@@ -7629,7 +7879,7 @@ async function submitAll(api, urls, options) {
         if (reply.batch_id)
             batchIds[index] = reply.batch_id;
         const accepted = matchJobs(sent.accepted, reply, batchId, submittedAt).map(o => retriedAmbiguous ? { ...o, maybeBilled: true } : o);
-        outcomes[index] = inPlanOrder(batch, [...accepted, ...refused]);
+        outcomes[index] = submit_inPlanOrder(batch, [...accepted, ...refused]);
         for (const job of reply.jobs) {
             const status = job.status;
             if (status === undefined || (0,limits/* isJobStatus */.ef)(status) || undocumented.has(status))
@@ -7646,7 +7896,7 @@ async function submitAll(api, urls, options) {
     return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id) => id !== undefined) };
 }
 /** The batch's outcomes in the order its items were planned. */
-function inPlanOrder(batch, outcomes) {
+function submit_inPlanOrder(batch, outcomes) {
     const by = new Map(outcomes.map(o => [(0,model/* itemName */.TJ)(o), o]));
     return batch.map(u => by.get(u.url));
 }
@@ -7842,7 +8092,7 @@ class JobTracker {
         this.latest.set(result.jobId, result);
         for (const note of result.notes ?? [])
             this.notice(result.jobId, note);
-        if (!isTerminal(result))
+        if (!(0,results/* isTerminal */.Hd)(result))
             return false;
         this.waiting.delete(result.jobId);
         this.finishedAt.set(result.jobId, now);
@@ -8174,7 +8424,7 @@ function recordAnswers(answers, tracker, log, unreadable) {
         for (const job of answer.jobs) {
             if (!job.result || !tracker.isPending(job.job_id))
                 continue;
-            const parsed = parseResultBody(job.result, job.job_id);
+            const parsed = (0,results/* parseResultBody */.f$)(job.result, job.job_id);
             if (!parsed.ok) {
                 // The store returns the job with every answer: say it once, not on every long-poll.
                 if (!unreadable.has(job.job_id))
@@ -8260,8 +8510,18 @@ function formatDuration(ms) {
 
 
 
+
+
 function newProgress() {
-    return { outcomes: [], batchIds: [], results: new Map(), finishedAt: new Map(), lookups: new Map() };
+    return {
+        outcomes: [],
+        batchIds: [],
+        results: new Map(),
+        finishedAt: new Map(),
+        lookups: new Map(),
+        reused: [],
+        reusedResults: new Map()
+    };
 }
 /** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
 const STAGES = [
@@ -8270,9 +8530,11 @@ const STAGES = [
     checkStoreFirst,
     lockedReferences,
     ensureTheJudge,
+    reuse,
     run_gate_submit,
     wait,
     retryFailed,
+    remember,
     verdict
 ];
 async function runGate(settings, deps) {
@@ -8365,6 +8627,35 @@ async function ensureTheJudge(run) {
     }));
     return undefined;
 }
+/** Earlier results: reuse what is young enough (reuse-max-age; none with force-all), attach the rest for deltas. */
+async function reuse(run) {
+    const { settings, deps, log, progress } = run;
+    const items = planOf(run).items;
+    const fingerprint = judgeOf(run).fingerprint;
+    const history = fingerprint ? await deps.history?.(fingerprint) : undefined;
+    progress.history = history;
+    if (!history || items.length === 0)
+        return undefined;
+    const env = deps.env ?? process.env;
+    const maxAgeSeconds = settings.forceAll ? 0 : settings.reuseMaxAgeSeconds;
+    const base = env.GITHUB_REPOSITORY && env.GITHUB_BASE_REF
+        ? { repository: env.GITHUB_REPOSITORY, ref: env.GITHUB_BASE_REF }
+        : undefined;
+    await log.group(`Reuse: earlier results in ${history.where}`, async () => {
+        const found = await lookUpHistory(history, items, { maxAgeSeconds, ...(base ? { base } : {}) }, log);
+        const planned = planReuse(items, found);
+        progress.reused = planned.reused;
+        progress.reusedResults = planned.results;
+        progress.toSubmit = planned.toSubmit;
+        const why = settings.forceAll
+            ? ` (${run.surface.setting(config_settings/* Inputs */.G0.ForceAll, 'true')})`
+            : maxAgeSeconds === 0
+                ? ` (${run.surface.setting(config_settings/* Inputs */.G0.ReuseMaxAge, '0')})`
+                : '';
+        log.info(`${(0,model/* plural */.LS)(planned.reused.length, 'earlier result')} reused, ${(0,model/* plural */.LS)(planned.toSubmit.length, 'item')} to evaluate${why}`);
+    });
+    return undefined;
+}
 async function run_gate_submit(run) {
     const urlOutcomes = await submitUrls(run);
     const fileOutcomes = await uploadTheFiles(run);
@@ -8375,7 +8666,7 @@ async function run_gate_submit(run) {
 /** Media files: one presigned-upload job each, uploaded from disk. */
 async function uploadTheFiles(run) {
     const { settings, deps, log, progress } = run;
-    const files = planOf(run).items.filter(model/* isFileItem */.Gs);
+    const files = (run.progress.toSubmit ?? planOf(run).items).filter(model/* isFileItem */.Gs);
     if (files.length === 0)
         return [];
     const judge = judgeOf(run);
@@ -8393,7 +8684,7 @@ async function uploadTheFiles(run) {
 }
 async function submitUrls(run) {
     const { log, progress } = run;
-    const items = planOf(run).items.filter(model/* isUrlItem */.R6);
+    const items = (progress.toSubmit ?? planOf(run).items).filter(model/* isUrlItem */.R6);
     if (items.length === 0)
         return [];
     const batches = Math.ceil(items.length / limits/* LIMITS */.b1.urlsPerBatch.max);
@@ -8422,7 +8713,7 @@ function submitItems(run, items, asItems = true) {
             if (asItems)
                 progress.outcomes.push(...outcomes);
             if (store)
-                await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface);
+                await registerJobs(store, judge, outcomes, deps.env ?? process.env, log, run.surface);
         }
     });
 }
@@ -8483,17 +8774,48 @@ async function retryFailed(run) {
     });
     return undefined;
 }
+/** A results cache remembers this run's completed results (the store has them from the webhooks already). */
+async function remember(run) {
+    const { progress, log } = run;
+    const history = progress.history;
+    if (!history || history.kind !== 'cache')
+        return undefined;
+    const ref = runRef(run.deps.env ?? process.env);
+    const fresh = [];
+    for (const o of progress.outcomes) {
+        const result = o.jobId ? progress.results.get(o.jobId) : undefined;
+        if (result?.outcome !== 'completed' || !o.identity)
+            continue;
+        fresh.push({ identity: o.identity, url: (0,model/* itemName */.TJ)(o), ...(ref ? { ref } : {}), result, body: resultBody(result) });
+    }
+    if (fresh.length === 0)
+        return undefined;
+    try {
+        await history.remember(fresh);
+        log.info(`${(0,model/* plural */.LS)(fresh.length, 'result')} remembered in ${history.where}`);
+    }
+    catch (error) {
+        log.warning(`Could not remember the results in ${history.where} (${errorMessage(error)}); the next run evaluates them again`);
+    }
+    return undefined;
+}
 async function verdict(run) {
     const { settings, progress, log } = run;
     const planned = planOf(run);
+    const judge = judgeOf(run);
     const report = decide({
+        policy: planned.judge.file?.policy,
+        detectors: judge.detectors,
+        maxDrop: settings.maxDrop,
         threshold: settings.threshold,
         failOnError: settings.failOnError,
         waitMode: settings.waitMode,
-        judge: judgeOf(run),
+        judge,
         batchIds: progress.batchIds,
-        outcomes: progress.outcomes,
-        results: progress.results,
+        outcomes: progress.reused.length
+            ? inPlanOrder(planned.items, [...progress.outcomes, ...progress.reused])
+            : progress.outcomes,
+        results: progress.reused.length ? new Map([...progress.results, ...progress.reusedResults]) : progress.results,
         timedOut: progress.timedOut ?? false,
         lookups: progress.lookups,
         skippedUnchanged: planned.skippedUnchanged,
@@ -8572,6 +8894,10 @@ function tookMs(outcomes, finishedAt) {
         return at !== undefined && o.submittedAt ? [at - Date.parse(o.submittedAt)] : [];
     });
 }
+/** A result as the cache keeps it: the webhook body Pique would have sent. */
+function resultBody(result) {
+    return (0,results/* serializeResult */.sf)(result, 'webhook');
+}
 
 ;// CONCATENATED MODULE: ./src/run/execute.ts
 /**
@@ -8641,12 +8967,39 @@ async function runSettings(settings, ctx, progress) {
         api: client,
         rateLimit: client && (() => client.rateLimit),
         store,
+        history: resultHistory(settings, ctx, store),
         log: ctx.log,
         env: ctx.env,
         cwd: ctx.cwd,
         progress,
         surface: ctx.surface
     });
+}
+/**
+ * Where a judge's earlier results live: the store when there is one (it has every run's), else a results cache when
+ * `cache` is on: the folder `cache-dir` (the CLI's default), or in the action the GitHub Actions cache. Each is
+ * loaded only when used, to keep the action's start fast (docs/performance.md).
+ */
+function resultHistory(settings, ctx, store) {
+    if (store)
+        return async (fp) => (await __nccwpck_require__.e(/* import() */ 500).then(__nccwpck_require__.bind(__nccwpck_require__, 3500))).storeHistory(store, fp, 'the webhook store');
+    const none = async () => undefined;
+    if (!settings.cache)
+        return none;
+    const warning = (message) => ctx.log.warning(message);
+    const dir = settings.cacheDir;
+    if (dir)
+        return async (fp) => (await __nccwpck_require__.e(/* import() */ 761).then(__nccwpck_require__.bind(__nccwpck_require__, 1761))).folderResultCache({ dir, judgeFingerprint: fp, onProblem: warning });
+    const env = ctx.env ?? process.env;
+    // The cache service's variables exist only on a runner; elsewhere the client is not even loaded.
+    if (ctx.surface.kind !== 'action' || !(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
+        return none;
+    return async (fp) => {
+        const actions = await Promise.all(/* import() */[__nccwpck_require__.e(583), __nccwpck_require__.e(840)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7840));
+        if (!actions.actionsCacheAvailable())
+            return undefined;
+        return actions.actionsCacheHistory({ judgeFingerprint: fp, env, info: m => ctx.log.info(m), warning });
+    };
 }
 function reportContext(settings, ctx) {
     return {
@@ -8656,7 +9009,8 @@ function reportContext(settings, ctx) {
         githubToken: settings.githubToken,
         surface: ctx.surface,
         secrets: (0,config_settings/* secretValues */.VX)(settings),
-        env: ctx.env
+        env: ctx.env,
+        verbose: ctx.verbose
     };
 }
 /** The non-secret inputs as given, for a report whose settings could not be read. */
@@ -8738,7 +9092,7 @@ function verdictOutput(report) {
 /** The `results` output is left empty beyond this: step outputs share the runner's size limit. */
 const RESULTS_OUTPUT_MAX_BYTES = 1024 * 1024;
 function gateOutputs(report, reportPath) {
-    const finished = report.items.filter(u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'failed');
+    const finished = report.items.filter(u => u.state === 'passed' || u.state === 'below_threshold' || u.state === 'broke_rule' || u.state === 'failed');
     const results = JSON.stringify(report.items.map(u => ({
         ...(u.kind === 'url' ? { url: u.url } : { kind: u.kind, path: u.path, sha256: u.sha256 }),
         state: u.state,
@@ -8752,6 +9106,7 @@ function gateOutputs(report, reportPath) {
         [config_settings/* Outputs */.tY.Verdict]: verdictOutput(report),
         [config_settings/* Outputs */.tY.Passed]: String(report.verdict === 'passed'),
         [config_settings/* Outputs */.tY.Evaluated]: String(finished.length),
+        [config_settings/* Outputs */.tY.Reused]: String(report.counts.reused),
         [config_settings/* Outputs */.tY.FailedCount]: String(report.items.filter(u => (0,policy/* failsGate */.F)(u, report)).length),
         [config_settings/* Outputs */.tY.MinScore]: report.minScore === undefined ? '' : String(report.minScore),
         [config_settings/* Outputs */.tY.ReportPath]: reportPath,
@@ -9314,6 +9669,272 @@ function sameFamily(a, b) {
         ['mp3', 'aac']
     ];
     return families.some(f => f.includes(a.name) && f.includes(b.name));
+}
+
+
+/***/ }),
+
+/***/ 4974:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ isTerminal),
+/* harmony export */   f$: () => (/* binding */ parseResultBody),
+/* harmony export */   sf: () => (/* binding */ serializeResult)
+/* harmony export */ });
+/* unused harmony exports eventForStatus, outcomeForStatus, NO_STATUS, readDeliveryState */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2857);
+/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4001);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7914);
+/**
+ * Evaluation result bodies, as sent by webhooks and by `GET /v1/evaluations/results/{job_id}`, read liberally
+ * (../shared/pique-api.md, "Replies the docs do not show"). Both documented spellings (`results`/`criterion_id`
+ * and `detector_results`/`detector_config_id`) are read; `event` is inferred from `status` when missing (and
+ * `status` from `event`). Every body that names a job is read into an `EvaluationResult` whose `outcome` says what
+ * it means for the gate; only a body that names no job (or no state at all) is unreadable:
+ * - an undocumented `status`, or an undocumented `event`, is `running` (not finished yet) with a note;
+ * - when a documented `event` and `status` disagree, the status decides, with a note;
+ * - a `completed` body without a usable `overall_score` (missing, null, not a number, outside 0–1) is `unusable`:
+ *   that job's evaluation error, with the precise reason in `error`;
+ * - extra fields are ignored, and a detector entry's unusable field is dropped rather than failing the body.
+ */
+
+
+
+function eventForStatus(status) {
+    if (status === 'completed')
+        return 'evaluation.completed';
+    if (status === 'failed')
+        return 'evaluation.failed';
+    return 'evaluation.pending';
+}
+/** The outcome a documented status stands for (a completed one still needs its score checked). */
+function outcomeForStatus(status) {
+    return status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'running';
+}
+function isTerminal(result) {
+    return result.outcome !== 'running';
+}
+const isResultEvent = (value) => _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .RESULT_EVENTS */ .Wm.includes(value);
+/** The status of a body that sends none, with an event the docs do not show. */
+const NO_STATUS = 'unknown';
+/** The status a documented event implies when the body sends no status. */
+const STATUS_FOR_EVENT = {
+    'evaluation.pending': 'pending',
+    'evaluation.completed': 'completed',
+    'evaluation.failed': 'failed'
+};
+// Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
+const text = zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional().catch(undefined);
+const flag = zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().optional().catch(undefined);
+const score01 = zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max).optional().catch(undefined);
+const detectorResultSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+    criterion_id: text,
+    detector_config_id: text,
+    detector_name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).catch('unknown'),
+    pass_check: flag,
+    score: score01,
+    rationale: text,
+    metrics: zod__WEBPACK_IMPORTED_MODULE_2__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_2__/* .unknown */ .L5J()).optional().catch(undefined),
+    timestamps: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig()).optional().catch(undefined),
+    flagged_frames: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .unknown */ .L5J()).optional().catch(undefined)
+});
+/** The fields a body needs to be read at all; everything else is read leniently. */
+const envelopeSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+    job_id: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1),
+    status: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).optional(),
+    event: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).optional()
+});
+/**
+ * Read unknown JSON as a result body. `expectedJobId` (the results endpoint's path) stands in for a missing
+ * `job_id`, and a body naming another job is refused. Unreadable only when it names no job or no state.
+ */
+function parseResultBody(json, expectedJobId) {
+    const base = identified(json, expectedJobId);
+    const envelope = envelopeSchema.safeParse(base);
+    if (!envelope.success)
+        return { ok: false, reason: (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .issuesLine */ .Rf)(envelope.error.issues) };
+    const body = envelope.data;
+    if (expectedJobId !== undefined && body.job_id !== expectedJobId)
+        return { ok: false, reason: `job_id: names ${body.job_id}, not the job asked for (${expectedJobId})` };
+    const state = readState(body.status, body.event);
+    if (!state.ok)
+        return state;
+    const { status, event, notes } = state;
+    const list = Array.isArray(body.detector_results)
+        ? body.detector_results
+        : Array.isArray(body.results)
+            ? body.results
+            : [];
+    const detectorResults = list
+        .filter(d => d && typeof d === 'object' && !Array.isArray(d))
+        .map(d => detectorResult(detectorResultSchema.parse(d)));
+    const result = {
+        event,
+        jobId: body.job_id,
+        status,
+        outcome: state.outcome,
+        judgeId: text.parse(body.judge_id),
+        evaluationId: text.parse(body.evaluation_id),
+        contentId: text.parse(body.content_id),
+        detectorResults,
+        timestamp: text.parse(body.timestamp),
+        ...(notes.length ? { notes } : {})
+    };
+    if (result.outcome === 'failed') {
+        const error = text.parse(body.error) ?? text.parse(body.error_message);
+        if (error)
+            result.error = error;
+    }
+    if (result.outcome === 'completed') {
+        const problem = scoreProblem(body.overall_score, 'overall_score' in body);
+        if (problem) {
+            result.outcome = 'unusable';
+            result.error = `Pique reported the evaluation completed, but ${problem}`;
+        }
+        else
+            result.overallScore = body.overall_score;
+    }
+    return { ok: true, result };
+}
+/** The body with a null `job_id`, `status` or `event` read as absent, and a missing `job_id` supplied. */
+function identified(json, expectedJobId) {
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+        return json;
+    const out = { ...json };
+    for (const key of ['job_id', 'status', 'event'])
+        if (out[key] === null)
+            delete out[key];
+    if (out.job_id === undefined && expectedJobId !== undefined)
+        out.job_id = expectedJobId;
+    return out;
+}
+/** Status, event and outcome of a body: the status decides; undocumented values mean "not finished yet". */
+function readState(sentStatus, sentEvent) {
+    const notes = [];
+    const eventKnown = sentEvent !== undefined && isResultEvent(sentEvent);
+    if (sentEvent !== undefined && !eventKnown)
+        notes.push({
+            kind: 'undocumented_event',
+            value: sentEvent,
+            message: `undocumented event "${sentEvent}": read as not finished yet, still waiting`
+        });
+    if (sentStatus === undefined && sentEvent === undefined)
+        return { ok: false, reason: 'body: has neither status nor event' };
+    // Only an undocumented event and no status: nothing says the job finished.
+    if (sentStatus === undefined && !eventKnown)
+        return { ok: true, status: NO_STATUS, event: sentEvent, outcome: 'running', notes };
+    const status = sentStatus ?? STATUS_FOR_EVENT[sentEvent];
+    if (!(0,_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .isJobStatus */ .ef)(status)) {
+        notes.push({
+            kind: 'undocumented_status',
+            value: status,
+            message: `undocumented job status "${status}": read as not finished yet, still waiting`
+        });
+        return { ok: true, status, event: sentEvent ?? 'evaluation.pending', outcome: 'running', notes };
+    }
+    const implied = eventForStatus(status);
+    if (eventKnown && sentEvent !== implied)
+        notes.push({
+            kind: 'disagreement',
+            value: `${sentEvent}/${status}`,
+            message: `event "${sentEvent}" disagrees with status "${status}": the status decides`
+        });
+    const outcome = sentEvent !== undefined && !eventKnown ? 'running' : outcomeForStatus(status);
+    return { ok: true, status, event: sentEvent ?? implied, outcome, notes };
+}
+/** Why `overall_score` is not a usable score, or undefined when it is one. */
+function scoreProblem(value, present) {
+    if (!present || value === undefined)
+        return 'without overall_score';
+    if (value === null)
+        return 'overall_score is null';
+    if (typeof value !== 'number')
+        return `overall_score is ${JSON.stringify(value).slice(0, 40)}, not a number`;
+    if (!Number.isFinite(value) || value < _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min || value > _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max)
+        return `overall_score ${value} is outside ${_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min}–${_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max}`;
+    return undefined;
+}
+function detectorResult(d) {
+    return {
+        id: d.detector_config_id ?? d.criterion_id,
+        detectorName: d.detector_name,
+        passCheck: d.pass_check,
+        score: d.score,
+        rationale: d.rationale,
+        metrics: d.metrics,
+        timestamps: d.timestamps,
+        flaggedFrames: d.flagged_frames
+    };
+}
+/**
+ * A delivery as a webhook receiver files it, read by `parseResultBody` (one rule for the store and the gate): a job
+ * id and a state are needed; a documented status is its state (it decides when a documented event disagrees); an
+ * undocumented status or event leaves it without one (`undocumented` says why): not finished yet. Scores and
+ * detector results are left to the readers (a completed body without a usable score is filed `completed`, and read
+ * as that job's evaluation error).
+ */
+function readDeliveryState(json) {
+    const parsed = parseResultBody(json);
+    if (!parsed.ok)
+        return parsed;
+    const r = parsed.result;
+    const known = { jobId: r.jobId, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) };
+    // An undocumented status is named before an undocumented event: it is the field that decides.
+    const status = r.notes?.find(n => n.kind === 'undocumented_status');
+    const event = r.notes?.find(n => n.kind === 'undocumented_event');
+    const undocumented = status
+        ? `status ${quoted(status.value)} is not a documented job status`
+        : event && `event ${quoted(event.value)} is not a documented event`;
+    if (undocumented)
+        return { ...known, ok: true, status: undefined, undocumented };
+    return { ...known, ok: true, status: r.status };
+}
+const quoted = (value) => JSON.stringify(value.slice(0, 40));
+/**
+ * Serialize a result the way the service does: webhooks use `results` + `criterion_id` (the seed's form),
+ * the results endpoint uses `detector_results` + `detector_config_id`.
+ */
+function serializeResult(r, spelling) {
+    const base = { event: r.event, job_id: r.jobId, status: r.status };
+    if (r.judgeId !== undefined)
+        base.judge_id = r.judgeId;
+    if (r.timestamp !== undefined)
+        base.timestamp = r.timestamp;
+    if (r.status === 'failed') {
+        base.error = r.error ?? 'Evaluation failed';
+        return base;
+    }
+    if (r.status !== 'completed')
+        return base;
+    const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id';
+    const details = r.detectorResults.map(d => {
+        const out = { [idKey]: d.id, detector_name: d.detectorName };
+        if (d.passCheck !== undefined)
+            out.pass_check = d.passCheck;
+        if (d.score !== undefined)
+            out.score = d.score;
+        if (d.rationale !== undefined)
+            out.rationale = d.rationale;
+        if (d.metrics !== undefined)
+            out.metrics = d.metrics;
+        if (spelling === 'results-endpoint' && d.timestamps !== undefined)
+            out.timestamps = d.timestamps;
+        if (spelling === 'results-endpoint' && d.flaggedFrames !== undefined)
+            out.flagged_frames = d.flaggedFrames;
+        return out;
+    });
+    return {
+        event: r.event,
+        evaluation_id: r.evaluationId,
+        job_id: r.jobId,
+        content_id: r.contentId,
+        judge_id: r.judgeId,
+        status: r.status,
+        overall_score: r.overallScore,
+        timestamp: r.timestamp,
+        [spelling === 'webhook' ? 'results' : 'detector_results']: details
+    };
 }
 
 
@@ -9948,6 +10569,7 @@ function htmlLink(href, safeText) {
 /* harmony export */   Pl: () => (/* binding */ sourceMarkdown),
 /* harmony export */   R_: () => (/* binding */ heading),
 /* harmony export */   S6: () => (/* binding */ errorLines),
+/* harmony export */   TK: () => (/* binding */ billingLines),
 /* harmony export */   g5: () => (/* binding */ validatedLines),
 /* harmony export */   j: () => (/* binding */ itemTableHeader),
 /* harmony export */   oy: () => (/* binding */ itemRow),
@@ -9975,6 +10597,10 @@ function htmlLink(href, safeText) {
 const CELL_RATIONALE_CHARS = 100;
 /** Characters of a URL or a source path shown in a table cell (start and end); the links and the details have them whole. */
 const CELL_NAME_CHARS = 32;
+/** "3 reused, 12 evaluated (billed)." under the reason: what this run paid Pique for; none for a run without items. */
+function billingLines(report) {
+    return report.items.length ? [`${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .billingLine */ .ub)(report))}.`, ''] : [];
+}
 function heading(report) {
     return `## ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .headingText */ .ky)(report)}`;
 }
@@ -9993,6 +10619,12 @@ function judgeLine(report, withId = true) {
  * how far an unfinished job got.
  */
 function whyCell(o, report) {
+    // Rules broken besides the threshold (policy, max-drop), in words; a reused result says so, with its age and job.
+    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(b.message));
+    const reused = o.reused ? `<sub>♻️ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .reusedText */ .KH)(o))}</sub>` : '';
+    return [o.state === 'broke_rule' ? '' : reasonCell(o, report), ...rules, reused].filter(Boolean).join('<br>');
+}
+function reasonCell(o, report) {
     switch (o.state) {
         case 'below_threshold':
         case 'passed': {
@@ -10015,6 +10647,8 @@ function whyCell(o, report) {
             return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .truncateWords */ .sz)(o.notEvaluated?.detail ?? o.error ?? 'never submitted', CELL_RATIONALE_CHARS));
         case 'submitted':
             return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)';
+        case 'broke_rule':
+            return '';
     }
 }
 /**
@@ -10023,7 +10657,9 @@ function whyCell(o, report) {
  */
 function resultCell(o, report) {
     const what = o.score === undefined ? (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateLabel */ .UH)(o, report) : (0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(o.score, report);
-    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}`;
+    // The change against the item's previous result, under the score.
+    const change = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .changeText */ .k0)(o, report);
+    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}${change ? `<br><sub>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(change)}</sub>` : ''}`;
 }
 /** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
 function sourceUrl(source, links) {
@@ -10192,6 +10828,7 @@ function describeSpecs(s) {
 /* harmony export */   D9: () => (/* binding */ scoreVsThreshold),
 /* harmony export */   J7: () => (/* binding */ countsLine),
 /* harmony export */   JG: () => (/* binding */ isInlineSource),
+/* harmony export */   KH: () => (/* binding */ reusedText),
 /* harmony export */   Kw: () => (/* binding */ explainOutcome),
 /* harmony export */   Qi: () => (/* binding */ sortWorstFirst),
 /* harmony export */   UH: () => (/* binding */ stateLabel),
@@ -10201,11 +10838,15 @@ function describeSpecs(s) {
 /* harmony export */   hZ: () => (/* binding */ stateIcon),
 /* harmony export */   j2: () => (/* binding */ formatSource),
 /* harmony export */   k: () => (/* binding */ failingDetectors),
+/* harmony export */   k0: () => (/* binding */ changeText),
 /* harmony export */   ky: () => (/* binding */ headingText),
+/* harmony export */   nV: () => (/* binding */ formatAge),
+/* harmony export */   oF: () => (/* binding */ ruleName),
 /* harmony export */   pc: () => (/* binding */ durationMs),
+/* harmony export */   ub: () => (/* binding */ billingLine),
 /* harmony export */   yz: () => (/* binding */ worstDetector)
 /* harmony export */ });
-/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING */
+/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING, breachText */
 /* harmony import */ var _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6808);
 /* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6045);
 /* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2601);
@@ -10237,6 +10878,7 @@ function annotationTarget(o) {
 function severity(o, report) {
     switch (o.state) {
         case 'below_threshold':
+        case 'broke_rule':
             return 0;
         case 'failed':
             return report.failOnError ? 1 : 3;
@@ -10261,6 +10903,7 @@ function sortWorstFirst(report) {
 const STATE_LABELS = {
     passed: 'passed',
     below_threshold: 'below threshold',
+    broke_rule: 'broke a rule',
     failed: 'evaluation failed',
     pending: 'unfinished',
     not_evaluated: 'not evaluated',
@@ -10269,6 +10912,7 @@ const STATE_LABELS = {
 const STATE_ICONS = {
     passed: '✅',
     below_threshold: '❌',
+    broke_rule: '🚫',
     failed: '💥',
     pending: '⏳',
     not_evaluated: '🚫',
@@ -10316,12 +10960,57 @@ function lowestScoring(detectors) {
 function lastStatus(o) {
     return o.result ? ` (job status ${o.result.status})` : '';
 }
+/** What each rule is called in reports. */
+const RULE_NAMES = {
+    threshold: 'Threshold',
+    require_pass_check: 'Required check (policy)',
+    min_score: 'Detector minimum (policy)',
+    max_drop: 'Score drop (max-drop)'
+};
+function ruleName(rule) {
+    return RULE_NAMES[rule];
+}
+/** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
+function breachText(o) {
+    return (o.breaches ?? []).map(b => b.message).join('; ');
+}
+/** `0.82 → 0.71`: the change against the item's previous result, when it has one and a score now. */
+function changeText(o, scale) {
+    if (!o.previous || o.score === undefined)
+        return '';
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .formatScore */ .y)(o.previous.score, scale)} → ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .formatScore */ .y)(o.score, scale)}`;
+}
+/** `reused, 3 h old, job job_abc`: a result taken from an earlier run instead of evaluated by this one. */
+function reusedText(o) {
+    if (!o.reused)
+        return '';
+    return `reused, ${formatAge(o.reused.ageSeconds)} old${o.jobId ? `, job ${o.jobId}` : ''}`;
+}
+/** 45 s, 12 min, 3 h, 2 d. */
+function formatAge(seconds) {
+    if (seconds < 90)
+        return `${Math.max(0, Math.round(seconds))} s`;
+    if (seconds < 90 * 60)
+        return `${Math.round(seconds / 60)} min`;
+    if (seconds < 36 * 3600)
+        return `${Math.round(seconds / 3600)} h`;
+    return `${Math.round(seconds / 86_400)} d`;
+}
+/** "3 reused, 12 evaluated (billed)": what this run paid for. */
+function billingLine(report) {
+    const evaluated = report.items.filter(o => !o.reused && o.jobId).length;
+    return `${report.counts.reused} reused, ${evaluated} evaluated (billed)`;
+}
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
 function explainOutcome(o, report) {
     switch (o.state) {
+        case 'broke_rule':
+            return breachText(o);
         case 'below_threshold': {
             const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
-            return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`;
+            // Other rules it broke too (policy, max-drop) follow the threshold's reason.
+            const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+            return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}${more.length ? `; ${more.join('; ')}` : ''}`;
         }
         case 'failed':
             return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`;
@@ -10381,17 +11070,18 @@ function countsLine(report) {
     const parts = [
         `${c.passed} passed`,
         c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
+        c.brokeRule ? `${c.brokeRule} broke a rule` : '',
         c.failed ? (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.failed, 'failed evaluation') : '',
         c.pending ? `${c.pending} unfinished` : '',
         c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}${billingNote(report)}`;
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}; ${billingLine(report)}${billingNote(report)}`;
 }
 /** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
 function billingNote(report) {
     const c = report.counts;
-    const withJob = report.items.filter(o => o.jobId).length;
+    const withJob = report.items.filter(o => o.jobId && !o.reused).length;
     if (c.billedJobs === withJob && c.maybeBilled === 0)
         return '';
     const maybe = c.maybeBilled
@@ -10422,14 +11112,17 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ie: () => (/* binding */ resultLookupResponseSchema),
+/* harmony export */   N9: () => (/* binding */ MAX_LOOKUP_IDENTITIES),
 /* harmony export */   PX: () => (/* binding */ STORE_PATHS),
 /* harmony export */   Xi: () => (/* binding */ MAX_QUERY_JOBS),
 /* harmony export */   ZI: () => (/* binding */ MAX_WAIT_SECONDS),
 /* harmony export */   bm: () => (/* binding */ batchResponseSchema),
 /* harmony export */   c2: () => (/* binding */ storedJobSchema),
+/* harmony export */   k1: () => (/* binding */ storedResultSchema),
 /* harmony export */   lX: () => (/* binding */ queryResponseSchema)
 /* harmony export */ });
-/* unused harmony exports UNRECOGNISED_STATUS, queryRequestSchema, registerRequestSchema, ingestResponseSchema */
+/* unused harmony exports UNRECOGNISED_STATUS, queryRequestSchema, registerRequestSchema, ingestResponseSchema, resultLookupRequestSchema */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2857);
 /* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7914);
 /**
@@ -10440,6 +11133,7 @@ function formatDuration(ms) {
  *   POST /v1/jobs/query              many jobs, optional long-poll            (bearer read token)
  *   POST /v1/jobs/register           record submitted jobs (url, batch, ...)  (bearer read token)
  *   GET  /v1/batches/{batch_id}      the registered jobs of a batch           (bearer read token)
+ *   POST /v1/results/lookup          reusable and previous results by identity (bearer read token)
  *   GET  /healthz  /readyz  /metrics
  */
 
@@ -10450,6 +11144,7 @@ const STORE_PATHS = {
     query: '/v1/jobs/query',
     register: '/v1/jobs/register',
     batch: '/v1/batches/:batch_id',
+    results: '/v1/results/lookup',
     health: '/healthz',
     ready: '/readyz',
     metrics: '/metrics'
@@ -10500,7 +11195,13 @@ const registerRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc
         batch_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
         judge_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
         repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-        commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional()
+        commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+        /** With `identity`: the job's result joins that item's history (results.ts). */
+        judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
+        /** The content's identity (`url:<normalised url>` or `sha256:<hex>`), see src/reuse/identity.ts. */
+        identity: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
+        /** The branch the run was on, so a later pull request can compare against its base branch's results. */
+        ref: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional()
     }))
         .min(1)
         .max(MAX_QUERY_JOBS)
@@ -10516,6 +11217,41 @@ const ingestResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(
     outcome: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(['applied', 'duplicate', 'stale']),
     /** Present when the body's status or event is undocumented: kept as received, marked `unrecognised`. */
     unrecognised: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional()
+});
+/** Identities per results lookup: a whole run's items in one request. */
+const MAX_LOOKUP_IDENTITIES = 10_000;
+const resultLookupRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
+    identities: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1)).min(1).max(MAX_LOOKUP_IDENTITIES),
+    /** A completed result at most this old is `reusable`; 0 asks for history only. */
+    max_age_seconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(0),
+    /** The base branch of a pull request: its newest result of each item comes back as `base`. */
+    base: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), ref: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) }).optional()
+});
+const storedResultSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    job_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    /** When the store received the completed result. */
+    completed_at: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    /** The result body as Pique sent it. */
+    result: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()),
+    url: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional(),
+    repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional(),
+    commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional(),
+    ref: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional()
+});
+const resultLookupResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    /** One entry per requested identity with any completed result; identities never evaluated are left out. */
+    items: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+        identity: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+        /** The newest completed result, when it is at most max_age_seconds old. */
+        reusable: storedResultSchema.nullable(),
+        /** The completed result before `reusable` (or the newest one, when nothing is reusable): for deltas. */
+        previous: storedResultSchema.nullable(),
+        /** The newest completed result from a run on the base branch, other than `reusable`. */
+        base: storedResultSchema.nullable()
+    })),
+    /** The store's clock, which ages are measured against. */
+    now: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
 });
 
 
@@ -10569,6 +11305,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
@@ -10691,10 +11434,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -10709,6 +11466,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 
 /***/ }),
 
@@ -10775,10 +11539,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
@@ -10793,6 +11571,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
@@ -19370,7 +20162,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3340:
+/***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19382,6 +20174,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -19391,7 +20184,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -19523,8 +20316,8 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
@@ -19548,7 +20341,7 @@ function file_command_issueFileCommand(command, message) {
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -19562,88 +20355,14 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(2145);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -19678,7 +20397,7 @@ class oidc_utils_OidcClient {
         return runtimeUrl;
     }
     static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             var _a;
             const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
@@ -19696,7 +20415,7 @@ class oidc_utils_OidcClient {
         });
     }
     static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
                 let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
@@ -20031,1136 +20750,8 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var lib_exec = __nccwpck_require__(7187);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -21547,16 +21138,801 @@ function getIDToken(aud) {
 
 /***/ }),
 
+/***/ 7187:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec)
+});
+
+// UNUSED EXPORTS: getExecOutput
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return __awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+
+/***/ }),
+
+/***/ 2145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
 /***/ 4942:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
+  Qq: () => (/* binding */ HttpClient),
+  Kg: () => (/* binding */ HttpClientError),
+  Hv: () => (/* binding */ HttpCodes)
 });
 
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
 
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
@@ -22356,6 +22732,488 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ mkdir),
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   rm: () => (/* binding */ rm),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath)
+/* harmony export */ });
+/* unused harmony exports chmod, copyFile, lstat, open, readdir, rename, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+
+/***/ }),
+
+/***/ 8701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF)
+/* harmony export */ });
+/* unused harmony exports cp, mv, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
 
 /***/ }),
 

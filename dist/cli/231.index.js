@@ -2,7 +2,7 @@ export const id = 231;
 export const ids = [231];
 export const modules = {
 
-/***/ 4231:
+/***/ 54231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -12,12 +12,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   judgeKeyOf: () => (/* binding */ judgeKeyOf),
 /* harmony export */   renderComment: () => (/* binding */ renderComment)
 /* harmony export */ });
-/* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4661);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6045);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4031);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4285);
-/* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2601);
-/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1921);
+/* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(54661);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(56045);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(14031);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54285);
+/* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(82601);
+/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(51921);
 /**
  * The pull-request comment: the verdict and the URLs that need attention, under a hidden marker per judge so the
  * same comment is found and updated on every run. GitHub caps a comment body at 65,536 characters.
@@ -85,8 +85,10 @@ function finish(lines, rows, omitted, report, options) {
     if (omitted)
         out.push(`…and ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '');
     const judge = report.error ? undefined : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeLine */ .sW)(report, false);
+    // What this run paid for, in the footer: the rows needing attention stay on the first screen.
     const footer = [
-        judge ? `Judge ${judge}` : '',
+        report.error || !report.items.length ? '' : (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .billingLine */ .ub)(report)),
+        judge ? `judge ${judge}` : '',
         options.sha ? `${report.error ? 'ran on' : 'evaluated'} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(options.sha.slice(0, 7))}` : '',
         options.runUrl ? `[workflow run](${options.runUrl})` : ''
     ];

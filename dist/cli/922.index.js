@@ -2,7 +2,7 @@ export const id = 922;
 export const ids = [922];
 export const modules = {
 
-/***/ 2922:
+/***/ 72922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -10,7 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   StoreClient: () => (/* binding */ StoreClient),
 /* harmony export */   StoreError: () => (/* binding */ StoreError)
 /* harmony export */ });
-/* harmony import */ var _protocol_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1105);
+/* harmony import */ var _protocol_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(41105);
 
 /** An answer from the store that is not a success, or no answer after the retries. */
 class StoreError extends Error {
@@ -44,6 +44,10 @@ class StoreClient {
         if (jobs.length === 0)
             return;
         await this.call('POST', _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .STORE_PATHS */ .PX.register, undefined, { jobs });
+    }
+    /** Reusable, previous and base-branch results for many items, in one request. */
+    async lookupResults(req) {
+        return this.call('POST', _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .STORE_PATHS */ .PX.results, _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .resultLookupResponseSchema */ .Ie, req);
     }
     /** One job, or undefined when the store has never heard of it. */
     async job(jobId) {

@@ -2,22 +2,22 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7750:
+/***/ 17750:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = {
     RBTree: __nccwpck_require__(5004),
-    BinTree: __nccwpck_require__(2663)
+    BinTree: __nccwpck_require__(92663)
 };
 
 
 /***/ }),
 
-/***/ 2663:
+/***/ 92663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-var TreeBase = __nccwpck_require__(253);
+var TreeBase = __nccwpck_require__(20253);
 
 function Node(data) {
     this.data = data;
@@ -132,7 +132,7 @@ module.exports = BinTree;
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-var TreeBase = __nccwpck_require__(253);
+var TreeBase = __nccwpck_require__(20253);
 
 function Node(data) {
     this.data = data;
@@ -353,7 +353,7 @@ module.exports = RBTree;
 
 /***/ }),
 
-/***/ 253:
+/***/ 20253:
 /***/ ((module) => {
 
 
@@ -595,7 +595,7 @@ module.exports = TreeBase;
 
 /***/ }),
 
-/***/ 8998:
+/***/ 28998:
 /***/ ((module) => {
 
 
@@ -717,7 +717,7 @@ module.exports = decodeURIComponent
 
 /***/ }),
 
-/***/ 3430:
+/***/ 23430:
 /***/ ((module) => {
 
 
@@ -770,13 +770,13 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 19510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(9669);
-const stringify = __nccwpck_require__(2059);
+const parse = __nccwpck_require__(79669);
+const stringify = __nccwpck_require__(62059);
 
 const fastQuerystring = {
   parse,
@@ -797,7 +797,7 @@ module.exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6662:
+/***/ 46662:
 /***/ ((module) => {
 
 // This file is taken from Node.js project.
@@ -900,12 +900,12 @@ module.exports = { encodeString };
 
 /***/ }),
 
-/***/ 9669:
+/***/ 79669:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const fastDecode = __nccwpck_require__(8998);
+const fastDecode = __nccwpck_require__(28998);
 
 const plusRegex = /\+/g;
 const Empty = function () {};
@@ -1033,12 +1033,12 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 2059:
+/***/ 62059:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { encodeString } = __nccwpck_require__(6662);
+const { encodeString } = __nccwpck_require__(46662);
 
 function getAsPrimitive(value) {
   const type = typeof value;
@@ -1109,7 +1109,7 @@ module.exports = stringify;
 
 /***/ }),
 
-/***/ 4807:
+/***/ 14807:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -1128,8 +1128,8 @@ module.exports = stringify;
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.isWS = exports.applyEdit = exports.setProperty = exports.removeProperty = void 0;
-    const format_1 = __nccwpck_require__(6612);
-    const parser_1 = __nccwpck_require__(5152);
+    const format_1 = __nccwpck_require__(76612);
+    const parser_1 = __nccwpck_require__(95152);
     function removeProperty(text, path, options) {
         return setProperty(text, path, void 0, options);
     }
@@ -1317,7 +1317,7 @@ module.exports = stringify;
 
 /***/ }),
 
-/***/ 6612:
+/***/ 76612:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -1336,8 +1336,8 @@ module.exports = stringify;
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.isEOL = exports.format = void 0;
-    const scanner_1 = __nccwpck_require__(8525);
-    const string_intern_1 = __nccwpck_require__(4579);
+    const scanner_1 = __nccwpck_require__(78525);
+    const string_intern_1 = __nccwpck_require__(54579);
     function format(documentText, range, options) {
         let initialIndentLevel;
         let formatText;
@@ -1599,7 +1599,7 @@ module.exports = stringify;
 
 /***/ }),
 
-/***/ 5152:
+/***/ 95152:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -1618,7 +1618,7 @@ module.exports = stringify;
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.getNodeType = exports.stripComments = exports.visit = exports.findNodeAtOffset = exports.contains = exports.getNodeValue = exports.getNodePath = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = void 0;
-    const scanner_1 = __nccwpck_require__(8525);
+    const scanner_1 = __nccwpck_require__(78525);
     var ParseOptions;
     (function (ParseOptions) {
         ParseOptions.DEFAULT = {
@@ -2288,7 +2288,7 @@ module.exports = stringify;
 
 /***/ }),
 
-/***/ 8525:
+/***/ 78525:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -2751,7 +2751,7 @@ module.exports = stringify;
 
 /***/ }),
 
-/***/ 4579:
+/***/ 54579:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -2800,7 +2800,7 @@ module.exports = stringify;
 
 /***/ }),
 
-/***/ 9547:
+/***/ 99547:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -2819,10 +2819,10 @@ module.exports = stringify;
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.applyEdits = exports.modify = exports.format = exports.printParseErrorCode = exports.ParseErrorCode = exports.stripComments = exports.visit = exports.getNodeValue = exports.getNodePath = exports.findNodeAtOffset = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = exports.SyntaxKind = exports.ScanError = exports.createScanner = void 0;
-    const formatter = __nccwpck_require__(6612);
-    const edit = __nccwpck_require__(4807);
-    const scanner = __nccwpck_require__(8525);
-    const parser = __nccwpck_require__(5152);
+    const formatter = __nccwpck_require__(76612);
+    const edit = __nccwpck_require__(14807);
+    const scanner = __nccwpck_require__(78525);
+    const parser = __nccwpck_require__(95152);
     /**
      * Creates a JSON scanner on the given text.
      * If ignoreTrivia is set, whitespaces or comments are ignored.
@@ -3013,7 +3013,7 @@ exports["default"] = {};
 
 /***/ }),
 
-/***/ 6122:
+/***/ 26122:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3103,7 +3103,7 @@ function parse(str, options = {}) {
   }
 
   // Only try to load fs if we expect to read from the disk
-  const fs = config.sslcert || config.sslkey || config.sslrootcert ? __nccwpck_require__(9896) : null
+  const fs = config.sslcert || config.sslkey || config.sslrootcert ? __nccwpck_require__(79896) : null
 
   if (config.sslcert) {
     config.ssl.cert = fs.readFileSync(config.sslcert).toString()
@@ -3257,7 +3257,7 @@ parse.parseIntoClientConfig = parseIntoClientConfig
 
 /***/ }),
 
-/***/ 2299:
+/***/ 62299:
 /***/ ((module) => {
 
 
@@ -3364,11 +3364,11 @@ module.exports = readInt8;
 
 /***/ }),
 
-/***/ 7558:
+/***/ 17558:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const EventEmitter = (__nccwpck_require__(24434).EventEmitter)
 
 const NOOP = function () {}
 
@@ -3461,7 +3461,7 @@ class Pool extends EventEmitter {
     this.options.allowExitOnIdle = this.options.allowExitOnIdle || false
     this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0
     this.log = this.options.log || function () {}
-    this.Client = this.options.Client || Client || (__nccwpck_require__(3273).Client)
+    this.Client = this.options.Client || Client || (__nccwpck_require__(13273).Client)
     this.Promise = this.options.Promise || global.Promise
 
     if (typeof this.options.idleTimeoutMillis === 'undefined') {
@@ -3888,7 +3888,7 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9971:
+/***/ 19971:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3949,7 +3949,7 @@ exports.BufferReader = BufferReader;
 
 /***/ }),
 
-/***/ 9315:
+/***/ 49315:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4068,18 +4068,18 @@ exports.Writer = Writer;
 
 /***/ }),
 
-/***/ 4233:
+/***/ 74233:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DatabaseError = exports.serialize = void 0;
 exports.parse = parse;
-const messages_1 = __nccwpck_require__(5809);
+const messages_1 = __nccwpck_require__(85809);
 Object.defineProperty(exports, "DatabaseError", ({ enumerable: true, get: function () { return messages_1.DatabaseError; } }));
-const serializer_1 = __nccwpck_require__(6513);
+const serializer_1 = __nccwpck_require__(76513);
 Object.defineProperty(exports, "serialize", ({ enumerable: true, get: function () { return serializer_1.serialize; } }));
-const parser_1 = __nccwpck_require__(3318);
+const parser_1 = __nccwpck_require__(43318);
 function parse(stream, callback) {
     const parser = new parser_1.Parser();
     stream.on('data', (buffer) => parser.parse(buffer, callback));
@@ -4089,7 +4089,7 @@ function parse(stream, callback) {
 
 /***/ }),
 
-/***/ 5809:
+/***/ 85809:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4255,14 +4255,14 @@ exports.NoticeMessage = NoticeMessage;
 
 /***/ }),
 
-/***/ 3318:
+/***/ 43318:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const messages_1 = __nccwpck_require__(5809);
-const buffer_reader_1 = __nccwpck_require__(9971);
+const messages_1 = __nccwpck_require__(85809);
+const buffer_reader_1 = __nccwpck_require__(19971);
 // every message is prefixed with a single byte
 const CODE_LENGTH = 1;
 // every message has an int32 length which includes itself but does
@@ -4586,13 +4586,13 @@ const parseErrorMessage = (reader, name) => {
 
 /***/ }),
 
-/***/ 6513:
+/***/ 76513:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.serialize = void 0;
-const buffer_writer_1 = __nccwpck_require__(9315);
+const buffer_writer_1 = __nccwpck_require__(49315);
 const writer = new buffer_writer_1.Writer();
 const startup = (opts) => {
     // protocol version
@@ -4790,13 +4790,13 @@ exports.serialize = serialize;
 
 /***/ }),
 
-/***/ 1549:
+/***/ 11549:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var textParsers = __nccwpck_require__(4784);
-var binaryParsers = __nccwpck_require__(7522);
-var arrayParser = __nccwpck_require__(6471);
-var builtinTypes = __nccwpck_require__(6345);
+var textParsers = __nccwpck_require__(74784);
+var binaryParsers = __nccwpck_require__(87522);
+var arrayParser = __nccwpck_require__(76471);
+var builtinTypes = __nccwpck_require__(16345);
 
 exports.getTypeParser = getTypeParser;
 exports.setTypeParser = setTypeParser;
@@ -4844,7 +4844,7 @@ binaryParsers.init(function(oid, converter) {
 
 /***/ }),
 
-/***/ 6471:
+/***/ 76471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var array = __nccwpck_require__(3879);
@@ -4862,10 +4862,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 87522:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var parseInt64 = __nccwpck_require__(2299);
+var parseInt64 = __nccwpck_require__(62299);
 
 var parseBits = function(data, bits, offset, invert, callback) {
   offset = offset || 0;
@@ -5126,7 +5126,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6345:
+/***/ 16345:
 /***/ ((module) => {
 
 /**
@@ -5206,13 +5206,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4784:
+/***/ 74784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var array = __nccwpck_require__(3879)
-var arrayParser = __nccwpck_require__(6471);
-var parseDate = __nccwpck_require__(2690);
-var parseInterval = __nccwpck_require__(8755);
+var arrayParser = __nccwpck_require__(76471);
+var parseDate = __nccwpck_require__(92690);
+var parseInterval = __nccwpck_require__(68755);
 var parseByteA = __nccwpck_require__(463);
 
 function allowNull (fn) {
@@ -5428,20 +5428,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5042:
+/***/ 75042:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
-const utils = __nccwpck_require__(9652)
-const nodeUtils = __nccwpck_require__(9023)
-const sasl = __nccwpck_require__(948)
-const TypeOverrides = __nccwpck_require__(365)
+const EventEmitter = (__nccwpck_require__(24434).EventEmitter)
+const utils = __nccwpck_require__(69652)
+const nodeUtils = __nccwpck_require__(39023)
+const sasl = __nccwpck_require__(20948)
+const TypeOverrides = __nccwpck_require__(50365)
 
 const ConnectionParameters = __nccwpck_require__(646)
-const Query = __nccwpck_require__(4473)
-const defaults = __nccwpck_require__(8995)
+const Query = __nccwpck_require__(84473)
+const defaults = __nccwpck_require__(68995)
 const Connection = __nccwpck_require__(9809)
-const crypto = __nccwpck_require__(4150)
+const crypto = __nccwpck_require__(84150)
 
 const activeQueryDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -5729,7 +5729,7 @@ class Client extends EventEmitter {
       cb()
     } else {
       try {
-        const pgPass = __nccwpck_require__(3272)
+        const pgPass = __nccwpck_require__(13272)
         pgPass(this.connectionParameters, (pass) => {
           if (undefined !== pass) {
             pgPassDeprecationNotice()
@@ -6286,11 +6286,11 @@ module.exports = Client
 
 
 
-const dns = __nccwpck_require__(2250)
+const dns = __nccwpck_require__(72250)
 
-const defaults = __nccwpck_require__(8995)
+const defaults = __nccwpck_require__(68995)
 
-const parse = (__nccwpck_require__(6122).parse) // parses a connection string
+const parse = (__nccwpck_require__(26122).parse) // parses a connection string
 
 const val = function (key, config, envVar) {
   if (config[key]) {
@@ -6477,10 +6477,10 @@ module.exports = ConnectionParameters
 
 
 
-const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const EventEmitter = (__nccwpck_require__(24434).EventEmitter)
 
-const { parse, serialize } = __nccwpck_require__(4233)
-const stream = __nccwpck_require__(829)
+const { parse, serialize } = __nccwpck_require__(74233)
+const stream = __nccwpck_require__(30829)
 const { getStream } = stream
 
 const flushBuffer = serialize.flush()
@@ -6596,7 +6596,7 @@ class Connection extends EventEmitter {
     }
 
     // SNI must not be set to an IP address (RFC 6066 section 3)
-    const net = __nccwpck_require__(9278)
+    const net = __nccwpck_require__(69278)
     if (net.isIP && net.isIP(host) === 0) {
       options.servername = host
     }
@@ -6858,11 +6858,11 @@ module.exports = { signatureAlgorithmHashFromCertificate }
 
 /***/ }),
 
-/***/ 948:
+/***/ 20948:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const crypto = __nccwpck_require__(4150)
+const crypto = __nccwpck_require__(84150)
 const { signatureAlgorithmHashFromCertificate } = __nccwpck_require__(9765)
 
 // SASLprep (RFC 4013) — minimal in-tree implementation.
@@ -7127,10 +7127,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4150:
+/***/ 84150:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const nodeCrypto = __nccwpck_require__(6982)
+const nodeCrypto = __nccwpck_require__(76982)
 
 module.exports = {
   postgresMd5PasswordHash,
@@ -7223,7 +7223,7 @@ async function deriveKey(password, salt, iterations) {
 
 /***/ }),
 
-/***/ 8995:
+/***/ 68995:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7310,7 +7310,7 @@ module.exports = {
   keepalives_idle: 0,
 }
 
-const pgTypes = __nccwpck_require__(1549)
+const pgTypes = __nccwpck_require__(11549)
 // save default parsers
 const parseBigInteger = pgTypes.getTypeParser(20, 'text')
 const parseBigIntegerArray = pgTypes.getTypeParser(1016, 'text')
@@ -7324,20 +7324,20 @@ module.exports.__defineSetter__('parseInt8', function (val) {
 
 /***/ }),
 
-/***/ 3273:
+/***/ 13273:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(5042)
-const defaults = __nccwpck_require__(8995)
+const Client = __nccwpck_require__(75042)
+const defaults = __nccwpck_require__(68995)
 const Connection = __nccwpck_require__(9809)
-const Result = __nccwpck_require__(6424)
-const utils = __nccwpck_require__(9652)
-const Pool = __nccwpck_require__(7558)
-const TypeOverrides = __nccwpck_require__(365)
-const { DatabaseError } = __nccwpck_require__(4233)
-const { escapeIdentifier, escapeLiteral } = __nccwpck_require__(9652)
+const Result = __nccwpck_require__(26424)
+const utils = __nccwpck_require__(69652)
+const Pool = __nccwpck_require__(17558)
+const TypeOverrides = __nccwpck_require__(50365)
+const { DatabaseError } = __nccwpck_require__(74233)
+const { escapeIdentifier, escapeLiteral } = __nccwpck_require__(69652)
 
 const poolFactory = (Client) => {
   return class BoundPool extends Pool {
@@ -7354,7 +7354,7 @@ const PG = function (clientConstructor) {
   this.Pool = poolFactory(this.Client)
   this._pools = []
   this.Connection = Connection
-  this.types = __nccwpck_require__(1549)
+  this.types = __nccwpck_require__(11549)
   this.DatabaseError = DatabaseError
   this.TypeOverrides = TypeOverrides
   this.escapeIdentifier = escapeIdentifier
@@ -7373,7 +7373,7 @@ try {
 }
 
 if (forceNative) {
-  clientConstructor = __nccwpck_require__(5301)
+  clientConstructor = __nccwpck_require__(45301)
 }
 
 module.exports = new PG(clientConstructor)
@@ -7385,7 +7385,7 @@ Object.defineProperty(module.exports, "native", ({
   get() {
     let native = null
     try {
-      native = new PG(__nccwpck_require__(5301))
+      native = new PG(__nccwpck_require__(45301))
     } catch (err) {
       if (err.code !== 'MODULE_NOT_FOUND') {
         throw err
@@ -7404,25 +7404,25 @@ Object.defineProperty(module.exports, "native", ({
 
 /***/ }),
 
-/***/ 8942:
+/***/ 28942:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const nodeUtils = __nccwpck_require__(9023)
+const nodeUtils = __nccwpck_require__(39023)
 // eslint-disable-next-line
 var Native
 // eslint-disable-next-line no-useless-catch
 try {
   // Wrap this `require()` in a try-catch to avoid upstream bundlers from complaining that this might not be available since it is an optional import
-  Native = __nccwpck_require__(4390)
+  Native = __nccwpck_require__(84390)
 } catch (e) {
   throw e
 }
-const TypeOverrides = __nccwpck_require__(365)
-const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
-const util = __nccwpck_require__(9023)
+const TypeOverrides = __nccwpck_require__(50365)
+const EventEmitter = (__nccwpck_require__(24434).EventEmitter)
+const util = __nccwpck_require__(39023)
 const ConnectionParameters = __nccwpck_require__(646)
 
-const NativeQuery = __nccwpck_require__(7581)
+const NativeQuery = __nccwpck_require__(17581)
 
 const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -7738,7 +7738,7 @@ Client.prototype._pulsePipelinedQueryQueue = function () {
   const self = this
   const queries = []
   const nativeQueries = []
-  const utils = __nccwpck_require__(9652)
+  const utils = __nccwpck_require__(69652)
 
   while (this._queryQueue.length > 0) {
     const query = this._queryQueue.shift()
@@ -7839,23 +7839,23 @@ Client.prototype.getTransactionStatus = function () {
 
 /***/ }),
 
-/***/ 5301:
+/***/ 45301:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-module.exports = __nccwpck_require__(8942)
+module.exports = __nccwpck_require__(28942)
 
 
 /***/ }),
 
-/***/ 7581:
+/***/ 17581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
-const util = __nccwpck_require__(9023)
-const utils = __nccwpck_require__(9652)
+const EventEmitter = (__nccwpck_require__(24434).EventEmitter)
+const util = __nccwpck_require__(39023)
+const utils = __nccwpck_require__(69652)
 
 const NativeQuery = (module.exports = function (config, values, callback) {
   EventEmitter.call(this)
@@ -8022,15 +8022,15 @@ NativeQuery.prototype.submit = function (client) {
 
 /***/ }),
 
-/***/ 4473:
+/***/ 84473:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { EventEmitter } = __nccwpck_require__(4434)
+const { EventEmitter } = __nccwpck_require__(24434)
 
-const Result = __nccwpck_require__(6424)
-const utils = __nccwpck_require__(9652)
+const Result = __nccwpck_require__(26424)
+const utils = __nccwpck_require__(69652)
 
 class Query extends EventEmitter {
   constructor(config, values, callback) {
@@ -8292,12 +8292,12 @@ module.exports = Query
 
 /***/ }),
 
-/***/ 6424:
+/***/ 26424:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const types = __nccwpck_require__(1549)
+const types = __nccwpck_require__(11549)
 
 const matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
 
@@ -8408,7 +8408,7 @@ module.exports = Result
 
 /***/ }),
 
-/***/ 829:
+/***/ 30829:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { getStream, getSecureStream } = getStreamFuncs()
@@ -8432,12 +8432,12 @@ module.exports = {
  */
 function getNodejsStreamFuncs() {
   function getStream(ssl) {
-    const net = __nccwpck_require__(9278)
+    const net = __nccwpck_require__(69278)
     return new net.Socket()
   }
 
   function getSecureStream(options) {
-    const tls = __nccwpck_require__(4756)
+    const tls = __nccwpck_require__(64756)
     return tls.connect(options)
   }
   return {
@@ -8498,12 +8498,12 @@ function getStreamFuncs() {
 
 /***/ }),
 
-/***/ 365:
+/***/ 50365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const types = __nccwpck_require__(1549)
+const types = __nccwpck_require__(11549)
 
 function TypeOverrides(userTypes) {
   this._types = userTypes || types
@@ -8540,15 +8540,15 @@ module.exports = TypeOverrides
 
 /***/ }),
 
-/***/ 9652:
+/***/ 69652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const defaults = __nccwpck_require__(8995)
-const nodeUtils = __nccwpck_require__(9023)
+const defaults = __nccwpck_require__(68995)
+const nodeUtils = __nccwpck_require__(39023)
 
-const { isDate } = __nccwpck_require__(8253)
+const { isDate } = __nccwpck_require__(98253)
 
 const invalidDateDeprecationNotice = nodeUtils.deprecate(
   () => {},
@@ -8772,15 +8772,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8702:
+/***/ 98702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var path = __nccwpck_require__(6928)
+var path = __nccwpck_require__(16928)
   , Stream = (__nccwpck_require__(2203).Stream)
-  , split = __nccwpck_require__(5286)
-  , util = __nccwpck_require__(9023)
+  , split = __nccwpck_require__(35286)
+  , util = __nccwpck_require__(39023)
   , defaultPort = 5432
   , isWin = (process.platform === 'win32')
   , warnStream = process.stderr
@@ -9012,14 +9012,14 @@ var isValidEntry = module.exports.isValidEntry = function(entry){
 
 /***/ }),
 
-/***/ 3272:
+/***/ 13272:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var path = __nccwpck_require__(6928)
-  , fs = __nccwpck_require__(9896)
-  , helper = __nccwpck_require__(8702)
+var path = __nccwpck_require__(16928)
+  , fs = __nccwpck_require__(79896)
+  , helper = __nccwpck_require__(98702)
 ;
 
 
@@ -9186,7 +9186,7 @@ module.exports = function parseBytea (input) {
 
 /***/ }),
 
-/***/ 2690:
+/***/ 92690:
 /***/ ((module) => {
 
 
@@ -9309,12 +9309,12 @@ function is0To99 (num) {
 
 /***/ }),
 
-/***/ 8755:
+/***/ 68755:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var extend = __nccwpck_require__(223)
+var extend = __nccwpck_require__(80223)
 
 module.exports = PostgresInterval
 
@@ -9441,7 +9441,7 @@ function parse (interval) {
 
 /***/ }),
 
-/***/ 5222:
+/***/ 95222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -9452,8 +9452,8 @@ var __webpack_unused_export__;
 
 
 
-exports.register = __nccwpck_require__(1627).globalRegistry;
-exports.Registry = __nccwpck_require__(1627);
+exports.register = __nccwpck_require__(11627).globalRegistry;
+exports.Registry = __nccwpck_require__(11627);
 __webpack_unused_export__ = ({
 	configurable: false,
 	enumerable: true,
@@ -9466,26 +9466,26 @@ __webpack_unused_export__ = ({
 });
 __webpack_unused_export__ = exports.Registry.PROMETHEUS_CONTENT_TYPE;
 __webpack_unused_export__ = exports.Registry.OPENMETRICS_CONTENT_TYPE;
-/* unused reexport */ __nccwpck_require__(1539).validateMetricName;
+/* unused reexport */ __nccwpck_require__(81539).validateMetricName;
 
-exports.Counter = __nccwpck_require__(8606);
-exports.Gauge = __nccwpck_require__(7173);
-exports.Histogram = __nccwpck_require__(5416);
-/* unused reexport */ __nccwpck_require__(5910);
-/* unused reexport */ __nccwpck_require__(7524);
+exports.Counter = __nccwpck_require__(88606);
+exports.Gauge = __nccwpck_require__(87173);
+exports.Histogram = __nccwpck_require__(55416);
+/* unused reexport */ __nccwpck_require__(65910);
+/* unused reexport */ __nccwpck_require__(87524);
 
-/* unused reexport */ __nccwpck_require__(964);
-/* unused reexport */ __nccwpck_require__(964);
+/* unused reexport */ __nccwpck_require__(90964);
+/* unused reexport */ __nccwpck_require__(90964);
 
-exports.collectDefaultMetrics = __nccwpck_require__(5106);
+exports.collectDefaultMetrics = __nccwpck_require__(35106);
 
 /* unused reexport */ __nccwpck_require__(5924).aggregators;
-/* unused reexport */ __nccwpck_require__(816);
+/* unused reexport */ __nccwpck_require__(40816);
 
 
 /***/ }),
 
-/***/ 964:
+/***/ 90964:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -9524,7 +9524,7 @@ __webpack_unused_export__ = (start, factor, count) => {
 
 /***/ }),
 
-/***/ 816:
+/***/ 40816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9537,13 +9537,13 @@ __webpack_unused_export__ = (start, factor, count) => {
  * cluster master.
  */
 
-const Registry = __nccwpck_require__(1627);
-const { Grouper } = __nccwpck_require__(9588);
+const Registry = __nccwpck_require__(11627);
+const { Grouper } = __nccwpck_require__(89588);
 const { aggregators } = __nccwpck_require__(5924);
 // We need to lazy-load the 'cluster' module as some application servers -
 // namely Passenger - crash when it is imported.
 let cluster = () => {
-	const data = __nccwpck_require__(9907);
+	const data = __nccwpck_require__(29907);
 	cluster = () => data;
 	return data;
 };
@@ -9750,7 +9750,7 @@ module.exports = AggregatorRegistry;
 
 /***/ }),
 
-/***/ 8606:
+/***/ 88606:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9758,17 +9758,17 @@ module.exports = AggregatorRegistry;
  */
 
 
-const util = __nccwpck_require__(9023);
+const util = __nccwpck_require__(39023);
 const {
 	hashObject,
 	isObject,
 	getLabels,
 	removeLabels,
 	nowTimestamp,
-} = __nccwpck_require__(9588);
-const { validateLabel } = __nccwpck_require__(1539);
-const { Metric } = __nccwpck_require__(2476);
-const Exemplar = __nccwpck_require__(9024);
+} = __nccwpck_require__(89588);
+const { validateLabel } = __nccwpck_require__(81539);
+const { Metric } = __nccwpck_require__(12476);
+const Exemplar = __nccwpck_require__(69024);
 
 class Counter extends Metric {
 	constructor(config) {
@@ -9904,27 +9904,27 @@ module.exports = Counter;
 
 /***/ }),
 
-/***/ 5106:
+/***/ 35106:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isObject } = __nccwpck_require__(9588);
+const { isObject } = __nccwpck_require__(89588);
 
 // Default metrics.
-const processCpuTotal = __nccwpck_require__(8293);
-const processStartTime = __nccwpck_require__(8228);
-const osMemoryHeap = __nccwpck_require__(3981);
-const processOpenFileDescriptors = __nccwpck_require__(5217);
-const processMaxFileDescriptors = __nccwpck_require__(9655);
-const eventLoopLag = __nccwpck_require__(4460);
+const processCpuTotal = __nccwpck_require__(68293);
+const processStartTime = __nccwpck_require__(98228);
+const osMemoryHeap = __nccwpck_require__(13981);
+const processOpenFileDescriptors = __nccwpck_require__(75217);
+const processMaxFileDescriptors = __nccwpck_require__(19655);
+const eventLoopLag = __nccwpck_require__(14460);
 const processHandles = __nccwpck_require__(5490);
-const processRequests = __nccwpck_require__(7439);
-const processResources = __nccwpck_require__(884);
-const heapSizeAndUsed = __nccwpck_require__(2365);
-const heapSpacesSizeAndUsed = __nccwpck_require__(3844);
-const version = __nccwpck_require__(3344);
-const gc = __nccwpck_require__(9336);
+const processRequests = __nccwpck_require__(67439);
+const processResources = __nccwpck_require__(10884);
+const heapSizeAndUsed = __nccwpck_require__(42365);
+const heapSpacesSizeAndUsed = __nccwpck_require__(33844);
+const version = __nccwpck_require__(63344);
+const gc = __nccwpck_require__(69336);
 
 const metrics = {
 	processCpuTotal,
@@ -9962,7 +9962,7 @@ module.exports.metricsList = metricsList;
 
 /***/ }),
 
-/***/ 9024:
+/***/ 69024:
 /***/ ((module) => {
 
 
@@ -10006,7 +10006,7 @@ module.exports = Exemplar;
 
 /***/ }),
 
-/***/ 7173:
+/***/ 87173:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10014,7 +10014,7 @@ module.exports = Exemplar;
  */
 
 
-const util = __nccwpck_require__(9023);
+const util = __nccwpck_require__(39023);
 
 const {
 	setValue,
@@ -10023,9 +10023,9 @@ const {
 	hashObject,
 	isObject,
 	removeLabels,
-} = __nccwpck_require__(9588);
-const { validateLabel } = __nccwpck_require__(1539);
-const { Metric } = __nccwpck_require__(2476);
+} = __nccwpck_require__(89588);
+const { validateLabel } = __nccwpck_require__(81539);
+const { Metric } = __nccwpck_require__(12476);
 
 class Gauge extends Metric {
 	constructor(config) {
@@ -10186,7 +10186,7 @@ module.exports = Gauge;
 
 /***/ }),
 
-/***/ 5416:
+/***/ 55416:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10194,17 +10194,17 @@ module.exports = Gauge;
  */
 
 
-const util = __nccwpck_require__(9023);
+const util = __nccwpck_require__(39023);
 const {
 	getLabels,
 	hashObject,
 	isObject,
 	removeLabels,
 	nowTimestamp,
-} = __nccwpck_require__(9588);
-const { validateLabel } = __nccwpck_require__(1539);
-const { Metric } = __nccwpck_require__(2476);
-const Exemplar = __nccwpck_require__(9024);
+} = __nccwpck_require__(89588);
+const { validateLabel } = __nccwpck_require__(81539);
+const { Metric } = __nccwpck_require__(12476);
+const Exemplar = __nccwpck_require__(69024);
 
 class Histogram extends Metric {
 	constructor(config) {
@@ -10544,14 +10544,14 @@ module.exports = Histogram;
 
 /***/ }),
 
-/***/ 2476:
+/***/ 12476:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Registry = __nccwpck_require__(1627);
-const { isObject } = __nccwpck_require__(9588);
-const { validateMetricName, validateLabelName } = __nccwpck_require__(1539);
+const Registry = __nccwpck_require__(11627);
+const { isObject } = __nccwpck_require__(89588);
+const { validateMetricName, validateLabelName } = __nccwpck_require__(81539);
 
 /**
  * @abstract
@@ -10629,7 +10629,7 @@ module.exports = { Metric };
 
 
 
-const { Grouper, hashObject } = __nccwpck_require__(9588);
+const { Grouper, hashObject } = __nccwpck_require__(89588);
 
 /**
  * Returns a new function that applies the `aggregatorFn` to the values.
@@ -10712,17 +10712,17 @@ exports.aggregators = {
 
 /***/ }),
 
-/***/ 4460:
+/***/ 14460:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
+const Gauge = __nccwpck_require__(87173);
 
 // Check if perf_hooks module is available
 let perf_hooks;
 try {
-	perf_hooks = __nccwpck_require__(2987);
+	perf_hooks = __nccwpck_require__(82987);
 } catch {
 	// node version is too old
 }
@@ -10862,17 +10862,17 @@ module.exports.metricNames = [
 
 /***/ }),
 
-/***/ 9336:
+/***/ 69336:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const Histogram = __nccwpck_require__(5416);
+const Histogram = __nccwpck_require__(55416);
 
 let perf_hooks;
 
 try {
 	// eslint-disable-next-line
-	perf_hooks = __nccwpck_require__(2987);
+	perf_hooks = __nccwpck_require__(82987);
 } catch {
 	// node version is too old
 }
@@ -10927,13 +10927,13 @@ module.exports.metricNames = [NODEJS_GC_DURATION_SECONDS];
 
 /***/ }),
 
-/***/ 2365:
+/***/ 42365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
-const safeMemoryUsage = __nccwpck_require__(1315);
+const Gauge = __nccwpck_require__(87173);
+const safeMemoryUsage = __nccwpck_require__(81315);
 
 const NODEJS_HEAP_SIZE_TOTAL = 'nodejs_heap_size_total_bytes';
 const NODEJS_HEAP_SIZE_USED = 'nodejs_heap_size_used_bytes';
@@ -10990,13 +10990,13 @@ module.exports.metricNames = [
 
 /***/ }),
 
-/***/ 3844:
+/***/ 33844:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
-const v8 = __nccwpck_require__(1493);
+const Gauge = __nccwpck_require__(87173);
+const v8 = __nccwpck_require__(11493);
 
 const METRICS = ['total', 'used', 'available'];
 const NODEJS_HEAP_SIZE = {};
@@ -11054,7 +11054,7 @@ module.exports.metricNames = Object.values(NODEJS_HEAP_SIZE);
 
 /***/ }),
 
-/***/ 7965:
+/***/ 67965:
 /***/ ((module) => {
 
 
@@ -11093,7 +11093,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1315:
+/***/ 81315:
 /***/ ((module) => {
 
 
@@ -11112,14 +11112,14 @@ module.exports = safeMemoryUsage;
 
 /***/ }),
 
-/***/ 3981:
+/***/ 13981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
-const linuxVariant = __nccwpck_require__(7567);
-const safeMemoryUsage = __nccwpck_require__(1315);
+const Gauge = __nccwpck_require__(87173);
+const linuxVariant = __nccwpck_require__(37567);
+const safeMemoryUsage = __nccwpck_require__(81315);
 
 const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
 
@@ -11157,13 +11157,13 @@ module.exports.metricNames =
 
 /***/ }),
 
-/***/ 7567:
+/***/ 37567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
-const fs = __nccwpck_require__(9896);
+const Gauge = __nccwpck_require__(87173);
+const fs = __nccwpck_require__(79896);
 
 const values = ['VmSize', 'VmRSS', 'VmData'];
 
@@ -11246,13 +11246,13 @@ module.exports.metricNames = [
 
 /***/ }),
 
-/***/ 8293:
+/***/ 68293:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const OtelApi = __nccwpck_require__(1408);
-const Counter = __nccwpck_require__(8606);
+const OtelApi = __nccwpck_require__(91408);
+const Counter = __nccwpck_require__(88606);
 
 const PROCESS_CPU_USER_SECONDS = 'process_cpu_user_seconds_total';
 const PROCESS_CPU_SYSTEM_SECONDS = 'process_cpu_system_seconds_total';
@@ -11346,9 +11346,9 @@ module.exports.metricNames = [
 
 
 
-const { aggregateByObjectName } = __nccwpck_require__(7965);
-const { updateMetrics } = __nccwpck_require__(7965);
-const Gauge = __nccwpck_require__(7173);
+const { aggregateByObjectName } = __nccwpck_require__(67965);
+const { updateMetrics } = __nccwpck_require__(67965);
+const Gauge = __nccwpck_require__(87173);
 
 const NODEJS_ACTIVE_HANDLES = 'nodejs_active_handles';
 const NODEJS_ACTIVE_HANDLES_TOTAL = 'nodejs_active_handles_total';
@@ -11394,13 +11394,13 @@ module.exports.metricNames = [
 
 /***/ }),
 
-/***/ 9655:
+/***/ 19655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
-const fs = __nccwpck_require__(9896);
+const Gauge = __nccwpck_require__(87173);
+const fs = __nccwpck_require__(79896);
 
 const PROCESS_MAX_FDS = 'process_max_fds';
 
@@ -11446,13 +11446,13 @@ module.exports.metricNames = [PROCESS_MAX_FDS];
 
 /***/ }),
 
-/***/ 5217:
+/***/ 75217:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
-const fs = __nccwpck_require__(9896);
+const Gauge = __nccwpck_require__(87173);
+const fs = __nccwpck_require__(79896);
 const process = __nccwpck_require__(932);
 
 const PROCESS_OPEN_FDS = 'process_open_fds';
@@ -11489,13 +11489,13 @@ module.exports.metricNames = [PROCESS_OPEN_FDS];
 
 /***/ }),
 
-/***/ 7439:
+/***/ 67439:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const Gauge = __nccwpck_require__(7173);
-const { aggregateByObjectName } = __nccwpck_require__(7965);
-const { updateMetrics } = __nccwpck_require__(7965);
+const Gauge = __nccwpck_require__(87173);
+const { aggregateByObjectName } = __nccwpck_require__(67965);
+const { updateMetrics } = __nccwpck_require__(67965);
 
 const NODEJS_ACTIVE_REQUESTS = 'nodejs_active_requests';
 const NODEJS_ACTIVE_REQUESTS_TOTAL = 'nodejs_active_requests_total';
@@ -11541,12 +11541,12 @@ module.exports.metricNames = [
 
 /***/ }),
 
-/***/ 884:
+/***/ 10884:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const Gauge = __nccwpck_require__(7173);
-const { updateMetrics } = __nccwpck_require__(7965);
+const Gauge = __nccwpck_require__(87173);
+const { updateMetrics } = __nccwpck_require__(67965);
 
 const NODEJS_ACTIVE_RESOURCES = 'nodejs_active_resources';
 const NODEJS_ACTIVE_RESOURCES_TOTAL = 'nodejs_active_resources_total';
@@ -11605,12 +11605,12 @@ module.exports.metricNames = [
 
 /***/ }),
 
-/***/ 8228:
+/***/ 98228:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
+const Gauge = __nccwpck_require__(87173);
 const startInSeconds = Math.round(Date.now() / 1000 - process.uptime());
 
 const PROCESS_START_TIME = 'process_start_time_seconds';
@@ -11637,12 +11637,12 @@ module.exports.metricNames = [PROCESS_START_TIME];
 
 /***/ }),
 
-/***/ 3344:
+/***/ 63344:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Gauge = __nccwpck_require__(7173);
+const Gauge = __nccwpck_require__(87173);
 const version = process.version;
 const versionSegments = version.slice(1).split('.').map(Number);
 
@@ -11677,16 +11677,16 @@ module.exports.metricNames = [NODE_VERSION_INFO];
 
 /***/ }),
 
-/***/ 7524:
+/***/ 87524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const url = __nccwpck_require__(7016);
-const http = __nccwpck_require__(8611);
-const https = __nccwpck_require__(5692);
-const { gzipSync } = __nccwpck_require__(3106);
-const { globalRegistry } = __nccwpck_require__(1627);
+const url = __nccwpck_require__(87016);
+const http = __nccwpck_require__(58611);
+const https = __nccwpck_require__(65692);
+const { gzipSync } = __nccwpck_require__(43106);
+const { globalRegistry } = __nccwpck_require__(11627);
 
 class Pushgateway {
 	constructor(gatewayUrl, options, registry) {
@@ -11820,12 +11820,12 @@ module.exports = Pushgateway;
 
 /***/ }),
 
-/***/ 1627:
+/***/ 11627:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getValueAsString } = __nccwpck_require__(9588);
+const { getValueAsString } = __nccwpck_require__(89588);
 
 class Registry {
 	static get PROMETHEUS_CONTENT_TYPE() {
@@ -12069,7 +12069,7 @@ module.exports.globalRegistry = new Registry();
 
 /***/ }),
 
-/***/ 5910:
+/***/ 65910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12077,11 +12077,11 @@ module.exports.globalRegistry = new Registry();
  */
 
 
-const util = __nccwpck_require__(9023);
-const { getLabels, hashObject, removeLabels } = __nccwpck_require__(9588);
-const { validateLabel } = __nccwpck_require__(1539);
-const { Metric } = __nccwpck_require__(2476);
-const timeWindowQuantiles = __nccwpck_require__(7639);
+const util = __nccwpck_require__(39023);
+const { getLabels, hashObject, removeLabels } = __nccwpck_require__(89588);
+const { validateLabel } = __nccwpck_require__(81539);
+const { Metric } = __nccwpck_require__(12476);
+const timeWindowQuantiles = __nccwpck_require__(57639);
 
 const DEFAULT_COMPRESS_COUNT = 1000; // every 1000 measurements
 
@@ -12284,12 +12284,12 @@ module.exports = Summary;
 
 /***/ }),
 
-/***/ 7639:
+/***/ 57639:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { TDigest } = __nccwpck_require__(3528);
+const { TDigest } = __nccwpck_require__(83528);
 
 class TimeWindowQuantiles {
 	constructor(maxAgeSeconds, ageBuckets) {
@@ -12358,7 +12358,7 @@ module.exports = TimeWindowQuantiles;
 
 /***/ }),
 
-/***/ 9588:
+/***/ 89588:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -12495,12 +12495,12 @@ exports.Grouper = Grouper;
 
 /***/ }),
 
-/***/ 1539:
+/***/ 81539:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(9023);
+const util = __nccwpck_require__(39023);
 
 // These are from https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels
 const metricRegexp = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -12529,7 +12529,7 @@ exports.validateLabel = function validateLabel(savedLabels, labels) {
 
 /***/ }),
 
-/***/ 4028:
+/***/ 44028:
 /***/ (function(module, exports, __nccwpck_require__) {
 
 
@@ -12550,13 +12550,13 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.types = void 0;
 /* istanbul ignore file */
-const types_1 = __nccwpck_require__(9282);
+const types_1 = __nccwpck_require__(19282);
 Object.defineProperty(exports, "types", ({ enumerable: true, get: function () { return types_1.types; } }));
-__exportStar(__nccwpck_require__(697), exports);
-__exportStar(__nccwpck_require__(306), exports);
-const tokenizer_1 = __nccwpck_require__(697);
-const reconstruct_1 = __nccwpck_require__(306);
-__exportStar(__nccwpck_require__(9282), exports);
+__exportStar(__nccwpck_require__(80697), exports);
+__exportStar(__nccwpck_require__(50306), exports);
+const tokenizer_1 = __nccwpck_require__(80697);
+const reconstruct_1 = __nccwpck_require__(50306);
+__exportStar(__nccwpck_require__(19282), exports);
 exports["default"] = tokenizer_1.tokenizer;
 module.exports = tokenizer_1.tokenizer;
 module.exports.types = types_1.types;
@@ -12565,14 +12565,14 @@ module.exports.reconstruct = reconstruct_1.reconstruct;
 
 /***/ }),
 
-/***/ 306:
+/***/ 50306:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reconstruct = void 0;
-const types_1 = __nccwpck_require__(9282);
-const write_set_tokens_1 = __nccwpck_require__(6349);
+const types_1 = __nccwpck_require__(19282);
+const write_set_tokens_1 = __nccwpck_require__(36349);
 const reduceStack = (stack) => stack.map(exports.reconstruct).join('');
 const createAlternate = (token) => {
     if ('options' in token) {
@@ -12649,7 +12649,7 @@ exports.reconstruct = reconstruct;
 
 /***/ }),
 
-/***/ 3494:
+/***/ 23494:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -12688,8 +12688,8 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.NOTANYCHAR = exports.WHITESPACE = exports.WORDS = exports.INTS = void 0;
-const Sets = __importStar(__nccwpck_require__(1227));
-const types_1 = __nccwpck_require__(9282);
+const Sets = __importStar(__nccwpck_require__(91227));
+const types_1 = __nccwpck_require__(19282);
 function setToLookup(tokens) {
     let lookup = {};
     let len = 0;
@@ -12720,13 +12720,13 @@ exports.NOTANYCHAR = setToLookup(Sets.anyChar().set);
 
 /***/ }),
 
-/***/ 1227:
+/***/ 91227:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.anyChar = exports.notWhitespace = exports.whitespace = exports.notInts = exports.ints = exports.notWords = exports.words = void 0;
-const types_1 = __nccwpck_require__(9282);
+const types_1 = __nccwpck_require__(19282);
 const INTS = () => [{ type: types_1.types.RANGE, from: 48, to: 57 }];
 const WORDS = () => [
     { type: types_1.types.CHAR, value: 95 },
@@ -12776,7 +12776,7 @@ exports.anyChar = anyChar;
 
 /***/ }),
 
-/***/ 697:
+/***/ 80697:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -12815,9 +12815,9 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tokenizer = void 0;
-const util = __importStar(__nccwpck_require__(3678));
-const types_1 = __nccwpck_require__(9282);
-const sets = __importStar(__nccwpck_require__(1227));
+const util = __importStar(__nccwpck_require__(83678));
+const types_1 = __nccwpck_require__(19282);
+const sets = __importStar(__nccwpck_require__(91227));
 /**
  * Valid opening characters for capture group names.
  */
@@ -13154,7 +13154,7 @@ function updateReferences(referenceQueue, groupCount) {
 
 /***/ }),
 
-/***/ 9282:
+/***/ 19282:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -13173,14 +13173,14 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(5426), exports);
-__exportStar(__nccwpck_require__(7759), exports);
-__exportStar(__nccwpck_require__(9797), exports);
+__exportStar(__nccwpck_require__(45426), exports);
+__exportStar(__nccwpck_require__(27759), exports);
+__exportStar(__nccwpck_require__(69797), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 9797:
+/***/ 69797:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13189,7 +13189,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 5426:
+/***/ 45426:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13198,7 +13198,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 7759:
+/***/ 27759:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13219,7 +13219,7 @@ var types;
 
 /***/ }),
 
-/***/ 3678:
+/***/ 83678:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -13258,8 +13258,8 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tokenizeClass = exports.strToChars = void 0;
-const types_1 = __nccwpck_require__(9282);
-const sets = __importStar(__nccwpck_require__(1227));
+const types_1 = __nccwpck_require__(19282);
+const sets = __importStar(__nccwpck_require__(91227));
 const CTRL = '@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^ ?';
 /**
  * Finds character representations in str and convert all to
@@ -13323,7 +13323,7 @@ exports.tokenizeClass = tokenizeClass;
 
 /***/ }),
 
-/***/ 6349:
+/***/ 36349:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -13363,8 +13363,8 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.setChar = setChar;
 exports.writeSetTokens = writeSetTokens;
-const types_1 = __nccwpck_require__(9282);
-const sets = __importStar(__nccwpck_require__(3494));
+const types_1 = __nccwpck_require__(19282);
+const sets = __importStar(__nccwpck_require__(23494));
 /**
  * Takes character code and returns character to be displayed in a set
  * @param {number} charCode Character code of set element
@@ -13450,7 +13450,7 @@ function writeSetToken(set) {
 
 /***/ }),
 
-/***/ 5286:
+/***/ 35286:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*
@@ -13472,7 +13472,7 @@ IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 
 
 const { Transform } = __nccwpck_require__(2203)
-const { StringDecoder } = __nccwpck_require__(3193)
+const { StringDecoder } = __nccwpck_require__(13193)
 const kLast = Symbol('last')
 const kDecoder = Symbol('decoder')
 
@@ -13598,7 +13598,7 @@ module.exports = split
 
 /***/ }),
 
-/***/ 3528:
+/***/ 83528:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 //
@@ -13606,7 +13606,7 @@ module.exports = split
 //
 // approximate distribution percentiles from a stream of reals
 //
-var RBTree = (__nccwpck_require__(7750).RBTree);
+var RBTree = (__nccwpck_require__(17750).RBTree);
 
 function TDigest(delta, K, CX) {
     // allocate a TDigest structure.
@@ -13998,26 +13998,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -14277,7 +14277,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 223:
+/***/ 80223:
 /***/ ((module) => {
 
 module.exports = extend
@@ -14301,11 +14301,11 @@ function extend(target) {
 
 /***/ }),
 
-/***/ 486:
+/***/ 70486:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5870);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53222);
 // The CLI's entry: commands live in their own modules.
 
 process.exitCode = await (0,_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv);
@@ -14315,7 +14315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5870:
+/***/ 53222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14515,17 +14515,17 @@ function humanReadableArgName(arg) {
 }
 
 // EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
+var external_node_events_ = __nccwpck_require__(78474);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:process"
-const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:process"
+var external_node_process_ = __nccwpck_require__(1708);
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./node_modules/commander/lib/help.js
 
 
@@ -15806,17 +15806,17 @@ class command_Command extends external_node_events_.EventEmitter {
 
     // see configureOutput() for docs
     this._outputConfiguration = {
-      writeOut: (str) => external_node_process_namespaceObject.stdout.write(str),
-      writeErr: (str) => external_node_process_namespaceObject.stderr.write(str),
+      writeOut: (str) => external_node_process_.stdout.write(str),
+      writeErr: (str) => external_node_process_.stderr.write(str),
       outputError: (str, write) => write(str),
       getOutHelpWidth: () =>
-        external_node_process_namespaceObject.stdout.isTTY ? external_node_process_namespaceObject.stdout.columns : undefined,
+        external_node_process_.stdout.isTTY ? external_node_process_.stdout.columns : undefined,
       getErrHelpWidth: () =>
-        external_node_process_namespaceObject.stderr.isTTY ? external_node_process_namespaceObject.stderr.columns : undefined,
+        external_node_process_.stderr.isTTY ? external_node_process_.stderr.columns : undefined,
       getOutHasColors: () =>
-        useColor() ?? (external_node_process_namespaceObject.stdout.isTTY && external_node_process_namespaceObject.stdout.hasColors?.()),
+        useColor() ?? (external_node_process_.stdout.isTTY && external_node_process_.stdout.hasColors?.()),
       getErrHasColors: () =>
-        useColor() ?? (external_node_process_namespaceObject.stderr.isTTY && external_node_process_namespaceObject.stderr.hasColors?.()),
+        useColor() ?? (external_node_process_.stderr.isTTY && external_node_process_.stderr.hasColors?.()),
       stripColor: (str) => (0,external_node_util_.stripVTControlCharacters)(str),
     };
 
@@ -16282,7 +16282,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
       this._exitCallback(new CommanderError(exitCode, code, message));
       // Expecting this line is not reached.
     }
-    external_node_process_namespaceObject.exit(exitCode);
+    external_node_process_.exit(exitCode);
   }
 
   /**
@@ -16743,11 +16743,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
 
     // auto-detect argument conventions if nothing supplied
     if (argv === undefined && parseOptions.from === undefined) {
-      if (external_node_process_namespaceObject.versions?.electron) {
+      if (external_node_process_.versions?.electron) {
         parseOptions.from = 'electron';
       }
       // check node specific options for scenarios where user CLI args follow executable without scriptname
-      const execArgv = external_node_process_namespaceObject.execArgv ?? [];
+      const execArgv = external_node_process_.execArgv ?? [];
       if (
         execArgv.includes('-e') ||
         execArgv.includes('--eval') ||
@@ -16760,7 +16760,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
 
     // default to using process.argv
     if (argv === undefined) {
-      argv = external_node_process_namespaceObject.argv;
+      argv = external_node_process_.argv;
     }
     this.rawArgs = argv.slice();
 
@@ -16774,7 +16774,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         break;
       case 'electron':
         // @ts-ignore: because defaultApp is an unknown property
-        if (external_node_process_namespaceObject.defaultApp) {
+        if (external_node_process_.defaultApp) {
           this._scriptPath = argv[1];
           userArgs = argv.slice(2);
         } else {
@@ -17023,13 +17023,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
     const launchWithNode = sourceExt.includes(external_node_path_.extname(executableFile));
 
     let proc;
-    if (external_node_process_namespaceObject.platform !== 'win32') {
+    if (external_node_process_.platform !== 'win32') {
       if (launchWithNode) {
         args.unshift(executableFile);
         // add executable arguments to spawn
-        args = incrementNodeInspectorPort(external_node_process_namespaceObject.execArgv).concat(args);
+        args = incrementNodeInspectorPort(external_node_process_.execArgv).concat(args);
 
-        proc = external_node_child_process_namespaceObject.spawn(external_node_process_namespaceObject.argv[0], args, { stdio: 'inherit' });
+        proc = external_node_child_process_namespaceObject.spawn(external_node_process_.argv[0], args, { stdio: 'inherit' });
       } else {
         proc = external_node_child_process_namespaceObject.spawn(executableFile, args, { stdio: 'inherit' });
       }
@@ -17041,15 +17041,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
       );
       args.unshift(executableFile);
       // add executable arguments to spawn
-      args = incrementNodeInspectorPort(external_node_process_namespaceObject.execArgv).concat(args);
-      proc = external_node_child_process_namespaceObject.spawn(external_node_process_namespaceObject.execPath, args, { stdio: 'inherit' });
+      args = incrementNodeInspectorPort(external_node_process_.execArgv).concat(args);
+      proc = external_node_child_process_namespaceObject.spawn(external_node_process_.execPath, args, { stdio: 'inherit' });
     }
 
     if (!proc.killed) {
       // testing mainly to avoid leak warnings during unit tests with mocked spawn
       const signals = ['SIGUSR1', 'SIGUSR2', 'SIGTERM', 'SIGINT', 'SIGHUP'];
       signals.forEach((signal) => {
-        external_node_process_namespaceObject.on(signal, () => {
+        external_node_process_.on(signal, () => {
           if (proc.killed === false && proc.exitCode === null) {
             // @ts-ignore because signals not typed to known strings
             proc.kill(signal);
@@ -17063,7 +17063,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
     proc.on('close', (code) => {
       code = code ?? 1; // code is null if spawned process terminated due to a signal
       if (!exitCallback) {
-        external_node_process_namespaceObject.exit(code);
+        external_node_process_.exit(code);
       } else {
         exitCallback(
           new CommanderError(
@@ -17087,7 +17087,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         throw new Error(`'${executableFile}' not executable`);
       }
       if (!exitCallback) {
-        external_node_process_namespaceObject.exit(1);
+        external_node_process_.exit(1);
       } else {
         const wrappedError = new CommanderError(
           1,
@@ -17723,7 +17723,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
    */
   _parseOptionsEnv() {
     this.options.forEach((option) => {
-      if (option.envVar && option.envVar in external_node_process_namespaceObject.env) {
+      if (option.envVar && option.envVar in external_node_process_.env) {
         const optionKey = option.attributeName();
         // Priority check. Do not overwrite cli or options from unknown source (client-code).
         if (
@@ -17735,7 +17735,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if (option.required || option.optional) {
             // option can take a value
             // keep very simple, optional always takes value
-            this.emit(`optionEnv:${option.name()}`, external_node_process_namespaceObject.env[option.envVar]);
+            this.emit(`optionEnv:${option.name()}`, external_node_process_.env[option.envVar]);
           } else {
             // boolean
             // keep very simple, only care that envVar defined and not the value
@@ -18380,7 +18380,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
 
   help(contextOptions) {
     this.outputHelp(contextOptions);
-    let exitCode = Number(external_node_process_namespaceObject.exitCode ?? 0); // process.exitCode does allow a string or an integer, but we prefer just a number
+    let exitCode = Number(external_node_process_.exitCode ?? 0); // process.exitCode does allow a string or an integer, but we prefer just a number
     if (
       exitCode === 0 &&
       contextOptions &&
@@ -18538,12 +18538,12 @@ function useColor() {
   // (https://force-color.org recent web page from 2023, does not match major javascript implementations)
 
   if (
-    external_node_process_namespaceObject.env.NO_COLOR ||
-    external_node_process_namespaceObject.env.FORCE_COLOR === '0' ||
-    external_node_process_namespaceObject.env.FORCE_COLOR === 'false'
+    external_node_process_.env.NO_COLOR ||
+    external_node_process_.env.FORCE_COLOR === '0' ||
+    external_node_process_.env.FORCE_COLOR === 'false'
   )
     return false;
-  if (external_node_process_namespaceObject.env.FORCE_COLOR || external_node_process_namespaceObject.env.CLICOLOR_FORCE !== undefined)
+  if (external_node_process_.env.FORCE_COLOR || external_node_process_.env.CLICOLOR_FORCE !== undefined)
     return true;
   return undefined;
 }
@@ -18572,17 +18572,17 @@ const createArgument = (name, description) =>
 
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
+var external_node_url_ = __nccwpck_require__(73136);
 // EXTERNAL MODULE: ./src/config/settings.ts
-var config_settings = __nccwpck_require__(4661);
+var config_settings = __nccwpck_require__(54661);
 // EXTERNAL MODULE: ./src/config/surface.ts
-var config_surface = __nccwpck_require__(6721);
+var config_surface = __nccwpck_require__(66721);
 // EXTERNAL MODULE: ./src/pique/limits.ts
-var limits = __nccwpck_require__(7914);
+var limits = __nccwpck_require__(57914);
 ;// CONCATENATED MODULE: ./src/emulator/options.ts
 // The emulator's options (agreed with the gate's tests) and their defaults. Fields may be added, not removed.
 
@@ -18684,11 +18684,11 @@ function resolveEmulatorOptions(partial = {}) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 6 modules
-var schemas = __nccwpck_require__(6921);
+var schemas = __nccwpck_require__(26921);
 // EXTERNAL MODULE: ./src/config/problems.ts
-var config_problems = __nccwpck_require__(4968);
+var config_problems = __nccwpck_require__(34968);
 // EXTERNAL MODULE: ./src/config/source.ts + 2 modules
-var config_source = __nccwpck_require__(638);
+var config_source = __nccwpck_require__(30638);
 // EXTERNAL MODULE: ./src/pique/schema.ts + 1 modules
 var pique_schema = __nccwpck_require__(4001);
 ;// CONCATENATED MODULE: ./src/emulator/file.ts
@@ -18805,12 +18805,12 @@ function loadScenarioFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_ = __nccwpck_require__(37067);
 // EXTERNAL MODULE: ./node_modules/find-my-way/index.js
-var find_my_way = __nccwpck_require__(5017);
+var find_my_way = __nccwpck_require__(85017);
 var find_my_way_default = /*#__PURE__*/__nccwpck_require__.n(find_my_way);
 // EXTERNAL MODULE: ./src/pique/detectors.ts
-var detectors = __nccwpck_require__(9779);
+var detectors = __nccwpck_require__(89779);
 ;// CONCATENATED MODULE: ./src/emulator/http.ts
 class BodyTooLarge extends Error {
 }
@@ -19085,260 +19085,10 @@ function parseJudge(raw) {
     return { ok: true, body: second.data, referenceProblem: true };
 }
 
-;// CONCATENATED MODULE: ./src/pique/results.ts
-/**
- * Evaluation result bodies, as sent by webhooks and by `GET /v1/evaluations/results/{job_id}`, read liberally
- * (../shared/pique-api.md, "Replies the docs do not show"). Both documented spellings (`results`/`criterion_id`
- * and `detector_results`/`detector_config_id`) are read; `event` is inferred from `status` when missing (and
- * `status` from `event`). Every body that names a job is read into an `EvaluationResult` whose `outcome` says what
- * it means for the gate; only a body that names no job (or no state at all) is unreadable:
- * - an undocumented `status`, or an undocumented `event`, is `running` (not finished yet) with a note;
- * - when a documented `event` and `status` disagree, the status decides, with a note;
- * - a `completed` body without a usable `overall_score` (missing, null, not a number, outside 0–1) is `unusable`:
- *   that job's evaluation error, with the precise reason in `error`;
- * - extra fields are ignored, and a detector entry's unusable field is dropped rather than failing the body.
- */
-
-
-
-function eventForStatus(status) {
-    if (status === 'completed')
-        return 'evaluation.completed';
-    if (status === 'failed')
-        return 'evaluation.failed';
-    return 'evaluation.pending';
-}
-/** The outcome a documented status stands for (a completed one still needs its score checked). */
-function outcomeForStatus(status) {
-    return status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'running';
-}
-function isTerminal(result) {
-    return result.outcome !== 'running';
-}
-const isResultEvent = (value) => limits/* RESULT_EVENTS */.Wm.includes(value);
-/** The status of a body that sends none, with an event the docs do not show. */
-const NO_STATUS = 'unknown';
-/** The status a documented event implies when the body sends no status. */
-const STATUS_FOR_EVENT = {
-    'evaluation.pending': 'pending',
-    'evaluation.completed': 'completed',
-    'evaluation.failed': 'failed'
-};
-// Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
-const results_text = schemas/* string */.YjP().optional().catch(undefined);
-const flag = schemas/* boolean */.zMY().optional().catch(undefined);
-const score01 = schemas/* number */.aig().min(limits/* LIMITS */.b1.score.min).max(limits/* LIMITS */.b1.score.max).optional().catch(undefined);
-const detectorResultSchema = schemas/* looseObject */._H3({
-    criterion_id: results_text,
-    detector_config_id: results_text,
-    detector_name: schemas/* string */.YjP().min(1).catch('unknown'),
-    pass_check: flag,
-    score: score01,
-    rationale: results_text,
-    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional().catch(undefined),
-    timestamps: schemas/* array */.YOg(schemas/* number */.aig()).optional().catch(undefined),
-    flagged_frames: schemas/* array */.YOg(schemas/* unknown */.L5J()).optional().catch(undefined)
-});
-/** The fields a body needs to be read at all; everything else is read leniently. */
-const envelopeSchema = schemas/* looseObject */._H3({
-    job_id: schemas/* string */.YjP().min(1),
-    status: schemas/* string */.YjP().min(1).optional(),
-    event: schemas/* string */.YjP().min(1).optional()
-});
-/**
- * Read unknown JSON as a result body. `expectedJobId` (the results endpoint's path) stands in for a missing
- * `job_id`, and a body naming another job is refused. Unreadable only when it names no job or no state.
- */
-function parseResultBody(json, expectedJobId) {
-    const base = identified(json, expectedJobId);
-    const envelope = envelopeSchema.safeParse(base);
-    if (!envelope.success)
-        return { ok: false, reason: (0,pique_schema/* issuesLine */.Rf)(envelope.error.issues) };
-    const body = envelope.data;
-    if (expectedJobId !== undefined && body.job_id !== expectedJobId)
-        return { ok: false, reason: `job_id: names ${body.job_id}, not the job asked for (${expectedJobId})` };
-    const state = readState(body.status, body.event);
-    if (!state.ok)
-        return state;
-    const { status, event, notes } = state;
-    const list = Array.isArray(body.detector_results)
-        ? body.detector_results
-        : Array.isArray(body.results)
-            ? body.results
-            : [];
-    const detectorResults = list
-        .filter(d => d && typeof d === 'object' && !Array.isArray(d))
-        .map(d => detectorResult(detectorResultSchema.parse(d)));
-    const result = {
-        event,
-        jobId: body.job_id,
-        status,
-        outcome: state.outcome,
-        judgeId: results_text.parse(body.judge_id),
-        evaluationId: results_text.parse(body.evaluation_id),
-        contentId: results_text.parse(body.content_id),
-        detectorResults,
-        timestamp: results_text.parse(body.timestamp),
-        ...(notes.length ? { notes } : {})
-    };
-    if (result.outcome === 'failed') {
-        const error = results_text.parse(body.error) ?? results_text.parse(body.error_message);
-        if (error)
-            result.error = error;
-    }
-    if (result.outcome === 'completed') {
-        const problem = scoreProblem(body.overall_score, 'overall_score' in body);
-        if (problem) {
-            result.outcome = 'unusable';
-            result.error = `Pique reported the evaluation completed, but ${problem}`;
-        }
-        else
-            result.overallScore = body.overall_score;
-    }
-    return { ok: true, result };
-}
-/** The body with a null `job_id`, `status` or `event` read as absent, and a missing `job_id` supplied. */
-function identified(json, expectedJobId) {
-    if (!json || typeof json !== 'object' || Array.isArray(json))
-        return json;
-    const out = { ...json };
-    for (const key of ['job_id', 'status', 'event'])
-        if (out[key] === null)
-            delete out[key];
-    if (out.job_id === undefined && expectedJobId !== undefined)
-        out.job_id = expectedJobId;
-    return out;
-}
-/** Status, event and outcome of a body: the status decides; undocumented values mean "not finished yet". */
-function readState(sentStatus, sentEvent) {
-    const notes = [];
-    const eventKnown = sentEvent !== undefined && isResultEvent(sentEvent);
-    if (sentEvent !== undefined && !eventKnown)
-        notes.push({
-            kind: 'undocumented_event',
-            value: sentEvent,
-            message: `undocumented event "${sentEvent}": read as not finished yet, still waiting`
-        });
-    if (sentStatus === undefined && sentEvent === undefined)
-        return { ok: false, reason: 'body: has neither status nor event' };
-    // Only an undocumented event and no status: nothing says the job finished.
-    if (sentStatus === undefined && !eventKnown)
-        return { ok: true, status: NO_STATUS, event: sentEvent, outcome: 'running', notes };
-    const status = sentStatus ?? STATUS_FOR_EVENT[sentEvent];
-    if (!(0,limits/* isJobStatus */.ef)(status)) {
-        notes.push({
-            kind: 'undocumented_status',
-            value: status,
-            message: `undocumented job status "${status}": read as not finished yet, still waiting`
-        });
-        return { ok: true, status, event: sentEvent ?? 'evaluation.pending', outcome: 'running', notes };
-    }
-    const implied = eventForStatus(status);
-    if (eventKnown && sentEvent !== implied)
-        notes.push({
-            kind: 'disagreement',
-            value: `${sentEvent}/${status}`,
-            message: `event "${sentEvent}" disagrees with status "${status}": the status decides`
-        });
-    const outcome = sentEvent !== undefined && !eventKnown ? 'running' : outcomeForStatus(status);
-    return { ok: true, status, event: sentEvent ?? implied, outcome, notes };
-}
-/** Why `overall_score` is not a usable score, or undefined when it is one. */
-function scoreProblem(value, present) {
-    if (!present || value === undefined)
-        return 'without overall_score';
-    if (value === null)
-        return 'overall_score is null';
-    if (typeof value !== 'number')
-        return `overall_score is ${JSON.stringify(value).slice(0, 40)}, not a number`;
-    if (!Number.isFinite(value) || value < limits/* LIMITS */.b1.score.min || value > limits/* LIMITS */.b1.score.max)
-        return `overall_score ${value} is outside ${limits/* LIMITS */.b1.score.min}–${limits/* LIMITS */.b1.score.max}`;
-    return undefined;
-}
-function detectorResult(d) {
-    return {
-        id: d.detector_config_id ?? d.criterion_id,
-        detectorName: d.detector_name,
-        passCheck: d.pass_check,
-        score: d.score,
-        rationale: d.rationale,
-        metrics: d.metrics,
-        timestamps: d.timestamps,
-        flaggedFrames: d.flagged_frames
-    };
-}
-/**
- * A delivery as a webhook receiver files it, read by `parseResultBody` (one rule for the store and the gate): a job
- * id and a state are needed; a documented status is its state (it decides when a documented event disagrees); an
- * undocumented status or event leaves it without one (`undocumented` says why): not finished yet. Scores and
- * detector results are left to the readers (a completed body without a usable score is filed `completed`, and read
- * as that job's evaluation error).
- */
-function readDeliveryState(json) {
-    const parsed = parseResultBody(json);
-    if (!parsed.ok)
-        return parsed;
-    const r = parsed.result;
-    const known = { jobId: r.jobId, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) };
-    // An undocumented status is named before an undocumented event: it is the field that decides.
-    const status = r.notes?.find(n => n.kind === 'undocumented_status');
-    const event = r.notes?.find(n => n.kind === 'undocumented_event');
-    const undocumented = status
-        ? `status ${quoted(status.value)} is not a documented job status`
-        : event && `event ${quoted(event.value)} is not a documented event`;
-    if (undocumented)
-        return { ...known, ok: true, status: undefined, undocumented };
-    return { ...known, ok: true, status: r.status };
-}
-const quoted = (value) => JSON.stringify(value.slice(0, 40));
-/**
- * Serialize a result the way the service does: webhooks use `results` + `criterion_id` (the seed's form),
- * the results endpoint uses `detector_results` + `detector_config_id`.
- */
-function serializeResult(r, spelling) {
-    const base = { event: r.event, job_id: r.jobId, status: r.status };
-    if (r.judgeId !== undefined)
-        base.judge_id = r.judgeId;
-    if (r.timestamp !== undefined)
-        base.timestamp = r.timestamp;
-    if (r.status === 'failed') {
-        base.error = r.error ?? 'Evaluation failed';
-        return base;
-    }
-    if (r.status !== 'completed')
-        return base;
-    const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id';
-    const details = r.detectorResults.map(d => {
-        const out = { [idKey]: d.id, detector_name: d.detectorName };
-        if (d.passCheck !== undefined)
-            out.pass_check = d.passCheck;
-        if (d.score !== undefined)
-            out.score = d.score;
-        if (d.rationale !== undefined)
-            out.rationale = d.rationale;
-        if (d.metrics !== undefined)
-            out.metrics = d.metrics;
-        if (spelling === 'results-endpoint' && d.timestamps !== undefined)
-            out.timestamps = d.timestamps;
-        if (spelling === 'results-endpoint' && d.flaggedFrames !== undefined)
-            out.flagged_frames = d.flaggedFrames;
-        return out;
-    });
-    return {
-        event: r.event,
-        evaluation_id: r.evaluationId,
-        job_id: r.jobId,
-        content_id: r.contentId,
-        judge_id: r.judgeId,
-        status: r.status,
-        overall_score: r.overallScore,
-        timestamp: r.timestamp,
-        [spelling === 'webhook' ? 'results' : 'detector_results']: details
-    };
-}
-
+// EXTERNAL MODULE: ./src/pique/results.ts
+var results = __nccwpck_require__(14974);
 // EXTERNAL MODULE: ./src/pique/media-types.ts
-var media_types = __nccwpck_require__(4284);
+var media_types = __nccwpck_require__(14284);
 ;// CONCATENATED MODULE: ./src/emulator/ids.ts
 // Identifiers in the shapes the service issues (ID_FORMATS); random, since readers treat them as opaque.
 
@@ -19360,7 +19110,7 @@ function isoTimestamp(ms = Date.now()) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ./src/emulator/media.ts
 /**
  * Measures media files: video (width, height, fps, duration, aspect ratio, audio sample rate), images (width,
@@ -20381,7 +20131,7 @@ class UploadSlots {
         return slot;
     }
     dir() {
-        this.folder ??= (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'pique-emulator-uploads-'));
+        this.folder ??= (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pique-emulator-uploads-'));
         return this.folder;
     }
     /** Forgets every slot and deletes the uploaded files. */
@@ -20876,7 +20626,7 @@ class EmulatorEngine {
      * fields; undocumented statuses and events on non-final bodies; sometimes the other spelling).
      */
     replyBody(job, channel) {
-        const body = serializeResult(this.resultOf(job), channel);
+        const body = (0,results/* serializeResult */.sf)(this.resultOf(job), channel);
         return this.realistic ? this.realistic.drift(body, job.url, channel) : body;
     }
     organizationForKey(key) {
@@ -21044,7 +20794,7 @@ class EmulatorEngine {
     /** The job's current result: `evaluation.pending` with its status until it finishes. */
     resultOf(job) {
         return (job.result ?? {
-            event: eventForStatus(job.status),
+            event: (0,results/* eventForStatus */.mW)(job.status),
             jobId: job.id,
             status: job.status,
             outcome: 'running',
@@ -21171,7 +20921,7 @@ class EmulatorEngine {
     settle(job, status, fields) {
         job.status = status;
         job.result = {
-            event: eventForStatus(status),
+            event: (0,results/* eventForStatus */.mW)(status),
             jobId: job.id,
             status,
             outcome: status,
@@ -21445,7 +21195,7 @@ class PiqueRequestError extends Error {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
+var lib = __nccwpck_require__(44942);
 ;// CONCATENATED MODULE: ./src/pique/http.ts
 
 class TransportError extends Error {
@@ -21720,7 +21470,7 @@ class PiqueClient {
         path: `/evaluations/results/${this.#pathParam('get result', 'job_id', jobId)}`,
         replyIs: 'an evaluation result',
         parse: json => {
-            const parsed = parseResultBody(json, jobId);
+            const parsed = (0,results/* parseResultBody */.f$)(json, jobId);
             return parsed.ok ? { ok: true, value: parsed.result } : parsed;
         },
         notFound: `unknown job id ${jobId}: it was not created with this API key's organization on ${this.origin}`
@@ -22104,8 +21854,8 @@ function parseBaseUrl(baseUrl, names, redact) {
     return url;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
-var core = __nccwpck_require__(6288);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(33838);
 ;// CONCATENATED MODULE: ./src/github/event.ts
 /**
  * The pull request this run belongs to, read from the event payload at GITHUB_EVENT_PATH at call time
@@ -22179,13 +21929,13 @@ function restrictedRun(env = process.env) {
 }
 
 // EXTERNAL MODULE: ./src/model/index.ts + 4 modules
-var model = __nccwpck_require__(6045);
+var model = __nccwpck_require__(56045);
 // EXTERNAL MODULE: ./src/model/text.ts
 var model_text = __nccwpck_require__(5086);
 // EXTERNAL MODULE: ./src/report/measured.ts
-var report_measured = __nccwpck_require__(6008);
+var report_measured = __nccwpck_require__(86008);
 // EXTERNAL MODULE: ./src/report/outcomes.ts
-var outcomes = __nccwpck_require__(1921);
+var outcomes = __nccwpck_require__(51921);
 ;// CONCATENATED MODULE: ./src/report/json.ts
 /**
  * The JSON report (schema documented in docs/report.md, versioned by REPORT_SCHEMA_VERSION): everything the run
@@ -22235,9 +21985,10 @@ function jsonDetector(d) {
 function jsonUrl(o) {
     return { url: o.url, ...jsonOutcome(o) };
 }
-function jsonItem(o) {
+/** A URL item's entry reuses its `urls` entry when given (built once for both lists). */
+function jsonItem(o, url) {
     if (o.kind === 'url')
-        return { kind: o.kind, ...jsonUrl(o) };
+        return { kind: o.kind, ...(url ?? jsonUrl(o)) };
     return {
         kind: o.kind,
         path: o.path,
@@ -22292,11 +22043,21 @@ function jsonOutcome(o) {
         detectors: (o.result?.detectorResults ?? []).map(jsonDetector),
         not_evaluated: o.notEvaluated ? { reason: o.notEvaluated.reason, detail: o.notEvaluated.detail } : null,
         attempts: jsonAttempts(o),
-        maybe_billed: o.maybeBilled === true
+        maybe_billed: o.maybeBilled === true,
+        identity: orNull(o.identity),
+        reused: o.reused ? { completed_at: o.reused.completedAt, age_seconds: o.reused.ageSeconds } : null,
+        previous: jsonEarlier(o.previous),
+        base: jsonEarlier(o.base),
+        breaches: (o.breaches ?? []).map(b => ({ rule: b.rule, detector: orNull(b.detector), message: b.message }))
     };
+}
+function jsonEarlier(e) {
+    return e ? { job_id: e.jobId, score: e.score, completed_at: e.completedAt, ref: orNull(e.ref) } : null;
 }
 function buildJsonReport(report) {
     const c = report.counts;
+    // Each URL item's entry is built once, for both lists.
+    const entries = report.items.map(o => ((0,model/* isUrlItem */.R6)(o) ? jsonUrl(o) : undefined));
     return {
         schema_version: report.schemaVersion,
         verdict: report.verdict,
@@ -22310,25 +22071,27 @@ function buildJsonReport(report) {
         duration_ms: orNull((0,outcomes/* durationMs */.pc)(report.startedAt, report.finishedAt)),
         // Metrics come from the service and are kept as sent; inputs and the judge are ours and get filtered.
         inputs: withoutSecrets(report.inputs),
-        judge: report.judge ? withoutSecrets({ ...report.judge }) : null,
+        judge: report.judge ? withoutSecrets({ ...report.judge, fingerprint: orNull(report.judge.fingerprint) }) : null,
         batch_ids: report.batchIds,
         counts: {
             total: c.total,
             passed: c.passed,
             below_threshold: c.belowThreshold,
+            broke_rule: c.brokeRule,
             failed: c.failed,
             pending: c.pending,
             not_evaluated: c.notEvaluated,
             submitted: c.submitted,
             billed_jobs: c.billedJobs,
             maybe_billed: c.maybeBilled,
-            skipped_unchanged: report.skippedUnchanged
+            skipped_unchanged: report.skippedUnchanged,
+            reused: c.reused
         },
         min_score: orNull(report.minScore),
         warnings: report.warnings,
         error: report.error ? jsonError(report.error) : null,
-        urls: report.items.filter((o) => (0,model/* isUrlItem */.R6)(o)).map(jsonUrl),
-        items: report.items.map(jsonItem)
+        urls: entries.filter((e) => e !== undefined),
+        items: report.items.map((o, i) => jsonItem(o, entries[i]))
     };
 }
 function jsonError(e) {
@@ -22349,8 +22112,9 @@ function jsonError(e) {
 /** Replaces every occurrence of each secret value, in case one slipped into a message. */
 function redact(text, secrets = []) {
     let out = text;
+    // includes() first: scanning is cheap, splitting a 20 MB report is not.
     for (const s of secrets)
-        if (s.length >= 4)
+        if (s.length >= 4 && out.includes(s))
             out = out.split(s).join('***');
     return out;
 }
@@ -22358,13 +22122,19 @@ async function writeTextFile(path, text) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     await (0,promises_.writeFile)(path, text, 'utf8');
 }
+/** Up to this many items the JSON report is indented for people; a larger one is written compact, for tools. */
+const INDENTED_REPORT_MAX_ITEMS = 1000;
 async function writeJsonReport(report, path, secrets = []) {
-    const json = JSON.stringify(buildJsonReport(report), (_k, v) => (typeof v === 'string' ? redact(v, secrets) : v), 2);
+    // Redacted once over the whole text, each secret as written and as JSON escapes it: a replacer visiting every
+    // value cost over a second at 10,000 items, and indenting 10,000 items doubles the size and the time.
+    const escaped = secrets.map(s => JSON.stringify(s).slice(1, -1));
+    const indent = report.items.length <= INDENTED_REPORT_MAX_ITEMS ? 2 : undefined;
+    const json = redact(JSON.stringify(buildJsonReport(report), null, indent), [...new Set([...secrets, ...escaped])]);
     await writeTextFile(path, json + '\n');
 }
 
 // EXTERNAL MODULE: ./src/gate/policy.ts
-var policy = __nccwpck_require__(2601);
+var policy = __nccwpck_require__(82601);
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
  * Annotations on the user's files: each failing URL marked at its URL list file and line, or, when the run stopped
@@ -22406,11 +22176,11 @@ function emitAnnotations(report, plan, secrets = []) {
 }
 
 // EXTERNAL MODULE: ./src/files/bytes.ts
-var bytes = __nccwpck_require__(588);
+var bytes = __nccwpck_require__(20588);
 // EXTERNAL MODULE: ./src/report/escape.ts
-var report_escape = __nccwpck_require__(4031);
+var report_escape = __nccwpck_require__(14031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
-var markdown = __nccwpck_require__(4285);
+var markdown = __nccwpck_require__(54285);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: verdict, counts, threshold, judge, a worst-first table of URLs and collapsible details of
@@ -22451,7 +22221,7 @@ function renderSummary(report, options) {
         const lines = [(0,markdown/* heading */.R_)(report), '', (0,report_escape/* escapeMarkdown */.FV)(report.reason), '', ...(0,markdown/* validatedLines */.g5)(report), ''];
         return lines.join('\n');
     }
-    const head = [(0,markdown/* heading */.R_)(report), '', `**${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}**`, ''];
+    const head = [(0,markdown/* heading */.R_)(report), '', `**${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}**`, '', ...(0,markdown/* billingLines */.TK)(report)];
     if (report.skippedUnchanged)
         head.push(`${(0,model/* plural */.LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`, '');
     const budget = (options.maxBytes ?? SUMMARY_LIMIT_BYTES) - SUMMARY_MARGIN_BYTES;
@@ -22522,7 +22292,12 @@ function detailsBlock(o, report, links) {
     const facts = [
         o.jobId ? `job <code>${(0,report_escape/* escapeMarkdown */.FV)(o.jobId)}</code>` : '',
         o.batchId ? `batch <code>${(0,report_escape/* escapeMarkdown */.FV)(o.batchId)}</code>` : '',
-        o.submittedAt && o.finishedAt ? (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)) : ''
+        o.submittedAt && o.finishedAt ? (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(o.submittedAt, o.finishedAt)) : '',
+        o.reused ? `♻️ reused from an earlier run, ${(0,outcomes/* formatAge */.nV)(o.reused.ageSeconds)} old (not billed by this run)` : '',
+        o.previous
+            ? `before: ${(0,model/* formatScore */.y)(o.previous.score, report)} (job <code>${(0,report_escape/* escapeMarkdown */.FV)(o.previous.jobId)}</code>)`
+            : '',
+        o.base ? `on ${(0,report_escape/* escapeMarkdown */.FV)(o.base.ref ?? 'the base branch')}: ${(0,model/* formatScore */.y)(o.base.score, report)}` : ''
     ].filter(Boolean);
     const name = o.kind === 'url' ? (0,report_escape/* markdownLink */.iQ)((0,model/* itemName */.TJ)(o)) : `<code>${(0,report_escape/* escapeMarkdown */.FV)(o.path)}</code>`;
     const body = [`${name} · ${(0,markdown/* sourceMarkdown */.Pl)(o.source, links)}`];
@@ -22530,6 +22305,10 @@ function detailsBlock(o, report, links) {
         body.push('', facts.join(' · '));
     if (o.kind === 'file')
         body.push('', fileFacts(o));
+    // The threshold is in the heading already; other rules broken are listed by name.
+    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold');
+    if (rules.length)
+        body.push('', ...rules.map(b => `- ${(0,report_escape/* escapeMarkdown */.FV)((0,outcomes/* ruleName */.oF)(b.rule))}: ${(0,report_escape/* escapeMarkdown */.FV)(b.message)}`));
     if (o.notEvaluated)
         body.push('', `Not evaluated: ${(0,report_escape/* escapeMarkdown */.FV)((0,model_text/* truncate */.xv)(o.notEvaluated.detail, DETAIL_RATIONALE_CHARS))}`);
     else if (o.error)
@@ -22570,9 +22349,10 @@ function fileFacts(o) {
 }
 
 // EXTERNAL MODULE: ./src/config/load.ts
-var load = __nccwpck_require__(1036);
+var load = __nccwpck_require__(61036);
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
 /** The CLI's report: a plain table on stdout, worst first, and the verdict line. */
+
 
 
 
@@ -22582,24 +22362,36 @@ const URL_WIDTH = 60;
 const MIN_WHY_WIDTH = 30;
 /** Width assumed when stdout is not a terminal (a CI log, a pipe). */
 const DEFAULT_COLUMNS = 120;
+/** Up to this many items every row is listed; beyond it only those needing attention, unless verbose. */
+const ALL_ROWS_UP_TO = 50;
 /** User text may carry terminal escape sequences: control characters are shown escaped, never sent raw. */
 function plain(text) {
     return (0,model_text/* escapeControls */.UN)((0,model_text/* collapseWhitespace */.DK)(text));
 }
 function why(o, report) {
+    const reused = (0,outcomes/* reusedText */.KH)(o);
     if (o.state !== 'passed' && o.state !== 'below_threshold')
-        return (0,outcomes/* explainOutcome */.Kw)(o, report);
+        return [(0,outcomes/* explainOutcome */.Kw)(o, report), reused].filter(Boolean).join('; ');
     const d = (0,outcomes/* worstDetector */.yz)(o);
-    if (!d)
-        return '';
-    return `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}`;
+    const worst = d ? `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}` : '';
+    const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+    return [reused, worst, ...more].filter(Boolean).join('; ');
+}
+/** `0.71`, or `0.82 → 0.71` with the item's earlier score. */
+function scoreCell(o, report) {
+    return (0,outcomes/* changeText */.k0)(o, report) || (0,model/* formatScore */.y)(o.score, report);
 }
 function renderTerminal(report, options = {}) {
     const columns = options.columns ?? (process.stdout.columns || DEFAULT_COLUMNS);
-    const ordered = (0,outcomes/* sortWorstFirst */.Qi)(report);
+    const sorted = (0,outcomes/* sortWorstFirst */.Qi)(report);
+    // A large run lists what needs attention and the totals; --verbose (or a small run) lists every row.
+    const ordered = options.verbose || sorted.length <= ALL_ROWS_UP_TO
+        ? sorted
+        : sorted.filter(o => (0,policy/* failsGate */.F)(o, report) || (0,policy/* isWarning */.V)(o, report));
+    const hidden = sorted.length - ordered.length;
     const rows = ordered.map(o => [
         (0,outcomes/* stateLabel */.UH)(o, report),
-        (0,model/* formatScore */.y)(o.score, report),
+        scoreCell(o, report),
         (0,report_escape/* shortenMiddle */.jM)(plain((0,model/* itemName */.TJ)(o)), URL_WIDTH),
         plain((0,outcomes/* formatSource */.j2)(o.source))
     ]);
@@ -22623,6 +22415,8 @@ function renderTerminal(report, options = {}) {
         .replace(/^\S+\s/, '')
         .toUpperCase();
     const out = rows.length ? [line(header), ...body, ''] : [];
+    if (hidden)
+        out.push(`${(0,model/* plural */.LS)(hidden, 'more URL')} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`, '');
     const problems = report.error?.problems ?? [];
     // Config problems are listed once each; the one-line reason would only repeat the first.
     out.push(problems.length
@@ -22676,11 +22470,11 @@ async function publishReports(report, ctx) {
         await attempt(() => writeJsonReport(report, reportPath, ctx.secrets), e => warn(`write the JSON report to ${reportPath}`, e));
     if (ctx.junitPath) {
         const path = ctx.junitPath;
-        await attempt(async () => writeTextFile(path, redact((await __nccwpck_require__.e(/* import() */ 998).then(__nccwpck_require__.bind(__nccwpck_require__, 2998))).renderJunit(report), ctx.secrets)), e => warn(`write the JUnit report to ${path}`, e));
+        await attempt(async () => writeTextFile(path, redact((await __nccwpck_require__.e(/* import() */ 998).then(__nccwpck_require__.bind(__nccwpck_require__, 42998))).renderJunit(report), ctx.secrets)), e => warn(`write the JUnit report to ${path}`, e));
     }
     if (ctx.surface.kind === 'cli') {
         ;
-        (ctx.write ?? ((t) => process.stdout.write(t)))(redact(renderTerminal(report), ctx.secrets));
+        (ctx.write ?? ((t) => process.stdout.write(t)))(redact(renderTerminal(report, { verbose: ctx.verbose }), ctx.secrets));
         return;
     }
     core/* startGroup */.Oh('Pique gate report');
@@ -22729,7 +22523,7 @@ async function publishComment(report, ctx, env) {
         return;
     }
     const [{ commentMarker, judgeKeyOf, renderComment }, { createOctokit }, { upsertStickyComment }] = await Promise.all([
-        __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 4231)),
+        __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 54231)),
         Promise.all(/* import() */[__nccwpck_require__.e(392), __nccwpck_require__.e(702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6702)),
         __nccwpck_require__.e(/* import() */ 648).then(__nccwpck_require__.bind(__nccwpck_require__, 7648))
     ]);
@@ -22774,6 +22568,127 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+// EXTERNAL MODULE: ./src/config/policy.ts
+var config_policy = __nccwpck_require__(99706);
+;// CONCATENATED MODULE: ./src/gate/detector-policy.ts
+/**
+ * The judge file's policy applied to one result: which per-detector rules it breaks, each said the way a content
+ * reviewer reads it ("brand_safety scored 0.42, below its minimum 0.5"). Pure; the verdict decides what a breach
+ * means for the gate. Rules: config/policy.ts.
+ */
+
+/** A score as people read it: at most three decimals, no float noise. */
+const detector_policy_formatScore = (n) => String(Math.round(n * 1000) / 1000);
+/**
+ * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
+ * all (but the ignored ones), so a detector missing from the result is noticed too.
+ */
+function policyBreaches(result, policy, detectors = []) {
+    if (!policy)
+        return [];
+    const ignored = new Set(policy.ignore ?? []);
+    const reported = new Map();
+    for (const d of result.detectorResults)
+        if (!reported.has(d.detectorName))
+            reported.set(d.detectorName, d);
+    const every = [...new Set([...detectors, ...reported.keys()])].filter(n => !ignored.has(n));
+    const expand = (names) => [...new Set(names.flatMap(n => (n === config_policy/* EVERY_DETECTOR */.ng ? every : [n])))].filter(n => !ignored.has(n));
+    const breaches = [];
+    for (const name of expand(policy.require_pass_check ?? [])) {
+        const d = reported.get(name);
+        if (!d)
+            breaches.push({
+                rule: 'require_pass_check',
+                detector: name,
+                message: `${name} reported no result, and its check is required`
+            });
+        else if (d.passCheck === undefined)
+            breaches.push({
+                rule: 'require_pass_check',
+                detector: name,
+                message: `${name} reported no pass/fail check, and its check is required`
+            });
+        else if (!d.passCheck)
+            breaches.push({
+                rule: 'require_pass_check',
+                detector: name,
+                message: `failed the required ${name} check${d.rationale ? `: ${d.rationale}` : ''}`
+            });
+    }
+    const minimums = policy.min_scores ?? {};
+    const named = Object.keys(minimums).filter(n => n !== config_policy/* EVERY_DETECTOR */.ng);
+    const withMinimum = [...new Set([...(config_policy/* EVERY_DETECTOR */.ng in minimums ? every : []), ...named])].filter(n => !ignored.has(n));
+    for (const name of withMinimum) {
+        const min = Object.hasOwn(minimums, name) ? minimums[name] : minimums[config_policy/* EVERY_DETECTOR */.ng];
+        const d = reported.get(name);
+        if (!d || d.score === undefined)
+            breaches.push({
+                rule: 'min_score',
+                detector: name,
+                message: `${name} reported no score, and its minimum is ${detector_policy_formatScore(min)}`
+            });
+        else if (d.score < min)
+            breaches.push({
+                rule: 'min_score',
+                detector: name,
+                message: `${name} scored ${detector_policy_formatScore(d.score)}, below its minimum ${detector_policy_formatScore(min)}`
+            });
+    }
+    return breaches;
+}
+
+;// CONCATENATED MODULE: ./src/gate/max-drop.ts
+
+/** Scores are compared to a millionth: 0.82 − 0.72 must not count as 0.10000000000000009. */
+const EPSILON = 1e-6;
+function scoreDrop(score, baseline, maxDrop) {
+    if (maxDrop === undefined || score === undefined || !baseline)
+        return undefined;
+    const drop = baseline.score - score;
+    if (drop <= maxDrop + EPSILON)
+        return undefined;
+    const against = baseline.from === 'base' ? ` on ${baseline.ref ?? 'the base branch'}` : '';
+    const breach = {
+        rule: 'max_drop',
+        message: `score fell from ${detector_policy_formatScore(baseline.score)}${against} to ${detector_policy_formatScore(score)} (−${detector_policy_formatScore(drop)}), more than the allowed drop of ${detector_policy_formatScore(maxDrop)}`
+    };
+    return breach;
+}
+/** `0.82 → 0.71`, the change shown beside a score. */
+function formatChange(before, after) {
+    return `${formatScore(before)} → ${formatScore(after)}`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/breaches.ts
+
+
+/** The outcome with its breaches, and `broke_rule` when only a rule other than the threshold was broken. */
+function applyRules(o, rules) {
+    if ((o.state !== 'passed' && o.state !== 'below_threshold') || !o.result)
+        return o;
+    const breaches = [];
+    if (o.state === 'below_threshold')
+        breaches.push({
+            rule: 'threshold',
+            message: `overall score ${detector_policy_formatScore(o.score ?? 0)} is below the threshold ${detector_policy_formatScore(rules.threshold)}`
+        });
+    breaches.push(...policyBreaches(o.result, rules.policy, rules.detectors));
+    const drop = scoreDrop(o.score, baselineOf(o), rules.maxDrop);
+    if (drop)
+        breaches.push(drop);
+    if (breaches.length === 0)
+        return o.breaches ? { ...o, breaches: undefined } : o;
+    return { ...o, state: o.state === 'passed' ? 'broke_rule' : o.state, breaches };
+}
+/** max-drop compares with the base branch's result when the store knows one, else the item's previous result. */
+function baselineOf(o) {
+    if (o.base)
+        return { score: o.base.score, from: 'base', ref: o.base.ref };
+    if (o.previous)
+        return { score: o.previous.score, from: 'previous' };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/gate/run-report.ts
 /**
  * The one place a RunReport is put together, for a verdict, a skipped run and a run that stopped on an error alike:
@@ -22796,18 +22711,23 @@ function countItems(items) {
         total: items.length,
         passed: count('passed'),
         belowThreshold: count('below_threshold'),
+        brokeRule: count('broke_rule'),
         failed: count('failed'),
         pending: count('pending'),
         notEvaluated: count('not_evaluated'),
         submitted: count('submitted'),
         billedJobs: billedJobs(items),
-        maybeBilled: items.filter(o => o.maybeBilled).length
+        maybeBilled: items.filter(o => o.maybeBilled).length,
+        reused: items.filter(o => o.reused).length
     };
 }
 /** Distinct job ids of every attempt: each is a job Pique created, and bills. */
 function billedJobs(items) {
     const ids = new Set();
     for (const o of items) {
+        // A reused result's job was billed by the run that made it, not this one.
+        if (o.reused)
+            continue;
         if (o.jobId)
             ids.add(o.jobId);
         for (const a of o.otherJobs ?? [])
@@ -22849,6 +22769,7 @@ function whyUnfinished(o, lastSeen, lookup, waitMode) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
+
 
 
 
@@ -22900,7 +22821,7 @@ function skippedReport(input) {
 }
 /** Each submitted outcome with the result received for its job: settled when terminal, else pending or submitted. */
 function settleItems(outcomes, input) {
-    return outcomes.map(o => settle(o, input));
+    return outcomes.map(o => applyRules(settle(o, input), input));
 }
 /** With fail-on-error false a failed evaluation does not fail the gate, but the report still says so. */
 function toleratedFailures(items, failOnError) {
@@ -22955,6 +22876,13 @@ function reasonLine(verdict, items, input, minScore) {
     const parts = [];
     if (counts.belowThreshold)
         parts.push(`${counts.belowThreshold} of ${(0,model/* plural */.LS)(total, word)} scored below ${score(input.threshold)}`);
+    const breaking = (rules) => items.filter(o => o.breaches?.some(b => rules.includes(b.rule))).length;
+    const policy = breaking(['require_pass_check', 'min_score']);
+    if (policy)
+        parts.push(`${(0,model/* plural */.LS)(policy, word)} broke the judge file's policy`);
+    const dropped = breaking(['max_drop']);
+    if (dropped)
+        parts.push(`${(0,model/* plural */.LS)(dropped, word)} dropped by more than max-drop ${input.maxDrop}`);
     if (counts.failed)
         parts.push(`${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
     if (counts.pending)
@@ -23077,8 +23005,8 @@ function billedNote(progress) {
     return `${(0,model/* plural */.LS)(jobs, 'job')} had already been submitted to Pique in ${batches.length === 1 ? 'batch' : 'batches'} ${batches.join(', ')} (listed in the JSON report with their job ids); a re-run submits them again.`;
 }
 
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(44708);
 ;// CONCATENATED MODULE: ./src/pique/upload.ts
 /**
  * PUTs a file to an upload URL handed out by `presigned-upload` or `reference_content` (a signed storage URL):
@@ -23151,7 +23079,7 @@ async function uploadFile(target, path, size, options = {}) {
     const left = (options.deadline ?? Infinity) - Date.now();
     if (left <= 0)
         throw new UploadError(`PUT ${where}: no time was left before the deadline`, undefined, undefined, false, true);
-    const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+    const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
     return new Promise((resolve, reject) => {
         let settled = false;
         let sent = 0;
@@ -23405,7 +23333,7 @@ async function uploadFiles(api, files, options) {
 }
 
 // EXTERNAL MODULE: ./src/references/local.ts
-var local = __nccwpck_require__(8973);
+var local = __nccwpck_require__(58973);
 ;// CONCATENATED MODULE: ./src/references/lock.ts
 /**
  * The references lock: a committed JSON file beside the judge file mapping each reference file's content SHA-256
@@ -23469,7 +23397,7 @@ async function writeLock(path, lock, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/files/inspect.ts
-var inspect = __nccwpck_require__(2091);
+var inspect = __nccwpck_require__(12091);
 ;// CONCATENATED MODULE: ./src/references/resolve.ts
 /**
  * Turns a judge file's local references into gs:// URIs: each file is hashed; a hash the lock knows (for this API)
@@ -23725,7 +23653,32 @@ function olderThan(a, b) {
     return a.id < b.id;
 }
 
+;// CONCATENATED MODULE: ./src/gate/judge-fingerprint.ts
+/**
+ * A judge's fingerprint: its id plus a SHA-256 over its canonical content (name, description, content type and the
+ * detector set, exactly what judge-match compares). Results are reused only under the same fingerprint. The gate's
+ * `policy` section (and the threshold) are not part of a judge: changing them re-decides reused results, never
+ * re-evaluates them.
+ */
+
+
+
+function judgeContentHash(judge) {
+    const canonical = (0,pique_schema/* canonicalJson */.dj)({
+        name: judge.name,
+        description: judge.description,
+        content_type: judge.content_type,
+        detectors: detectorSet(judge.detectors)
+    });
+    return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex');
+}
+/** `<judge id>@sha256:<hex>`: stable across runs and machines, different for any change to the judge. */
+function judge_fingerprint_judgeFingerprint(judge) {
+    return `${judge.id}@sha256:${judgeContentHash(judge)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/gate/ensure-judge.ts
+
 
 
 
@@ -23870,7 +23823,8 @@ function info(judge, origin) {
         name: judge.name ?? '(no name)',
         origin,
         status: judge.status ?? 'unknown',
-        detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown')
+        detectors: judge.detector_configs.map(d => d.detector_name ?? 'unknown'),
+        fingerprint: judge_fingerprint_judgeFingerprint({ ...judge, detectors: judge.detector_configs })
     };
 }
 
@@ -23907,9 +23861,9 @@ function describeProblems(kind, problems) {
 }
 
 // EXTERNAL MODULE: ./src/config/url-list.ts
-var url_list = __nccwpck_require__(6808);
+var url_list = __nccwpck_require__(96808);
 // EXTERNAL MODULE: ./src/github/http-status.ts
-var http_status = __nccwpck_require__(9110);
+var http_status = __nccwpck_require__(59110);
 ;// CONCATENATED MODULE: ./src/github/base-version.ts
 /**
  * A file's content at the pull request's base commit: from git when the checkout has (or can fetch) the commit,
@@ -24098,7 +24052,7 @@ async function urlsAt(base, file) {
     if (base.state === 'unknown')
         return undefined;
     // The loader reads files: give it the base text under the same name (the extension picks the format).
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'pique-gate-base-'));
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pique-gate-base-'));
     try {
         const name = (0,external_node_path_.basename)(file);
         await (0,promises_.writeFile)((0,external_node_path_.join)(dir, name), base.text);
@@ -24213,7 +24167,7 @@ async function selectChangedFiles(files, options) {
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/config/files-manifest.ts
 /**
  * The files manifest: a YAML or JSON list naming media files to gate, with the title and description Pique
@@ -24560,6 +24514,159 @@ async function collectProblems(loading, found) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/reuse/url-identity.ts
+/**
+ * A URL's identity for result reuse: two URLs that name the same content should reuse one result. Normalised:
+ * scheme and host lower-cased, default port dropped, trailing slash dropped, fragment dropped, the tracking
+ * parameters of TRACKING_PARAMETERS removed, the remaining query parameters sorted. Path and parameter values keep
+ * their case (video ids are case-sensitive). Anything not in the table is kept: a wrong "same" would reuse the
+ * result of other content, a missed one only costs an evaluation. docs/reuse.md shows the table to users.
+ */
+const YOUTUBE = ['youtube.com', 'youtu.be'];
+const TIKTOK = ['tiktok.com'];
+const INSTAGRAM = ['instagram.com'];
+const X = ['x.com', 'twitter.com'];
+/** The one table of parameters that never change which content a URL names. */
+const TRACKING_PARAMETERS = [
+    { name: 'utm_*', hosts: [], why: 'campaign tags (Google Analytics)' },
+    { name: 'fbclid', hosts: [], why: 'Facebook click id' },
+    { name: 'gclid', hosts: [], why: 'Google Ads click id' },
+    { name: 'dclid', hosts: [], why: 'Google display click id' },
+    { name: 'msclkid', hosts: [], why: 'Microsoft Ads click id' },
+    { name: 'mc_cid', hosts: [], why: 'Mailchimp campaign id' },
+    { name: 'mc_eid', hosts: [], why: 'Mailchimp subscriber id' },
+    { name: 'si', hosts: [], why: 'share id (YouTube, Spotify)' },
+    { name: 'feature', hosts: YOUTUBE, why: 'where the link was shared from (feature=share)' },
+    { name: 'pp', hosts: YOUTUBE, why: 'search-result tracking' },
+    { name: 'igsh', hosts: INSTAGRAM, why: 'Instagram share id' },
+    { name: 'igshid', hosts: INSTAGRAM, why: 'Instagram share id (older spelling)' },
+    { name: 'is_from_webapp', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'sender_device', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'sender_web_id', hosts: TIKTOK, why: 'TikTok sharer id' },
+    { name: 'share_app_id', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'share_link_id', hosts: TIKTOK, why: 'TikTok share id' },
+    { name: '_r', hosts: TIKTOK, why: 'TikTok share tracking' },
+    { name: '_t', hosts: TIKTOK, why: 'TikTok share tracking' },
+    { name: 's', hosts: X, why: 'X/Twitter share source' },
+    { name: 't', hosts: X, why: 'X/Twitter share id (on YouTube `t` is a start time and is kept)' },
+    { name: 'ref_src', hosts: X, why: 'X/Twitter referrer' },
+    { name: 'mibextid', hosts: ['facebook.com'], why: 'Facebook share id' }
+];
+function onHost(host, hosts) {
+    return hosts.length === 0 || hosts.some(h => host === h || host.endsWith(`.${h}`));
+}
+/** Whether `name` is a tracking parameter on `host` (lower-case host). */
+function isTrackingParameter(name, host) {
+    const key = name.toLowerCase();
+    return TRACKING_PARAMETERS.some(p => (p.name.endsWith('*') ? key.startsWith(p.name.slice(0, -1)) : key === p.name) && onHost(host, p.hosts));
+}
+/** The normalised form of `url`; text that is not an absolute URL comes back trimmed, unchanged. */
+function normalizeUrl(url) {
+    const text = url.trim();
+    let parsed;
+    try {
+        parsed = new URL(text);
+    }
+    catch {
+        return text;
+    }
+    // WHATWG URL already lower-cases scheme and host and drops a scheme's default port.
+    const host = parsed.hostname;
+    const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name, host));
+    // Stable sort by name: the order of distinct parameters does not change the content; repeats keep their order.
+    kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const query = new URLSearchParams(kept).toString();
+    const path = parsed.pathname.replace(/\/+$/, '');
+    const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+    return `${parsed.protocol}//${auth}${parsed.host}${path}${query ? `?${query}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/reuse/identity.ts
+
+function urlIdentity(url) {
+    return { kind: 'url', url: normalizeUrl(url) };
+}
+function fileIdentity(sha256) {
+    if (!/^[0-9a-f]{64}$/i.test(sha256))
+        throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+    return { kind: 'file', sha256: sha256.toLowerCase() };
+}
+function identityKey(identity) {
+    return identity.kind === 'url' ? `url:${identity.url}` : `sha256:${identity.sha256}`;
+}
+/** The identity key of a planned item (a URL today; a file's digest once files are items). */
+function itemIdentity(item) {
+    switch (item.kind) {
+        case 'url':
+            return identityKey(urlIdentity(item.url));
+        case 'file':
+            return identityKey(fileIdentity(item.sha256));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gate/reuse.ts
+
+
+
+/** One lookup for every item; a failure is a warning and an empty answer. */
+async function lookUpHistory(history, items, query, log) {
+    const started = performance.now();
+    try {
+        const found = await history.lookup({ ...query, identities: items.map(itemIdentity) });
+        log.debug(`Reuse lookup: ${items.length} identities in ${Math.round(performance.now() - started)} ms`);
+        return found;
+    }
+    catch (error) {
+        log.warning(`Could not look earlier results up in ${history.where} (${errorMessage(error)}); nothing is reused, every item is evaluated`);
+        return new Map();
+    }
+}
+/** Splits the plan: reusable items become outcomes, the rest are submitted. */
+function planReuse(items, found) {
+    const plan = { reused: [], results: new Map(), toSubmit: [] };
+    for (const item of items) {
+        const identity = itemIdentity(item);
+        const past = found.get(identity);
+        const earlier = {
+            identity,
+            ...(past?.previous && earlierResult(past.previous)),
+            ...(past?.base && { base: earlierResult(past.base).previous })
+        };
+        const reusable = past?.reusable;
+        if (!reusable) {
+            plan.toSubmit.push({ ...item, ...earlier });
+            continue;
+        }
+        plan.results.set(reusable.jobId, reusable.result);
+        plan.reused.push({
+            ...item,
+            ...earlier,
+            state: 'submitted',
+            jobId: reusable.jobId,
+            reused: { ageSeconds: reusable.ageSeconds, completedAt: reusable.completedAt }
+        });
+    }
+    return plan;
+}
+function earlierResult(past) {
+    return {
+        previous: {
+            jobId: past.jobId,
+            score: past.result.overallScore ?? 0,
+            completedAt: past.completedAt,
+            ...(past.ref ? { ref: past.ref } : {})
+        }
+    };
+}
+/** Submitted and reused outcomes in the plan's order (an item is known by its source line and name). */
+function inPlanOrder(items, outcomes) {
+    const key = (i) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${(0,model/* itemName */.TJ)(i)}`;
+    const byKey = new Map(outcomes.map(o => [key(o), o]));
+    const ordered = items.map(i => byKey.get(key(i))).filter((o) => o !== undefined);
+    // Anything not matched (should not happen) still counts, after the rest.
+    return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))];
+}
+
 ;// CONCATENATED MODULE: ./src/gate/store-jobs.ts
 /**
  * The gate's two calls to the webhook store besides waiting: a token check before anything is billed, and telling the
@@ -24591,16 +24698,20 @@ async function checkStore(store, surface, log) {
  * Tell the store which jobs this run submitted. A store that refuses the token cannot report these jobs either: the
  * run stops. Other failures only warn: the store records webhooks by job id, registered or not, and the wait reads them so.
  */
-async function registerJobs(store, judgeId, outcomes, env, log, surface) {
+async function registerJobs(store, judge, outcomes, env, log, surface) {
+    const ref = runRef(env);
     const jobs = outcomes
         .filter(o => o.jobId && o.batchId)
         .map(o => ({
         job_id: o.jobId,
         url: (0,model/* itemName */.TJ)(o),
         batch_id: o.batchId,
-        judge_id: judgeId,
+        judge_id: judge.id,
         ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
-        ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {})
+        ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {}),
+        // The item this job evaluates: its result joins that item's history, for reuse and deltas (docs/reuse.md).
+        ...(judge.fingerprint && o.identity ? { judge_fingerprint: judge.fingerprint, identity: o.identity } : {}),
+        ...(ref ? { ref } : {})
     }));
     if (jobs.length === 0)
         return;
@@ -24613,6 +24724,10 @@ async function registerJobs(store, judgeId, outcomes, env, log, surface) {
         }
         log.warning(`Could not register ${(0,model/* plural */.LS)(jobs.length, 'job')} with the store (${errorMessage(error)}); the store still records their webhooks by job id, and the wait reads them from it`);
     }
+}
+/** The branch a run is on: the pull request's head branch, else the pushed branch or tag. */
+function runRef(env) {
+    return env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/pique/refusals.ts
@@ -24720,7 +24835,7 @@ async function submitAll(api, urls, options) {
             const rest = sent.rest.map(u => notAcceptedOutcome(u, sent.error, submittedAt));
             if (rest.length)
                 options.log.warning(`${label} (${(0,model/* plural */.LS)(rest.length, 'URL')}): submit failed: ${errorMessage(sent.error)}`);
-            outcomes[index] = inPlanOrder(batch, [...refused, ...rest]);
+            outcomes[index] = submit_inPlanOrder(batch, [...refused, ...rest]);
             return;
         }
         const reply = sent.reply;
@@ -24729,7 +24844,7 @@ async function submitAll(api, urls, options) {
         if (reply.batch_id)
             batchIds[index] = reply.batch_id;
         const accepted = matchJobs(sent.accepted, reply, batchId, submittedAt).map(o => retriedAmbiguous ? { ...o, maybeBilled: true } : o);
-        outcomes[index] = inPlanOrder(batch, [...accepted, ...refused]);
+        outcomes[index] = submit_inPlanOrder(batch, [...accepted, ...refused]);
         for (const job of reply.jobs) {
             const status = job.status;
             if (status === undefined || (0,limits/* isJobStatus */.ef)(status) || undocumented.has(status))
@@ -24746,7 +24861,7 @@ async function submitAll(api, urls, options) {
     return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id) => id !== undefined) };
 }
 /** The batch's outcomes in the order its items were planned. */
-function inPlanOrder(batch, outcomes) {
+function submit_inPlanOrder(batch, outcomes) {
     const by = new Map(outcomes.map(o => [(0,model/* itemName */.TJ)(o), o]));
     return batch.map(u => by.get(u.url));
 }
@@ -24895,7 +25010,7 @@ async function retryTransientFailures(outcomes, input, stages) {
 }
 
 // EXTERNAL MODULE: ./src/pique/transient-errors.ts
-var transient_errors = __nccwpck_require__(8308);
+var transient_errors = __nccwpck_require__(38308);
 ;// CONCATENATED MODULE: ./src/gate/tracker.ts
 /** The jobs being waited for and the results seen so far. A terminal result is final: later news is ignored. */
 
@@ -24942,7 +25057,7 @@ class JobTracker {
         this.latest.set(result.jobId, result);
         for (const note of result.notes ?? [])
             this.notice(result.jobId, note);
-        if (!isTerminal(result))
+        if (!(0,results/* isTerminal */.Hd)(result))
             return false;
         this.waiting.delete(result.jobId);
         this.finishedAt.set(result.jobId, now);
@@ -25095,7 +25210,7 @@ function rateLimitWait(limit, pending, now = Date.now()) {
 }
 
 // EXTERNAL MODULE: ./src/store/protocol.ts
-var protocol = __nccwpck_require__(1105);
+var protocol = __nccwpck_require__(41105);
 ;// CONCATENATED MODULE: ./src/gate/overdue.ts
 /**
  * Store mode: when is a job overdue, so that its webhook has probably been lost and the results endpoint should be
@@ -25274,7 +25389,7 @@ function recordAnswers(answers, tracker, log, unreadable) {
         for (const job of answer.jobs) {
             if (!job.result || !tracker.isPending(job.job_id))
                 continue;
-            const parsed = parseResultBody(job.result, job.job_id);
+            const parsed = (0,results/* parseResultBody */.f$)(job.result, job.job_id);
             if (!parsed.ok) {
                 // The store returns the job with every answer: say it once, not on every long-poll.
                 if (!unreadable.has(job.job_id))
@@ -25360,8 +25475,18 @@ function formatDuration(ms) {
 
 
 
+
+
 function newProgress() {
-    return { outcomes: [], batchIds: [], results: new Map(), finishedAt: new Map(), lookups: new Map() };
+    return {
+        outcomes: [],
+        batchIds: [],
+        results: new Map(),
+        finishedAt: new Map(),
+        lookups: new Map(),
+        reused: [],
+        reusedResults: new Map()
+    };
 }
 /** The stages, in order. A new stage (reuse between plan and submit, say) is one more entry here. */
 const STAGES = [
@@ -25370,9 +25495,11 @@ const STAGES = [
     checkStoreFirst,
     lockedReferences,
     ensureTheJudge,
+    reuse,
     run_gate_submit,
     wait,
     retryFailed,
+    remember,
     verdict
 ];
 async function runGate(settings, deps) {
@@ -25465,6 +25592,35 @@ async function ensureTheJudge(run) {
     }));
     return undefined;
 }
+/** Earlier results: reuse what is young enough (reuse-max-age; none with force-all), attach the rest for deltas. */
+async function reuse(run) {
+    const { settings, deps, log, progress } = run;
+    const items = planOf(run).items;
+    const fingerprint = judgeOf(run).fingerprint;
+    const history = fingerprint ? await deps.history?.(fingerprint) : undefined;
+    progress.history = history;
+    if (!history || items.length === 0)
+        return undefined;
+    const env = deps.env ?? process.env;
+    const maxAgeSeconds = settings.forceAll ? 0 : settings.reuseMaxAgeSeconds;
+    const base = env.GITHUB_REPOSITORY && env.GITHUB_BASE_REF
+        ? { repository: env.GITHUB_REPOSITORY, ref: env.GITHUB_BASE_REF }
+        : undefined;
+    await log.group(`Reuse: earlier results in ${history.where}`, async () => {
+        const found = await lookUpHistory(history, items, { maxAgeSeconds, ...(base ? { base } : {}) }, log);
+        const planned = planReuse(items, found);
+        progress.reused = planned.reused;
+        progress.reusedResults = planned.results;
+        progress.toSubmit = planned.toSubmit;
+        const why = settings.forceAll
+            ? ` (${run.surface.setting(config_settings/* Inputs */.G0.ForceAll, 'true')})`
+            : maxAgeSeconds === 0
+                ? ` (${run.surface.setting(config_settings/* Inputs */.G0.ReuseMaxAge, '0')})`
+                : '';
+        log.info(`${(0,model/* plural */.LS)(planned.reused.length, 'earlier result')} reused, ${(0,model/* plural */.LS)(planned.toSubmit.length, 'item')} to evaluate${why}`);
+    });
+    return undefined;
+}
 async function run_gate_submit(run) {
     const urlOutcomes = await submitUrls(run);
     const fileOutcomes = await uploadTheFiles(run);
@@ -25475,7 +25631,7 @@ async function run_gate_submit(run) {
 /** Media files: one presigned-upload job each, uploaded from disk. */
 async function uploadTheFiles(run) {
     const { settings, deps, log, progress } = run;
-    const files = planOf(run).items.filter(model/* isFileItem */.Gs);
+    const files = (run.progress.toSubmit ?? planOf(run).items).filter(model/* isFileItem */.Gs);
     if (files.length === 0)
         return [];
     const judge = judgeOf(run);
@@ -25493,7 +25649,7 @@ async function uploadTheFiles(run) {
 }
 async function submitUrls(run) {
     const { log, progress } = run;
-    const items = planOf(run).items.filter(model/* isUrlItem */.R6);
+    const items = (progress.toSubmit ?? planOf(run).items).filter(model/* isUrlItem */.R6);
     if (items.length === 0)
         return [];
     const batches = Math.ceil(items.length / limits/* LIMITS */.b1.urlsPerBatch.max);
@@ -25522,7 +25678,7 @@ function submitItems(run, items, asItems = true) {
             if (asItems)
                 progress.outcomes.push(...outcomes);
             if (store)
-                await registerJobs(store, judge.id, outcomes, deps.env ?? process.env, log, run.surface);
+                await registerJobs(store, judge, outcomes, deps.env ?? process.env, log, run.surface);
         }
     });
 }
@@ -25583,17 +25739,48 @@ async function retryFailed(run) {
     });
     return undefined;
 }
+/** A results cache remembers this run's completed results (the store has them from the webhooks already). */
+async function remember(run) {
+    const { progress, log } = run;
+    const history = progress.history;
+    if (!history || history.kind !== 'cache')
+        return undefined;
+    const ref = runRef(run.deps.env ?? process.env);
+    const fresh = [];
+    for (const o of progress.outcomes) {
+        const result = o.jobId ? progress.results.get(o.jobId) : undefined;
+        if (result?.outcome !== 'completed' || !o.identity)
+            continue;
+        fresh.push({ identity: o.identity, url: (0,model/* itemName */.TJ)(o), ...(ref ? { ref } : {}), result, body: resultBody(result) });
+    }
+    if (fresh.length === 0)
+        return undefined;
+    try {
+        await history.remember(fresh);
+        log.info(`${(0,model/* plural */.LS)(fresh.length, 'result')} remembered in ${history.where}`);
+    }
+    catch (error) {
+        log.warning(`Could not remember the results in ${history.where} (${errorMessage(error)}); the next run evaluates them again`);
+    }
+    return undefined;
+}
 async function verdict(run) {
     const { settings, progress, log } = run;
     const planned = planOf(run);
+    const judge = judgeOf(run);
     const report = decide({
+        policy: planned.judge.file?.policy,
+        detectors: judge.detectors,
+        maxDrop: settings.maxDrop,
         threshold: settings.threshold,
         failOnError: settings.failOnError,
         waitMode: settings.waitMode,
-        judge: judgeOf(run),
+        judge,
         batchIds: progress.batchIds,
-        outcomes: progress.outcomes,
-        results: progress.results,
+        outcomes: progress.reused.length
+            ? inPlanOrder(planned.items, [...progress.outcomes, ...progress.reused])
+            : progress.outcomes,
+        results: progress.reused.length ? new Map([...progress.results, ...progress.reusedResults]) : progress.results,
         timedOut: progress.timedOut ?? false,
         lookups: progress.lookups,
         skippedUnchanged: planned.skippedUnchanged,
@@ -25672,6 +25859,10 @@ function tookMs(outcomes, finishedAt) {
         return at !== undefined && o.submittedAt ? [at - Date.parse(o.submittedAt)] : [];
     });
 }
+/** A result as the cache keeps it: the webhook body Pique would have sent. */
+function resultBody(result) {
+    return (0,results/* serializeResult */.sf)(result, 'webhook');
+}
 
 ;// CONCATENATED MODULE: ./src/run/execute.ts
 /**
@@ -25735,18 +25926,45 @@ async function runSettings(settings, ctx, progress) {
     const client = settings.apiKey ? connectApi(settings, ctx) : undefined;
     // Loaded only in store mode, to keep the action's start fast (docs/performance.md).
     const store = settings.store
-        ? new (await __nccwpck_require__.e(/* import() */ 922).then(__nccwpck_require__.bind(__nccwpck_require__, 2922))).StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
+        ? new (await __nccwpck_require__.e(/* import() */ 922).then(__nccwpck_require__.bind(__nccwpck_require__, 72922))).StoreClient({ baseUrl: settings.store.url, token: settings.store.token })
         : undefined;
     return runGate(settings, {
         api: client,
         rateLimit: client && (() => client.rateLimit),
         store,
+        history: resultHistory(settings, ctx, store),
         log: ctx.log,
         env: ctx.env,
         cwd: ctx.cwd,
         progress,
         surface: ctx.surface
     });
+}
+/**
+ * Where a judge's earlier results live: the store when there is one (it has every run's), else a results cache when
+ * `cache` is on: the folder `cache-dir` (the CLI's default), or in the action the GitHub Actions cache. Each is
+ * loaded only when used, to keep the action's start fast (docs/performance.md).
+ */
+function resultHistory(settings, ctx, store) {
+    if (store)
+        return async (fp) => (await __nccwpck_require__.e(/* import() */ 500).then(__nccwpck_require__.bind(__nccwpck_require__, 3500))).storeHistory(store, fp, 'the webhook store');
+    const none = async () => undefined;
+    if (!settings.cache)
+        return none;
+    const warning = (message) => ctx.log.warning(message);
+    const dir = settings.cacheDir;
+    if (dir)
+        return async (fp) => (await __nccwpck_require__.e(/* import() */ 124).then(__nccwpck_require__.bind(__nccwpck_require__, 77124))).folderResultCache({ dir, judgeFingerprint: fp, onProblem: warning });
+    const env = ctx.env ?? process.env;
+    // The cache service's variables exist only on a runner; elsewhere the client is not even loaded.
+    if (ctx.surface.kind !== 'action' || !(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
+        return none;
+    return async (fp) => {
+        const actions = await Promise.all(/* import() */[__nccwpck_require__.e(583), __nccwpck_require__.e(840)]).then(__nccwpck_require__.bind(__nccwpck_require__, 67840));
+        if (!actions.actionsCacheAvailable())
+            return undefined;
+        return actions.actionsCacheHistory({ judgeFingerprint: fp, env, info: m => ctx.log.info(m), warning });
+    };
 }
 function reportContext(settings, ctx) {
     return {
@@ -25756,7 +25974,8 @@ function reportContext(settings, ctx) {
         githubToken: settings.githubToken,
         surface: ctx.surface,
         secrets: (0,config_settings/* secretValues */.VX)(settings),
-        env: ctx.env
+        env: ctx.env,
+        verbose: ctx.verbose
     };
 }
 /** The non-secret inputs as given, for a report whose settings could not be read. */
@@ -25890,7 +26109,7 @@ class ChangeHub {
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
-var pg_lib = __nccwpck_require__(3273);
+var pg_lib = __nccwpck_require__(13273);
 ;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
 // ESM wrapper for pg
 
@@ -26120,6 +26339,8 @@ function storedResult(text) {
     return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : null;
 }
 
+// EXTERNAL MODULE: ./src/store/db/history.ts
+var db_history = __nccwpck_require__(74028);
 ;// CONCATENATED MODULE: ./src/store/db/migrations.ts
 const SQLITE = {
     bigint: 'INTEGER',
@@ -26170,9 +26391,26 @@ const v2 = `
   CREATE UNIQUE INDEX events_same_delivery ON events (job_id, signed_at, body_sha256);
   DROP INDEX events_job_id;
 `;
+/** Which item (judge fingerprint + content identity) a job evaluated: the history results are reused from. */
+const migrations_resultHistory = (d) => `
+  CREATE TABLE job_identities (
+    job_id TEXT PRIMARY KEY,
+    judge_fingerprint TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    ref TEXT,
+    registered_at ${d.timestamp} NOT NULL
+  );
+  CREATE INDEX job_identities_item ON job_identities (judge_fingerprint, identity);
+`;
 const MIGRATIONS = [
     { version: 1, name: 'jobs, append-only events, store sequence', sqlite: v1(SQLITE), postgres: v1(POSTGRES) },
-    { version: 2, name: 'one audit row per delivery (replays skipped)', sqlite: v2, postgres: v2 }
+    { version: 2, name: 'one audit row per delivery (replays skipped)', sqlite: v2, postgres: v2 },
+    {
+        version: 3,
+        name: 'job identities: result history for reuse',
+        sqlite: migrations_resultHistory(SQLITE),
+        postgres: migrations_resultHistory(POSTGRES)
+    }
 ];
 const MIGRATIONS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
 function pendingMigrations(applied) {
@@ -26190,11 +26428,16 @@ function pendingMigrations(applied) {
 
 
 
+
 /** NOTIFY payloads are capped at 8000 bytes; a larger change list becomes "anything changed". */
 const MAX_NOTIFY_PAYLOAD = 7900;
 const RECONNECT_DELAY_MS = 500;
 /** An unreachable database fails requests (503, /readyz) in this time instead of hanging them. */
 const CONNECT_TIMEOUT_MS = 5000;
+const HISTORY_SQL = db_history/* HISTORY_SELECT */.Yb.replace(':identity_filter', '= ANY($2::text[])')
+    .replaceAll(':fingerprint', '$1')
+    .replaceAll(':base_repository', '$3::text')
+    .replaceAll(':base_ref', '$4::text');
 class PostgresBackend {
     options;
     kind = 'postgres';
@@ -26377,21 +26620,41 @@ class PostgresBackend {
         // One row per job id (the last wins), sorted: a stable lock order with concurrent ingests.
         const byId = new Map(jobs.map(j => [j.job_id, j]));
         const js = uniqueSorted(byId.keys()).map(id => byId.get(id));
+        const known = (0,db_history/* identifiedJobs */.sZ)(js);
         const now = new Date().toISOString();
-        await this.pool.query(`INSERT INTO jobs (job_id, status, seq, updated_at, url, batch_id, judge_id, repository, commit_sha, registered_at)
-       SELECT j, 'unknown', 0, $7::timestamptz, u, b, g, r, c, $7::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(j, u, b, g, r, c)
-       ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
-         repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
-         registered_at = coalesce(jobs.registered_at, excluded.registered_at)`, [
+        await this.pool.query(`WITH registered AS (
+         INSERT INTO jobs (job_id, status, seq, updated_at, url, batch_id, judge_id, repository, commit_sha, registered_at)
+         SELECT j, 'unknown', 0, $7::timestamptz, u, b, g, r, c, $7::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(j, u, b, g, r, c)
+         ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
+           repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
+           registered_at = coalesce(jobs.registered_at, excluded.registered_at)
+       )
+       INSERT INTO job_identities (job_id, judge_fingerprint, identity, ref, registered_at)
+       SELECT j, f, i, r, $7::timestamptz FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS t(j, f, i, r)
+       ON CONFLICT (job_id) DO UPDATE SET judge_fingerprint = excluded.judge_fingerprint, identity = excluded.identity,
+         ref = coalesce(excluded.ref, job_identities.ref)`, [
             js.map(j => j.job_id),
             js.map(j => j.url),
             js.map(j => j.batch_id),
             js.map(j => j.judge_id),
             js.map(j => j.repository ?? null),
             js.map(j => j.commit ?? null),
-            now
+            now,
+            known.map(j => j.job_id),
+            known.map(j => j.judge_fingerprint),
+            known.map(j => j.identity),
+            known.map(j => j.ref ?? null)
         ]);
+    }
+    async lookupResults(req) {
+        const { rows } = await this.pool.query(HISTORY_SQL, [
+            req.judge_fingerprint,
+            req.identities,
+            req.base?.repository ?? null,
+            req.base?.ref ?? null
+        ]);
+        return (0,db_history/* answerLookup */.Tf)(req, rows, new Date());
     }
     async ping() {
         await this.pool.query('SELECT 1');
@@ -26414,7 +26677,7 @@ class PostgresBackend {
 ;// CONCATENATED MODULE: external "node:sqlite"
 const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
 // EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
+var external_node_worker_threads_ = __nccwpck_require__(75919);
 ;// CONCATENATED MODULE: ./src/store/db/sqlite-writer.ts
 /**
  * The SQLite write connection, on a worker thread. node:sqlite is synchronous, so a COMMIT's fsync would stall
@@ -26512,6 +26775,7 @@ class SqliteWriter {
 
 
 
+
 const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000';
 const SQL = {
     insertEvent: `INSERT INTO events (job_id, status, outcome, signed_at, received_at, body, body_sha256)
@@ -26525,8 +26789,12 @@ const SQL = {
     ON CONFLICT (job_id) DO UPDATE SET url = excluded.url, batch_id = excluded.batch_id, judge_id = excluded.judge_id,
       repository = coalesce(excluded.repository, jobs.repository), commit_sha = coalesce(excluded.commit_sha, jobs.commit_sha),
       registered_at = coalesce(jobs.registered_at, excluded.registered_at)`,
+    registerIdentity: `INSERT INTO job_identities (job_id, judge_fingerprint, identity, ref, registered_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (job_id) DO UPDATE SET judge_fingerprint = excluded.judge_fingerprint, identity = excluded.identity,
+      ref = coalesce(excluded.ref, job_identities.ref)`,
     prune: 'DELETE FROM events WHERE received_at < ?'
 };
+const sqlite_HISTORY_SQL = db_history/* HISTORY_SELECT */.Yb.replace(':identity_filter', 'IN (SELECT value FROM json_each(:identities))');
 class SqliteBackend {
     kind = 'sqlite';
     /** One group at a time: the writer is serial anyway, and a group cut after the previous commit holds every
@@ -26545,7 +26813,8 @@ class SqliteBackend {
             current: p(`SELECT ${CURRENT_JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
             seq: p('SELECT seq FROM store_state WHERE id = 1'),
             jobs: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
-            batch: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`)
+            batch: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`),
+            history: p(sqlite_HISTORY_SQL)
         };
         this.writer = new SqliteWriter(path, PRAGMAS);
     }
@@ -26607,8 +26876,21 @@ class SqliteBackend {
             [
                 SQL.register,
                 sorted.map(j => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])
+            ],
+            [
+                SQL.registerIdentity,
+                (0,db_history/* identifiedJobs */.sZ)(sorted).map(j => [j.job_id, j.judge_fingerprint, j.identity, j.ref ?? null, now])
             ]
         ]);
+    }
+    async lookupResults(req) {
+        const rows = this.stmt.history.all({
+            fingerprint: req.judge_fingerprint,
+            identities: JSON.stringify(req.identities),
+            base_repository: req.base?.repository ?? null,
+            base_ref: req.base?.ref ?? null
+        });
+        return (0,db_history/* answerLookup */.Tf)(req, rows, new Date());
     }
     async ping() {
         this.stmt.seq.get();
@@ -26820,7 +27102,7 @@ function fileBody(headers, rawBody) {
     const decoded = decodeJsonBody(rawBody);
     if (!decoded.ok)
         return decoded;
-    const state = readDeliveryState(decoded.json);
+    const state = (0,results/* readDeliveryState */.KD)(decoded.json);
     if (!state.ok)
         return { ok: false, reason: `not a result body: ${state.reason}` };
     return { ok: true, text: decoded.text, state };
@@ -26934,7 +27216,7 @@ function createLogger(level, sink) {
 }
 
 // EXTERNAL MODULE: ./node_modules/prom-client/index.js
-var prom_client = __nccwpck_require__(5222);
+var prom_client = __nccwpck_require__(95222);
 ;// CONCATENATED MODULE: ./src/store/metrics.ts
 // Prometheus metrics, one registry per store instance (tests run several in one process).
 
@@ -27047,6 +27329,7 @@ function resolveStoreOptions(partial) {
 
 
 
+/** The body as JSON matching `schema`, or undefined once a 400/413 has been answered. */
 async function reads_readBody(req, res, limit, schema) {
     const read = await readRawBody(req, limit);
     if (!read.ok) {
@@ -27150,11 +27433,28 @@ function createReadHandlers(deps) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/store/results.ts
+
+
+
+/** Identities are a few hundred bytes at most; a full lookup may exceed the store's default body limit. */
+const LOOKUP_BYTES_PER_IDENTITY = 2200;
+function createResultsHandler(deps) {
+    const limit = Math.max(deps.bodyLimitBytes, protocol/* MAX_LOOKUP_IDENTITIES */.N9 * LOOKUP_BYTES_PER_IDENTITY);
+    return async (req, res) => {
+        const body = await reads_readBody(req, res, limit, protocol/* resultLookupRequestSchema */.m6);
+        if (!body)
+            return;
+        sendJson(res, 200, await deps.backend.lookupResults(body));
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/store/server.ts
 /**
  * The webhook store: wires options → backend → group commit → HTTP routes (find-my-way on node:http, which
  * keeps the raw body bytes the signature needs), plus retention, metrics and a graceful close.
  */
+
 
 
 
@@ -27215,6 +27515,7 @@ async function startStore(partial) {
     route('POST', protocol/* STORE_PATHS */.PX.query, guarded(reads.query));
     route('POST', protocol/* STORE_PATHS */.PX.register, guarded(reads.register));
     route('GET', protocol/* STORE_PATHS */.PX.batch, guarded((req, res, p) => reads.batch(req, res, p.batch_id ?? '')));
+    route('POST', protocol/* STORE_PATHS */.PX.results, guarded(createResultsHandler({ backend, bodyLimitBytes: options.bodyLimitBytes })));
     route('GET', protocol/* STORE_PATHS */.PX.health, (_req, res) => sendJson(res, 200, { ok: true }));
     route('GET', protocol/* STORE_PATHS */.PX.ready, async (_req, res) => {
         if (closing)
@@ -27368,7 +27669,7 @@ async function runDemo(options = {}) {
         console.error(`pique-gate demo: ${file('judge.yml')} not found: run the demo from the repository root, or pass --examples DIR`);
         return EXIT.usage;
     }
-    const temp = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'pique-gate-demo-'));
+    const temp = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'pique-gate-demo-'));
     // Fresh per demo: the store only accepts webhooks the emulator signs with this, and reads need this token.
     const webhookSecret = (0,external_node_crypto_.randomBytes)(24).toString('hex');
     const readToken = (0,external_node_crypto_.randomBytes)(24).toString('hex');
@@ -27709,7 +28010,7 @@ function collect(value, previous = []) {
 }
 
 // EXTERNAL MODULE: ./src/config/judge-file.ts
-var judge_file = __nccwpck_require__(2342);
+var judge_file = __nccwpck_require__(17104);
 ;// CONCATENATED MODULE: ./src/cli/references.ts
 
 
@@ -27787,6 +28088,13 @@ async function lockCommand(options, env) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+/**
+ * `pique-gate run`: the action's main job from a terminal or another CI. Same options as the action's inputs
+ * (kebab-case flags), secrets also from the environment; prints the report as a table.
+ * Exit codes: 0 passed (or skipped/submitted), 1 gate failed (also when it could not run), 2 usage or config error.
+ */
+
+
 
 
 
@@ -27798,7 +28106,8 @@ const ENV_INPUTS = {
     [config_settings/* Inputs */.G0.ApiUrl]: 'PIQUE_API_URL',
     [config_settings/* Inputs */.G0.StoreUrl]: 'PIQUE_STORE_URL',
     [config_settings/* Inputs */.G0.StoreToken]: 'PIQUE_STORE_TOKEN',
-    [config_settings/* Inputs */.G0.GithubToken]: 'GITHUB_TOKEN'
+    [config_settings/* Inputs */.G0.GithubToken]: 'GITHUB_TOKEN',
+    [config_settings/* Inputs */.G0.CacheDir]: 'PIQUE_GATE_CACHE_DIR'
 };
 const FLAGS = [
     [config_settings/* Inputs */.G0.ApiKey, '<key>', 'Pique API key (or PIQUE_API_KEY)'],
@@ -27825,7 +28134,7 @@ const FLAGS = [
     [config_settings/* Inputs */.G0.ReportPath, '<file>', 'where to write the JSON report'],
     [config_settings/* Inputs */.G0.JunitPath, '<file>', 'also write JUnit XML here'],
     [config_settings/* Inputs */.G0.OnlyChanged, '[bool]', 'on a pull request, only URLs changed against the base branch'],
-    [config_settings/* Inputs */.G0.ForceAll, '[bool]', 'evaluate every URL even with --only-changed'],
+    [config_settings/* Inputs */.G0.ForceAll, '[bool]', 'evaluate (and pay for) every URL again: no --only-changed narrowing, no reuse'],
     [
         config_settings/* Inputs */.G0.OnMissingKey,
         '<action>',
@@ -27837,7 +28146,15 @@ const FLAGS = [
         config_settings/* Inputs */.G0.RetryAmbiguousSubmits,
         '[bool]',
         'retry a submit answered 5xx or cut after sending (Pique may bill the batch twice)'
-    ]
+    ],
+    [
+        config_settings/* Inputs */.G0.ReuseMaxAge,
+        '<duration>',
+        'reuse a completed result of the same judge and content at most this old instead of paying again (7d, 12h, 30m; 0: off)'
+    ],
+    [config_settings/* Inputs */.G0.MaxDrop, '<0..1>', 'fail a URL whose score fell by more than this against its earlier result'],
+    [config_settings/* Inputs */.G0.Cache, '[bool]', 'without a store, keep results in the cache folder for reuse and deltas'],
+    [config_settings/* Inputs */.G0.CacheDir, '<folder>', 'the results cache folder (or PIQUE_GATE_CACHE_DIR; default: ~/.cache/pique-gate)']
 ];
 const camel = (name) => name.replace(/-([a-z])/g, (_m, c) => c.toUpperCase());
 function registerRun(program) {
@@ -27868,11 +28185,21 @@ async function runCommand(options, env) {
     }
     // The terminal report has no PR comment to keep.
     values[config_settings/* Inputs */.G0.Comment] = 'false';
+    values[config_settings/* Inputs */.G0.CacheDir] ??= defaultCacheDir(env);
     // An error is reported like a verdict (the stdout report, JSON report), once: not repeated on stderr.
-    const { report, failure } = await executeRun((0,config_settings/* mapInputs */.k3)(values), { surface: config_surface/* CLI_SURFACE */.Fo, log: streamLog(process.stderr, { verbose: options.verbose === true }), env }, readCliSettings);
+    const { report, failure } = await executeRun((0,config_settings/* mapInputs */.k3)(values), {
+        surface: config_surface/* CLI_SURFACE */.Fo,
+        log: streamLog(process.stderr, { verbose: options.verbose === true }),
+        env,
+        verbose: options.verbose === true
+    }, readCliSettings);
     if (!failure)
         return exitCodeFor(report);
     return failure.usage ? EXIT.usage : EXIT.gateFailed;
+}
+/** Where the CLI keeps its results cache unless told: the user's cache folder (XDG), so every checkout shares it. */
+function defaultCacheDir(env) {
+    return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.cache'), 'pique-gate');
 }
 /** The CLI has no on-missing-key default: a missing key is a usage error unless it is given. */
 function readCliSettings(source, surface) {
@@ -27886,15 +28213,16 @@ function exitCodeFor(report) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __nccwpck_require__(8439);
+var json_schema_processors = __nccwpck_require__(98439);
 // EXTERNAL MODULE: ./src/config/judge-shape.ts
-var judge_shape = __nccwpck_require__(1345);
+var judge_shape = __nccwpck_require__(71345);
 ;// CONCATENATED MODULE: ./src/config/json-schema.ts
 /**
  * The JSON Schema of a judge file, generated from the schema module so editors (yaml-language-server,
  * VS Code) validate `judge.yml` with the same rules as the loader. Committed as schema/judge.schema.json;
  * a test fails when the committed copy differs from a fresh generation.
  */
+
 
 
 
@@ -27948,6 +28276,10 @@ function judgeFileJsonSchema() {
             detectors: {
                 ...piece(body.detectors, 'The detectors the judge runs, each with its config.'),
                 items: { $ref: '#/definitions/detector' }
+            },
+            policy: {
+                ...piece(config_policy/* policySchema */.wh, "The gate's rules beside the threshold. Not part of the judge: changing it never creates a judge nor re-evaluates content."),
+                additionalProperties: false
             }
         },
         required: Object.keys(body),
@@ -28546,7 +28878,7 @@ async function main(argv) {
 
 /***/ }),
 
-/***/ 4389:
+/***/ 64389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28581,7 +28913,12 @@ const Inputs = {
     OnMissingKey: 'on-missing-key',
     RetryFailed: 'retry-failed',
     TransientErrors: 'transient-errors',
-    RetryAmbiguousSubmits: 'retry-ambiguous-submits'
+    RetryAmbiguousSubmits: 'retry-ambiguous-submits',
+    ReuseMaxAge: 'reuse-max-age',
+    MaxDrop: 'max-drop',
+    Cache: 'cache',
+    /** A results cache folder instead of the GitHub Actions cache (the CLI's default is ~/.cache/pique-gate). */
+    CacheDir: 'cache-dir'
 };
 /** Output names, exactly as in action.yml. */
 const Outputs = {
@@ -28591,6 +28928,7 @@ const Outputs = {
     Verdict: 'verdict',
     Passed: 'passed',
     Evaluated: 'evaluated',
+    Reused: 'reused',
     FailedCount: 'failed-count',
     MinScore: 'min-score',
     ReportPath: 'report-path',
@@ -28600,24 +28938,26 @@ const Outputs = {
 
 /***/ }),
 
-/***/ 2342:
+/***/ 17104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   i: () => (/* binding */ loadJudgeFile)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
-/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9779);
-/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38815);
+/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(89779);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57914);
 /* harmony import */ var _pique_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4001);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _files_inspect_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2091);
-/* harmony import */ var _references_local_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8973);
-/* harmony import */ var _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1345);
-/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4968);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(638);
+/* harmony import */ var _files_inspect_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(12091);
+/* harmony import */ var _references_local_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(58973);
+/* harmony import */ var _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(71345);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(99706);
+/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(34968);
+/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(30638);
 /** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
+
 
 
 
@@ -28631,42 +28971,42 @@ const Outputs = {
 const BODY_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .createJudgeRequestSchema */ .sG.shape);
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */
 async function loadJudgeFile(file, options = {}) {
-    const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .formatOf */ .be)(file);
+    const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .formatOf */ .be)(file);
     if (format === 'text')
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([(0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .fileProblem */ .Wj)(file, 'expected a judge file ending in .yml, .yaml or .json')]);
-    const read = await (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .readText */ .yR)(file, options.cwd);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([(0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .fileProblem */ .Wj)(file, 'expected a judge file ending in .yml, .yaml or .json')]);
+    const read = await (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .readText */ .yR)(file, options.cwd);
     if (!read.ok)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([read.problem]);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([read.problem]);
     if (read.value.trim() === '')
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([emptyFile(file)]);
-    const { source, problems } = (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSource */ .PJ)(file, read.value, format);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([emptyFile(file)]);
+    const { source, problems } = (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .parseSource */ .PJ)(file, read.value, format);
     if (!source)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL(problems);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL(problems);
     return checkJudgeDocument(source, problems, options.contentTypes ?? [_pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io], options.cwd ?? process.cwd());
 }
 function emptyFile(file) {
-    return (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .fileProblem */ .Wj)(file, `file is empty: expected a mapping with ${BODY_KEYS.join(', ')}`);
+    return (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .fileProblem */ .Wj)(file, `file is empty: expected a mapping with ${BODY_KEYS.join(', ')}`);
 }
 /** Validates a parsed judge document; every problem and warning carries its position. */
 async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     const root = source.doc.contents;
     if (root === null)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([emptyFile(source.file)]);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([emptyFile(source.file)]);
     if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(root)) {
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([
-            (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .problemAt */ .l4)(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(source.value)}`)
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([
+            (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .problemAt */ .l4)(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(source.value)}`)
         ]);
     }
     // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
     const value = structuredClone(source.value);
     const references = (0,_references_local_js__WEBPACK_IMPORTED_MODULE_6__/* .extractLocalReferences */ .ju)(value, source.file, cwd);
-    const { id, $schema, ...body } = value;
-    const at = (issue, where = 'value') => (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .problemAt */ .l4)(source, issue.path, issue.message, where);
+    const { id, $schema, policy, ...body } = value;
+    const at = (issue, where = 'value') => (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .problemAt */ .l4)(source, issue.path, issue.message, where);
     const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
     for (const ref of references) {
         const problem = await referenceFileProblem((0,node_path__WEBPACK_IMPORTED_MODULE_4__.resolve)(cwd, ref.path), ref.path);
         if (problem)
-            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .problemAt */ .l4)(source, ref.docPath, `${ref.written}: ${problem}`));
+            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .problemAt */ .l4)(source, ref.docPath, `${ref.written}: ${problem}`));
     }
     const parsed = _pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .createJudgeRequestSchema */ .sG.safeParse(body);
     const contentTypeGiven = body.content_type !== undefined;
@@ -28680,19 +29020,23 @@ async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     }
     if (contentTypeGiven && !contentTypes.includes(body.content_type))
         problems.push(at(contentTypeIssue(body.content_type, contentTypes)));
-    const extras = _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__/* .judgeFileExtrasSchema */ .gK.safeParse({ id, $schema });
+    const extras = _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__/* .judgeFileExtrasSchema */ .gK.safeParse({ id, $schema, policy });
     if (!extras.success)
         problems.push(...(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .schemaIssues */ .ge)(extras.error).map(i => at(i)));
+    // A detector named as a min_scores key is reported at the key.
+    for (const issue of (0,_policy_js__WEBPACK_IMPORTED_MODULE_8__/* .policyIssues */ .Du)(policy, detectorNames(body.detectors)))
+        problems.push(at(issue, issue.path[1] === 'min_scores' ? 'key' : 'value'));
     // An unknown config key is reported at the key itself; other warnings at their value.
     const warnings = (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .judgeWarnings */ .rt)(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
     if (problems.length || documentLevel.length || !parsed.success)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL((0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .sortProblems */ .dS)((0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .withDocumentProblems */ .sl)(documentLevel, problems)), (0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .sortProblems */ .dS)(warnings));
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL((0,_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .sortProblems */ .dS)((0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .withDocumentProblems */ .sl)(documentLevel, problems)), (0,_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .sortProblems */ .dS)(warnings));
     const pinned = extras.data?.id;
     return {
         file: source.file,
         ...(pinned !== undefined && { id: pinned }),
         body: parsed.data,
-        warnings: (0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .sortProblems */ .dS)(warnings).map(_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .printableProblem */ .PQ),
+        ...(extras.data?.policy && { policy: extras.data.policy }),
+        warnings: (0,_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .sortProblems */ .dS)(warnings).map(_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .printableProblem */ .PQ),
         ...(references.length && { references })
     };
 }
@@ -28707,6 +29051,14 @@ async function referenceFileProblem(path, shown) {
             return error.message;
         throw error;
     }
+}
+/** The detector names given, as far as the list is readable (policy rules name them). */
+function detectorNames(detectors) {
+    if (!Array.isArray(detectors))
+        return [];
+    return detectors.flatMap(d => d && typeof d === 'object' && typeof d.detector_name === 'string'
+        ? [d.detector_name]
+        : []);
 }
 function contentTypeIssue(given, allowed) {
     const got = typeof given === 'string' ? JSON.stringify(given) : (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(given);
@@ -28725,6 +29077,9 @@ function contentTypeIssue(given, allowed) {
  */
 function unknownKeys(value) {
     const issues = unknownIn(Object.keys(value), _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__/* .JUDGE_FILE_KEYS */ .q2, []);
+    const policy = value.policy;
+    if (policy && typeof policy === 'object' && !Array.isArray(policy))
+        issues.push(...unknownIn(Object.keys(policy), _policy_js__WEBPACK_IMPORTED_MODULE_8__/* .POLICY_KEYS */ .cN, ['policy']));
     const detectors = value.detectors;
     if (Array.isArray(detectors)) {
         detectors.forEach((d, i) => {
@@ -28749,7 +29104,7 @@ function unknownIn(keys, known, parent) {
 
 /***/ }),
 
-/***/ 1345:
+/***/ 71345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28757,20 +29112,24 @@ function unknownIn(keys, known, parent) {
 /* harmony export */   q2: () => (/* binding */ JUDGE_FILE_KEYS),
 /* harmony export */   qk: () => (/* binding */ DETECTOR_KEYS)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6921);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(26921);
 /* harmony import */ var _pique_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4001);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99706);
 /**
  * What a judge file may hold: the create-judge body of the schema module plus a few file-only keys.
  * The loader and the JSON Schema generator both read this, so the two cannot disagree.
  */
 
 
+
 /** Keys a judge file may have besides the create-judge body. */
-const judgeFileExtrasSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+const judgeFileExtrasSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     /** Pins an existing judge: the gate fetches it instead of finding or creating one. */
-    id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
+    id: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).optional(),
     /** Editors' schema reference; ignored by the loader. */
-    $schema: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional()
+    $schema: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
+    /** The gate's rules beside the threshold (policy.ts); not part of the judge. */
+    policy: _policy_js__WEBPACK_IMPORTED_MODULE_1__/* .policySchema */ .wh.optional()
 });
 const JUDGE_FILE_KEYS = [
     ...Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .createJudgeRequestSchema */ .sG.shape),
@@ -28781,7 +29140,7 @@ const DETECTOR_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_0__/
 
 /***/ }),
 
-/***/ 1036:
+/***/ 61036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28792,9 +29151,9 @@ const DETECTOR_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_0__/
 /* harmony export */   rY: () => (/* reexport safe */ _url_list_js__WEBPACK_IMPORTED_MODULE_2__.rY),
 /* harmony export */   xL: () => (/* reexport safe */ _problems_js__WEBPACK_IMPORTED_MODULE_0__.xL)
 /* harmony export */ });
-/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4968);
-/* harmony import */ var _judge_file_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2342);
-/* harmony import */ var _url_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6808);
+/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34968);
+/* harmony import */ var _judge_file_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(17104);
+/* harmony import */ var _url_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(96808);
 /**
  * Config loading: judge files and URL lists, validated against the schema module, every problem reported
  * at `file:line:column: field: message` in one pass.
@@ -28806,7 +29165,94 @@ const DETECTOR_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_0__/
 
 /***/ }),
 
-/***/ 4968:
+/***/ 99706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Du: () => (/* binding */ policyIssues),
+/* harmony export */   cN: () => (/* binding */ POLICY_KEYS),
+/* harmony export */   ng: () => (/* binding */ EVERY_DETECTOR),
+/* harmony export */   wh: () => (/* binding */ policySchema)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(26921);
+/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89779);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57914);
+/**
+ * The judge file's `policy` section: the gate's own rules on top of the overall-score threshold. It is not part of
+ * the judge (never sent to Pique, not compared when finding an identical judge, not in the judge fingerprint), so
+ * changing it re-decides results without creating a judge or re-evaluating anything.
+ *
+ *   policy:
+ *     require_pass_check: [video_specs]   # these detectors' pass_check must be true ("*": every detector)
+ *     min_scores: { brand_safety: 0.5 }   # no score below these ("*": every detector)
+ *     ignore: [watermark]                  # never fail the gate on these (left out of "*")
+ */
+
+
+
+/** Stands for every detector of the judge but the ignored ones. */
+const EVERY_DETECTOR = '*';
+const detectorName = zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1, 'a detector name');
+const policySchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
+    require_pass_check: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(detectorName)
+        .optional()
+        .describe(`Detectors whose pass_check must be true; "${EVERY_DETECTOR}" for every detector of the judge.`),
+    min_scores: zod__WEBPACK_IMPORTED_MODULE_2__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1), zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max))
+        .optional()
+        .describe(`Minimum score per detector (${_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min} to ${_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max}); "${EVERY_DETECTOR}" for every detector; a named detector's own minimum wins.`),
+    ignore: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(detectorName)
+        .optional()
+        .describe(`Detectors that never fail the gate; "${EVERY_DETECTOR}" rules leave them out.`)
+});
+const POLICY_KEYS = Object.keys(policySchema.shape);
+/**
+ * Rules the schema cannot see: every name must be a detector of the judge (or `*` where it means something), and
+ * a detector cannot be both ignored and required. Reads the section as given (it may also have schema problems),
+ * so one run reports everything.
+ */
+function policyIssues(raw, detectors) {
+    if (!isRecord(raw))
+        return [];
+    const issues = [];
+    const names = (key) => Array.isArray(raw[key])
+        ? raw[key].flatMap((n, i) => (typeof n === 'string' ? [[n, i]] : []))
+        : [];
+    const minScores = isRecord(raw.min_scores) ? Object.keys(raw.min_scores) : [];
+    const required = names('require_pass_check');
+    const check = (name, path, wildcard) => {
+        if ((wildcard && name === EVERY_DETECTOR) || detectors.includes(name) || detectors.length === 0)
+            return;
+        issues.push({
+            path,
+            message: `"${name}" is not a detector of this judge${(0,_pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__/* .didYouMean */ .au)(name, detectors) || `; its detectors are ${detectors.join(', ')}`}`
+        });
+    };
+    for (const [n, i] of required)
+        check(n, ['policy', 'require_pass_check', i], true);
+    for (const n of minScores)
+        check(n, ['policy', 'min_scores', n], true);
+    for (const [n, i] of names('ignore')) {
+        check(n, ['policy', 'ignore', i], false);
+        if (n === EVERY_DETECTOR)
+            continue;
+        const requiredBy = [
+            required.some(([r]) => r === n) && 'require_pass_check',
+            minScores.includes(n) && 'min_scores'
+        ].filter(Boolean);
+        if (requiredBy.length)
+            issues.push({
+                path: ['policy', 'ignore', i],
+                message: `"${n}" is both ignored and named in policy.${requiredBy.join(' and policy.')}; keep one`
+            });
+    }
+    return issues;
+}
+const isRecord = (v) => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+
+
+/***/ }),
+
+/***/ 34968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28816,7 +29262,7 @@ const DETECTOR_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_0__/
 /* harmony export */   dS: () => (/* binding */ sortProblems),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
-/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9779);
+/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89779);
 /* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5086);
 /** Problems found in users' config files, and the one way they are printed. */
 
@@ -28873,7 +29319,7 @@ function unknownKeyMessage(key, known) {
 
 /***/ }),
 
-/***/ 4661:
+/***/ 54661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28887,14 +29333,14 @@ function unknownKeyMessage(key, known) {
 /* harmony export */   sb: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* unused harmony exports WAIT_INPUTS, MISSING_KEY_ACTIONS, MAX_CONCURRENCY, MAX_RETRY_FAILED, actionInputs */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6288);
-/* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(588);
-/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33838);
+/* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(20588);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57914);
 /* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5086);
-/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8472);
-/* harmony import */ var _pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8308);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4389);
-/* harmony import */ var _surface_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6721);
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(48472);
+/* harmony import */ var _pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38308);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(64389);
+/* harmony import */ var _surface_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(66721);
 /**
  * Action inputs and CLI flags → one typed, validated `Settings` object (in the style of actions/checkout's
  * input helper). Both entries read through an `InputSource`, so the action and the CLI validate the same way, and
@@ -28929,7 +29375,9 @@ const INPUT_DEFAULTS = {
     [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnMissingKey]: 'skip',
     [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxFileSize]: '500MB',
     [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryFailed]: '1',
-    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits]: 'false'
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits]: 'false',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReuseMaxAge]: '7d',
+    [_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Cache]: 'true'
 };
 const WAIT_INPUTS = ['auto', 'store', 'api', 'none'];
 const MISSING_KEY_ACTIONS = ['skip', 'fail'];
@@ -29009,7 +29457,13 @@ function readSettings(source, surface = _surface_js__WEBPACK_IMPORTED_MODULE_5__
         onMissingKey: r.oneOf(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.OnMissingKey, MISSING_KEY_ACTIONS),
         retryFailed: r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryFailed, { min: 0, max: MAX_RETRY_FAILED, integer: true }),
         transientErrors: r.patterns(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.TransientErrors),
-        retryAmbiguousSubmits: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits)
+        retryAmbiguousSubmits: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.RetryAmbiguousSubmits),
+        reuseMaxAgeSeconds: r.duration(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.ReuseMaxAge),
+        maxDrop: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxDrop)
+            ? r.number(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.MaxDrop, { min: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.min, max: _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .LIMITS */ .b1.score.max })
+            : undefined,
+        cache: r.boolean(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.Cache),
+        cacheDir: r.optional(_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .Inputs */ .G.CacheDir)
     };
     return { ...settings, echo: r.echo() };
 }
@@ -29093,6 +29547,15 @@ class Reader {
             this.fail(input, `expected a size like 200MB, 1.5GB or a byte count, got "${value}"`);
         return bytes;
     }
+    /** `7d`, `12h`, `30m`, `90s` or a bare number of days → seconds; 0 is allowed (off). */
+    duration(input) {
+        const value = this.raw(input);
+        const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(value);
+        if (!m)
+            return this.fail(input, `expected a duration such as 7d, 12h, 30m or 90s (0 turns it off), got "${value}"`);
+        const unit = { s: 1, m: 60, h: 3600, d: 86_400, '': 86_400 }[m[2].toLowerCase()];
+        return Math.round(Number(m[1]) * unit);
+    }
     boolean(input) {
         const value = this.raw(input);
         if (TRUE_VALUES.includes(value))
@@ -29140,7 +29603,7 @@ class Reader {
 
 /***/ }),
 
-/***/ 638:
+/***/ 30638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29160,15 +29623,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: JUDGE_FILE_LIMIT, formatBytes
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
+var main = __nccwpck_require__(99547);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./src/pique/schema.ts + 1 modules
 var schema = __nccwpck_require__(4001);
 ;// CONCATENATED MODULE: ./src/config/document-check.ts
@@ -29418,7 +29881,7 @@ function hex(byte) {
 }
 
 // EXTERNAL MODULE: ./src/config/problems.ts
-var config_problems = __nccwpck_require__(4968);
+var config_problems = __nccwpck_require__(34968);
 ;// CONCATENATED MODULE: ./src/config/source.ts
 /**
  * Reads a user's YAML or JSON file into a `yaml` Document that keeps every node's source range, so any
@@ -29676,7 +30139,7 @@ function childOf(source, node, segment) {
 
 /***/ }),
 
-/***/ 6721:
+/***/ 66721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29684,7 +30147,7 @@ function childOf(source, node, segment) {
 /* harmony export */   TU: () => (/* binding */ ACTION_SURFACE)
 /* harmony export */ });
 /* unused harmony exports MISSING_KEY_REASON, CLI_MISSING_KEY_REASON */
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4389);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(64389);
 
 const MISSING_KEY_REASON = 'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set';
 /** The same outside GitHub Actions, where secrets and events mean nothing. */
@@ -29731,7 +30194,7 @@ const CLI_SURFACE = {
 
 /***/ }),
 
-/***/ 8472:
+/***/ 48472:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29779,7 +30242,7 @@ function withoutUserinfo(token) {
 
 /***/ }),
 
-/***/ 6808:
+/***/ 96808:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29791,16 +30254,16 @@ function withoutUserinfo(token) {
 /* harmony export */   rY: () => (/* binding */ loadUrlLists)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_MAX_URL_LIST_BYTES, URL_LIST_LIMIT_ENV */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(38815);
 /* harmony import */ var _pique_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4001);
 /* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5086);
-/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4968);
-/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8472);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(638);
+/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(34968);
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(48472);
+/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(30638);
 /**
  * URL lists: `.txt` files (one URL a line, `#` comments), YAML/JSON lists of URLs or of `{url, ...}` mappings,
  * several files and globs, plus the inline `url-list` input. Every URL is checked by the schema module's rule,
@@ -30035,7 +30498,7 @@ function structuredEntries(source) {
 
 /***/ }),
 
-/***/ 588:
+/***/ 20588:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30080,7 +30543,7 @@ function formatBytes(bytes) {
 
 /***/ }),
 
-/***/ 2091:
+/***/ 12091:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30089,14 +30552,14 @@ function formatBytes(bytes) {
 /* harmony export */   kc: () => (/* binding */ FileProblem)
 /* harmony export */ });
 /* unused harmony export LFS_POINTER_PREFIX */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4284);
-/* harmony import */ var _bytes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(588);
+/* harmony import */ var _pique_media_types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(14284);
+/* harmony import */ var _bytes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(20588);
 /**
  * What a local media file is, checked before anything is uploaded: a regular, non-empty file within the size
  * limit, real media rather than a Git LFS pointer, its content type from the extension confirmed by its first
@@ -30171,7 +30634,7 @@ async function sha256File(path) {
 
 /***/ }),
 
-/***/ 2601:
+/***/ 82601:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30179,11 +30642,13 @@ async function sha256File(path) {
 /* harmony export */   V: () => (/* binding */ isWarning)
 /* harmony export */ });
 /**
- * Fails the gate: below threshold, never evaluated (unfinished at the deadline, never submitted or never accepted:
- * under any setting, since nothing unevaluated passes), or a failed evaluation when fail-on-error.
+ * Fails the gate: below threshold, a policy rule or max-drop broken (breaches.ts decides which, per item), never
+ * evaluated (unfinished at the deadline, never submitted or never accepted: under any setting, since nothing
+ * unevaluated passes), or a failed evaluation when fail-on-error.
  */
 function failsGate(o, rule) {
     return (o.state === 'below_threshold' ||
+        o.state === 'broke_rule' ||
         o.state === 'pending' ||
         o.state === 'not_evaluated' ||
         (o.state === 'failed' && rule.failOnError));
@@ -30196,7 +30661,7 @@ function isWarning(o, rule) {
 
 /***/ }),
 
-/***/ 9110:
+/***/ 59110:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30221,7 +30686,7 @@ function isPermissionError(error) {
 
 /***/ }),
 
-/***/ 6045:
+/***/ 56045:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30368,7 +30833,7 @@ function truncate(text, max) {
 
 /***/ }),
 
-/***/ 9779:
+/***/ 89779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30379,8 +30844,8 @@ function truncate(text, max) {
 /* harmony export */   c$: () => (/* binding */ DETECTORS)
 /* harmony export */ });
 /* unused harmony export closestMatch */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6921);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7914);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26921);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57914);
 /**
  * The documented detector catalogue: each detector's known config keys, their types and its rules.
  * The catalogue grows on the service side, so an unknown detector (or an unknown key of a known one)
@@ -30545,7 +31010,7 @@ function didYouMean(word, candidates) {
 
 /***/ }),
 
-/***/ 7914:
+/***/ 57914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30643,7 +31108,7 @@ const REFERENCE_URI_PREFIX = 'gs://';
 
 /***/ }),
 
-/***/ 4284:
+/***/ 14284:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30763,6 +31228,274 @@ function sameFamily(a, b) {
 
 /***/ }),
 
+/***/ 14974:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ isTerminal),
+/* harmony export */   KD: () => (/* binding */ readDeliveryState),
+/* harmony export */   f$: () => (/* binding */ parseResultBody),
+/* harmony export */   mW: () => (/* binding */ eventForStatus),
+/* harmony export */   sf: () => (/* binding */ serializeResult)
+/* harmony export */ });
+/* unused harmony exports outcomeForStatus, NO_STATUS */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(26921);
+/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4001);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57914);
+/**
+ * Evaluation result bodies, as sent by webhooks and by `GET /v1/evaluations/results/{job_id}`, read liberally
+ * (../shared/pique-api.md, "Replies the docs do not show"). Both documented spellings (`results`/`criterion_id`
+ * and `detector_results`/`detector_config_id`) are read; `event` is inferred from `status` when missing (and
+ * `status` from `event`). Every body that names a job is read into an `EvaluationResult` whose `outcome` says what
+ * it means for the gate; only a body that names no job (or no state at all) is unreadable:
+ * - an undocumented `status`, or an undocumented `event`, is `running` (not finished yet) with a note;
+ * - when a documented `event` and `status` disagree, the status decides, with a note;
+ * - a `completed` body without a usable `overall_score` (missing, null, not a number, outside 0–1) is `unusable`:
+ *   that job's evaluation error, with the precise reason in `error`;
+ * - extra fields are ignored, and a detector entry's unusable field is dropped rather than failing the body.
+ */
+
+
+
+function eventForStatus(status) {
+    if (status === 'completed')
+        return 'evaluation.completed';
+    if (status === 'failed')
+        return 'evaluation.failed';
+    return 'evaluation.pending';
+}
+/** The outcome a documented status stands for (a completed one still needs its score checked). */
+function outcomeForStatus(status) {
+    return status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'running';
+}
+function isTerminal(result) {
+    return result.outcome !== 'running';
+}
+const isResultEvent = (value) => _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .RESULT_EVENTS */ .Wm.includes(value);
+/** The status of a body that sends none, with an event the docs do not show. */
+const NO_STATUS = 'unknown';
+/** The status a documented event implies when the body sends no status. */
+const STATUS_FOR_EVENT = {
+    'evaluation.pending': 'pending',
+    'evaluation.completed': 'completed',
+    'evaluation.failed': 'failed'
+};
+// Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
+const text = zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional().catch(undefined);
+const flag = zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().optional().catch(undefined);
+const score01 = zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max).optional().catch(undefined);
+const detectorResultSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+    criterion_id: text,
+    detector_config_id: text,
+    detector_name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).catch('unknown'),
+    pass_check: flag,
+    score: score01,
+    rationale: text,
+    metrics: zod__WEBPACK_IMPORTED_MODULE_2__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_2__/* .unknown */ .L5J()).optional().catch(undefined),
+    timestamps: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig()).optional().catch(undefined),
+    flagged_frames: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .unknown */ .L5J()).optional().catch(undefined)
+});
+/** The fields a body needs to be read at all; everything else is read leniently. */
+const envelopeSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+    job_id: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1),
+    status: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).optional(),
+    event: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1).optional()
+});
+/**
+ * Read unknown JSON as a result body. `expectedJobId` (the results endpoint's path) stands in for a missing
+ * `job_id`, and a body naming another job is refused. Unreadable only when it names no job or no state.
+ */
+function parseResultBody(json, expectedJobId) {
+    const base = identified(json, expectedJobId);
+    const envelope = envelopeSchema.safeParse(base);
+    if (!envelope.success)
+        return { ok: false, reason: (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .issuesLine */ .Rf)(envelope.error.issues) };
+    const body = envelope.data;
+    if (expectedJobId !== undefined && body.job_id !== expectedJobId)
+        return { ok: false, reason: `job_id: names ${body.job_id}, not the job asked for (${expectedJobId})` };
+    const state = readState(body.status, body.event);
+    if (!state.ok)
+        return state;
+    const { status, event, notes } = state;
+    const list = Array.isArray(body.detector_results)
+        ? body.detector_results
+        : Array.isArray(body.results)
+            ? body.results
+            : [];
+    const detectorResults = list
+        .filter(d => d && typeof d === 'object' && !Array.isArray(d))
+        .map(d => detectorResult(detectorResultSchema.parse(d)));
+    const result = {
+        event,
+        jobId: body.job_id,
+        status,
+        outcome: state.outcome,
+        judgeId: text.parse(body.judge_id),
+        evaluationId: text.parse(body.evaluation_id),
+        contentId: text.parse(body.content_id),
+        detectorResults,
+        timestamp: text.parse(body.timestamp),
+        ...(notes.length ? { notes } : {})
+    };
+    if (result.outcome === 'failed') {
+        const error = text.parse(body.error) ?? text.parse(body.error_message);
+        if (error)
+            result.error = error;
+    }
+    if (result.outcome === 'completed') {
+        const problem = scoreProblem(body.overall_score, 'overall_score' in body);
+        if (problem) {
+            result.outcome = 'unusable';
+            result.error = `Pique reported the evaluation completed, but ${problem}`;
+        }
+        else
+            result.overallScore = body.overall_score;
+    }
+    return { ok: true, result };
+}
+/** The body with a null `job_id`, `status` or `event` read as absent, and a missing `job_id` supplied. */
+function identified(json, expectedJobId) {
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+        return json;
+    const out = { ...json };
+    for (const key of ['job_id', 'status', 'event'])
+        if (out[key] === null)
+            delete out[key];
+    if (out.job_id === undefined && expectedJobId !== undefined)
+        out.job_id = expectedJobId;
+    return out;
+}
+/** Status, event and outcome of a body: the status decides; undocumented values mean "not finished yet". */
+function readState(sentStatus, sentEvent) {
+    const notes = [];
+    const eventKnown = sentEvent !== undefined && isResultEvent(sentEvent);
+    if (sentEvent !== undefined && !eventKnown)
+        notes.push({
+            kind: 'undocumented_event',
+            value: sentEvent,
+            message: `undocumented event "${sentEvent}": read as not finished yet, still waiting`
+        });
+    if (sentStatus === undefined && sentEvent === undefined)
+        return { ok: false, reason: 'body: has neither status nor event' };
+    // Only an undocumented event and no status: nothing says the job finished.
+    if (sentStatus === undefined && !eventKnown)
+        return { ok: true, status: NO_STATUS, event: sentEvent, outcome: 'running', notes };
+    const status = sentStatus ?? STATUS_FOR_EVENT[sentEvent];
+    if (!(0,_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .isJobStatus */ .ef)(status)) {
+        notes.push({
+            kind: 'undocumented_status',
+            value: status,
+            message: `undocumented job status "${status}": read as not finished yet, still waiting`
+        });
+        return { ok: true, status, event: sentEvent ?? 'evaluation.pending', outcome: 'running', notes };
+    }
+    const implied = eventForStatus(status);
+    if (eventKnown && sentEvent !== implied)
+        notes.push({
+            kind: 'disagreement',
+            value: `${sentEvent}/${status}`,
+            message: `event "${sentEvent}" disagrees with status "${status}": the status decides`
+        });
+    const outcome = sentEvent !== undefined && !eventKnown ? 'running' : outcomeForStatus(status);
+    return { ok: true, status, event: sentEvent ?? implied, outcome, notes };
+}
+/** Why `overall_score` is not a usable score, or undefined when it is one. */
+function scoreProblem(value, present) {
+    if (!present || value === undefined)
+        return 'without overall_score';
+    if (value === null)
+        return 'overall_score is null';
+    if (typeof value !== 'number')
+        return `overall_score is ${JSON.stringify(value).slice(0, 40)}, not a number`;
+    if (!Number.isFinite(value) || value < _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min || value > _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max)
+        return `overall_score ${value} is outside ${_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min}–${_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max}`;
+    return undefined;
+}
+function detectorResult(d) {
+    return {
+        id: d.detector_config_id ?? d.criterion_id,
+        detectorName: d.detector_name,
+        passCheck: d.pass_check,
+        score: d.score,
+        rationale: d.rationale,
+        metrics: d.metrics,
+        timestamps: d.timestamps,
+        flaggedFrames: d.flagged_frames
+    };
+}
+/**
+ * A delivery as a webhook receiver files it, read by `parseResultBody` (one rule for the store and the gate): a job
+ * id and a state are needed; a documented status is its state (it decides when a documented event disagrees); an
+ * undocumented status or event leaves it without one (`undocumented` says why): not finished yet. Scores and
+ * detector results are left to the readers (a completed body without a usable score is filed `completed`, and read
+ * as that job's evaluation error).
+ */
+function readDeliveryState(json) {
+    const parsed = parseResultBody(json);
+    if (!parsed.ok)
+        return parsed;
+    const r = parsed.result;
+    const known = { jobId: r.jobId, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) };
+    // An undocumented status is named before an undocumented event: it is the field that decides.
+    const status = r.notes?.find(n => n.kind === 'undocumented_status');
+    const event = r.notes?.find(n => n.kind === 'undocumented_event');
+    const undocumented = status
+        ? `status ${quoted(status.value)} is not a documented job status`
+        : event && `event ${quoted(event.value)} is not a documented event`;
+    if (undocumented)
+        return { ...known, ok: true, status: undefined, undocumented };
+    return { ...known, ok: true, status: r.status };
+}
+const quoted = (value) => JSON.stringify(value.slice(0, 40));
+/**
+ * Serialize a result the way the service does: webhooks use `results` + `criterion_id` (the seed's form),
+ * the results endpoint uses `detector_results` + `detector_config_id`.
+ */
+function serializeResult(r, spelling) {
+    const base = { event: r.event, job_id: r.jobId, status: r.status };
+    if (r.judgeId !== undefined)
+        base.judge_id = r.judgeId;
+    if (r.timestamp !== undefined)
+        base.timestamp = r.timestamp;
+    if (r.status === 'failed') {
+        base.error = r.error ?? 'Evaluation failed';
+        return base;
+    }
+    if (r.status !== 'completed')
+        return base;
+    const idKey = spelling === 'webhook' ? 'criterion_id' : 'detector_config_id';
+    const details = r.detectorResults.map(d => {
+        const out = { [idKey]: d.id, detector_name: d.detectorName };
+        if (d.passCheck !== undefined)
+            out.pass_check = d.passCheck;
+        if (d.score !== undefined)
+            out.score = d.score;
+        if (d.rationale !== undefined)
+            out.rationale = d.rationale;
+        if (d.metrics !== undefined)
+            out.metrics = d.metrics;
+        if (spelling === 'results-endpoint' && d.timestamps !== undefined)
+            out.timestamps = d.timestamps;
+        if (spelling === 'results-endpoint' && d.flaggedFrames !== undefined)
+            out.flagged_frames = d.flaggedFrames;
+        return out;
+    });
+    return {
+        event: r.event,
+        evaluation_id: r.evaluationId,
+        job_id: r.jobId,
+        content_id: r.contentId,
+        judge_id: r.judgeId,
+        status: r.status,
+        overall_score: r.overallScore,
+        timestamp: r.timestamp,
+        [spelling === 'webhook' ? 'results' : 'detector_results']: details
+    };
+}
+
+
+/***/ }),
+
 /***/ 4001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30795,9 +31528,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: apiErrorBodySchema, checkDetector, describeIssue, detectorConfigSchema, submittedJobSchema, videoUrlSchema
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 6 modules
-var classic_schemas = __nccwpck_require__(6921);
+var classic_schemas = __nccwpck_require__(26921);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
-var api = __nccwpck_require__(3759);
+var api = __nccwpck_require__(43759);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
 
 
@@ -30818,11 +31551,11 @@ function date(params) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 // EXTERNAL MODULE: ./src/pique/detectors.ts
-var detectors = __nccwpck_require__(9779);
+var detectors = __nccwpck_require__(89779);
 // EXTERNAL MODULE: ./src/pique/limits.ts
-var limits = __nccwpck_require__(7914);
+var limits = __nccwpck_require__(57914);
 ;// CONCATENATED MODULE: ./src/pique/schema.ts
 /**
  * Request and response shapes of the Pique API (../shared/pique-api.md), defined once with zod.
@@ -31183,7 +31916,7 @@ function schemaIssues(error) {
 
 /***/ }),
 
-/***/ 8308:
+/***/ 38308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31235,7 +31968,7 @@ class TransientErrors {
 
 /***/ }),
 
-/***/ 8973:
+/***/ 58973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31243,10 +31976,10 @@ class TransientErrors {
 /* harmony export */   ju: () => (/* binding */ extractLocalReferences)
 /* harmony export */ });
 /* unused harmony exports PLACEHOLDER_PREFIX, isLocalReference */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9779);
-/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7914);
+/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(89779);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57914);
 /**
  * Reference media as code: a judge file may name local files where a detector takes reference content
  * (`reference_videos`, `reference_audio`, `brand_audio_url`, ... — the catalogue's `referenceKeys`). A value
@@ -31304,7 +32037,7 @@ function withReferenceUris(body, uris) {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 14031:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31385,13 +32118,14 @@ function htmlLink(href, safeText) {
 
 /***/ }),
 
-/***/ 4285:
+/***/ 54285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Pl: () => (/* binding */ sourceMarkdown),
 /* harmony export */   R_: () => (/* binding */ heading),
 /* harmony export */   S6: () => (/* binding */ errorLines),
+/* harmony export */   TK: () => (/* binding */ billingLines),
 /* harmony export */   g5: () => (/* binding */ validatedLines),
 /* harmony export */   j: () => (/* binding */ itemTableHeader),
 /* harmony export */   oy: () => (/* binding */ itemRow),
@@ -31399,14 +32133,14 @@ function htmlLink(href, safeText) {
 /* harmony export */   sW: () => (/* binding */ judgeLine)
 /* harmony export */ });
 /* unused harmony exports CELL_RATIONALE_CHARS, whyCell, resultCell, sourceUrl, itemMarkdown, MAX_LISTED_PROBLEMS */
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6045);
-/* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1036);
-/* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4661);
-/* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(588);
-/* harmony import */ var _measured_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6008);
-/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4031);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(56045);
+/* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61036);
+/* harmony import */ var _config_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(54661);
+/* harmony import */ var _files_bytes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(20588);
+/* harmony import */ var _measured_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(86008);
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(14031);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5086);
-/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1921);
+/* harmony import */ var _outcomes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(51921);
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
 
 
@@ -31419,6 +32153,10 @@ function htmlLink(href, safeText) {
 const CELL_RATIONALE_CHARS = 100;
 /** Characters of a URL or a source path shown in a table cell (start and end); the links and the details have them whole. */
 const CELL_NAME_CHARS = 32;
+/** "3 reused, 12 evaluated (billed)." under the reason: what this run paid Pique for; none for a run without items. */
+function billingLines(report) {
+    return report.items.length ? [`${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .billingLine */ .ub)(report))}.`, ''] : [];
+}
 function heading(report) {
     return `## ${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .headingText */ .ky)(report)}`;
 }
@@ -31437,6 +32175,12 @@ function judgeLine(report, withId = true) {
  * how far an unfinished job got.
  */
 function whyCell(o, report) {
+    // Rules broken besides the threshold (policy, max-drop), in words; a reused result says so, with its age and job.
+    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(b.message));
+    const reused = o.reused ? `<sub>♻️ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .reusedText */ .KH)(o))}</sub>` : '';
+    return [o.state === 'broke_rule' ? '' : reasonCell(o, report), ...rules, reused].filter(Boolean).join('<br>');
+}
+function reasonCell(o, report) {
     switch (o.state) {
         case 'below_threshold':
         case 'passed': {
@@ -31459,6 +32203,8 @@ function whyCell(o, report) {
             return (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .truncateWords */ .sz)(o.notEvaluated?.detail ?? o.error ?? 'never submitted', CELL_RATIONALE_CHARS));
         case 'submitted':
             return report.error ? 'the run stopped before its result' : 'not waited for (wait: none)';
+        case 'broke_rule':
+            return '';
     }
 }
 /**
@@ -31467,7 +32213,9 @@ function whyCell(o, report) {
  */
 function resultCell(o, report) {
     const what = o.score === undefined ? (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateLabel */ .UH)(o, report) : (0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatScore */ .y)(o.score, report);
-    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}`;
+    // The change against the item's previous result, under the score.
+    const change = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .changeText */ .k0)(o, report);
+    return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}${change ? `<br><sub>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(change)}</sub>` : ''}`;
 }
 /** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
 function sourceUrl(source, links) {
@@ -31577,7 +32325,7 @@ function errorLines(report, error, withJudgeId = true) {
 
 /***/ }),
 
-/***/ 6008:
+/***/ 86008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31629,13 +32377,14 @@ function describeSpecs(s) {
 
 /***/ }),
 
-/***/ 1921:
+/***/ 51921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D9: () => (/* binding */ scoreVsThreshold),
 /* harmony export */   J7: () => (/* binding */ countsLine),
 /* harmony export */   JG: () => (/* binding */ isInlineSource),
+/* harmony export */   KH: () => (/* binding */ reusedText),
 /* harmony export */   Kw: () => (/* binding */ explainOutcome),
 /* harmony export */   Qi: () => (/* binding */ sortWorstFirst),
 /* harmony export */   UH: () => (/* binding */ stateLabel),
@@ -31645,14 +32394,18 @@ function describeSpecs(s) {
 /* harmony export */   hZ: () => (/* binding */ stateIcon),
 /* harmony export */   j2: () => (/* binding */ formatSource),
 /* harmony export */   k: () => (/* binding */ failingDetectors),
+/* harmony export */   k0: () => (/* binding */ changeText),
 /* harmony export */   ky: () => (/* binding */ headingText),
+/* harmony export */   nV: () => (/* binding */ formatAge),
+/* harmony export */   oF: () => (/* binding */ ruleName),
 /* harmony export */   pc: () => (/* binding */ durationMs),
+/* harmony export */   ub: () => (/* binding */ billingLine),
 /* harmony export */   yz: () => (/* binding */ worstDetector)
 /* harmony export */ });
-/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING */
-/* harmony import */ var _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6808);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6045);
-/* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2601);
+/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING, breachText */
+/* harmony import */ var _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96808);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(56045);
+/* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(82601);
 /**
  * Reading a RunReport the way every reporter presents it: worst first, what failed and why, in words.
  * Renderers (summary, comment, terminal, JUnit) share these so they never disagree.
@@ -31681,6 +32434,7 @@ function annotationTarget(o) {
 function severity(o, report) {
     switch (o.state) {
         case 'below_threshold':
+        case 'broke_rule':
             return 0;
         case 'failed':
             return report.failOnError ? 1 : 3;
@@ -31705,6 +32459,7 @@ function sortWorstFirst(report) {
 const STATE_LABELS = {
     passed: 'passed',
     below_threshold: 'below threshold',
+    broke_rule: 'broke a rule',
     failed: 'evaluation failed',
     pending: 'unfinished',
     not_evaluated: 'not evaluated',
@@ -31713,6 +32468,7 @@ const STATE_LABELS = {
 const STATE_ICONS = {
     passed: '✅',
     below_threshold: '❌',
+    broke_rule: '🚫',
     failed: '💥',
     pending: '⏳',
     not_evaluated: '🚫',
@@ -31760,12 +32516,57 @@ function lowestScoring(detectors) {
 function lastStatus(o) {
     return o.result ? ` (job status ${o.result.status})` : '';
 }
+/** What each rule is called in reports. */
+const RULE_NAMES = {
+    threshold: 'Threshold',
+    require_pass_check: 'Required check (policy)',
+    min_score: 'Detector minimum (policy)',
+    max_drop: 'Score drop (max-drop)'
+};
+function ruleName(rule) {
+    return RULE_NAMES[rule];
+}
+/** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
+function breachText(o) {
+    return (o.breaches ?? []).map(b => b.message).join('; ');
+}
+/** `0.82 → 0.71`: the change against the item's previous result, when it has one and a score now. */
+function changeText(o, scale) {
+    if (!o.previous || o.score === undefined)
+        return '';
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .formatScore */ .y)(o.previous.score, scale)} → ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .formatScore */ .y)(o.score, scale)}`;
+}
+/** `reused, 3 h old, job job_abc`: a result taken from an earlier run instead of evaluated by this one. */
+function reusedText(o) {
+    if (!o.reused)
+        return '';
+    return `reused, ${formatAge(o.reused.ageSeconds)} old${o.jobId ? `, job ${o.jobId}` : ''}`;
+}
+/** 45 s, 12 min, 3 h, 2 d. */
+function formatAge(seconds) {
+    if (seconds < 90)
+        return `${Math.max(0, Math.round(seconds))} s`;
+    if (seconds < 90 * 60)
+        return `${Math.round(seconds / 60)} min`;
+    if (seconds < 36 * 3600)
+        return `${Math.round(seconds / 3600)} h`;
+    return `${Math.round(seconds / 86_400)} d`;
+}
+/** "3 reused, 12 evaluated (billed)": what this run paid for. */
+function billingLine(report) {
+    const evaluated = report.items.filter(o => !o.reused && o.jobId).length;
+    return `${report.counts.reused} reused, ${evaluated} evaluated (billed)`;
+}
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
 function explainOutcome(o, report) {
     switch (o.state) {
+        case 'broke_rule':
+            return breachText(o);
         case 'below_threshold': {
             const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
-            return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`;
+            // Other rules it broke too (policy, max-drop) follow the threshold's reason.
+            const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+            return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}${more.length ? `; ${more.join('; ')}` : ''}`;
         }
         case 'failed':
             return `evaluation failed${o.error ? `: ${o.error}` : ''}${report.failOnError ? '' : ' (fail-on-error: false)'}`;
@@ -31825,17 +32626,18 @@ function countsLine(report) {
     const parts = [
         `${c.passed} passed`,
         c.belowThreshold ? `${c.belowThreshold} below threshold` : '',
+        c.brokeRule ? `${c.brokeRule} broke a rule` : '',
         c.failed ? (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.failed, 'failed evaluation') : '',
         c.pending ? `${c.pending} unfinished` : '',
         c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}${billingNote(report)}`;
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}; ${billingLine(report)}${billingNote(report)}`;
 }
 /** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
 function billingNote(report) {
     const c = report.counts;
-    const withJob = report.items.filter(o => o.jobId).length;
+    const withJob = report.items.filter(o => o.jobId && !o.reused).length;
     if (c.billedJobs === withJob && c.maybeBilled === 0)
         return '';
     const maybe = c.maybeBilled
@@ -31862,11 +32664,102 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 1105:
+/***/ 74028:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Tf: () => (/* binding */ answerLookup),
+/* harmony export */   Yb: () => (/* binding */ HISTORY_SELECT),
+/* harmony export */   sZ: () => (/* binding */ identifiedJobs)
+/* harmony export */ });
+/**
+ * The query's body; `:fingerprint`, `:identities`, `:base_repository`, `:base_ref` and `:identity_filter` are
+ * placeholders the backends fill with their own parameter syntax and set test. Items are ranked on narrow rows;
+ * only the few kept rows read their result bodies.
+ */
+const HISTORY_SELECT = `
+  WITH ranked AS (
+    SELECT i.identity, i.job_id, i.ref,
+      ROW_NUMBER() OVER (PARTITION BY i.identity ORDER BY j.updated_at DESC, j.job_id DESC) AS rn,
+      ROW_NUMBER() OVER (PARTITION BY i.identity, (j.repository = :base_repository AND i.ref = :base_ref)
+        ORDER BY j.updated_at DESC, j.job_id DESC) AS base_rn,
+      (j.repository = :base_repository AND i.ref = :base_ref) AS on_base
+    FROM job_identities i JOIN jobs j ON j.job_id = i.job_id
+    WHERE i.judge_fingerprint = :fingerprint AND i.identity :identity_filter AND j.status = 'completed'
+  )
+  SELECT r.identity, r.job_id, j.updated_at, j.result_json, j.url, j.repository, j.commit_sha, r.ref, r.rn, r.on_base
+  FROM ranked r JOIN jobs j ON j.job_id = r.job_id
+  WHERE r.rn <= 2 OR (r.on_base AND r.base_rn <= 2)`;
+/** Registered jobs that name their item. */
+function identifiedJobs(jobs) {
+    return jobs.filter((j) => j.judge_fingerprint !== undefined && j.identity !== undefined);
+}
+function toStoredResult(row) {
+    if (row.result_json === null)
+        return undefined;
+    let result;
+    try {
+        result = JSON.parse(row.result_json);
+    }
+    catch {
+        return undefined;
+    }
+    if (!result || typeof result !== 'object' || Array.isArray(result))
+        return undefined;
+    return {
+        job_id: row.job_id,
+        completed_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
+        result: result,
+        url: row.url,
+        repository: row.repository,
+        commit: row.commit_sha,
+        ref: row.ref
+    };
+}
+/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
+function answerLookup(req, rows, now) {
+    const byIdentity = new Map();
+    for (const row of rows) {
+        const list = byIdentity.get(row.identity);
+        if (list)
+            list.push(row);
+        else
+            byIdentity.set(row.identity, [row]);
+    }
+    const oldest = now.getTime() - req.max_age_seconds * 1000;
+    const items = [];
+    for (const identity of new Set(req.identities)) {
+        const found = byIdentity.get(identity);
+        if (!found)
+            continue;
+        const newestFirst = found.filter(r => Number(r.rn) <= 2).sort((a, b) => Number(a.rn) - Number(b.rn));
+        const [newest, second] = newestFirst.map(toStoredResult);
+        const fresh = newest !== undefined && req.max_age_seconds > 0 && Date.parse(newest.completed_at) >= oldest;
+        const reusable = fresh ? newest : undefined;
+        const onBase = found
+            .filter(r => Boolean(Number(r.on_base)) && r.job_id !== reusable?.job_id)
+            .sort((a, b) => toTime(b) - toTime(a) || (a.job_id < b.job_id ? 1 : -1));
+        items.push({
+            identity,
+            reusable: reusable ?? null,
+            previous: (reusable ? second : newest) ?? null,
+            base: (onBase.length ? toStoredResult(onBase[0]) : undefined) ?? null
+        });
+    }
+    return { items, now: now.toISOString() };
+}
+const toTime = (row) => row.updated_at instanceof Date ? row.updated_at.getTime() : Date.parse(row.updated_at);
+
+
+/***/ }),
+
+/***/ 41105:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cx: () => (/* binding */ registerRequestSchema),
+/* harmony export */   Ie: () => (/* binding */ resultLookupResponseSchema),
+/* harmony export */   N9: () => (/* binding */ MAX_LOOKUP_IDENTITIES),
 /* harmony export */   OK: () => (/* binding */ UNRECOGNISED_STATUS),
 /* harmony export */   PX: () => (/* binding */ STORE_PATHS),
 /* harmony export */   XE: () => (/* binding */ queryRequestSchema),
@@ -31874,11 +32767,13 @@ function formatDuration(ms) {
 /* harmony export */   ZI: () => (/* binding */ MAX_WAIT_SECONDS),
 /* harmony export */   bm: () => (/* binding */ batchResponseSchema),
 /* harmony export */   c2: () => (/* binding */ storedJobSchema),
-/* harmony export */   lX: () => (/* binding */ queryResponseSchema)
+/* harmony export */   k1: () => (/* binding */ storedResultSchema),
+/* harmony export */   lX: () => (/* binding */ queryResponseSchema),
+/* harmony export */   m6: () => (/* binding */ resultLookupRequestSchema)
 /* harmony export */ });
 /* unused harmony export ingestResponseSchema */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6921);
-/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7914);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26921);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57914);
 /**
  * The webhook store's HTTP protocol, shared by the store server and the action's store client.
  *
@@ -31887,6 +32782,7 @@ function formatDuration(ms) {
  *   POST /v1/jobs/query              many jobs, optional long-poll            (bearer read token)
  *   POST /v1/jobs/register           record submitted jobs (url, batch, ...)  (bearer read token)
  *   GET  /v1/batches/{batch_id}      the registered jobs of a batch           (bearer read token)
+ *   POST /v1/results/lookup          reusable and previous results by identity (bearer read token)
  *   GET  /healthz  /readyz  /metrics
  */
 
@@ -31897,6 +32793,7 @@ const STORE_PATHS = {
     query: '/v1/jobs/query',
     register: '/v1/jobs/register',
     batch: '/v1/batches/:batch_id',
+    results: '/v1/results/lookup',
     health: '/healthz',
     ready: '/readyz',
     metrics: '/metrics'
@@ -31947,7 +32844,13 @@ const registerRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc
         batch_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
         judge_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
         repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-        commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional()
+        commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+        /** With `identity`: the job's result joins that item's history (results.ts). */
+        judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
+        /** The content's identity (`url:<normalised url>` or `sha256:<hex>`), see src/reuse/identity.ts. */
+        identity: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
+        /** The branch the run was on, so a later pull request can compare against its base branch's results. */
+        ref: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional()
     }))
         .min(1)
         .max(MAX_QUERY_JOBS)
@@ -31964,11 +32867,46 @@ const ingestResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(
     /** Present when the body's status or event is undocumented: kept as received, marked `unrecognised`. */
     unrecognised: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional()
 });
+/** Identities per results lookup: a whole run's items in one request. */
+const MAX_LOOKUP_IDENTITIES = 10_000;
+const resultLookupRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
+    identities: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1)).min(1).max(MAX_LOOKUP_IDENTITIES),
+    /** A completed result at most this old is `reusable`; 0 asks for history only. */
+    max_age_seconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(0),
+    /** The base branch of a pull request: its newest result of each item comes back as `base`. */
+    base: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), ref: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) }).optional()
+});
+const storedResultSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    job_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    /** When the store received the completed result. */
+    completed_at: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    /** The result body as Pique sent it. */
+    result: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()),
+    url: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional(),
+    repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional(),
+    commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional(),
+    ref: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullable().optional()
+});
+const resultLookupResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    /** One entry per requested identity with any completed result; identities never evaluated are left out. */
+    items: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+        identity: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+        /** The newest completed result, when it is at most max_age_seconds old. */
+        reusable: storedResultSchema.nullable(),
+        /** The completed result before `reusable` (or the newest one, when nothing is reusable): for deltas. */
+        previous: storedResultSchema.nullable(),
+        /** The newest completed result from a run on the base branch, other than `reusable`. */
+        base: storedResultSchema.nullable()
+    })),
+    /** The store's clock, which ages are measured against. */
+    now: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+});
 
 
 /***/ }),
 
-/***/ 3435:
+/***/ 13435:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.r(__webpack_exports__);
@@ -31985,7 +32923,7 @@ __nccwpck_require__.r(__webpack_exports__);
  * Tests run the real undici (jest ignores `paths`); __tests__/github/proxy.test.ts runs the bundle through a proxy.
  */
 let real;
-const undici = () => (real ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4371, 19)));
+const undici = () => (real ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 24371, 19)));
 /** Keeps a proxy dispatcher's options until a request needs it; `fetch` then swaps in undici's ProxyAgent. */
 class ProxyAgent {
     options;
@@ -32005,7 +32943,7 @@ async function fetch(input, init = {}) {
 
 /***/ }),
 
-/***/ 4390:
+/***/ 84390:
 /***/ ((module) => {
 
 module.exports = eval("require")("pg-native");
@@ -32013,84 +32951,84 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 9907:
+/***/ 29907:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cluster");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 2250:
+/***/ 72250:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -32104,77 +33042,91 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 73024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 51455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -32188,77 +33140,84 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 1792:
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
-/***/ 2987:
+/***/ 82987:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("perf_hooks");
@@ -32279,56 +33238,63 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 7016:
+/***/ 52018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 87016:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8253:
+/***/ 98253:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
 
 /***/ }),
 
-/***/ 1493:
+/***/ 11493:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("v8");
 
 /***/ }),
 
-/***/ 3106:
+/***/ 43106:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 5017:
+/***/ 85017:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -32358,17 +33324,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
     '~': 126 - ~
 */
 
-const assert = __nccwpck_require__(4589)
-const querystring = __nccwpck_require__(9510)
-const isRegexSafe = __nccwpck_require__(8700)
-const deepEqual = __nccwpck_require__(3430)
-const { prettyPrintTree } = __nccwpck_require__(1379)
-const { createStaticNode, NODE_TYPES } = __nccwpck_require__(1913)
-const { compileTree } = __nccwpck_require__(1776)
-const Constrainer = __nccwpck_require__(155)
-const httpMethods = __nccwpck_require__(5442)
-const httpMethodStrategy = __nccwpck_require__(5285)
-const { safeDecodeURI, safeDecodeURIComponent, safeDecodeURINativeScan, safeDecodeURICharScan, MIN_NATIVE_SCAN_LENGTH } = __nccwpck_require__(4582)
+const assert = __nccwpck_require__(34589)
+const querystring = __nccwpck_require__(19510)
+const isRegexSafe = __nccwpck_require__(38700)
+const deepEqual = __nccwpck_require__(23430)
+const { prettyPrintTree } = __nccwpck_require__(71379)
+const { createStaticNode, NODE_TYPES } = __nccwpck_require__(71913)
+const { compileTree } = __nccwpck_require__(81776)
+const Constrainer = __nccwpck_require__(10155)
+const httpMethods = __nccwpck_require__(55442)
+const httpMethodStrategy = __nccwpck_require__(95285)
+const { safeDecodeURI, safeDecodeURIComponent, safeDecodeURINativeScan, safeDecodeURICharScan, MIN_NATIVE_SCAN_LENGTH } = __nccwpck_require__(54582)
 
 const OPTIONAL_PARAM_REGEXP = /(\/:[^/()]*?)\?(\/?)/
 const ESCAPE_REGEXP = /[.*+?^${}()|[\]\\]/g
@@ -33450,14 +34416,14 @@ function defaultBuildPrettyMeta (route) {
 
 /***/ }),
 
-/***/ 1776:
+/***/ 81776:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { NODE_TYPES } = __nccwpck_require__(1913)
+const { NODE_TYPES } = __nccwpck_require__(71913)
 const { NullObject } = __nccwpck_require__(3698)
-const { safeDecodeURIComponent } = __nccwpck_require__(4582)
+const { safeDecodeURIComponent } = __nccwpck_require__(54582)
 
 // Prefixes at least this long are matched with a native String#indexOf, which
 // runs in roughly constant time, instead of a chain of charCodeAt comparisons
@@ -34116,14 +35082,14 @@ module.exports = { compileTree }
 
 /***/ }),
 
-/***/ 155:
+/***/ 10155:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const acceptVersionStrategy = __nccwpck_require__(5766)
-const acceptHostStrategy = __nccwpck_require__(1038)
-const assert = __nccwpck_require__(4589)
+const acceptVersionStrategy = __nccwpck_require__(15766)
+const acceptHostStrategy = __nccwpck_require__(51038)
+const assert = __nccwpck_require__(34589)
 
 class Constrainer {
   constructor (customStrategies) {
@@ -34300,13 +35266,13 @@ module.exports = Constrainer
 
 /***/ }),
 
-/***/ 5665:
+/***/ 45665:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { NullObject } = __nccwpck_require__(3698)
-const httpMethodStrategy = __nccwpck_require__(5285)
+const httpMethodStrategy = __nccwpck_require__(95285)
 
 class HandlerStorage {
   constructor () {
@@ -34486,7 +35452,7 @@ module.exports = HandlerStorage
 
 /***/ }),
 
-/***/ 5442:
+/***/ 55442:
 /***/ ((module) => {
 
 
@@ -34506,12 +35472,12 @@ module.exports = httpMethods
 
 /***/ }),
 
-/***/ 1913:
+/***/ 71913:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const HandlerStorage = __nccwpck_require__(5665)
+const HandlerStorage = __nccwpck_require__(45665)
 
 const NODE_TYPES = {
   STATIC: 0,
@@ -34787,14 +35753,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1379:
+/***/ 71379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const deepEqual = __nccwpck_require__(3430)
+const deepEqual = __nccwpck_require__(23430)
 
-const httpMethodStrategy = __nccwpck_require__(5285)
+const httpMethodStrategy = __nccwpck_require__(95285)
 const treeDataSymbol = Symbol('treeData')
 
 function printObjectTree (obj, parentPrefix = '') {
@@ -34970,11 +35936,11 @@ module.exports = { prettyPrintTree }
 
 /***/ }),
 
-/***/ 1038:
+/***/ 51038:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const REGEX_CACHE_MAX_SIZE = 1000
 const REGEX_CACHE_EVICTION_SIZE = REGEX_CACHE_MAX_SIZE / 2
@@ -35033,12 +35999,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5766:
+/***/ 15766:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 function SemVerStore () {
   if (!(this instanceof SemVerStore)) {
@@ -35104,7 +36070,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5285:
+/***/ 95285:
 /***/ ((module) => {
 
 
@@ -35126,7 +36092,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4582:
+/***/ 54582:
 /***/ ((module) => {
 
 
@@ -35329,13 +36295,13 @@ module.exports = { safeDecodeURI, safeDecodeURIComponent, safeDecodeURINativeSca
 
 /***/ }),
 
-/***/ 8700:
+/***/ 38700:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(4028)
-const { types } = __nccwpck_require__(4028)
+const parse = __nccwpck_require__(44028)
+const { types } = __nccwpck_require__(44028)
 
 /**
  * @param {*} node
@@ -35412,18 +36378,18 @@ module.exports.safeRegex = safeRegex
 
 /***/ }),
 
-/***/ 7349:
+/***/ 57349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveBlockMap = __nccwpck_require__(87103);
+var resolveBlockSeq = __nccwpck_require__(90334);
+var resolveFlowCollection = __nccwpck_require__(13142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -35509,15 +36475,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 23683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var composeNode = __nccwpck_require__(45937);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -35561,17 +36527,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 45937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
+var identity = __nccwpck_require__(41127);
+var composeCollection = __nccwpck_require__(57349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var resolveEnd = __nccwpck_require__(17788);
+var utilEmptyScalarPosition = __nccwpck_require__(22599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -35685,10 +36651,10 @@ exports.composeNode = composeNode;
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -35775,18 +36741,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 89984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
+var directives = __nccwpck_require__(61342);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var errors = __nccwpck_require__(91464);
+var identity = __nccwpck_require__(41127);
+var composeDoc = __nccwpck_require__(23683);
+var resolveEnd = __nccwpck_require__(17788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -36006,17 +36972,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 87103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -36130,12 +37096,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 48913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -36337,14 +37303,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveProps = __nccwpck_require__(34631);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -36395,7 +37361,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 17788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36441,19 +37407,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 13142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -36657,13 +37623,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 76842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(63301);
+var resolveEnd = __nccwpck_require__(17788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -36892,7 +37858,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 34631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37090,7 +38056,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 22599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37125,7 +38091,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 74051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37149,12 +38115,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 81187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -37177,16 +38143,16 @@ exports.mapIncludes = mapIncludes;
 
 
 var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var toJS = __nccwpck_require__(74043);
+var Schema = __nccwpck_require__(45840);
 var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var anchors = __nccwpck_require__(71596);
+var applyReviver = __nccwpck_require__(83661);
+var createNode = __nccwpck_require__(42404);
+var directives = __nccwpck_require__(61342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -37515,13 +38481,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 71596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -37598,7 +38564,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 83661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37662,14 +38628,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 42404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -37759,13 +38725,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 61342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 const escapeChars = {
     '!': '%21',
@@ -37944,7 +38910,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 91464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38013,28 +38979,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 38815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
+var Schema = __nccwpck_require__(45840);
+var errors = __nccwpck_require__(91464);
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
+var lexer = __nccwpck_require__(40361);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var publicApi = __nccwpck_require__(84047);
+var visit = __nccwpck_require__(10204);
 
 
 
@@ -38071,7 +39037,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 57249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38102,11 +39068,11 @@ exports.warn = warn;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(71596);
+var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -38224,14 +39190,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 40101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(42404);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -38382,14 +39348,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 66673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(83661);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 class NodeBase {
     constructor(type) {
@@ -38429,15 +39395,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 57165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(42404);
+var stringifyPair = __nccwpck_require__(59748);
+var addPairToJSMap = __nccwpck_require__(97104);
+var identity = __nccwpck_require__(41127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -38475,14 +39441,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 63301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -38509,17 +39475,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 84454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(61212);
+var addPairToJSMap = __nccwpck_require__(97104);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -38663,17 +39629,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 92223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(42404);
+var stringifyCollection = __nccwpck_require__(61212);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var toJS = __nccwpck_require__(74043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -38785,16 +39751,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 97104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
+var log = __nccwpck_require__(57249);
+var merge = __nccwpck_require__(90452);
 var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -38857,7 +39823,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 41127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38917,12 +39883,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 74043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -38963,15 +39929,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 60110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
+var errors = __nccwpck_require__(91464);
+var stringifyString = __nccwpck_require__(83069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -39188,7 +40154,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 91733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39258,7 +40224,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 97715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39369,9 +40335,9 @@ exports.visit = visit;
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(60110);
+var cstStringify = __nccwpck_require__(91733);
+var cstVisit = __nccwpck_require__(97715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -39483,7 +40449,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 40361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -40213,7 +41179,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 66628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -40268,7 +41234,7 @@ exports.LineCounter = LineCounter;
 
 var node_process = __nccwpck_require__(932);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var lexer = __nccwpck_require__(40361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -41248,17 +42214,17 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 84047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
+var errors = __nccwpck_require__(91464);
+var log = __nccwpck_require__(57249);
+var identity = __nccwpck_require__(41127);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
@@ -41362,16 +42328,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 45840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
+var identity = __nccwpck_require__(41127);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var string = __nccwpck_require__(66464);
+var tags = __nccwpck_require__(90018);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -41408,13 +42374,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 47451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var YAMLMap = __nccwpck_require__(84454);
 
 const map = {
     collection: 'map',
@@ -41434,12 +42400,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 73632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const nullTag = {
     identify: value => value == null,
@@ -41463,8 +42429,8 @@ exports.nullTag = nullTag;
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var YAMLSeq = __nccwpck_require__(92223);
 
 const seq = {
     collection: 'seq',
@@ -41484,12 +42450,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 66464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(83069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -41507,12 +42473,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 73959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -41535,13 +42501,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 38405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -41589,12 +42555,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 59874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -41638,18 +42604,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 70896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
 
 const schema = [
     map.map,
@@ -41670,13 +42636,13 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 33559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
+var Scalar = __nccwpck_require__(63301);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
@@ -41741,27 +42707,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 90018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
+var schema = __nccwpck_require__(70896);
+var schema$1 = __nccwpck_require__(33559);
+var binary = __nccwpck_require__(56083);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var schema$2 = __nccwpck_require__(35913);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -41847,14 +42813,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 56083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var node_buffer = __nccwpck_require__(20181);
+var Scalar = __nccwpck_require__(63301);
+var stringifyString = __nccwpck_require__(83069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -41924,12 +42890,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 88398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -41960,13 +42926,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 35782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -42017,12 +42983,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 10873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -42100,13 +43066,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 90452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -42178,16 +43144,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 50303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var pairs = __nccwpck_require__(18385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -42262,15 +43228,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 18385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLSeq = __nccwpck_require__(92223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -42351,24 +43317,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 35913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var binary = __nccwpck_require__(56083);
+var bool = __nccwpck_require__(88398);
+var float = __nccwpck_require__(35782);
+var int = __nccwpck_require__(10873);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schema = [
     map.map,
@@ -42399,14 +43365,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 81528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -42502,12 +43468,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -42614,7 +43580,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 34475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -42777,10 +43743,10 @@ exports.foldFlowLines = foldFlowLines;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(71596);
+var identity = __nccwpck_require__(41127);
+var stringifyComment = __nccwpck_require__(59799);
+var stringifyString = __nccwpck_require__(83069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -42911,14 +43877,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 61212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -43073,7 +44039,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 59799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43109,9 +44075,9 @@ exports.stringifyComment = stringifyComment;
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -43198,7 +44164,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 28689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43232,15 +44198,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 59748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -43391,13 +44357,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 83069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(63301);
+var foldFlowLines = __nccwpck_require__(34475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -43736,12 +44702,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 10204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -43982,9 +44948,9 @@ exports.visitAsync = visitAsync;
 /***/ 8352:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
-const require_diag = __nccwpck_require__(9982);
-const require_NoopContextManager = __nccwpck_require__(6);
+const require_global_utils = __nccwpck_require__(89227);
+const require_diag = __nccwpck_require__(49982);
+const require_NoopContextManager = __nccwpck_require__(10006);
 //#region src/api/context.ts
 const API_NAME = "context";
 const NOOP_CONTEXT_MANAGER = new require_NoopContextManager.NoopContextManager();
@@ -44085,13 +45051,13 @@ exports.ContextAPI = ContextAPI;
 
 /***/ }),
 
-/***/ 9982:
+/***/ 49982:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
-const require_ComponentLogger = __nccwpck_require__(1977);
-__nccwpck_require__(4351);
-const require_logLevelLogger = __nccwpck_require__(1714);
+const require_global_utils = __nccwpck_require__(89227);
+const require_ComponentLogger = __nccwpck_require__(21977);
+__nccwpck_require__(54351);
+const require_logLevelLogger = __nccwpck_require__(21714);
 //#region src/api/diag.ts
 const API_NAME = "diag";
 /**
@@ -44159,12 +45125,12 @@ exports.DiagAPI = DiagAPI;
 
 /***/ }),
 
-/***/ 9102:
+/***/ 19102:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
-const require_diag = __nccwpck_require__(9982);
-const require_ProxyLoggerProvider = __nccwpck_require__(9035);
+const require_global_utils = __nccwpck_require__(89227);
+const require_diag = __nccwpck_require__(49982);
+const require_ProxyLoggerProvider = __nccwpck_require__(69035);
 //#region src/api/logs.ts
 const API_NAME = "logs";
 /**
@@ -44224,12 +45190,12 @@ exports.e = LogsAPI;
 
 /***/ }),
 
-/***/ 3510:
+/***/ 33510:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
-const require_diag = __nccwpck_require__(9982);
-const require_NoopMeterProvider = __nccwpck_require__(7554);
+const require_global_utils = __nccwpck_require__(89227);
+const require_diag = __nccwpck_require__(49982);
+const require_NoopMeterProvider = __nccwpck_require__(47554);
 //#region src/api/metrics.ts
 const API_NAME = "metrics";
 /**
@@ -44276,15 +45242,15 @@ exports.k = MetricsAPI;
 
 /***/ }),
 
-/***/ 3007:
+/***/ 93007:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
-const require_diag = __nccwpck_require__(9982);
-const require_utils = __nccwpck_require__(5196);
-const require_TextMapPropagator = __nccwpck_require__(3565);
-const require_NoopTextMapPropagator = __nccwpck_require__(345);
-const require_context_helpers = __nccwpck_require__(7510);
+const require_global_utils = __nccwpck_require__(89227);
+const require_diag = __nccwpck_require__(49982);
+const require_utils = __nccwpck_require__(45196);
+const require_TextMapPropagator = __nccwpck_require__(43565);
+const require_NoopTextMapPropagator = __nccwpck_require__(80345);
+const require_context_helpers = __nccwpck_require__(97510);
 //#region src/api/propagation.ts
 const API_NAME = "propagation";
 const NOOP_TEXT_MAP_PROPAGATOR = new require_NoopTextMapPropagator.NoopTextMapPropagator();
@@ -44359,11 +45325,11 @@ exports.R = PropagationAPI;
 /***/ 5446:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
-const require_diag = __nccwpck_require__(9982);
+const require_global_utils = __nccwpck_require__(89227);
+const require_diag = __nccwpck_require__(49982);
 const require_context_utils = __nccwpck_require__(3779);
-const require_spancontext_utils = __nccwpck_require__(3723);
-const require_ProxyTracerProvider = __nccwpck_require__(5930);
+const require_spancontext_utils = __nccwpck_require__(83723);
+const require_ProxyTracerProvider = __nccwpck_require__(55930);
 //#region src/api/trace.ts
 const API_NAME = "trace";
 /**
@@ -44424,10 +45390,10 @@ exports.C = TraceAPI;
 
 /***/ }),
 
-/***/ 7510:
+/***/ 97510:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_context = __nccwpck_require__(3041);
+const require_context = __nccwpck_require__(83041);
 const require_context$1 = __nccwpck_require__(8352);
 //#region src/baggage/context-helpers.ts
 /**
@@ -44478,7 +45444,7 @@ exports.setBaggage = setBaggage;
 
 /***/ }),
 
-/***/ 176:
+/***/ 10176:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/baggage/internal/baggage-impl.ts
@@ -44535,11 +45501,11 @@ exports.baggageEntryMetadataSymbol = baggageEntryMetadataSymbol;
 
 /***/ }),
 
-/***/ 5196:
+/***/ 45196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_diag = __nccwpck_require__(9982);
-const require_baggage_impl = __nccwpck_require__(176);
+const require_diag = __nccwpck_require__(49982);
+const require_baggage_impl = __nccwpck_require__(10176);
 const require_symbol = __nccwpck_require__(9333);
 //#region src/baggage/utils.ts
 const diag = require_diag.DiagAPI.instance();
@@ -44578,7 +45544,7 @@ exports.createBaggage = createBaggage;
 
 /***/ }),
 
-/***/ 2534:
+/***/ 42534:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/context-api.ts
@@ -44594,10 +45560,10 @@ exports.context = context;
 
 /***/ }),
 
-/***/ 6:
+/***/ 10006:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_context = __nccwpck_require__(3041);
+const require_context = __nccwpck_require__(83041);
 //#region src/context/NoopContextManager.ts
 var NoopContextManager = class {
 	active() {
@@ -44627,7 +45593,7 @@ exports.NoopContextManager = NoopContextManager;
 
 /***/ }),
 
-/***/ 3041:
+/***/ 83041:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/context/context.ts
@@ -44674,7 +45640,7 @@ exports.createContextKey = createContextKey;
 
 /***/ }),
 
-/***/ 1778:
+/***/ 31778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/diag-api.ts
@@ -44686,7 +45652,7 @@ exports.createContextKey = createContextKey;
 *
 * @since 1.0.0
 */
-const diag = (__nccwpck_require__(9982).DiagAPI).instance();
+const diag = (__nccwpck_require__(49982).DiagAPI).instance();
 //#endregion
 exports.diag = diag;
 
@@ -44694,10 +45660,10 @@ exports.diag = diag;
 
 /***/ }),
 
-/***/ 1977:
+/***/ 21977:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_global_utils = __nccwpck_require__(9227);
+const require_global_utils = __nccwpck_require__(89227);
 //#region src/diag/ComponentLogger.ts
 /**
 * Component Logger which is meant to be used as part of any component which
@@ -44740,7 +45706,7 @@ exports.DiagComponentLogger = DiagComponentLogger;
 
 /***/ }),
 
-/***/ 9199:
+/***/ 19199:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/diag/consoleLogger.ts
@@ -44808,10 +45774,10 @@ exports._originalConsoleMethods = _originalConsoleMethods;
 
 /***/ }),
 
-/***/ 1714:
+/***/ 21714:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-__nccwpck_require__(4351);
+__nccwpck_require__(54351);
 //#region src/diag/internal/logLevelLogger.ts
 function createLogLevelDiagLogger(maxLevel, logger) {
 	if (maxLevel < 0) maxLevel = 0;
@@ -44837,7 +45803,7 @@ exports.createLogLevelDiagLogger = createLogLevelDiagLogger;
 
 /***/ }),
 
-/***/ 4351:
+/***/ 54351:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/diag/types.ts
@@ -44875,37 +45841,37 @@ exports.DiagLogLevel = DiagLogLevel;
 
 /***/ }),
 
-/***/ 1408:
+/***/ 91408:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 Object.defineProperties(exports, {
 	__esModule: { value: true },
 	[Symbol.toStringTag]: { value: "Module" }
 });
-const require_types = __nccwpck_require__(4351);
-const require_utils = __nccwpck_require__(5196);
-const require_context = __nccwpck_require__(3041);
-const require_consoleLogger = __nccwpck_require__(9199);
+const require_types = __nccwpck_require__(54351);
+const require_utils = __nccwpck_require__(45196);
+const require_context = __nccwpck_require__(83041);
+const require_consoleLogger = __nccwpck_require__(19199);
 const require_NoopMeter = __nccwpck_require__(1677);
-const require_Metric = __nccwpck_require__(626);
-const require_NoopLogger = __nccwpck_require__(9140);
-const require_LogRecord = __nccwpck_require__(1354);
-const require_TextMapPropagator = __nccwpck_require__(3565);
-const require_trace_flags = __nccwpck_require__(3245);
-const require_invalid_span_constants = __nccwpck_require__(3552);
-const require_spancontext_utils = __nccwpck_require__(3723);
-const require_ProxyTracer = __nccwpck_require__(3861);
-const require_span_kind = __nccwpck_require__(7483);
-const require_status = __nccwpck_require__(7632);
+const require_Metric = __nccwpck_require__(80626);
+const require_NoopLogger = __nccwpck_require__(69140);
+const require_LogRecord = __nccwpck_require__(8973);
+const require_TextMapPropagator = __nccwpck_require__(43565);
+const require_trace_flags = __nccwpck_require__(43245);
+const require_invalid_span_constants = __nccwpck_require__(63552);
+const require_spancontext_utils = __nccwpck_require__(83723);
+const require_ProxyTracer = __nccwpck_require__(33861);
+const require_span_kind = __nccwpck_require__(97483);
+const require_status = __nccwpck_require__(17632);
 const require_utils$1 = __nccwpck_require__(2219);
-const require_ProxyTracerProvider = __nccwpck_require__(5930);
-const require_SamplingResult = __nccwpck_require__(5346);
-const require_context_api = __nccwpck_require__(2534);
-const require_diag_api = __nccwpck_require__(1778);
-const require_logs_api = __nccwpck_require__(5662);
-const require_metrics_api = __nccwpck_require__(7876);
-const require_propagation_api = __nccwpck_require__(7045);
-const require_trace_api = __nccwpck_require__(8936);
+const require_ProxyTracerProvider = __nccwpck_require__(55930);
+const require_SamplingResult = __nccwpck_require__(55346);
+const require_context_api = __nccwpck_require__(42534);
+const require_diag_api = __nccwpck_require__(31778);
+const require_logs_api = __nccwpck_require__(15662);
+const require_metrics_api = __nccwpck_require__(57876);
+const require_propagation_api = __nccwpck_require__(97045);
+const require_trace_api = __nccwpck_require__(78936);
 //#region src/index.ts
 var src_default = {
 	context: require_context_api.context,
@@ -44952,11 +45918,11 @@ exports.trace = require_trace_api.trace;
 
 /***/ }),
 
-/***/ 9227:
+/***/ 89227:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_version = __nccwpck_require__(9128);
-const require_semver = __nccwpck_require__(1418);
+const require_version = __nccwpck_require__(39128);
+const require_semver = __nccwpck_require__(41418);
 //#region src/internal/global-utils.ts
 const major = require_version.VERSION.split(".")[0];
 const GLOBAL_OPENTELEMETRY_API_KEY = Symbol.for(`opentelemetry.js.api.${major}`);
@@ -45010,10 +45976,10 @@ exports.unregisterGlobal = unregisterGlobal;
 
 /***/ }),
 
-/***/ 1418:
+/***/ 41418:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_version = __nccwpck_require__(9128);
+const require_version = __nccwpck_require__(39128);
 //#region src/internal/semver.ts
 const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
 /**
@@ -45099,7 +46065,7 @@ exports.isCompatible = isCompatible;
 
 /***/ }),
 
-/***/ 5662:
+/***/ 15662:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/logs-api.ts
@@ -45108,7 +46074,7 @@ exports.isCompatible = isCompatible;
 *
 * @since 1.10.0
 */
-const logs = (__nccwpck_require__(9102)/* .LogsAPI */ .e).getInstance();
+const logs = (__nccwpck_require__(19102)/* .LogsAPI */ .e).getInstance();
 //#endregion
 exports.logs = logs;
 
@@ -45116,7 +46082,7 @@ exports.logs = logs;
 
 /***/ }),
 
-/***/ 1354:
+/***/ 8973:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/logs/LogRecord.ts
@@ -45155,7 +46121,7 @@ exports.SeverityNumber = SeverityNumber;
 
 /***/ }),
 
-/***/ 9140:
+/***/ 69140:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/logs/NoopLogger.ts
@@ -45181,10 +46147,10 @@ exports.createNoopLogger = createNoopLogger;
 
 /***/ }),
 
-/***/ 1995:
+/***/ 71995:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_NoopLogger = __nccwpck_require__(9140);
+const require_NoopLogger = __nccwpck_require__(69140);
 //#region src/logs/NoopLoggerProvider.ts
 var NoopLoggerProvider = class {
 	getLogger(_name, _version, _options) {
@@ -45200,10 +46166,10 @@ exports.NoopLoggerProvider = NoopLoggerProvider;
 
 /***/ }),
 
-/***/ 8916:
+/***/ 38916:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_NoopLogger = __nccwpck_require__(9140);
+const require_NoopLogger = __nccwpck_require__(69140);
 //#region src/logs/ProxyLogger.ts
 var ProxyLogger = class {
 	constructor(provider, name, version, options) {
@@ -45242,11 +46208,11 @@ exports.ProxyLogger = ProxyLogger;
 
 /***/ }),
 
-/***/ 9035:
+/***/ 69035:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_NoopLoggerProvider = __nccwpck_require__(1995);
-const require_ProxyLogger = __nccwpck_require__(8916);
+const require_NoopLoggerProvider = __nccwpck_require__(71995);
+const require_ProxyLogger = __nccwpck_require__(38916);
 //#region src/logs/ProxyLoggerProvider.ts
 var ProxyLoggerProvider = class {
 	getLogger(name, version, options) {
@@ -45284,7 +46250,7 @@ exports.ProxyLoggerProvider = ProxyLoggerProvider;
 
 /***/ }),
 
-/***/ 7876:
+/***/ 57876:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/metrics-api.ts
@@ -45293,7 +46259,7 @@ exports.ProxyLoggerProvider = ProxyLoggerProvider;
 *
 * @since 1.3.0
 */
-const metrics = (__nccwpck_require__(3510)/* .MetricsAPI */ .k).getInstance();
+const metrics = (__nccwpck_require__(33510)/* .MetricsAPI */ .k).getInstance();
 //#endregion
 exports.metrics = metrics;
 
@@ -45301,7 +46267,7 @@ exports.metrics = metrics;
 
 /***/ }),
 
-/***/ 626:
+/***/ 80626:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/metrics/Metric.ts
@@ -45444,7 +46410,7 @@ exports.createNoopMeter = createNoopMeter;
 
 /***/ }),
 
-/***/ 7554:
+/***/ 47554:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const require_NoopMeter = __nccwpck_require__(1677);
@@ -45467,7 +46433,7 @@ exports.NoopMeterProvider = NoopMeterProvider;
 
 /***/ }),
 
-/***/ 7045:
+/***/ 97045:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/propagation-api.ts
@@ -45476,7 +46442,7 @@ exports.NoopMeterProvider = NoopMeterProvider;
 *
 * @since 1.0.0
 */
-const propagation = (__nccwpck_require__(3007)/* .PropagationAPI */ .R).getInstance();
+const propagation = (__nccwpck_require__(93007)/* .PropagationAPI */ .R).getInstance();
 //#endregion
 exports.propagation = propagation;
 
@@ -45484,7 +46450,7 @@ exports.propagation = propagation;
 
 /***/ }),
 
-/***/ 345:
+/***/ 80345:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/propagation/NoopTextMapPropagator.ts
@@ -45509,7 +46475,7 @@ exports.NoopTextMapPropagator = NoopTextMapPropagator;
 
 /***/ }),
 
-/***/ 3565:
+/***/ 43565:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/propagation/TextMapPropagator.ts
@@ -45541,7 +46507,7 @@ exports.defaultTextMapSetter = defaultTextMapSetter;
 
 /***/ }),
 
-/***/ 8936:
+/***/ 78936:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/trace-api.ts
@@ -45558,10 +46524,10 @@ exports.trace = trace;
 
 /***/ }),
 
-/***/ 5744:
+/***/ 55744:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_invalid_span_constants = __nccwpck_require__(3552);
+const require_invalid_span_constants = __nccwpck_require__(63552);
 //#region src/trace/NonRecordingSpan.ts
 /**
 * The NonRecordingSpan is the default {@link Span} that is used when no Span
@@ -45613,9 +46579,9 @@ exports.NonRecordingSpan = NonRecordingSpan;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const require_context = __nccwpck_require__(8352);
-const require_NonRecordingSpan = __nccwpck_require__(5744);
+const require_NonRecordingSpan = __nccwpck_require__(55744);
 const require_context_utils = __nccwpck_require__(3779);
-const require_spancontext_utils = __nccwpck_require__(3723);
+const require_spancontext_utils = __nccwpck_require__(83723);
 //#region src/trace/NoopTracer.ts
 const contextApi = require_context.ContextAPI.getInstance();
 /**
@@ -45659,7 +46625,7 @@ exports.NoopTracer = NoopTracer;
 
 /***/ }),
 
-/***/ 3186:
+/***/ 83186:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const require_NoopTracer = __nccwpck_require__(1725);
@@ -45682,7 +46648,7 @@ exports.b = NoopTracerProvider;
 
 /***/ }),
 
-/***/ 3861:
+/***/ 33861:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 //#region src/trace/ProxyTracer.ts
@@ -45725,12 +46691,12 @@ exports.ProxyTracer = ProxyTracer;
 
 /***/ }),
 
-/***/ 5930:
+/***/ 55930:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_ProxyTracer = __nccwpck_require__(3861);
+const require_ProxyTracer = __nccwpck_require__(33861);
 //#region src/trace/ProxyTracerProvider.ts
-const NOOP_TRACER_PROVIDER = new (__nccwpck_require__(3186)/* .NoopTracerProvider */ .b)();
+const NOOP_TRACER_PROVIDER = new (__nccwpck_require__(83186)/* .NoopTracerProvider */ .b)();
 /**
 * Tracer provider which provides {@link ProxyTracer}s.
 *
@@ -45772,7 +46738,7 @@ exports.ProxyTracerProvider = ProxyTracerProvider;
 
 /***/ }),
 
-/***/ 5346:
+/***/ 55346:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/trace/SamplingResult.ts
@@ -45811,9 +46777,9 @@ exports.SamplingDecision = SamplingDecision;
 /***/ 3779:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_context = __nccwpck_require__(3041);
+const require_context = __nccwpck_require__(83041);
 const require_context$1 = __nccwpck_require__(8352);
-const require_NonRecordingSpan = __nccwpck_require__(5744);
+const require_NonRecordingSpan = __nccwpck_require__(55744);
 //#region src/trace/context-utils.ts
 /**
 * span key
@@ -45881,10 +46847,10 @@ exports.setSpanContext = setSpanContext;
 
 /***/ }),
 
-/***/ 8457:
+/***/ 48457:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_tracestate_validators = __nccwpck_require__(8534);
+const require_tracestate_validators = __nccwpck_require__(38534);
 //#region src/trace/internal/tracestate-impl.ts
 const MAX_TRACE_STATE_ITEMS = 32;
 const MAX_TRACE_STATE_LEN = 512;
@@ -45964,7 +46930,7 @@ exports.TraceStateImpl = TraceStateImpl;
 
 /***/ }),
 
-/***/ 8534:
+/***/ 38534:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/trace/internal/tracestate-validators.ts
@@ -46001,7 +46967,7 @@ exports.validateValue = validateValue;
 /***/ 2219:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const require_tracestate_impl = __nccwpck_require__(8457);
+const require_tracestate_impl = __nccwpck_require__(48457);
 //#region src/trace/internal/utils.ts
 /**
 * @deprecated Use TraceState from "@opentelemetry/core". This will be removed in the next major version.
@@ -46017,10 +46983,10 @@ exports.createTraceState = createTraceState;
 
 /***/ }),
 
-/***/ 3552:
+/***/ 63552:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-__nccwpck_require__(3245);
+__nccwpck_require__(43245);
 //#region src/trace/invalid-span-constants.ts
 /**
 * @since 1.0.0
@@ -46047,7 +47013,7 @@ exports.INVALID_TRACEID = INVALID_TRACEID;
 
 /***/ }),
 
-/***/ 7483:
+/***/ 97483:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/trace/span_kind.ts
@@ -46088,11 +47054,11 @@ exports.SpanKind = SpanKind;
 
 /***/ }),
 
-/***/ 3723:
+/***/ 83723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-__nccwpck_require__(3552);
-const require_NonRecordingSpan = __nccwpck_require__(5744);
+__nccwpck_require__(63552);
+const require_NonRecordingSpan = __nccwpck_require__(55744);
 //#region src/trace/spancontext-utils.ts
 const isHex = new Uint8Array([
 	0,
@@ -46245,7 +47211,7 @@ exports.wrapSpanContext = wrapSpanContext;
 
 /***/ }),
 
-/***/ 7632:
+/***/ 17632:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/trace/status.ts
@@ -46277,7 +47243,7 @@ exports.SpanStatusCode = SpanStatusCode;
 
 /***/ }),
 
-/***/ 3245:
+/***/ 43245:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/trace/trace_flags.ts
@@ -46298,7 +47264,7 @@ exports.TraceFlags = TraceFlags;
 
 /***/ }),
 
-/***/ 9128:
+/***/ 39128:
 /***/ ((__unused_webpack_module, exports) => {
 
 //#region src/version.ts
@@ -46310,7 +47276,7 @@ exports.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 6288:
+/***/ 33838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46321,16 +47287,18 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
+  Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, setOutput, setSecret, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, setOutput, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -46460,9 +47428,9 @@ function escapeProperty(s) {
 }
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
+var external_crypto_ = __nccwpck_require__(76982);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -46499,87 +47467,13 @@ function file_command_prepareKeyValueMessage(key, value) {
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
+var lib = __nccwpck_require__(44942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(92145);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -46614,7 +47508,7 @@ class oidc_utils_OidcClient {
         return runtimeUrl;
     }
     static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             var _a;
             const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
@@ -46632,7 +47526,7 @@ class oidc_utils_OidcClient {
         });
     }
     static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
                 let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
@@ -46967,16 +47861,10 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var lib_exec = __nccwpck_require__(27187);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -46987,450 +47875,409 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
 /**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
+ * The code to exit an action
  */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
         }
         return result;
     });
 }
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
     });
 }
 /**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ * Summary exports
  */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
 
 /**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
+ * @deprecated use core.summary
  */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
+
 /**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
+ * Path exports
  */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
+
 /**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
+ * Platform utilities exports
  */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 27187:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec)
+});
+
+// UNUSED EXPORTS: getExecOutput
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(13193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(70857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(24434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(16928);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(88701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 ;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -47447,7 +48294,7 @@ var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 /* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
+const IS_WINDOWS = process.platform === 'win32';
 /*
  * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
  */
@@ -47470,7 +48317,7 @@ class ToolRunner extends external_events_.EventEmitter {
         const toolPath = this._getSpawnFileName();
         const args = this._getSpawnArgs(options);
         let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             // Windows + cmd file
             if (this._isCmdFile()) {
                 cmd += toolPath;
@@ -47524,7 +48371,7 @@ class ToolRunner extends external_events_.EventEmitter {
         }
     }
     _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             if (this._isCmdFile()) {
                 return process.env['COMSPEC'] || 'cmd.exe';
             }
@@ -47532,7 +48379,7 @@ class ToolRunner extends external_events_.EventEmitter {
         return this.toolPath;
     }
     _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             if (this._isCmdFile()) {
                 let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
                 for (const a of this.args) {
@@ -47785,18 +48632,18 @@ class ToolRunner extends external_events_.EventEmitter {
      * @returns   number
      */
     exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
                 (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
                 this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
                 this._debug(`exec tool: ${this.toolPath}`);
                 this._debug('arguments:');
                 for (const arg of this.args) {
@@ -47810,7 +48657,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 state.on('debug', (message) => {
                     this._debug(message);
                 });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
@@ -48039,16 +48886,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -48085,7 +48932,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -48097,408 +48944,112 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 
 /***/ }),
 
-/***/ 4942:
+/***/ 92145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
+/***/ 44942:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
+  Qq: () => (/* binding */ HttpClient),
+  Kg: () => (/* binding */ HttpClientError),
+  Hv: () => (/* binding */ HttpCodes)
 });
 
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
 
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(58611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(65692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -48592,9 +49143,9 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(20770);
 // EXTERNAL MODULE: ./src/toolkit/undici-lazy.ts
-var undici_lazy = __nccwpck_require__(3435);
+var undici_lazy = __nccwpck_require__(13435);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -49295,7 +49846,489 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 6921:
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ mkdir),
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   rm: () => (/* binding */ rm),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath)
+/* harmony export */ });
+/* unused harmony exports chmod, copyFile, lstat, open, readdir, rename, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+
+/***/ }),
+
+/***/ 88701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF)
+/* harmony export */ });
+/* unused harmony exports cp, mv, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(42613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+
+/***/ }),
+
+/***/ 26921:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49325,9 +50358,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ZodAny, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNumberFormat, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var core_util = __nccwpck_require__(4723);
+var core_util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
@@ -49642,15 +50675,15 @@ function isBackEdge(ctx, value) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/schemas.js + 2 modules
-var schemas = __nccwpck_require__(6985);
+var schemas = __nccwpck_require__(56985);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
-var registries = __nccwpck_require__(9396);
+var registries = __nccwpck_require__(29396);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
-var api = __nccwpck_require__(3759);
+var api = __nccwpck_require__(43759);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __nccwpck_require__(8439);
+var json_schema_processors = __nccwpck_require__(98439);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/to-json-schema.js
-var to_json_schema = __nccwpck_require__(7509);
+var to_json_schema = __nccwpck_require__(87509);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
 const error = () => {
@@ -51841,7 +52874,7 @@ function preprocess(fn, schema) {
 
 /***/ }),
 
-/***/ 3759:
+/***/ 43759:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -51906,9 +52939,9 @@ function preprocess(fn, schema) {
 /* harmony export */   xY: () => (/* binding */ _toUpperCase)
 /* harmony export */ });
 /* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _null, _any, _void, _date, _coercedDate, _nan, _max, _min, _positive, _negative, _nonpositive, _nonnegative, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _custom, _check, _stringbool, _stringFormat */
-/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4890);
-/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9396);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44890);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -53016,7 +54049,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 
 /***/ }),
 
-/***/ 4890:
+/***/ 44890:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -53039,9 +54072,9 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 /* harmony export */   v$: () => (/* binding */ $ZodCheckOverwrite)
 /* harmony export */ });
 /* unused harmony exports $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckProperty, $ZodCheckMimeType */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
-/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3908);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
 // import { $ZodType } from "./schemas.js";
 
 
@@ -53562,7 +54595,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 
 /***/ }),
 
-/***/ 8532:
+/***/ 88532:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -53573,7 +54606,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 /* harmony export */   xI: () => (/* binding */ $constructor)
 /* harmony export */ });
 /* unused harmony exports NEVER, $brand */
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 var _a;
 
 /** A special constant with type `never` */
@@ -53719,7 +54752,7 @@ function config(newConfig) {
 
 /***/ }),
 
-/***/ 8439:
+/***/ 98439:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -53752,10 +54785,10 @@ function config(newConfig) {
 /* harmony export */   yq: () => (/* binding */ nullableProcessor)
 /* harmony export */ });
 /* unused harmony exports symbolProcessor, nullProcessor, undefinedProcessor, voidProcessor, anyProcessor, nanProcessor, templateLiteralProcessor, fileProcessor, successProcessor, functionProcessor, mapProcessor, setProcessor, promiseProcessor, lazyProcessor, allProcessors */
-/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3908);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6985);
-/* harmony import */ var _to_json_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7509);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(56985);
+/* harmony import */ var _to_json_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(87509);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -54603,7 +55636,7 @@ function toJSONSchema(input, params) {
 
 /***/ }),
 
-/***/ 3908:
+/***/ 23908:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -54799,7 +55832,7 @@ const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ nu
 
 /***/ }),
 
-/***/ 9396:
+/***/ 29396:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -54861,7 +55894,7 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 
 /***/ }),
 
-/***/ 6985:
+/***/ 56985:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54927,9 +55960,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: $ZodAny, $ZodBigIntFormat, $ZodCodec, $ZodCreditCard, $ZodCustomStringFormat, $ZodDiscriminatedUnion, $ZodFile, $ZodFunction, $ZodIBAN, $ZodLazy, $ZodMAC, $ZodMap, $ZodNaN, $ZodNull, $ZodObject, $ZodPreprocess, $ZodPromise, $ZodSet, $ZodSuccess, $ZodSymbol, $ZodTemplateLiteral, $ZodUndefined, $ZodVoid, $ZodXor, URL_BAD_FORMAT, URL_UNPARSEABLE, canParseURL, clone, getDiscriminatedOption, isValidBase64, isValidBase64URL, isValidCIDRv6, isValidCreditCard, isValidIBAN, isValidIPv6, isValidJWT, mergeValues, parseURLObject, stripTabAndNewline, urlHostnameOk, urlProtocolOk, validateURL
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
-var core_checks = __nccwpck_require__(4890);
+var core_checks = __nccwpck_require__(44890);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
@@ -54971,9 +56004,9 @@ class Doc {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/regexes.js
-var core_regexes = __nccwpck_require__(3908);
+var core_regexes = __nccwpck_require__(23908);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var core_util = __nccwpck_require__(4723);
+var core_util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
@@ -57622,7 +58655,7 @@ function handleRefineResult(result, payload, input, inst) {
 
 /***/ }),
 
-/***/ 7509:
+/***/ 87509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57635,8 +58668,8 @@ function handleRefineResult(result, payload, input, inst) {
 /* harmony export */   uE: () => (/* binding */ createStandardJSONSchemaMethod)
 /* harmony export */ });
 /* unused harmony export process */
-/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9396);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 function assignProps(target, ...sources) {
@@ -58292,7 +59325,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
 
 /***/ }),
 
-/***/ 4723:
+/***/ 54723:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -58347,7 +59380,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
 /* harmony export */   zM: () => (/* binding */ mergeDefs)
 /* harmony export */ });
 /* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, defineLazy, objectClone, cloneDef, getElementAtPath, promiseAllObject, randomString, numKeys, getParsedType, primitiveTypes, createTransparentProxy, unwrapMessage, getSizableOrigin, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, CONSTANT_CATCH */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
 
 // functions
 function assertEqual(val) {
@@ -59493,6 +60526,6 @@ function constantCatch(value) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(486);
+/******/ var __webpack_exports__ = __nccwpck_require__(70486);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
