@@ -170,6 +170,36 @@ describe('media files', () => {
     }
   )
 
+  it('store mode: an unchanged file is reused on the next run by its SHA-256, under another path, with no upload', async () => {
+    // A judge of its own, so no earlier test in this file has evaluated this clip with it.
+    const judge = VERTICAL_JUDGE.replace('1080x1920 vertical clips only', 'Vertical clips, reused by content')
+    const inputs = { judge: 'judge.yml', threshold: '0.7', ...modes().store }
+    const first = await runAction(
+      env,
+      { ...inputs, files: 'clips/launch.mp4' },
+      {
+        'judge.yml': judge,
+        'clips/launch.mp4': VERTICAL
+      }
+    )
+    expect(first.code).toBe(0)
+    expect(first.outputs).toMatchObject({ passed: 'true', reused: '0', evaluated: '1' })
+    const uploadsBefore = await presignedCount()
+    // Same bytes, moved: the identity is the content, not the path.
+    const second = await runAction(
+      env,
+      { ...inputs, files: 'moved/launch-final.mp4' },
+      {
+        'judge.yml': judge,
+        'moved/launch-final.mp4': VERTICAL
+      }
+    )
+    expect(second.code).toBe(0)
+    expect(second.outputs).toMatchObject({ passed: 'true', reused: '1' })
+    expect(second.summary).toContain('1 reused, 0 evaluated (billed)')
+    expect(await presignedCount()).toBe(uploadsBefore)
+  })
+
   it('refuses a Git LFS pointer and a type the judge does not take before uploading anything', async () => {
     const before = await presignedCount()
     const run = await runAction(

@@ -285,7 +285,12 @@ async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
       deadline: run.deadline,
       cwd: deps.cwd,
       // Recorded at once: a run that stops mid-upload still reports the jobs it created.
-      onFile: async outcome => void progress.outcomes.push(outcome)
+      onFile: async outcome => {
+        progress.outcomes.push(outcome)
+        // Registered like a batch's jobs, so its result joins the file's history (reuse by content SHA-256).
+        if (deps.store && outcome.state === 'submitted')
+          await registerJobs(deps.store, judge, [outcome], deps.env ?? process.env, log, run.surface)
+      }
     })
   )
 }

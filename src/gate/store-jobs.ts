@@ -54,11 +54,11 @@ export async function registerJobs(
 ): Promise<void> {
   const ref = runRef(env)
   const jobs = outcomes
-    .filter(o => o.jobId && o.batchId)
+    .filter(o => o.jobId)
     .map(o => ({
       job_id: o.jobId as string,
       url: itemName(o),
-      batch_id: o.batchId as string,
+      ...(o.batchId ? { batch_id: o.batchId } : {}),
       judge_id: judge.id,
       ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
       ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {}),

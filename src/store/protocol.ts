@@ -77,7 +77,8 @@ export const registerRequestSchema = z.object({
       z.object({
         job_id: z.string().min(1),
         url: z.string(),
-        batch_id: z.string().min(1),
+        /** Absent for a direct-upload job (media files), which belongs to no batch. */
+        batch_id: z.string().min(1).optional(),
         judge_id: z.string().min(1),
         repository: z.string().optional(),
         commit: z.string().optional(),

@@ -237,7 +237,7 @@ export class PostgresBackend implements StoreBackend {
       [
         js.map(j => j.job_id),
         js.map(j => j.url),
-        js.map(j => j.batch_id),
+        js.map(j => j.batch_id ?? null),
         js.map(j => j.judge_id),
         js.map(j => j.repository ?? null),
         js.map(j => j.commit ?? null),
