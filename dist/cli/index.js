@@ -24701,11 +24701,11 @@ async function checkStore(store, surface, log) {
 async function registerJobs(store, judge, outcomes, env, log, surface) {
     const ref = runRef(env);
     const jobs = outcomes
-        .filter(o => o.jobId && o.batchId)
+        .filter(o => o.jobId)
         .map(o => ({
         job_id: o.jobId,
         url: (0,model/* itemName */.TJ)(o),
-        batch_id: o.batchId,
+        ...(o.batchId ? { batch_id: o.batchId } : {}),
         judge_id: judge.id,
         ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
         ...(env.GITHUB_SHA ? { commit: env.GITHUB_SHA } : {}),
@@ -25644,7 +25644,12 @@ async function uploadTheFiles(run) {
         deadline: run.deadline,
         cwd: deps.cwd,
         // Recorded at once: a run that stops mid-upload still reports the jobs it created.
-        onFile: async (outcome) => void progress.outcomes.push(outcome)
+        onFile: async (outcome) => {
+            progress.outcomes.push(outcome);
+            // Registered like a batch's jobs, so its result joins the file's history (reuse by content SHA-256).
+            if (deps.store && outcome.state === 'submitted')
+                await registerJobs(deps.store, judge, [outcome], deps.env ?? process.env, log, run.surface);
+        }
     }));
 }
 async function submitUrls(run) {
@@ -26636,7 +26641,7 @@ class PostgresBackend {
          ref = coalesce(excluded.ref, job_identities.ref)`, [
             js.map(j => j.job_id),
             js.map(j => j.url),
-            js.map(j => j.batch_id),
+            js.map(j => j.batch_id ?? null),
             js.map(j => j.judge_id),
             js.map(j => j.repository ?? null),
             js.map(j => j.commit ?? null),
@@ -26875,7 +26880,7 @@ class SqliteBackend {
         await this.writer.run([
             [
                 SQL.register,
-                sorted.map(j => [j.job_id, now, j.url, j.batch_id, j.judge_id, j.repository ?? null, j.commit ?? null, now])
+                sorted.map(j => [j.job_id, now, j.url, j.batch_id ?? null, j.judge_id, j.repository ?? null, j.commit ?? null, now])
             ],
             [
                 SQL.registerIdentity,
@@ -32841,7 +32846,8 @@ const registerRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc
     jobs: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
         job_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
         url: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-        batch_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
+        /** Absent for a direct-upload job (media files), which belongs to no batch. */
+        batch_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
         judge_id: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
         repository: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
         commit: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
