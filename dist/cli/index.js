@@ -26880,7 +26880,16 @@ class SqliteBackend {
         await this.writer.run([
             [
                 SQL.register,
-                sorted.map(j => [j.job_id, now, j.url, j.batch_id ?? null, j.judge_id, j.repository ?? null, j.commit ?? null, now])
+                sorted.map(j => [
+                    j.job_id,
+                    now,
+                    j.url,
+                    j.batch_id ?? null,
+                    j.judge_id,
+                    j.repository ?? null,
+                    j.commit ?? null,
+                    now
+                ])
             ],
             [
                 SQL.registerIdentity,
