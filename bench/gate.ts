@@ -126,7 +126,11 @@ export async function runCli(env: Env, name: string, urlsFile: string, extra: st
     ...extra
   ]
   const started = Date.now()
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: env.dir })
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), ...args],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: env.dir }
+  )
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const code = await new Promise<number>(done => child.once('exit', c => done(c ?? 1)))
