@@ -86,6 +86,20 @@ describe('PiqueClient with a deadline', () => {
     )
   })
 
+  it('starts no attempt that could only be cut: with a few ms left a paid submit is not sent at all', async () => {
+    server = await scriptedServer(reply(202, {}))
+    const { client } = clientFor(server.url)
+    const err = await client
+      .submitSocialMedia(
+        { judge_id: 'j', video_urls: ['https://www.youtube.com/shorts/abc'] },
+        { deadline: Date.now() + 20 }
+      )
+      .catch(e => e)
+    expect(err).toMatchObject({ name: 'PiqueDeadlineError', attempts: 0, maybeAccepted: false })
+    expect(err.message).toMatch(/only \d+ ms were left, too little to send the request/)
+    expect(server.requests).toHaveLength(0)
+  })
+
   it('sends nothing once the deadline has passed, nor to wait for a rate-limit reset beyond it', async () => {
     server = await scriptedServer([
       reply(200, judge(1), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' }),
