@@ -4310,6 +4310,11 @@ var pique_schema = __nccwpck_require__(4001);
 
 
 
+/**
+ * An attempt started with less time than this before the deadline could only be cut short, and a cut POST might have
+ * been accepted (billed) with no answer to show for it: the call ends instead, as if no time were left.
+ */
+const MIN_ATTEMPT_MS = 50;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const USER_AGENT = `pique-gate/${package_namespaceObject.rE}`;
 /** Plain words for a client connected without names (scripts, tests). */
@@ -4588,6 +4593,8 @@ class PiqueClient {
             const left = stopAt - Date.now();
             if (left <= 0)
                 throw outOfTime(attempt - 1, 'no time was left to send the request', last);
+            if (left < MIN_ATTEMPT_MS)
+                throw outOfTime(attempt - 1, `only ${Math.ceil(left)} ms were left, too little to send the request`, last);
             // A request in flight at the deadline is cut by its own timeout, bounded by the time left.
             const timeoutMs = Math.min(this.#timeoutMs, Math.ceil(left));
             let res;
