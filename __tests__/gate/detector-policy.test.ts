@@ -53,6 +53,16 @@ describe('policyBreaches', () => {
     expect(policyBreaches(r, { min_scores: { brand_safety: 0.6 } }, JUDGE)).toEqual([])
   })
 
+  it('never prints a minimum as met by rounding: a score just under it reads below it, the minimum as written', () => {
+    const r = result([
+      { detectorName: 'video_specs', score: 0.4996 },
+      { detectorName: 'brand_safety', score: 0.5 }
+    ])
+    expect(
+      policyBreaches(r, { min_scores: { video_specs: 0.5, brand_safety: 0.555 } }, JUDGE).map(b => b.message)
+    ).toEqual(['video_specs scored 0.4996, below its minimum 0.5', 'brand_safety scored 0.5, below its minimum 0.555'])
+  })
+
   it('a detector with a minimum and no score breaks the rule', () => {
     expect(policyBreaches(result([]), { min_scores: { brand_safety: 0.5 } }, JUDGE)[0].message).toBe(
       'brand_safety reported no score, and its minimum is 0.5'

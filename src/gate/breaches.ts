@@ -4,8 +4,8 @@
  * "fails the gate" rule (policy.ts) counts it. Pure.
  */
 import type { Policy } from '../config/policy.js'
-import type { ItemOutcome, RuleBreach } from '../model/index.js'
-import { formatScore, policyBreaches } from './detector-policy.js'
+import { type ItemOutcome, type RuleBreach, formatCompared } from '../model/index.js'
+import { policyBreaches } from './detector-policy.js'
 import { type Baseline, scoreDrop } from './max-drop.js'
 
 export interface ItemRules {
@@ -23,7 +23,7 @@ export function applyRules(o: ItemOutcome, rules: ItemRules): ItemOutcome {
   if (o.state === 'below_threshold')
     breaches.push({
       rule: 'threshold',
-      message: `overall score ${formatScore(o.score ?? 0)} is below the threshold ${formatScore(rules.threshold)}`
+      message: `overall score ${formatCompared(o.score ?? 0, rules.threshold).join(' is below the threshold ')}`
     })
   breaches.push(...policyBreaches(o.result, rules.policy, rules.detectors))
   const drop = scoreDrop(o.score, baselineOf(o), rules.maxDrop)

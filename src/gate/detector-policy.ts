@@ -4,11 +4,10 @@
  * means for the gate. Rules: config/policy.ts.
  */
 import { EVERY_DETECTOR, type Policy } from '../config/policy.js'
-import type { RuleBreach } from '../model/index.js'
+import { type RuleBreach, formatCompared } from '../model/index.js'
 import type { DetectorResult, EvaluationResult } from '../pique/results.js'
 
 /** A score as people read it: at most three decimals, no float noise. */
-export const formatScore = (n: number): string => String(Math.round(n * 1000) / 1000)
 
 /**
  * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
@@ -62,13 +61,13 @@ export function policyBreaches(
       breaches.push({
         rule: 'min_score',
         detector: name,
-        message: `${name} reported no score, and its minimum is ${formatScore(min)}`
+        message: `${name} reported no score, and its minimum is ${formatCompared(min, min)[1]}`
       })
     else if (d.score < min)
       breaches.push({
         rule: 'min_score',
         detector: name,
-        message: `${name} scored ${formatScore(d.score)}, below its minimum ${formatScore(min)}`
+        message: `${name} scored ${formatCompared(d.score, min).join(', below its minimum ')}`
       })
   }
   return breaches

@@ -3,8 +3,7 @@
  * even above the threshold. The baseline is the base branch's result when the store knows one, else the item's
  * previous result. Pure.
  */
-import type { RuleBreach } from '../model/index.js'
-import { formatScore } from './detector-policy.js'
+import { type RuleBreach, formatCompared } from '../model/index.js'
 
 export interface Baseline {
   score: number
@@ -22,14 +21,17 @@ export function scoreDrop(score: number | undefined, baseline: Baseline | undefi
   const drop = baseline.score - score
   if (drop <= maxDrop + EPSILON) return undefined
   const against = baseline.from === 'base' ? ` on ${baseline.ref ?? 'the base branch'}` : ''
+  const [to, from] = formatCompared(score, baseline.score)
+  const [fell, allowed] = formatCompared(drop, maxDrop)
   const breach: RuleBreach = {
     rule: 'max_drop',
-    message: `score fell from ${formatScore(baseline.score)}${against} to ${formatScore(score)} (−${formatScore(drop)}), more than the allowed drop of ${formatScore(maxDrop)}`
+    message: `score fell from ${from}${against} to ${to} (−${fell}), more than the allowed drop of ${allowed}`
   }
   return breach
 }
 
 /** `0.82 → 0.71`, the change shown beside a score. */
 export function formatChange(before: number, after: number): string {
-  return `${formatScore(before)} → ${formatScore(after)}`
+  const [to, from] = formatCompared(after, before)
+  return `${from} → ${to}`
 }

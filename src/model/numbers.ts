@@ -51,3 +51,14 @@ export function scoreDigits(scale: ScoreScale): number {
 export function formatScore(score: number | undefined, scale: ScoreScale): string {
   return score === undefined || !Number.isFinite(score) ? '—' : score.toFixed(scoreDigits(scale))
 }
+
+/**
+ * A value and the limit it is compared with in one sentence of a rule's message ("scored 0.45, below its minimum
+ * 0.5"): each in its shortest form, at the decimals that tell the two apart and print the limit as configured, so
+ * rounding never makes the sentence read false ("0.5, below its minimum 0.5" for 0.4996).
+ */
+export function formatCompared(value: number, limit: number): [string, string] {
+  const digits = Math.max(digitsToTell(value, limit), digitsOf(limit))
+  const shortest = (x: number) => String(Number(x.toFixed(digits)))
+  return [shortest(value), shortest(limit)]
+}
