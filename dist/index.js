@@ -5599,8 +5599,8 @@ var config_policy = __nccwpck_require__(9706);
  * means for the gate. Rules: config/policy.ts.
  */
 
+
 /** A score as people read it: at most three decimals, no float noise. */
-const detector_policy_formatScore = (n) => String(Math.round(n * 1000) / 1000);
 /**
  * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
  * all (but the ignored ones), so a detector missing from the result is noticed too.
@@ -5647,19 +5647,24 @@ function policyBreaches(result, policy, detectors = []) {
             breaches.push({
                 rule: 'min_score',
                 detector: name,
-                message: `${name} reported no score, and its minimum is ${detector_policy_formatScore(min)}`
+                message: `${name} reported no score, and its minimum is ${(0,model/* formatCompared */.dt)(min, min)[1]}`
             });
         else if (d.score < min)
             breaches.push({
                 rule: 'min_score',
                 detector: name,
-                message: `${name} scored ${detector_policy_formatScore(d.score)}, below its minimum ${detector_policy_formatScore(min)}`
+                message: `${name} scored ${(0,model/* formatCompared */.dt)(d.score, min).join(', below its minimum ')}`
             });
     }
     return breaches;
 }
 
 ;// CONCATENATED MODULE: ./src/gate/max-drop.ts
+/**
+ * max-drop: an item whose overall score fell by more than the allowed drop against its baseline fails the gate,
+ * even above the threshold. The baseline is the base branch's result when the store knows one, else the item's
+ * previous result. Pure.
+ */
 
 /** Scores are compared to a millionth: 0.82 − 0.72 must not count as 0.10000000000000009. */
 const EPSILON = 1e-6;
@@ -5670,18 +5675,22 @@ function scoreDrop(score, baseline, maxDrop) {
     if (drop <= maxDrop + EPSILON)
         return undefined;
     const against = baseline.from === 'base' ? ` on ${baseline.ref ?? 'the base branch'}` : '';
+    const [to, from] = (0,model/* formatCompared */.dt)(score, baseline.score);
+    const [fell, allowed] = (0,model/* formatCompared */.dt)(drop, maxDrop);
     const breach = {
         rule: 'max_drop',
-        message: `score fell from ${detector_policy_formatScore(baseline.score)}${against} to ${detector_policy_formatScore(score)} (−${detector_policy_formatScore(drop)}), more than the allowed drop of ${detector_policy_formatScore(maxDrop)}`
+        message: `score fell from ${from}${against} to ${to} (−${fell}), more than the allowed drop of ${allowed}`
     };
     return breach;
 }
 /** `0.82 → 0.71`, the change shown beside a score. */
 function formatChange(before, after) {
-    return `${formatScore(before)} → ${formatScore(after)}`;
+    const [to, from] = formatCompared(after, before);
+    return `${from} → ${to}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gate/breaches.ts
+
 
 
 /** The outcome with its breaches, and `broke_rule` when only a rule other than the threshold was broken. */
@@ -5692,7 +5701,7 @@ function applyRules(o, rules) {
     if (o.state === 'below_threshold')
         breaches.push({
             rule: 'threshold',
-            message: `overall score ${detector_policy_formatScore(o.score ?? 0)} is below the threshold ${detector_policy_formatScore(rules.threshold)}`
+            message: `overall score ${(0,model/* formatCompared */.dt)(o.score ?? 0, rules.threshold).join(' is below the threshold ')}`
         });
     breaches.push(...policyBreaches(o.result, rules.policy, rules.detectors));
     const drop = scoreDrop(o.score, baselineOf(o), rules.maxDrop);
@@ -9169,6 +9178,7 @@ async function main_run() {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   WI: () => (/* reexport */ REPORT_SCHEMA_VERSION),
+  dt: () => (/* reexport */ formatCompared),
   y: () => (/* reexport */ formatScore),
   Gs: () => (/* reexport */ isFileItem),
   R6: () => (/* reexport */ isUrlItem),
@@ -9239,6 +9249,16 @@ function scoreDigits(scale) {
 /** A score, threshold or lowest score of this run, as every report prints it; `—` when there is none. */
 function formatScore(score, scale) {
     return score === undefined || !Number.isFinite(score) ? '—' : score.toFixed(scoreDigits(scale));
+}
+/**
+ * A value and the limit it is compared with in one sentence of a rule's message ("scored 0.45, below its minimum
+ * 0.5"): each in its shortest form, at the decimals that tell the two apart and print the limit as configured, so
+ * rounding never makes the sentence read false ("0.5, below its minimum 0.5" for 0.4996).
+ */
+function formatCompared(value, limit) {
+    const digits = Math.max(digitsToTell(value, limit), digitsOf(limit));
+    const shortest = (x) => String(Number(x.toFixed(digits)));
+    return [shortest(value), shortest(limit)];
 }
 
 ;// CONCATENATED MODULE: ./src/model/report.ts
