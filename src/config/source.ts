@@ -10,6 +10,7 @@ import { type Document, LineCounter, type Node, isAlias, isMap, isScalar, isSeq,
 import { formatPath } from '../pique/schema.js'
 import { NESTING_MESSAGE, documentProblems, documentValue, jsonNestingOffset } from './document-check.js'
 import { decodeUtf8 } from './encoding.js'
+import { formatBytes } from '../files/bytes.js'
 import { sortProblems } from './problems.js'
 import type { ConfigProblem } from './types.js'
 
@@ -112,13 +113,7 @@ function refusal(info: Stats, limit: ByteLimit): string | undefined {
 
 function tooLarge(size: string, limit: ByteLimit): string {
   const raise = limit.raise ? `; ${limit.raise}` : ''
-  return `file too large: ${size} bytes, the limit is ${limit.bytes} bytes (${formatBytes(limit.bytes)})${raise}`
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(1))} MiB`
-  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`
-  return `${n} bytes`
+  return `file too large: ${size} bytes, the limit is ${limit.bytes} bytes (${formatBytes(limit.bytes, 'binary')})${raise}`
 }
 
 const OPEN_FAILURES: Record<string, string> = {

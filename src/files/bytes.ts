@@ -22,14 +22,21 @@ export function parseByteSize(text: string): number | undefined {
   return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined
 }
 
-/** "1.5 MB", "200 KB": sizes in messages and reports (decimal units, as storage consoles show them). */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB']
+const DISPLAY_UNITS = {
+  // As storage consoles show file sizes.
+  decimal: { base: 1000, names: ['bytes', 'KB', 'MB', 'GB', 'TB'] },
+  // As the documented read limits are set (1 MiB judge files, 10 MiB URL lists).
+  binary: { base: 1024, names: ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] }
+} as const
+
+/** "1.5 MB", "200 KB" (or "1 MiB" with `binary`): sizes in messages and reports. */
+export function formatBytes(bytes: number, units: keyof typeof DISPLAY_UNITS = 'decimal'): string {
+  const { base, names } = DISPLAY_UNITS[units]
   let n = bytes
   let unit = 0
-  while (n >= 1000 && unit < units.length - 1) {
-    n /= 1000
+  while (n >= base && unit < names.length - 1) {
+    n /= base
     unit++
   }
-  return unit === 0 ? `${bytes} bytes` : `${Number(n.toFixed(n < 10 ? 1 : 0))} ${units[unit]}`
+  return unit === 0 ? `${bytes} bytes` : `${Number(n.toFixed(n < 10 ? 1 : 0))} ${names[unit]}`
 }
