@@ -2904,7 +2904,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   sl: () => (/* binding */ withDocumentProblems)
 });
 
-// UNUSED EXPORTS: JUDGE_FILE_LIMIT, formatBytes, jsonSyntaxProblem, offsetPosition
+// UNUSED EXPORTS: JUDGE_FILE_LIMIT, jsonSyntaxProblem, offsetPosition
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -3164,6 +3164,8 @@ function hex(byte) {
     return (byte ?? 0).toString(16).padStart(2, '0').toUpperCase();
 }
 
+// EXTERNAL MODULE: ./src/files/bytes.ts
+var bytes = __nccwpck_require__(588);
 // EXTERNAL MODULE: ./src/config/problems.ts
 var config_problems = __nccwpck_require__(4968);
 ;// CONCATENATED MODULE: ./src/config/source.ts
@@ -3171,6 +3173,7 @@ var config_problems = __nccwpck_require__(4968);
  * Reads a user's YAML or JSON file into a `yaml` Document that keeps every node's source range, so any
  * problem found later can be reported at `file:line:column`.
  */
+
 
 
 
@@ -3263,14 +3266,7 @@ function refusal(info, limit) {
 }
 function tooLarge(size, limit) {
     const raise = limit.raise ? `; ${limit.raise}` : '';
-    return `file too large: ${size} bytes, the limit is ${limit.bytes} bytes (${formatBytes(limit.bytes)})${raise}`;
-}
-function formatBytes(n) {
-    if (n >= 1024 * 1024)
-        return `${Number((n / (1024 * 1024)).toFixed(1))} MiB`;
-    if (n >= 1024)
-        return `${Number((n / 1024).toFixed(1))} KiB`;
-    return `${n} bytes`;
+    return `file too large: ${size} bytes, the limit is ${limit.bytes} bytes (${(0,bytes/* formatBytes */.z)(limit.bytes, 'binary')})${raise}`;
 }
 const OPEN_FAILURES = {
     ENOENT: 'file not found',
@@ -3811,16 +3807,22 @@ function parseByteSize(text) {
     const bytes = Math.floor(Number(m[1]) * unit);
     return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
-/** "1.5 MB", "200 KB": sizes in messages and reports (decimal units, as storage consoles show them). */
-function formatBytes(bytes) {
-    const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+const DISPLAY_UNITS = {
+    // As storage consoles show file sizes.
+    decimal: { base: 1000, names: ['bytes', 'KB', 'MB', 'GB', 'TB'] },
+    // As the documented read limits are set (1 MiB judge files, 10 MiB URL lists).
+    binary: { base: 1024, names: ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] }
+};
+/** "1.5 MB", "200 KB" (or "1 MiB" with `binary`): sizes in messages and reports. */
+function formatBytes(bytes, units = 'decimal') {
+    const { base, names } = DISPLAY_UNITS[units];
     let n = bytes;
     let unit = 0;
-    while (n >= 1000 && unit < units.length - 1) {
-        n /= 1000;
+    while (n >= base && unit < names.length - 1) {
+        n /= base;
         unit++;
     }
-    return unit === 0 ? `${bytes} bytes` : `${Number(n.toFixed(n < 10 ? 1 : 0))} ${units[unit]}`;
+    return unit === 0 ? `${bytes} bytes` : `${Number(n.toFixed(n < 10 ? 1 : 0))} ${names[unit]}`;
 }
 
 
