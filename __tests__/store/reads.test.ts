@@ -116,6 +116,20 @@ describe.each(backends())('reads on $name', backend => {
     expect(Date.now() - t1).toBeGreaterThanOrEqual(900)
     expect(res.cursor).toBe(p.cursor)
   })
+
+  it('long-polls for a wait that is not a whole number of milliseconds', async () => {
+    // The gate computes waits from deadlines and overdue times; a fractional one once made every query fail
+    // ("delay must be an integer") and the run fell back to the results endpoint.
+    const pending = jobId()
+    await deliver(store.url, pendingBody(pending))
+    const p = await client.query({ job_ids: [pending] })
+    for (const wait_seconds of [0.0005, 0.3125, 1.0000001]) {
+      const t0 = Date.now()
+      const res = await client.query({ job_ids: [pending], wait_seconds, after: p.cursor })
+      expect(res.jobs.map(j => j.job_id)).toEqual([pending])
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(Math.floor(wait_seconds * 1000) - 20)
+    }
+  })
 })
 
 describe('two store instances on one PostgreSQL database', () => {

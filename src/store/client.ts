@@ -87,7 +87,8 @@ export class StoreClient {
   ): Promise<z.infer<S>> {
     const url = new URL(path, this.options.baseUrl)
     const attempts = Math.max(1, this.options.maxAttempts ?? 3)
-    const timeoutMs = (this.options.timeoutMs ?? 30_000) + extraMs
+    // Whole milliseconds: AbortSignal.timeout throws on a fraction, and waits come from fractional deadlines.
+    const timeoutMs = Math.ceil((this.options.timeoutMs ?? 30_000) + extraMs)
     let lastError = ''
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await new Promise(r => setTimeout(r, RETRY_DELAY_MS * 2 ** (attempt - 2)))
@@ -111,7 +112,7 @@ export class StoreClient {
       const text = await res.text()
       if (res.ok) {
         if (!schema) return undefined as z.infer<S>
-        const parsed = schema.safeParse(JSON.parse(text))
+        const parsed = schema.safeParse(parseJson(text))
         if (!parsed.success)
           throw new StoreError(
             `the store at ${url.origin} sent an unexpected ${method} ${url.pathname} answer`,
@@ -126,6 +127,15 @@ export class StoreClient {
       lastError = message
     }
     throw new StoreError(`${lastError} after ${attempts} attempts`, 0)
+  }
+}
+
+/** The answer's JSON, or undefined when it is not JSON (then the schema check reports an unexpected answer). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
   }
 }
 
