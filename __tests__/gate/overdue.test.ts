@@ -30,4 +30,19 @@ describe('when a job is overdue (store mode)', () => {
     expect(s.dueAt('a1')).toBe(135_000)
     expect(s.nextDue(['a1', 'a2'])).toBe(120_000)
   })
+
+  it('follows jobs that finish after the schedule was made, with the slowest mate deciding', () => {
+    const finished = new Map<string, number>()
+    const s = new LookupSchedule(jobs, finished, OVERDUE_RULES, 0)
+    expect(s.overdueAt('a2')).toBe(120_000)
+    finished.set('a1', 8_000)
+    expect(s.overdueAt('a2')).toBe(12_000)
+    expect(s.overdueAt('b2')).toBe(13_000)
+    finished.set('b1', 11_000) // B's own mate now decides, whatever A did
+    expect(s.overdueAt('b2')).toBe(16_000)
+    finished.set('x9', 1_000_000) // not one of this wait's jobs: ignored
+    expect(s.slowest()).toEqual({ byBatch: new Map([['A', 8_000], ['B', 10_000]]), any: 10_000 })
+    expect(s.due(['a2', 'b2'], 15_000)).toEqual(['a2'])
+    expect(s.due(['b2', 'a2'], 16_000)).toEqual(['a2', 'b2'])
+  })
 })

@@ -1,7 +1,7 @@
 /** How reports show media files: path, size, type, hash, measured specs, and a job Pique never received the upload of. */
 import { describe, expect, it } from '@jest/globals'
 import type { FileItem, ItemOutcome } from '../../src/model/index.js'
-import { buildJsonReport } from '../../src/report/json.js'
+import { buildJsonReport, compactJson } from '../../src/report/json.js'
 import { explainOutcome } from '../../src/report/outcomes.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { reportOf, summaryOf } from './fixtures.js'
@@ -61,6 +61,21 @@ function wideClip(): ItemOutcome {
 }
 
 describe('media files in reports', () => {
+  it('are written the same by the compact JSON writer of large reports, between URL items', () => {
+    const url = (n: number): ItemOutcome => ({
+      kind: 'url',
+      url: `https://www.tiktok.com/@b/video/${n}?x="q"\u2028`,
+      source: { file: 'urls.txt', line: n },
+      state: 'passed',
+      jobId: `job_${n}`,
+      score: 0.9
+    })
+    const json = buildJsonReport(reportOf([url(1), wideClip(), url(2), awaitingUpload(), url(3)]))
+    expect(compactJson(json)).toBe(JSON.stringify(json))
+    expect(JSON.parse(compactJson(json))).toEqual(json)
+  })
+
+
   it('say a job still awaiting_upload at the deadline never had its upload received', () => {
     const report = reportOf([awaitingUpload()])
     expect(report.items[0].state).toBe('pending')

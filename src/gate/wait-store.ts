@@ -79,18 +79,18 @@ export async function waitWithStore(
   let failures = 0
   let lookedUpNearDeadline = false
   const unreadable = new Set<string>()
-  while (tracker.pending().length > 0) {
+  for (let pending = tracker.pending(); pending.length > 0; pending = tracker.pending()) {
     // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
     if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
       lookedUpNearDeadline = true
       await lookUp(
-        tracker.pending(),
-        `${plural(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`
+        pending,
+        `${plural(pending.length, 'job')} ${pending.length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`
       )
       continue
     }
     if (Date.now() >= options.deadline) return
-    const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(tracker.pending()), options.rateLimit?.())
+    const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(pending), options.rateLimit?.())
     if (round.length > 0) {
       await lookUp(round, overdueLine(round.length, tracker))
       continue
@@ -98,15 +98,15 @@ export async function waitWithStore(
     // Each long-poll ends in time for the next lookup (or the reset that frees the quota); after the last, at the deadline.
     const nextLookup = lookedUpNearDeadline
       ? options.deadline
-      : Math.min(lookupAt, Math.max(schedule.nextDue(tracker.pending()), quotaResetAt(options.rateLimit?.())))
+      : Math.min(lookupAt, Math.max(schedule.nextDue(pending), quotaResetAt(options.rateLimit?.())))
     const left = Math.max(0, Math.min(options.deadline, nextLookup) - Date.now())
     const asked = Date.now()
     log.debug(
-      `Store query for ${plural(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(MAX_WAIT_SECONDS * 1000, left))} ms`
+      `Store query for ${plural(pending.length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(MAX_WAIT_SECONDS * 1000, left))} ms`
     )
     try {
       const answers = await Promise.all(
-        chunk(tracker.pending(), MAX_QUERY_JOBS).map(ids =>
+        chunk(pending, MAX_QUERY_JOBS).map(ids =>
           store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })
         )
       )

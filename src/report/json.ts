@@ -3,7 +3,7 @@
  * knows, in snake_case like the Pique API and the action's `results` output. Secrets never reach it: the model
  * already has none, and anything named like a key, token, secret or password is dropped again here.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, open, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Inputs } from '../config/settings.js'
 import {
@@ -352,10 +352,55 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
 export const INDENTED_REPORT_MAX_ITEMS = 1000
 
 export async function writeJsonReport(report: RunReport, path: string, secrets: readonly string[] = []): Promise<void> {
-  // Redacted once over the whole text, each secret as written and as JSON escapes it: a replacer visiting every
-  // value cost over a second at 10,000 items, and indenting 10,000 items doubles the size and the time.
-  const escaped = secrets.map(s => JSON.stringify(s).slice(1, -1))
-  const indent = report.items.length <= INDENTED_REPORT_MAX_ITEMS ? 2 : undefined
-  const json = redact(JSON.stringify(buildJsonReport(report), null, indent), [...new Set([...secrets, ...escaped])])
-  await writeTextFile(path, json + '\n')
+  // Each secret as written and as JSON escapes it: a replacer visiting every value cost over a second at 10,000
+  // items, and indenting 10,000 items doubles the size and the time.
+  const hidden = [...new Set([...secrets, ...secrets.map(s => JSON.stringify(s).slice(1, -1))])]
+  const json = buildJsonReport(report)
+  if (report.items.length <= INDENTED_REPORT_MAX_ITEMS)
+    return writeTextFile(path, redact(JSON.stringify(json, null, 2), hidden) + '\n')
+  await mkdir(dirname(path), { recursive: true })
+  const file = await open(path, 'w')
+  try {
+    // Written in chunks of about a megabyte, each part redacted on its own: no 40 MB string is built, copied and
+    // scanned between the last result and the exit.
+    let chunk: string[] = []
+    let size = 0
+    for (const part of compactJsonParts(json)) {
+      chunk.push(redact(part, hidden))
+      size += part.length
+      if (size < WRITE_CHUNK_CHARS) continue
+      await file.write(chunk.join(''))
+      chunk = []
+      size = 0
+    }
+    chunk.push('\n')
+    await file.write(chunk.join(''))
+  } finally {
+    await file.close()
+  }
+}
+const WRITE_CHUNK_CHARS = 1 << 20
+
+/** `JSON.stringify(json)`, in parts: the head, then each entry of `urls` and of `items`, with their punctuation. */
+export function compactJson(json: JsonReport): string {
+  return [...compactJsonParts(json)].join('')
+}
+
+/**
+ * Each URL entry is serialised once for both lists: an item entry is its `urls` entry with `"kind":"url"` in front.
+ * A part never splits a value, so a secret inside one is redacted whole.
+ */
+function* compactJsonParts(json: JsonReport): Generator<string> {
+  const { urls, items, ...head } = json
+  yield `${JSON.stringify(head).slice(0, -1)},"urls":[`
+  const urlTexts = urls.map(u => JSON.stringify(u))
+  for (let i = 0; i < urlTexts.length; i++) yield i === 0 ? urlTexts[i] : `,${urlTexts[i]}`
+  yield '],"items":['
+  let next = 0
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
+    const text = item.kind === 'url' ? `{"kind":"url",${urlTexts[next++].slice(1)}` : JSON.stringify(item)
+    yield i === 0 ? text : `,${text}`
+  }
+  yield ']}'
 }
