@@ -2,8 +2,8 @@
  * Gate benchmarks, side by side in one run, each printed with its ratio to the target (above 1.00 meets it):
  *
  *  1. Store mode, time from the last evaluation's completion to the gate's exit, at 1,000 and 10,000 URLs
- *     (targets 0.15 s and 0.5 s). The gate is the bundled CLI (`dist/cli/index.js run`) in its own process, against
- *     the emulator and a SQLite store in this one. "Completion" is when the store committed the last result (its
+ *     (targets 0.15 s and 0.5 s). The gate is the bundled CLI (`dist/cli/index.js run`), the store the bundled
+ *     CLI's `store` (SQLite), each in its own process; the emulator runs in this one. "Completion" is when the store committed the last result (its
  *     `updated_at`): the first moment the gate could know; the emulator's own completion time is printed beside it
  *     (the gap is the emulator's webhook queue in this process). "Exit" is the moment the CLI process exits.
  *  2. Reuse at 1,000 items with 900 reusable: the store's reuse lookup p99 for the 1,000 identities (target < 50 ms),
@@ -19,11 +19,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DEFAULT_EMULATOR_API_KEY, NO_FAULTS, type RunningEmulator } from '../src/emulator/options.js'
 import { startEmulator } from '../src/emulator/server.js'
-import type { RunningStore } from '../src/store/options.js'
 import { STORE_PATHS } from '../src/store/protocol.js'
 import { StoreClient } from '../src/store/client.js'
 import { identityKey, urlIdentity } from '../src/reuse/identity.js'
-import { startStore } from '../src/store/server.js'
 
 const CLI = resolve('dist/cli/index.js')
 const JUDGE = resolve('examples/judge.yml')
@@ -33,22 +31,22 @@ const TARGETS: Record<number, number> = { 1000: 0.15, 10000: 0.5 }
 
 interface Env {
   dir: string
-  store: RunningStore
+  /** The store, in a process of its own (the bundled CLI's `store` command), as users run it. */
+  store: { url: string }
   emulator: RunningEmulator
   token: string
   close(): Promise<void>
 }
 
+/**
+ * The gate, the store and the emulator each in a process of its own, as in production (the store on its own
+ * machine, Pique elsewhere): in one process the emulator's scoring and webhook sending took CPU from the store.
+ */
 export async function startBenchEnv(): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'pique-gate-bench-'))
   const secret = randomBytes(16).toString('hex')
   const token = randomBytes(16).toString('hex')
-  const store = await startStore({
-    database: `sqlite:${join(dir, 'store.db')}`,
-    webhookSecrets: [secret],
-    readTokens: [token],
-    logLevel: 'error'
-  })
+  const store = await startStoreProcess(dir, secret, token)
   const emulator = await startEmulator({
     organizations: [
       {
@@ -71,6 +69,37 @@ export async function startBenchEnv(): Promise<Env> {
       await emulator.close()
       await store.close()
       rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** `pique-gate store` on a free port and a fresh SQLite file; resolves with its URL from its first log line. */
+async function startStoreProcess(dir: string, secret: string, token: string) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'store', '--port', '0', '--database', `sqlite:${join(dir, 'store.db')}`, '--log-level', 'info'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PIQUE_STORE_WEBHOOK_SECRETS: secret, PIQUE_STORE_READ_TOKENS: token }
+    }
+  )
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.once('exit', code => reject(new Error(`the store exited ${code} before listening: ${out.slice(-500)}`)))
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      const listening = /"msg":"store listening","url":"([^"]+)"/.exec(out)
+      if (listening) resolve(listening[1])
+    })
+  })
+  // Only the first line was wanted: later ones (info per rejected delivery, none here) are drained unread.
+  child.stdout.resume()
+  return {
+    url,
+    async close() {
+      child.kill('SIGTERM')
+      await exited
     }
   }
 }

@@ -41,7 +41,13 @@ describe('when a job is overdue (store mode)', () => {
     finished.set('b1', 11_000) // B's own mate now decides, whatever A did
     expect(s.overdueAt('b2')).toBe(16_000)
     finished.set('x9', 1_000_000) // not one of this wait's jobs: ignored
-    expect(s.slowest()).toEqual({ byBatch: new Map([['A', 8_000], ['B', 10_000]]), any: 10_000 })
+    expect(s.slowest()).toEqual({
+      byBatch: new Map([
+        ['A', 8_000],
+        ['B', 10_000]
+      ]),
+      any: 10_000
+    })
     expect(s.due(['a2', 'b2'], 15_000)).toEqual(['a2'])
     expect(s.due(['b2', 'a2'], 16_000)).toEqual(['a2', 'b2'])
   })

@@ -38,9 +38,20 @@ export interface Delivery {
   headerName?: string
 }
 
+/**
+ * Deliveries in flight at once, per emulator. A webhook sender works through a queue with a bounded pool: 10,000
+ * completions at once as 10,000 simultaneous connections overflowed the receiver's listen queue, and every dropped
+ * connection attempt cost a second (TCP's retransmit) before the store even saw the delivery.
+ */
+export const MAX_DELIVERIES_IN_FLIGHT = 256
+
 export class WebhookDispatcher {
   private readonly occurrences = new Map<string, number>()
   private reorderBuffer: (() => void)[] = []
+  private inFlight = 0
+  /** Attempts waiting for a free slot, in the order they fell due (from `waitingHead`: no O(n) shift per slot). */
+  private waiting: (() => void)[] = []
+  private waitingHead = 0
 
   constructor(
     private readonly seed: number,
@@ -91,6 +102,8 @@ export class WebhookDispatcher {
   private async attempt(d: Delivery, attempt: number, duplicate: boolean): Promise<void> {
     const cancelled = this.timers.signal
     if (cancelled.aborted) return
+    await this.slot()
+    if (cancelled.aborted) return this.release()
     const entry: DeliveryAttempt = {
       url: d.url,
       job_id: d.jobId,
@@ -121,6 +134,8 @@ export class WebhookDispatcher {
         e.name === 'TimeoutError'
           ? `no answer within ${this.retry.timeoutMs} ms`
           : ((e.cause as Error | undefined)?.message ?? e.message)
+    } finally {
+      this.release()
     }
     if (cancelled.aborted) return
     this.record(entry)
@@ -129,8 +144,33 @@ export class WebhookDispatcher {
     this.timers.later(backoffCeilingMs(attempt, this.retry), () => void this.attempt(d, attempt + 1, duplicate))
   }
 
+  /** Resolves once fewer than MAX_DELIVERIES_IN_FLIGHT attempts are in flight, taking a slot. */
+  private slot(): Promise<void> {
+    if (this.inFlight < MAX_DELIVERIES_IN_FLIGHT) {
+      this.inFlight++
+      return Promise.resolve()
+    }
+    return new Promise(resolve => this.waiting.push(resolve))
+  }
+
+  /** Hands the slot to the next waiting attempt, or frees it. */
+  private release(): void {
+    const next = this.waiting[this.waitingHead]
+    if (!next) {
+      this.inFlight--
+      return
+    }
+    this.waitingHead++
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting = []
+      this.waitingHead = 0
+    }
+    next()
+  }
+
   reset(): void {
     this.occurrences.clear()
     this.reorderBuffer = []
+    // Waiting attempts see the cancelled signal (timers.clear aborts it) once they get their slot, and give it back.
   }
 }

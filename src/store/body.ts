@@ -41,6 +41,8 @@ export function parseJsonText(text: string): unknown {
 
 /** True when arrays/objects nest deeper than `limit` (brackets inside strings do not count). Linear, no recursion. */
 export function exceedsDepth(text: string, limit: number): boolean {
+  // Cheap first: a text with at most `limit` opening brackets cannot nest deeper (result bodies have a few dozen).
+  if (countOpenings(text, limit + 1) <= limit) return false
   let depth = 0
   let inString = false
   for (let i = 0; i < text.length; i++) {
@@ -55,6 +57,15 @@ export function exceedsDepth(text: string, limit: number): boolean {
     } else if (c === 0x5d || c === 0x7d) depth--
   }
   return false
+}
+
+/** How many `{` and `[` the text holds, counting no further than `stop`. */
+function countOpenings(text: string, stop: number): number {
+  let n = 0
+  for (const bracket of ['{', '[']) {
+    for (let i = text.indexOf(bracket); i !== -1 && n < stop; i = text.indexOf(bracket, i + 1)) n++
+  }
+  return n
 }
 
 /** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */

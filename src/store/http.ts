@@ -60,8 +60,17 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {}
 ): void {
+  sendJsonText(res, status, JSON.stringify(body), headers)
+}
+
+/** An answer already serialised as JSON. */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {}
+): void {
   if (res.headersSent || res.destroyed) return
-  const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)
 }

@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StoreBackend } from './db/backend.js'
-import { sendJson } from './http.js'
+import { answerLookupJson } from './db/history.js'
+import { sendJsonText } from './http.js'
 import { MAX_LOOKUP_IDENTITIES, resultLookupRequestSchema } from './protocol.js'
 import { readBody } from './reads.js'
 
@@ -17,6 +18,6 @@ export function createResultsHandler(deps: { backend: StoreBackend; bodyLimitByt
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req, res, limit, resultLookupRequestSchema)
     if (!body) return
-    sendJson(res, 200, await deps.backend.lookupResults(body))
+    sendJsonText(res, 200, answerLookupJson(body, await deps.backend.historyRows(body), new Date()))
   }
 }

@@ -133,7 +133,9 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, options.host, () => resolve())
+    // A deep accept queue: a sender's burst of new connections beyond Node's default 511 would otherwise be dropped
+    // and retried by TCP a second later, and each delivery in it would reach the store that much late.
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => resolve())
   }).catch(async (error: unknown) => {
     await backend.close()
     throw error
@@ -189,5 +191,8 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
 
   return { url, port, close }
 }
+
+/** The kernel caps it at net.core.somaxconn (4096 on current Linux). */
+const LISTEN_BACKLOG = 4096
 
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref())

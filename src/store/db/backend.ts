@@ -9,10 +9,10 @@ import {
   type IngestResponse,
   type RegisterRequest,
   type ResultLookupRequest,
-  type ResultLookupResponse,
   type StoredJob,
   UNRECOGNISED_STATUS
 } from '../protocol.js'
+import type { HistoryRow } from './history.js'
 
 /** A verified, parsed delivery waiting to be committed. */
 export interface IncomingEvent {
@@ -50,8 +50,8 @@ export interface StoreBackend {
   getJobs(jobIds: string[]): Promise<StoredJob[]>
   register(jobs: RegisteredJob[]): Promise<void>
   batch(batchId: string): Promise<StoredJob[]>
-  /** Reusable, previous and base-branch results per identity (history.ts), in one query. */
-  lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse>
+  /** The rows a results lookup is answered from (history.ts decides which answer what), in one query. */
+  historyRows(req: ResultLookupRequest): Promise<HistoryRow[]>
   /** Throws when the database is unreachable. */
   ping(): Promise<void>
   /** Deletes events received before `before`; returns how many. */

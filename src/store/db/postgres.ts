@@ -5,10 +5,10 @@
  * waiters to re-read; it is only a hint, the database is always read again.
  */
 import pg from 'pg'
-import type { ResultLookupRequest, ResultLookupResponse, StoredJob } from '../protocol.js'
+import type { ResultLookupRequest, StoredJob } from '../protocol.js'
 import * as rules from './backend.js'
 import type { IncomingEvent, IngestCommit, JobRow, RegisteredJob, StoreBackend } from './backend.js'
-import { HISTORY_SELECT, type HistoryRow, answerLookup, identifiedJobs } from './history.js'
+import { HISTORY_SELECT, type HistoryRow, identifiedJobs } from './history.js'
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js'
 
 /** NOTIFY payloads are capped at 8000 bytes; a larger change list becomes "anything changed". */
@@ -250,14 +250,14 @@ export class PostgresBackend implements StoreBackend {
     )
   }
 
-  async lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse> {
+  async historyRows(req: ResultLookupRequest): Promise<HistoryRow[]> {
     const { rows } = await this.pool.query<HistoryRow>(HISTORY_SQL, [
       req.judge_fingerprint,
       req.identities,
       req.base?.repository ?? null,
       req.base?.ref ?? null
     ])
-    return answerLookup(req, rows, new Date())
+    return rows
   }
 
   async ping(): Promise<void> {

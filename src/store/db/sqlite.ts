@@ -6,10 +6,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import type { ResultLookupRequest, ResultLookupResponse, StoredJob } from '../protocol.js'
+import type { ResultLookupRequest, StoredJob } from '../protocol.js'
 import * as rules from './backend.js'
 import type { IncomingEvent, IngestCommit, JobRow, RegisteredJob, StoreBackend } from './backend.js'
-import { HISTORY_SELECT, type HistoryRow, answerLookup, identifiedJobs } from './history.js'
+import { HISTORY_SELECT, type HistoryRow, identifiedJobs } from './history.js'
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js'
 import { SqliteWriter } from './sqlite-writer.js'
 
@@ -139,14 +139,14 @@ export class SqliteBackend implements StoreBackend {
     ])
   }
 
-  async lookupResults(req: ResultLookupRequest): Promise<ResultLookupResponse> {
+  async historyRows(req: ResultLookupRequest): Promise<HistoryRow[]> {
     const rows = this.stmt.history.all({
       fingerprint: req.judge_fingerprint,
       identities: JSON.stringify(req.identities),
       base_repository: req.base?.repository ?? null,
       base_ref: req.base?.ref ?? null
     })
-    return answerLookup(req, rows as unknown as HistoryRow[], new Date())
+    return rows as unknown as HistoryRow[]
   }
 
   async ping(): Promise<void> {

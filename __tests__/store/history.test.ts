@@ -1,0 +1,80 @@
+// The results lookup's answer is written with each stored body spliced in as text (no parse and re-stringify of
+// 1.6 MB per run); it must say exactly what the parsed answer says, for every kind of stored row.
+import { describe, expect, it } from '@jest/globals'
+import { MAX_JSON_DEPTH, exceedsDepth } from '../../src/store/body.js'
+import { type HistoryRow, answerLookup, answerLookupJson } from '../../src/store/db/history.js'
+
+const now = new Date('2026-12-01T12:00:00.000Z')
+const body = (score: number, extra = '') =>
+  `{"event":"evaluation.completed","job_id":"j","status":"completed","overall_score":${score},"detector_results":[{"name":"a \\"quoted\\" \\u2028 line","score":${score}}]${extra}}`
+
+function row(
+  identity: string,
+  jobId: string,
+  minutesAgo: number,
+  result: string | null,
+  rn: number,
+  over: Partial<HistoryRow> = {}
+): HistoryRow {
+  return {
+    identity,
+    job_id: jobId,
+    updated_at: new Date(now.getTime() - minutesAgo * 60_000).toISOString(),
+    result_json: result,
+    url: `https://www.tiktok.com/@a/video/${identity}`,
+    repository: 'org/repo',
+    commit_sha: 'abc',
+    ref: 'refs/heads/feature',
+    rn,
+    on_base: 0,
+    ...over
+  }
+}
+
+const deep = '{"a":' + '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1) + '}'
+
+const rows: HistoryRow[] = [
+  row('fresh', 'j1', 5, body(0.8), 1),
+  row('fresh', 'j0', 60, body(0.9), 2),
+  row('stale', 'j2', 60 * 24 * 30, body(0.5), 1),
+  row('bom', 'j3', 1, '\ufeff' + body(0.7), 1),
+  row('array', 'j4', 1, '[1,2]', 1),
+  row('array', 'j5', 10, body(0.6), 2),
+  row('deep', 'j6', 1, deep, 1),
+  row('null', 'j7', 1, null, 1),
+  row('based', 'j8', 2, body(0.4), 1, { ref: null, commit_sha: null }),
+  row('based', 'j9', 30, body(0.45, ',"x":{}'), 3, { on_base: 1, ref: 'refs/heads/main' }),
+  row('based', 'j10', 40, body(0.3), 4, { on_base: true, ref: 'refs/heads/main' })
+]
+
+describe('results lookup answer', () => {
+  it.each([
+    ['reuse on', 7 * 86_400],
+    ['history only', 0]
+  ])('written with spliced bodies says what the parsed answer says (%s)', (_what, maxAge) => {
+    const req = {
+      judge_fingerprint: 'fp',
+      identities: ['fresh', 'stale', 'bom', 'array', 'deep', 'null', 'based', 'never', 'fresh'],
+      max_age_seconds: maxAge,
+      base: { repository: 'org/repo', ref: 'refs/heads/main' }
+    }
+    const text = answerLookupJson(req, rows, now)
+    const parsed = answerLookup(req, rows, now)
+    expect(JSON.parse(text)).toEqual(parsed)
+    // Each identity once, in request order; a body kept with a BOM is served without it.
+    expect(parsed.items.map(i => i.identity)).toEqual(['fresh', 'stale', 'bom', 'array', 'deep', 'null', 'based'])
+    const bom = parsed.items.find(i => i.identity === 'bom')
+    expect((maxAge ? bom?.reusable : bom?.previous)?.result.overall_score).toBe(0.7)
+    // Bodies that cannot be served count as no result: an array, a body nested past the limit, none.
+    expect(parsed.items.find(i => i.identity === 'array')).toMatchObject({ reusable: null, previous: null })
+    expect(parsed.items.find(i => i.identity === 'deep')).toMatchObject({ reusable: null, previous: null })
+    expect(parsed.items.find(i => i.identity === 'based')?.base?.job_id).toBe('j9')
+  })
+
+  it('counts nesting only where it can exceed the limit', () => {
+    expect(exceedsDepth(deep, MAX_JSON_DEPTH)).toBe(true)
+    expect(exceedsDepth('[' + '{}'.repeat(200) + ']', MAX_JSON_DEPTH)).toBe(false)
+    expect(exceedsDepth(`{"s":"${'['.repeat(100)}"}`, MAX_JSON_DEPTH)).toBe(false)
+    expect(exceedsDepth('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false)
+  })
+})
