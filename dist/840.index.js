@@ -1,5 +1,5 @@
 export const id = 840;
-export const ids = [840,761];
+export const ids = [840,107];
 export const modules = {
 
 /***/ 7840:
@@ -19,7 +19,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8583);
-/* harmony import */ var _result_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1761);
+/* harmony import */ var _result_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1107);
 /**
  * The results cache through the GitHub Actions cache, for action runs without a store. The folder cache
  * (result-cache.ts) lives in the runner's temp folder: restored before the first lookup, saved after the run's
@@ -136,7 +136,7 @@ function historyFromAnswer(answer) {
 
 /***/ }),
 
-/***/ 1761:
+/***/ 1107:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -157,7 +157,128 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var schemas = __webpack_require__(2857);
+// EXTERNAL MODULE: ./src/config/source.ts + 2 modules
+var source = __webpack_require__(638);
+;// CONCATENATED MODULE: ./src/store/body.ts
+/**
+ * Decoding a delivery's raw bytes into JSON, with the store's own limits: UTF-8 only (refused otherwise, so the
+ * text kept is byte for byte what was signed), a leading BOM tolerated, and a nesting depth limit so that every
+ * accepted body can be read back and re-serialized (JSON.stringify recurses, and overflows a few thousand deep).
+ */
+
+/** Deepest nesting of arrays and objects a body may have; real result bodies nest about 7 deep. */
+const MAX_JSON_DEPTH = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Bytes → text → JSON, or one line saying which step failed (never quoting the body). */
+function decodeJsonBody(raw) {
+    let text;
+    try {
+        text = utf8.decode(raw);
+    }
+    catch {
+        return { ok: false, reason: `body is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(raw)})` };
+    }
+    if (text.includes('\u0000'))
+        return { ok: false, reason: 'body is not JSON: it contains NUL bytes (UTF-16? the body must be UTF-8 JSON)' };
+    if (text.trim() === '')
+        return { ok: false, reason: 'body is empty (expected a JSON result body)' };
+    if (exceedsDepth(text, MAX_JSON_DEPTH))
+        return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
+    const json = parseJsonText(text);
+    if (json === undefined)
+        return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
+    return { ok: true, text, json };
+}
+/** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
+function parseJsonText(text) {
+    try {
+        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** True when arrays/objects nest deeper than `limit` (brackets inside strings do not count). Linear, no recursion. */
+function exceedsDepth(text, limit) {
+    // Cheap first: a text with at most `limit` opening brackets cannot nest deeper (result bodies have a few dozen).
+    if (countOpenings(text, limit + 1) <= limit)
+        return false;
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // backslash: skip the escaped character
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22)
+            inString = true;
+        else if (c === 0x5b || c === 0x7b) {
+            if (++depth > limit)
+                return true;
+        }
+        else if (c === 0x5d || c === 0x7d)
+            depth--;
+    }
+    return false;
+}
+/** How many `{` and `[` the text holds, counting no further than `stop`. */
+function countOpenings(text, stop) {
+    let n = 0;
+    for (const bracket of ['{', '[']) {
+        for (let i = text.indexOf(bracket); i !== -1 && n < stop; i = text.indexOf(bracket, i + 1))
+            n++;
+    }
+    return n;
+}
+/** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
+function jsonErrorAt(text) {
+    const problem = jsonSyntaxProblem(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (!problem)
+        return '';
+    const { line, col } = offsetPosition(text, problem.offset);
+    return `: ${problem.message.slice(0, 80)} at line ${line}, column ${col}`;
+}
+function firstInvalidUtf8(raw) {
+    // The longest prefix that decodes, a sequence cut off at its end allowed, stops at the byte that broke it...
+    let lo = 0;
+    let hi = raw.length;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (decodes(raw.subarray(0, mid), true))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    // ...unless that prefix ends inside a sequence: then the sequence's lead byte is the first bad one.
+    if (decodes(raw.subarray(0, lo), false))
+        return lo;
+    let at = lo - 1;
+    while (at > 0 && (raw[at] & 0xc0) === 0x80)
+        at--;
+    return at;
+}
+/** Whether `bytes` is valid UTF-8 (`cutOff`: except possibly for a sequence cut off at its end). */
+function decodes(bytes, cutOff) {
+    try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cutOff });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/store/db/history.ts
+/**
+ * Result history, shared by both backends: which rows a results lookup reads and how they become the answer.
+ * A job joins an item's history when the gate registers it with a judge fingerprint and an identity; its result
+ * counts once the job is `completed` (failed results are never reused nor compared against). The completion time
+ * is the job row's `updated_at`: a terminal status is final, so the row never changes after it.
+ */
+
 /**
  * The query's body; `:fingerprint`, `:identities`, `:base_repository`, `:base_ref` and `:identity_filter` are
  * placeholders the backends fill with their own parameter syntax and set test. Items are ranked on narrow rows;
@@ -180,30 +301,43 @@ const HISTORY_SELECT = (/* unused pure expression or super */ null && (`
 function identifiedJobs(jobs) {
     return jobs.filter((j) => j.judge_fingerprint !== undefined && j.identity !== undefined);
 }
+/** A history row's result, parsed; undefined when its body cannot be served (then the row counts as no result). */
 function toStoredResult(row) {
-    if (row.result_json === null)
-        return undefined;
-    let result;
-    try {
-        result = JSON.parse(row.result_json);
-    }
-    catch {
-        return undefined;
-    }
-    if (!result || typeof result !== 'object' || Array.isArray(result))
-        return undefined;
+    const text = servableBody(row.result_json);
+    const result = text === undefined ? undefined : parseJsonText(text);
+    return result === undefined ? undefined : { ...resultFields(row), result: result };
+}
+function toRawStoredResult(row) {
+    const text = servableBody(row.result_json);
+    return text === undefined ? undefined : { ...resultFields(row), resultJson: text };
+}
+function resultFields(row) {
     return {
         job_id: row.job_id,
         completed_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
-        result: result,
         url: row.url,
         repository: row.repository,
         commit: row.commit_sha,
         ref: row.ref
     };
 }
-/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
-function answerLookup(req, rows, now) {
+/**
+ * The stored body as JSON text that can be served, or undefined: an object (not an array), its leading BOM (which
+ * ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could not
+ * take it). Ingest keeps only text that parsed as JSON, so it is not parsed again here.
+ */
+function servableBody(text) {
+    if (text === null)
+        return undefined;
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return body.trimStart().startsWith('{') && !exceedsDepth(body, MAX_JSON_DEPTH) ? body : undefined;
+}
+/**
+ * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,
+ * the one before it (or the newest, when nothing is reusable) for deltas, and the base branch's newest other one.
+ * `convert` turns a row into its result, or undefined when the row's body cannot be served.
+ */
+function selectLookup(req, rows, now, convert) {
     const byIdentity = new Map();
     for (const row of rows) {
         const list = byIdentity.get(row.identity);
@@ -219,7 +353,7 @@ function answerLookup(req, rows, now) {
         if (!found)
             continue;
         const newestFirst = found.filter(r => Number(r.rn) <= 2).sort((a, b) => Number(a.rn) - Number(b.rn));
-        const [newest, second] = newestFirst.map(toStoredResult);
+        const [newest, second] = newestFirst.map(convert);
         const fresh = newest !== undefined && req.max_age_seconds > 0 && Date.parse(newest.completed_at) >= oldest;
         const reusable = fresh ? newest : undefined;
         const onBase = found
@@ -229,10 +363,27 @@ function answerLookup(req, rows, now) {
             identity,
             reusable: reusable ?? null,
             previous: (reusable ? second : newest) ?? null,
-            base: (onBase.length ? toStoredResult(onBase[0]) : undefined) ?? null
+            base: (onBase.length ? convert(onBase[0]) : undefined) ?? null
         });
     }
-    return { items, now: now.toISOString() };
+    return items;
+}
+/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
+function answerLookup(req, rows, now) {
+    return { items: selectLookup(req, rows, now, toStoredResult), now: now.toISOString() };
+}
+/**
+ * `JSON.stringify(answerLookup(req, rows, now))`, with each result body spliced in as stored instead of parsed and
+ * written again: 900 reusable results are about 1.6 MB, and the round trip was a third of the store's answer time.
+ */
+function answerLookupJson(req, rows, now) {
+    const str = JSON.stringify;
+    const result = (r) => r === null
+        ? 'null'
+        : `{"job_id":${str(r.job_id)},"completed_at":${str(r.completed_at)},"result":${r.resultJson},"url":${str(r.url)},` +
+            `"repository":${str(r.repository)},"commit":${str(r.commit)},"ref":${str(r.ref)}}`;
+    const items = selectLookup(req, rows, now, toRawStoredResult).map(i => `{"identity":${str(i.identity)},"reusable":${result(i.reusable)},"previous":${result(i.previous)},"base":${result(i.base)}}`);
+    return `{"items":[${items.join(',')}],"now":${str(now.toISOString())}}`;
 }
 const toTime = (row) => row.updated_at instanceof Date ? row.updated_at.getTime() : Date.parse(row.updated_at);
 

@@ -5149,12 +5149,58 @@ async function writeTextFile(path, text) {
 /** Up to this many items the JSON report is indented for people; a larger one is written compact, for tools. */
 const INDENTED_REPORT_MAX_ITEMS = 1000;
 async function writeJsonReport(report, path, secrets = []) {
-    // Redacted once over the whole text, each secret as written and as JSON escapes it: a replacer visiting every
-    // value cost over a second at 10,000 items, and indenting 10,000 items doubles the size and the time.
-    const escaped = secrets.map(s => JSON.stringify(s).slice(1, -1));
-    const indent = report.items.length <= INDENTED_REPORT_MAX_ITEMS ? 2 : undefined;
-    const json = redact(JSON.stringify(buildJsonReport(report), null, indent), [...new Set([...secrets, ...escaped])]);
-    await writeTextFile(path, json + '\n');
+    // Each secret as written and as JSON escapes it: a replacer visiting every value cost over a second at 10,000
+    // items, and indenting 10,000 items doubles the size and the time.
+    const hidden = [...new Set([...secrets, ...secrets.map(s => JSON.stringify(s).slice(1, -1))])];
+    const json = buildJsonReport(report);
+    if (report.items.length <= INDENTED_REPORT_MAX_ITEMS)
+        return writeTextFile(path, redact(JSON.stringify(json, null, 2), hidden) + '\n');
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    const file = await (0,promises_.open)(path, 'w');
+    try {
+        // Written in chunks of about a megabyte, each part redacted on its own: no 40 MB string is built, copied and
+        // scanned between the last result and the exit.
+        let chunk = [];
+        let size = 0;
+        for (const part of compactJsonParts(json)) {
+            chunk.push(redact(part, hidden));
+            size += part.length;
+            if (size < WRITE_CHUNK_CHARS)
+                continue;
+            await file.write(chunk.join(''));
+            chunk = [];
+            size = 0;
+        }
+        chunk.push('\n');
+        await file.write(chunk.join(''));
+    }
+    finally {
+        await file.close();
+    }
+}
+const WRITE_CHUNK_CHARS = 1 << 20;
+/** `JSON.stringify(json)`, in parts: the head, then each entry of `urls` and of `items`, with their punctuation. */
+function compactJson(json) {
+    return [...compactJsonParts(json)].join('');
+}
+/**
+ * Each URL entry is serialised once for both lists: an item entry is its `urls` entry with `"kind":"url"` in front.
+ * A part never splits a value, so a secret inside one is redacted whole.
+ */
+function* compactJsonParts(json) {
+    const { urls, items, ...head } = json;
+    yield `${JSON.stringify(head).slice(0, -1)},"urls":[`;
+    const urlTexts = urls.map(u => JSON.stringify(u));
+    for (let i = 0; i < urlTexts.length; i++)
+        yield i === 0 ? urlTexts[i] : `,${urlTexts[i]}`;
+    yield '],"items":[';
+    let next = 0;
+    for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        const text = item.kind === 'url' ? `{"kind":"url",${urlTexts[next++].slice(1)}` : JSON.stringify(item);
+        yield i === 0 ? text : `,${text}`;
+    }
+    yield ']}';
 }
 
 // EXTERNAL MODULE: ./src/gate/policy.ts
@@ -8280,37 +8326,45 @@ class LookupSchedule {
     rules;
     asked = new Map();
     lastNews;
+    /** The slowest times so far, folded from `finishedAt` as it grows (see `slowest`). */
+    slowestByBatch = new Map();
+    slowestAny;
+    folded = 0;
+    unfolded;
     constructor(jobs, 
-    /** When each finished job's result reached the gate (JobTracker.finishedAt). */
+    /** When each finished job's result reached the gate (JobTracker.finishedAt): entries are only ever added. */
     finishedAt, rules, now = Date.now()) {
         this.jobs = jobs;
         this.finishedAt = finishedAt;
         this.rules = rules;
         this.lastNews = now;
+        this.unfolded = finishedAt.entries();
     }
     /** A job finished (a webhook or a lookup brought news): the quiet period starts again. */
     news(now = Date.now()) {
         this.lastNews = now;
     }
     /**
-     * Each batch's slowest finished job and the slowest of all, in one pass over the finished jobs: computed once per
-     * round, not once per pending job (that was quadratic, seconds of CPU at 10,000 jobs).
+     * Each batch's slowest finished job and the slowest of all. Only the jobs finished since the last call are
+     * folded in: recomputing over every finished job on each long-poll round cost a fifth of a second in the last
+     * second of a 10,000-job run. The map iterator is live (it sees entries added after it was made) and is never
+     * advanced past the last entry, so it never ends.
      */
     slowest() {
-        const byBatch = new Map();
-        let any;
-        for (const [id, at] of this.finishedAt) {
+        while (this.folded < this.finishedAt.size) {
+            const [id, at] = this.unfolded.next().value;
+            this.folded++;
             const mate = this.jobs.get(id);
             if (!mate)
                 continue;
             const took = at - mate.submittedAt;
-            const batch = byBatch.get(mate.batchId);
+            const batch = this.slowestByBatch.get(mate.batchId);
             if (batch === undefined || took > batch)
-                byBatch.set(mate.batchId, took);
-            if (any === undefined || took > any)
-                any = took;
+                this.slowestByBatch.set(mate.batchId, took);
+            if (this.slowestAny === undefined || took > this.slowestAny)
+                this.slowestAny = took;
         }
-        return { byBatch, any };
+        return { byBatch: this.slowestByBatch, any: this.slowestAny };
     }
     /** Epoch ms from which `jobId` is overdue, by its batch-mates' times (or any finished job's), or the quiet rule. */
     overdueAt(jobId, slowest = this.slowest()) {
@@ -8328,11 +8382,13 @@ class LookupSchedule {
     /** The pending jobs due for a lookup at `now`, most overdue first. */
     due(pending, now = Date.now()) {
         const slowest = this.slowest();
-        return pending
-            .map(id => ({ id, at: this.dueAt(id, slowest) }))
-            .filter(j => j.at <= now)
-            .sort((a, b) => a.at - b.at)
-            .map(j => j.id);
+        const due = [];
+        for (const id of pending) {
+            const at = this.dueAt(id, slowest);
+            if (at <= now)
+                due.push({ id, at });
+        }
+        return due.sort((a, b) => a.at - b.at).map(j => j.id);
     }
     /** The earliest moment a pending job falls due (Infinity when none is pending). */
     nextDue(pending) {
@@ -8389,16 +8445,16 @@ async function waitWithStore(store, api, tracker, options) {
     let failures = 0;
     let lookedUpNearDeadline = false;
     const unreadable = new Set();
-    while (tracker.pending().length > 0) {
+    for (let pending = tracker.pending(); pending.length > 0; pending = tracker.pending()) {
         // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
         if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
             lookedUpNearDeadline = true;
-            await lookUp(tracker.pending(), `${(0,model/* plural */.LS)(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
+            await lookUp(pending, `${(0,model/* plural */.LS)(pending.length, 'job')} ${pending.length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
             continue;
         }
         if (Date.now() >= options.deadline)
             return;
-        const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(tracker.pending()), options.rateLimit?.());
+        const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(pending), options.rateLimit?.());
         if (round.length > 0) {
             await lookUp(round, overdueLine(round.length, tracker));
             continue;
@@ -8406,12 +8462,12 @@ async function waitWithStore(store, api, tracker, options) {
         // Each long-poll ends in time for the next lookup (or the reset that frees the quota); after the last, at the deadline.
         const nextLookup = lookedUpNearDeadline
             ? options.deadline
-            : Math.min(lookupAt, Math.max(schedule.nextDue(tracker.pending()), quotaResetAt(options.rateLimit?.())));
+            : Math.min(lookupAt, Math.max(schedule.nextDue(pending), quotaResetAt(options.rateLimit?.())));
         const left = Math.max(0, Math.min(options.deadline, nextLookup) - Date.now());
         const asked = Date.now();
-        log.debug(`Store query for ${(0,model/* plural */.LS)(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
+        log.debug(`Store query for ${(0,model/* plural */.LS)(pending.length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
         try {
-            const answers = await Promise.all(chunk(tracker.pending(), protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
+            const answers = await Promise.all(chunk(pending, protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
             if (failures > 0)
                 log.info('The store answers again');
             failures = 0;
@@ -9025,7 +9081,7 @@ function resultHistory(settings, ctx, store) {
     const warning = (message) => ctx.log.warning(message);
     const dir = settings.cacheDir;
     if (dir)
-        return async (fp) => (await __nccwpck_require__.e(/* import() */ 761).then(__nccwpck_require__.bind(__nccwpck_require__, 1761))).folderResultCache({ dir, judgeFingerprint: fp, onProblem: warning });
+        return async (fp) => (await __nccwpck_require__.e(/* import() */ 107).then(__nccwpck_require__.bind(__nccwpck_require__, 1107))).folderResultCache({ dir, judgeFingerprint: fp, onProblem: warning });
     const env = ctx.env ?? process.env;
     // The cache service's variables exist only on a runner; elsewhere the client is not even loaded.
     if (ctx.surface.kind !== 'action' || !(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))

@@ -151,10 +151,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(26921);
-/* harmony import */ var _store_db_history_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(74028);
-/* harmony import */ var _store_protocol_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(41105);
-/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(94252);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(26921);
+/* harmony import */ var _store_db_history_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(74028);
+/* harmony import */ var _store_protocol_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(41105);
+/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(94252);
 /**
  * A results cache without a store: one JSON file per judge fingerprint in a folder (the CLI's cache folder, or the
  * folder the GitHub Actions cache restores and saves). It keeps each item's two newest completed results, which is
@@ -170,11 +170,11 @@ __webpack_require__.r(__webpack_exports__);
 const CACHE_FORMAT_VERSION = 1;
 /** Results kept per item: the newest (reusable) and the one before it (for deltas). */
 const KEEP_PER_ITEM = 2;
-const cacheFileSchema = zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
-    version: zod__WEBPACK_IMPORTED_MODULE_5__/* .literal */ .euz(CACHE_FORMAT_VERSION),
-    judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
+const cacheFileSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
+    version: zod__WEBPACK_IMPORTED_MODULE_6__/* .literal */ .euz(CACHE_FORMAT_VERSION),
+    judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
     /** identity → completed results, newest first. */
-    items: zod__WEBPACK_IMPORTED_MODULE_5__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(_store_protocol_js__WEBPACK_IMPORTED_MODULE_3__/* .storedResultSchema */ .k1))
+    items: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(_store_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .storedResultSchema */ .k1))
 });
 /** The cache file's name for a judge: the fingerprint hashed (it holds characters file systems dislike). */
 function cacheFileName(judgeFingerprint) {
@@ -230,12 +230,12 @@ function folderResultCache(options) {
                     on_base: false
                 }));
             }
-            const answer = (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_6__/* .answerLookup */ .Tf)({
+            const answer = (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .answerLookup */ .Tf)({
                 judge_fingerprint: options.judgeFingerprint,
                 identities: query.identities,
                 max_age_seconds: query.maxAgeSeconds
             }, rows, now());
-            return (0,_history_js__WEBPACK_IMPORTED_MODULE_4__/* .historyFromAnswer */ .L)(answer);
+            return (0,_history_js__WEBPACK_IMPORTED_MODULE_5__/* .historyFromAnswer */ .L)(answer);
         },
         async remember(results) {
             const completed = results.filter(r => r.result.outcome === 'completed');

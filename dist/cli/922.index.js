@@ -60,7 +60,8 @@ class StoreClient {
     async call(method, path, schema, body, extraMs = 0, notFoundIsUndefined = false) {
         const url = new URL(path, this.options.baseUrl);
         const attempts = Math.max(1, this.options.maxAttempts ?? 3);
-        const timeoutMs = (this.options.timeoutMs ?? 30_000) + extraMs;
+        // Whole milliseconds: AbortSignal.timeout throws on a fraction, and waits come from fractional deadlines.
+        const timeoutMs = Math.ceil((this.options.timeoutMs ?? 30_000) + extraMs);
         let lastError = '';
         for (let attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1)
@@ -86,7 +87,7 @@ class StoreClient {
             if (res.ok) {
                 if (!schema)
                     return undefined;
-                const parsed = schema.safeParse(JSON.parse(text));
+                const parsed = schema.safeParse(parseJson(text));
                 if (!parsed.success)
                     throw new StoreError(`the store at ${url.origin} sent an unexpected ${method} ${url.pathname} answer`, res.status);
                 return parsed.data;
@@ -101,6 +102,15 @@ class StoreClient {
             lastError = message;
         }
         throw new StoreError(`${lastError} after ${attempts} attempts`, 0);
+    }
+}
+/** The answer's JSON, or undefined when it is not JSON (then the schema check reports an unexpected answer). */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
     }
 }
 function errorText(text) {

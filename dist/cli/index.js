@@ -14305,7 +14305,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53222);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74104);
 // The CLI's entry: commands live in their own modules.
 
 process.exitCode = await (0,_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv);
@@ -14315,7 +14315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 53222:
+/***/ 74104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20450,6 +20450,12 @@ function printable(value) {
 
 
 
+/**
+ * Deliveries in flight at once, per emulator. A webhook sender works through a queue with a bounded pool: 10,000
+ * completions at once as 10,000 simultaneous connections overflowed the receiver's listen queue, and every dropped
+ * connection attempt cost a second (TCP's retransmit) before the store even saw the delivery.
+ */
+const MAX_DELIVERIES_IN_FLIGHT = 256;
 class WebhookDispatcher {
     seed;
     retry;
@@ -20458,6 +20464,10 @@ class WebhookDispatcher {
     record;
     occurrences = new Map();
     reorderBuffer = [];
+    inFlight = 0;
+    /** Attempts waiting for a free slot, in the order they fell due (from `waitingHead`: no O(n) shift per slot). */
+    waiting = [];
+    waitingHead = 0;
     constructor(seed, retry, faults, timers, record) {
         this.seed = seed;
         this.retry = retry;
@@ -20510,6 +20520,9 @@ class WebhookDispatcher {
         const cancelled = this.timers.signal;
         if (cancelled.aborted)
             return;
+        await this.slot();
+        if (cancelled.aborted)
+            return this.release();
         const entry = {
             url: d.url,
             job_id: d.jobId,
@@ -20544,6 +20557,9 @@ class WebhookDispatcher {
                     ? `no answer within ${this.retry.timeoutMs} ms`
                     : (e.cause?.message ?? e.message);
         }
+        finally {
+            this.release();
+        }
         if (cancelled.aborted)
             return;
         this.record(entry);
@@ -20552,9 +20568,32 @@ class WebhookDispatcher {
         // No jitter: the emulator's timings stay reproducible for the same seed.
         this.timers.later(backoffCeilingMs(attempt, this.retry), () => void this.attempt(d, attempt + 1, duplicate));
     }
+    /** Resolves once fewer than MAX_DELIVERIES_IN_FLIGHT attempts are in flight, taking a slot. */
+    slot() {
+        if (this.inFlight < MAX_DELIVERIES_IN_FLIGHT) {
+            this.inFlight++;
+            return Promise.resolve();
+        }
+        return new Promise(resolve => this.waiting.push(resolve));
+    }
+    /** Hands the slot to the next waiting attempt, or frees it. */
+    release() {
+        const next = this.waiting[this.waitingHead];
+        if (!next) {
+            this.inFlight--;
+            return;
+        }
+        this.waitingHead++;
+        if (this.waitingHead === this.waiting.length) {
+            this.waiting = [];
+            this.waitingHead = 0;
+        }
+        next();
+    }
     reset() {
         this.occurrences.clear();
         this.reorderBuffer = [];
+        // Waiting attempts see the cancelled signal (timers.clear aborts it) once they get their slot, and give it back.
     }
 }
 
@@ -22132,12 +22171,58 @@ async function writeTextFile(path, text) {
 /** Up to this many items the JSON report is indented for people; a larger one is written compact, for tools. */
 const INDENTED_REPORT_MAX_ITEMS = 1000;
 async function writeJsonReport(report, path, secrets = []) {
-    // Redacted once over the whole text, each secret as written and as JSON escapes it: a replacer visiting every
-    // value cost over a second at 10,000 items, and indenting 10,000 items doubles the size and the time.
-    const escaped = secrets.map(s => JSON.stringify(s).slice(1, -1));
-    const indent = report.items.length <= INDENTED_REPORT_MAX_ITEMS ? 2 : undefined;
-    const json = redact(JSON.stringify(buildJsonReport(report), null, indent), [...new Set([...secrets, ...escaped])]);
-    await writeTextFile(path, json + '\n');
+    // Each secret as written and as JSON escapes it: a replacer visiting every value cost over a second at 10,000
+    // items, and indenting 10,000 items doubles the size and the time.
+    const hidden = [...new Set([...secrets, ...secrets.map(s => JSON.stringify(s).slice(1, -1))])];
+    const json = buildJsonReport(report);
+    if (report.items.length <= INDENTED_REPORT_MAX_ITEMS)
+        return writeTextFile(path, redact(JSON.stringify(json, null, 2), hidden) + '\n');
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    const file = await (0,promises_.open)(path, 'w');
+    try {
+        // Written in chunks of about a megabyte, each part redacted on its own: no 40 MB string is built, copied and
+        // scanned between the last result and the exit.
+        let chunk = [];
+        let size = 0;
+        for (const part of compactJsonParts(json)) {
+            chunk.push(redact(part, hidden));
+            size += part.length;
+            if (size < WRITE_CHUNK_CHARS)
+                continue;
+            await file.write(chunk.join(''));
+            chunk = [];
+            size = 0;
+        }
+        chunk.push('\n');
+        await file.write(chunk.join(''));
+    }
+    finally {
+        await file.close();
+    }
+}
+const WRITE_CHUNK_CHARS = 1 << 20;
+/** `JSON.stringify(json)`, in parts: the head, then each entry of `urls` and of `items`, with their punctuation. */
+function compactJson(json) {
+    return [...compactJsonParts(json)].join('');
+}
+/**
+ * Each URL entry is serialised once for both lists: an item entry is its `urls` entry with `"kind":"url"` in front.
+ * A part never splits a value, so a secret inside one is redacted whole.
+ */
+function* compactJsonParts(json) {
+    const { urls, items, ...head } = json;
+    yield `${JSON.stringify(head).slice(0, -1)},"urls":[`;
+    const urlTexts = urls.map(u => JSON.stringify(u));
+    for (let i = 0; i < urlTexts.length; i++)
+        yield i === 0 ? urlTexts[i] : `,${urlTexts[i]}`;
+    yield '],"items":[';
+    let next = 0;
+    for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        const text = item.kind === 'url' ? `{"kind":"url",${urlTexts[next++].slice(1)}` : JSON.stringify(item);
+        yield i === 0 ? text : `,${text}`;
+    }
+    yield ']}';
 }
 
 // EXTERNAL MODULE: ./src/gate/policy.ts
@@ -25243,37 +25328,45 @@ class LookupSchedule {
     rules;
     asked = new Map();
     lastNews;
+    /** The slowest times so far, folded from `finishedAt` as it grows (see `slowest`). */
+    slowestByBatch = new Map();
+    slowestAny;
+    folded = 0;
+    unfolded;
     constructor(jobs, 
-    /** When each finished job's result reached the gate (JobTracker.finishedAt). */
+    /** When each finished job's result reached the gate (JobTracker.finishedAt): entries are only ever added. */
     finishedAt, rules, now = Date.now()) {
         this.jobs = jobs;
         this.finishedAt = finishedAt;
         this.rules = rules;
         this.lastNews = now;
+        this.unfolded = finishedAt.entries();
     }
     /** A job finished (a webhook or a lookup brought news): the quiet period starts again. */
     news(now = Date.now()) {
         this.lastNews = now;
     }
     /**
-     * Each batch's slowest finished job and the slowest of all, in one pass over the finished jobs: computed once per
-     * round, not once per pending job (that was quadratic, seconds of CPU at 10,000 jobs).
+     * Each batch's slowest finished job and the slowest of all. Only the jobs finished since the last call are
+     * folded in: recomputing over every finished job on each long-poll round cost a fifth of a second in the last
+     * second of a 10,000-job run. The map iterator is live (it sees entries added after it was made) and is never
+     * advanced past the last entry, so it never ends.
      */
     slowest() {
-        const byBatch = new Map();
-        let any;
-        for (const [id, at] of this.finishedAt) {
+        while (this.folded < this.finishedAt.size) {
+            const [id, at] = this.unfolded.next().value;
+            this.folded++;
             const mate = this.jobs.get(id);
             if (!mate)
                 continue;
             const took = at - mate.submittedAt;
-            const batch = byBatch.get(mate.batchId);
+            const batch = this.slowestByBatch.get(mate.batchId);
             if (batch === undefined || took > batch)
-                byBatch.set(mate.batchId, took);
-            if (any === undefined || took > any)
-                any = took;
+                this.slowestByBatch.set(mate.batchId, took);
+            if (this.slowestAny === undefined || took > this.slowestAny)
+                this.slowestAny = took;
         }
-        return { byBatch, any };
+        return { byBatch: this.slowestByBatch, any: this.slowestAny };
     }
     /** Epoch ms from which `jobId` is overdue, by its batch-mates' times (or any finished job's), or the quiet rule. */
     overdueAt(jobId, slowest = this.slowest()) {
@@ -25291,11 +25384,13 @@ class LookupSchedule {
     /** The pending jobs due for a lookup at `now`, most overdue first. */
     due(pending, now = Date.now()) {
         const slowest = this.slowest();
-        return pending
-            .map(id => ({ id, at: this.dueAt(id, slowest) }))
-            .filter(j => j.at <= now)
-            .sort((a, b) => a.at - b.at)
-            .map(j => j.id);
+        const due = [];
+        for (const id of pending) {
+            const at = this.dueAt(id, slowest);
+            if (at <= now)
+                due.push({ id, at });
+        }
+        return due.sort((a, b) => a.at - b.at).map(j => j.id);
     }
     /** The earliest moment a pending job falls due (Infinity when none is pending). */
     nextDue(pending) {
@@ -25352,16 +25447,16 @@ async function waitWithStore(store, api, tracker, options) {
     let failures = 0;
     let lookedUpNearDeadline = false;
     const unreadable = new Set();
-    while (tracker.pending().length > 0) {
+    for (let pending = tracker.pending(); pending.length > 0; pending = tracker.pending()) {
         // Checked before the deadline: however late the store let us get, the stragglers are looked up once.
         if (!lookedUpNearDeadline && Date.now() >= lookupAt) {
             lookedUpNearDeadline = true;
-            await lookUp(tracker.pending(), `${(0,model/* plural */.LS)(tracker.pending().length, 'job')} ${tracker.pending().length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
+            await lookUp(pending, `${(0,model/* plural */.LS)(pending.length, 'job')} ${pending.length === 1 ? 'has' : 'have'} no result in the store near the deadline; looking them up on the results endpoint once`);
             continue;
         }
         if (Date.now() >= options.deadline)
             return;
-        const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(tracker.pending()), options.rateLimit?.());
+        const round = lookedUpNearDeadline ? [] : withinQuota(schedule.due(pending), options.rateLimit?.());
         if (round.length > 0) {
             await lookUp(round, overdueLine(round.length, tracker));
             continue;
@@ -25369,12 +25464,12 @@ async function waitWithStore(store, api, tracker, options) {
         // Each long-poll ends in time for the next lookup (or the reset that frees the quota); after the last, at the deadline.
         const nextLookup = lookedUpNearDeadline
             ? options.deadline
-            : Math.min(lookupAt, Math.max(schedule.nextDue(tracker.pending()), quotaResetAt(options.rateLimit?.())));
+            : Math.min(lookupAt, Math.max(schedule.nextDue(pending), quotaResetAt(options.rateLimit?.())));
         const left = Math.max(0, Math.min(options.deadline, nextLookup) - Date.now());
         const asked = Date.now();
-        log.debug(`Store query for ${(0,model/* plural */.LS)(tracker.pending().length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
+        log.debug(`Store query for ${(0,model/* plural */.LS)(pending.length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
         try {
-            const answers = await Promise.all(chunk(tracker.pending(), protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
+            const answers = await Promise.all(chunk(pending, protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
             if (failures > 0)
                 log.info('The store answers again');
             failures = 0;
@@ -26166,106 +26261,8 @@ const defaults = pg_lib.defaults
 // Re-export the default
 /* harmony default export */ const esm = (pg_lib);
 
-;// CONCATENATED MODULE: ./src/store/body.ts
-/**
- * Decoding a delivery's raw bytes into JSON, with the store's own limits: UTF-8 only (refused otherwise, so the
- * text kept is byte for byte what was signed), a leading BOM tolerated, and a nesting depth limit so that every
- * accepted body can be read back and re-serialized (JSON.stringify recurses, and overflows a few thousand deep).
- */
-
-/** Deepest nesting of arrays and objects a body may have; real result bodies nest about 7 deep. */
-const MAX_JSON_DEPTH = 64;
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Bytes → text → JSON, or one line saying which step failed (never quoting the body). */
-function decodeJsonBody(raw) {
-    let text;
-    try {
-        text = utf8.decode(raw);
-    }
-    catch {
-        return { ok: false, reason: `body is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(raw)})` };
-    }
-    if (text.includes('\u0000'))
-        return { ok: false, reason: 'body is not JSON: it contains NUL bytes (UTF-16? the body must be UTF-8 JSON)' };
-    if (text.trim() === '')
-        return { ok: false, reason: 'body is empty (expected a JSON result body)' };
-    if (exceedsDepth(text, MAX_JSON_DEPTH))
-        return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
-    const json = parseJsonText(text);
-    if (json === undefined)
-        return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
-    return { ok: true, text, json };
-}
-/** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
-function parseJsonText(text) {
-    try {
-        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** True when arrays/objects nest deeper than `limit` (brackets inside strings do not count). Linear, no recursion. */
-function exceedsDepth(text, limit) {
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (inString) {
-            if (c === 0x5c)
-                i++; // backslash: skip the escaped character
-            else if (c === 0x22)
-                inString = false;
-        }
-        else if (c === 0x22)
-            inString = true;
-        else if (c === 0x5b || c === 0x7b) {
-            if (++depth > limit)
-                return true;
-        }
-        else if (c === 0x5d || c === 0x7d)
-            depth--;
-    }
-    return false;
-}
-/** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
-function jsonErrorAt(text) {
-    const problem = (0,config_source/* jsonSyntaxProblem */.F1)(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    if (!problem)
-        return '';
-    const { line, col } = (0,config_source/* offsetPosition */.ts)(text, problem.offset);
-    return `: ${problem.message.slice(0, 80)} at line ${line}, column ${col}`;
-}
-function firstInvalidUtf8(raw) {
-    // The longest prefix that decodes, a sequence cut off at its end allowed, stops at the byte that broke it...
-    let lo = 0;
-    let hi = raw.length;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (decodes(raw.subarray(0, mid), true))
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    // ...unless that prefix ends inside a sequence: then the sequence's lead byte is the first bad one.
-    if (decodes(raw.subarray(0, lo), false))
-        return lo;
-    let at = lo - 1;
-    while (at > 0 && (raw[at] & 0xc0) === 0x80)
-        at--;
-    return at;
-}
-/** Whether `bytes` is valid UTF-8 (`cutOff`: except possibly for a sequence cut off at its end). */
-function decodes(bytes, cutOff) {
-    try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cutOff });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
+// EXTERNAL MODULE: ./src/store/body.ts
+var body = __nccwpck_require__(31649);
 ;// CONCATENATED MODULE: ./src/store/db/backend.ts
 /**
  * The storage interface both backends (SQLite, PostgreSQL) implement, and the rules they share: which event
@@ -26367,9 +26364,9 @@ function toStoredJob(row) {
  * JSON.stringify cannot write back) must not make every read that includes its job fail.
  */
 function storedResult(text) {
-    if (text === null || exceedsDepth(text, MAX_JSON_DEPTH))
+    if (text === null || (0,body/* exceedsDepth */.Rv)(text, body/* MAX_JSON_DEPTH */.KX))
         return null;
-    const json = parseJsonText(text);
+    const json = (0,body/* parseJsonText */.lk)(text);
     return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : null;
 }
 
@@ -26681,14 +26678,14 @@ class PostgresBackend {
             known.map(j => j.ref ?? null)
         ]);
     }
-    async lookupResults(req) {
+    async historyRows(req) {
         const { rows } = await this.pool.query(HISTORY_SQL, [
             req.judge_fingerprint,
             req.identities,
             req.base?.repository ?? null,
             req.base?.ref ?? null
         ]);
-        return (0,db_history/* answerLookup */.Tf)(req, rows, new Date());
+        return rows;
     }
     async ping() {
         await this.pool.query('SELECT 1');
@@ -26926,14 +26923,14 @@ class SqliteBackend {
             ]
         ]);
     }
-    async lookupResults(req) {
+    async historyRows(req) {
         const rows = this.stmt.history.all({
             fingerprint: req.judge_fingerprint,
             identities: JSON.stringify(req.identities),
             base_repository: req.base?.repository ?? null,
             base_ref: req.base?.ref ?? null
         });
-        return (0,db_history/* answerLookup */.Tf)(req, rows, new Date());
+        return rows;
     }
     async ping() {
         this.stmt.seq.get();
@@ -27098,9 +27095,12 @@ function sendTooLarge(res, limit) {
     sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' });
 }
 function sendJson(res, status, body, headers = {}) {
+    sendJsonText(res, status, JSON.stringify(body), headers);
+}
+/** An answer already serialised as JSON. */
+function sendJsonText(res, status, text, headers = {}) {
     if (res.headersSent || res.destroyed)
         return;
-    const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
     res.end(text);
 }
@@ -27142,7 +27142,7 @@ function fileBody(headers, rawBody) {
     const encoding = [headers['content-encoding'] ?? []].flat().join(',');
     if (!IDENTITY.test(encoding))
         return { ok: false, reason: 'compressed bodies are not accepted (Content-Encoding must be identity)' };
-    const decoded = decodeJsonBody(rawBody);
+    const decoded = (0,body/* decodeJsonBody */.Fe)(rawBody);
     if (!decoded.ok)
         return decoded;
     const state = (0,results/* readDeliveryState */.KD)(decoded.json);
@@ -27380,7 +27380,7 @@ async function reads_readBody(req, res, limit, schema) {
             sendTooLarge(res, limit);
         return undefined;
     }
-    const decoded = decodeJsonBody(read.body);
+    const decoded = (0,body/* decodeJsonBody */.Fe)(read.body);
     if (!decoded.ok) {
         sendError(res, 400, decoded.reason);
         return undefined;
@@ -27480,6 +27480,7 @@ function createReadHandlers(deps) {
 
 
 
+
 /** Identities are a few hundred bytes at most; a full lookup may exceed the store's default body limit. */
 const LOOKUP_BYTES_PER_IDENTITY = 2200;
 function createResultsHandler(deps) {
@@ -27488,7 +27489,7 @@ function createResultsHandler(deps) {
         const body = await reads_readBody(req, res, limit, protocol/* resultLookupRequestSchema */.m6);
         if (!body)
             return;
-        sendJson(res, 200, await deps.backend.lookupResults(body));
+        sendJsonText(res, 200, (0,db_history/* answerLookupJson */.b2)(body, await deps.backend.historyRows(body), new Date()));
     };
 }
 
@@ -27604,7 +27605,9 @@ async function startStore(partial) {
     });
     await new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(options.port, options.host, () => resolve());
+        // A deep accept queue: a sender's burst of new connections beyond Node's default 511 would otherwise be dropped
+        // and retried by TCP a second later, and each delivery in it would reach the store that much late.
+        server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => resolve());
     }).catch(async (error) => {
         await backend.close();
         throw error;
@@ -27657,6 +27660,8 @@ async function startStore(partial) {
     })());
     return { url, port, close };
 }
+/** The kernel caps it at net.core.somaxconn (4096 on current Linux). */
+const LISTEN_BACKLOG = 4096;
 const server_sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms).unref());
 
 ;// CONCATENATED MODULE: ./src/cli/demo.ts
@@ -32720,14 +32725,147 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 31649:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fe: () => (/* binding */ decodeJsonBody),
+/* harmony export */   KX: () => (/* binding */ MAX_JSON_DEPTH),
+/* harmony export */   Rv: () => (/* binding */ exceedsDepth),
+/* harmony export */   lk: () => (/* binding */ parseJsonText)
+/* harmony export */ });
+/* harmony import */ var _config_source_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30638);
+/**
+ * Decoding a delivery's raw bytes into JSON, with the store's own limits: UTF-8 only (refused otherwise, so the
+ * text kept is byte for byte what was signed), a leading BOM tolerated, and a nesting depth limit so that every
+ * accepted body can be read back and re-serialized (JSON.stringify recurses, and overflows a few thousand deep).
+ */
+
+/** Deepest nesting of arrays and objects a body may have; real result bodies nest about 7 deep. */
+const MAX_JSON_DEPTH = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Bytes → text → JSON, or one line saying which step failed (never quoting the body). */
+function decodeJsonBody(raw) {
+    let text;
+    try {
+        text = utf8.decode(raw);
+    }
+    catch {
+        return { ok: false, reason: `body is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(raw)})` };
+    }
+    if (text.includes('\u0000'))
+        return { ok: false, reason: 'body is not JSON: it contains NUL bytes (UTF-16? the body must be UTF-8 JSON)' };
+    if (text.trim() === '')
+        return { ok: false, reason: 'body is empty (expected a JSON result body)' };
+    if (exceedsDepth(text, MAX_JSON_DEPTH))
+        return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
+    const json = parseJsonText(text);
+    if (json === undefined)
+        return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
+    return { ok: true, text, json };
+}
+/** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
+function parseJsonText(text) {
+    try {
+        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** True when arrays/objects nest deeper than `limit` (brackets inside strings do not count). Linear, no recursion. */
+function exceedsDepth(text, limit) {
+    // Cheap first: a text with at most `limit` opening brackets cannot nest deeper (result bodies have a few dozen).
+    if (countOpenings(text, limit + 1) <= limit)
+        return false;
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // backslash: skip the escaped character
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22)
+            inString = true;
+        else if (c === 0x5b || c === 0x7b) {
+            if (++depth > limit)
+                return true;
+        }
+        else if (c === 0x5d || c === 0x7d)
+            depth--;
+    }
+    return false;
+}
+/** How many `{` and `[` the text holds, counting no further than `stop`. */
+function countOpenings(text, stop) {
+    let n = 0;
+    for (const bracket of ['{', '[']) {
+        for (let i = text.indexOf(bracket); i !== -1 && n < stop; i = text.indexOf(bracket, i + 1))
+            n++;
+    }
+    return n;
+}
+/** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
+function jsonErrorAt(text) {
+    const problem = (0,_config_source_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonSyntaxProblem */ .F1)(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (!problem)
+        return '';
+    const { line, col } = (0,_config_source_js__WEBPACK_IMPORTED_MODULE_0__/* .offsetPosition */ .ts)(text, problem.offset);
+    return `: ${problem.message.slice(0, 80)} at line ${line}, column ${col}`;
+}
+function firstInvalidUtf8(raw) {
+    // The longest prefix that decodes, a sequence cut off at its end allowed, stops at the byte that broke it...
+    let lo = 0;
+    let hi = raw.length;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (decodes(raw.subarray(0, mid), true))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    // ...unless that prefix ends inside a sequence: then the sequence's lead byte is the first bad one.
+    if (decodes(raw.subarray(0, lo), false))
+        return lo;
+    let at = lo - 1;
+    while (at > 0 && (raw[at] & 0xc0) === 0x80)
+        at--;
+    return at;
+}
+/** Whether `bytes` is valid UTF-8 (`cutOff`: except possibly for a sequence cut off at its end). */
+function decodes(bytes, cutOff) {
+    try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cutOff });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+
+/***/ }),
+
 /***/ 74028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Tf: () => (/* binding */ answerLookup),
 /* harmony export */   Yb: () => (/* binding */ HISTORY_SELECT),
+/* harmony export */   b2: () => (/* binding */ answerLookupJson),
 /* harmony export */   sZ: () => (/* binding */ identifiedJobs)
 /* harmony export */ });
+/* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31649);
+/**
+ * Result history, shared by both backends: which rows a results lookup reads and how they become the answer.
+ * A job joins an item's history when the gate registers it with a judge fingerprint and an identity; its result
+ * counts once the job is `completed` (failed results are never reused nor compared against). The completion time
+ * is the job row's `updated_at`: a terminal status is final, so the row never changes after it.
+ */
+
 /**
  * The query's body; `:fingerprint`, `:identities`, `:base_repository`, `:base_ref` and `:identity_filter` are
  * placeholders the backends fill with their own parameter syntax and set test. Items are ranked on narrow rows;
@@ -32750,30 +32888,43 @@ const HISTORY_SELECT = `
 function identifiedJobs(jobs) {
     return jobs.filter((j) => j.judge_fingerprint !== undefined && j.identity !== undefined);
 }
+/** A history row's result, parsed; undefined when its body cannot be served (then the row counts as no result). */
 function toStoredResult(row) {
-    if (row.result_json === null)
-        return undefined;
-    let result;
-    try {
-        result = JSON.parse(row.result_json);
-    }
-    catch {
-        return undefined;
-    }
-    if (!result || typeof result !== 'object' || Array.isArray(result))
-        return undefined;
+    const text = servableBody(row.result_json);
+    const result = text === undefined ? undefined : (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonText */ .lk)(text);
+    return result === undefined ? undefined : { ...resultFields(row), result: result };
+}
+function toRawStoredResult(row) {
+    const text = servableBody(row.result_json);
+    return text === undefined ? undefined : { ...resultFields(row), resultJson: text };
+}
+function resultFields(row) {
     return {
         job_id: row.job_id,
         completed_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
-        result: result,
         url: row.url,
         repository: row.repository,
         commit: row.commit_sha,
         ref: row.ref
     };
 }
-/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
-function answerLookup(req, rows, now) {
+/**
+ * The stored body as JSON text that can be served, or undefined: an object (not an array), its leading BOM (which
+ * ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could not
+ * take it). Ingest keeps only text that parsed as JSON, so it is not parsed again here.
+ */
+function servableBody(text) {
+    if (text === null)
+        return undefined;
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return body.trimStart().startsWith('{') && !(0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .exceedsDepth */ .Rv)(body, _body_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_JSON_DEPTH */ .KX) ? body : undefined;
+}
+/**
+ * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,
+ * the one before it (or the newest, when nothing is reusable) for deltas, and the base branch's newest other one.
+ * `convert` turns a row into its result, or undefined when the row's body cannot be served.
+ */
+function selectLookup(req, rows, now, convert) {
     const byIdentity = new Map();
     for (const row of rows) {
         const list = byIdentity.get(row.identity);
@@ -32789,7 +32940,7 @@ function answerLookup(req, rows, now) {
         if (!found)
             continue;
         const newestFirst = found.filter(r => Number(r.rn) <= 2).sort((a, b) => Number(a.rn) - Number(b.rn));
-        const [newest, second] = newestFirst.map(toStoredResult);
+        const [newest, second] = newestFirst.map(convert);
         const fresh = newest !== undefined && req.max_age_seconds > 0 && Date.parse(newest.completed_at) >= oldest;
         const reusable = fresh ? newest : undefined;
         const onBase = found
@@ -32799,10 +32950,27 @@ function answerLookup(req, rows, now) {
             identity,
             reusable: reusable ?? null,
             previous: (reusable ? second : newest) ?? null,
-            base: (onBase.length ? toStoredResult(onBase[0]) : undefined) ?? null
+            base: (onBase.length ? convert(onBase[0]) : undefined) ?? null
         });
     }
-    return { items, now: now.toISOString() };
+    return items;
+}
+/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
+function answerLookup(req, rows, now) {
+    return { items: selectLookup(req, rows, now, toStoredResult), now: now.toISOString() };
+}
+/**
+ * `JSON.stringify(answerLookup(req, rows, now))`, with each result body spliced in as stored instead of parsed and
+ * written again: 900 reusable results are about 1.6 MB, and the round trip was a third of the store's answer time.
+ */
+function answerLookupJson(req, rows, now) {
+    const str = JSON.stringify;
+    const result = (r) => r === null
+        ? 'null'
+        : `{"job_id":${str(r.job_id)},"completed_at":${str(r.completed_at)},"result":${r.resultJson},"url":${str(r.url)},` +
+            `"repository":${str(r.repository)},"commit":${str(r.commit)},"ref":${str(r.ref)}}`;
+    const items = selectLookup(req, rows, now, toRawStoredResult).map(i => `{"identity":${str(i.identity)},"reusable":${result(i.reusable)},"previous":${result(i.previous)},"base":${result(i.base)}}`);
+    return `{"items":[${items.join(',')}],"now":${str(now.toISOString())}}`;
 }
 const toTime = (row) => row.updated_at instanceof Date ? row.updated_at.getTime() : Date.parse(row.updated_at);
 
