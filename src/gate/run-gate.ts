@@ -19,6 +19,7 @@ import {
   type UrlItem,
   isUrlItem,
   itemName,
+  itemWord,
   plural
 } from '../model/index.js'
 import { formatBytes } from '../files/bytes.js'
@@ -180,6 +181,7 @@ async function skipWithoutKey(run: GateRun): Promise<RunReport | undefined> {
     failOnError: settings.failOnError,
     waitMode: settings.waitMode,
     skippedUnchanged: planned.skippedUnchanged,
+    skippedUnchangedKinds: planned.skippedUnchangedKinds,
     startedAt: run.startedAt,
     inputs: settings.echo,
     warnings: planned.warnings,
@@ -447,6 +449,7 @@ async function verdict(run: GateRun): Promise<RunReport> {
     timedOut: progress.timedOut ?? false,
     lookups: progress.lookups,
     skippedUnchanged: planned.skippedUnchanged,
+    skippedUnchangedKinds: planned.skippedUnchangedKinds,
     startedAt: run.startedAt,
     inputs: settings.echo,
     // Replies that differed from the docs (undocumented values, event/status disagreements) stay in the report.
@@ -517,7 +520,7 @@ function need<T>(value: T | undefined, what: string): T {
 
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
-  return `${judge} ${plural(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
+  return `${judge} ${plural(plan.items.length, itemWord(plan.items))} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
 }
 
 /** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
