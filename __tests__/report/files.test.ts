@@ -80,7 +80,6 @@ describe('media files in reports', () => {
     expect(JSON.parse(compactJson(json))).toEqual(json)
   })
 
-
   it('say a job still awaiting_upload at the deadline never had its upload received', () => {
     const report = reportOf([awaitingUpload()])
     expect(report.items[0].state).toBe('pending')
