@@ -64,6 +64,12 @@ async function action(urls: string, inputs: Record<string, string> = {}): Promis
   return reportPath
 }
 
+/** Jobs the emulator has created so far: each one an evaluation Pique bills. */
+async function emulatorJobs(): Promise<{ url: string }[]> {
+  const res = await fetch(`${emulator.url}/_emulator/jobs`)
+  return ((await res.json()) as { jobs: { url: string }[] }).jobs
+}
+
 describe('main.run with a fake @actions/core', () => {
   it('passes: sets every output, masks the key, never fails the step', async () => {
     const reportPath = await action(urlList('pass/1', 'good/2'))
@@ -121,6 +127,21 @@ describe('main.run with a fake @actions/core', () => {
     expect(core.outputs()).toMatchObject({ verdict: 'error', passed: 'false', 'report-path': reportPath })
     // The JSON report keeps the verdict it always had: failed, with the error.
     expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({ verdict: 'failed', error: { kind: 'config' } })
+  })
+
+  it('two lines of a list that differ only by tracking parameters are one evaluation, billed once', async () => {
+    const jobsBefore = await emulatorJobs()
+    const clip = `https://clips.example/pass/${counter + 1}-${Date.now()}`
+    await action(`${clip}\n${clip}/?utm_source=newsletter&si=share1\n`)
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.outputs()).toMatchObject({ verdict: 'passed', evaluated: '1' })
+    // Every job the emulator created is one Pique would bill: one, for the first line.
+    expect((await emulatorJobs()).slice(jobsBefore.length).map(j => j.url)).toEqual([clip])
+    // The log names the dropped line, where its twin is, and why they are one.
+    const notice = core.messages(core.info).find(m => m.includes('duplicate of'))
+    expect(notice).toMatch(
+      /duplicate of .*urls-\d+\.txt:1 \(the same content URL: differs only by trailing slash and tracking parameters utm_source, si\)/
+    )
   })
 
   it('explains its decisions through core.debug (judge matching, polling)', async () => {

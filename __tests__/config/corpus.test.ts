@@ -201,9 +201,10 @@ const URL_CASES: UrlCase[] = [
     ['urls/duplicates.txt'],
     [],
     [
-      'urls/duplicates.txt:4:1: duplicate of urls/duplicates.txt:1',
-      'urls/duplicates.txt:5:1: duplicate of urls/duplicates.txt:2',
-      'urls/duplicates.txt:6:1: duplicate of urls/duplicates.txt:1'
+      'urls/duplicates.txt:4:1: duplicate of urls/duplicates.txt:1 (the same content URL: differs only by letter case of scheme or host)',
+      'urls/duplicates.txt:5:1: duplicate of urls/duplicates.txt:2 (the same content URL: differs only by default port)',
+      'urls/duplicates.txt:6:1: duplicate of urls/duplicates.txt:1',
+      'urls/duplicates.txt:8:1: duplicate of urls/duplicates.txt:1 (the same content URL: differs only by trailing slash and tracking parameters si, utm_source)'
     ]
   ],
   [
@@ -211,9 +212,10 @@ const URL_CASES: UrlCase[] = [
     [],
     [
       'urls/duplicates.txt:1:1: duplicate of urls/more.txt:2',
-      'urls/duplicates.txt:4:1: duplicate of urls/more.txt:2',
-      'urls/duplicates.txt:5:1: duplicate of urls/duplicates.txt:2',
-      'urls/duplicates.txt:6:1: duplicate of urls/more.txt:2'
+      'urls/duplicates.txt:4:1: duplicate of urls/more.txt:2 (the same content URL: differs only by letter case of scheme or host)',
+      'urls/duplicates.txt:5:1: duplicate of urls/duplicates.txt:2 (the same content URL: differs only by default port)',
+      'urls/duplicates.txt:6:1: duplicate of urls/more.txt:2',
+      'urls/duplicates.txt:8:1: duplicate of urls/more.txt:2 (the same content URL: differs only by trailing slash and tracking parameters si, utm_source)'
     ]
   ],
   [['urls/only-comments.txt'], ['urls/only-comments.txt: no URLs to evaluate: the list is empty']],

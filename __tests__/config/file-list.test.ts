@@ -57,12 +57,12 @@ describe('the files input', () => {
     expect(list.files).toEqual([
       {
         path: 'media/clips/launch.mp4',
-        source: { file: 'media/files.yml', line: 2 },
+        source: { file: 'media/files.yml', line: 2, column: 9 },
         title: 'Launch day #launch',
         description: 'The launch teaser'
       },
-      { path: 'media/cover.png', source: { file: 'media/files.yml', line: 5 } },
-      { path: 'media/clips/wide.mp4', source: { file: 'media/files.yml', line: 6 } }
+      { path: 'media/cover.png', source: { file: 'media/files.yml', line: 5, column: 3 } },
+      { path: 'media/clips/wide.mp4', source: { file: 'media/files.yml', line: 6, column: 9 } }
     ])
     expect(list.manifests).toEqual(['media/files.yml'])
   })
@@ -116,8 +116,57 @@ describe('validate --files', () => {
     write('list.yml', '- media/clips/launch.mp4\n- media/cover.png\n')
     const out = await validateConfig({ judge: 'judge.yml', files: ['list.yml'], cwd })
     expect(out.problems.map(formatProblem)).toEqual([
-      'list.yml:2:1: media/cover.png: is image (image/png) but the judge evaluates video: use an image judge for it, or leave it out'
+      'list.yml:2:3: media/cover.png: is image (image/png) but the judge evaluates video: use an image judge for it, or leave it out'
     ])
+  })
+
+  it('reports a file that fails its check at the line and column of the path that named it', async () => {
+    write(
+      'judge.yml',
+      'name: Clips\ndescription: d\ncontent_type: video\ndetectors:\n  - detector_name: audio_noise\n    config: {}\n'
+    )
+    write('media/empty.mp4', '')
+    mkdirSync(join(cwd, 'media/odd'), { recursive: true })
+    write('media/odd/a.mp4', '')
+    write('media/odd/b.mp4', '')
+    write('media/pointer.mp4', 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1234\n')
+    write(
+      'checked.yml',
+      [
+        '# launch media',
+        '- media/clips/launch.mp4',
+        '-   media/cover.png',
+        '- file: media/empty.mp4',
+        '  title: Empty',
+        '- title: Pointer first',
+        '  file:   media/pointer.mp4',
+        '- file: media/*.png',
+        '- file: media/odd/*.mp4',
+        ''
+      ].join('\n')
+    )
+    write(
+      'checked.json',
+      '[\n  "media/clips/launch.mp4",\n  {"title": "Cover", "file": "media/cover.png"},\n    "media/empty.mp4"\n]\n'
+    )
+    for (const manifest of ['checked.yml', 'checked.json']) {
+      const out = await validateConfig({ judge: 'judge.yml', files: [manifest], cwd })
+      const lines = out.problems.map(formatProblem)
+      if (manifest === 'checked.yml')
+        expect(lines).toEqual([
+          'checked.yml:3:5: media/cover.png: is image (image/png) but the judge evaluates video: use an image judge for it, or leave it out',
+          'checked.yml:4:9: media/empty.mp4: the file is empty',
+          expect.stringMatching(/^checked\.yml:7:11: media\/pointer\.mp4: is a Git LFS pointer/),
+          // A glob's matches share its position; the field says which file.
+          'checked.yml:9:9: media/odd/a.mp4: the file is empty',
+          'checked.yml:9:9: media/odd/b.mp4: the file is empty'
+        ])
+      else
+        expect(lines).toEqual([
+          'checked.json:3:30: media/cover.png: is image (image/png) but the judge evaluates video: use an image judge for it, or leave it out',
+          'checked.json:4:5: media/empty.mp4: the file is empty'
+        ])
+    }
   })
 
   it('allows image and audio judges for files alone, never with URLs', async () => {

@@ -112,13 +112,52 @@ describe('several files, globs and the inline list', () => {
 })
 
 describe('duplicates and empties', () => {
-  it('removes duplicates after normalizing (scheme and host case, default port), keeping the first', async () => {
+  it('removes duplicates by the reuse identity, keeping the first, and says how the second differs', async () => {
     await write('d1.txt', `${A}\n`)
     await write('d2.txt', `${B}\nHTTPS://WWW.YOUTUBE.COM:443/shorts/aaaaaaaaaaa\n${A}/\n`)
     const list = await loadUrlLists(['d1.txt', 'd2.txt'], { cwd: dir })
-    // A trailing slash makes a different path: only the first two are the same URL.
-    expect(list.urls.map(u => u.url)).toEqual([A, B, `${A}/`])
-    expect(list.notices.map(formatProblem)).toEqual(['d2.txt:2:1: duplicate of d1.txt:1'])
+    expect(list.urls.map(u => u.url)).toEqual([A, B])
+    expect(list.notices.map(formatProblem)).toEqual([
+      'd2.txt:2:1: duplicate of d1.txt:1 (the same content URL: differs only by letter case of scheme or host and default port)',
+      'd2.txt:3:1: duplicate of d1.txt:1 (the same content URL: differs only by trailing slash)'
+    ])
+  })
+
+  const V = 'https://www.youtube.com/watch?v=AbCdEfGhIjK'
+  it.each([
+    ['a utm parameter', V, `${V}&utm_source=newsletter`, 'tracking parameter utm_source'],
+    ['a share id', V, `${V}&si=q1w2&feature=share`, 'tracking parameters si, feature'],
+    ['a trailing slash', C, C.replace(/\/$/, ''), 'trailing slash'],
+    ['host case', B, B.replace('www.tiktok.com', 'www.TikTok.com'), 'letter case of scheme or host'],
+    ['a fragment', A, `${A}#t=30`, 'fragment'],
+    ['parameter order', 'https://clips.example/c?a=1&b=2', 'https://clips.example/c?b=2&a=1', 'parameter order'],
+    [
+      'several at once',
+      V,
+      `${V.replace('www.youtube', 'WWW.YouTube')}&utm_medium=email#top`,
+      'letter case of scheme or host, tracking parameter utm_medium and fragment'
+    ]
+  ])('two lines that differ only by %s are one URL, submitted once', async (what, first, second, how) => {
+    const name = `same-${what.replaceAll(' ', '-')}.txt`
+    await write(name, `${first}\n# the same, shared again\n${second}\n`)
+    const list = await loadUrlLists([name], { cwd: dir })
+    expect(list.urls.map(u => u.url)).toEqual([first])
+    expect(list.notices.map(formatProblem)).toEqual([
+      `${name}:3:1: duplicate of ${name}:1 (the same content URL: differs only by ${how})`
+    ])
+  })
+
+  it.each([
+    ['another video id', V, V.replace('AbCdEfGhIjK', 'AbCdEfGhIjL')],
+    ['the case of a video id', 'https://www.youtube.com/shorts/AbCdE', 'https://www.youtube.com/shorts/abcde'],
+    ['a YouTube start time (t)', V, `${V}&t=42`],
+    ['a parameter not in the tracking table', 'https://clips.example/c?id=1', 'https://clips.example/c?id=1&lang=de']
+  ])('keeps two lines that differ by %s: different content', async (what, first, second) => {
+    const name = `apart-${what.replace(/\W+/g, '-')}.txt`
+    await write(name, `${first}\n${second}\n`)
+    const list = await loadUrlLists([name], { cwd: dir })
+    expect(list.urls.map(u => u.url)).toEqual([first, second])
+    expect(list.notices).toEqual([])
   })
 
   it('is an error when all lists together hold no URL', async () => {

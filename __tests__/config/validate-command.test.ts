@@ -52,11 +52,14 @@ describe('pique-gate validate', () => {
     expect(out).toContain(
       `warning: ${FIX}/judge/warnings.yml:10:7: detectors[1].config.min_fsp: unknown key for video_specs (did you mean "min_fps"?)`
     )
-    expect(out).toContain('urls: 4 URLs to evaluate, 4 duplicates removed')
+    expect(out).toContain('urls: 4 URLs to evaluate, 5 duplicates removed')
     expect(out).toContain(`  ${FIX}/urls/more.txt: 2`)
     expect(out).toContain(`  ${FIX}/urls/duplicates.txt: 1`)
     expect(out).toContain('  url-list: 1')
     expect(out).toContain(`notice: ${FIX}/urls/duplicates.txt:1:1: duplicate of ${FIX}/urls/more.txt:2`)
+    expect(out).toContain(
+      `notice: ${FIX}/urls/duplicates.txt:8:1: duplicate of ${FIX}/urls/more.txt:2 (the same content URL: differs only by trailing slash and tracking parameters si, utm_source)`
+    )
   })
 
   it('prints every problem of both files, one per line, and exits 2', async () => {

@@ -213,9 +213,9 @@ describe('media files', () => {
       }
     )
     expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(/media\.yml:1:1: clip\.mp4: is a Git LFS pointer.*lfs: true/)
+    expect(run.stdout).toMatch(/media\.yml:1:3: clip\.mp4: is a Git LFS pointer.*lfs: true/)
     expect(run.stdout).toMatch(
-      /media\.yml:2:1: cover\.png: is image \(image\/png\) but the judge evaluates video: use an image judge/
+      /media\.yml:2:3: cover\.png: is image \(image\/png\) but the judge evaluates video: use an image judge/
     )
     expect(await presignedCount()).toBe(before)
   })

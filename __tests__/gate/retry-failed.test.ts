@@ -2,11 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { memoryLog } from '../../src/gate/log.js'
 import {
   mergeRetry,
+  retryItem,
   retryTransientFailures,
   timeForAnotherJob,
   transientFailures
 } from '../../src/gate/retry-failed.js'
-import type { ItemOutcome } from '../../src/model/index.js'
+import { type ItemOutcome, itemName } from '../../src/model/index.js'
 import type { EvaluationResult } from '../../src/pique/results.js'
 import { TransientErrors } from '../../src/pique/transient-errors.js'
 
@@ -45,7 +46,7 @@ describe('retry-failed', () => {
       ['j2', failed('j2', 'Failed to download video: this video is private')],
       ['j3', scored('j3', 0.2)]
     ])
-    expect(transientFailures(outcomes, results, rule).map(p => [p.outcome.url, p.why])).toEqual([
+    expect(transientFailures(outcomes, results, rule).map(p => [itemName(p.outcome), p.why])).toEqual([
       ['https://v.example/1', 'bot detection']
     ])
     const retriedOnce = { ...outcomes[0], otherJobs: [{ jobId: 'j0', state: 'failed' as const }] }
@@ -86,7 +87,7 @@ describe('retry-failed', () => {
       { ...rule, deadline: Date.now() + 10_000, log, results, tookMs: () => [] },
       {
         submit: async items => {
-          submitted.push(...items.map(i => i.url))
+          submitted.push(...items.map(itemName))
           return items.map(i => ({ ...i, state: 'submitted' as const, jobId: 'j2', batchId: 'b2' }))
         },
         wait: async () => {
@@ -105,5 +106,59 @@ describe('retry-failed', () => {
       { submit: async () => Promise.reject(new Error('not called')), wait: async () => undefined }
     )
     expect(late.lines.join('\n')).toContain('too little time is left for a new job to finish')
+  })
+
+  it('retries a media file whose evaluation failed with a transient error, keeping what reuse attached', async () => {
+    const clip: ItemOutcome = {
+      kind: 'file',
+      path: 'media/teaser.mp4',
+      source: { file: 'media/teaser.mp4', line: 0 },
+      size: 1234,
+      sha256: 'ab'.repeat(32),
+      contentType: 'video',
+      mime: 'video/mp4',
+      title: 'Teaser',
+      identity: `sha256:${'ab'.repeat(32)}`,
+      previous: { jobId: 'j0', score: 0.8, completedAt: '2025-12-31T00:00:00.000Z' },
+      state: 'submitted',
+      jobId: 'f1',
+      submittedAt: '2026-01-01T00:00:00.000Z'
+    }
+    const results = new Map<string, EvaluationResult>([['f1', failed('f1', 'processing timed out, try again')]])
+    expect(transientFailures([clip], results, rule).map(p => itemName(p.outcome))).toEqual(['media/teaser.mp4'])
+    // The new job is asked for the same file and the same identity, with nothing of the failed job.
+    expect(retryItem(clip)).toEqual({
+      kind: 'file',
+      path: 'media/teaser.mp4',
+      source: { file: 'media/teaser.mp4', line: 0 },
+      size: 1234,
+      sha256: 'ab'.repeat(32),
+      contentType: 'video',
+      mime: 'video/mp4',
+      title: 'Teaser',
+      identity: `sha256:${'ab'.repeat(32)}`,
+      previous: { jobId: 'j0', score: 0.8, completedAt: '2025-12-31T00:00:00.000Z' }
+    })
+    // A URL's new job keeps its identity too, so its result is remembered for reuse.
+    const url = { ...item(1, 'j1'), identity: 'url:https://v.example/1' }
+    expect(retryItem(url)).toEqual({
+      kind: 'url',
+      url: 'https://v.example/1',
+      source: url.source,
+      identity: url.identity
+    })
+    const log = memoryLog()
+    const outcomes = await retryTransientFailures(
+      [clip],
+      { ...rule, deadline: Date.now() + 10_000, log, results, tookMs: () => [] },
+      {
+        submit: async items => items.map(i => ({ ...i, state: 'submitted' as const, jobId: 'f2' })),
+        wait: async () => {
+          results.set('f2', scored('f2', 0.9))
+        }
+      }
+    )
+    expect(outcomes[0]).toMatchObject({ jobId: 'f2', identity: clip.identity, otherJobs: [{ jobId: 'f1' }] })
+    expect(log.lines.join('\n')).toContain('Resubmitting 1 file whose evaluation failed with a transient error')
   })
 })

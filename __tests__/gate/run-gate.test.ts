@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Server, createServer } from 'node:http'
@@ -172,6 +172,13 @@ describe('runGate', () => {
     const log = memoryLog()
     await runGate(settingsFor({ urls: 'dup-urls.txt', wait: 'none' }), deps(new FakeApi(), { log }))
     expect(log.lines).toContain('notice: dup-urls.txt:2:1: duplicate of dup-urls.txt:1')
+  })
+
+  it('without a key, says it validated media files as files', async () => {
+    copyFileSync(join(process.cwd(), 'fixtures/video/landscape-1280x720-30fps.mp4'), join(dir, 'teaser.mp4'))
+    const report = await runGate(settingsFor({ 'api-key': '', urls: '', files: 'teaser.mp4' }), deps(new FakeApi()))
+    expect(report.verdict).toBe('skipped')
+    expect(report.reason).toMatch(/The judge file and 1 file were validated$/)
   })
 
   it('on the command line, a missing key is worded for the CLI, not for GitHub', async () => {

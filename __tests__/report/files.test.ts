@@ -4,7 +4,12 @@ import type { FileItem, ItemOutcome } from '../../src/model/index.js'
 import { buildJsonReport, compactJson } from '../../src/report/json.js'
 import { explainOutcome } from '../../src/report/outcomes.js'
 import { renderTerminal } from '../../src/report/terminal.js'
-import { reportOf, summaryOf } from './fixtures.js'
+import { describeFailure, failureReport } from '../../src/gate/failure.js'
+import { PiqueApiError } from '../../src/pique/errors.js'
+import { renderComment } from '../../src/report/comment.js'
+import { renderSummary } from '../../src/report/summary.js'
+import { planAnnotations } from '../../src/report/annotations.js'
+import { commentOf, completed, good, reportOf, summaryOf } from './fixtures.js'
 
 const file = (path: string, overrides: Partial<FileItem> = {}): FileItem => ({
   kind: 'file',
@@ -106,5 +111,72 @@ describe('media files in reports', () => {
       source: { file: 'content/media.yml', line: 3 },
       state: 'below_threshold'
     })
+  })
+
+  it('count failing, hidden and skipped media files as files, and a mix as items, never as URLs', () => {
+    // 12 failing files: 10 annotated (GitHub's cap), 2 listed only in the summary.
+    const clips = Array.from({ length: 12 }, (_, i) => ({
+      ...wideClip(),
+      path: `content/clips/wide-${i}.mp4`,
+      source: { file: 'content/media.yml', line: i + 1 }
+    }))
+    const report = reportOf(clips, { skippedUnchanged: 2, skippedUnchangedKinds: ['file'] })
+    const summary = summaryOf(report)
+    expect(summary).toContain(
+      '- **Annotations:** 10 failing files annotated; 2 more failing files are listed only here'
+    )
+    expect(summary).toContain(
+      '2 unchanged files skipped (only-changed: only files added or changed in this pull request were evaluated).'
+    )
+    expect(summary).not.toMatch(/\bURLs?\b/)
+    const comment = commentOf(report)
+    expect(comment).toContain('2 unchanged files skipped (only-changed).')
+    expect(renderTerminal(report)).toContain('2 unchanged files skipped (only-changed)')
+
+    // A summary and a comment too small for every row say how many more files.
+    const tight = renderSummary(report, { maxBytes: 6_000, annotations: planAnnotations(report) })
+    expect(tight).toMatch(
+      /\d+ more files are not shown (in this table|with details) \(.*\)[^]*Every file is in the JSON report/
+    )
+    const short = renderComment(report, { judgeKey: 'j', maxChars: 3_000 })
+    expect(short).toMatch(/…and \d+ more files needing attention/)
+
+    // URLs and files together are items.
+    const mixed = reportOf(
+      [
+        ...clips.slice(0, 1),
+        completed('https://www.tiktok.com/@acme/video/7301', 'content/urls.txt', 1, 0.41, 0.7, good())
+      ],
+      { skippedUnchanged: 3, skippedUnchangedKinds: ['url', 'file'] }
+    )
+    const mixedSummary = summaryOf(mixed)
+    expect(mixedSummary).toContain('- **Annotations:** 2 failing items annotated')
+    expect(mixedSummary).toContain('3 unchanged items skipped (only-changed: only items added or changed')
+  })
+
+  it('count a media file that was never evaluated as a file in the reason', () => {
+    const never: ItemOutcome = {
+      ...file('content/clips/huge.mp4'),
+      state: 'not_evaluated',
+      notEvaluated: { reason: 'refused', detail: 'Pique refused the upload: file too large' }
+    }
+    expect(reportOf([never]).reason).toMatch(/^1 file not evaluated \(/)
+  })
+
+  it('a run stopped by an error says which media files it had, as files', () => {
+    const error = new PiqueApiError('GET /v1/judges: 401 Unauthorized', 401, 'GET', '/v1/judges', 'invalid API key')
+    const plannedItems = [file('content/clips/a.mp4'), file('content/clips/b.mp4')]
+    const report = failureReport(describeFailure(error), {
+      startedAt: '2026-03-02T10:00:00.000Z',
+      threshold: 0.7,
+      failOnError: true,
+      waitMode: 'api',
+      plannedItems,
+      inputs: { judge: '.pique/judge.yml', files: 'content/clips/*.mp4' }
+    })
+    const summary = renderSummary(report, {})
+    expect(summary).toContain('- Media files: content/clips/&#42;.mp4')
+    expect(summary).toContain('- 2 valid files')
+    expect(summary).not.toMatch(/\bURLs?\b/)
   })
 })

@@ -182,6 +182,44 @@ describe('selectChangedUrls', () => {
     expect(changed.note).not.toContain('compared nothing')
   })
 
+  it('counts a line that only gained or lost a tracking parameter (or a slash, a fragment) as unchanged', async () => {
+    const repo = join(root, 'tracking')
+    await mkdir(join(repo, 'content'), { recursive: true })
+    git(root, 'init', '-q', '-b', 'main', repo)
+    await writeFile(
+      join(repo, 'content', 'urls.txt'),
+      [
+        'https://www.youtube.com/watch?v=AbC&si=share1',
+        'https://www.instagram.com/reel/Cx1/',
+        'https://www.tiktok.com/@acme/video/1',
+        'https://www.youtube.com/watch?v=Keep1',
+        ''
+      ].join('\n')
+    )
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-q', '-m', 'base')
+    const base = git(repo, 'rev-parse', 'HEAD')
+    const head = [
+      // The share id dropped, a campaign tag added: the same video.
+      'https://www.youtube.com/watch?v=AbC&utm_source=newsletter',
+      // Trailing slash and a fragment: the same reel.
+      'https://www.instagram.com/reel/Cx1#comments',
+      // Host case: the same clip.
+      'https://WWW.TikTok.com/@acme/video/1',
+      // A YouTube start time is not tracking: another view of the content, evaluated.
+      'https://www.youtube.com/watch?v=Keep1&t=42',
+      // Another video id: new.
+      'https://www.youtube.com/watch?v=AbD'
+    ]
+    await writeFile(join(repo, 'content', 'urls.txt'), `${head.join('\n')}\n`)
+    git(repo, 'commit', '-q', '-am', 'head')
+    const files = ['content/urls.txt']
+    const urls = (await loadUrlLists(files, { cwd: repo })).urls
+    const changed = await selectChangedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
+    expect(changed.urls.map(u => u.url)).toEqual([head[3], head[4]])
+    expect(changed.skippedUnchanged).toBe(3)
+  })
+
   it('outside a pull request returns every URL and says so', async () => {
     const urls = await headUrls(origin)
     const event = join(root, 'push.json')

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { fileIdentity, identityKey, urlIdentity } from '../../src/reuse/identity.js'
 import { judgeFingerprint } from '../../src/gate/judge-fingerprint.js'
-import { TRACKING_PARAMETERS, isTrackingParameter, normalizeUrl } from '../../src/reuse/url-identity.js'
+import { TRACKING_PARAMETERS, isTrackingParameter, normalizeUrl } from '../../src/model/url-identity.js'
 
 describe('normalizeUrl', () => {
   it.each([

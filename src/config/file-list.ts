@@ -79,7 +79,7 @@ export async function loadFileList(patterns: string[], options: FileListOptions 
     first.set(n.path, n)
     files.push({
       path: n.path,
-      source: { file: n.source.file, line: n.source.line },
+      source: { file: n.source.file, line: n.source.line, ...(n.source.line > 0 && { column: n.source.column }) },
       ...(n.title !== undefined && { title: n.title }),
       ...(n.description !== undefined && { description: n.description })
     })

@@ -1,7 +1,8 @@
 /**
  * URL lists: `.txt` files (one URL a line, `#` comments), YAML/JSON lists of URLs or of `{url, ...}` mappings,
  * several files and globs, plus the inline `url-list` input. Every URL is checked by the schema module's rule,
- * all problems are reported in one pass, and duplicates are dropped with a notice naming both places.
+ * all problems are reported in one pass, and duplicates (the same content URL by model/url-identity.ts, the rule
+ * result reuse uses) are dropped with a notice naming both places.
  */
 import { glob, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -9,6 +10,7 @@ import { isMap, isScalar, isSeq } from 'yaml'
 import { describeValue, videoUrlProblem } from '../pique/schema.js'
 import type { UrlItem } from '../model/item.js'
 import { truncate } from '../model/text.js'
+import { normalizeUrl, urlDifferences } from '../model/url-identity.js'
 import { ConfigError, printableProblem, sortProblems } from './problems.js'
 import { credentialsProblem, redactUserinfo } from './url-credentials.js'
 import {
@@ -92,10 +94,10 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
         sourceProblems.push(problem)
         continue
       }
-      const key = urlKey(entry.url)
+      const key = normalizeUrl(entry.url)
       const first = firstSeen.get(key)
       if (first) {
-        notices.push(entryProblem(entry, `duplicate of ${first.file}:${first.line}`))
+        notices.push(entryProblem(entry, duplicateNotice(entry, first)))
         continue
       }
       firstSeen.set(key, entry)
@@ -113,15 +115,16 @@ export async function loadUrlLists(patterns: string[], options: UrlListOptions =
 }
 
 /**
- * What makes two URLs the same, for duplicates here and for only-changed's comparison with the base: the URL once
- * normalized (case of scheme and host, default port, empty path).
+ * `duplicate of urls.txt:3`, saying how the two differ when they are not written alike: a line that differs only
+ * by a tracking parameter would otherwise look like a wrongly dropped URL.
  */
-export function urlKey(url: string): string {
-  try {
-    return new URL(url).href
-  } catch {
-    return url
-  }
+function duplicateNotice(entry: Entry, first: Entry): string {
+  const where = `duplicate of ${first.file}:${first.line}`
+  const differences = urlDifferences(first.url, entry.url)
+  if (!differences.length) return where
+  const listed =
+    differences.length === 1 ? differences[0] : `${differences.slice(0, -1).join(', ')} and ${differences.at(-1)}`
+  return `${where} (the same content URL: differs only by ${listed})`
 }
 
 function entryProblem(entry: Entry, message: string, offset = 0): ConfigProblem {

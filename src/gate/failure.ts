@@ -85,6 +85,7 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
     batchIds: [...(progress?.batchIds ?? [])],
     items,
     skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
+    skippedUnchangedKinds: progress?.plan?.skippedUnchangedKinds,
     startedAt: known.startedAt,
     inputs: known.inputs,
     warnings: [...(progress?.plan?.warnings ?? []), ...toleratedFailures(items, failOnError)],

@@ -2,7 +2,8 @@
  * only-changed: on a pull request, keep the URLs added or changed against the base commit, so a PR that adds
  * three videos evaluates three. A URL list file's base version comes from git (fetching the base commit when the
  * checkout is shallow) or the GitHub contents API, and is parsed by the same loader as the head version.
- * A URL counts as unchanged when the same URL is in the same file at base. Anything that cannot be compared
+ * A URL counts as unchanged when the same content URL (model/url-identity.ts: tracking parameters, case, trailing
+ * slash and fragment set aside, as result reuse does) is in the same file at base. Anything that cannot be compared
  * (inline URLs, a base version that cannot be read or parsed) is kept: evaluating too much is safe, too little is not.
  * `force-all` is the caller's: it simply does not call this.
  */
@@ -10,11 +11,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join, posix, resolve } from 'node:path'
 import { loadUrlLists } from '../config/load.js'
-import { INLINE_SOURCE, urlKey } from '../config/url-list.js'
+import { INLINE_SOURCE } from '../config/url-list.js'
 import { type BaseVersion, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
 import { notAPullRequest, pullRequestBase } from '../github/pull-request-base.js'
 import type { UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
+import { normalizeUrl } from '../model/url-identity.js'
 
 export interface ChangedUrlsOptions {
   /** The URL list files as resolved (repository-relative). */
@@ -54,7 +56,7 @@ export async function selectChangedUrls(urls: UrlItem[], options: ChangedUrlsOpt
 
   const kept = urls.filter(u => {
     const base = baseUrls.get(resolve(cwd, u.source.file))
-    return base === undefined || base === 'all-new' || !base.has(urlKey(u.url))
+    return base === undefined || base === 'all-new' || !base.has(normalizeUrl(u.url))
   })
   const skippedUnchanged = urls.length - kept.length
   const base = pr.baseSha.slice(0, 7)
@@ -74,7 +76,7 @@ async function urlsAt(base: BaseVersion, file: string): Promise<Set<string> | 'a
     await writeFile(join(dir, name), base.text)
     // A base list with no URLs (empty, only comments, `[]`) makes every URL new, not the file incomparable.
     const list = await loadUrlLists([name], { cwd: dir, allowEmpty: true })
-    return new Set(list.urls.map(u => urlKey(u.url)))
+    return new Set(list.urls.map(u => normalizeUrl(u.url)))
   } catch {
     return undefined
   } finally {

@@ -22,13 +22,15 @@ import { selectChangedFiles } from './only-changed-files.js'
 import { loadFileList } from '../config/file-list.js'
 import { checkFiles } from '../files/check.js'
 import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits.js'
-import type { FileItem, NamedFile, UrlItem } from '../model/index.js'
+import type { FileItem, ItemKind, NamedFile, UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
 
 export interface GatePlan {
   judge: JudgeSource
   items: Item[]
   skippedUnchanged: number
+  /** The kinds of the skipped items, for the words that count them. */
+  skippedUnchangedKinds: ItemKind[]
   /** Problems worth a warning in the report (unknown detectors, ...). */
   warnings: string[]
 }
@@ -88,6 +90,7 @@ export async function buildPlan(
   let urls = list.urls
   let named: NamedFile[] = fileList?.files ?? []
   let skippedUnchanged = 0
+  const skippedUnchangedKinds: ItemKind[] = []
   if (onlyChanged && urlsGiven) {
     const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env })
     if (changed.note) log.info(changed.note)
@@ -97,15 +100,17 @@ export async function buildPlan(
       )
     urls = changed.urls
     skippedUnchanged += changed.skippedUnchanged
+    if (changed.skippedUnchanged) skippedUnchangedKinds.push('url')
   }
   if (onlyChanged && named.length) {
     const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env })
     log.info(changed.note)
     named = changed.files
     skippedUnchanged += changed.skippedUnchanged
+    if (changed.skippedUnchanged) skippedUnchangedKinds.push('file')
   }
   const checkedFiles = await checkPlannedFiles(named, settings, judgeFile?.body.content_type, cwd, log)
-  return { judge, items: [...urls, ...checkedFiles], skippedUnchanged, warnings }
+  return { judge, items: [...urls, ...checkedFiles], skippedUnchanged, skippedUnchangedKinds, warnings }
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
- * retry-failed: a URL whose evaluation failed with a transient error (transient-errors.ts: bot detection, a
+ * retry-failed: an item whose evaluation failed with a transient error (transient-errors.ts: bot detection, a
  * timeout, rate limiting, "try again") is submitted again as a new job, while the run's deadline leaves time for it
- * to finish, up to `retry-failed` times. Every attempt is kept on the item (`attempts`), so reports show each job id
+ * to finish, up to `retry-failed` times: a URL in a new batch, a media file uploaded again the way its first upload
+ * went (upload-files.ts, after checking its bytes are still the ones evaluated). Every attempt is kept on the item (`attempts`), so reports show each job id
  * and how many jobs were billed. A retry still unfinished at the deadline does not undo what Pique reported: the
  * item keeps its failed attempt, and the unfinished one is listed beside it.
  */
 import type { EvaluationResult } from '../pique/results.js'
 import type { TransientErrors } from '../pique/transient-errors.js'
 import type { GateLog } from './log.js'
-import type { Attempt, ItemOutcome, UrlItem } from '../model/index.js'
-import { plural } from '../model/index.js'
+import type { Attempt, EarlierResult, Item, ItemOutcome } from '../model/index.js'
+import { itemName, itemWord, plural } from '../model/index.js'
 import { resultState } from './verdict.js'
 
 /** The finished outcome of `o` by its latest job's result: failed, with its error, or undefined when not failed. */
@@ -29,15 +30,39 @@ export function transientFailures(
   outcomes: readonly ItemOutcome[],
   results: ReadonlyMap<string, EvaluationResult>,
   rule: { threshold: number; retryFailed: number; transient: TransientErrors }
-): { outcome: ItemOutcome & UrlItem; why: string }[] {
+): { outcome: ItemOutcome; why: string }[] {
   return outcomes.flatMap(o => {
-    // A URL gets a new job; a media file would need uploading again, which retry-failed does not do.
-    if (o.kind !== 'url') return []
     const error = failedError(o, results, rule.threshold)
     if (error === undefined || (o.otherJobs?.length ?? 0) >= rule.retryFailed) return []
     const why = rule.transient.classify(error)
     return why ? [{ outcome: o, why }] : []
   })
+}
+
+/** What a retried item carries over from its first job: what reuse attached, so history and deltas still apply. */
+export type RetryItem = Item & { identity?: string; previous?: EarlierResult; base?: EarlierResult }
+
+/** The item behind an outcome, to submit again: its plan fields and reuse's, none of the old job's. */
+export function retryItem(o: ItemOutcome): RetryItem {
+  const carried = {
+    ...(o.identity !== undefined && { identity: o.identity }),
+    ...(o.previous && { previous: o.previous }),
+    ...(o.base && { base: o.base })
+  }
+  if (o.kind === 'url') return { kind: 'url', url: o.url, source: o.source, ...carried }
+  const { path, source, title, description, size, sha256, contentType, mime } = o
+  return {
+    kind: 'file',
+    path,
+    source,
+    size,
+    sha256,
+    contentType,
+    mime,
+    ...(title !== undefined && { title }),
+    ...(description !== undefined && { description }),
+    ...carried
+  }
 }
 
 /**
@@ -82,8 +107,8 @@ export function mergeRetry(
 }
 
 export interface RetryStages {
-  /** Submits the URLs again as new jobs: their outcomes (submitted, or failed at submit). */
-  submit(urls: UrlItem[]): Promise<ItemOutcome[]>
+  /** Submits the items again as new jobs: their outcomes in the same order (submitted, or failed at submit/upload). */
+  submit(items: RetryItem[]): Promise<ItemOutcome[]>
   /** Waits for the jobs of these outcomes, recording their results into the run's results. */
   wait(outcomes: ItemOutcome[]): Promise<void>
 }
@@ -111,20 +136,19 @@ export async function retryTransientFailures(
     const picks = transientFailures(current, input.results, input)
     if (picks.length === 0) break
     const list = picks.map(
-      p => `  ${p.outcome.url} (${p.why}: ${input.results.get(p.outcome.jobId ?? '')?.error ?? ''})`
+      p => `  ${itemName(p.outcome)} (${p.why}: ${input.results.get(p.outcome.jobId ?? '')?.error ?? ''})`
     )
+    const what = plural(picks.length, itemWord(picks.map(p => p.outcome)))
     if (!timeForAnotherJob(input.deadline, input.tookMs())) {
       input.log.warning(
-        `Not resubmitting ${plural(picks.length, 'URL')} whose evaluation failed with a transient error: too little time is left for a new job to finish (retry-failed)\n${list.join('\n')}`
+        `Not resubmitting ${what} whose evaluation failed with a transient error: too little time is left for a new job to finish (retry-failed)\n${list.join('\n')}`
       )
       break
     }
     input.log.info(
-      `Resubmitting ${plural(picks.length, 'URL')} whose evaluation failed with a transient error (retry-failed, attempt ${round + 1}):\n${list.join('\n')}`
+      `Resubmitting ${what} whose evaluation failed with a transient error (retry-failed, attempt ${round + 1}):\n${list.join('\n')}`
     )
-    const next = await stages.submit(
-      picks.map(p => ({ kind: 'url' as const, url: p.outcome.url, source: p.outcome.source }))
-    )
+    const next = await stages.submit(picks.map(p => retryItem(p.outcome)))
     await stages.wait(next)
     picks.forEach((p, i) => {
       const at = current.indexOf(p.outcome)

@@ -11,6 +11,7 @@ import { type EvaluationResult, serializeResult } from '../pique/results.js'
 import { Inputs, type Settings } from '../config/settings.js'
 import { ACTION_SURFACE, type Surface } from '../config/surface.js'
 import {
+  type FileItem,
   type Item,
   type ItemOutcome,
   type JudgeInfo,
@@ -19,6 +20,7 @@ import {
   type UrlItem,
   isUrlItem,
   itemName,
+  itemWord,
   plural
 } from '../model/index.js'
 import { formatBytes } from '../files/bytes.js'
@@ -180,6 +182,7 @@ async function skipWithoutKey(run: GateRun): Promise<RunReport | undefined> {
     failOnError: settings.failOnError,
     waitMode: settings.waitMode,
     skippedUnchanged: planned.skippedUnchanged,
+    skippedUnchangedKinds: planned.skippedUnchangedKinds,
     startedAt: run.startedAt,
     inputs: settings.echo,
     warnings: planned.warnings,
@@ -271,28 +274,38 @@ async function submit(run: GateRun): Promise<undefined> {
 
 /** Media files: one presigned-upload job each, uploaded from disk. */
 async function uploadTheFiles(run: GateRun): Promise<ItemOutcome[]> {
-  const { settings, deps, log, progress } = run
   const files = (run.progress.toSubmit ?? planOf(run).items).filter(isFileItem)
   if (files.length === 0) return []
-  const judge = judgeOf(run)
   const total = files.reduce((n, f) => n + f.size, 0)
-  return log.group(`Upload ${plural(files.length, 'media file')} (${formatBytes(total)})`, () =>
-    uploadFiles(apiOf(run), files, {
-      judgeId: judge.id,
-      webhookUrl: settings.webhookUrl ?? deps.store?.ingestUrl,
-      maxConcurrency: settings.maxConcurrency,
-      log,
-      deadline: run.deadline,
-      cwd: deps.cwd,
-      // Recorded at once: a run that stops mid-upload still reports the jobs it created.
-      onFile: async outcome => {
-        progress.outcomes.push(outcome)
-        // Registered like a batch's jobs, so its result joins the file's history (reuse by content SHA-256).
-        if (deps.store && outcome.state === 'submitted')
-          await registerJobs(deps.store, judge, [outcome], deps.env ?? process.env, log, run.surface)
-      }
-    })
+  return run.log.group(`Upload ${plural(files.length, 'media file')} (${formatBytes(total)})`, () =>
+    uploadItems(run, files)
   )
+}
+
+/**
+ * Uploads files to the run's judge; each job is recorded (and registered with the store) at once, its outcome too
+ * unless it is a retry (`asItems` false), which retry-failed merges into its item itself, after checking the file
+ * still holds the bytes planned.
+ */
+function uploadItems(run: GateRun, files: readonly FileItem[], asItems = true): Promise<ItemOutcome[]> {
+  const { settings, deps, log, progress } = run
+  const judge = judgeOf(run)
+  return uploadFiles(apiOf(run), files, {
+    judgeId: judge.id,
+    webhookUrl: settings.webhookUrl ?? deps.store?.ingestUrl,
+    maxConcurrency: settings.maxConcurrency,
+    log,
+    deadline: run.deadline,
+    cwd: deps.cwd,
+    recheckContent: !asItems,
+    // Recorded at once: a run that stops mid-upload still reports the jobs it created.
+    onFile: async outcome => {
+      if (asItems) progress.outcomes.push(outcome)
+      // Registered like a batch's jobs, so its result joins the file's history (reuse by content SHA-256).
+      if (deps.store && outcome.state === 'submitted')
+        await registerJobs(deps.store, judge, [outcome], deps.env ?? process.env, log, run.surface)
+    }
+  })
 }
 
 async function submitUrls(run: GateRun): Promise<ItemOutcome[]> {
@@ -375,7 +388,10 @@ async function waitFor(run: GateRun, outcomes: readonly ItemOutcome[], title: (j
   progress.timedOut = (progress.timedOut ?? false) || waited.timedOut
 }
 
-/** retry-failed: URLs whose evaluation failed with a transient error get a new job, while the deadline allows. */
+/**
+ * retry-failed: items whose evaluation failed with a transient error get a new job, while the deadline allows: URLs
+ * in a new batch, media files uploaded again.
+ */
 async function retryFailed(run: GateRun): Promise<undefined> {
   const { settings, log, progress } = run
   if (settings.waitMode === 'none' || settings.retryFailed === 0) return undefined
@@ -392,10 +408,23 @@ async function retryFailed(run: GateRun): Promise<undefined> {
     },
     {
       submit: async items => {
-        const again = await log.group(`Resubmit ${plural(items.length, 'URL')} (retry-failed)`, () =>
-          submitItems(run, items, false)
-        )
-        return again.outcomes
+        const urls = items.filter(isUrlItem)
+        const files = items.filter(isFileItem)
+        const again = urls.length
+          ? await log.group(`Resubmit ${plural(urls.length, 'URL')} (retry-failed)`, () =>
+              submitItems(run, urls, false)
+            )
+          : { outcomes: [] }
+        const uploaded = files.length
+          ? await log.group(`Upload ${plural(files.length, 'media file')} again (retry-failed)`, () =>
+              uploadItems(run, files, false)
+            )
+          : []
+        // Back in the order asked: each outcome is merged into the item it retries.
+        const byItem = new Map<Item, ItemOutcome>()
+        urls.forEach((u, i) => byItem.set(u, again.outcomes[i]))
+        files.forEach((f, i) => byItem.set(f, uploaded[i]))
+        return items.map(item => byItem.get(item) as ItemOutcome)
       },
       wait: next => waitFor(run, next, n => `Wait for ${plural(n, 'resubmitted job')} (${settings.waitMode} mode)`)
     }
@@ -447,6 +476,7 @@ async function verdict(run: GateRun): Promise<RunReport> {
     timedOut: progress.timedOut ?? false,
     lookups: progress.lookups,
     skippedUnchanged: planned.skippedUnchanged,
+    skippedUnchangedKinds: planned.skippedUnchangedKinds,
     startedAt: run.startedAt,
     inputs: settings.echo,
     // Replies that differed from the docs (undocumented values, event/status disagreements) stay in the report.
@@ -517,7 +547,7 @@ function need<T>(value: T | undefined, what: string): T {
 
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
-  return `${judge} ${plural(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
+  return `${judge} ${plural(plan.items.length, itemWord(plan.items))} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
 }
 
 /** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */

@@ -3,12 +3,14 @@
  * job, requested just before its upload (upload URLs are short-lived), then streamed from disk; at most
  * `maxConcurrency` uploads at once, all inside the run's deadline. A file whose upload fails is recorded as failed
  * with the reason and the jobs left `awaiting_upload`; the other files carry on. A refused key stops the run.
+ * retry-failed uploads a file again through here, after checking its bytes are still the ones the plan hashed.
  */
 import { basename, resolve } from 'node:path'
 import type { PiqueApi } from '../pique/api.js'
 import { DirectUploadError, uploadForEvaluation } from '../pique/direct-upload.js'
 import { UploadError } from '../pique/upload.js'
 import { formatBytes } from '../files/bytes.js'
+import { sha256File } from '../files/inspect.js'
 import type { FileItem, ItemOutcome } from '../model/index.js'
 import { forEachLimit } from './concurrency.js'
 import { errorMessage, isAuthError } from './errors.js'
@@ -24,6 +26,11 @@ export interface UploadFilesOptions {
   cwd?: string
   /** Told about each file as soon as its job exists and its bytes are uploaded (or its upload failed). */
   onFile?: (outcome: ItemOutcome) => Promise<void>
+  /**
+   * Hash each file first and upload it only when its SHA-256 is still the planned one (retry-failed: a file edited
+   * during the run must not be evaluated, and billed, under the identity of the bytes evaluated before).
+   */
+  recheckContent?: boolean
 }
 
 export async function uploadFiles(
@@ -37,6 +44,8 @@ export async function uploadFiles(
     const submittedAt = new Date().toISOString()
     let outcome: ItemOutcome
     try {
+      if (options.recheckContent && (await sha256File(resolve(cwd, file.path))) !== file.sha256)
+        throw new ChangedFileError()
       const up = await uploadForEvaluation(
         api,
         {
@@ -71,7 +80,10 @@ export async function uploadFiles(
         ? `; job${abandoned.length === 1 ? '' : 's'} ${abandoned.join(', ')} left awaiting_upload at Pique`
         : ''
       // DirectUploadError says "upload <file>: ..." itself.
-      const said = error instanceof DirectUploadError ? error.message : `upload failed: ${errorMessage(error)}`
+      const said =
+        error instanceof DirectUploadError || error instanceof ChangedFileError
+          ? error.message
+          : `upload failed: ${errorMessage(error)}`
       const reason = `${said}${left}`
       options.log.warning(`${file.path}: ${reason}`)
       outcome = {
@@ -87,4 +99,12 @@ export async function uploadFiles(
     await options.onFile?.(outcome)
   })
   return outcomes.filter(Boolean)
+}
+
+/** The file's bytes are no longer the ones planned (and evaluated before): it is not uploaded again. */
+class ChangedFileError extends Error {
+  constructor() {
+    super('not uploaded again: the file changed on disk since the run checked it (its SHA-256 differs)')
+    this.name = 'ChangedFileError'
+  }
 }

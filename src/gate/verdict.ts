@@ -5,6 +5,7 @@
 import type { EvaluationResult } from '../pique/results.js'
 import type { WaitMode } from '../config/settings.js'
 import {
+  type ItemKind,
   type ItemOutcome,
   type ItemState,
   type JudgeInfo,
@@ -12,7 +13,8 @@ import {
   formatScore,
   itemName,
   itemWord,
-  plural
+  plural,
+  skippedWord
 } from '../model/index.js'
 import type { Policy } from '../config/policy.js'
 import { applyRules } from './breaches.js'
@@ -50,6 +52,7 @@ export interface DecideInput {
   /** Results-endpoint lookups per job, to say why an unfinished job never finished in the gate's eyes. */
   lookups?: ReadonlyMap<string, LookupNote>
   skippedUnchanged: number
+  skippedUnchangedKinds?: ItemKind[]
   startedAt: string
   inputs: Record<string, string>
   warnings: string[]
@@ -70,6 +73,7 @@ export function decide(input: DecideInput): RunReport {
     batchIds: input.batchIds,
     items,
     skippedUnchanged: input.skippedUnchanged,
+    skippedUnchangedKinds: input.skippedUnchangedKinds,
     startedAt: input.startedAt,
     inputs: input.inputs,
     warnings: [...input.warnings, ...toleratedFailures(items, input.failOnError)]
@@ -80,7 +84,14 @@ export function decide(input: DecideInput): RunReport {
 export function skippedReport(
   input: Pick<
     DecideInput,
-    'threshold' | 'failOnError' | 'waitMode' | 'skippedUnchanged' | 'startedAt' | 'inputs' | 'warnings'
+    | 'threshold'
+    | 'failOnError'
+    | 'waitMode'
+    | 'skippedUnchanged'
+    | 'skippedUnchangedKinds'
+    | 'startedAt'
+    | 'inputs'
+    | 'warnings'
   > & { reason: string }
 ): RunReport {
   return buildRunReport({
@@ -92,6 +103,7 @@ export function skippedReport(
     batchIds: [],
     items: [],
     skippedUnchanged: input.skippedUnchanged,
+    skippedUnchangedKinds: input.skippedUnchangedKinds,
     startedAt: input.startedAt,
     inputs: input.inputs,
     warnings: input.warnings
@@ -151,7 +163,7 @@ function reasonLine(
   // The same digits as every report of this run: never "below 0.70" for a score that prints as 0.70.
   const score = (n: number): string => formatScore(n, { threshold: input.threshold, items })
   if (total === 0)
-    return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, word === 'URL' ? 'URL' : 'item')} unchanged against the base branch` : ''}`
+    return `Nothing to evaluate${input.skippedUnchanged ? `: ${plural(input.skippedUnchanged, skippedWord(input.skippedUnchangedKinds))} unchanged against the base branch` : ''}`
   if (verdict === 'submitted') {
     const notSent = counts.failed + counts.notEvaluated
     return `${plural(total - notSent, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}${counts.notEvaluated ? `; ${counts.notEvaluated} not evaluated (${notEvaluatedWhy(items)})` : ''}`
@@ -177,7 +189,10 @@ function reasonLine(
     parts.push(`${plural(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`)
   if (counts.pending)
     parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`)
-  if (counts.notEvaluated) parts.push(`${plural(counts.notEvaluated, 'URL')} not evaluated (${notEvaluatedWhy(items)})`)
+  if (counts.notEvaluated) {
+    const word = itemWord(items.filter(o => o.state === 'not_evaluated'))
+    parts.push(`${plural(counts.notEvaluated, word)} not evaluated (${notEvaluatedWhy(items)})`)
+  }
   return parts.join('; ')
 }
 

@@ -12,6 +12,8 @@ import type { EvaluationResult } from '../pique/results.js'
 export interface ItemSource {
   file: string
   line: number
+  /** A manifest entry's column (of the path written), so a problem found when the file is checked points at it. */
+  column?: number
 }
 
 /** A URL from a URL list (or the url-list input), evaluated by Pique's social-media endpoint. */

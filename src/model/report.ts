@@ -2,7 +2,7 @@
  * The run's report, from plan to verdict. The gate fills a `RunReport`; every reporter (job summary, PR comment,
  * annotations, JSON report, JUnit, CLI table) reads only this.
  */
-import type { Item, ItemOutcome } from './item.js'
+import type { Item, ItemKind, ItemOutcome } from './item.js'
 import type { ConfigProblem } from './problem.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -54,6 +54,8 @@ export interface RunReport {
   minScore?: number
   /** Items left out because they did not change against the base branch (only-changed). */
   skippedUnchanged: number
+  /** The kinds among those items, so reports count them as URLs, files or items (absent: URLs). */
+  skippedUnchangedKinds?: ItemKind[]
   startedAt: string
   finishedAt: string
   /** Inputs as given, secrets removed. */

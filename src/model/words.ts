@@ -6,3 +6,8 @@ export function itemWord(items: readonly { kind: string }[]): string {
   if (items.every(i => i.kind === 'url')) return 'URL'
   return items.every(i => i.kind === 'file') ? 'file' : 'item'
 }
+
+/** What to call the items only-changed skipped, by their kinds; `URL` when the kinds are not known. */
+export function skippedWord(kinds: readonly string[] | undefined): string {
+  return itemWord((kinds ?? []).map(kind => ({ kind })))
+}

@@ -3,12 +3,12 @@
  * same comment is found and updated on every run. GitHub caps a comment body at 65,536 characters.
  */
 import { Inputs } from '../config/settings.js'
-import { plural } from '../model/index.js'
+import { itemWord, plural } from '../model/index.js'
 import type { RunReport } from '../model/index.js'
 import { escapeMarkdown } from './escape.js'
 import { type SourceLinks, errorLines, heading, itemRow, itemTableHeader, judgeLine } from './markdown.js'
 import { failsGate, isWarning } from '../gate/policy.js'
-import { billingLine, sortWorstFirst } from './outcomes.js'
+import { billingLine, sortWorstFirst, unchangedSkipped } from './outcomes.js'
 
 export const COMMENT_LIMIT_CHARS = 65_536
 const COMMENT_MARGIN_CHARS = 2_048
@@ -54,8 +54,7 @@ export function renderComment(report: RunReport, options: CommentOptions): strin
   if (report.verdict === 'skipped')
     return finish([marker, heading(report), '', escapeMarkdown(report.reason), ''], [], 0, report, options)
   const lines = [marker, heading(report), '', `**${escapeMarkdown(report.reason)}**`, '']
-  if (report.skippedUnchanged)
-    lines.push(`${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`, '')
+  if (report.skippedUnchanged) lines.push(`${unchangedSkipped(report)} (only-changed).`, '')
   const attention = sortWorstFirst(report).filter(o => failsGate(o, report) || isWarning(o, report))
   if (!attention.length) return finish(lines, [], 0, report, options)
   lines.push(itemTableHeader(report))
@@ -75,7 +74,11 @@ function finish(lines: string[], rows: string[], omitted: number, report: RunRep
   const out = [...lines, ...rows]
   if (rows.length) out.push('')
   const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary'
-  if (omitted) out.push(`…and ${plural(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '')
+  if (omitted)
+    out.push(
+      `…and ${plural(omitted, `more ${itemWord(report.items)}`)} needing attention: see ${where} and the JSON report.`,
+      ''
+    )
   const judge = report.error ? undefined : judgeLine(report, false)
   // What this run paid for, in the footer: the rows needing attention stay on the first screen.
   const footer = [

@@ -1,5 +1,5 @@
 /** Markdown pieces the job summary and the PR comment share, so both say the same thing the same way. */
-import { formatScore, itemName, plural } from '../model/index.js'
+import { formatScore, itemName, itemWord, plural } from '../model/index.js'
 import type { ItemKind, ItemOutcome, ItemSource, RunError, RunReport } from '../model/index.js'
 import { formatProblem } from '../config/load.js'
 import type { DetectorResult } from '../pique/results.js'
@@ -167,10 +167,14 @@ export function itemRow(o: ItemOutcome, report: RunReport, links: SourceLinks | 
 }
 
 /**
- * What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. The
- * judge's id only where every fact belongs (the summary), not in the PR comment.
+ * What a skipped or errored run knew: the judge, the URL lists and media files named in the inputs, and the items
+ * found. The judge's id only where every fact belongs (the summary), not in the PR comment.
  */
-export function validatedLines(report: RunReport, urlCount = report.items.length, withJudgeId = true): string[] {
+export function validatedLines(
+  report: RunReport,
+  items: readonly { kind: string }[] = report.items,
+  withJudgeId = true
+): string[] {
   const input = (name: string): string => {
     const v = report.inputs[name]
     return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? collapseWhitespace(v) : ''
@@ -181,7 +185,8 @@ export function validatedLines(report: RunReport, urlCount = report.items.length
   else if (input(Inputs.JudgeId)) lines.push(`- Judge id: ${escapeMarkdown(input(Inputs.JudgeId))}`)
   if (input(Inputs.Urls)) lines.push(`- URL lists: ${escapeMarkdown(input(Inputs.Urls))}`)
   if (input(Inputs.UrlList)) lines.push('- Inline URLs (url-list input)')
-  if (urlCount) lines.push(`- ${plural(urlCount, 'valid URL')}`)
+  if (input(Inputs.Files)) lines.push(`- Media files: ${escapeMarkdown(input(Inputs.Files))}`)
+  if (items.length) lines.push(`- ${plural(items.length, `valid ${itemWord(items)}`)}`)
   return lines
 }
 
@@ -203,7 +208,7 @@ export function errorLines(report: RunReport, error: RunError, withJudgeId = tru
     lines.push('')
   } else lines.push(`**${escapeMarkdown(error.message)}**`, '')
   if (error.hint) lines.push(escapeMarkdown(error.hint), '')
-  const known = validatedLines(report, error.plannedItems.length, withJudgeId)
+  const known = validatedLines(report, error.plannedItems, withJudgeId)
   if (known.length) lines.push('What the run had:', '', ...known, '')
   lines.push('This run counts as failed; no earlier verdict of this gate applies.', '')
   return lines

@@ -5,7 +5,7 @@
 import { INLINE_SOURCE } from '../config/url-list.js'
 import type { DetectorResult } from '../pique/results.js'
 import type { RunReport, ItemOutcome, ItemSource, RuleBreach, ScoreScale, Verdict } from '../model/index.js'
-import { formatScore, itemWord, plural } from '../model/index.js'
+import { formatScore, itemWord, plural, skippedWord } from '../model/index.js'
 import { isWarning } from '../gate/policy.js'
 
 /** URLs from the url-list input have no file to annotate or diff. */
@@ -160,6 +160,11 @@ export function formatAge(seconds: number): string {
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`
   if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h`
   return `${Math.round(seconds / 86_400)} d`
+}
+
+/** `3 unchanged URLs skipped` (files, items): what only-changed left out, in the noun of what it was. */
+export function unchangedSkipped(report: Pick<RunReport, 'skippedUnchanged' | 'skippedUnchangedKinds'>): string {
+  return `${plural(report.skippedUnchanged, `unchanged ${skippedWord(report.skippedUnchangedKinds)}`)} skipped`
 }
 
 /** "3 reused, 12 evaluated (billed)": what this run paid for. */

@@ -3,7 +3,7 @@
  * every detector. GitHub rejects a step summary over 1 MiB, so the table and details are cut to fit with a note
  * pointing at the JSON report, which always has everything.
  */
-import { formatScore, itemName, plural } from '../model/index.js'
+import { formatScore, itemName, itemWord, plural, skippedWord } from '../model/index.js'
 import type { FileItem, RunReport, ItemOutcome } from '../model/index.js'
 import { formatBytes } from '../files/bytes.js'
 import { describeSpecs, measuredSpecs } from './measured.js'
@@ -31,7 +31,8 @@ import {
   scoreVsThreshold,
   sortWorstFirst,
   stateIcon,
-  stateLabel
+  stateLabel,
+  unchangedSkipped
 } from './outcomes.js'
 import type { AnnotationPlan } from './annotations.js'
 
@@ -77,7 +78,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
   const head = [heading(report), '', `**${escapeMarkdown(report.reason)}**`, '', ...billingLines(report)]
   if (report.skippedUnchanged)
     head.push(
-      `${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`,
+      `${unchangedSkipped(report)} (only-changed: only ${skippedWord(report.skippedUnchangedKinds)}s added or changed in this pull request were evaluated).`,
       ''
     )
   const budget = (options.maxBytes ?? SUMMARY_LIMIT_BYTES) - SUMMARY_MARGIN_BYTES
@@ -117,12 +118,13 @@ function factLines(report: RunReport, options: SummaryOptions): string[] {
   if (judge) lines.push(`- **Judge:** ${judge}`)
   const plan = options.annotations
   if (plan && plan.annotated + plan.notAnnotated > 0) {
+    const word = itemWord(report.items)
     const rest = plan.notAnnotated
-      ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
+      ? `; ${plan.notAnnotated} more failing ${word}${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
       : ''
-    lines.push(
-      `- **Annotations:** ${plural(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`
-    )
+    // "In its file" is a URL's list file; a media file may be annotated on itself, so files just say "annotated".
+    const where = word === 'URL' ? ` in ${plan.annotated === 1 ? 'its file' : 'their files'}` : ''
+    lines.push(`- **Annotations:** ${plural(plan.annotated, `failing ${word}`)} annotated${where}${rest}`)
   }
   const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`
   const took = formatDuration(durationMs(report.startedAt, report.finishedAt))
@@ -157,9 +159,10 @@ function truncationNote(
   const failing = rest.filter(o => failsGate(o, report)).length
   const which = failing ? `${failing} of them failing` : 'none of them failing'
   const where = what === 'rows' ? 'in this table' : 'with details'
+  const word = itemWord(report.items)
   return (
-    `\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
-    `1 MiB summary limit. Every URL is in the JSON report${options.reportPath ? `: ${escapeMarkdown(options.reportPath)}` : ''}.\n\n`
+    `\n> [!NOTE]\n> ${omitted} more ${word}${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
+    `1 MiB summary limit. Every ${word} is in the JSON report${options.reportPath ? `: ${escapeMarkdown(options.reportPath)}` : ''}.\n\n`
   )
 }
 

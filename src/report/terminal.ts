@@ -12,6 +12,7 @@ import {
   sortWorstFirst,
   reusedText,
   stateLabel,
+  unchangedSkipped,
   worstDetector
 } from './outcomes.js'
 
@@ -88,7 +89,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
   const out = rows.length ? [line(header), ...body, ''] : []
   if (hidden)
     out.push(
-      `${plural(hidden, 'more URL')} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`,
+      `${plural(hidden, `more ${itemWord(report.items)}`)} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`,
       ''
     )
   const problems = report.error?.problems ?? []
@@ -107,7 +108,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions = {})
       : ''
     out.push(`${countsLine(report)}; threshold ${formatScore(report.threshold, report)}${judge}`)
   }
-  if (report.skippedUnchanged) out.push(`${plural(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`)
+  if (report.skippedUnchanged) out.push(`${unchangedSkipped(report)} (only-changed)`)
   for (const w of report.warnings) out.push(`warning: ${plain(w)}`)
   return out.join('\n') + '\n'
 }

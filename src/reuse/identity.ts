@@ -1,10 +1,11 @@
 /**
  * What makes two evaluated items "the same content" for reuse and history. A URL is known by its normalised form
- * (url-identity.ts); a file by the SHA-256 of its bytes, wherever it lives. The string form is what the store and
- * the cache key on: `url:<normalised url>` or `sha256:<64 hex>`.
+ * (src/model/url-identity.ts, the rule URL lists and only-changed use too); a file by the SHA-256 of its bytes,
+ * wherever it lives. The string form is what the store and the cache key on: `url:<normalised url>` or
+ * `sha256:<64 hex>`.
  */
 import type { Item } from '../model/index.js'
-import { normalizeUrl } from './url-identity.js'
+import { normalizeUrl } from '../model/url-identity.js'
 
 export type ContentIdentity = { kind: 'url'; url: string } | { kind: 'file'; sha256: string }
 

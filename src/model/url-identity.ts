@@ -1,9 +1,11 @@
 /**
- * A URL's identity for result reuse: two URLs that name the same content should reuse one result. Normalised:
+ * A URL's identity, the one rule for "the same content URL": result reuse, duplicates in URL lists and only-changed's
+ * comparison with the base all use it, so two lines that reuse would treat as one are never billed twice. Normalised:
  * scheme and host lower-cased, default port dropped, trailing slash dropped, fragment dropped, the tracking
  * parameters of TRACKING_PARAMETERS removed, the remaining query parameters sorted. Path and parameter values keep
  * their case (video ids are case-sensitive). Anything not in the table is kept: a wrong "same" would reuse the
  * result of other content, a missed one only costs an evaluation. docs/reuse.md shows the table to users.
+ * It lives in model/ because config (URL lists), gate (only-changed) and reuse all need it.
  */
 
 export interface TrackingParameter {
@@ -76,4 +78,48 @@ export function normalizeUrl(url: string): string {
   const path = parsed.pathname.replace(/\/+$/, '')
   const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : ''
   return `${parsed.protocol}//${auth}${parsed.host}${path}${query ? `?${query}` : ''}`
+}
+
+/**
+ * How two URLs of one identity (normalizeUrl) differ as written, in words for a duplicate notice: `tracking
+ * parameter utm_source`, `trailing slash`, ... Empty when they are written alike.
+ */
+export function urlDifferences(a: string, b: string): string[] {
+  const [textA, textB] = [a.trim(), b.trim()]
+  if (textA === textB) return []
+  let urlA: URL
+  let urlB: URL
+  try {
+    urlA = new URL(textA)
+    urlB = new URL(textB)
+  } catch {
+    return ['how it is written']
+  }
+  const found: string[] = []
+  // Scheme and authority as written: `new URL` has already lower-cased them and dropped a default port.
+  const [originA, originB] = [textA, textB].map(t => /^[^:]*:\/\/[^/?#]*/.exec(t)?.[0] ?? '')
+  const DEFAULT_PORT = /:(443|80)$/
+  const [bareA, bareB] = [originA, originB].map(o => o.replace(DEFAULT_PORT, ''))
+  if (bareA !== bareB && bareA.toLowerCase() === bareB.toLowerCase()) found.push('letter case of scheme or host')
+  if (DEFAULT_PORT.test(originA) !== DEFAULT_PORT.test(originB)) found.push('default port')
+  const [pathA, pathB] = [textA.slice(originA.length), textB.slice(originB.length)].map(t => t.split(/[?#]/)[0])
+  if (pathA !== pathB && pathA.replace(/\/+$/, '') === pathB.replace(/\/+$/, '')) found.push('trailing slash')
+  const host = urlA.hostname
+  const params = (url: URL, tracking: boolean) =>
+    [...url.searchParams].filter(([name]) => isTrackingParameter(name, host) === tracking)
+  const [trackingA, trackingB] = [params(urlA, true), params(urlB, true)]
+  const valuesOf = (entries: [string, string][], name: string) =>
+    entries
+      .filter(([n]) => n === name)
+      .map(([, v]) => v)
+      .sort()
+      .join('&')
+  const names = [...new Set([...trackingA, ...trackingB].map(([name]) => name))]
+  const changed = names.filter(name => valuesOf(trackingA, name) !== valuesOf(trackingB, name))
+  if (changed.length)
+    found.push(`${changed.length === 1 ? 'tracking parameter' : 'tracking parameters'} ${changed.join(', ')}`)
+  const kept = (url: URL) => new URLSearchParams(params(url, false)).toString()
+  if (kept(urlA) !== kept(urlB)) found.push('parameter order')
+  if (urlA.hash !== urlB.hash) found.push('fragment')
+  return found.length ? found : ['how it is written']
 }
