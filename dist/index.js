@@ -3528,7 +3528,6 @@ function withoutUserinfo(token) {
 /* harmony export */   CK: () => (/* binding */ INLINE_SOURCE),
 /* harmony export */   Jp: () => (/* binding */ GLOB_SYNTAX),
 /* harmony export */   R9: () => (/* binding */ urlListByteLimit),
-/* harmony export */   X9: () => (/* binding */ urlKey),
 /* harmony export */   fo: () => (/* binding */ isFile),
 /* harmony export */   rY: () => (/* binding */ loadUrlLists)
 /* harmony export */ });
@@ -3539,15 +3538,18 @@ function withoutUserinfo(token) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
 /* harmony import */ var _pique_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4001);
-/* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5086);
-/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4968);
-/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8472);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(638);
+/* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5086);
+/* harmony import */ var _model_url_identity_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3239);
+/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4968);
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8472);
+/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(638);
 /**
  * URL lists: `.txt` files (one URL a line, `#` comments), YAML/JSON lists of URLs or of `{url, ...}` mappings,
  * several files and globs, plus the inline `url-list` input. Every URL is checked by the schema module's rule,
- * all problems are reported in one pass, and duplicates are dropped with a notice naming both places.
+ * all problems are reported in one pass, and duplicates (the same content URL by model/url-identity.ts, the rule
+ * result reuse uses) are dropped with a notice naming both places.
  */
+
 
 
 
@@ -3568,7 +3570,7 @@ function urlListByteLimit(env = process.env) {
         return DEFAULT_MAX_URL_LIST_BYTES;
     const n = Number(raw);
     if (!Number.isSafeInteger(n) || n <= 0)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL([(0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .fileProblem */ .Wj)(URL_LIST_LIMIT_ENV, `expected a whole number of bytes above 0, got "${raw}"`)]);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigError */ .xL([(0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .fileProblem */ .Wj)(URL_LIST_LIMIT_ENV, `expected a whole number of bytes above 0, got "${raw}"`)]);
     return n;
 }
 /** Reads URL list files and globs plus inline URLs, validates every URL, removes duplicates. Throws ConfigError. */
@@ -3596,35 +3598,35 @@ async function loadUrlLists(patterns, options = {}) {
                 sourceProblems.push(problem);
                 continue;
             }
-            const key = urlKey(entry.url);
+            const key = (0,_model_url_identity_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeUrl */ .l2)(entry.url);
             const first = firstSeen.get(key);
             if (first) {
-                notices.push(entryProblem(entry, `duplicate of ${first.file}:${first.line}`));
+                notices.push(entryProblem(entry, duplicateNotice(entry, first)));
                 continue;
             }
             firstSeen.set(key, entry);
             urls.push({ kind: 'url', url: entry.url, source: { file: entry.file, line: entry.line } });
         }
-        problems.push(...(0,_problems_js__WEBPACK_IMPORTED_MODULE_4__/* .sortProblems */ .dS)(sourceProblems));
+        problems.push(...(0,_problems_js__WEBPACK_IMPORTED_MODULE_5__/* .sortProblems */ .dS)(sourceProblems));
     }
     if (!problems.length && !urls.length && !options.allowEmpty) {
-        problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .fileProblem */ .Wj)(names.join(', '), names.length ? 'no URLs to evaluate: the list is empty' : 'no URL lists given'));
+        problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .fileProblem */ .Wj)(names.join(', '), names.length ? 'no URLs to evaluate: the list is empty' : 'no URL lists given'));
     }
     if (problems.length)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigError */ .xL(problems, notices);
-    return { urls, notices: notices.map(_problems_js__WEBPACK_IMPORTED_MODULE_4__/* .printableProblem */ .PQ), files: names };
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigError */ .xL(problems, notices);
+    return { urls, notices: notices.map(_problems_js__WEBPACK_IMPORTED_MODULE_5__/* .printableProblem */ .PQ), files: names };
 }
 /**
- * What makes two URLs the same, for duplicates here and for only-changed's comparison with the base: the URL once
- * normalized (case of scheme and host, default port, empty path).
+ * `duplicate of urls.txt:3`, saying how the two differ when they are not written alike: a line that differs only
+ * by a tracking parameter would otherwise look like a wrongly dropped URL.
  */
-function urlKey(url) {
-    try {
-        return new URL(url).href;
-    }
-    catch {
-        return url;
-    }
+function duplicateNotice(entry, first) {
+    const where = `duplicate of ${first.file}:${first.line}`;
+    const differences = (0,_model_url_identity_js__WEBPACK_IMPORTED_MODULE_4__/* .urlDifferences */ .QE)(first.url, entry.url);
+    if (!differences.length)
+        return where;
+    const listed = differences.length === 1 ? differences[0] : `${differences.slice(0, -1).join(', ')} and ${differences.at(-1)}`;
+    return `${where} (the same content URL: differs only by ${listed})`;
 }
 function entryProblem(entry, message, offset = 0) {
     const column = entry.column + (entry.text ? offset : 0);
@@ -3632,7 +3634,7 @@ function entryProblem(entry, message, offset = 0) {
 }
 /** A URL as echoed in a message: user information (a password) replaced, a long one cut. */
 function shown(url) {
-    return (0,_model_text_js__WEBPACK_IMPORTED_MODULE_6__/* .truncate */ .xv)((0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_7__/* .redactUserinfo */ .P)(url), SHOWN_URL_CHARS);
+    return (0,_model_text_js__WEBPACK_IMPORTED_MODULE_7__/* .truncate */ .xv)((0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_8__/* .redactUserinfo */ .P)(url), SHOWN_URL_CHARS);
 }
 const SHOWN_URL_CHARS = 200;
 // eslint-disable-next-line no-control-regex
@@ -3646,7 +3648,7 @@ const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
  */
 function urlEntryProblem(entry) {
     const { url } = entry;
-    const credentials = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_7__/* .credentialsProblem */ .s)(url);
+    const credentials = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_8__/* .credentialsProblem */ .s)(url);
     if (credentials)
         return entryProblem(entry, credentials);
     const lineBreak = LINE_BREAK.exec(url);
@@ -3678,7 +3680,7 @@ async function expandPatterns(patterns, cwd) {
     for (const pattern of patterns) {
         const matches = await filesFor(pattern, cwd);
         if (!matches.length)
-            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .fileProblem */ .Wj)(pattern, 'no files match this pattern'));
+            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .fileProblem */ .Wj)(pattern, 'no files match this pattern'));
         for (const file of matches) {
             const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, file);
             if (seen.has(absolute))
@@ -3708,16 +3710,16 @@ async function isFile(path) {
     }
 }
 async function readList(file, cwd, limit) {
-    const read = await (0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .readText */ .yR)(file, cwd, limit);
+    const read = await (0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .readText */ .yR)(file, cwd, limit);
     if (!read.ok)
         return { entries: [], problems: [read.problem] };
-    const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .formatOf */ .be)(file);
+    const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .formatOf */ .be)(file);
     if (format === 'text')
         return { entries: textEntries(file, read.value), problems: [] };
     // An empty structured file holds no URLs; only an empty total is an error.
     if (read.value.trim() === '')
         return { entries: [], problems: [] };
-    const { source, problems } = (0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .parseSource */ .PJ)(file, read.value, format);
+    const { source, problems } = (0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .parseSource */ .PJ)(file, read.value, format);
     if (!source)
         return { entries: [], problems };
     const found = structuredEntries(source);
@@ -3725,7 +3727,7 @@ async function readList(file, cwd, limit) {
     const taken = new Set(problems.map(p => `${p.line}:${p.column}`));
     return {
         entries: found.entries.filter(e => !taken.has(`${e.line}:${e.column}`)),
-        problems: (0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .withDocumentProblems */ .sl)(problems, found.problems)
+        problems: (0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .withDocumentProblems */ .sl)(problems, found.problems)
     };
 }
 /** One URL a line; blank lines, `#` lines and trailing ` #` comments are ignored (a `#` inside a URL is a fragment). */
@@ -3745,7 +3747,7 @@ function structuredEntries(source) {
         return {
             entries: [],
             problems: [
-                (0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .problemAt */ .l4)(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(source.value)}`)
+                (0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .problemAt */ .l4)(source, [], `expected a list of URLs (each ${ITEM_SHAPE}), got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(source.value)}`)
             ]
         };
     }
@@ -3755,20 +3757,20 @@ function structuredEntries(source) {
     items.forEach((item, i) => {
         const node = root.items[i];
         if (typeof item === 'string' && (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .isScalar */ .jn)(node)) {
-            entries.push({ url: item.trim(), file: source.file, ...(0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .positionOf */ .df)(source, node), field: `[${i}]` });
+            entries.push({ url: item.trim(), file: source.file, ...(0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .positionOf */ .df)(source, node), field: `[${i}]` });
         }
         else if ((0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(node) && item && typeof item === 'object') {
             const url = item.url;
             if (typeof url === 'string') {
-                const at = (0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .problemAt */ .l4)(source, [i, 'url'], '');
+                const at = (0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .problemAt */ .l4)(source, [i, 'url'], '');
                 entries.push({ url: url.trim(), file: source.file, line: at.line, column: at.column, field: at.field });
             }
             else {
-                problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .problemAt */ .l4)(source, [i, 'url'], url === undefined ? 'is required' : `expected a string, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(url)}`));
+                problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .problemAt */ .l4)(source, [i, 'url'], url === undefined ? 'is required' : `expected a string, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(url)}`));
             }
         }
         else {
-            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_5__/* .problemAt */ .l4)(source, [i], `expected ${ITEM_SHAPE}, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(item)}`));
+            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_6__/* .problemAt */ .l4)(source, [i], `expected ${ITEM_SHAPE}, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(item)}`));
         }
     });
     return { entries, problems };
@@ -3975,7 +3977,7 @@ function isPermissionError(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8723);
 // The action's entry: everything lives in main.ts so tests can import it without running it.
 
 // run() reports its own failures; this only catches a failure to report (e.g. an unwritable GITHUB_OUTPUT).
@@ -3989,7 +3991,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9433:
+/***/ 8723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5293,7 +5295,7 @@ function renderSummary(report, options) {
     }
     const head = [(0,markdown/* heading */.R_)(report), '', `**${(0,report_escape/* escapeMarkdown */.FV)(report.reason)}**`, '', ...(0,markdown/* billingLines */.TK)(report)];
     if (report.skippedUnchanged)
-        head.push(`${(0,model/* plural */.LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed: only URLs added or changed in this pull request were evaluated).`, '');
+        head.push(`${(0,outcomes/* unchangedSkipped */._H)(report)} (only-changed: only ${(0,model/* skippedWord */.t9)(report.skippedUnchangedKinds)}s added or changed in this pull request were evaluated).`, '');
     const budget = (options.maxBytes ?? SUMMARY_LIMIT_BYTES) - SUMMARY_MARGIN_BYTES;
     const top = head.join('\n') + '\n';
     const ordered = (0,outcomes/* sortWorstFirst */.Qi)(report);
@@ -5322,10 +5324,13 @@ function factLines(report, options) {
         lines.push(`- **Judge:** ${judge}`);
     const plan = options.annotations;
     if (plan && plan.annotated + plan.notAnnotated > 0) {
+        const word = (0,model/* itemWord */.ul)(report.items);
         const rest = plan.notAnnotated
-            ? `; ${plan.notAnnotated} more failing URL${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
+            ? `; ${plan.notAnnotated} more failing ${word}${plan.notAnnotated === 1 ? ' is' : 's are'} listed only here`
             : '';
-        lines.push(`- **Annotations:** ${(0,model/* plural */.LS)(plan.annotated, 'failing URL')} annotated in ${plan.annotated === 1 ? 'its file' : 'their files'}${rest}`);
+        // "In its file" is a URL's list file; a media file may be annotated on itself, so files just say "annotated".
+        const where = word === 'URL' ? ` in ${plan.annotated === 1 ? 'its file' : 'their files'}` : '';
+        lines.push(`- **Annotations:** ${(0,model/* plural */.LS)(plan.annotated, `failing ${word}`)} annotated${where}${rest}`);
     }
     const wait = report.waitMode === 'none' ? 'not waited for' : `waited via ${report.waitMode}`;
     const took = (0,outcomes/* formatDuration */.a3)((0,outcomes/* durationMs */.pc)(report.startedAt, report.finishedAt));
@@ -5352,8 +5357,9 @@ function truncationNote(omitted, rest, report, options, what) {
     const failing = rest.filter(o => (0,policy/* failsGate */.F)(o, report)).length;
     const which = failing ? `${failing} of them failing` : 'none of them failing';
     const where = what === 'rows' ? 'in this table' : 'with details';
-    return (`\n> [!NOTE]\n> ${omitted} more URL${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
-        `1 MiB summary limit. Every URL is in the JSON report${options.reportPath ? `: ${(0,report_escape/* escapeMarkdown */.FV)(options.reportPath)}` : ''}.\n\n`);
+    const word = (0,model/* itemWord */.ul)(report.items);
+    return (`\n> [!NOTE]\n> ${omitted} more ${word}${omitted === 1 ? ' is' : 's are'} not shown ${where} (${which}) to stay under GitHub's ` +
+        `1 MiB summary limit. Every ${word} is in the JSON report${options.reportPath ? `: ${(0,report_escape/* escapeMarkdown */.FV)(options.reportPath)}` : ''}.\n\n`);
 }
 function detailsBlock(o, report, links) {
     const score = o.score === undefined ? (0,outcomes/* stateLabel */.UH)(o, report) : (0,outcomes/* scoreVsThreshold */.D9)(o, report);
@@ -5486,7 +5492,7 @@ function renderTerminal(report, options = {}) {
         .toUpperCase();
     const out = rows.length ? [line(header), ...body, ''] : [];
     if (hidden)
-        out.push(`${(0,model/* plural */.LS)(hidden, 'more URL')} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`, '');
+        out.push(`${(0,model/* plural */.LS)(hidden, `more ${(0,model/* itemWord */.ul)(report.items)}`)} not needing attention ${hidden === 1 ? 'is' : 'are'} not listed (--verbose lists every row; the JSON report has all)`, '');
     const problems = report.error?.problems ?? [];
     // Config problems are listed once each; the one-line reason would only repeat the first.
     out.push(problems.length
@@ -5505,7 +5511,7 @@ function renderTerminal(report, options = {}) {
         out.push(`${(0,outcomes/* countsLine */.J7)(report)}; threshold ${(0,model/* formatScore */.y)(report.threshold, report)}${judge}`);
     }
     if (report.skippedUnchanged)
-        out.push(`${(0,model/* plural */.LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed)`);
+        out.push(`${(0,outcomes/* unchangedSkipped */._H)(report)} (only-changed)`);
     for (const w of report.warnings)
         out.push(`warning: ${plain(w)}`);
     return out.join('\n') + '\n';
@@ -5877,6 +5883,7 @@ function decide(input) {
         batchIds: input.batchIds,
         items,
         skippedUnchanged: input.skippedUnchanged,
+        skippedUnchangedKinds: input.skippedUnchangedKinds,
         startedAt: input.startedAt,
         inputs: input.inputs,
         warnings: [...input.warnings, ...toleratedFailures(items, input.failOnError)]
@@ -5893,6 +5900,7 @@ function skippedReport(input) {
         batchIds: [],
         items: [],
         skippedUnchanged: input.skippedUnchanged,
+        skippedUnchangedKinds: input.skippedUnchangedKinds,
         startedAt: input.startedAt,
         inputs: input.inputs,
         warnings: input.warnings
@@ -5938,7 +5946,7 @@ function reasonLine(verdict, items, input, minScore) {
     // The same digits as every report of this run: never "below 0.70" for a score that prints as 0.70.
     const score = (n) => (0,model/* formatScore */.y)(n, { threshold: input.threshold, items });
     if (total === 0)
-        return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,model/* plural */.LS)(input.skippedUnchanged, word === 'URL' ? 'URL' : 'item')} unchanged against the base branch` : ''}`;
+        return `Nothing to evaluate${input.skippedUnchanged ? `: ${(0,model/* plural */.LS)(input.skippedUnchanged, (0,model/* skippedWord */.t9)(input.skippedUnchangedKinds))} unchanged against the base branch` : ''}`;
     if (verdict === 'submitted') {
         const notSent = counts.failed + counts.notEvaluated;
         return `${(0,model/* plural */.LS)(total - notSent, word)} submitted without waiting (wait: none)${counts.failed ? `; ${counts.failed} failed at submit` : ''}${counts.notEvaluated ? `; ${counts.notEvaluated} not evaluated (${notEvaluatedWhy(items)})` : ''}`;
@@ -5966,8 +5974,10 @@ function reasonLine(verdict, items, input, minScore) {
         parts.push(`${(0,model/* plural */.LS)(counts.failed, 'evaluation')} failed${input.failOnError ? '' : ' (tolerated)'}`);
     if (counts.pending)
         parts.push(`${counts.pending} unfinished at the deadline${input.timedOut ? ' (timeout-minutes)' : ''}`);
-    if (counts.notEvaluated)
-        parts.push(`${(0,model/* plural */.LS)(counts.notEvaluated, 'URL')} not evaluated (${notEvaluatedWhy(items)})`);
+    if (counts.notEvaluated) {
+        const word = (0,model/* itemWord */.ul)(items.filter(o => o.state === 'not_evaluated'));
+        parts.push(`${(0,model/* plural */.LS)(counts.notEvaluated, word)} not evaluated (${notEvaluatedWhy(items)})`);
+    }
     return parts.join('; ');
 }
 /** "2 refused by Pique, 20 not accepted": why the not_evaluated items were never evaluated, in a few words. */
@@ -6053,6 +6063,7 @@ function failureReport(failure, known) {
         batchIds: [...(progress?.batchIds ?? [])],
         items,
         skippedUnchanged: progress?.plan?.skippedUnchanged ?? 0,
+        skippedUnchangedKinds: progress?.plan?.skippedUnchangedKinds,
         startedAt: known.startedAt,
         inputs: known.inputs,
         warnings: [...(progress?.plan?.warnings ?? []), ...toleratedFailures(items, failOnError)],
@@ -6311,6 +6322,8 @@ async function uploadReference(api, fileExtension, path, size, options = {}) {
     return { uri: value, attempts };
 }
 
+// EXTERNAL MODULE: ./src/files/inspect.ts
+var inspect = __nccwpck_require__(2091);
 ;// CONCATENATED MODULE: ./src/gate/concurrency.ts
 /** Runs `fn` over `items` with at most `limit` calls in flight. The first error stops new calls and is thrown. */
 async function forEachLimit(items, limit, fn) {
@@ -6350,7 +6363,9 @@ function chunk(items, size) {
  * job, requested just before its upload (upload URLs are short-lived), then streamed from disk; at most
  * `maxConcurrency` uploads at once, all inside the run's deadline. A file whose upload fails is recorded as failed
  * with the reason and the jobs left `awaiting_upload`; the other files carry on. A refused key stops the run.
+ * retry-failed uploads a file again through here, after checking its bytes are still the ones the plan hashed.
  */
+
 
 
 
@@ -6364,6 +6379,8 @@ async function uploadFiles(api, files, options) {
         const submittedAt = new Date().toISOString();
         let outcome;
         try {
+            if (options.recheckContent && (await (0,inspect/* sha256File */.Q3)((0,external_node_path_.resolve)(cwd, file.path))) !== file.sha256)
+                throw new ChangedFileError();
             const up = await uploadForEvaluation(api, {
                 judge_id: options.judgeId,
                 content_type: file.contentType,
@@ -6395,7 +6412,9 @@ async function uploadFiles(api, files, options) {
                 ? `; job${abandoned.length === 1 ? '' : 's'} ${abandoned.join(', ')} left awaiting_upload at Pique`
                 : '';
             // DirectUploadError says "upload <file>: ..." itself.
-            const said = error instanceof DirectUploadError ? error.message : `upload failed: ${errorMessage(error)}`;
+            const said = error instanceof DirectUploadError || error instanceof ChangedFileError
+                ? error.message
+                : `upload failed: ${errorMessage(error)}`;
             const reason = `${said}${left}`;
             options.log.warning(`${file.path}: ${reason}`);
             outcome = {
@@ -6411,6 +6430,13 @@ async function uploadFiles(api, files, options) {
         await options.onFile?.(outcome);
     });
     return outcomes.filter(Boolean);
+}
+/** The file's bytes are no longer the ones planned (and evaluated before): it is not uploaded again. */
+class ChangedFileError extends Error {
+    constructor() {
+        super('not uploaded again: the file changed on disk since the run checked it (its SHA-256 differs)');
+        this.name = 'ChangedFileError';
+    }
 }
 
 // EXTERNAL MODULE: ./src/references/local.ts
@@ -6481,8 +6507,6 @@ async function writeLock(path, lock, cwd = process.cwd()) {
 
 // EXTERNAL MODULE: ./src/pique/media-types.ts
 var media_types = __nccwpck_require__(4284);
-// EXTERNAL MODULE: ./src/files/inspect.ts
-var inspect = __nccwpck_require__(2091);
 ;// CONCATENATED MODULE: ./src/references/resolve.ts
 /**
  * Turns a judge file's local references into gs:// URIs: each file is hashed; a hash the lock knows (for this API)
@@ -7091,15 +7115,19 @@ function notAPullRequest(env, what) {
     return `only-changed: not a pull request (${env.GITHUB_EVENT_NAME || 'no GitHub event'}), so every ${what} is evaluated`;
 }
 
+// EXTERNAL MODULE: ./src/model/url-identity.ts
+var url_identity = __nccwpck_require__(3239);
 ;// CONCATENATED MODULE: ./src/gate/only-changed.ts
 /**
  * only-changed: on a pull request, keep the URLs added or changed against the base commit, so a PR that adds
  * three videos evaluates three. A URL list file's base version comes from git (fetching the base commit when the
  * checkout is shallow) or the GitHub contents API, and is parsed by the same loader as the head version.
- * A URL counts as unchanged when the same URL is in the same file at base. Anything that cannot be compared
+ * A URL counts as unchanged when the same content URL (model/url-identity.ts: tracking parameters, case, trailing
+ * slash and fragment set aside, as result reuse does) is in the same file at base. Anything that cannot be compared
  * (inline URLs, a base version that cannot be read or parsed) is kept: evaluating too much is safe, too little is not.
  * `force-all` is the caller's: it simply does not call this.
  */
+
 
 
 
@@ -7131,7 +7159,7 @@ async function selectChangedUrls(urls, options) {
     }
     const kept = urls.filter(u => {
         const base = baseUrls.get((0,external_node_path_.resolve)(cwd, u.source.file));
-        return base === undefined || base === 'all-new' || !base.has((0,url_list/* urlKey */.X9)(u.url));
+        return base === undefined || base === 'all-new' || !base.has((0,url_identity/* normalizeUrl */.l2)(u.url));
     });
     const skippedUnchanged = urls.length - kept.length;
     const base = pr.baseSha.slice(0, 7);
@@ -7153,7 +7181,7 @@ async function urlsAt(base, file) {
         await (0,promises_.writeFile)((0,external_node_path_.join)(dir, name), base.text);
         // A base list with no URLs (empty, only comments, `[]`) makes every URL new, not the file incomparable.
         const list = await (0,load/* loadUrlLists */.rY)([name], { cwd: dir, allowEmpty: true });
-        return new Set(list.urls.map(u => (0,url_list/* urlKey */.X9)(u.url)));
+        return new Set(list.urls.map(u => (0,url_identity/* normalizeUrl */.l2)(u.url)));
     }
     catch {
         return undefined;
@@ -7350,7 +7378,7 @@ async function loadFileList(patterns, options = {}) {
         first.set(n.path, n);
         files.push({
             path: n.path,
-            source: { file: n.source.file, line: n.source.line },
+            source: { file: n.source.file, line: n.source.line, ...(n.source.line > 0 && { column: n.source.column }) },
             ...(n.title !== undefined && { title: n.title }),
             ...(n.description !== undefined && { description: n.description })
         });
@@ -7504,10 +7532,13 @@ async function checkFiles(files, options) {
     }
     return { files: checked, problems };
 }
-/** A problem about a file: at the manifest line that named it, or at the file itself. */
+/**
+ * A problem about a file: at the manifest entry that named it (its line and the column of the path written there; a
+ * glob's matches share it, so the field names the file), or at the file itself.
+ */
 function fileProblemAt(file, message) {
     return file.source.line > 0
-        ? { file: file.source.file, line: file.source.line, column: 1, field: file.path, message }
+        ? { file: file.source.file, line: file.source.line, column: file.source.column ?? 1, field: file.path, message }
         : { file: file.path, line: 0, column: 0, field: '', message };
 }
 
@@ -7567,6 +7598,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     let urls = list.urls;
     let named = fileList?.files ?? [];
     let skippedUnchanged = 0;
+    const skippedUnchangedKinds = [];
     if (onlyChanged && urlsGiven) {
         const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
         if (changed.note)
@@ -7575,15 +7607,19 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
             log.info(`only-changed: ${(0,model/* plural */.LS)(changed.skippedUnchanged, 'unchanged URL')} skipped, ${changed.urls.length} to evaluate`);
         urls = changed.urls;
         skippedUnchanged += changed.skippedUnchanged;
+        if (changed.skippedUnchanged)
+            skippedUnchangedKinds.push('url');
     }
     if (onlyChanged && named.length) {
         const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env });
         log.info(changed.note);
         named = changed.files;
         skippedUnchanged += changed.skippedUnchanged;
+        if (changed.skippedUnchanged)
+            skippedUnchangedKinds.push('file');
     }
     const checkedFiles = await checkPlannedFiles(named, settings, judgeFile?.body.content_type, cwd, log);
-    return { judge, items: [...urls, ...checkedFiles], skippedUnchanged, warnings };
+    return { judge, items: [...urls, ...checkedFiles], skippedUnchanged, skippedUnchangedKinds, warnings };
 }
 /**
  * Each media file checked (type against the judge's, size, LFS pointer) and hashed, before anything is uploaded;
@@ -7613,77 +7649,10 @@ async function collectProblems(loading, found) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/reuse/url-identity.ts
-/**
- * A URL's identity for result reuse: two URLs that name the same content should reuse one result. Normalised:
- * scheme and host lower-cased, default port dropped, trailing slash dropped, fragment dropped, the tracking
- * parameters of TRACKING_PARAMETERS removed, the remaining query parameters sorted. Path and parameter values keep
- * their case (video ids are case-sensitive). Anything not in the table is kept: a wrong "same" would reuse the
- * result of other content, a missed one only costs an evaluation. docs/reuse.md shows the table to users.
- */
-const YOUTUBE = ['youtube.com', 'youtu.be'];
-const TIKTOK = ['tiktok.com'];
-const INSTAGRAM = ['instagram.com'];
-const X = ['x.com', 'twitter.com'];
-/** The one table of parameters that never change which content a URL names. */
-const TRACKING_PARAMETERS = [
-    { name: 'utm_*', hosts: [], why: 'campaign tags (Google Analytics)' },
-    { name: 'fbclid', hosts: [], why: 'Facebook click id' },
-    { name: 'gclid', hosts: [], why: 'Google Ads click id' },
-    { name: 'dclid', hosts: [], why: 'Google display click id' },
-    { name: 'msclkid', hosts: [], why: 'Microsoft Ads click id' },
-    { name: 'mc_cid', hosts: [], why: 'Mailchimp campaign id' },
-    { name: 'mc_eid', hosts: [], why: 'Mailchimp subscriber id' },
-    { name: 'si', hosts: [], why: 'share id (YouTube, Spotify)' },
-    { name: 'feature', hosts: YOUTUBE, why: 'where the link was shared from (feature=share)' },
-    { name: 'pp', hosts: YOUTUBE, why: 'search-result tracking' },
-    { name: 'igsh', hosts: INSTAGRAM, why: 'Instagram share id' },
-    { name: 'igshid', hosts: INSTAGRAM, why: 'Instagram share id (older spelling)' },
-    { name: 'is_from_webapp', hosts: TIKTOK, why: 'TikTok share source' },
-    { name: 'sender_device', hosts: TIKTOK, why: 'TikTok share source' },
-    { name: 'sender_web_id', hosts: TIKTOK, why: 'TikTok sharer id' },
-    { name: 'share_app_id', hosts: TIKTOK, why: 'TikTok share source' },
-    { name: 'share_link_id', hosts: TIKTOK, why: 'TikTok share id' },
-    { name: '_r', hosts: TIKTOK, why: 'TikTok share tracking' },
-    { name: '_t', hosts: TIKTOK, why: 'TikTok share tracking' },
-    { name: 's', hosts: X, why: 'X/Twitter share source' },
-    { name: 't', hosts: X, why: 'X/Twitter share id (on YouTube `t` is a start time and is kept)' },
-    { name: 'ref_src', hosts: X, why: 'X/Twitter referrer' },
-    { name: 'mibextid', hosts: ['facebook.com'], why: 'Facebook share id' }
-];
-function onHost(host, hosts) {
-    return hosts.length === 0 || hosts.some(h => host === h || host.endsWith(`.${h}`));
-}
-/** Whether `name` is a tracking parameter on `host` (lower-case host). */
-function isTrackingParameter(name, host) {
-    const key = name.toLowerCase();
-    return TRACKING_PARAMETERS.some(p => (p.name.endsWith('*') ? key.startsWith(p.name.slice(0, -1)) : key === p.name) && onHost(host, p.hosts));
-}
-/** The normalised form of `url`; text that is not an absolute URL comes back trimmed, unchanged. */
-function normalizeUrl(url) {
-    const text = url.trim();
-    let parsed;
-    try {
-        parsed = new URL(text);
-    }
-    catch {
-        return text;
-    }
-    // WHATWG URL already lower-cases scheme and host and drops a scheme's default port.
-    const host = parsed.hostname;
-    const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name, host));
-    // Stable sort by name: the order of distinct parameters does not change the content; repeats keep their order.
-    kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const query = new URLSearchParams(kept).toString();
-    const path = parsed.pathname.replace(/\/+$/, '');
-    const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
-    return `${parsed.protocol}//${auth}${parsed.host}${path}${query ? `?${query}` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./src/reuse/identity.ts
 
 function urlIdentity(url) {
-    return { kind: 'url', url: normalizeUrl(url) };
+    return { kind: 'url', url: (0,url_identity/* normalizeUrl */.l2)(url) };
 }
 function fileIdentity(sha256) {
     if (!/^[0-9a-f]{64}$/i.test(sha256))
@@ -8039,15 +8008,35 @@ function failedError(o, results, threshold) {
 /** The items to submit again: failed at Pique with a transient error, with attempts left. */
 function transientFailures(outcomes, results, rule) {
     return outcomes.flatMap(o => {
-        // A URL gets a new job; a media file would need uploading again, which retry-failed does not do.
-        if (o.kind !== 'url')
-            return [];
         const error = failedError(o, results, rule.threshold);
         if (error === undefined || (o.otherJobs?.length ?? 0) >= rule.retryFailed)
             return [];
         const why = rule.transient.classify(error);
         return why ? [{ outcome: o, why }] : [];
     });
+}
+/** The item behind an outcome, to submit again: its plan fields and reuse's, none of the old job's. */
+function retryItem(o) {
+    const carried = {
+        ...(o.identity !== undefined && { identity: o.identity }),
+        ...(o.previous && { previous: o.previous }),
+        ...(o.base && { base: o.base })
+    };
+    if (o.kind === 'url')
+        return { kind: 'url', url: o.url, source: o.source, ...carried };
+    const { path, source, title, description, size, sha256, contentType, mime } = o;
+    return {
+        kind: 'file',
+        path,
+        source,
+        size,
+        sha256,
+        contentType,
+        mime,
+        ...(title !== undefined && { title }),
+        ...(description !== undefined && { description }),
+        ...carried
+    };
 }
 /**
  * Whether a new job can still finish: the time left is at least the median time the run's finished jobs took from
@@ -8092,13 +8081,14 @@ async function retryTransientFailures(outcomes, input, stages) {
         const picks = transientFailures(current, input.results, input);
         if (picks.length === 0)
             break;
-        const list = picks.map(p => `  ${p.outcome.url} (${p.why}: ${input.results.get(p.outcome.jobId ?? '')?.error ?? ''})`);
+        const list = picks.map(p => `  ${(0,model/* itemName */.TJ)(p.outcome)} (${p.why}: ${input.results.get(p.outcome.jobId ?? '')?.error ?? ''})`);
+        const what = (0,model/* plural */.LS)(picks.length, (0,model/* itemWord */.ul)(picks.map(p => p.outcome)));
         if (!timeForAnotherJob(input.deadline, input.tookMs())) {
-            input.log.warning(`Not resubmitting ${(0,model/* plural */.LS)(picks.length, 'URL')} whose evaluation failed with a transient error: too little time is left for a new job to finish (retry-failed)\n${list.join('\n')}`);
+            input.log.warning(`Not resubmitting ${what} whose evaluation failed with a transient error: too little time is left for a new job to finish (retry-failed)\n${list.join('\n')}`);
             break;
         }
-        input.log.info(`Resubmitting ${(0,model/* plural */.LS)(picks.length, 'URL')} whose evaluation failed with a transient error (retry-failed, attempt ${round + 1}):\n${list.join('\n')}`);
-        const next = await stages.submit(picks.map(p => ({ kind: 'url', url: p.outcome.url, source: p.outcome.source })));
+        input.log.info(`Resubmitting ${what} whose evaluation failed with a transient error (retry-failed, attempt ${round + 1}):\n${list.join('\n')}`);
+        const next = await stages.submit(picks.map(p => retryItem(p.outcome)));
         await stages.wait(next);
         picks.forEach((p, i) => {
             const at = current.indexOf(p.outcome);
@@ -8671,6 +8661,7 @@ async function skipWithoutKey(run) {
         failOnError: settings.failOnError,
         waitMode: settings.waitMode,
         skippedUnchanged: planned.skippedUnchanged,
+        skippedUnchangedKinds: planned.skippedUnchangedKinds,
         startedAt: run.startedAt,
         inputs: settings.echo,
         warnings: planned.warnings,
@@ -8752,27 +8743,37 @@ async function run_gate_submit(run) {
 }
 /** Media files: one presigned-upload job each, uploaded from disk. */
 async function uploadTheFiles(run) {
-    const { settings, deps, log, progress } = run;
     const files = (run.progress.toSubmit ?? planOf(run).items).filter(model/* isFileItem */.Gs);
     if (files.length === 0)
         return [];
-    const judge = judgeOf(run);
     const total = files.reduce((n, f) => n + f.size, 0);
-    return log.group(`Upload ${(0,model/* plural */.LS)(files.length, 'media file')} (${(0,bytes/* formatBytes */.z)(total)})`, () => uploadFiles(apiOf(run), files, {
+    return run.log.group(`Upload ${(0,model/* plural */.LS)(files.length, 'media file')} (${(0,bytes/* formatBytes */.z)(total)})`, () => uploadItems(run, files));
+}
+/**
+ * Uploads files to the run's judge; each job is recorded (and registered with the store) at once, its outcome too
+ * unless it is a retry (`asItems` false), which retry-failed merges into its item itself, after checking the file
+ * still holds the bytes planned.
+ */
+function uploadItems(run, files, asItems = true) {
+    const { settings, deps, log, progress } = run;
+    const judge = judgeOf(run);
+    return uploadFiles(apiOf(run), files, {
         judgeId: judge.id,
         webhookUrl: settings.webhookUrl ?? deps.store?.ingestUrl,
         maxConcurrency: settings.maxConcurrency,
         log,
         deadline: run.deadline,
         cwd: deps.cwd,
+        recheckContent: !asItems,
         // Recorded at once: a run that stops mid-upload still reports the jobs it created.
         onFile: async (outcome) => {
-            progress.outcomes.push(outcome);
+            if (asItems)
+                progress.outcomes.push(outcome);
             // Registered like a batch's jobs, so its result joins the file's history (reuse by content SHA-256).
             if (deps.store && outcome.state === 'submitted')
                 await registerJobs(deps.store, judge, [outcome], deps.env ?? process.env, log, run.surface);
         }
-    }));
+    });
 }
 async function submitUrls(run) {
     const { log, progress } = run;
@@ -8844,7 +8845,10 @@ async function waitFor(run, outcomes, title) {
     }));
     progress.timedOut = (progress.timedOut ?? false) || waited.timedOut;
 }
-/** retry-failed: URLs whose evaluation failed with a transient error get a new job, while the deadline allows. */
+/**
+ * retry-failed: items whose evaluation failed with a transient error get a new job, while the deadline allows: URLs
+ * in a new batch, media files uploaded again.
+ */
 async function retryFailed(run) {
     const { settings, log, progress } = run;
     if (settings.waitMode === 'none' || settings.retryFailed === 0)
@@ -8859,8 +8863,19 @@ async function retryFailed(run) {
         tookMs: () => tookMs(progress.outcomes, progress.finishedAt)
     }, {
         submit: async (items) => {
-            const again = await log.group(`Resubmit ${(0,model/* plural */.LS)(items.length, 'URL')} (retry-failed)`, () => submitItems(run, items, false));
-            return again.outcomes;
+            const urls = items.filter(model/* isUrlItem */.R6);
+            const files = items.filter(model/* isFileItem */.Gs);
+            const again = urls.length
+                ? await log.group(`Resubmit ${(0,model/* plural */.LS)(urls.length, 'URL')} (retry-failed)`, () => submitItems(run, urls, false))
+                : { outcomes: [] };
+            const uploaded = files.length
+                ? await log.group(`Upload ${(0,model/* plural */.LS)(files.length, 'media file')} again (retry-failed)`, () => uploadItems(run, files, false))
+                : [];
+            // Back in the order asked: each outcome is merged into the item it retries.
+            const byItem = new Map();
+            urls.forEach((u, i) => byItem.set(u, again.outcomes[i]));
+            files.forEach((f, i) => byItem.set(f, uploaded[i]));
+            return items.map(item => byItem.get(item));
         },
         wait: next => waitFor(run, next, n => `Wait for ${(0,model/* plural */.LS)(n, 'resubmitted job')} (${settings.waitMode} mode)`)
     });
@@ -8911,6 +8926,7 @@ async function verdict(run) {
         timedOut: progress.timedOut ?? false,
         lookups: progress.lookups,
         skippedUnchanged: planned.skippedUnchanged,
+        skippedUnchangedKinds: planned.skippedUnchangedKinds,
         startedAt: run.startedAt,
         inputs: settings.echo,
         // Replies that differed from the docs (undocumented values, event/status disagreements) stay in the report.
@@ -8969,7 +8985,7 @@ function need(value, what) {
 }
 function validated(plan) {
     const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The';
-    return `${judge} ${(0,model/* plural */.LS)(plan.items.length, 'URL')} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
+    return `${judge} ${(0,model/* plural */.LS)(plan.items.length, (0,model/* itemWord */.ul)(plan.items))} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
 }
 /** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
 function submittedJobs(outcomes) {
@@ -9242,7 +9258,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   R6: () => (/* reexport */ isUrlItem),
   TJ: () => (/* reexport */ itemName),
   ul: () => (/* reexport */ itemWord),
-  LS: () => (/* reexport */ plural)
+  LS: () => (/* reexport */ plural),
+  t9: () => (/* reexport */ skippedWord)
 });
 
 // UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, scoreDigits, truncate
@@ -9331,6 +9348,10 @@ function itemWord(items) {
         return 'URL';
     return items.every(i => i.kind === 'file') ? 'file' : 'item';
 }
+/** What to call the items only-changed skipped, by their kinds; `URL` when the kinds are not known. */
+function skippedWord(kinds) {
+    return itemWord((kinds ?? []).map(kind => ({ kind })));
+}
 
 ;// CONCATENATED MODULE: ./src/model/index.ts
 /** The data model every folder shares (plan items, outcomes, the run report): it imports nothing but the API's shapes. */
@@ -9382,6 +9403,133 @@ function collapseWhitespace(text) {
 /** Shortens to at most `max` characters, marking the cut with an ellipsis. */
 function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+
+/***/ }),
+
+/***/ 3239:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QE: () => (/* binding */ urlDifferences),
+/* harmony export */   l2: () => (/* binding */ normalizeUrl)
+/* harmony export */ });
+/* unused harmony exports TRACKING_PARAMETERS, isTrackingParameter */
+/**
+ * A URL's identity, the one rule for "the same content URL": result reuse, duplicates in URL lists and only-changed's
+ * comparison with the base all use it, so two lines that reuse would treat as one are never billed twice. Normalised:
+ * scheme and host lower-cased, default port dropped, trailing slash dropped, fragment dropped, the tracking
+ * parameters of TRACKING_PARAMETERS removed, the remaining query parameters sorted. Path and parameter values keep
+ * their case (video ids are case-sensitive). Anything not in the table is kept: a wrong "same" would reuse the
+ * result of other content, a missed one only costs an evaluation. docs/reuse.md shows the table to users.
+ * It lives in model/ because config (URL lists), gate (only-changed) and reuse all need it.
+ */
+const YOUTUBE = ['youtube.com', 'youtu.be'];
+const TIKTOK = ['tiktok.com'];
+const INSTAGRAM = ['instagram.com'];
+const X = ['x.com', 'twitter.com'];
+/** The one table of parameters that never change which content a URL names. */
+const TRACKING_PARAMETERS = [
+    { name: 'utm_*', hosts: [], why: 'campaign tags (Google Analytics)' },
+    { name: 'fbclid', hosts: [], why: 'Facebook click id' },
+    { name: 'gclid', hosts: [], why: 'Google Ads click id' },
+    { name: 'dclid', hosts: [], why: 'Google display click id' },
+    { name: 'msclkid', hosts: [], why: 'Microsoft Ads click id' },
+    { name: 'mc_cid', hosts: [], why: 'Mailchimp campaign id' },
+    { name: 'mc_eid', hosts: [], why: 'Mailchimp subscriber id' },
+    { name: 'si', hosts: [], why: 'share id (YouTube, Spotify)' },
+    { name: 'feature', hosts: YOUTUBE, why: 'where the link was shared from (feature=share)' },
+    { name: 'pp', hosts: YOUTUBE, why: 'search-result tracking' },
+    { name: 'igsh', hosts: INSTAGRAM, why: 'Instagram share id' },
+    { name: 'igshid', hosts: INSTAGRAM, why: 'Instagram share id (older spelling)' },
+    { name: 'is_from_webapp', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'sender_device', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'sender_web_id', hosts: TIKTOK, why: 'TikTok sharer id' },
+    { name: 'share_app_id', hosts: TIKTOK, why: 'TikTok share source' },
+    { name: 'share_link_id', hosts: TIKTOK, why: 'TikTok share id' },
+    { name: '_r', hosts: TIKTOK, why: 'TikTok share tracking' },
+    { name: '_t', hosts: TIKTOK, why: 'TikTok share tracking' },
+    { name: 's', hosts: X, why: 'X/Twitter share source' },
+    { name: 't', hosts: X, why: 'X/Twitter share id (on YouTube `t` is a start time and is kept)' },
+    { name: 'ref_src', hosts: X, why: 'X/Twitter referrer' },
+    { name: 'mibextid', hosts: ['facebook.com'], why: 'Facebook share id' }
+];
+function onHost(host, hosts) {
+    return hosts.length === 0 || hosts.some(h => host === h || host.endsWith(`.${h}`));
+}
+/** Whether `name` is a tracking parameter on `host` (lower-case host). */
+function isTrackingParameter(name, host) {
+    const key = name.toLowerCase();
+    return TRACKING_PARAMETERS.some(p => (p.name.endsWith('*') ? key.startsWith(p.name.slice(0, -1)) : key === p.name) && onHost(host, p.hosts));
+}
+/** The normalised form of `url`; text that is not an absolute URL comes back trimmed, unchanged. */
+function normalizeUrl(url) {
+    const text = url.trim();
+    let parsed;
+    try {
+        parsed = new URL(text);
+    }
+    catch {
+        return text;
+    }
+    // WHATWG URL already lower-cases scheme and host and drops a scheme's default port.
+    const host = parsed.hostname;
+    const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name, host));
+    // Stable sort by name: the order of distinct parameters does not change the content; repeats keep their order.
+    kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const query = new URLSearchParams(kept).toString();
+    const path = parsed.pathname.replace(/\/+$/, '');
+    const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+    return `${parsed.protocol}//${auth}${parsed.host}${path}${query ? `?${query}` : ''}`;
+}
+/**
+ * How two URLs of one identity (normalizeUrl) differ as written, in words for a duplicate notice: `tracking
+ * parameter utm_source`, `trailing slash`, ... Empty when they are written alike.
+ */
+function urlDifferences(a, b) {
+    const [textA, textB] = [a.trim(), b.trim()];
+    if (textA === textB)
+        return [];
+    let urlA;
+    let urlB;
+    try {
+        urlA = new URL(textA);
+        urlB = new URL(textB);
+    }
+    catch {
+        return ['how it is written'];
+    }
+    const found = [];
+    // Scheme and authority as written: `new URL` has already lower-cased them and dropped a default port.
+    const [originA, originB] = [textA, textB].map(t => /^[^:]*:\/\/[^/?#]*/.exec(t)?.[0] ?? '');
+    const DEFAULT_PORT = /:(443|80)$/;
+    const [bareA, bareB] = [originA, originB].map(o => o.replace(DEFAULT_PORT, ''));
+    if (bareA !== bareB && bareA.toLowerCase() === bareB.toLowerCase())
+        found.push('letter case of scheme or host');
+    if (DEFAULT_PORT.test(originA) !== DEFAULT_PORT.test(originB))
+        found.push('default port');
+    const [pathA, pathB] = [textA.slice(originA.length), textB.slice(originB.length)].map(t => t.split(/[?#]/)[0]);
+    if (pathA !== pathB && pathA.replace(/\/+$/, '') === pathB.replace(/\/+$/, ''))
+        found.push('trailing slash');
+    const host = urlA.hostname;
+    const params = (url, tracking) => [...url.searchParams].filter(([name]) => isTrackingParameter(name, host) === tracking);
+    const [trackingA, trackingB] = [params(urlA, true), params(urlB, true)];
+    const valuesOf = (entries, name) => entries
+        .filter(([n]) => n === name)
+        .map(([, v]) => v)
+        .sort()
+        .join('&');
+    const names = [...new Set([...trackingA, ...trackingB].map(([name]) => name))];
+    const changed = names.filter(name => valuesOf(trackingA, name) !== valuesOf(trackingB, name));
+    if (changed.length)
+        found.push(`${changed.length === 1 ? 'tracking parameter' : 'tracking parameters'} ${changed.join(', ')}`);
+    const kept = (url) => new URLSearchParams(params(url, false)).toString();
+    if (kept(urlA) !== kept(urlB))
+        found.push('parameter order');
+    if (urlA.hash !== urlB.hash)
+        found.push('fragment');
+    return found.length ? found : ['how it is written'];
 }
 
 
@@ -10817,10 +10965,10 @@ function itemRow(o, report, links) {
     return `| ${resultCell(o, report)} | ${whyCell(o, report)} | ${itemMarkdown(o)}<br>${source} |`;
 }
 /**
- * What a skipped or errored run knew: the judge and the URL lists named in the inputs, and the URLs found. The
- * judge's id only where every fact belongs (the summary), not in the PR comment.
+ * What a skipped or errored run knew: the judge, the URL lists and media files named in the inputs, and the items
+ * found. The judge's id only where every fact belongs (the summary), not in the PR comment.
  */
-function validatedLines(report, urlCount = report.items.length, withJudgeId = true) {
+function validatedLines(report, items = report.items, withJudgeId = true) {
     const input = (name) => {
         const v = report.inputs[name];
         return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_7__/* .collapseWhitespace */ .DK)(v) : '';
@@ -10836,8 +10984,10 @@ function validatedLines(report, urlCount = report.items.length, withJudgeId = tr
         lines.push(`- URL lists: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Urls))}`);
     if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.UrlList))
         lines.push('- Inline URLs (url-list input)');
-    if (urlCount)
-        lines.push(`- ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(urlCount, 'valid URL')}`);
+    if (input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Files))
+        lines.push(`- Media files: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(input(_config_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Files))}`);
+    if (items.length)
+        lines.push(`- ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(items.length, `valid ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .itemWord */ .ul)(items)}`)}`);
     return lines;
 }
 /** Config problems listed in the summary and the comment; the JSON report has all of them. */
@@ -10862,7 +11012,7 @@ function errorLines(report, error, withJudgeId = true) {
         lines.push(`**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(error.message)}**`, '');
     if (error.hint)
         lines.push((0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(error.hint), '');
-    const known = validatedLines(report, error.plannedItems.length, withJudgeId);
+    const known = validatedLines(report, error.plannedItems, withJudgeId);
     if (known.length)
         lines.push('What the run had:', '', ...known, '');
     lines.push('This run counts as failed; no earlier verdict of this gate applies.', '');
@@ -10936,6 +11086,7 @@ function describeSpecs(s) {
 /* harmony export */   Qi: () => (/* binding */ sortWorstFirst),
 /* harmony export */   UH: () => (/* binding */ stateLabel),
 /* harmony export */   X7: () => (/* binding */ keyMetrics),
+/* harmony export */   _H: () => (/* binding */ unchangedSkipped),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   ff: () => (/* binding */ annotationTarget),
 /* harmony export */   hZ: () => (/* binding */ stateIcon),
@@ -11098,6 +11249,10 @@ function formatAge(seconds) {
     if (seconds < 36 * 3600)
         return `${Math.round(seconds / 3600)} h`;
     return `${Math.round(seconds / 86_400)} d`;
+}
+/** `3 unchanged URLs skipped` (files, items): what only-changed left out, in the noun of what it was. */
+function unchangedSkipped(report) {
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(report.skippedUnchanged, `unchanged ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .skippedWord */ .t9)(report.skippedUnchangedKinds)}`)} skipped`;
 }
 /** "3 reused, 12 evaluated (billed)": what this run paid for. */
 function billingLine(report) {

@@ -60,7 +60,7 @@ function renderComment(report, options) {
         return finish([marker, (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .heading */ .R_)(report), '', (0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(report.reason), ''], [], 0, report, options);
     const lines = [marker, (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .heading */ .R_)(report), '', `**${(0,_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeMarkdown */ .FV)(report.reason)}**`, ''];
     if (report.skippedUnchanged)
-        lines.push(`${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(report.skippedUnchanged, 'unchanged URL')} skipped (only-changed).`, '');
+        lines.push(`${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .unchangedSkipped */ ._H)(report)} (only-changed).`, '');
     const attention = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_3__/* .sortWorstFirst */ .Qi)(report).filter(o => (0,_gate_policy_js__WEBPACK_IMPORTED_MODULE_5__/* .failsGate */ .F)(o, report) || (0,_gate_policy_js__WEBPACK_IMPORTED_MODULE_5__/* .isWarning */ .V)(o, report));
     if (!attention.length)
         return finish(lines, [], 0, report, options);
@@ -83,7 +83,7 @@ function finish(lines, rows, omitted, report, options) {
         out.push('');
     const where = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary';
     if (omitted)
-        out.push(`…and ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(omitted, 'more URL')} needing attention: see ${where} and the JSON report.`, '');
+        out.push(`…and ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(omitted, `more ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items)}`)} needing attention: see ${where} and the JSON report.`, '');
     const judge = report.error ? undefined : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeLine */ .sW)(report, false);
     // What this run paid for, in the footer: the rows needing attention stay on the first screen.
     const footer = [
