@@ -117,6 +117,27 @@ describe.each(backends())('reads on $name', backend => {
     expect(res.cursor).toBe(p.cursor)
   })
 
+  it('answers with only the jobs changed after the cursor when asked (changed_only)', async () => {
+    const [a, b, c, never] = [jobId(), jobId(), jobId(), jobId()]
+    await deliver(store.url, pendingBody(a))
+    await deliver(store.url, pendingBody(b))
+    await deliver(store.url, pendingBody(c))
+    const all = await client.query({ job_ids: [a, b, c, never], changed_only: true })
+    expect(all.jobs.map(j => j.job_id).sort()).toEqual([a, b, c].sort())
+    expect(all.missing).toEqual([never])
+    const waiting = client.query({ job_ids: [a, b, c, never], wait_seconds: 20, after: all.cursor, changed_only: true })
+    await new Promise(r => setTimeout(r, 200))
+    await deliver(store.url, completedBody(b, 0.4))
+    const news = await waiting
+    expect(news.jobs.map(j => j.job_id)).toEqual([b])
+    expect(news.jobs[0]).toMatchObject({ status: 'completed', result: expect.objectContaining({ overall_score: 0.4 }) })
+    expect(news.missing).toEqual([never])
+    expect(news.cursor).toBe(news.jobs[0].seq)
+    // Without the flag, the same question gets every known job, as before.
+    const full = await client.query({ job_ids: [a, b, c, never], after: all.cursor })
+    expect(full.jobs).toHaveLength(3)
+  })
+
   it('long-polls for a wait that is not a whole number of milliseconds', async () => {
     // The gate computes waits from deadlines and overdue times; a fractional one once made every query fail
     // ("delay must be an integer") and the run fell back to the results endpoint.

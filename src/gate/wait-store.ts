@@ -19,7 +19,12 @@ import { plural } from '../model/index.js'
 import { liveQuota } from './wait-api.js'
 
 export interface StoreReader {
-  query(request: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse>
+  query(request: {
+    job_ids: string[]
+    wait_seconds?: number
+    after?: number
+    changed_only?: boolean
+  }): Promise<QueryResponse>
 }
 
 export interface StoreWaitOptions {
@@ -107,7 +112,13 @@ export async function waitWithStore(
     try {
       const answers = await Promise.all(
         chunk(pending, MAX_QUERY_JOBS).map(ids =>
-          store.query({ job_ids: ids, wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000), after: cursor })
+          // Only the news: the jobs recorded from earlier answers are not pending, and are not asked for again.
+          store.query({
+            job_ids: ids,
+            wait_seconds: Math.min(MAX_WAIT_SECONDS, left / 1000),
+            after: cursor,
+            changed_only: true
+          })
         )
       )
       if (failures > 0) log.info('The store answers again')

@@ -51,9 +51,14 @@ export class StoreClient {
   }
 
   /** Long-polls when `wait_seconds` > 0; resolves early when any job changes after `after` or all are terminal. */
-  async query(req: { job_ids: string[]; wait_seconds?: number; after?: number }): Promise<QueryResponse> {
+  async query(req: {
+    job_ids: string[]
+    wait_seconds?: number
+    after?: number
+    changed_only?: boolean
+  }): Promise<QueryResponse> {
     const wait = Math.max(0, Math.min(req.wait_seconds ?? 0, MAX_WAIT_SECONDS))
-    const body = { job_ids: req.job_ids, wait_seconds: wait, after: req.after ?? 0 }
+    const body = { job_ids: req.job_ids, wait_seconds: wait, after: req.after ?? 0, changed_only: req.changed_only }
     return this.call('POST', STORE_PATHS.query, queryResponseSchema, body, wait * 1000)
   }
 

@@ -57,12 +57,18 @@ export const queryRequestSchema = z.object({
   /** Long-poll: wait up to this long for a change after `after`, unless every job is already terminal. */
   wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).default(0),
   /** The `cursor` of the previous answer: only changes after it wake the wait. */
-  after: z.number().int().min(0).default(0)
+  after: z.number().int().min(0).default(0),
+  /**
+   * Answer with only the jobs that changed after `after` (`missing` still lists every id the store has never heard
+   * of). A waiter that keeps its own state then reads the news, not every pending job again on each wake. A store
+   * without this field answers with every known job, which such a waiter must also accept.
+   */
+  changed_only: z.boolean().default(false)
 })
 export type QueryRequest = z.infer<typeof queryRequestSchema>
 
 export const queryResponseSchema = z.object({
-  /** Requested jobs the store knows (registered or with events). */
+  /** Requested jobs the store knows (registered or with events); with `changed_only`, those changed after `after`. */
   jobs: z.array(storedJobSchema),
   /** Requested job ids the store has never heard of. */
   missing: z.array(z.string()),

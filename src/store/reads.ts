@@ -87,7 +87,8 @@ async function longPoll(deps: ReadDeps, req: QueryRequest, abandoned: Promise<vo
       state.woken = false
       const answer = answerFrom(req, await deps.backend.getJobs(ids))
       const left = deadline - Date.now()
-      if (settled(req, answer) || left <= 0 || deps.closing() || state.gone) return answer
+      if (settled(req, answer) || left <= 0 || deps.closing() || state.gone)
+        return req.changed_only ? { ...answer, jobs: answer.jobs.filter(j => j.seq > req.after) } : answer
       if (state.woken) continue
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, left)
