@@ -37,7 +37,7 @@ class StoreClient {
     /** Long-polls when `wait_seconds` > 0; resolves early when any job changes after `after` or all are terminal. */
     async query(req) {
         const wait = Math.max(0, Math.min(req.wait_seconds ?? 0, _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_WAIT_SECONDS */ .ZI));
-        const body = { job_ids: req.job_ids, wait_seconds: wait, after: req.after ?? 0 };
+        const body = { job_ids: req.job_ids, wait_seconds: wait, after: req.after ?? 0, changed_only: req.changed_only };
         return this.call('POST', _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .STORE_PATHS */ .PX.query, _protocol_js__WEBPACK_IMPORTED_MODULE_0__/* .queryResponseSchema */ .lX, body, wait * 1000);
     }
     async register(jobs) {

@@ -25457,7 +25457,14 @@ async function waitWithStore(store, api, tracker, options) {
         const asked = Date.now();
         log.debug(`Store query for ${(0,model/* plural */.LS)(pending.length, 'pending job')} after cursor ${cursor}, waiting up to ${Math.round(Math.min(protocol/* MAX_WAIT_SECONDS */.ZI * 1000, left))} ms`);
         try {
-            const answers = await Promise.all(chunk(pending, protocol/* MAX_QUERY_JOBS */.Xi).map(ids => store.query({ job_ids: ids, wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000), after: cursor })));
+            const answers = await Promise.all(chunk(pending, protocol/* MAX_QUERY_JOBS */.Xi).map(ids => 
+            // Only the news: the jobs recorded from earlier answers are not pending, and are not asked for again.
+            store.query({
+                job_ids: ids,
+                wait_seconds: Math.min(protocol/* MAX_WAIT_SECONDS */.ZI, left / 1000),
+                after: cursor,
+                changed_only: true
+            })));
             if (failures > 0)
                 log.info('The store answers again');
             failures = 0;
@@ -27441,7 +27448,7 @@ async function longPoll(deps, req, abandoned) {
             const answer = answerFrom(req, await deps.backend.getJobs(ids));
             const left = deadline - Date.now();
             if (settled(req, answer) || left <= 0 || deps.closing() || state.gone)
-                return answer;
+                return req.changed_only ? { ...answer, jobs: answer.jobs.filter(j => j.seq > req.after) } : answer;
             if (state.woken)
                 continue;
             await new Promise(resolve => {
@@ -33206,10 +33213,16 @@ const queryRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
     /** Long-poll: wait up to this long for a change after `after`, unless every job is already terminal. */
     wait_seconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().min(0).max(MAX_WAIT_SECONDS).default(0),
     /** The `cursor` of the previous answer: only changes after it wake the wait. */
-    after: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(0).default(0)
+    after: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(0).default(0),
+    /**
+     * Answer with only the jobs that changed after `after` (`missing` still lists every id the store has never heard
+     * of). A waiter that keeps its own state then reads the news, not every pending job again on each wake. A store
+     * without this field answers with every known job, which such a waiter must also accept.
+     */
+    changed_only: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY().default(false)
 });
 const queryResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
-    /** Requested jobs the store knows (registered or with events). */
+    /** Requested jobs the store knows (registered or with events); with `changed_only`, those changed after `after`. */
     jobs: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(storedJobSchema),
     /** Requested job ids the store has never heard of. */
     missing: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()),
