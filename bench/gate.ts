@@ -3,11 +3,13 @@
  *
  *  1. Store mode, time from the last evaluation's completion to the gate's exit, at 1,000 and 10,000 URLs
  *     (targets 0.15 s and 0.5 s). The gate is the bundled CLI (`dist/cli/index.js run`), the store the bundled
- *     CLI's `store` (SQLite), each in its own process; the emulator runs in this one. "Completion" is when the store committed the last result (its
- *     `updated_at`): the first moment the gate could know; the emulator's own completion time is printed beside it
- *     (the gap is the emulator's webhook queue in this process). "Exit" is the moment the CLI process exits.
+ *     CLI's `store` (SQLite), each in its own process; the emulator runs in this one. "Completion" is when the store
+ *     received the last result (its `updated_at`), the first moment the gate could know; the emulator's own
+ *     completion time is printed beside it (the gap is webhook delivery: every job of the bench finishes within
+ *     a fraction of a second, and the emulator sends at most 256 deliveries at once). "Exit" is when the CLI exits.
  *  2. Reuse at 1,000 items with 900 reusable: the store's reuse lookup p99 for the 1,000 identities (target < 50 ms),
- *     and the run's wall time against a run of the 100 new items alone (target: within 1 s).
+ *     timed in a process of its own as the gate makes it (bench/reuse-lookups.ts), and the run's wall time against
+ *     a run of the 100 new items alone (target: within 1 s).
  *
  *   npm run -s package && npm run bench:gate
  *   BENCH_SIZES=1000 BENCH_LOOKUPS=200 npm run bench:gate   (BENCH_ONLY=reuse or latency runs one part)
@@ -120,7 +122,7 @@ export interface CliRun {
     urls?: ReportItem[]
     verdict: string
     judge?: { fingerprint?: string | null }
-    counts?: { reused?: number; evaluated?: number }
+    counts?: { reused?: number; billed_jobs?: number }
   }
 }
 interface ReportItem {
@@ -200,8 +202,8 @@ async function latencyBench(): Promise<string[]> {
     try {
       const file = urlList(env, `latency-${n}`, urls(randomBytes(3).toString('hex'), n))
       const run = await runCli(env, `latency-${n}`, file, ['--reuse-max-age', '0'])
-      // The emulator's delivery lag (its webhooks queue behind one another in this process) is not the gate's:
-      // the target is measured from the moment the store had the last result.
+      // The webhook delivery of a burst of completions is not the gate's: the target is measured from the moment
+      // the store had the last result; the emulator's completion is printed beside it.
       const fromEmulator = (run.exitedAt - lastCompletion(run.report)) / 1000
       const tail = (run.exitedAt - (await lastStoreCommit(env, run.report))) / 1000
       const target = TARGETS[n] ?? NaN
@@ -213,6 +215,30 @@ async function latencyBench(): Promise<string[]> {
     }
   }
   return lines
+}
+
+/** LOOKUPS timings of one results lookup, made by bench/reuse-lookups.ts in its own process. */
+async function lookupTimes(env: Env, request: object, reusable: number): Promise<number[]> {
+  const file = join(env.dir, 'lookup.json')
+  writeFileSync(file, JSON.stringify({ url: env.store.url, token: env.token, request, reusable }))
+  const child = spawn(
+    process.execPath,
+    [
+      '--disable-warning=ExperimentalWarning',
+      '--experimental-transform-types',
+      '--import',
+      './bench/ts-hooks.mjs',
+      'bench/reuse-lookups.ts',
+      file,
+      String(LOOKUPS)
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  const code = await new Promise<number>(done => child.once('exit', c => done(c ?? 1)))
+  if (code !== 0) throw new Error(`the lookups exited ${code}`)
+  return JSON.parse(out) as number[]
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -231,20 +257,15 @@ async function reuseBench(): Promise<string[]> {
     const mixedList = [...old.map((u, i) => (i % 2 ? `${u}?utm_source=bench` : u)), ...urls(`${tag}new`, 100)]
     const fingerprint = warm.report.judge?.fingerprint
     if (!fingerprint) throw new Error('the warm-up report names no judge fingerprint')
-    // The lookup the mixed run will make (900 of its 1,000 identities have a result), before it runs.
-    const client = new StoreClient({ baseUrl: env.store.url, token: env.token })
-    const identities = mixedList.map(u => identityKey(urlIdentity(u)))
-    const times: number[] = []
-    for (let i = 0; i < LOOKUPS; i++) {
-      const t0 = performance.now()
-      const answer = await client.lookupResults({
-        judge_fingerprint: fingerprint,
-        identities,
-        max_age_seconds: 7 * 86_400
-      })
-      times.push(performance.now() - t0)
-      if (answer.items.filter(x => x.reusable).length !== 900) throw new Error('the lookup did not find the 900')
+    // The lookup the mixed run will make (900 of its 1,000 identities have a result), before it runs, from a
+    // process of its own as the gate makes it.
+    const request = {
+      judge_fingerprint: fingerprint,
+      identities: mixedList.map(u => identityKey(urlIdentity(u))),
+      max_age_seconds: 7 * 86_400
     }
+    const times = await lookupTimes(env, request, 900)
+    const first = times[0]
     const mixed = await runCli(env, 'reuse-mixed', urlList(env, 'reuse-mixed', mixedList))
     const alone = await runCli(env, 'reuse-alone', urlList(env, 'reuse-alone', urls(`${tag}alone`, 100)))
     times.sort((a, b) => a - b)
@@ -253,8 +274,9 @@ async function reuseBench(): Promise<string[]> {
     return [
       `| measure | value | target | ratio (target ÷ measured) |`,
       `|---|---:|---:|---:|`,
-      `| reuse lookup, 1,000 identities (900 found), p50 / p99 ms | ${percentile(times, 50).toFixed(1)} / ${p99.toFixed(1)} | < 50 | ${(50 / p99).toFixed(2)} |`,
-      `| run of 1,000 (${mixed.report.counts?.reused ?? '?'} reused, ${mixed.report.counts?.evaluated ?? '?'} billed), wall s | ${(mixed.wallMs / 1000).toFixed(2)} | | |`,
+      `| reuse lookup, 1,000 identities (900 found), p50 / p99 ms (${LOOKUPS} lookups) | ${percentile(times, 50).toFixed(1)} / ${p99.toFixed(1)} | < 50 | ${(50 / p99).toFixed(2)} |`,
+      `| (the first of them, its process's HTTP client starting, ms) | ${first.toFixed(1)} | | |`,
+      `| run of 1,000 (${mixed.report.counts?.reused ?? '?'} reused, ${mixed.report.counts?.billed_jobs ?? '?'} billed), wall s | ${(mixed.wallMs / 1000).toFixed(2)} | | |`,
       `| run of the 100 new alone, wall s | ${(alone.wallMs / 1000).toFixed(2)} | | |`,
       `| difference, s | ${gap.toFixed(2)} | ≤ 1 | ${(1 / Math.max(gap, 0.001)).toFixed(2)} |`,
       `| (warm-up run of the 900, wall s) | ${(warm.wallMs / 1000).toFixed(2)} | | |`

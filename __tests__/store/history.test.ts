@@ -2,11 +2,15 @@
 // 1.6 MB per run); it must say exactly what the parsed answer says, for every kind of stored row.
 import { describe, expect, it } from '@jest/globals'
 import { MAX_JSON_DEPTH, exceedsDepth } from '../../src/store/body.js'
-import { type HistoryRow, answerLookup, answerLookupJson } from '../../src/store/db/history.js'
+import { type HistoryRow, answerLookup, answerLookupJson, servableBody } from '../../src/store/db/history.js'
+import { ResultBodyCache } from '../../src/store/result-bodies.js'
 
 const now = new Date('2026-12-01T12:00:00.000Z')
 const body = (score: number, extra = '') =>
   `{"event":"evaluation.completed","job_id":"j","status":"completed","overall_score":${score},"detector_results":[{"name":"a \\"quoted\\" \\u2028 line","score":${score}}]${extra}}`
+
+/** The bodies as stored, by job id: what the backends read. */
+const stored = new Map<string, string | null>()
 
 function row(
   identity: string,
@@ -16,11 +20,11 @@ function row(
   rn: number,
   over: Partial<HistoryRow> = {}
 ): HistoryRow {
+  stored.set(jobId, result)
   return {
     identity,
     job_id: jobId,
     updated_at: new Date(now.getTime() - minutesAgo * 60_000).toISOString(),
-    result_json: result,
     url: `https://www.tiktok.com/@a/video/${identity}`,
     repository: 'org/repo',
     commit_sha: 'abc',
@@ -58,8 +62,9 @@ describe('results lookup answer', () => {
       max_age_seconds: maxAge,
       base: { repository: 'org/repo', ref: 'refs/heads/main' }
     }
-    const text = answerLookupJson(req, rows, now)
-    const parsed = answerLookup(req, rows, now)
+    const bodies = new Map([...stored].map(([id, body]) => [id, servableBody(body) ?? null]))
+    const text = answerLookupJson(req, rows, bodies, now).join('')
+    const parsed = answerLookup(req, rows, bodies, now)
     expect(JSON.parse(text)).toEqual(parsed)
     // Each identity once, in request order; a body kept with a BOM is served without it.
     expect(parsed.items.map(i => i.identity)).toEqual(['fresh', 'stale', 'bom', 'array', 'deep', 'null', 'based'])
@@ -71,10 +76,38 @@ describe('results lookup answer', () => {
     expect(parsed.items.find(i => i.identity === 'based')?.base?.job_id).toBe('j9')
   })
 
+  it('written in parts is whole JSON when nothing was found', () => {
+    const req = { judge_fingerprint: 'fp', identities: ['never'], max_age_seconds: 60 }
+    expect(JSON.parse(answerLookupJson(req, rows, new Map(), now).join(''))).toEqual({
+      items: [],
+      now: now.toISOString()
+    })
+  })
+
   it('counts nesting only where it can exceed the limit', () => {
     expect(exceedsDepth(deep, MAX_JSON_DEPTH)).toBe(true)
     expect(exceedsDepth('[' + '{}'.repeat(200) + ']', MAX_JSON_DEPTH)).toBe(false)
     expect(exceedsDepth(`{"s":"${'['.repeat(100)}"}`, MAX_JSON_DEPTH)).toBe(false)
     expect(exceedsDepth('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false)
+  })
+
+  it('reads each body from the database once, and keeps no more than its bound', async () => {
+    const reads: string[][] = []
+    const cache = new ResultBodyCache(
+      async ids => {
+        reads.push(ids)
+        return new Map(ids.map(id => [id, stored.get(id) ?? null]))
+      },
+      2 * body(0.8).length
+    )
+    expect((await cache.bodies(['j1', 'j3', 'j4', 'j1'])).get('j3')).toBe(body(0.7)) // the BOM dropped
+    expect(reads).toEqual([['j1', 'j3', 'j4']])
+    const again = await cache.bodies(['j3', 'j4'])
+    expect(again.get('j4')).toBeNull() // an array body is kept as "none", not read again
+    expect(reads).toHaveLength(1)
+    // Three bodies do not fit in two bodies' room: the least recently asked (j1) went first.
+    await cache.bodies(['j0'])
+    await cache.bodies(['j3', 'j1'])
+    expect(reads).toEqual([['j1', 'j3', 'j4'], ['j0'], ['j1']])
   })
 })

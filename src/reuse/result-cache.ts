@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { type HistoryRow, answerLookup } from '../store/db/history.js'
+import { type HistoryRow, answerLookup, servableBody } from '../store/db/history.js'
 import { storedResultSchema } from '../store/protocol.js'
 import {
   type HistoryQuery,
@@ -76,14 +76,15 @@ export function folderResultCache(options: FolderCacheOptions): ResultHistory {
     async lookup(query: HistoryQuery): Promise<Map<string, ItemHistory>> {
       const file = await load()
       const rows: HistoryRow[] = []
+      const bodies = new Map<string, string | null>()
       for (const identity of new Set(query.identities)) {
         const results = file.items[identity] ?? []
-        results.slice(0, KEEP_PER_ITEM).forEach((r, i) =>
+        results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
+          bodies.set(r.job_id, servableBody(JSON.stringify(r.result)) ?? null)
           rows.push({
             identity,
             job_id: r.job_id,
             updated_at: r.completed_at,
-            result_json: JSON.stringify(r.result),
             url: r.url ?? null,
             repository: r.repository ?? null,
             commit_sha: r.commit ?? null,
@@ -91,7 +92,7 @@ export function folderResultCache(options: FolderCacheOptions): ResultHistory {
             rn: i + 1,
             on_base: false
           })
-        )
+        })
       }
       const answer = answerLookup(
         {
@@ -100,6 +101,7 @@ export function folderResultCache(options: FolderCacheOptions): ResultHistory {
           max_age_seconds: query.maxAgeSeconds
         },
         rows,
+        bodies,
         now()
       )
       return historyFromAnswer(answer)

@@ -60,20 +60,43 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {}
 ): void {
-  sendJsonText(res, status, JSON.stringify(body), headers)
-}
-
-/** An answer already serialised as JSON. */
-export function sendJsonText(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {}
-): void {
   if (res.headersSent || res.destroyed) return
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  // Encoded once: a length first and the text after would encode a large answer twice.
+  const text = Buffer.from(JSON.stringify(body))
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': text.length, ...headers })
   res.end(text)
 }
+
+/**
+ * An answer serialised as JSON in parts, written in chunks of about 64 KB: a large answer is never one string or one
+ * buffer (each would be a large-object allocation, collected only by a full collection).
+ */
+export function sendJsonParts(res: ServerResponse, status: number, parts: readonly string[]): void {
+  if (res.headersSent || res.destroyed) return
+  const chunks: Buffer[] = []
+  let pending: string[] = []
+  let size = 0
+  const flush = () => {
+    chunks.push(Buffer.from(pending.join('')))
+    pending = []
+    size = 0
+  }
+  for (const part of parts) {
+    pending.push(part)
+    size += part.length
+    if (size >= JSON_CHUNK_CHARS) flush()
+  }
+  if (pending.length) flush()
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': chunks.reduce((n, c) => n + c.length, 0)
+  })
+  res.cork()
+  for (const chunk of chunks) res.write(chunk)
+  res.end()
+  res.uncork()
+}
+const JSON_CHUNK_CHARS = 64 * 1024
 
 export function sendError(
   res: ServerResponse,

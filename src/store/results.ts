@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StoreBackend } from './db/backend.js'
 import { answerLookupJson } from './db/history.js'
-import { sendJsonText } from './http.js'
+import { sendJsonParts } from './http.js'
+import { ResultBodyCache } from './result-bodies.js'
 import { MAX_LOOKUP_IDENTITIES, resultLookupRequestSchema } from './protocol.js'
 import { readBody } from './reads.js'
 
@@ -15,9 +16,12 @@ const LOOKUP_BYTES_PER_IDENTITY = 2200
 
 export function createResultsHandler(deps: { backend: StoreBackend; bodyLimitBytes: number }) {
   const limit = Math.max(deps.bodyLimitBytes, MAX_LOOKUP_IDENTITIES * LOOKUP_BYTES_PER_IDENTITY)
+  const cache = new ResultBodyCache(ids => deps.backend.resultBodies(ids))
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req, res, limit, resultLookupRequestSchema)
     if (!body) return
-    sendJsonText(res, 200, answerLookupJson(body, await deps.backend.historyRows(body), new Date()))
+    const rows = await deps.backend.historyRows(body)
+    const bodies = await cache.bodies(rows.map(r => r.job_id))
+    sendJsonParts(res, 200, answerLookupJson(body, rows, bodies, new Date()))
   }
 }

@@ -52,6 +52,8 @@ export interface StoreBackend {
   batch(batchId: string): Promise<StoredJob[]>
   /** The rows a results lookup is answered from (history.ts decides which answer what), in one query. */
   historyRows(req: ResultLookupRequest): Promise<HistoryRow[]>
+  /** The stored result bodies (`result_json`, as stored) of these jobs; a job without one is absent or null. */
+  resultBodies(jobIds: string[]): Promise<Map<string, string | null>>
   /** Throws when the database is unreachable. */
   ping(): Promise<void>
   /** Deletes events received before `before`; returns how many. */

@@ -8,12 +8,14 @@ import { MAX_JSON_DEPTH, exceedsDepth, parseJsonText } from '../body.js'
 import type { RegisteredJob } from './backend.js'
 import type { ResultLookupRequest, ResultLookupResponse, StoredResult } from '../protocol.js'
 
-/** A history row as both backends select it: up to the two newest results per item, plus the base branch's two. */
+/**
+ * A history row as both backends select it: up to the two newest results per item, plus the base branch's two.
+ * Narrow: the result bodies are read afterwards, for these rows only (`ResultBodies`), most often from memory.
+ */
 export interface HistoryRow {
   identity: string
   job_id: string
   updated_at: string | Date
-  result_json: string | null
   url: string | null
   repository: string | null
   commit_sha: string | null
@@ -26,22 +28,25 @@ export interface HistoryRow {
 
 /**
  * The query's body; `:fingerprint`, `:identities`, `:base_repository`, `:base_ref` and `:identity_filter` are
- * placeholders the backends fill with their own parameter syntax and set test. Items are ranked on narrow rows;
- * only the few kept rows read their result bodies.
+ * placeholders the backends fill with their own parameter syntax and set test. Without a base branch (a push, not a pull request) the second
+ * ranking is left out: its sort was a third of the query's time, and the base placeholders do not appear.
  */
-export const HISTORY_SELECT = `
+export function historySelect(withBase: boolean): string {
+  // r.on_base / r.rn: the outer query reads the ranked rows only; no second join for the bodies.
+  const onBase = withBase ? '(j.repository = :base_repository AND i.ref = :base_ref)' : 'false'
+  return `
   WITH ranked AS (
-    SELECT i.identity, i.job_id, i.ref,
+    SELECT i.identity, i.job_id, i.ref, j.updated_at, j.url, j.repository, j.commit_sha,
       ROW_NUMBER() OVER (PARTITION BY i.identity ORDER BY j.updated_at DESC, j.job_id DESC) AS rn,
-      ROW_NUMBER() OVER (PARTITION BY i.identity, (j.repository = :base_repository AND i.ref = :base_ref)
-        ORDER BY j.updated_at DESC, j.job_id DESC) AS base_rn,
-      (j.repository = :base_repository AND i.ref = :base_ref) AS on_base
+      ${withBase ? `ROW_NUMBER() OVER (PARTITION BY i.identity, ${onBase} ORDER BY j.updated_at DESC, j.job_id DESC)` : '0'} AS base_rn,
+      ${onBase} AS on_base
     FROM job_identities i JOIN jobs j ON j.job_id = i.job_id
     WHERE i.judge_fingerprint = :fingerprint AND i.identity :identity_filter AND j.status = 'completed'
   )
-  SELECT r.identity, r.job_id, j.updated_at, j.result_json, j.url, j.repository, j.commit_sha, r.ref, r.rn, r.on_base
-  FROM ranked r JOIN jobs j ON j.job_id = r.job_id
-  WHERE r.rn <= 2 OR (r.on_base AND r.base_rn <= 2)`
+  SELECT identity, job_id, updated_at, url, repository, commit_sha, ref, rn, on_base
+  FROM ranked r
+  WHERE r.rn <= 2${withBase ? ' OR (r.on_base AND r.base_rn <= 2)' : ''}`
+}
 
 /** Registered jobs that name their item. */
 export function identifiedJobs(
@@ -53,9 +58,12 @@ export function identifiedJobs(
   )
 }
 
+/** Each job's result body as JSON text that can be served (`servableBody`), by job id; absent or null: none. */
+export type ResultBodies = ReadonlyMap<string, string | null>
+
 /** A history row's result, parsed; undefined when its body cannot be served (then the row counts as no result). */
-function toStoredResult(row: HistoryRow): StoredResult | undefined {
-  const text = servableBody(row.result_json)
+function toStoredResult(row: HistoryRow, bodies: ResultBodies): StoredResult | undefined {
+  const text = bodies.get(row.job_id) ?? undefined
   const result = text === undefined ? undefined : parseJsonText(text)
   return result === undefined ? undefined : { ...resultFields(row), result: result as Record<string, unknown> }
 }
@@ -65,8 +73,8 @@ interface RawStoredResult extends Omit<StoredResult, 'result'> {
   resultJson: string
 }
 
-function toRawStoredResult(row: HistoryRow): RawStoredResult | undefined {
-  const text = servableBody(row.result_json)
+function toRawStoredResult(row: HistoryRow, bodies: ResultBodies): RawStoredResult | undefined {
+  const text = bodies.get(row.job_id) ?? undefined
   return text === undefined ? undefined : { ...resultFields(row), resultJson: text }
 }
 
@@ -86,7 +94,7 @@ function resultFields(row: HistoryRow): Omit<StoredResult, 'result'> {
  * ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could not
  * take it). Ingest keeps only text that parsed as JSON, so it is not parsed again here.
  */
-function servableBody(text: string | null): string | undefined {
+export function servableBody(text: string | null): string | undefined {
   if (text === null) return undefined
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   return body.trimStart().startsWith('{') && !exceedsDepth(body, MAX_JSON_DEPTH) ? body : undefined
@@ -138,27 +146,40 @@ function selectLookup<T extends { job_id: string; completed_at: string }>(
   return items
 }
 
-/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
-export function answerLookup(req: ResultLookupRequest, rows: HistoryRow[], now: Date): ResultLookupResponse {
-  return { items: selectLookup(req, rows, now, toStoredResult), now: now.toISOString() }
+/** The lookup answer from the rows of historySelect, measured against `now`. */
+export function answerLookup(
+  req: ResultLookupRequest,
+  rows: HistoryRow[],
+  bodies: ResultBodies,
+  now: Date
+): ResultLookupResponse {
+  return { items: selectLookup(req, rows, now, row => toStoredResult(row, bodies)), now: now.toISOString() }
 }
 
 /**
- * `JSON.stringify(answerLookup(req, rows, now))`, with each result body spliced in as stored instead of parsed and
- * written again: 900 reusable results are about 1.6 MB, and the round trip was a third of the store's answer time.
+ * `JSON.stringify(answerLookup(req, rows, now))` in parts (one per item, joined they are the whole), each result
+ * body spliced in as stored instead of parsed and written again: 900 reusable results are about 1.6 MB, the round
+ * trip was a third of the store's answer time, and one string that large made every lookup a major collection.
  */
-export function answerLookupJson(req: ResultLookupRequest, rows: HistoryRow[], now: Date): string {
+export function answerLookupJson(
+  req: ResultLookupRequest,
+  rows: HistoryRow[],
+  bodies: ResultBodies,
+  now: Date
+): string[] {
   const str = JSON.stringify
   const result = (r: RawStoredResult | null) =>
     r === null
       ? 'null'
       : `{"job_id":${str(r.job_id)},"completed_at":${str(r.completed_at)},"result":${r.resultJson},"url":${str(r.url)},` +
         `"repository":${str(r.repository)},"commit":${str(r.commit)},"ref":${str(r.ref)}}`
-  const items = selectLookup(req, rows, now, toRawStoredResult).map(
-    i =>
-      `{"identity":${str(i.identity)},"reusable":${result(i.reusable)},"previous":${result(i.previous)},"base":${result(i.base)}}`
+  const parts = selectLookup(req, rows, now, row => toRawStoredResult(row, bodies)).map(
+    (i, n) =>
+      `${n === 0 ? '{"items":[' : ','}{"identity":${str(i.identity)},"reusable":${result(i.reusable)},` +
+      `"previous":${result(i.previous)},"base":${result(i.base)}}`
   )
-  return `{"items":[${items.join(',')}],"now":${str(now.toISOString())}}`
+  const end = `],"now":${str(now.toISOString())}}`
+  return parts.length === 0 ? [`{"items":[${end}`] : [...parts, end]
 }
 
 const toTime = (row: HistoryRow) =>

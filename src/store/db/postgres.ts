@@ -8,7 +8,7 @@ import pg from 'pg'
 import type { ResultLookupRequest, StoredJob } from '../protocol.js'
 import * as rules from './backend.js'
 import type { IncomingEvent, IngestCommit, JobRow, RegisteredJob, StoreBackend } from './backend.js'
-import { HISTORY_SELECT, type HistoryRow, identifiedJobs } from './history.js'
+import { type HistoryRow, historySelect, identifiedJobs } from './history.js'
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js'
 
 /** NOTIFY payloads are capped at 8000 bytes; a larger change list becomes "anything changed". */
@@ -17,10 +17,14 @@ const RECONNECT_DELAY_MS = 500
 /** An unreachable database fails requests (503, /readyz) in this time instead of hanging them. */
 const CONNECT_TIMEOUT_MS = 5000
 
-const HISTORY_SQL = HISTORY_SELECT.replace(':identity_filter', '= ANY($2::text[])')
-  .replaceAll(':fingerprint', '$1')
-  .replaceAll(':base_repository', '$3::text')
-  .replaceAll(':base_ref', '$4::text')
+const historySql = (withBase: boolean) =>
+  historySelect(withBase)
+    .replace(':identity_filter', '= ANY($2::text[])')
+    .replaceAll(':fingerprint', '$1')
+    .replaceAll(':base_repository', '$3::text')
+    .replaceAll(':base_ref', '$4::text')
+const HISTORY_SQL = historySql(false)
+const HISTORY_WITH_BASE_SQL = historySql(true)
 
 export interface PostgresBackendOptions {
   url: string
@@ -251,13 +255,19 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async historyRows(req: ResultLookupRequest): Promise<HistoryRow[]> {
-    const { rows } = await this.pool.query<HistoryRow>(HISTORY_SQL, [
-      req.judge_fingerprint,
-      req.identities,
-      req.base?.repository ?? null,
-      req.base?.ref ?? null
-    ])
+    const params = [req.judge_fingerprint, req.identities]
+    const { rows } = req.base
+      ? await this.pool.query<HistoryRow>(HISTORY_WITH_BASE_SQL, [...params, req.base.repository, req.base.ref])
+      : await this.pool.query<HistoryRow>(HISTORY_SQL, params)
     return rows
+  }
+
+  async resultBodies(jobIds: string[]): Promise<Map<string, string | null>> {
+    const { rows } = await this.pool.query<{ job_id: string; result_json: string | null }>(
+      'SELECT job_id, result_json FROM jobs WHERE job_id = ANY($1::text[])',
+      [jobIds]
+    )
+    return new Map(rows.map(r => [r.job_id, r.result_json]))
   }
 
   async ping(): Promise<void> {

@@ -9,7 +9,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { ResultLookupRequest, StoredJob } from '../protocol.js'
 import * as rules from './backend.js'
 import type { IncomingEvent, IngestCommit, JobRow, RegisteredJob, StoreBackend } from './backend.js'
-import { HISTORY_SELECT, type HistoryRow, identifiedJobs } from './history.js'
+import { type HistoryRow, historySelect, identifiedJobs } from './history.js'
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js'
 import { SqliteWriter } from './sqlite-writer.js'
 
@@ -33,7 +33,8 @@ const SQL = {
   prune: 'DELETE FROM events WHERE received_at < ?'
 } as const
 
-const HISTORY_SQL = HISTORY_SELECT.replace(':identity_filter', 'IN (SELECT value FROM json_each(:identities))')
+const historySql = (withBase: boolean) =>
+  historySelect(withBase).replace(':identity_filter', 'IN (SELECT value FROM json_each(:identities))')
 
 export class SqliteBackend implements StoreBackend {
   readonly kind = 'sqlite' as const
@@ -42,7 +43,10 @@ export class SqliteBackend implements StoreBackend {
   readonly groupConcurrency = 1
   private readonly db: DatabaseSync
   private readonly writer: SqliteWriter
-  private readonly stmt: Record<'current' | 'seq' | 'jobs' | 'batch' | 'history', StatementSync>
+  private readonly stmt: Record<
+    'current' | 'seq' | 'jobs' | 'batch' | 'history' | 'historyWithBase' | 'bodies',
+    StatementSync
+  >
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true })
@@ -55,7 +59,9 @@ export class SqliteBackend implements StoreBackend {
       seq: p('SELECT seq FROM store_state WHERE id = 1'),
       jobs: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
       batch: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`),
-      history: p(HISTORY_SQL)
+      history: p(historySql(false)),
+      historyWithBase: p(historySql(true)),
+      bodies: p('SELECT job_id, result_json FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))')
     }
     this.writer = new SqliteWriter(path, PRAGMAS)
   }
@@ -140,13 +146,16 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async historyRows(req: ResultLookupRequest): Promise<HistoryRow[]> {
-    const rows = this.stmt.history.all({
-      fingerprint: req.judge_fingerprint,
-      identities: JSON.stringify(req.identities),
-      base_repository: req.base?.repository ?? null,
-      base_ref: req.base?.ref ?? null
-    })
+    const params = { fingerprint: req.judge_fingerprint, identities: JSON.stringify(req.identities) }
+    const rows = req.base
+      ? this.stmt.historyWithBase.all({ ...params, base_repository: req.base.repository, base_ref: req.base.ref })
+      : this.stmt.history.all(params)
     return rows as unknown as HistoryRow[]
+  }
+
+  async resultBodies(jobIds: string[]): Promise<Map<string, string | null>> {
+    const rows = this.stmt.bodies.all(JSON.stringify(jobIds)) as { job_id: string; result_json: string | null }[]
+    return new Map(rows.map(r => [r.job_id, r.result_json]))
   }
 
   async ping(): Promise<void> {
