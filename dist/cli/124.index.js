@@ -132,26 +132,29 @@ function folderResultCache(options) {
         async lookup(query) {
             const file = await load();
             const rows = [];
+            const bodies = new Map();
             for (const identity of new Set(query.identities)) {
                 const results = file.items[identity] ?? [];
-                results.slice(0, KEEP_PER_ITEM).forEach((r, i) => rows.push({
-                    identity,
-                    job_id: r.job_id,
-                    updated_at: r.completed_at,
-                    result_json: JSON.stringify(r.result),
-                    url: r.url ?? null,
-                    repository: r.repository ?? null,
-                    commit_sha: r.commit ?? null,
-                    ref: r.ref ?? null,
-                    rn: i + 1,
-                    on_base: false
-                }));
+                results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
+                    bodies.set(r.job_id, (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .servableBody */ .pk)(JSON.stringify(r.result)) ?? null);
+                    rows.push({
+                        identity,
+                        job_id: r.job_id,
+                        updated_at: r.completed_at,
+                        url: r.url ?? null,
+                        repository: r.repository ?? null,
+                        commit_sha: r.commit ?? null,
+                        ref: r.ref ?? null,
+                        rn: i + 1,
+                        on_base: false
+                    });
+                });
             }
             const answer = (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .answerLookup */ .Tf)({
                 judge_fingerprint: options.judgeFingerprint,
                 identities: query.identities,
                 max_age_seconds: query.maxAgeSeconds
-            }, rows, now());
+            }, rows, bodies, now());
             return (0,_history_js__WEBPACK_IMPORTED_MODULE_5__/* .historyFromAnswer */ .L)(answer);
         },
         async remember(results) {

@@ -14305,7 +14305,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12778);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(67917);
 // The CLI's entry: commands live in their own modules.
 
 process.exitCode = await (0,_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv);
@@ -14315,7 +14315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 12778:
+/***/ 67917:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26486,10 +26486,13 @@ const MAX_NOTIFY_PAYLOAD = 7900;
 const RECONNECT_DELAY_MS = 500;
 /** An unreachable database fails requests (503, /readyz) in this time instead of hanging them. */
 const CONNECT_TIMEOUT_MS = 5000;
-const HISTORY_SQL = db_history/* HISTORY_SELECT */.Yb.replace(':identity_filter', '= ANY($2::text[])')
+const historySql = (withBase) => (0,db_history/* historySelect */.rQ)(withBase)
+    .replace(':identity_filter', '= ANY($2::text[])')
     .replaceAll(':fingerprint', '$1')
     .replaceAll(':base_repository', '$3::text')
     .replaceAll(':base_ref', '$4::text');
+const HISTORY_SQL = historySql(false);
+const HISTORY_WITH_BASE_SQL = historySql(true);
 class PostgresBackend {
     options;
     kind = 'postgres';
@@ -26700,13 +26703,15 @@ class PostgresBackend {
         ]);
     }
     async historyRows(req) {
-        const { rows } = await this.pool.query(HISTORY_SQL, [
-            req.judge_fingerprint,
-            req.identities,
-            req.base?.repository ?? null,
-            req.base?.ref ?? null
-        ]);
+        const params = [req.judge_fingerprint, req.identities];
+        const { rows } = req.base
+            ? await this.pool.query(HISTORY_WITH_BASE_SQL, [...params, req.base.repository, req.base.ref])
+            : await this.pool.query(HISTORY_SQL, params);
         return rows;
+    }
+    async resultBodies(jobIds) {
+        const { rows } = await this.pool.query('SELECT job_id, result_json FROM jobs WHERE job_id = ANY($1::text[])', [jobIds]);
+        return new Map(rows.map(r => [r.job_id, r.result_json]));
     }
     async ping() {
         await this.pool.query('SELECT 1');
@@ -26846,7 +26851,7 @@ const SQL = {
       ref = coalesce(excluded.ref, job_identities.ref)`,
     prune: 'DELETE FROM events WHERE received_at < ?'
 };
-const sqlite_HISTORY_SQL = db_history/* HISTORY_SELECT */.Yb.replace(':identity_filter', 'IN (SELECT value FROM json_each(:identities))');
+const sqlite_historySql = (withBase) => (0,db_history/* historySelect */.rQ)(withBase).replace(':identity_filter', 'IN (SELECT value FROM json_each(:identities))');
 class SqliteBackend {
     kind = 'sqlite';
     /** One group at a time: the writer is serial anyway, and a group cut after the previous commit holds every
@@ -26866,7 +26871,9 @@ class SqliteBackend {
             seq: p('SELECT seq FROM store_state WHERE id = 1'),
             jobs: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
             batch: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`),
-            history: p(sqlite_HISTORY_SQL)
+            history: p(sqlite_historySql(false)),
+            historyWithBase: p(sqlite_historySql(true)),
+            bodies: p('SELECT job_id, result_json FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))')
         };
         this.writer = new SqliteWriter(path, PRAGMAS);
     }
@@ -26945,13 +26952,15 @@ class SqliteBackend {
         ]);
     }
     async historyRows(req) {
-        const rows = this.stmt.history.all({
-            fingerprint: req.judge_fingerprint,
-            identities: JSON.stringify(req.identities),
-            base_repository: req.base?.repository ?? null,
-            base_ref: req.base?.ref ?? null
-        });
+        const params = { fingerprint: req.judge_fingerprint, identities: JSON.stringify(req.identities) };
+        const rows = req.base
+            ? this.stmt.historyWithBase.all({ ...params, base_repository: req.base.repository, base_ref: req.base.ref })
+            : this.stmt.history.all(params);
         return rows;
+    }
+    async resultBodies(jobIds) {
+        const rows = this.stmt.bodies.all(JSON.stringify(jobIds));
+        return new Map(rows.map(r => [r.job_id, r.result_json]));
     }
     async ping() {
         this.stmt.seq.get();
@@ -27116,15 +27125,47 @@ function sendTooLarge(res, limit) {
     sendError(res, 413, `body larger than ${limit} bytes`, { connection: 'close' });
 }
 function sendJson(res, status, body, headers = {}) {
-    sendJsonText(res, status, JSON.stringify(body), headers);
-}
-/** An answer already serialised as JSON. */
-function sendJsonText(res, status, text, headers = {}) {
     if (res.headersSent || res.destroyed)
         return;
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    // Encoded once: a length first and the text after would encode a large answer twice.
+    const text = Buffer.from(JSON.stringify(body));
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': text.length, ...headers });
     res.end(text);
 }
+/**
+ * An answer serialised as JSON in parts, written in chunks of about 64 KB: a large answer is never one string or one
+ * buffer (each would be a large-object allocation, collected only by a full collection).
+ */
+function sendJsonParts(res, status, parts) {
+    if (res.headersSent || res.destroyed)
+        return;
+    const chunks = [];
+    let pending = [];
+    let size = 0;
+    const flush = () => {
+        chunks.push(Buffer.from(pending.join('')));
+        pending = [];
+        size = 0;
+    };
+    for (const part of parts) {
+        pending.push(part);
+        size += part.length;
+        if (size >= JSON_CHUNK_CHARS)
+            flush();
+    }
+    if (pending.length)
+        flush();
+    res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': chunks.reduce((n, c) => n + c.length, 0)
+    });
+    res.cork();
+    for (const chunk of chunks)
+        res.write(chunk);
+    res.end();
+    res.uncork();
+}
+const JSON_CHUNK_CHARS = 64 * 1024;
 function sendError(res, status, message, headers = {}) {
     sendJson(res, status, { error: message }, headers);
 }
@@ -27497,7 +27538,68 @@ function createReadHandlers(deps) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/store/result-bodies.ts
+/**
+ * Result bodies for the results lookup, from memory where possible. A completed job's row never changes (a terminal
+ * status is final), so its body, once read and checked (`servableBody`), can be kept: the lookups of a pull
+ * request's pushes ask for the same results again and again, and reading 900 bodies (1.6 MB) from the database on
+ * each one was most of the answer's garbage. Bounded by the characters kept; the least recently asked go first.
+ */
+
+/** Enough for about 35,000 typical result bodies. */
+const RESULT_BODY_CACHE_CHARS = 64 * 1024 * 1024;
+class ResultBodyCache {
+    read;
+    maxChars;
+    /** Job id → servable body (null: none). Map order is recency: a hit moves to the end. */
+    kept = new Map();
+    chars = 0;
+    constructor(
+    /** Reads the stored bodies of completed jobs (as stored: `servableBody` is applied here). */
+    read, maxChars = RESULT_BODY_CACHE_CHARS) {
+        this.read = read;
+        this.maxChars = maxChars;
+    }
+    async bodies(jobIds) {
+        const found = new Map();
+        const missing = [];
+        for (const id of new Set(jobIds)) {
+            const body = this.kept.get(id);
+            if (body === undefined) {
+                missing.push(id);
+                continue;
+            }
+            this.kept.delete(id);
+            this.kept.set(id, body);
+            found.set(id, body);
+        }
+        if (missing.length === 0)
+            return found;
+        const read = await this.read(missing);
+        for (const id of missing) {
+            const body = (0,db_history/* servableBody */.pk)(read.get(id) ?? null) ?? null;
+            found.set(id, body);
+            this.keep(id, body);
+        }
+        return found;
+    }
+    keep(id, body) {
+        const size = body?.length ?? 0;
+        if (size > this.maxChars)
+            return;
+        this.kept.set(id, body);
+        this.chars += size;
+        for (const [oldest, old] of this.kept) {
+            if (this.chars <= this.maxChars)
+                break;
+            this.kept.delete(oldest);
+            this.chars -= old?.length ?? 0;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/store/results.ts
+
 
 
 
@@ -27506,11 +27608,14 @@ function createReadHandlers(deps) {
 const LOOKUP_BYTES_PER_IDENTITY = 2200;
 function createResultsHandler(deps) {
     const limit = Math.max(deps.bodyLimitBytes, protocol/* MAX_LOOKUP_IDENTITIES */.N9 * LOOKUP_BYTES_PER_IDENTITY);
+    const cache = new ResultBodyCache(ids => deps.backend.resultBodies(ids));
     return async (req, res) => {
         const body = await reads_readBody(req, res, limit, protocol/* resultLookupRequestSchema */.m6);
         if (!body)
             return;
-        sendJsonText(res, 200, (0,db_history/* answerLookupJson */.b2)(body, await deps.backend.historyRows(body), new Date()));
+        const rows = await deps.backend.historyRows(body);
+        const bodies = await cache.bodies(rows.map(r => r.job_id));
+        sendJsonParts(res, 200, (0,db_history/* answerLookupJson */.b2)(body, rows, bodies, new Date()));
     };
 }
 
@@ -33016,8 +33121,9 @@ function decodes(bytes, cutOff) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Tf: () => (/* binding */ answerLookup),
-/* harmony export */   Yb: () => (/* binding */ HISTORY_SELECT),
 /* harmony export */   b2: () => (/* binding */ answerLookupJson),
+/* harmony export */   pk: () => (/* binding */ servableBody),
+/* harmony export */   rQ: () => (/* binding */ historySelect),
 /* harmony export */   sZ: () => (/* binding */ identifiedJobs)
 /* harmony export */ });
 /* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31649);
@@ -33030,34 +33136,37 @@ function decodes(bytes, cutOff) {
 
 /**
  * The query's body; `:fingerprint`, `:identities`, `:base_repository`, `:base_ref` and `:identity_filter` are
- * placeholders the backends fill with their own parameter syntax and set test. Items are ranked on narrow rows;
- * only the few kept rows read their result bodies.
+ * placeholders the backends fill with their own parameter syntax and set test. Without a base branch (a push, not a pull request) the second
+ * ranking is left out: its sort was a third of the query's time, and the base placeholders do not appear.
  */
-const HISTORY_SELECT = `
+function historySelect(withBase) {
+    // r.on_base / r.rn: the outer query reads the ranked rows only; no second join for the bodies.
+    const onBase = withBase ? '(j.repository = :base_repository AND i.ref = :base_ref)' : 'false';
+    return `
   WITH ranked AS (
-    SELECT i.identity, i.job_id, i.ref,
+    SELECT i.identity, i.job_id, i.ref, j.updated_at, j.url, j.repository, j.commit_sha,
       ROW_NUMBER() OVER (PARTITION BY i.identity ORDER BY j.updated_at DESC, j.job_id DESC) AS rn,
-      ROW_NUMBER() OVER (PARTITION BY i.identity, (j.repository = :base_repository AND i.ref = :base_ref)
-        ORDER BY j.updated_at DESC, j.job_id DESC) AS base_rn,
-      (j.repository = :base_repository AND i.ref = :base_ref) AS on_base
+      ${withBase ? `ROW_NUMBER() OVER (PARTITION BY i.identity, ${onBase} ORDER BY j.updated_at DESC, j.job_id DESC)` : '0'} AS base_rn,
+      ${onBase} AS on_base
     FROM job_identities i JOIN jobs j ON j.job_id = i.job_id
     WHERE i.judge_fingerprint = :fingerprint AND i.identity :identity_filter AND j.status = 'completed'
   )
-  SELECT r.identity, r.job_id, j.updated_at, j.result_json, j.url, j.repository, j.commit_sha, r.ref, r.rn, r.on_base
-  FROM ranked r JOIN jobs j ON j.job_id = r.job_id
-  WHERE r.rn <= 2 OR (r.on_base AND r.base_rn <= 2)`;
+  SELECT identity, job_id, updated_at, url, repository, commit_sha, ref, rn, on_base
+  FROM ranked r
+  WHERE r.rn <= 2${withBase ? ' OR (r.on_base AND r.base_rn <= 2)' : ''}`;
+}
 /** Registered jobs that name their item. */
 function identifiedJobs(jobs) {
     return jobs.filter((j) => j.judge_fingerprint !== undefined && j.identity !== undefined);
 }
 /** A history row's result, parsed; undefined when its body cannot be served (then the row counts as no result). */
-function toStoredResult(row) {
-    const text = servableBody(row.result_json);
+function toStoredResult(row, bodies) {
+    const text = bodies.get(row.job_id) ?? undefined;
     const result = text === undefined ? undefined : (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonText */ .lk)(text);
     return result === undefined ? undefined : { ...resultFields(row), result: result };
 }
-function toRawStoredResult(row) {
-    const text = servableBody(row.result_json);
+function toRawStoredResult(row, bodies) {
+    const text = bodies.get(row.job_id) ?? undefined;
     return text === undefined ? undefined : { ...resultFields(row), resultJson: text };
 }
 function resultFields(row) {
@@ -33117,22 +33226,25 @@ function selectLookup(req, rows, now, convert) {
     }
     return items;
 }
-/** The lookup answer from the rows of HISTORY_SELECT, measured against `now`. */
-function answerLookup(req, rows, now) {
-    return { items: selectLookup(req, rows, now, toStoredResult), now: now.toISOString() };
+/** The lookup answer from the rows of historySelect, measured against `now`. */
+function answerLookup(req, rows, bodies, now) {
+    return { items: selectLookup(req, rows, now, row => toStoredResult(row, bodies)), now: now.toISOString() };
 }
 /**
- * `JSON.stringify(answerLookup(req, rows, now))`, with each result body spliced in as stored instead of parsed and
- * written again: 900 reusable results are about 1.6 MB, and the round trip was a third of the store's answer time.
+ * `JSON.stringify(answerLookup(req, rows, now))` in parts (one per item, joined they are the whole), each result
+ * body spliced in as stored instead of parsed and written again: 900 reusable results are about 1.6 MB, the round
+ * trip was a third of the store's answer time, and one string that large made every lookup a major collection.
  */
-function answerLookupJson(req, rows, now) {
+function answerLookupJson(req, rows, bodies, now) {
     const str = JSON.stringify;
     const result = (r) => r === null
         ? 'null'
         : `{"job_id":${str(r.job_id)},"completed_at":${str(r.completed_at)},"result":${r.resultJson},"url":${str(r.url)},` +
             `"repository":${str(r.repository)},"commit":${str(r.commit)},"ref":${str(r.ref)}}`;
-    const items = selectLookup(req, rows, now, toRawStoredResult).map(i => `{"identity":${str(i.identity)},"reusable":${result(i.reusable)},"previous":${result(i.previous)},"base":${result(i.base)}}`);
-    return `{"items":[${items.join(',')}],"now":${str(now.toISOString())}}`;
+    const parts = selectLookup(req, rows, now, row => toRawStoredResult(row, bodies)).map((i, n) => `${n === 0 ? '{"items":[' : ','}{"identity":${str(i.identity)},"reusable":${result(i.reusable)},` +
+        `"previous":${result(i.previous)},"base":${result(i.base)}}`);
+    const end = `],"now":${str(now.toISOString())}}`;
+    return parts.length === 0 ? [`{"items":[${end}`] : [...parts, end];
 }
 const toTime = (row) => row.updated_at instanceof Date ? row.updated_at.getTime() : Date.parse(row.updated_at);
 
