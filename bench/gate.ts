@@ -8,11 +8,12 @@
  *     completion time is printed beside it (the gap is webhook delivery: every job of the bench finishes within
  *     a fraction of a second, and the emulator sends at most 256 deliveries at once). "Exit" is when the CLI exits.
  *  2. Reuse at 1,000 items with 900 reusable: the store's reuse lookup p99 for the 1,000 identities (target < 50 ms),
- *     timed in a process of its own as the gate makes it (bench/reuse-lookups.ts), and the run's wall time against
- *     a run of the 100 new items alone (target: within 1 s).
+ *     timed from the gate's store client in a process of its own (bench/reuse-lookups.ts; also once per fresh
+ *     process, as a gate run makes it), and the run's wall time against a run of the 100 new items alone (target:
+ *     within 1 s).
  *
  *   npm run -s package && npm run bench:gate
- *   BENCH_SIZES=1000 BENCH_LOOKUPS=200 npm run bench:gate   (BENCH_ONLY=reuse or latency runs one part)
+ *   BENCH_SIZES=1000 BENCH_LOOKUPS=200 BENCH_COLD_LOOKUPS=30 npm run bench:gate   (BENCH_ONLY=reuse|latency: one part)
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -29,6 +30,7 @@ const CLI = resolve('dist/cli/index.js')
 const JUDGE = resolve('examples/judge.yml')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number)
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 200)
+const COLD_LOOKUPS = Number(process.env.BENCH_COLD_LOOKUPS ?? 30)
 const TARGETS: Record<number, number> = { 1000: 0.15, 10000: 0.5 }
 
 interface Env {
@@ -217,8 +219,8 @@ async function latencyBench(): Promise<string[]> {
   return lines
 }
 
-/** LOOKUPS timings of one results lookup, made by bench/reuse-lookups.ts in its own process. */
-async function lookupTimes(env: Env, request: object, reusable: number): Promise<number[]> {
+/** `count` timings of one results lookup, made back to back by bench/reuse-lookups.ts in a process of its own. */
+async function lookupTimes(env: Env, request: object, reusable: number, count: number): Promise<number[]> {
   const file = join(env.dir, 'lookup.json')
   writeFileSync(file, JSON.stringify({ url: env.store.url, token: env.token, request, reusable }))
   const child = spawn(
@@ -230,7 +232,7 @@ async function lookupTimes(env: Env, request: object, reusable: number): Promise
       './bench/ts-hooks.mjs',
       'bench/reuse-lookups.ts',
       file,
-      String(LOOKUPS)
+      String(count)
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] }
   )
@@ -264,8 +266,14 @@ async function reuseBench(): Promise<string[]> {
       identities: mixedList.map(u => identityKey(urlIdentity(u))),
       max_age_seconds: 7 * 86_400
     }
-    const times = await lookupTimes(env, request, 900)
-    const first = times[0]
+    // The store's answer time: LOOKUPS back to back from the gate's store client, in a process of its own (in
+    // this one the emulator's heap made the client's collections several times slower). Then one lookup in each of
+    // COLD_LOOKUPS fresh processes, as a gate run makes it: that adds the client's first-use costs (compiling its
+    // schemas, its first large body), which the wall-time target below covers.
+    const times = await lookupTimes(env, request, 900, LOOKUPS)
+    const cold: number[] = []
+    for (let i = 0; i < COLD_LOOKUPS; i++) cold.push(...(await lookupTimes(env, request, 900, 1)))
+    cold.sort((a, b) => a - b)
     const mixed = await runCli(env, 'reuse-mixed', urlList(env, 'reuse-mixed', mixedList))
     const alone = await runCli(env, 'reuse-alone', urlList(env, 'reuse-alone', urls(`${tag}alone`, 100)))
     times.sort((a, b) => a - b)
@@ -275,7 +283,7 @@ async function reuseBench(): Promise<string[]> {
       `| measure | value | target | ratio (target ÷ measured) |`,
       `|---|---:|---:|---:|`,
       `| reuse lookup, 1,000 identities (900 found), p50 / p99 ms (${LOOKUPS} lookups) | ${percentile(times, 50).toFixed(1)} / ${p99.toFixed(1)} | < 50 | ${(50 / p99).toFixed(2)} |`,
-      `| (the first of them, its process's HTTP client starting, ms) | ${first.toFixed(1)} | | |`,
+      `| (one lookup in each of ${COLD_LOOKUPS} fresh processes, as a gate run: p50 / max ms) | ${percentile(cold, 50).toFixed(1)} / ${cold[cold.length - 1].toFixed(1)} | | |`,
       `| run of 1,000 (${mixed.report.counts?.reused ?? '?'} reused, ${mixed.report.counts?.billed_jobs ?? '?'} billed), wall s | ${(mixed.wallMs / 1000).toFixed(2)} | | |`,
       `| run of the 100 new alone, wall s | ${(alone.wallMs / 1000).toFixed(2)} | | |`,
       `| difference, s | ${gap.toFixed(2)} | ≤ 1 | ${(1 / Math.max(gap, 0.001)).toFixed(2)} |`,
