@@ -3,6 +3,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/options.js'
 import { DEFAULT_EMULATOR_API_KEY } from '../../src/emulator/options.js'
 import { call, fastEmulator, until, videoJudge, waitForResult } from './helpers.js'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { MAX_DELIVERIES_IN_FLIGHT } from '../../src/emulator/webhooks.js'
 import { type Receiver, type Received, startReceiver } from './receiver.js'
 
 const SECRET = 'whsec_test_secret'
@@ -181,5 +184,53 @@ describe('webhook faults', () => {
     await waitForResult(delaying.url, job)
     expect(late.received).toHaveLength(0)
     await until(() => late.received.length >= 1 || undefined)
+  })
+
+  it('sends a burst of webhooks through a bounded pool: the rest queue, none is lost', async () => {
+    // A receiver that holds every delivery until told: how many are open at once is the emulator's pool.
+    const held: ServerResponse[] = []
+    let open = 0
+    let most = 0
+    let done = 0
+    const server = createServer((req, res) => {
+      open++
+      most = Math.max(most, open)
+      req.resume()
+      req.on('end', () => held.push(res))
+      res.on('finish', () => {
+        open--
+        done++
+      })
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    closers.push({
+      close: () =>
+        new Promise<void>(resolve => {
+          server.closeAllConnections()
+          server.close(() => resolve())
+        })
+    })
+    const emu = await setup(
+      { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received: [], close: async () => {} },
+      { webhookRetry: { maxAttempts: 1, baseDelayMs: 50, maxDelayMs: 1000, timeoutMs: 20_000 } }
+    )
+    const judge = await call(emu.url, 'POST', '/v1/judges', videoJudge())
+    const total = MAX_DELIVERIES_IN_FLIGHT + 44
+    for (let b = 0; b < total / 20; b++) {
+      const urls = Array.from({ length: 20 }, (_, i) => `https://a.example/burst/${b * 20 + i}`)
+      await call(emu.url, 'POST', '/v1/evaluations/social-media', { judge_id: judge.body.id, video_urls: urls })
+    }
+    await until(() => (held.length >= MAX_DELIVERIES_IN_FLIGHT ? true : undefined), 10_000)
+    await new Promise(r => setTimeout(r, 300)) // every job has finished by now: the rest wait for a slot
+    expect(most).toBe(MAX_DELIVERIES_IN_FLIGHT)
+    // Answer as they come: the queued ones follow, each once.
+    const answer = setInterval(() => held.splice(0).forEach(r => r.writeHead(200).end()), 10)
+    try {
+      await until(() => (done >= total ? true : undefined), 10_000)
+    } finally {
+      clearInterval(answer)
+    }
+    expect(done).toBe(total)
+    expect(most).toBe(MAX_DELIVERIES_IN_FLIGHT)
   })
 })

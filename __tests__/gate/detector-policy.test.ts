@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatChange, scoreDrop } from '../../src/gate/max-drop.js'
+import { scoreDrop } from '../../src/gate/max-drop.js'
 import { policyBreaches } from '../../src/gate/detector-policy.js'
 import type { DetectorResult, EvaluationResult } from '../../src/pique/results.js'
 
@@ -85,6 +85,5 @@ describe('scoreDrop', () => {
     expect(scoreDrop(0.9, { score: 0.82, from: 'previous' }, 0)).toBeUndefined()
     expect(scoreDrop(0.1, undefined, 0.1)).toBeUndefined()
     expect(scoreDrop(0.1, { score: 0.9, from: 'previous' }, undefined)).toBeUndefined()
-    expect(formatChange(0.82, 0.71)).toBe('0.82 → 0.71')
   })
 })

@@ -29,9 +29,3 @@ export function scoreDrop(score: number | undefined, baseline: Baseline | undefi
   }
   return breach
 }
-
-/** `0.82 → 0.71`, the change shown beside a score. */
-export function formatChange(before: number, after: number): string {
-  const [to, from] = formatCompared(after, before)
-  return `${from} → ${to}`
-}
