@@ -22757,11 +22757,6 @@ function scoreDrop(score, baseline, maxDrop) {
     };
     return breach;
 }
-/** `0.82 → 0.71`, the change shown beside a score. */
-function formatChange(before, after) {
-    const [to, from] = formatCompared(after, before);
-    return `${from} → ${to}`;
-}
 
 ;// CONCATENATED MODULE: ./src/gate/breaches.ts
 
