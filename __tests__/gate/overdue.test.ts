@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { LookupSchedule, OVERDUE_RULES } from '../../src/gate/overdue.js'
+import type { ItemOutcome } from '../../src/model/index.js'
+import { LookupSchedule, OVERDUE_RULES, submittedJobs } from '../../src/gate/overdue.js'
 
 describe('when a job is overdue (store mode)', () => {
   const jobs = new Map([
@@ -50,5 +51,39 @@ describe('when a job is overdue (store mode)', () => {
     })
     expect(s.due(['a2', 'b2'], 15_000)).toEqual(['a2'])
     expect(s.due(['b2', 'a2'], 16_000)).toEqual(['a2', 'b2'])
+  })
+
+  it("measures a media file's job, which has no batch, against the run's finished jobs", () => {
+    const at = (ms: number) => new Date(ms).toISOString()
+    const outcomes: ItemOutcome[] = [
+      {
+        kind: 'url',
+        url: 'https://a.example/1',
+        source: { file: 'u.txt', line: 1 },
+        state: 'submitted',
+        jobId: 'u1',
+        batchId: 'B',
+        submittedAt: at(0)
+      },
+      {
+        kind: 'file',
+        path: 'clips/a.mp4',
+        source: { file: 'media.yml', line: 1 },
+        size: 1,
+        sha256: 'ab'.repeat(32),
+        contentType: 'video',
+        mime: 'video/mp4',
+        state: 'submitted',
+        jobId: 'f1',
+        submittedAt: at(2_000)
+      }
+    ]
+    const jobs = submittedJobs(outcomes)
+    expect([...jobs.keys()]).toEqual(['u1', 'f1'])
+    const s = new LookupSchedule(jobs, new Map([['u1', 8_000]]), OVERDUE_RULES, 0)
+    // Its webhook lost, the file's job is looked up once it took 1.5 times the slowest finished job (8 s): at 14 s,
+    // not after two quiet minutes.
+    expect(s.overdueAt('f1')).toBe(14_000)
+    expect(s.due(['f1'], 14_000)).toEqual(['f1'])
   })
 })

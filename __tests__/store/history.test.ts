@@ -48,7 +48,10 @@ const rows: HistoryRow[] = [
   row('null', 'j7', 1, null, 1),
   row('based', 'j8', 2, body(0.4), 1, { ref: null, commit_sha: null }),
   row('based', 'j9', 30, body(0.45, ',"x":{}'), 3, { on_base: 1, ref: 'refs/heads/main' }),
-  row('based', 'j10', 40, body(0.3), 4, { on_base: true, ref: 'refs/heads/main' })
+  row('based', 'j10', 40, body(0.3), 4, { on_base: true, ref: 'refs/heads/main' }),
+  // A row edited by hand or restored by another tool: not JSON. It counts as no result; the answer stays JSON.
+  row('corrupt', 'j11', 1, '{"event":"evaluation.completed","overall_score":0.9', 1),
+  row('corrupt', 'j12', 20, body(0.55), 2)
 ]
 
 describe('results lookup answer', () => {
@@ -58,7 +61,7 @@ describe('results lookup answer', () => {
   ])('written with spliced bodies says what the parsed answer says (%s)', (_what, maxAge) => {
     const req = {
       judge_fingerprint: 'fp',
-      identities: ['fresh', 'stale', 'bom', 'array', 'deep', 'null', 'based', 'never', 'fresh'],
+      identities: ['fresh', 'stale', 'bom', 'array', 'deep', 'null', 'based', 'never', 'fresh', 'corrupt'],
       max_age_seconds: maxAge,
       base: { repository: 'org/repo', ref: 'refs/heads/main' }
     }
@@ -67,12 +70,22 @@ describe('results lookup answer', () => {
     const parsed = answerLookup(req, rows, bodies, now)
     expect(JSON.parse(text)).toEqual(parsed)
     // Each identity once, in request order; a body kept with a BOM is served without it.
-    expect(parsed.items.map(i => i.identity)).toEqual(['fresh', 'stale', 'bom', 'array', 'deep', 'null', 'based'])
+    expect(parsed.items.map(i => i.identity)).toEqual([
+      'fresh',
+      'stale',
+      'bom',
+      'array',
+      'deep',
+      'null',
+      'based',
+      'corrupt'
+    ])
     const bom = parsed.items.find(i => i.identity === 'bom')
     expect((maxAge ? bom?.reusable : bom?.previous)?.result.overall_score).toBe(0.7)
     // Bodies that cannot be served count as no result: an array, a body nested past the limit, none.
     expect(parsed.items.find(i => i.identity === 'array')).toMatchObject({ reusable: null, previous: null })
     expect(parsed.items.find(i => i.identity === 'deep')).toMatchObject({ reusable: null, previous: null })
+    expect(parsed.items.find(i => i.identity === 'corrupt')).toMatchObject({ reusable: null, previous: null })
     expect(parsed.items.find(i => i.identity === 'based')?.base?.job_id).toBe('j9')
   })
 
@@ -89,6 +102,29 @@ describe('results lookup answer', () => {
     expect(exceedsDepth('[' + '{}'.repeat(200) + ']', MAX_JSON_DEPTH)).toBe(false)
     expect(exceedsDepth(`{"s":"${'['.repeat(100)}"}`, MAX_JSON_DEPTH)).toBe(false)
     expect(exceedsDepth('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false)
+  })
+
+  it('counts a body kept by two lookups that missed it at once only once', async () => {
+    let release = () => {}
+    const gate = new Promise<void>(resolve => (release = resolve))
+    let reads = 0
+    const cache = new ResultBodyCache(
+      async ids => {
+        reads++
+        await gate
+        return new Map(ids.map(id => [id, body(0.8)]))
+      },
+      3 * body(0.8).length
+    )
+    // Round after round of the same job asked twice at once: the cache must still hold three bodies at the end.
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      const both = Promise.all([cache.bodies([id]), cache.bodies([id])])
+      release()
+      await both
+    }
+    const before = reads
+    await cache.bodies(['c', 'd', 'e'])
+    expect(reads).toBe(before)
   })
 
   it('reads each body from the database once, and keeps no more than its bound', async () => {

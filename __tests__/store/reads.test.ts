@@ -138,6 +138,15 @@ describe.each(backends())('reads on $name', backend => {
     expect(full.jobs).toHaveLength(3)
   })
 
+  it('answers a cursor from before its database was replaced with every change, not none', async () => {
+    // A reader whose cursor came from an older, longer database (the store restored or recreated mid-run).
+    const a = jobId()
+    await deliver(store.url, completedBody(a, 0.6))
+    const res = await client.query({ job_ids: [a], after: 1_000_000_000, changed_only: true, wait_seconds: 5 })
+    expect(res.jobs.map(j => j.job_id)).toEqual([a])
+    expect(res.cursor).toBeLessThan(1_000_000_000)
+  })
+
   it('long-polls for a wait that is not a whole number of milliseconds', async () => {
     // The gate computes waits from deadlines and overdue times; a fractional one once made every query fail
     // ("delay must be an integer") and the run fell back to the results endpoint.

@@ -7,6 +7,8 @@
  * unfinished (or whose lookup failed) is asked again later, the spacing doubling from `floorMs` up to `maxSpacingMs`.
  */
 
+import type { ItemOutcome } from '../model/index.js'
+
 export interface SubmittedJob {
   batchId: string
   /** Epoch ms the batch was accepted. */
@@ -116,4 +118,17 @@ export class LookupSchedule {
     const spacing = Math.min(this.rules.maxSpacingMs, this.rules.floorMs * 2 ** (times - 1))
     this.asked.set(jobId, { times, next: now + spacing })
   }
+}
+
+/**
+ * Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. A media
+ * file's job belongs to no batch: alone in one of its own, it is measured against the run's finished jobs (left out,
+ * it had only the two quiet minutes, which every other job's news started again).
+ */
+export function submittedJobs(outcomes: readonly ItemOutcome[]): Map<string, SubmittedJob> {
+  const jobs = new Map<string, SubmittedJob>()
+  for (const o of outcomes)
+    if (o.jobId && o.submittedAt)
+      jobs.set(o.jobId, { batchId: o.batchId ?? `upload:${o.jobId}`, submittedAt: Date.parse(o.submittedAt) })
+  return jobs
 }

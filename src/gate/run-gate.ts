@@ -31,7 +31,7 @@ import { ensureJudge } from './ensure-judge.js'
 import { GateError, MissingKeyError, errorMessage } from './errors.js'
 import type { NewResult, ResultHistory } from '../reuse/history.js'
 import type { GateLog } from './log.js'
-import type { SubmittedJob } from './overdue.js'
+import { submittedJobs } from './overdue.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { inPlanOrder, lookUpHistory, planReuse } from './reuse.js'
 import { type GateStore, checkStore, registerJobs, runRef } from './store-jobs.js'
@@ -548,15 +548,6 @@ function need<T>(value: T | undefined, what: string): T {
 function validated(plan: GatePlan): string {
   const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The'
   return `${judge} ${plural(plan.items.length, itemWord(plan.items))} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`
-}
-
-/** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
-function submittedJobs(outcomes: readonly ItemOutcome[]): Map<string, SubmittedJob> {
-  const jobs = new Map<string, SubmittedJob>()
-  for (const o of outcomes)
-    if (o.jobId && o.batchId && o.submittedAt)
-      jobs.set(o.jobId, { batchId: o.batchId, submittedAt: Date.parse(o.submittedAt) })
-  return jobs
 }
 
 /** How long each finished job took, from its batch's submit to its result reaching the gate. */

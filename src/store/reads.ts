@@ -69,8 +69,11 @@ function settled(req: QueryRequest, answer: QueryResponse): boolean {
  * Long-poll: subscribe first, then read, so no change between the read and the wait is missed; every wake
  * re-reads the database. Ends early when the client goes away or the store closes (which wakes everyone).
  */
-async function longPoll(deps: ReadDeps, req: QueryRequest, abandoned: Promise<void>): Promise<QueryResponse> {
-  const ids = [...new Set(req.job_ids)]
+async function longPoll(deps: ReadDeps, asked: QueryRequest, abandoned: Promise<void>): Promise<QueryResponse> {
+  const ids = [...new Set(asked.job_ids)]
+  // A cursor beyond this store's sequence comes from before its database was replaced (restored, recreated): every
+  // change here is news to that reader, and `changed_only` would otherwise hide them all for the rest of its wait.
+  const req = asked.after > (await deps.backend.latestSeq()) ? { ...asked, after: 0 } : asked
   const deadline = Date.now() + req.wait_seconds * 1000
   const state: { woken: boolean; gone: boolean; wake?: () => void } = { woken: false, gone: false }
   const wake = () => {

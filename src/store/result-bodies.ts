@@ -44,6 +44,11 @@ export class ResultBodyCache {
   }
 
   private keep(id: string, body: string | null): void {
+    // Two lookups that missed the same job at once both keep it: count it once.
+    if (this.kept.has(id)) {
+      this.chars -= this.kept.get(id)?.length ?? 0
+      this.kept.delete(id)
+    }
     const size = body?.length ?? 0
     if (size > this.maxChars) return
     this.kept.set(id, body)

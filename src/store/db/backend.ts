@@ -54,6 +54,8 @@ export interface StoreBackend {
   historyRows(req: ResultLookupRequest): Promise<HistoryRow[]>
   /** The stored result bodies (`result_json`, as stored) of these jobs; a job without one is absent or null. */
   resultBodies(jobIds: string[]): Promise<Map<string, string | null>>
+  /** The store sequence of the newest committed change (0 for an empty store). */
+  latestSeq(): Promise<number>
   /** Throws when the database is unreachable. */
   ping(): Promise<void>
   /** Deletes events received before `before`; returns how many. */

@@ -270,6 +270,11 @@ export class PostgresBackend implements StoreBackend {
     return new Map(rows.map(r => [r.job_id, r.result_json]))
   }
 
+  async latestSeq(): Promise<number> {
+    const { rows } = await this.pool.query<{ seq: string }>('SELECT seq FROM store_state WHERE id = 1')
+    return Number(rows[0]?.seq ?? 0)
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1')
   }

@@ -158,6 +158,10 @@ export class SqliteBackend implements StoreBackend {
     return new Map(rows.map(r => [r.job_id, r.result_json]))
   }
 
+  async latestSeq(): Promise<number> {
+    return Number((this.stmt.seq.get() as { seq: number | bigint }).seq)
+  }
+
   async ping(): Promise<void> {
     this.stmt.seq.get()
   }
