@@ -242,15 +242,19 @@ function resultFields(row) {
     };
 }
 /**
- * The stored body as JSON text that can be served, or undefined: an object (not an array), its leading BOM (which
- * ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could not
- * take it). Ingest keeps only text that parsed as JSON, so it is not parsed again here.
+ * The stored body as JSON text that can be served, or undefined: JSON, an object (not an array), its leading BOM
+ * (which ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could
+ * not take it). Ingest keeps only text that parsed, but a row edited by hand or restored by another tool need not
+ * be: spliced into an answer unchecked, one such body would make the whole answer unreadable. Checked once per body
+ * (the store keeps the checked text, result-bodies.ts).
  */
 function servableBody(text) {
     if (text === null)
         return undefined;
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    return body.trimStart().startsWith('{') && !exceedsDepth(body, MAX_JSON_DEPTH) ? body : undefined;
+    if (!body.trimStart().startsWith('{') || exceedsDepth(body, MAX_JSON_DEPTH))
+        return undefined;
+    return parseJsonText(body) === undefined ? undefined : body;
 }
 /**
  * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,

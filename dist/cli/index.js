@@ -23946,6 +23946,114 @@ function info(judge, origin) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/gate/overdue.ts
+/**
+ * Store mode: when is a job overdue, so that its webhook has probably been lost and the results endpoint should be
+ * asked? Relative to what the run has seen: a job is overdue once it has taken `factor` times as long as the slowest
+ * of its batch-mates that finished (jobs of one batch are queued and run together), or of any finished job when none
+ * of its mates has, and never before `floorMs` after it was submitted. When nothing has finished yet there is
+ * nothing to compare with: a job is due when the run has had no news for `quietMs`. A job looked up and still
+ * unfinished (or whose lookup failed) is asked again later, the spacing doubling from `floorMs` up to `maxSpacingMs`.
+ */
+const OVERDUE_RULES = { floorMs: 5_000, factor: 1.5, quietMs: 120_000, maxSpacingMs: 60_000 };
+class LookupSchedule {
+    jobs;
+    finishedAt;
+    rules;
+    asked = new Map();
+    lastNews;
+    /** The slowest times so far, folded from `finishedAt` as it grows (see `slowest`). */
+    slowestByBatch = new Map();
+    slowestAny;
+    folded = 0;
+    unfolded;
+    constructor(jobs, 
+    /** When each finished job's result reached the gate (JobTracker.finishedAt): entries are only ever added. */
+    finishedAt, rules, now = Date.now()) {
+        this.jobs = jobs;
+        this.finishedAt = finishedAt;
+        this.rules = rules;
+        this.lastNews = now;
+        this.unfolded = finishedAt.entries();
+    }
+    /** A job finished (a webhook or a lookup brought news): the quiet period starts again. */
+    news(now = Date.now()) {
+        this.lastNews = now;
+    }
+    /**
+     * Each batch's slowest finished job and the slowest of all. Only the jobs finished since the last call are
+     * folded in: recomputing over every finished job on each long-poll round cost a fifth of a second in the last
+     * second of a 10,000-job run. The map iterator is live (it sees entries added after it was made) and is never
+     * advanced past the last entry, so it never ends.
+     */
+    slowest() {
+        while (this.folded < this.finishedAt.size) {
+            const [id, at] = this.unfolded.next().value;
+            this.folded++;
+            const mate = this.jobs.get(id);
+            if (!mate)
+                continue;
+            const took = at - mate.submittedAt;
+            const batch = this.slowestByBatch.get(mate.batchId);
+            if (batch === undefined || took > batch)
+                this.slowestByBatch.set(mate.batchId, took);
+            if (this.slowestAny === undefined || took > this.slowestAny)
+                this.slowestAny = took;
+        }
+        return { byBatch: this.slowestByBatch, any: this.slowestAny };
+    }
+    /** Epoch ms from which `jobId` is overdue, by its batch-mates' times (or any finished job's), or the quiet rule. */
+    overdueAt(jobId, slowest = this.slowest()) {
+        const job = this.jobs.get(jobId);
+        const quiet = this.lastNews + this.rules.quietMs;
+        const basis = job ? (slowest.byBatch.get(job.batchId) ?? slowest.any) : undefined;
+        if (!job || basis === undefined)
+            return quiet;
+        return Math.min(quiet, job.submittedAt + Math.max(this.rules.floorMs, this.rules.factor * basis));
+    }
+    /** When `jobId` should next be looked up. */
+    dueAt(jobId, slowest = this.slowest()) {
+        return Math.max(this.overdueAt(jobId, slowest), this.asked.get(jobId)?.next ?? 0);
+    }
+    /** The pending jobs due for a lookup at `now`, most overdue first. */
+    due(pending, now = Date.now()) {
+        const slowest = this.slowest();
+        const due = [];
+        for (const id of pending) {
+            const at = this.dueAt(id, slowest);
+            if (at <= now)
+                due.push({ id, at });
+        }
+        return due.sort((a, b) => a.at - b.at).map(j => j.id);
+    }
+    /** The earliest moment a pending job falls due (Infinity when none is pending). */
+    nextDue(pending) {
+        const slowest = this.slowest();
+        let next = Infinity;
+        for (const id of pending)
+            next = Math.min(next, this.dueAt(id, slowest));
+        return next;
+    }
+    /** `jobId` was looked up at `now` and is still unfinished (or the lookup failed): ask again later. */
+    lookedUp(jobId, now = Date.now()) {
+        const times = (this.asked.get(jobId)?.times ?? 0) + 1;
+        const spacing = Math.min(this.rules.maxSpacingMs, this.rules.floorMs * 2 ** (times - 1));
+        this.asked.set(jobId, { times, next: now + spacing });
+    }
+}
+/**
+ * Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. A media
+ * file's job belongs to no batch: alone in one of its own, it is measured against the run's finished jobs (left out,
+ * it had only the two quiet minutes, which every other job's news started again).
+ */
+function submittedJobs(outcomes) {
+    const jobs = new Map();
+    for (const o of outcomes)
+        if (o.jobId && o.submittedAt)
+            jobs.set(o.jobId, { batchId: o.batchId ?? `upload:${o.jobId}`, submittedAt: Date.parse(o.submittedAt) });
+    return jobs;
+}
+
 ;// CONCATENATED MODULE: ./src/config/summary.ts
 /** What a loaded config holds, as short lines for people (`pique-gate validate`, the gate's log). */
 
@@ -25295,102 +25403,6 @@ function rateLimitWait(limit, pending, now = Date.now()) {
 
 // EXTERNAL MODULE: ./src/store/protocol.ts
 var protocol = __nccwpck_require__(41105);
-;// CONCATENATED MODULE: ./src/gate/overdue.ts
-/**
- * Store mode: when is a job overdue, so that its webhook has probably been lost and the results endpoint should be
- * asked? Relative to what the run has seen: a job is overdue once it has taken `factor` times as long as the slowest
- * of its batch-mates that finished (jobs of one batch are queued and run together), or of any finished job when none
- * of its mates has, and never before `floorMs` after it was submitted. When nothing has finished yet there is
- * nothing to compare with: a job is due when the run has had no news for `quietMs`. A job looked up and still
- * unfinished (or whose lookup failed) is asked again later, the spacing doubling from `floorMs` up to `maxSpacingMs`.
- */
-const OVERDUE_RULES = { floorMs: 5_000, factor: 1.5, quietMs: 120_000, maxSpacingMs: 60_000 };
-class LookupSchedule {
-    jobs;
-    finishedAt;
-    rules;
-    asked = new Map();
-    lastNews;
-    /** The slowest times so far, folded from `finishedAt` as it grows (see `slowest`). */
-    slowestByBatch = new Map();
-    slowestAny;
-    folded = 0;
-    unfolded;
-    constructor(jobs, 
-    /** When each finished job's result reached the gate (JobTracker.finishedAt): entries are only ever added. */
-    finishedAt, rules, now = Date.now()) {
-        this.jobs = jobs;
-        this.finishedAt = finishedAt;
-        this.rules = rules;
-        this.lastNews = now;
-        this.unfolded = finishedAt.entries();
-    }
-    /** A job finished (a webhook or a lookup brought news): the quiet period starts again. */
-    news(now = Date.now()) {
-        this.lastNews = now;
-    }
-    /**
-     * Each batch's slowest finished job and the slowest of all. Only the jobs finished since the last call are
-     * folded in: recomputing over every finished job on each long-poll round cost a fifth of a second in the last
-     * second of a 10,000-job run. The map iterator is live (it sees entries added after it was made) and is never
-     * advanced past the last entry, so it never ends.
-     */
-    slowest() {
-        while (this.folded < this.finishedAt.size) {
-            const [id, at] = this.unfolded.next().value;
-            this.folded++;
-            const mate = this.jobs.get(id);
-            if (!mate)
-                continue;
-            const took = at - mate.submittedAt;
-            const batch = this.slowestByBatch.get(mate.batchId);
-            if (batch === undefined || took > batch)
-                this.slowestByBatch.set(mate.batchId, took);
-            if (this.slowestAny === undefined || took > this.slowestAny)
-                this.slowestAny = took;
-        }
-        return { byBatch: this.slowestByBatch, any: this.slowestAny };
-    }
-    /** Epoch ms from which `jobId` is overdue, by its batch-mates' times (or any finished job's), or the quiet rule. */
-    overdueAt(jobId, slowest = this.slowest()) {
-        const job = this.jobs.get(jobId);
-        const quiet = this.lastNews + this.rules.quietMs;
-        const basis = job ? (slowest.byBatch.get(job.batchId) ?? slowest.any) : undefined;
-        if (!job || basis === undefined)
-            return quiet;
-        return Math.min(quiet, job.submittedAt + Math.max(this.rules.floorMs, this.rules.factor * basis));
-    }
-    /** When `jobId` should next be looked up. */
-    dueAt(jobId, slowest = this.slowest()) {
-        return Math.max(this.overdueAt(jobId, slowest), this.asked.get(jobId)?.next ?? 0);
-    }
-    /** The pending jobs due for a lookup at `now`, most overdue first. */
-    due(pending, now = Date.now()) {
-        const slowest = this.slowest();
-        const due = [];
-        for (const id of pending) {
-            const at = this.dueAt(id, slowest);
-            if (at <= now)
-                due.push({ id, at });
-        }
-        return due.sort((a, b) => a.at - b.at).map(j => j.id);
-    }
-    /** The earliest moment a pending job falls due (Infinity when none is pending). */
-    nextDue(pending) {
-        const slowest = this.slowest();
-        let next = Infinity;
-        for (const id of pending)
-            next = Math.min(next, this.dueAt(id, slowest));
-        return next;
-    }
-    /** `jobId` was looked up at `now` and is still unfinished (or the lookup failed): ask again later. */
-    lookedUp(jobId, now = Date.now()) {
-        const times = (this.asked.get(jobId)?.times ?? 0) + 1;
-        const spacing = Math.min(this.rules.maxSpacingMs, this.rules.floorMs * 2 ** (times - 1));
-        this.asked.set(jobId, { times, next: now + spacing });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/gate/wait-store.ts
 
 
@@ -25571,6 +25583,7 @@ function formatDuration(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/run-gate.ts
+
 
 
 
@@ -25988,14 +26001,6 @@ function need(value, what) {
 function validated(plan) {
     const judge = plan.judge.kind === 'file' || plan.judge.file ? 'The judge file and' : 'The';
     return `${judge} ${(0,model/* plural */.LS)(plan.items.length, (0,model/* itemWord */.ul)(plan.items))} ${plan.items.length === 1 && judge === 'The' ? 'was' : 'were'} validated`;
-}
-/** Each job's batch and submit time, so store mode can tell when one is overdue against its batch-mates. */
-function submittedJobs(outcomes) {
-    const jobs = new Map();
-    for (const o of outcomes)
-        if (o.jobId && o.batchId && o.submittedAt)
-            jobs.set(o.jobId, { batchId: o.batchId, submittedAt: Date.parse(o.submittedAt) });
-    return jobs;
 }
 /** How long each finished job took, from its batch's submit to its result reaching the gate. */
 function tookMs(outcomes, finishedAt) {
@@ -26708,6 +26713,10 @@ class PostgresBackend {
         const { rows } = await this.pool.query('SELECT job_id, result_json FROM jobs WHERE job_id = ANY($1::text[])', [jobIds]);
         return new Map(rows.map(r => [r.job_id, r.result_json]));
     }
+    async latestSeq() {
+        const { rows } = await this.pool.query('SELECT seq FROM store_state WHERE id = 1');
+        return Number(rows[0]?.seq ?? 0);
+    }
     async ping() {
         await this.pool.query('SELECT 1');
     }
@@ -26956,6 +26965,9 @@ class SqliteBackend {
     async resultBodies(jobIds) {
         const rows = this.stmt.bodies.all(JSON.stringify(jobIds));
         return new Map(rows.map(r => [r.job_id, r.result_json]));
+    }
+    async latestSeq() {
+        return Number(this.stmt.seq.get().seq);
     }
     async ping() {
         this.stmt.seq.get();
@@ -27465,8 +27477,11 @@ function settled(req, answer) {
  * Long-poll: subscribe first, then read, so no change between the read and the wait is missed; every wake
  * re-reads the database. Ends early when the client goes away or the store closes (which wakes everyone).
  */
-async function longPoll(deps, req, abandoned) {
-    const ids = [...new Set(req.job_ids)];
+async function longPoll(deps, asked, abandoned) {
+    const ids = [...new Set(asked.job_ids)];
+    // A cursor beyond this store's sequence comes from before its database was replaced (restored, recreated): every
+    // change here is news to that reader, and `changed_only` would otherwise hide them all for the rest of its wait.
+    const req = asked.after > (await deps.backend.latestSeq()) ? { ...asked, after: 0 } : asked;
     const deadline = Date.now() + req.wait_seconds * 1000;
     const state = { woken: false, gone: false };
     const wake = () => {
@@ -27579,6 +27594,11 @@ class ResultBodyCache {
         return found;
     }
     keep(id, body) {
+        // Two lookups that missed the same job at once both keep it: count it once.
+        if (this.kept.has(id)) {
+            this.chars -= this.kept.get(id)?.length ?? 0;
+            this.kept.delete(id);
+        }
         const size = body?.length ?? 0;
         if (size > this.maxChars)
             return;
@@ -33175,15 +33195,19 @@ function resultFields(row) {
     };
 }
 /**
- * The stored body as JSON text that can be served, or undefined: an object (not an array), its leading BOM (which
- * ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could not
- * take it). Ingest keeps only text that parsed as JSON, so it is not parsed again here.
+ * The stored body as JSON text that can be served, or undefined: JSON, an object (not an array), its leading BOM
+ * (which ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could
+ * not take it). Ingest keeps only text that parsed, but a row edited by hand or restored by another tool need not
+ * be: spliced into an answer unchecked, one such body would make the whole answer unreadable. Checked once per body
+ * (the store keeps the checked text, result-bodies.ts).
  */
 function servableBody(text) {
     if (text === null)
         return undefined;
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    return body.trimStart().startsWith('{') && !(0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .exceedsDepth */ .Rv)(body, _body_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_JSON_DEPTH */ .KX) ? body : undefined;
+    if (!body.trimStart().startsWith('{') || (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .exceedsDepth */ .Rv)(body, _body_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_JSON_DEPTH */ .KX))
+        return undefined;
+    return (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonText */ .lk)(body) === undefined ? undefined : body;
 }
 /**
  * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,
