@@ -174,9 +174,10 @@ describe.each(backends())('ingest on $name', backend => {
       json: { ok: true, job_id: id, outcome: 'applied', unrecognised: 'status "queued" is not a documented job status' }
     })
     expect((await stored(id)).json).toMatchObject({ status: 'unrecognised', result: JSON.parse(raw) })
-    // Not final: a long-poll keeps waiting for it, and a documented stage then replaces it.
+    // Not final: a long-poll after it keeps waiting, and a documented stage then replaces it.
+    const { cursor } = (await read(store.url, '/v1/jobs/query', { body: { job_ids: [id] } })).json
     const started = Date.now()
-    const waited = await read(store.url, '/v1/jobs/query', { body: { job_ids: [id], wait_seconds: 1, after: 1e9 } })
+    const waited = await read(store.url, '/v1/jobs/query', { body: { job_ids: [id], wait_seconds: 1, after: cursor } })
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
     expect(waited.json.jobs).toEqual([expect.objectContaining({ status: 'unrecognised' })])
     expect((await deliver(store.url, completedBody(id))).json.outcome).toBe('applied')
@@ -269,7 +270,8 @@ describe.each(backends())('ingest on $name', backend => {
     )
     const good = jobId()
     expect((await stored(bad)).json).toMatchObject({ job_id: bad, status: 'completed', result: null })
-    const poll = read(store.url, '/v1/jobs/query', { body: { job_ids: [bad, good], wait_seconds: 10, after: 1e9 } })
+    const { cursor } = (await read(store.url, '/v1/jobs/query', { body: { job_ids: [bad, good] } })).json
+    const poll = read(store.url, '/v1/jobs/query', { body: { job_ids: [bad, good], wait_seconds: 10, after: cursor } })
     await new Promise(r => setTimeout(r, 300))
     await deliver(store.url, completedBody(good))
     const answer = await poll
