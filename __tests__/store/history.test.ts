@@ -1,8 +1,8 @@
 // The results lookup's answer is written with each stored body spliced in as text (no parse and re-stringify of
 // 1.6 MB per run); it must say exactly what the parsed answer says, for every kind of stored row.
 import { describe, expect, it } from '@jest/globals'
-import { MAX_JSON_DEPTH, exceedsDepth } from '../../src/store/body.js'
-import { type HistoryRow, answerLookup, answerLookupJson, servableBody } from '../../src/store/db/history.js'
+import { MAX_JSON_DEPTH, exceedsDepth, servableBody } from '../../src/store/body.js'
+import { type HistoryRow, answerLookup, answerLookupJson } from '../../src/store/db/history.js'
 import { ResultBodyCache } from '../../src/store/result-bodies.js'
 
 const now = new Date('2026-12-01T12:00:00.000Z')

@@ -33,3 +33,21 @@ export function collapseWhitespace(text: string): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`
 }
+
+/**
+ * Parts joined into chunks of at least `chars` characters (the last may be shorter), for writing a large JSON text
+ * without ever building it whole: one string that large is a large-object allocation, freed only by a full collection.
+ */
+export function* joinedChunks(parts: Iterable<string>, chars: number): Generator<string> {
+  let pending: string[] = []
+  let size = 0
+  for (const part of parts) {
+    pending.push(part)
+    size += part.length
+    if (size < chars) continue
+    yield pending.join('')
+    pending = []
+    size = 0
+  }
+  if (pending.length) yield pending.join('')
+}

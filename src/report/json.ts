@@ -15,7 +15,8 @@ import {
   type RunReport,
   type UrlItem,
   isFileItem,
-  isUrlItem
+  isUrlItem,
+  joinedChunks
 } from '../model/index.js'
 import { type MeasuredSpecs, measuredSpecs } from './measured.js'
 import type { DetectorResult } from '../pique/results.js'
@@ -361,20 +362,13 @@ export async function writeJsonReport(report: RunReport, path: string, secrets: 
   await mkdir(dirname(path), { recursive: true })
   const file = await open(path, 'w')
   try {
-    // Written in chunks of about a megabyte, each part redacted on its own: no 40 MB string is built, copied and
-    // scanned between the last result and the exit.
-    let chunk: string[] = []
-    let size = 0
-    for (const part of compactJsonParts(json)) {
-      chunk.push(redact(part, hidden))
-      size += part.length
-      if (size < WRITE_CHUNK_CHARS) continue
-      await file.write(chunk.join(''))
-      chunk = []
-      size = 0
+    // Each part redacted on its own (a part never splits a value): no 40 MB string is built, copied and scanned
+    // between the last result and the exit.
+    const redacted = function* () {
+      for (const part of compactJsonParts(json)) yield redact(part, hidden)
+      yield '\n'
     }
-    chunk.push('\n')
-    await file.write(chunk.join(''))
+    for (const chunk of joinedChunks(redacted(), WRITE_CHUNK_CHARS)) await file.write(chunk)
   } finally {
     await file.close()
   }

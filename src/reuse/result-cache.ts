@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { type HistoryRow, answerLookup, servableBody } from '../store/db/history.js'
+import { servableBody } from '../store/body.js'
+import { type HistoryRow, answerLookup } from '../store/db/history.js'
 import { storedResultSchema } from '../store/protocol.js'
 import {
   type HistoryQuery,

@@ -30,6 +30,25 @@ export function decodeJsonBody(raw: Buffer): DecodedBody {
   return { ok: true, text, json }
 }
 
+/**
+ * A stored result body as an object, or undefined when it cannot be served: not JSON (a row edited by hand or
+ * restored by another tool), not an object, or kept before ingest limited the depth (JSON.stringify and any reader
+ * that recurses could not take it). One rule for every read that returns stored bodies.
+ */
+export function storedBodyJson(text: string | null): Record<string, unknown> | undefined {
+  if (text === null || exceedsDepth(text, MAX_JSON_DEPTH)) return undefined
+  const json = parseJsonText(text)
+  return json !== null && typeof json === 'object' && !Array.isArray(json)
+    ? (json as Record<string, unknown>)
+    : undefined
+}
+
+/** The same body as JSON text to splice into an answer unparsed (its leading BOM, which ingest tolerates, dropped). */
+export function servableBody(text: string | null): string | undefined {
+  if (storedBodyJson(text) === undefined) return undefined
+  return (text as string).charCodeAt(0) === 0xfeff ? (text as string).slice(1) : (text as string)
+}
+
 /** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
 export function parseJsonText(text: string): unknown {
   try {

@@ -1,5 +1,6 @@
 // Small node:http helpers: raw body bytes under a limit (signatures need the exact bytes), JSON answers.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { joinedChunks } from '../model/index.js'
 
 /**
  * Past the body limit, the rest of a request is still read (and dropped) up to this many bytes before the 413 is
@@ -73,20 +74,7 @@ export function sendJson(
  */
 export function sendJsonParts(res: ServerResponse, status: number, parts: readonly string[]): void {
   if (res.headersSent || res.destroyed) return
-  const chunks: Buffer[] = []
-  let pending: string[] = []
-  let size = 0
-  const flush = () => {
-    chunks.push(Buffer.from(pending.join('')))
-    pending = []
-    size = 0
-  }
-  for (const part of parts) {
-    pending.push(part)
-    size += part.length
-    if (size >= JSON_CHUNK_CHARS) flush()
-  }
-  if (pending.length) flush()
+  const chunks = [...joinedChunks(parts, JSON_CHUNK_CHARS)].map(chunk => Buffer.from(chunk))
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': chunks.reduce((n, c) => n + c.length, 0)

@@ -4,7 +4,8 @@
  * request's pushes ask for the same results again and again, and reading 900 bodies (1.6 MB) from the database on
  * each one was most of the answer's garbage. Bounded by the characters kept; the least recently asked go first.
  */
-import { type ResultBodies, servableBody } from './db/history.js'
+import { servableBody } from './body.js'
+import type { ResultBodies } from './db/history.js'
 
 /** Enough for about 35,000 typical result bodies. */
 export const RESULT_BODY_CACHE_CHARS = 64 * 1024 * 1024

@@ -4,7 +4,7 @@
  * becomes a `StoredJob`. Backends only move rows; they decide nothing themselves.
  */
 import { type JobStatus, isTerminalJobStatus, jobStatusRank } from '../../pique/limits.js'
-import { MAX_JSON_DEPTH, exceedsDepth, parseJsonText } from '../body.js'
+import { storedBodyJson } from '../body.js'
 import {
   type IngestResponse,
   type RegisterRequest,
@@ -188,7 +188,7 @@ export function toStoredJob(row: JobRow): StoredJob {
   const job: StoredJob = {
     job_id: row.job_id,
     status: row.status as StoredJob['status'],
-    result: storedResult(row.result_json),
+    result: storedBodyJson(row.result_json) ?? null,
     seq: Number(row.seq),
     updated_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
     url: row.url,
@@ -198,14 +198,4 @@ export function toStoredJob(row: JobRow): StoredJob {
   if (row.repository !== null) job.repository = row.repository
   if (row.commit_sha !== null) job.commit = row.commit_sha
   return job
-}
-
-/**
- * A stored body as JSON, or null when it cannot be served: a body kept before ingest limited the depth (one that
- * JSON.stringify cannot write back) must not make every read that includes its job fail.
- */
-function storedResult(text: string | null): Record<string, unknown> | null {
-  if (text === null || exceedsDepth(text, MAX_JSON_DEPTH)) return null
-  const json = parseJsonText(text)
-  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null
 }

@@ -4,7 +4,7 @@
  * counts once the job is `completed` (failed results are never reused nor compared against). The completion time
  * is the job row's `updated_at`: a terminal status is final, so the row never changes after it.
  */
-import { MAX_JSON_DEPTH, exceedsDepth, parseJsonText } from '../body.js'
+import { parseJsonText } from '../body.js'
 import type { RegisteredJob } from './backend.js'
 import type { ResultLookupRequest, ResultLookupResponse, StoredResult } from '../protocol.js'
 
@@ -58,7 +58,7 @@ export function identifiedJobs(
   )
 }
 
-/** Each job's result body as JSON text that can be served (`servableBody`), by job id; absent or null: none. */
+/** Each job's result body as JSON text that can be served (body.ts `servableBody`), by job id; absent or null: none. */
 export type ResultBodies = ReadonlyMap<string, string | null>
 
 /** A history row's result, parsed; undefined when its body cannot be served (then the row counts as no result). */
@@ -87,20 +87,6 @@ function resultFields(row: HistoryRow): Omit<StoredResult, 'result'> {
     commit: row.commit_sha,
     ref: row.ref
   }
-}
-
-/**
- * The stored body as JSON text that can be served, or undefined: JSON, an object (not an array), its leading BOM
- * (which ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could
- * not take it). Ingest keeps only text that parsed, but a row edited by hand or restored by another tool need not
- * be: spliced into an answer unchecked, one such body would make the whole answer unreadable. Checked once per body
- * (the store keeps the checked text, result-bodies.ts).
- */
-export function servableBody(text: string | null): string | undefined {
-  if (text === null) return undefined
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  if (!body.trimStart().startsWith('{') || exceedsDepth(body, MAX_JSON_DEPTH)) return undefined
-  return parseJsonText(body) === undefined ? undefined : body
 }
 
 interface LookupItem<T> {
