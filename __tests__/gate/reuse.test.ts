@@ -1,8 +1,8 @@
 /** The reuse stage's split and the rules applied to each finished item (pure parts; end to end: e2e/reuse.test.ts). */
 import { describe, expect, it } from '@jest/globals'
 import { applyRules } from '../../src/gate/breaches.js'
-import { inPlanOrder, planReuse } from '../../src/gate/reuse.js'
-import { type ItemOutcome, type OutcomeFields, type UrlItem, itemName } from '../../src/model/index.js'
+import { planReuse } from '../../src/gate/reuse.js'
+import { type ItemOutcome, type OutcomeFields, type UrlItem, inPlanOrder, itemName } from '../../src/model/index.js'
 import type { EvaluationResult } from '../../src/pique/results.js'
 import type { ItemHistory, PastResult } from '../../src/reuse/history.js'
 

@@ -10,7 +10,7 @@ import type { ConfigProblem } from '../config/types.js'
 import { PiqueApiError, PiqueCallError, PiqueDeadlineError, PiqueNetworkError } from '../pique/errors.js'
 import { GateError, MissingKeyError, errorMessage, isAuthError } from './errors.js'
 import { type Item, type ItemOutcome, type RunErrorKind, type RunReport, plural } from '../model/index.js'
-import type { GateProgress } from './run-gate.js'
+import { type GateProgress, decidedSoFar } from './run-gate.js'
 import { settleItems, toleratedFailures } from './verdict.js'
 import { buildRunReport } from './run-report.js'
 
@@ -104,9 +104,10 @@ export function failureReport(failure: Failure, known: KnownAtFailure): RunRepor
  * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
  */
 function submittedSoFar(known: KnownAtFailure): ItemOutcome[] {
-  const progress = known.progress
-  if (!progress?.outcomes.length || known.threshold === undefined) return []
-  return settleItems(progress.outcomes, { threshold: known.threshold, waitMode: 'none', results: progress.results })
+  if (!known.progress || known.threshold === undefined) return []
+  const { outcomes, results } = decidedSoFar(known.progress)
+  if (!outcomes.length) return []
+  return settleItems(outcomes, { threshold: known.threshold, waitMode: 'none', results })
 }
 
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */

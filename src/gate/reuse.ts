@@ -5,7 +5,7 @@
  * Pure apart from the one lookup; a lookup that fails only warns (nothing is reused, everything is evaluated).
  */
 import type { EvaluationResult } from '../pique/results.js'
-import { type EarlierResult, type Item, type ItemOutcome, itemName } from '../model/index.js'
+import type { EarlierResult, Item, ItemOutcome } from '../model/index.js'
 import type { HistoryQuery, ItemHistory, PastResult, ResultHistory } from '../reuse/history.js'
 import { itemIdentity } from '../reuse/identity.js'
 import { errorMessage } from './errors.js'
@@ -20,17 +20,17 @@ export interface ReusePlan {
   toSubmit: Item[]
 }
 
-/** One lookup for every item; a failure is a warning and an empty answer. */
+/** One lookup for every item (`identities`: each item's `itemIdentity`); a failure is a warning and an empty answer. */
 export async function lookUpHistory(
   history: ResultHistory,
-  items: readonly Item[],
+  identities: readonly string[],
   query: Omit<HistoryQuery, 'identities'>,
   log: GateLog
 ): Promise<Map<string, ItemHistory>> {
   const started = performance.now()
   try {
-    const found = await history.lookup({ ...query, identities: items.map(itemIdentity) })
-    log.debug(`Reuse lookup: ${items.length} identities in ${Math.round(performance.now() - started)} ms`)
+    const found = await history.lookup({ ...query, identities: [...identities] })
+    log.debug(`Reuse lookup: ${identities.length} identities in ${Math.round(performance.now() - started)} ms`)
     return found
   } catch (error) {
     log.warning(
@@ -40,11 +40,15 @@ export async function lookUpHistory(
   }
 }
 
-/** Splits the plan: reusable items become outcomes, the rest are submitted. */
-export function planReuse(items: readonly Item[], found: ReadonlyMap<string, ItemHistory>): ReusePlan {
+/** Splits the plan: reusable items become outcomes, the rest are submitted. `identities` line up with `items`. */
+export function planReuse(
+  items: readonly Item[],
+  found: ReadonlyMap<string, ItemHistory>,
+  identities: readonly string[] = items.map(itemIdentity)
+): ReusePlan {
   const plan: ReusePlan = { reused: [], results: new Map(), toSubmit: [] }
-  for (const item of items) {
-    const identity = itemIdentity(item)
+  for (const [index, item] of items.entries()) {
+    const identity = identities[index]
     const past = found.get(identity)
     const earlier = {
       identity,
@@ -77,13 +81,4 @@ function earlierResult(past: PastResult): { previous: EarlierResult } {
       ...(past.ref ? { ref: past.ref } : {})
     }
   }
-}
-
-/** Submitted and reused outcomes in the plan's order (an item is known by its source line and name). */
-export function inPlanOrder(items: readonly Item[], outcomes: readonly ItemOutcome[]): ItemOutcome[] {
-  const key = (i: Item) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${itemName(i)}`
-  const byKey = new Map(outcomes.map(o => [key(o), o]))
-  const ordered = items.map(i => byKey.get(key(i))).filter((o): o is ItemOutcome => o !== undefined)
-  // Anything not matched (should not happen) still counts, after the rest.
-  return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))]
 }

@@ -18,6 +18,7 @@ import {
   type RunReport,
   isFileItem,
   type UrlItem,
+  inPlanOrder,
   isUrlItem,
   itemName,
   itemWord,
@@ -33,7 +34,8 @@ import type { NewResult, ResultHistory } from '../reuse/history.js'
 import type { GateLog } from './log.js'
 import { submittedJobs } from './overdue.js'
 import { type GatePlan, buildPlan } from './plan.js'
-import { inPlanOrder, lookUpHistory, planReuse } from './reuse.js'
+import { lookUpHistory, planReuse } from './reuse.js'
+import { itemIdentity } from '../reuse/identity.js'
 import { type GateStore, checkStore, registerJobs, runRef } from './store-jobs.js'
 import { type Submission, submitAll } from './submit.js'
 import { retryTransientFailures } from './retry-failed.js'
@@ -90,6 +92,22 @@ export interface GateProgress {
   /** What the submit stage sends: the plan's items less the reused ones, with identities and earlier results. */
   toSubmit?: Item[]
   history?: ResultHistory
+}
+
+/**
+ * The items the run has so far, submitted and reused, in plan order, with their results: reused ones are kept apart
+ * (the wait and the results cache must not take their jobs for this run's), and joined here for every report.
+ */
+export function decidedSoFar(progress: GateProgress): {
+  outcomes: ItemOutcome[]
+  results: ReadonlyMap<string, EvaluationResult>
+} {
+  if (!progress.reused.length) return { outcomes: progress.outcomes, results: progress.results }
+  const all = [...progress.outcomes, ...progress.reused]
+  return {
+    outcomes: progress.plan ? inPlanOrder(progress.plan.items, all) : all,
+    results: new Map([...progress.results, ...progress.reusedResults])
+  }
 }
 
 export function newProgress(): GateProgress {
@@ -247,8 +265,10 @@ async function reuse(run: GateRun): Promise<undefined> {
       ? { repository: env.GITHUB_REPOSITORY, ref: env.GITHUB_BASE_REF }
       : undefined
   await log.group(`Reuse: earlier results in ${history.where}`, async () => {
-    const found = await lookUpHistory(history, items, { maxAgeSeconds, ...(base ? { base } : {}) }, log)
-    const planned = planReuse(items, found)
+    // Each identity once: a URL's is a parse and a sort of its query, 10,000 of them in a large run.
+    const identities = items.map(itemIdentity)
+    const found = await lookUpHistory(history, identities, { maxAgeSeconds, ...(base ? { base } : {}) }, log)
+    const planned = planReuse(items, found, identities)
     progress.reused = planned.reused
     progress.reusedResults = planned.results
     progress.toSubmit = planned.toSubmit
@@ -469,10 +489,7 @@ async function verdict(run: GateRun): Promise<RunReport> {
     waitMode: settings.waitMode,
     judge,
     batchIds: progress.batchIds,
-    outcomes: progress.reused.length
-      ? inPlanOrder(planned.items, [...progress.outcomes, ...progress.reused])
-      : progress.outcomes,
-    results: progress.reused.length ? new Map([...progress.results, ...progress.reusedResults]) : progress.results,
+    ...decidedSoFar(progress),
     timedOut: progress.timedOut ?? false,
     lookups: progress.lookups,
     skippedUnchanged: planned.skippedUnchanged,

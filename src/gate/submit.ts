@@ -11,7 +11,7 @@ import type { SocialMediaResponse } from '../pique/schema.js'
 import { chunk, forEachLimit } from './concurrency.js'
 import { errorMessage, isAuthError } from './errors.js'
 import type { GateLog } from './log.js'
-import { type ItemOutcome, type UrlItem, itemName, plural } from '../model/index.js'
+import { type ItemOutcome, type UrlItem, inPlanOrder, plural } from '../model/index.js'
 import { submitWithoutRefused } from './submit-refused.js'
 
 export interface SubmitOptions {
@@ -93,12 +93,6 @@ export async function submitAll(api: PiqueApi, urls: readonly UrlItem[], options
     await options.onBatch?.(batchId, accepted)
   })
   return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id): id is string => id !== undefined) }
-}
-
-/** The batch's outcomes in the order its items were planned. */
-function inPlanOrder(batch: readonly UrlItem[], outcomes: ItemOutcome[]): ItemOutcome[] {
-  const by = new Map(outcomes.map(o => [itemName(o), o]))
-  return batch.map(u => by.get(u.url) as ItemOutcome)
 }
 
 function refusedOutcome(item: UrlItem, reason: string, submittedAt: string): ItemOutcome {

@@ -151,3 +151,12 @@ export interface Attempt {
 }
 
 export type ItemOutcome = Item & OutcomeFields
+
+/** Outcomes in the order their items were planned (an item is known by its source line, kind and name). */
+export function inPlanOrder(items: readonly Item[], outcomes: readonly ItemOutcome[]): ItemOutcome[] {
+  const key = (i: Item) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${itemName(i)}`
+  const byKey = new Map(outcomes.map(o => [key(o), o]))
+  const ordered = items.map(i => byKey.get(key(i))).filter((o): o is ItemOutcome => o !== undefined)
+  // Anything not matched (should not happen) still counts, after the rest.
+  return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))]
+}
