@@ -18,7 +18,6 @@ import {
   type RunReport,
   isFileItem,
   type UrlItem,
-  inPlanOrder,
   isUrlItem,
   itemName,
   itemWord,
@@ -35,6 +34,7 @@ import type { GateLog } from './log.js'
 import { submittedJobs } from './overdue.js'
 import { type GatePlan, buildPlan } from './plan.js'
 import { lookUpHistory, planReuse } from './reuse.js'
+import { decidedSoFar } from './decided.js'
 import { itemIdentity } from '../reuse/identity.js'
 import { type GateStore, checkStore, registerJobs, runRef } from './store-jobs.js'
 import { type Submission, submitAll } from './submit.js'
@@ -92,22 +92,6 @@ export interface GateProgress {
   /** What the submit stage sends: the plan's items less the reused ones, with identities and earlier results. */
   toSubmit?: Item[]
   history?: ResultHistory
-}
-
-/**
- * The items the run has so far, submitted and reused, in plan order, with their results: reused ones are kept apart
- * (the wait and the results cache must not take their jobs for this run's), and joined here for every report.
- */
-export function decidedSoFar(progress: GateProgress): {
-  outcomes: ItemOutcome[]
-  results: ReadonlyMap<string, EvaluationResult>
-} {
-  if (!progress.reused.length) return { outcomes: progress.outcomes, results: progress.results }
-  const all = [...progress.outcomes, ...progress.reused]
-  return {
-    outcomes: progress.plan ? inPlanOrder(progress.plan.items, all) : all,
-    results: new Map([...progress.results, ...progress.reusedResults])
-  }
 }
 
 export function newProgress(): GateProgress {
