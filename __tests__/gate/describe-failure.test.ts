@@ -17,11 +17,13 @@ describe('describeFailure', () => {
 
   it('words the hint for the surface when the message does not point at the key', () => {
     expect(describeFailure(unauthorized(), ACTION_SURFACE).hint).toBe(ACTION_SURFACE.hint('auth'))
+    expect(describeFailure(unauthorized(), ACTION_SURFACE).hint).toContain('Check the api-key secret')
     expect(describeFailure(unauthorized(), CLI_SURFACE).hint).toContain('--api-key or PIQUE_API_KEY')
   })
 
   it("a bad input is a usage error with the surface's hint", () => {
     const failure = describeFailure(new SettingsError('threshold', '--threshold: expected a number'), CLI_SURFACE)
     expect(failure).toMatchObject({ kind: 'settings', usage: true, hint: CLI_SURFACE.hint('settings') })
+    expect(failure.hint).toEqual(expect.any(String))
   })
 })

@@ -7,8 +7,6 @@ import { EVERY_DETECTOR, type Policy } from '../config/policy.js'
 import { type RuleBreach, formatCompared } from '../model/index.js'
 import type { DetectorResult, EvaluationResult } from '../pique/results.js'
 
-/** A score as people read it: at most three decimals, no float noise. */
-
 /**
  * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
  * all (but the ignored ones), so a detector missing from the result is noticed too.

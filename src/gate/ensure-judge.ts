@@ -39,7 +39,7 @@ export interface EnsureJudgeOptions {
 }
 
 /** Creating a judge is rare (once per judge-file change), so a pause of up to 2 s costs little (less on a short budget). */
-export const CREATE_SETTLE_MS = 2_000
+const CREATE_SETTLE_MS = 2_000
 
 const URLS_NEED: NonNullable<EnsureJudgeOptions['needs']> = {
   type: SOCIAL_MEDIA_CONTENT_TYPE,

@@ -17,7 +17,7 @@ export interface JudgeContent {
   detectors: readonly { detector_name?: string; config?: Record<string, unknown> }[]
 }
 
-export function judgeContentHash(judge: Omit<JudgeContent, 'id'>): string {
+function judgeContentHash(judge: Omit<JudgeContent, 'id'>): string {
   const canonical = canonicalJson({
     name: judge.name,
     description: judge.description,

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { type CreateJudgeRequest, type Judge, canonicalJson } from '../pique/schema.js'
 
 /** A config value without its empty entries (at any depth), the form both sides are compared in. */
-export function canonicalConfig(value: unknown): unknown {
+function canonicalConfig(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalConfig)
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
@@ -60,7 +60,7 @@ export function sameJudge(judge: Judge, body: CreateJudgeRequest): boolean {
  * (another run is preparing it: it is waited for rather than duplicated). Failed judges cannot, nor one whose listing
  * differs from the documented shape (an undocumented status, a missing field).
  */
-export function whyNotReusable(judge: Judge, body: CreateJudgeRequest): string | undefined {
+function whyNotReusable(judge: Judge, body: CreateJudgeRequest): string | undefined {
   if (judge.problems?.length) return `its listing has ${judge.problems.join(', ')}`
   if (judge.status !== 'ready' && judge.status !== 'pending') return `status ${judge.status}`
   if (judge.is_active === false) return 'inactive'

@@ -4,9 +4,9 @@ import type { RunReport, Verdict } from '../model/index.js'
 import { failsGate } from './policy.js'
 
 /** The `verdict` output: the report's verdict, or `error` for a run that stopped before reaching one. */
-export type VerdictOutput = Verdict | 'error'
+type VerdictOutput = Verdict | 'error'
 
-export function verdictOutput(report: Pick<RunReport, 'verdict' | 'error'>): VerdictOutput {
+function verdictOutput(report: Pick<RunReport, 'verdict' | 'error'>): VerdictOutput {
   // A run that ended in an error has verdict `failed` in the report (the JSON and the CLI's exit code keep that);
   // the output tells the two apart so a workflow can react to "could not run" differently from "content failed".
   return report.error ? 'error' : report.verdict

@@ -20,7 +20,10 @@ export interface OverdueRules {
   floorMs: number
   /** A job is overdue after this many times the slowest finished batch-mate's time. */
   factor: number
-  /** Without any finished job to compare with, look pending jobs up after this long without news. */
+  /**
+   * Without any finished job to compare with, look pending jobs up after this long without news (store mode:
+   * suspect lost webhooks and ask the results endpoint).
+   */
   quietMs: number
   /** The longest spacing between two lookups of one job. */
   maxSpacingMs: number

@@ -78,7 +78,7 @@ export function timeForAnotherJob(deadline: number, tookMs: readonly number[], n
 }
 
 /** `o`'s job as an attempt, with the state its result put it in (pending while it has none). */
-export function attemptOf(o: ItemOutcome, results: ReadonlyMap<string, EvaluationResult>, threshold: number): Attempt {
+function attemptOf(o: ItemOutcome, results: ReadonlyMap<string, EvaluationResult>, threshold: number): Attempt {
   const result = o.jobId ? results.get(o.jobId) : undefined
   return {
     jobId: o.jobId,

@@ -386,7 +386,8 @@ async function waitFor(run: GateRun, outcomes: readonly ItemOutcome[], title: (j
       rateLimit: deps.rateLimit,
       log,
       progressEveryMs: deps.progressEveryMs,
-      jobs: submittedJobs(outcomes)
+      // Every job of the run, not only this wait's: a retry's job is overdue against the ones that finished before.
+      jobs: submittedJobs([...progress.outcomes, ...outcomes])
     })
   )
   progress.timedOut = (progress.timedOut ?? false) || waited.timedOut

@@ -17,7 +17,7 @@ export interface GateStore extends StoreReader {
 }
 
 /** A job id no run submits: the store answers a query for it with nothing, which proves the token reads. */
-export const STORE_PROBE_JOB_ID = 'pique-gate-token-check'
+const STORE_PROBE_JOB_ID = 'pique-gate-token-check'
 
 /**
  * One cheap authenticated read (a query for a job id no run submits, no waiting). A refused token or a store that

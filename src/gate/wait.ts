@@ -8,7 +8,7 @@ import type { GateLog } from './log.js'
 import type { ResultLookup } from './lookup.js'
 import type { JobTracker } from './tracker.js'
 import { waitWithApi } from './wait-api.js'
-import type { SubmittedJob } from './overdue.js'
+import { OVERDUE_RULES, type SubmittedJob } from './overdue.js'
 import { type StoreReader, type StoreWaitOptions, waitWithStore } from './wait-store.js'
 
 export interface WaitOptions {
@@ -28,8 +28,6 @@ export interface WaitOptions {
 }
 
 export const PROGRESS_EVERY_MS = 30_000
-/** Store mode: with no job finished for this long (and none to compare with), suspect lost webhooks and ask the results endpoint. */
-export const QUIET_LOOKUP_MS = 120_000
 /** Store mode looks the stragglers up this long before the deadline, at most; a fifth of short budgets. */
 export const MAX_LOOKUP_MARGIN_MS = 30_000
 
@@ -56,7 +54,7 @@ export async function waitForResults(
       await waitWithStore(sources.store, sources.api, tracker, {
         deadline: options.deadline,
         lookupMarginMs: lookupMargin(options.timeoutMs),
-        quietLookupMs: options.quietLookupMs ?? QUIET_LOOKUP_MS,
+        quietLookupMs: options.quietLookupMs ?? OVERDUE_RULES.quietMs,
         concurrency: options.concurrency,
         log,
         jobs: options.jobs,

@@ -35,7 +35,7 @@ function digitsOf(x: number): number {
 const cache = new WeakMap<object, Map<number, number>>()
 
 /** The decimals every number of this run is printed with. */
-export function scoreDigits(scale: ScoreScale): number {
+function scoreDigits(scale: ScoreScale): number {
   let byThreshold = cache.get(scale.items)
   const known = byThreshold?.get(scale.threshold)
   if (known !== undefined) return known

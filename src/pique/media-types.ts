@@ -16,7 +16,7 @@ export interface MediaFormat {
   extensions: readonly string[]
 }
 
-export const MEDIA_FORMATS: readonly MediaFormat[] = [
+const MEDIA_FORMATS: readonly MediaFormat[] = [
   { name: 'mp4', mime: 'video/mp4', contentType: 'video', extensions: ['mp4', 'm4v'] },
   { name: 'mov', mime: 'video/quicktime', contentType: 'video', extensions: ['mov', 'qt'] },
   { name: 'webm', mime: 'video/webm', contentType: 'video', extensions: ['webm'] },
@@ -46,7 +46,7 @@ export function formatForExtension(extension: string): MediaFormat | undefined {
   return MEDIA_FORMATS.find(f => f.extensions.includes(ext))
 }
 
-export function formatByName(name: string): MediaFormat | undefined {
+function formatByName(name: string): MediaFormat | undefined {
   return MEDIA_FORMATS.find(f => f.name === name)
 }
 

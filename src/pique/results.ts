@@ -66,7 +66,7 @@ export function eventForStatus(status: JobStatus): ResultEvent {
 }
 
 /** The outcome a documented status stands for (a completed one still needs its score checked). */
-export function outcomeForStatus(status: JobStatus): ResultOutcome {
+function outcomeForStatus(status: JobStatus): ResultOutcome {
   return status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'running'
 }
 
@@ -77,7 +77,7 @@ export function isTerminal(result: Pick<EvaluationResult, 'outcome'>): boolean {
 const isResultEvent = (value: string): value is ResultEvent => (RESULT_EVENTS as readonly string[]).includes(value)
 
 /** The status of a body that sends none, with an event the docs do not show. */
-export const NO_STATUS = 'unknown'
+const NO_STATUS = 'unknown'
 
 /** The status a documented event implies when the body sends no status. */
 const STATUS_FOR_EVENT: Record<ResultEvent, JobStatus> = {

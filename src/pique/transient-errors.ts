@@ -12,7 +12,7 @@ export interface TransientPattern {
   why: string
 }
 
-export const TRANSIENT_ERRORS: readonly TransientPattern[] = [
+const TRANSIENT_ERRORS: readonly TransientPattern[] = [
   { pattern: /bot[ -]?detect|captcha|confirm (that )?you.?re not a (bot|robot)/i, why: 'bot detection' },
   { pattern: /timed?[ -]?out|timeout|deadline exceeded/i, why: 'a timeout' },
   { pattern: /rate[ -]?limit|too many requests|\b429\b|throttl/i, why: 'rate limiting' },

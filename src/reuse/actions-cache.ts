@@ -25,7 +25,7 @@ export function actionsCacheKeyPrefix(judgeFingerprint: string): string {
 }
 
 /** The one folder restored and saved (its path is part of the cache version, so it never varies by run). */
-export function actionsCacheDir(env: NodeJS.ProcessEnv): string {
+function actionsCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.RUNNER_TEMP || tmpdir(), 'pique-gate-results')
 }
 

@@ -18,7 +18,7 @@ import {
   historyFromAnswer
 } from './history.js'
 
-export const CACHE_FORMAT_VERSION = 1
+const CACHE_FORMAT_VERSION = 1
 /** Results kept per item: the newest (reusable) and the one before it (for deltas). */
 const KEEP_PER_ITEM = 2
 

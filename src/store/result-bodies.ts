@@ -8,7 +8,7 @@ import { servableBody } from './body.js'
 import type { ResultBodies } from './db/history.js'
 
 /** Enough for about 35,000 typical result bodies. */
-export const RESULT_BODY_CACHE_CHARS = 64 * 1024 * 1024
+const RESULT_BODY_CACHE_CHARS = 64 * 1024 * 1024
 
 export class ResultBodyCache {
   /** Job id → servable body (null: none). Map order is recency: a hit moves to the end. */
