@@ -11,7 +11,7 @@
  * - extra fields are ignored, and a detector entry's unusable field is dropped rather than failing the body.
  */
 import { z } from 'zod'
-import { issuesLine } from './schema.js'
+import { issuesLine, maybe } from './schema.js'
 import { type JobStatus, LIMITS, RESULT_EVENTS, type ResultEvent, isJobStatus } from './limits.js'
 
 /** running: not finished yet. completed: a usable score. failed: Pique says it failed. unusable: see above. */
@@ -87,9 +87,9 @@ const STATUS_FOR_EVENT: Record<ResultEvent, JobStatus> = {
 }
 
 // Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
-const text = z.string().optional().catch(undefined)
-const flag = z.boolean().optional().catch(undefined)
-const score01 = z.number().min(LIMITS.score.min).max(LIMITS.score.max).optional().catch(undefined)
+const text = maybe(z.string())
+const flag = maybe(z.boolean())
+const score01 = maybe(z.number().min(LIMITS.score.min).max(LIMITS.score.max))
 
 const detectorResultSchema = z.looseObject({
   criterion_id: text,

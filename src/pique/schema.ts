@@ -22,7 +22,7 @@ export interface SchemaIssue {
 // ---------- shared pieces ----------
 
 /** A lenient reply field: a value of the wrong type reads as absent, so one odd field never fails a reply. */
-const maybe = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined)
+export const maybe = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined)
 
 /** An http(s) URL as the social-media endpoint accepts it. */
 export const videoUrlSchema = z.string().superRefine((value, ctx) => {

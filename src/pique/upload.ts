@@ -23,7 +23,7 @@ export interface UploadFileOptions {
   idleTimeoutMs?: number
   /** Told of bytes sent so far (for progress logs). */
   onProgress?: (sentBytes: number) => void
-  /** Read size from disk; smaller means less memory per upload in flight. Default 256 KiB. */
+  /** Read size from disk; smaller means less memory per upload in flight. Default 64 KiB. */
   chunkBytes?: number
 }
 

@@ -5,12 +5,11 @@
  * restore (which matches keys by prefix) takes the newest entry with that prefix (this branch's first, then the base branch's: GitHub's cache
  * scoping). Failures only warn: the cache saves money, it never decides the verdict.
  */
-import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as cache from '@actions/cache'
 import type { HistoryQuery, ItemHistory, NewResult, ResultHistory } from './history.js'
-import { folderResultCache } from './result-cache.js'
+import { fingerprintDigest, folderResultCache } from './result-cache.js'
 
 export interface ActionsCacheOptions {
   judgeFingerprint: string
@@ -21,7 +20,7 @@ export interface ActionsCacheOptions {
 
 /** `pique-gate-results-v1-<32 hex of the fingerprint>-`: every entry of one judge. */
 export function actionsCacheKeyPrefix(judgeFingerprint: string): string {
-  return `pique-gate-results-v1-${createHash('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}-`
+  return `pique-gate-results-v1-${fingerprintDigest(judgeFingerprint)}-`
 }
 
 /** The one folder restored and saved (its path is part of the cache version, so it never varies by run). */

@@ -30,9 +30,14 @@ const cacheFileSchema = z.object({
 })
 type CacheFile = z.infer<typeof cacheFileSchema>
 
-/** The cache file's name for a judge: the fingerprint hashed (it holds characters file systems dislike). */
+/** A judge fingerprint as 32 hex characters, for file names and cache keys (it holds characters they dislike). */
+export function fingerprintDigest(judgeFingerprint: string): string {
+  return createHash('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)
+}
+
+/** The cache file's name for a judge. */
 export function cacheFileName(judgeFingerprint: string): string {
-  return `results-${createHash('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}.json`
+  return `results-${fingerprintDigest(judgeFingerprint)}.json`
 }
 
 export interface FolderCacheOptions {

@@ -46,13 +46,18 @@ export function storedBodyJson(text: string | null): Record<string, unknown> | u
 /** The same body as JSON text to splice into an answer unparsed (its leading BOM, which ingest tolerates, dropped). */
 export function servableBody(text: string | null): string | undefined {
   if (storedBodyJson(text) === undefined) return undefined
-  return (text as string).charCodeAt(0) === 0xfeff ? (text as string).slice(1) : (text as string)
+  return withoutBom(text as string)
+}
+
+/** The text without its leading byte order mark, which RFC 8259 lets a parser ignore. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 /** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
 export function parseJsonText(text: string): unknown {
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    return JSON.parse(withoutBom(text))
   } catch {
     return undefined
   }
@@ -89,7 +94,7 @@ function countOpenings(text: string, stop: number): number {
 
 /** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
 function jsonErrorAt(text: string): string {
-  const problem = jsonSyntaxProblem(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+  const problem = jsonSyntaxProblem(withoutBom(text))
   if (!problem) return ''
   const { line, col } = offsetPosition(text, problem.offset)
   return `: ${problem.message.slice(0, 80)} at line ${line}, column ${col}`

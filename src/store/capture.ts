@@ -3,13 +3,15 @@
  * blank line plus body after are fine, as `nc -l` or a request bin shows them), or a JSON object of name → value
  * (or list of values). Names come out lower-case and repeated headers as lists, like node:http's headersDistinct.
  */
+import { withoutBom } from './body.js'
+
 export type CapturedHeaders = Record<string, string[]>
 
 export function parseCapturedHeaders(
   text: string,
   file: string
 ): { ok: true; headers: CapturedHeaders } | { ok: false; error: string } {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const body = withoutBom(text)
   const parsed = body.trimStart().startsWith('{') ? fromJson(body, file) : fromLines(body, file)
   return typeof parsed === 'string' ? { ok: false, error: parsed } : { ok: true, headers: parsed }
 }

@@ -73,7 +73,7 @@ async function longPoll(deps: ReadDeps, asked: QueryRequest, abandoned: Promise<
   const ids = [...new Set(asked.job_ids)]
   // A cursor beyond this store's sequence comes from before its database was replaced (restored, recreated): every
   // change here is news to that reader, and `changed_only` would otherwise hide them all for the rest of its wait.
-  const req = asked.after > (await deps.backend.latestSeq()) ? { ...asked, after: 0 } : asked
+  const req = asked.after > 0 && asked.after > (await deps.backend.latestSeq()) ? { ...asked, after: 0 } : asked
   const deadline = Date.now() + req.wait_seconds * 1000
   const state: { woken: boolean; gone: boolean; wake?: () => void } = { woken: false, gone: false }
   const wake = () => {
