@@ -1,7 +1,9 @@
 // The results lookup: reuse by judge fingerprint + identity, max age, failed results never reused, history for
 // deltas, the base branch's result; on both backends, one request for many items.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { request } from 'node:http'
 import { StoreClient } from '../../src/store/client.js'
+import { MAX_IDENTITY_CHARS, MAX_LOOKUP_IDENTITIES } from '../../src/store/protocol.js'
 import type { RunningStore } from '../../src/store/options.js'
 import { startStore } from '../../src/store/server.js'
 import { TOKEN, backends, completedBody, deliver, jobId, read } from './helpers.js'
@@ -114,12 +116,59 @@ describe.each(backends())('results lookup on $name', backend => {
   })
 
   it('takes a whole run of identities in one request and refuses bad bodies with the field', async () => {
-    const many = Array.from({ length: 5000 }, (_, i) => `url:https://www.tiktok.com/@brand/video/${i}`)
+    // The most identities, long enough that the body is well over the store's 1 MiB default limit for other reads.
+    const many = Array.from(
+      { length: MAX_LOOKUP_IDENTITIES },
+      (_, i) => `url:https://www.tiktok.com/@a-brand-with-a-long-handle/video/${i}?lang=en&q=${'x'.repeat(80)}`
+    )
+    const body = JSON.stringify({ judge_fingerprint: FP, identities: many, max_age_seconds: 60 })
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1024 * 1024)
     const answer = await client.lookupResults({ judge_fingerprint: FP, identities: many, max_age_seconds: 60 })
     expect(answer.items).toEqual([])
+    // Sent as curl sends a large body (Expect: 100-continue): the store lets it come instead of refusing it unseen.
+    expect(await postExpectingContinue(store.url, '/v1/results/lookup', body)).toEqual({ continued: true, status: 200 })
+    const tooLong = await read(store.url, '/v1/results/lookup', {
+      body: {
+        judge_fingerprint: FP,
+        identities: [`url:https://a.example/${'y'.repeat(MAX_IDENTITY_CHARS)}`],
+        max_age_seconds: 60
+      }
+    })
+    expect(tooLong.status).toBe(400)
+    expect(String(tooLong.json.error)).toMatch(/identities/)
     const bad = await read(store.url, '/v1/results/lookup', { body: { judge_fingerprint: FP, identities: [] } })
     expect(bad.status).toBe(400)
     expect(String(bad.json.error)).toMatch(/identities/)
     expect((await read(store.url, '/v1/results/lookup', { token: 'wrong', body: {} })).status).toBe(401)
   })
 })
+
+/** A POST with `Expect: 100-continue`: whether the store said 100 Continue before the body, and its final status. */
+function postExpectingContinue(
+  base: string,
+  path: string,
+  body: string
+): Promise<{ continued: boolean; status: number }> {
+  return new Promise((resolve, reject) => {
+    let continued = false
+    const req = request(new URL(path, base), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue'
+      }
+    })
+    req.on('continue', () => {
+      continued = true
+      req.end(body)
+    })
+    req.on('response', res => {
+      res.resume()
+      res.on('end', () => resolve({ continued, status: res.statusCode ?? 0 }))
+      if (!continued) req.destroy()
+    })
+    req.on('error', reject)
+  })
+}

@@ -128,10 +128,22 @@ export type IngestResponse = z.infer<typeof ingestResponseSchema>
 
 /** Identities per results lookup: a whole run's items in one request. */
 export const MAX_LOOKUP_IDENTITIES = 10_000
+/** The longest identity (`url:` and a normalised URL, or `sha256:` and 64 hex): browsers' practical URL limit. */
+export const MAX_IDENTITY_CHARS = 2048
+
+/**
+ * The largest body the store reads on `path`: its configured limit, or for a results lookup enough for the most
+ * identities at their longest (JSON quoting included). The request handlers and the `Expect: 100-continue` check
+ * both ask here, so a lookup the handler would read is never refused before it is sent.
+ */
+export function requestBodyLimit(path: string, configuredBytes: number): number {
+  if (path !== STORE_PATHS.results) return configuredBytes
+  return Math.max(configuredBytes, 4096 + MAX_LOOKUP_IDENTITIES * (MAX_IDENTITY_CHARS + 3))
+}
 
 export const resultLookupRequestSchema = z.object({
   judge_fingerprint: z.string().min(1),
-  identities: z.array(z.string().min(1)).min(1).max(MAX_LOOKUP_IDENTITIES),
+  identities: z.array(z.string().min(1).max(MAX_IDENTITY_CHARS)).min(1).max(MAX_LOOKUP_IDENTITIES),
   /** A completed result at most this old is `reusable`; 0 asks for history only. */
   max_age_seconds: z.number().int().min(0),
   /** The base branch of a pull request: its newest result of each item comes back as `base`. */

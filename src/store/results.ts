@@ -8,14 +8,11 @@ import type { StoreBackend } from './db/backend.js'
 import { answerLookupJson } from './db/history.js'
 import { sendJsonParts } from './http.js'
 import { ResultBodyCache } from './result-bodies.js'
-import { MAX_LOOKUP_IDENTITIES, resultLookupRequestSchema } from './protocol.js'
+import { STORE_PATHS, requestBodyLimit, resultLookupRequestSchema } from './protocol.js'
 import { readBody } from './reads.js'
 
-/** Identities are a few hundred bytes at most; a full lookup may exceed the store's default body limit. */
-const LOOKUP_BYTES_PER_IDENTITY = 2200
-
 export function createResultsHandler(deps: { backend: StoreBackend; bodyLimitBytes: number }) {
-  const limit = Math.max(deps.bodyLimitBytes, MAX_LOOKUP_IDENTITIES * LOOKUP_BYTES_PER_IDENTITY)
+  const limit = requestBodyLimit(STORE_PATHS.results, deps.bodyLimitBytes)
   const cache = new ResultBodyCache(ids => deps.backend.resultBodies(ids))
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req, res, limit, resultLookupRequestSchema)

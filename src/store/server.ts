@@ -15,7 +15,7 @@ import { createIngestHandler } from './ingest.js'
 import { createLogger } from './log.js'
 import { createStoreMetrics } from './metrics.js'
 import { type RunningStore, type StoreOptions, resolveStoreOptions } from './options.js'
-import { STORE_PATHS } from './protocol.js'
+import { STORE_PATHS, requestBodyLimit } from './protocol.js'
 import { createReadHandlers } from './reads.js'
 import { createResultsHandler } from './results.js'
 
@@ -126,7 +126,8 @@ export async function startStore(partial: Partial<StoreOptions>): Promise<Runnin
   // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): refuse a declared oversized body before it is
   // sent, instead of reading and dropping it.
   server.on('checkContinue', (req, res) => {
-    if (Number(req.headers['content-length']) > options.bodyLimitBytes) return sendTooLarge(res, options.bodyLimitBytes)
+    const limit = requestBodyLimit(req.url?.split('?')[0] ?? '', options.bodyLimitBytes)
+    if (Number(req.headers['content-length']) > limit) return sendTooLarge(res, limit)
     res.writeContinue()
     server.emit('request', req, res)
   })
