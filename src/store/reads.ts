@@ -53,16 +53,40 @@ export async function readBody<T extends z.ZodType>(
   return parsed.data
 }
 
-function answerFrom(req: QueryRequest, jobs: StoredJob[]): QueryResponse {
+/** A requested job as far as an answer's cursor, `missing` and `settled` need it. */
+type JobState = Pick<StoredJob, 'job_id' | 'status' | 'seq'>
+
+/** The cursor (the newest change among the requested jobs, or `after`) and the ids the store has never heard of. */
+function answerFrom<T extends JobState>(
+  req: QueryRequest,
+  jobs: T[]
+): { jobs: T[]; missing: string[]; cursor: number } {
   const known = new Set(jobs.map(j => j.job_id))
   const cursor = jobs.reduce((max, j) => Math.max(max, j.seq), req.after)
   return { jobs, missing: req.job_ids.filter(id => !known.has(id)), cursor }
 }
 
 /** Answer now when a requested job changed after `after`, or every requested job is terminal. */
-function settled(req: QueryRequest, answer: QueryResponse): boolean {
+function settled(req: QueryRequest, answer: { jobs: JobState[]; missing: string[] }): boolean {
   if (answer.jobs.some(j => j.seq > req.after)) return true
   return answer.missing.length === 0 && answer.jobs.every(j => isTerminalJobStatus(j.status))
+}
+
+/**
+ * The answer as the database stands, and whether it should be sent now. With `changed_only` every requested job's
+ * status and sequence are read, and whole rows (result bodies parsed) only for the jobs that changed: reading and
+ * parsing every pending job's row on each wake, to send a few, was most of the store's work in a large wait.
+ */
+async function readAnswer(deps: ReadDeps, req: QueryRequest, ids: string[]): Promise<[QueryResponse, boolean]> {
+  if (!req.changed_only) {
+    const answer = answerFrom(req, await deps.backend.getJobs(ids))
+    return [answer, settled(req, answer)]
+  }
+  const states = answerFrom(req, await deps.backend.jobStates(ids))
+  const changed = states.jobs.filter(j => j.seq > req.after).map(j => j.job_id)
+  // Rows read after the states may be newer than the cursor: the next answer then repeats them, never skips one.
+  const jobs = changed.length ? await deps.backend.getJobs(changed) : []
+  return [{ ...states, jobs }, settled(req, states)]
 }
 
 /**
@@ -88,10 +112,9 @@ async function longPoll(deps: ReadDeps, asked: QueryRequest, abandoned: Promise<
   try {
     for (;;) {
       state.woken = false
-      const answer = answerFrom(req, await deps.backend.getJobs(ids))
+      const [answer, now] = await readAnswer(deps, req, ids)
       const left = deadline - Date.now()
-      if (settled(req, answer) || left <= 0 || deps.closing() || state.gone)
-        return req.changed_only ? { ...answer, jobs: answer.jobs.filter(j => j.seq > req.after) } : answer
+      if (now || left <= 0 || deps.closing() || state.gone) return answer
       if (state.woken) continue
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, left)

@@ -48,6 +48,8 @@ export interface StoreBackend {
   /** One transaction for the whole group; resolves only once it is durably committed. */
   ingest(events: IncomingEvent[]): Promise<IngestCommit>
   getJobs(jobIds: string[]): Promise<StoredJob[]>
+  /** The status and sequence of each known job: what a long-poll checks on every wake, without the bodies. */
+  jobStates(jobIds: string[]): Promise<Pick<StoredJob, 'job_id' | 'status' | 'seq'>[]>
   register(jobs: RegisteredJob[]): Promise<void>
   batch(batchId: string): Promise<StoredJob[]>
   /** The rows a results lookup is answered from (history.ts decides which answer what), in one query. */
@@ -183,6 +185,12 @@ export interface JobRow {
 
 export const JOB_COLUMNS =
   'job_id, status, result_json, seq, updated_at, url, batch_id, judge_id, repository, commit_sha'
+
+export function toJobState(
+  row: Pick<JobRow, 'job_id' | 'status' | 'seq'>
+): Pick<StoredJob, 'job_id' | 'status' | 'seq'> {
+  return { job_id: row.job_id, status: row.status as StoredJob['status'], seq: Number(row.seq) }
+}
 
 export function toStoredJob(row: JobRow): StoredJob {
   const job: StoredJob = {

@@ -211,6 +211,14 @@ export class PostgresBackend implements StoreBackend {
     return rows.map(rules.toStoredJob)
   }
 
+  async jobStates(jobIds: string[]): Promise<Pick<StoredJob, 'job_id' | 'status' | 'seq'>[]> {
+    const { rows } = await this.pool.query<Pick<JobRow, 'job_id' | 'status' | 'seq'>>(
+      'SELECT job_id, status, seq FROM jobs WHERE job_id = ANY($1::text[])',
+      [jobIds]
+    )
+    return rows.map(rules.toJobState)
+  }
+
   async batch(batchId: string): Promise<StoredJob[]> {
     const { rows } = await this.pool.query<JobRow>(
       `SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = $1 ORDER BY job_id`,

@@ -44,7 +44,7 @@ export class SqliteBackend implements StoreBackend {
   private readonly db: DatabaseSync
   private readonly writer: SqliteWriter
   private readonly stmt: Record<
-    'current' | 'seq' | 'jobs' | 'batch' | 'history' | 'historyWithBase' | 'bodies',
+    'current' | 'seq' | 'jobs' | 'states' | 'batch' | 'history' | 'historyWithBase' | 'bodies',
     StatementSync
   >
 
@@ -58,6 +58,7 @@ export class SqliteBackend implements StoreBackend {
       current: p(`SELECT ${rules.CURRENT_JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
       seq: p('SELECT seq FROM store_state WHERE id = 1'),
       jobs: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
+      states: p('SELECT job_id, status, seq FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))'),
       batch: p(`SELECT ${rules.JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`),
       history: p(historySql(false)),
       historyWithBase: p(historySql(true)),
@@ -115,6 +116,12 @@ export class SqliteBackend implements StoreBackend {
 
   async getJobs(jobIds: string[]): Promise<StoredJob[]> {
     return this.stmt.jobs.all(JSON.stringify(jobIds)).map(r => rules.toStoredJob(r as unknown as JobRow))
+  }
+
+  async jobStates(jobIds: string[]): Promise<Pick<StoredJob, 'job_id' | 'status' | 'seq'>[]> {
+    return this.stmt.states
+      .all(JSON.stringify(jobIds))
+      .map(r => rules.toJobState(r as unknown as Pick<JobRow, 'job_id' | 'status' | 'seq'>))
   }
 
   async batch(batchId: string): Promise<StoredJob[]> {
