@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { servableBody } from '../store/body.js'
-import { type HistoryRow, answerLookup } from '../store/db/history.js'
-import { storedResultSchema } from '../store/protocol.js'
+import { type HistoryRow, selectLookup } from '../store/db/history.js'
+import { type StoredResult, storedResultSchema } from '../store/protocol.js'
 import {
   type HistoryQuery,
   type ItemHistory,
@@ -82,11 +81,11 @@ export function folderResultCache(options: FolderCacheOptions): ResultHistory {
     async lookup(query: HistoryQuery): Promise<Map<string, ItemHistory>> {
       const file = await load()
       const rows: HistoryRow[] = []
-      const bodies = new Map<string, string | null>()
+      const kept = new Map<string, StoredResult>()
       for (const identity of new Set(query.identities)) {
         const results = file.items[identity] ?? []
         results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
-          bodies.set(r.job_id, servableBody(JSON.stringify(r.result)) ?? null)
+          kept.set(r.job_id, r)
           rows.push({
             identity,
             job_id: r.job_id,
@@ -100,16 +99,14 @@ export function folderResultCache(options: FolderCacheOptions): ResultHistory {
           })
         })
       }
-      const answer = answerLookup(
-        {
-          judge_fingerprint: options.judgeFingerprint,
-          identities: query.identities,
-          max_age_seconds: query.maxAgeSeconds
-        },
-        rows,
-        bodies,
-        now()
-      )
+      // The store's selection rule over the file's results as they are (already parsed and checked on load).
+      const request = {
+        judge_fingerprint: options.judgeFingerprint,
+        identities: query.identities,
+        max_age_seconds: query.maxAgeSeconds
+      }
+      const at = now()
+      const answer = { items: selectLookup(request, rows, at, row => kept.get(row.job_id)), now: at.toISOString() }
       return historyFromAnswer(answer)
     },
 

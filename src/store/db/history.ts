@@ -101,7 +101,7 @@ interface LookupItem<T> {
  * the one before it (or the newest, when nothing is reusable) for deltas, and the base branch's newest other one.
  * `convert` turns a row into its result, or undefined when the row's body cannot be served.
  */
-function selectLookup<T extends { job_id: string; completed_at: string }>(
+export function selectLookup<T extends { job_id: string; completed_at: string }>(
   req: ResultLookupRequest,
   rows: HistoryRow[],
   now: Date,
