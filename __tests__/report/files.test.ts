@@ -2,13 +2,14 @@
 import { describe, expect, it } from '@jest/globals'
 import type { FileItem, ItemOutcome } from '../../src/model/index.js'
 import { buildJsonReport, compactJson } from '../../src/report/json.js'
-import { explainOutcome } from '../../src/report/outcomes.js'
+import { annotationTarget, explainOutcome } from '../../src/report/outcomes.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { describeFailure, failureReport } from '../../src/gate/failure.js'
 import { PiqueApiError } from '../../src/pique/errors.js'
 import { renderComment } from '../../src/report/comment.js'
 import { renderSummary } from '../../src/report/summary.js'
 import { planAnnotations } from '../../src/report/annotations.js'
+import { renderJunit } from '../../src/report/junit.js'
 import { commentOf, completed, good, reportOf, summaryOf } from './fixtures.js'
 
 const file = (path: string, overrides: Partial<FileItem> = {}): FileItem => ({
@@ -152,6 +153,22 @@ describe('media files in reports', () => {
     const mixedSummary = summaryOf(mixed)
     expect(mixedSummary).toContain('- **Annotations:** 2 failing items annotated')
     expect(mixedSummary).toContain('3 unchanged items skipped (only-changed: only items added or changed')
+  })
+
+  it('name a media file given directly in the files input by its path: JUnit class, linked source, annotation', () => {
+    // Named in the files input itself, a file is its own source, with no line (0).
+    const direct: ItemOutcome = { ...wideClip(), source: { file: 'content/clips/wide.mp4', line: 0 } }
+    const report = reportOf([direct])
+    expect(renderJunit(report)).toContain('<testcase classname="content/clips/wide.mp4" name="content/clips/wide.mp4"')
+    expect(renderJunit(report)).toContain('source: content/clips/wide.mp4\n')
+    const summary = renderSummary(report, {
+      sourceLinks: { serverUrl: 'https://github.com', repository: 'acme/site', sha: 'abc123' }
+    })
+    expect(summary).toContain('href="https://github.com/acme/site/blob/abc123/content/clips/wide.mp4"')
+    expect(summary).not.toContain('wide.mp4#L')
+    expect(summary).not.toContain('url-list')
+    expect(planAnnotations(report).errors.map(o => o.source)).toEqual([direct.source])
+    expect(annotationTarget(direct)).toStrictEqual({ file: 'content/clips/wide.mp4', startLine: undefined })
   })
 
   it('count a media file that was never evaluated as a file in the reason', () => {

@@ -111,7 +111,10 @@ export interface SourceLinks {
   workspace?: string
 }
 
-/** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
+/**
+ * `…/blob/<sha>/<path>#L<line>` for a source in the repository (a media file named directly: its path, no line);
+ * undefined for inline items or paths outside it.
+ */
 export function sourceUrl(source: ItemSource, links: SourceLinks | undefined): string | undefined {
   if (!links || isInlineSource(source)) return undefined
   let path = source.file.replace(/\\/g, '/')
@@ -121,7 +124,7 @@ export function sourceUrl(source: ItemSource, links: SourceLinks | undefined): s
   if (!path || path.startsWith('/') || /^[a-z]:/i.test(path) || path.split('/').includes('..')) return undefined
   const encoded = path.split('/').map(encodeURIComponent).join('/')
   const server = links.serverUrl.replace(/\/+$/, '')
-  return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}#L${source.line}`
+  return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}${source.line >= 1 ? `#L${source.line}` : ''}`
 }
 
 /**

@@ -8,22 +8,21 @@ import type { RunReport, ItemOutcome, ItemSource, RuleBreach, ScoreScale, Verdic
 import { formatScore, itemWord, plural, skippedWord } from '../model/index.js'
 import { isWarning } from '../gate/policy.js'
 
-/** URLs from the url-list input have no file to annotate or diff. */
+/** URLs from the url-list input have no file to annotate, link or diff. */
 export function isInlineSource(source: ItemSource): boolean {
-  return source.file === INLINE_SOURCE || !source.file || !(source.line >= 1)
+  return source.file === INLINE_SOURCE || !source.file
 }
 
+/** `content/urls.txt:3`; a media file named directly by the files input is its own source (line 0): its path. */
 export function formatSource(source: ItemSource): string {
-  // A media file named directly by the files input is its own source (line 0).
-  if (source.file && source.file !== INLINE_SOURCE && !(source.line >= 1)) return source.file
-  return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`
+  if (isInlineSource(source)) return 'url-list input'
+  return source.line >= 1 ? `${source.file}:${source.line}` : source.file
 }
 
-/** Where an item's annotation goes: its list line; a media file named directly, the file itself; inline URLs, nowhere. */
+/** Where an item's annotation goes: its list line, or a media file named directly as a whole; inline URLs, nowhere. */
 export function annotationTarget(o: ItemOutcome): { file: string; startLine?: number } | undefined {
-  if (!isInlineSource(o.source)) return { file: o.source.file, startLine: o.source.line }
-  if (o.kind === 'file') return { file: o.path }
-  return undefined
+  if (isInlineSource(o.source)) return undefined
+  return { file: o.source.file, startLine: o.source.line || undefined }
 }
 
 function severity(o: ItemOutcome, report: Pick<RunReport, 'failOnError'>): number {
