@@ -10,9 +10,8 @@ import { type Node, isMap, isSeq } from 'yaml'
 import { z } from 'zod'
 import { formatForExtension, extensionOf } from '../pique/media-types.js'
 import { describeValue, schemaIssues } from '../pique/schema.js'
-import { didYouMean } from '../pique/detectors.js'
 import { MANIFEST_ITEM_KEYS, manifestItemSchema } from './files-manifest.js'
-import { ConfigError, sortProblems } from './problems.js'
+import { ConfigError, sortProblems, unknownKeyMessage } from './problems.js'
 import { GLOB_SYNTAX, isFile } from './url-list.js'
 import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, problemAt, readText } from './source.js'
 import type { NamedFile } from '../model/index.js'
@@ -189,15 +188,8 @@ function itemProblems(source: ParsedSource, i: number, item: unknown): ConfigPro
   }
   const out: ConfigProblem[] = []
   for (const key of Object.keys(item))
-    if (!(MANIFEST_ITEM_KEYS as readonly string[]).includes(key))
-      out.push(
-        problemAt(
-          source,
-          [i, key],
-          `unknown key${didYouMean(key, MANIFEST_ITEM_KEYS) || `; expected one of ${MANIFEST_ITEM_KEYS.join(', ')}`}`,
-          'key'
-        )
-      )
+    if (!MANIFEST_ITEM_KEYS.includes(key))
+      out.push(problemAt(source, [i, key], unknownKeyMessage(key, MANIFEST_ITEM_KEYS), 'key'))
   const shaped = z.object(manifestItemSchema.options[1].shape).partial({ file: true }).safeParse(item)
   if (!shaped.success)
     for (const issue of schemaIssues(shaped.error)) out.push(problemAt(source, [i, ...issue.path], issue.message))

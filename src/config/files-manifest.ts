@@ -20,6 +20,7 @@ export const manifestItemSchema = z.union([
 ])
 export type ManifestItem = z.infer<typeof manifestItemSchema>
 
-export const MANIFEST_ITEM_KEYS = ['file', 'title', 'description'] as const
+/** The keys a manifest item's mapping may have, from its schema (one source of truth). */
+export const MANIFEST_ITEM_KEYS: readonly string[] = Object.keys(manifestItemSchema.options[1].shape)
 
 export const filesManifestSchema = z.array(manifestItemSchema)

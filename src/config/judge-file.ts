@@ -1,6 +1,5 @@
 /** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
 import { isMap } from 'yaml'
-import { didYouMean } from '../pique/detectors.js'
 import { SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
 import {
   type SchemaIssue,
@@ -14,7 +13,7 @@ import { FileProblem, inspectFile } from '../files/inspect.js'
 import { extractLocalReferences } from '../references/local.js'
 import { DETECTOR_KEYS, JUDGE_FILE_KEYS, judgeFileExtrasSchema } from './judge-shape.js'
 import { POLICY_KEYS, policyIssues } from './policy.js'
-import { ConfigError, printableProblem, sortProblems } from './problems.js'
+import { ConfigError, printableProblem, sortProblems, unknownKeyMessage } from './problems.js'
 import {
   type ParsedSource,
   fileProblem,
@@ -172,13 +171,5 @@ function unknownKeys(value: Record<string, unknown>): SchemaIssue[] {
 }
 
 function unknownIn(keys: string[], known: readonly string[], parent: (string | number)[]): SchemaIssue[] {
-  return keys
-    .filter(k => !known.includes(k))
-    .map(k => {
-      const hint = didYouMean(k, known)
-      return {
-        path: [...parent, k],
-        message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
-      }
-    })
+  return keys.filter(k => !known.includes(k)).map(k => ({ path: [...parent, k], message: unknownKeyMessage(k, known) }))
 }
