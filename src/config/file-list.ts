@@ -141,13 +141,13 @@ async function readManifest(manifest: string, cwd: string): Promise<{ named: Nam
     return {
       named: [],
       problems: [
-        problemAt(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${describeValue(source.doc.toJS())}`)
+        problemAt(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${describeValue(source.value)}`)
       ]
     }
   const base = dirname(manifest)
   const named: Named[] = []
   const out: ConfigProblem[] = []
-  const items: unknown[] = source.doc.toJS()
+  const items = source.value as unknown[]
   for (const [i, item] of items.entries()) {
     const node = root.items[i]
     const parsed = manifestItemSchema.safeParse(item)
