@@ -27,6 +27,18 @@ interface PullRequestPayload {
   repository?: { full_name?: string }
 }
 
+/**
+ * The event as read once, so a caller needing several facts of it (the pull request, whether the run is restricted)
+ * parses the file once: its payload is undefined when there is none or it cannot be read.
+ */
+export interface GitHubEvent {
+  payload?: PullRequestPayload
+}
+
+export function readEvent(env: NodeJS.ProcessEnv = process.env): GitHubEvent {
+  return { payload: readPayload(env) }
+}
+
 /** The event payload at GITHUB_EVENT_PATH, or undefined when there is none or it cannot be read. */
 function readPayload(env: NodeJS.ProcessEnv): PullRequestPayload | undefined {
   const path = env.GITHUB_EVENT_PATH
@@ -40,8 +52,10 @@ function readPayload(env: NodeJS.ProcessEnv): PullRequestPayload | undefined {
 }
 
 /** The pull request of the current event, or undefined when the event is not about one (or the payload is unreadable). */
-export function readPullRequestContext(env: NodeJS.ProcessEnv = process.env): PullRequestContext | undefined {
-  const payload = readPayload(env)
+export function readPullRequestContext(
+  env: NodeJS.ProcessEnv = process.env,
+  { payload }: GitHubEvent = readEvent(env)
+): PullRequestContext | undefined {
   if (!payload) return undefined
   const pr = payload.pull_request
   if (!pr || typeof pr.number !== 'number' || !pr.base?.sha) return undefined
@@ -79,7 +93,8 @@ export interface RestrictedRun {
   why: string
 }
 
-export function restrictedRun(env: NodeJS.ProcessEnv = process.env): RestrictedRun | undefined {
+/** `event`: the event when the caller has read it already; else it is read here. */
+export function restrictedRun(env: NodeJS.ProcessEnv = process.env, event?: GitHubEvent): RestrictedRun | undefined {
   if (env.GITHUB_EVENT_NAME === 'pull_request_target') return undefined
   if (env.GITHUB_ACTOR === DEPENDABOT_ACTOR)
     return {
@@ -88,7 +103,7 @@ export function restrictedRun(env: NodeJS.ProcessEnv = process.env): RestrictedR
         'this run was triggered by Dependabot, whose runs get only Dependabot secrets and a read-only token ' +
         '(add api-key as a Dependabot secret to evaluate its pull requests)'
     }
-  const pr = readPayload(env)?.pull_request
+  const pr = (event ?? readEvent(env)).payload?.pull_request
   const base = pr?.base?.repo?.full_name
   if (!pr || !base || pr.head?.repo === undefined) return undefined
   const head = pr.head.repo?.full_name

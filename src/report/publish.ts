@@ -7,7 +7,15 @@
 import * as core from '@actions/core'
 import type { Surface } from '../config/surface.js'
 import type { RunReport } from '../model/index.js'
-import { COMMENT_EVENTS, readPullRequestContext, restrictedRun, workflowRunUrl } from '../github/event.js'
+import {
+  COMMENT_EVENTS,
+  type GitHubEvent,
+  type PullRequestContext,
+  readEvent,
+  readPullRequestContext,
+  restrictedRun,
+  workflowRunUrl
+} from '../github/event.js'
 import { emitAnnotations, planAnnotations } from './annotations.js'
 import { redact, writeJsonReport, writeTextFile } from './json.js'
 import type { SourceLinks } from './markdown.js'
@@ -72,8 +80,12 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   core.endGroup()
   const plan = planAnnotations(report)
   emitAnnotations(report, plan, ctx.secrets)
+  // The event file is read and parsed once for the summary's links and the comment alike.
+  const event = readEvent(env)
+  const pr = readPullRequestContext(env, event)
+  const sourceLinks = sourceLinksOf(env, pr)
   if (env.GITHUB_STEP_SUMMARY) {
-    const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks: sourceLinksOf(env) })
+    const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks })
     await attempt(
       () => core.summary.addRaw(redact(markdown, ctx.secrets), true).write(),
       e => warn('write the job summary', e)
@@ -81,15 +93,15 @@ export async function publishReports(report: RunReport, ctx: ReportContext): Pro
   }
   if (ctx.comment)
     await attempt(
-      () => publishComment(report, ctx, env),
+      () => publishComment(report, ctx, { env, event, pr, sourceLinks }),
       e => warn('update the pull request comment', e)
     )
 }
 
 /** Links to the URL lists at the commit evaluated: a pull request's head, else GITHUB_SHA. */
-function sourceLinksOf(env: NodeJS.ProcessEnv): SourceLinks | undefined {
+function sourceLinksOf(env: NodeJS.ProcessEnv, pr: PullRequestContext | undefined): SourceLinks | undefined {
   const { GITHUB_SERVER_URL: serverUrl, GITHUB_REPOSITORY: repository } = env
-  const sha = readPullRequestContext(env)?.headSha ?? env.GITHUB_SHA
+  const sha = pr?.headSha ?? env.GITHUB_SHA
   if (!serverUrl || !repository || !sha) return undefined
   return { serverUrl, repository, sha, workspace: env.GITHUB_WORKSPACE }
 }
@@ -102,13 +114,24 @@ async function attempt(step: () => Promise<unknown>, onError: (error: unknown) =
   }
 }
 
-async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS.ProcessEnv): Promise<void> {
+/** What publishReports read of the run's environment and event, once. */
+interface RunEvent {
+  env: NodeJS.ProcessEnv
+  event: GitHubEvent
+  pr: PullRequestContext | undefined
+  sourceLinks: SourceLinks | undefined
+}
+
+async function publishComment(
+  report: RunReport,
+  ctx: ReportContext,
+  { env, event, pr, sourceLinks }: RunEvent
+): Promise<void> {
   const eventName = env.GITHUB_EVENT_NAME ?? ''
   if (!(COMMENT_EVENTS as readonly string[]).includes(eventName)) return
-  const pr = readPullRequestContext(env)
   if (!pr) return
   // The event shows the token is read-only: no doomed requests, no warning. The job summary has the report.
-  const restricted = restrictedRun(env)
+  const restricted = restrictedRun(env, event)
   if (restricted) {
     core.info(`Pull request comment not posted: ${restricted.why}. The job summary has the report.`)
     return
@@ -127,7 +150,7 @@ async function publishComment(report: RunReport, ctx: ReportContext, env: NodeJS
     judgeKey,
     runUrl: workflowRunUrl(env),
     sha: pr.headSha,
-    sourceLinks: sourceLinksOf(env)
+    sourceLinks
   })
   const result = await upsertStickyComment(
     createOctokit(ctx.githubToken, env),
