@@ -17,6 +17,8 @@ export function decodeUtf8(bytes: Uint8Array): Decoded {
   if (unicode) return { ok: false, why: `not UTF-8: the file is ${unicode}; ${SAVE_AS_UTF8}` }
   let text: string
   try {
+    // TextDecoder drops a leading byte-order mark (Windows editors write one): strict JSON would reject it, and it
+    // would shift every column of the first line.
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
     const offset = firstInvalidUtf8(bytes)

@@ -51,8 +51,7 @@ export const JUDGE_FILE_LIMIT: ByteLimit = { bytes: 1024 * 1024 }
 /**
  * The file's text, or one clear line saying why it cannot be read. Only a regular file is read (a FIFO, device,
  * socket or directory is refused before any byte is read, so nothing blocks), its size is checked against
- * the limit first, and the bytes must be UTF-8. A leading byte-order mark (Windows editors write one) is dropped:
- * strict JSON would reject it, and it would shift every column of the first line.
+ * the limit first, and the bytes must be UTF-8 (decodeUtf8 drops a leading byte-order mark).
  */
 export async function readText(
   file: string,
@@ -63,7 +62,7 @@ export async function readText(
   if (!bytes.ok) return { ok: false, problem: fileProblem(file, bytes.why) }
   const text = decodeUtf8(bytes.value)
   if (!text.ok) return { ok: false, problem: { ...fileProblem(file, text.why), ...text.at } }
-  return { ok: true, value: text.value.replace(/^\uFEFF/, '') }
+  return { ok: true, value: text.value }
 }
 
 type Bytes = { ok: true; value: Buffer } | { ok: false; why: string }
