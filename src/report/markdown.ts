@@ -21,6 +21,7 @@ import {
   formatSource,
   headingText,
   isInlineSource,
+  otherBreaches,
   reusedText,
   stateIcon,
   stateLabel
@@ -56,7 +57,7 @@ export function judgeLine(report: RunReport, withId = true): string | undefined 
  */
 export function whyCell(o: ItemOutcome, report: RunReport): string {
   // Rules broken besides the threshold (policy, max-drop), in words; a reused result says so, with its age and job.
-  const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => escapeMarkdown(b.message))
+  const rules = otherBreaches(o).map(b => escapeMarkdown(b.message))
   const reused = o.reused ? `<sub>♻️ ${escapeMarkdown(reusedText(o))}</sub>` : ''
   return [o.state === 'broke_rule' ? '' : reasonCell(o, report), ...rules, reused].filter(Boolean).join('<br>')
 }

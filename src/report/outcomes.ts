@@ -136,6 +136,11 @@ export function ruleName(rule: RuleBreach['rule']): string {
   return RULE_NAMES[rule]
 }
 
+/** Rules an item broke besides the threshold (policy, max-drop): the threshold is said by its score already. */
+export function otherBreaches(o: ItemOutcome): RuleBreach[] {
+  return (o.breaches ?? []).filter(b => b.rule !== 'threshold')
+}
+
 /** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
 export function breachText(o: ItemOutcome): string {
   return (o.breaches ?? []).map(b => b.message).join('; ')
@@ -166,9 +171,16 @@ export function unchangedSkipped(report: Pick<RunReport, 'skippedUnchanged' | 's
   return `${plural(report.skippedUnchanged, `unchanged ${skippedWord(report.skippedUnchangedKinds)}`)} skipped`
 }
 
+/** Items this run evaluated (and was billed for): a job of its own, not a reused result. */
+function evaluatedCount(items: readonly ItemOutcome[]): number {
+  return items.filter(o => !o.reused && o.jobId).length
+}
+
 /** "3 reused, 12 evaluated (billed)": what this run paid for. */
-export function billingLine(report: Pick<RunReport, 'items' | 'counts'>): string {
-  const evaluated = report.items.filter(o => !o.reused && o.jobId).length
+export function billingLine(
+  report: Pick<RunReport, 'items' | 'counts'>,
+  evaluated = evaluatedCount(report.items)
+): string {
   return `${report.counts.reused} reused, ${evaluated} evaluated (billed)`
 }
 
@@ -183,7 +195,7 @@ export function explainOutcome(
     case 'below_threshold': {
       const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`)
       // Other rules it broke too (policy, max-drop) follow the threshold's reason.
-      const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message)
+      const more = otherBreaches(o).map(b => b.message)
       return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}${more.length ? `; ${more.join('; ')}` : ''}`
     }
     case 'failed':
@@ -254,14 +266,14 @@ export function countsLine(report: RunReport): string {
     c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
     c.submitted ? `${c.submitted} submitted` : ''
   ].filter(Boolean)
-  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}; ${billingLine(report)}${billingNote(report)}`
+  const evaluated = evaluatedCount(report.items)
+  return `${plural(c.total, itemWord(report.items))}: ${parts.join(', ')}; ${billingLine(report, evaluated)}${billingNote(report, evaluated)}`
 }
 
 /** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
-function billingNote(report: RunReport): string {
+function billingNote(report: RunReport, evaluated: number): string {
   const c = report.counts
-  const withJob = report.items.filter(o => o.jobId && !o.reused).length
-  if (c.billedJobs === withJob && c.maybeBilled === 0) return ''
+  if (c.billedJobs === evaluated && c.maybeBilled === 0) return ''
   const maybe = c.maybeBilled
     ? `; Pique may have billed up to ${plural(c.maybeBilled, 'job')} more (submits of unknown outcome)`
     : ''

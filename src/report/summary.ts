@@ -27,6 +27,7 @@ import {
   formatSource,
   keyMetrics,
   formatAge,
+  otherBreaches,
   ruleName,
   scoreVsThreshold,
   sortWorstFirst,
@@ -185,7 +186,7 @@ function detailsBlock(o: ItemOutcome, report: RunReport, links: SourceLinks | un
   if (facts.length) body.push('', facts.join(' · '))
   if (o.kind === 'file') body.push('', fileFacts(o))
   // The threshold is in the heading already; other rules broken are listed by name.
-  const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold')
+  const rules = otherBreaches(o)
   if (rules.length)
     body.push('', ...rules.map(b => `- ${escapeMarkdown(ruleName(b.rule))}: ${escapeMarkdown(b.message)}`))
   if (o.notEvaluated)

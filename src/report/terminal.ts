@@ -9,6 +9,7 @@ import {
   explainOutcome,
   formatSource,
   headingText,
+  otherBreaches,
   sortWorstFirst,
   reusedText,
   stateLabel,
@@ -43,7 +44,7 @@ function why(o: ItemOutcome, report: RunReport): string {
     return [explainOutcome(o, report), reused].filter(Boolean).join('; ')
   const d = worstDetector(o)
   const worst = d ? `${d.detectorName} ${formatScore(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}` : ''
-  const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message)
+  const more = otherBreaches(o).map(b => b.message)
   return [reused, worst, ...more].filter(Boolean).join('; ')
 }
 
