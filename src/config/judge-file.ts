@@ -1,6 +1,6 @@
 /** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
 import { isMap } from 'yaml'
-import { SOCIAL_MEDIA_CONTENT_TYPE } from '../pique/limits.js'
+import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits.js'
 import {
   type SchemaIssue,
   createJudgeRequestSchema,
@@ -35,6 +35,11 @@ export interface JudgeFileOptions {
    * when only files are.
    */
   contentTypes?: readonly string[]
+}
+
+/** The judge content types a run allows: URLs need a video judge; media files alone may use an image or audio one. */
+export function allowedContentTypes(urlsGiven: boolean): readonly string[] {
+  return urlsGiven ? [SOCIAL_MEDIA_CONTENT_TYPE] : UPLOAD_CONTENT_TYPES
 }
 
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */

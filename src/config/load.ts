@@ -3,5 +3,5 @@
  * at `file:line:column: field: message` in one pass.
  */
 export { ConfigError, formatProblem } from './problems.js'
-export { type JudgeFileOptions, loadJudgeFile } from './judge-file.js'
+export { type JudgeFileOptions, allowedContentTypes, loadJudgeFile } from './judge-file.js'
 export { INLINE_SOURCE, type UrlListOptions, loadUrlLists, urlListByteLimit } from './url-list.js'

@@ -1,9 +1,8 @@
 /** Loads a judge file and URL lists together, collecting every problem of both (the `validate` command's work). */
 import { checkFiles } from '../files/check.js'
 import { formatBytes, parseByteSize } from '../files/bytes.js'
-import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits.js'
 import { loadFileList } from './file-list.js'
-import { loadJudgeFile } from './judge-file.js'
+import { allowedContentTypes, loadJudgeFile } from './judge-file.js'
 import { INPUT_DEFAULTS, Inputs } from './settings.js'
 import { ConfigError } from './problems.js'
 import { describeJudgeFile, describeProblems, describeUrlList } from './summary.js'
@@ -40,7 +39,7 @@ export async function validateConfig(input: ValidateInput): Promise<ValidateOutc
     await attempt(outcome, 'warning', async () => {
       const judge = await loadJudgeFile(file, {
         cwd: input.cwd,
-        contentTypes: urlsGiven ? [SOCIAL_MEDIA_CONTENT_TYPE] : UPLOAD_CONTENT_TYPES
+        contentTypes: allowedContentTypes(urlsGiven)
       })
       judgeContentType = judge.body.content_type
       return [...describeJudgeFile(judge), ...describeProblems('warning', judge.warnings)]

@@ -6,6 +6,7 @@
 import {
   ConfigError,
   INLINE_SOURCE,
+  allowedContentTypes,
   formatProblem,
   loadJudgeFile,
   loadUrlLists,
@@ -21,7 +22,6 @@ import { selectChangedUrls } from './only-changed.js'
 import { selectChangedFiles } from './only-changed-files.js'
 import { loadFileList } from '../config/file-list.js'
 import { checkFiles } from '../files/check.js'
-import { SOCIAL_MEDIA_CONTENT_TYPE, UPLOAD_CONTENT_TYPES } from '../pique/limits.js'
 import type { FileItem, ItemKind, NamedFile, UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
 
@@ -51,8 +51,7 @@ export async function buildPlan(
   const found = { problems: [] as ConfigProblem[], warnings: [] as ConfigProblem[] }
   const urlsGiven = settings.urlPatterns.length > 0 || settings.urlListInline !== undefined
   const filesGiven = settings.filePatterns.length > 0
-  // URLs need a video judge; media files alone may use an image or audio judge.
-  const contentTypes = urlsGiven ? [SOCIAL_MEDIA_CONTENT_TYPE] : UPLOAD_CONTENT_TYPES
+  const contentTypes = allowedContentTypes(urlsGiven)
   const judgeFile = settings.judgeId
     ? undefined
     : await collectProblems(loadJudgeFile(settings.judgePath as string, { cwd, contentTypes }), found)
