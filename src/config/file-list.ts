@@ -17,9 +17,6 @@ import { type ParsedSource, fileProblem, formatOf, parseSource, positionOf, prob
 import type { NamedFile } from '../model/index.js'
 import type { ConfigProblem } from './types.js'
 
-/** The source name of files named directly in the `files` input. */
-export const FILES_INPUT_SOURCE = 'files'
-
 export interface FileList {
   files: NamedFile[]
   notices: ConfigProblem[]
@@ -32,7 +29,7 @@ export interface FileListOptions {
 }
 
 /** Manifests are the structured files; any other line names media. */
-export function isManifestPath(pattern: string): boolean {
+function isManifestPath(pattern: string): boolean {
   return formatOf(pattern) !== 'text'
 }
 

@@ -18,7 +18,6 @@ export const manifestItemSchema = z.union([
       .describe("Sent as the upload's description (read by e.g. title_and_description).")
   })
 ])
-export type ManifestItem = z.infer<typeof manifestItemSchema>
 
 /** The keys a manifest item's mapping may have, from its schema (one source of truth). */
 export const MANIFEST_ITEM_KEYS: readonly string[] = Object.keys(manifestItemSchema.options[1].shape)

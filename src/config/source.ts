@@ -46,7 +46,7 @@ export interface ByteLimit {
 }
 
 /** Largest judge file read; a real one is a few kilobytes. */
-export const JUDGE_FILE_LIMIT: ByteLimit = { bytes: 1024 * 1024 }
+const JUDGE_FILE_LIMIT: ByteLimit = { bytes: 1024 * 1024 }
 
 /**
  * The file's text, or one clear line saying why it cannot be read. Only a regular file is read (a FIFO, device,

@@ -25,7 +25,7 @@ export interface Surface {
 export const MISSING_KEY_REASON =
   'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set'
 /** The same outside GitHub Actions, where secrets and events mean nothing. */
-export const CLI_MISSING_KEY_REASON = 'no API key (--api-key or PIQUE_API_KEY)'
+const CLI_MISSING_KEY_REASON = 'no API key (--api-key or PIQUE_API_KEY)'
 
 const ACTION_HINTS: Partial<Record<RunErrorKind, string>> = {
   settings: "Fix that input in the workflow step's with: block and re-run.",

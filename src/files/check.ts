@@ -45,7 +45,7 @@ export async function checkFiles(
  * A problem about a file: at the manifest entry that named it (its line and the column of the path written there; a
  * glob's matches share it, so the field names the file), or at the file itself.
  */
-export function fileProblemAt(file: NamedFile, message: string): ConfigProblem {
+function fileProblemAt(file: NamedFile, message: string): ConfigProblem {
   return file.source.line > 0
     ? { file: file.source.file, line: file.source.line, column: file.source.column ?? 1, field: file.path, message }
     : { file: file.path, line: 0, column: 0, field: '', message }

@@ -19,7 +19,7 @@ import {
 import { formatBytes } from './bytes.js'
 
 /** Git LFS pointer files start with this line (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
-export const LFS_POINTER_PREFIX = 'version https://git-lfs.github.com/spec/v1'
+const LFS_POINTER_PREFIX = 'version https://git-lfs.github.com/spec/v1'
 /** Pointer files are small; anything larger is not one. */
 const LFS_POINTER_MAX_BYTES = 1024
 

@@ -53,7 +53,7 @@ export async function changedPathsSince(sha: string, options: ChangedPathsOption
 }
 
 /** `git diff --name-status -z -M` output → paths added, modified, copied or renamed with edits (their new path). */
-export function parseNameStatus(output: string): Set<string> {
+function parseNameStatus(output: string): Set<string> {
   const fields = output.split('\0')
   const changed = new Set<string>()
   for (let i = 0; i < fields.length && fields[i];) {

@@ -80,7 +80,7 @@ export function workflowRunUrl(env: NodeJS.ProcessEnv = process.env): string | u
 }
 
 /** Dependabot's actor name: its runs get Dependabot secrets only and a read-only token, like a fork's. */
-export const DEPENDABOT_ACTOR = 'dependabot[bot]'
+const DEPENDABOT_ACTOR = 'dependabot[bot]'
 
 /**
  * Why this run gets neither the repository's secrets nor a token that can write, when the event shows it: a pull

@@ -9,7 +9,7 @@ import { findDetector } from '../pique/detectors.js'
 import { REFERENCE_URI_PREFIX } from '../pique/limits.js'
 
 /** Placeholders stand in for local references until they are uploaded; never sent to the API. */
-export const PLACEHOLDER_PREFIX = `${REFERENCE_URI_PREFIX}pique-gate-local-reference/`
+const PLACEHOLDER_PREFIX = `${REFERENCE_URI_PREFIX}pique-gate-local-reference/`
 
 export interface LocalReference {
   /** Where the value sits in the judge document: ['detectors', 0, 'config', 'reference_videos', 1]. */
@@ -23,7 +23,7 @@ export interface LocalReference {
 }
 
 /** A value names a local file when it has no URL scheme (`gs:`, `https:`, ...). */
-export function isLocalReference(value: string): boolean {
+function isLocalReference(value: string): boolean {
   return value.trim() !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(value.trim())
 }
 

@@ -10,7 +10,7 @@ import { z } from 'zod'
 import { REFERENCE_URI_PREFIX } from '../pique/limits.js'
 import { issuesLine } from '../pique/schema.js'
 
-export const LOCK_VERSION = 1
+const LOCK_VERSION = 1
 
 const entrySchema = z.strictObject({
   uri: z.string().startsWith(REFERENCE_URI_PREFIX),
@@ -22,7 +22,7 @@ const entrySchema = z.strictObject({
 })
 export type LockEntry = z.infer<typeof entrySchema>
 
-export const lockFileSchema = z.strictObject({
+const lockFileSchema = z.strictObject({
   version: z.literal(LOCK_VERSION),
   /** Content SHA-256 (hex) → upload. */
   references: z.record(z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex'), entrySchema)

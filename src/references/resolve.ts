@@ -41,7 +41,7 @@ export class ReferenceProblem extends Error {
 }
 
 /** Hashes every reference, once per distinct file. Throws ReferenceProblem for a file that cannot be a reference. */
-export async function hashReferences(
+async function hashReferences(
   references: readonly LocalReference[],
   options: Pick<ResolveOptions, 'cwd' | 'maxBytes'>
 ): Promise<Map<string, { sha256: string; size: number }>> {

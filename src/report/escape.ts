@@ -6,7 +6,7 @@
  */
 import { collapseWhitespace, escapeControls } from '../model/text.js'
 
-export { collapseWhitespace, escapeControls, printableLine, truncate } from '../model/text.js'
+export { collapseWhitespace, escapeControls, truncate } from '../model/text.js'
 
 /**
  * HTML (& < > " '), table cells (|), emphasis and code (* _ ` ~), links and images ([ ]), escapes (\\),

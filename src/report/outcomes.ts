@@ -142,7 +142,7 @@ export function otherBreaches(o: ItemOutcome): RuleBreach[] {
 }
 
 /** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
-export function breachText(o: ItemOutcome): string {
+function breachText(o: ItemOutcome): string {
   return (o.breaches ?? []).map(b => b.message).join('; ')
 }
 
