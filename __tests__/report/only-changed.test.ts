@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadUrlLists } from '../../src/config/load.js'
 import { selectChangedUrls } from '../../src/gate/only-changed.js'
+import { pullRequestBase } from '../../src/github/pull-request-base.js'
+import type { UrlItem } from '../../src/model/index.js'
 import { FakeGitHub } from './fake-github.js'
 
 let root: string
@@ -23,6 +25,15 @@ const git = (cwd: string, ...args: string[]) =>
     encoding: 'utf8',
     stdio: 'pipe'
   }).trim()
+
+/** As the plan does: the pull request read once, then the URLs narrowed against it. */
+async function changedUrls(
+  urls: UrlItem[],
+  options: { files: string[]; cwd: string; env: NodeJS.ProcessEnv; githubToken?: string }
+): ReturnType<typeof selectChangedUrls> {
+  const pullRequest = await pullRequestBase(options)
+  return selectChangedUrls(urls, { files: options.files, pullRequest, env: options.env })
+}
 
 const FILES = ['content/urls.txt', 'content/list.yaml', 'content/new.txt']
 
@@ -98,7 +109,7 @@ afterAll(async () => {
 describe('selectChangedUrls', () => {
   it('keeps URLs added or changed against the base commit; a file new in the PR counts as all new', async () => {
     const urls = await headUrls(origin)
-    const changed = await selectChangedUrls(urls, { files: FILES, cwd: origin, env: await prEnv(baseSha) })
+    const changed = await changedUrls(urls, { files: FILES, cwd: origin, env: await prEnv(baseSha) })
     expect(changed.urls.map(u => u.url)).toEqual(EXPECTED_KEPT)
     expect(changed.skippedUnchanged).toBe(4)
     expect(changed.note).toBe(
@@ -113,7 +124,7 @@ describe('selectChangedUrls', () => {
     git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true')
     git(root, 'clone', '-q', '--depth=1', `file://${origin}`, shallow)
     expect(() => git(shallow, 'cat-file', '-e', `${baseSha}^{commit}`)).toThrow()
-    const changed = await selectChangedUrls(await headUrls(shallow), {
+    const changed = await changedUrls(await headUrls(shallow), {
       files: FILES,
       cwd: shallow,
       env: await prEnv(baseSha)
@@ -126,7 +137,7 @@ describe('selectChangedUrls', () => {
     const plain = join(root, 'plain')
     await cp(join(origin, 'content'), join(plain, 'content'), { recursive: true })
     github.requests.length = 0
-    const changed = await selectChangedUrls(await headUrls(plain), {
+    const changed = await changedUrls(await headUrls(plain), {
       files: FILES,
       cwd: plain,
       githubToken: 'ghs_x',
@@ -143,7 +154,7 @@ describe('selectChangedUrls', () => {
     const plain = join(root, 'plain-no-token')
     await cp(join(origin, 'content'), join(plain, 'content'), { recursive: true })
     const urls = await headUrls(plain)
-    const changed = await selectChangedUrls(urls, { files: FILES, cwd: plain, env: await prEnv(baseSha) })
+    const changed = await changedUrls(urls, { files: FILES, cwd: plain, env: await prEnv(baseSha) })
     expect(changed.urls).toHaveLength(urls.length)
     expect(changed.skippedUnchanged).toBe(0)
     expect(changed.note).toContain('compared nothing in content/urls.txt (')
@@ -173,7 +184,7 @@ describe('selectChangedUrls', () => {
     git(repo, 'commit', '-q', '-m', 'head')
     const files = ['content/renamed.txt', './content/placeholder.txt']
     const urls = (await loadUrlLists(files, { cwd: repo })).urls
-    const changed = await selectChangedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
+    const changed = await changedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
     expect(changed.urls.map(u => u.url)).toEqual([
       'https://www.tiktok.com/@acme/video/9',
       'https://www.youtube.com/shorts/p1'
@@ -215,7 +226,7 @@ describe('selectChangedUrls', () => {
     git(repo, 'commit', '-q', '-am', 'head')
     const files = ['content/urls.txt']
     const urls = (await loadUrlLists(files, { cwd: repo })).urls
-    const changed = await selectChangedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
+    const changed = await changedUrls(urls, { files, cwd: repo, env: await prEnv(base) })
     expect(changed.urls.map(u => u.url)).toEqual([head[3], head[4]])
     expect(changed.skippedUnchanged).toBe(3)
   })
@@ -224,7 +235,7 @@ describe('selectChangedUrls', () => {
     const urls = await headUrls(origin)
     const event = join(root, 'push.json')
     await writeFile(event, JSON.stringify({ ref: 'refs/heads/main', after: 'f'.repeat(40) }))
-    const changed = await selectChangedUrls(urls, {
+    const changed = await changedUrls(urls, {
       files: FILES,
       cwd: origin,
       env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event }

@@ -4,7 +4,7 @@
  * file is evaluated, with a note saying why: evaluating too much is safe, too little is not.
  */
 import { changedPathsSince } from '../github/changed-paths.js'
-import { notAPullRequest, pullRequestBase } from '../github/pull-request-base.js'
+import { type PullRequestBase, notAPullRequest } from '../github/pull-request-base.js'
 import { type NamedFile, plural } from '../model/index.js'
 
 export interface ChangedFiles {
@@ -15,10 +15,11 @@ export interface ChangedFiles {
 
 export async function selectChangedFiles(
   files: NamedFile[],
-  options: { githubToken?: string; cwd?: string; env?: NodeJS.ProcessEnv }
+  /** `pullRequest`: as for selectChangedUrls, read once by the plan; `env` names the event outside a pull request. */
+  options: { pullRequest: PullRequestBase | undefined; env?: NodeJS.ProcessEnv }
 ): Promise<ChangedFiles> {
   const env = options.env ?? process.env
-  const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env })
+  const context = options.pullRequest
   if (!context) return { files, skippedUnchanged: 0, note: notAPullRequest(env, 'file') }
   const { pr, cwd, commit, api } = context
   const changed = await changedPathsSince(pr.baseSha, {

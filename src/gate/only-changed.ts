@@ -13,7 +13,7 @@ import { basename, join, posix, resolve } from 'node:path'
 import { loadUrlLists } from '../config/load.js'
 import { INLINE_SOURCE } from '../config/url-list.js'
 import { type BaseVersion, readBaseVersion, renamedSince, toPosix } from '../github/base-version.js'
-import { notAPullRequest, pullRequestBase } from '../github/pull-request-base.js'
+import { type PullRequestBase, notAPullRequest } from '../github/pull-request-base.js'
 import type { UrlItem } from '../model/index.js'
 import { plural } from '../model/index.js'
 import { normalizeUrl } from '../model/url-identity.js'
@@ -21,9 +21,9 @@ import { normalizeUrl } from '../model/url-identity.js'
 export interface ChangedUrlsOptions {
   /** The URL list files as resolved (repository-relative). */
   files: string[]
-  githubToken?: string
-  cwd?: string
-  /** Defaults to process.env (GITHUB_EVENT_PATH, GITHUB_API_URL, GITHUB_REPOSITORY). */
+  /** The pull request the run belongs to (github/pull-request-base.ts), read once by the plan; undefined outside one. */
+  pullRequest: PullRequestBase | undefined
+  /** Names the event in the note outside a pull request; defaults to process.env. */
   env?: NodeJS.ProcessEnv
 }
 
@@ -36,7 +36,7 @@ export interface ChangedUrls {
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
 export async function selectChangedUrls(urls: UrlItem[], options: ChangedUrlsOptions): Promise<ChangedUrls> {
   const env = options.env ?? process.env
-  const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env })
+  const context = options.pullRequest
   // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
   if (!context) return { urls, skippedUnchanged: 0, note: notAPullRequest(env, 'URL') }
   const { pr, cwd, commit, api } = context

@@ -20,6 +20,7 @@ import type { GateLog } from './log.js'
 import type { Item } from '../model/index.js'
 import { selectChangedUrls } from './only-changed.js'
 import { selectChangedFiles } from './only-changed-files.js'
+import { pullRequestBase } from '../github/pull-request-base.js'
 import { loadFileList } from '../config/file-list.js'
 import { checkFiles } from '../files/check.js'
 import type { FileItem, ItemKind, NamedFile, UrlItem } from '../model/index.js'
@@ -90,8 +91,13 @@ export async function buildPlan(
   let named: NamedFile[] = fileList?.files ?? []
   let skippedUnchanged = 0
   const skippedUnchangedKinds: ItemKind[] = []
+  // The pull request, its base commit (fetched when shallow) and the API client: resolved once for URLs and files.
+  const pullRequest =
+    onlyChanged && (urlsGiven || named.length)
+      ? await pullRequestBase({ githubToken: settings.githubToken, cwd, env })
+      : undefined
   if (onlyChanged && urlsGiven) {
-    const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env })
+    const changed = await selectChangedUrls(list.urls, { files, pullRequest, env })
     if (changed.note) log.info(changed.note)
     if (changed.skippedUnchanged)
       log.info(
@@ -102,7 +108,7 @@ export async function buildPlan(
     if (changed.skippedUnchanged) skippedUnchangedKinds.push('url')
   }
   if (onlyChanged && named.length) {
-    const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env })
+    const changed = await selectChangedFiles(named, { pullRequest, env })
     log.info(changed.note)
     named = changed.files
     skippedUnchanged += changed.skippedUnchanged
