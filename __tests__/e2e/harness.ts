@@ -100,7 +100,14 @@ export interface ActionRun {
   report?: {
     verdict: string
     reason: string
-    urls: { url: string; state: string; score: number | null; job_id: string | null; error?: string | null }[]
+    urls: {
+      url: string
+      state: string
+      score: number | null
+      job_id: string | null
+      error?: string | null
+      not_evaluated?: { reason: string; detail: string } | null
+    }[]
   }
 }
 
