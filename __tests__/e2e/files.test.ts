@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { API_KEY, CLI_BUNDLE, type Environment, runAction, spawnNode, startEnvironment } from './harness.js'
 import { SCENARIO } from './fixtures.js'
+import { INSPECTION_PREFIX, type RequestLogEntry } from '../../src/emulator/inspection.js'
+import { UPLOADS_PATH } from '../../src/emulator/uploads.js'
 
 const FIXTURES = join(process.cwd(), 'fixtures')
 const fixture = (path: string) => readFileSync(join(FIXTURES, path))
@@ -36,6 +38,11 @@ const VERTICAL_JUDGE = [
   '      allowed_aspect_ratios: ["9:16"]',
   ''
 ].join('\n')
+
+/** An `/_emulator/` listing. */
+async function inspect<T>(what: 'requests' | 'jobs'): Promise<T> {
+  return (await (await fetch(`${env.emulator.url}${INSPECTION_PREFIX}/${what}`)).json()) as T
+}
 
 const modes = () => ({
   store: { wait: 'store', 'store-url': env.store.url, 'store-token': env.storeToken },
@@ -114,6 +121,9 @@ describe('media files', () => {
   )
 
   it.each(['store', 'api'] as const)('%s mode: a conforming clip passes', async mode => {
+    // What the emulator logged before this run: the environment is shared by the tests of this file.
+    const requestsBefore = (await inspect<{ requests: unknown[] }>('requests')).requests.length
+    const jobsBefore = (await inspect<{ jobs: unknown[] }>('jobs')).jobs.length
     const run = await runAction(
       env,
       { judge: 'judge.yml', files: 'media.yml', threshold: '0.7', ...modes()[mode] },
@@ -132,9 +142,16 @@ describe('media files', () => {
       title: 'Launch #lumen',
       source: { file: 'media.yml', line: 1 }
     })
-    // The upload carried the title and went to the emulator's storage stand-in, never with the key.
-    const uploads = await (await fetch(`${env.emulator.url}/_emulator/requests`)).json()
-    expect(JSON.stringify(uploads)).not.toContain(API_KEY)
+    // The upload request carried the title, and the file went to the emulator's storage stand-in without the key
+    // (a slot answers 400 to a PUT carrying X-API-Key, so a 200 proves it was not sent).
+    const jobs = (await inspect<{ jobs: { upload: Record<string, unknown> | null }[] }>('jobs')).jobs.slice(jobsBefore)
+    expect(jobs.map(j => j.upload)).toEqual([
+      expect.objectContaining({ filename: 'launch.mp4', title: 'Launch #lumen', received: true })
+    ])
+    const requests = (await inspect<{ requests: RequestLogEntry[] }>('requests')).requests.slice(requestsBefore)
+    expect(requests.filter(r => r.path.startsWith(`${UPLOADS_PATH}/`))).toEqual([
+      expect.objectContaining({ method: 'PUT', status: 200 })
+    ])
   })
 
   it.each(['store', 'api'] as const)(

@@ -59,7 +59,18 @@ export function registerInspectionRoutes(router: Router.Instance<Router.HTTPVers
         status: j.status,
         webhook_url: j.webhookUrl ?? null,
         overall_score: j.result?.overallScore ?? null,
-        error: j.result?.error ?? null
+        error: j.result?.error ?? null,
+        // A direct upload's declared file: what the gate sent in the presigned-upload request.
+        upload: j.upload
+          ? {
+              filename: j.upload.filename,
+              content_type: j.upload.contentType,
+              size_bytes: j.upload.sizeBytes,
+              title: j.upload.title ?? null,
+              description: j.upload.description ?? null,
+              received: j.upload.path !== undefined
+            }
+          : null
       }))
     }
   }))
