@@ -19,17 +19,30 @@ describe.each(DOCUMENTED_ACTIONS)('$file', ({ file }) => {
 
   it('keeps each description whole through YAML parsing', () => {
     const raw = readFileSync(file, 'utf8')
-    for (const [name, entry] of [...Object.entries(metadata.inputs ?? {}), ...Object.entries(metadata.outputs ?? {})]) {
-      const description = entry.description ?? ''
-      // Every word of the source line survives: the parsed text is the line's text, quotes and escapes aside.
-      const line = raw
-        .split('\n')
-        .find(l => l.trimStart().startsWith('description:') && l.includes(description.slice(0, 30)))
-      expect({ name, line: line !== undefined }).toEqual({ name, line: true })
-      expect(description).toMatch(/[.)]$/)
-    }
+    for (const section of ['inputs', 'outputs'] as const)
+      for (const [name, entry] of Object.entries(metadata[section] ?? {})) {
+        const description = entry.description ?? ''
+        // The parsed text is the whole of the source line's value (quotes undone): no word was lost to the parser.
+        expect({ name, description }).toEqual({ name, description: sourceDescription(raw, section, name) })
+        expect(description).toMatch(/[.)]$/)
+      }
   })
 })
+
+/**
+ * The value written after `description:` under `  <name>:` in the top-level `section`, its quotes undone. The action
+ * files write each description on one line, plain or quoted.
+ */
+function sourceDescription(raw: string, section: 'inputs' | 'outputs', name: string): string | undefined {
+  const lines = raw.split('\n')
+  const entry = lines.indexOf(`  ${name}:`, lines.indexOf(`${section}:`))
+  if (entry < 0) return undefined
+  const line = lines.slice(entry + 1).find(l => l.trimStart().startsWith('description:'))
+  const text = line?.trimStart().slice('description:'.length).trim()
+  if (text?.startsWith("'")) return text.slice(1, -1).replaceAll("''", "'")
+  if (text?.startsWith('"')) return JSON.parse(text) as string
+  return text
+}
 
 describe('README', () => {
   it('has the tables generated from the action files (run npm run docs:inputs when this fails)', () => {
