@@ -23,9 +23,10 @@ import type { RunningStore } from '../../src/store/options.js'
 import { FakeGitHub } from '../report/fake-github.js'
 
 /** PIQUE_GATE_DIST runs a copy of the bundles (a long suite keeps its build while dist/ is rebuilt). */
-const DIST = resolve(process.env.PIQUE_GATE_DIST ?? 'dist')
+export const DIST = resolve(process.env.PIQUE_GATE_DIST ?? 'dist')
 export const ACTION_BUNDLE = join(DIST, 'index.js')
 export const CLI_BUNDLE = join(DIST, 'cli', 'index.js')
+export const EMULATOR_ACTION_BUNDLE = join(DIST, 'emulator-action', 'index.js')
 export const API_KEY = DEFAULT_EMULATOR_API_KEY
 
 /** Emulator faults under which no webhook is ever delivered. */

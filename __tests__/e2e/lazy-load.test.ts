@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { FakeGitHub } from '../report/fake-github.js'
-import { type Environment, pullRequestEnv, runAction, startEnvironment } from './harness.js'
+import { ACTION_BUNDLE, DIST, type Environment, pullRequestEnv, runAction, startEnvironment } from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 const PR = 5
@@ -84,11 +84,10 @@ function chunksLoaded(stderr: string): string[] {
       .filter(l => l.startsWith('loaded '))
       .map(l => resolve(l.slice('loaded '.length)))
   )
-  const dist = resolve('dist')
   const kinds: string[] = []
-  for (const file of readdirSync(dist).filter(f => /^\d+\.index\.js$/.test(f))) {
-    if (!loaded.has(join(dist, file))) continue
-    const text = readFileSync(join(dist, file), 'utf8')
+  for (const file of readdirSync(DIST).filter(f => /^\d+\.index\.js$/.test(f))) {
+    if (!loaded.has(join(DIST, file))) continue
+    const text = readFileSync(join(DIST, file), 'utf8')
     if (text.includes('@octokit')) kinds.push('octokit')
     else if (text.includes('llhttp')) kinds.push('undici')
     else if (text.includes('<testsuites')) kinds.push('junit')
@@ -110,7 +109,7 @@ describe('lazy loading in the bundle', () => {
   it('a run without comment, JUnit or store loads no chunk', async () => {
     const run = await runAction(env, inputs, files(), { NODE_OPTIONS: `--import=${TRACE}` })
     expect(run.code).toBe(0)
-    expect(run.stderr).toContain(`loaded ${resolve('dist/index.js')}`)
+    expect(run.stderr).toContain(`loaded ${ACTION_BUNDLE}`)
     expect(chunksLoaded(run.stderr)).toEqual([])
   })
 

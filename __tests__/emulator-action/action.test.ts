@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { CLI_BUNDLE, parseOutputFile, spawnNode } from '../e2e/harness.js'
+import { CLI_BUNDLE, EMULATOR_ACTION_BUNDLE, parseOutputFile, spawnNode } from '../e2e/harness.js'
 
-const BUNDLE = resolve('dist/emulator-action/index.js')
+const BUNDLE = EMULATOR_ACTION_BUNDLE
 const dir = mkdtempSync(join(tmpdir(), 'pique-emulator-action-'))
 /** Emulators the tests started: stopped at the end should a test fail before its post step. */
 const started: number[] = []
