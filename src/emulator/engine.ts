@@ -102,8 +102,8 @@ export class EmulatorEngine {
    * fields; undocumented statuses and events on non-final bodies; sometimes the other spelling).
    */
   replyBody(job: JobRecord, channel: ResultSpelling): Record<string, unknown> {
-    const body = serializeResult(this.resultOf(job), channel)
-    return this.realistic ? this.realistic.drift(body, job.url, channel) : body
+    const result = this.resultOf(job)
+    return this.realistic ? this.realistic.drift(result, job.url, channel) : serializeResult(result, channel)
   }
 
   organizationForKey(key: string | undefined): EmulatorOrganization | undefined {

@@ -6,7 +6,7 @@
  * Every draw is keyed on the seed and the submitted URL (never on a random job id), so a seed replays exactly.
  */
 import { WEBHOOK } from '../pique/limits.js'
-import type { ResultSpelling } from '../pique/results.js'
+import { type EvaluationResult, type ResultSpelling, serializeResult } from '../pique/results.js'
 import { chance, pick, unit } from './random.js'
 
 export const EMULATOR_PROFILES = ['documented', 'realistic'] as const
@@ -162,35 +162,26 @@ export class RealisticProfile {
   }
 
   /**
-   * A serialized body as the drifting service sends it: extra fields always; on non-final bodies, sometimes an
-   * undocumented status or event; sometimes the other spelling of the detector list. A final body keeps its
+   * A result as the drifting service sends it on `channel`: extra fields always; on non-final bodies, sometimes an
+   * undocumented status or event; sometimes the other channel's spelling of the detector list (`results` +
+   * `criterion_id` ↔ `detector_results` + `detector_config_id`, as serializeResult writes each). A final body keeps its
    * documented status and event, so the emulator's record and what the gate reads agree on every outcome.
    */
-  drift(body: Record<string, unknown>, url: string, channel: ResultSpelling): Record<string, unknown> {
-    const status = String(body.status)
+  drift(result: EvaluationResult, url: string, channel: ResultSpelling): Record<string, unknown> {
+    const status = result.status
     const key = (what: string) => ['realistic', what, channel, status, url] as const
-    const out: Record<string, unknown> = { ...body, api_version: '2026-02-01', request_id: `req_${channel}` }
+    const other: ResultSpelling = channel === 'webhook' ? 'results-endpoint' : 'webhook'
+    const spelling = chance(this.seed, DRIFT_RATES.otherSpelling, ...key('spelling')) ? other : channel
+    const out: Record<string, unknown> = {
+      ...serializeResult(result, spelling),
+      api_version: '2026-02-01',
+      request_id: `req_${channel}`
+    }
     const running = status in UNDOCUMENTED_STATUSES
     if (running && chance(this.seed, DRIFT_RATES.undocumentedStatus, ...key('status')))
       out.status = UNDOCUMENTED_STATUSES[status as keyof typeof UNDOCUMENTED_STATUSES]
     if (running && chance(this.seed, DRIFT_RATES.undocumentedEvent, ...key('event'))) out.event = UNDOCUMENTED_EVENT
     if (status === 'processing') out.progress = Math.round(unit(this.seed, ...key('progress')) * 100) / 100
-    if (chance(this.seed, DRIFT_RATES.otherSpelling, ...key('spelling'))) swapSpelling(out)
     return out
   }
-}
-
-/** `results` + `criterion_id` ↔ `detector_results` + `detector_config_id`, in place. */
-function swapSpelling(body: Record<string, unknown>): void {
-  const [from, to, fromId, toId] =
-    'results' in body
-      ? ['results', 'detector_results', 'criterion_id', 'detector_config_id']
-      : ['detector_results', 'results', 'detector_config_id', 'criterion_id']
-  const list = body[from]
-  if (!Array.isArray(list)) return
-  delete body[from]
-  body[to] = list.map((d: Record<string, unknown>) => {
-    const { [fromId]: id, ...rest } = d
-    return { [toId]: id, ...rest }
-  })
 }
