@@ -128,6 +128,17 @@ describe('an emulator with the realistic profile', () => {
     const statuses = new Set(first.bodies.map(b => (b as { status: string }).status))
     expect([...statuses].some(s => ['queued', 'downloading', 'analyzing'].includes(s))).toBe(true)
     expect(first.bodies.every(b => 'api_version' in (b as object))).toBe(true)
+    // Completed results come in both spellings, each list with its own id key.
+    const spellings = new Set(
+      first.bodies
+        .filter(b => (b as { status: string }).status === 'completed')
+        .map(b => {
+          const body = b as { results?: Record<string, unknown>[]; detector_results?: Record<string, unknown>[] }
+          if (body.results) return body.results.every(d => 'criterion_id' in d) ? 'results' : 'results, other id'
+          return body.detector_results?.every(d => 'detector_config_id' in d) ? 'detector_results' : 'other'
+        })
+    )
+    expect(spellings).toEqual(new Set(['results', 'detector_results']))
 
     // Webhooks: non-final ones too, under both header names, each strictly signed and readable.
     const names = new Set<string>()
