@@ -9,7 +9,7 @@ import { formatForExtension, extensionOf } from '../pique/media-types.js'
 import type { CreateJudgeRequest, DocumentedJudge, PresignedUploadRequest } from '../pique/schema.js'
 import { isoTimestamp, newBatchId, newJobId, newUuid, newWebhookId } from './ids.js'
 import { type MeasuredMedia, measureFile, measureVideoUrl, releaseMediaLibrary, retainMediaLibrary } from './media.js'
-import type { EmulatorOptions, EmulatorOrganization, ScenarioRule } from './options.js'
+import type { EmulatorOptions, EmulatorOrganization } from './options.js'
 import { RealisticProfile } from './realistic.js'
 import { TransientJobFailures } from './faults.js'
 import { Scenario } from './scenario.js'
@@ -84,11 +84,6 @@ export class EmulatorEngine {
   keep<T>(log: T[], entry: T): void {
     log.push(entry)
     if (log.length > this.options.inspectionLogSize) log.splice(0, log.length - this.options.inspectionLogSize)
-  }
-
-  /** The scenario rule deciding a URL's outcome, if any. */
-  scenarioRule(url: string): ScenarioRule | undefined {
-    return this.scenario.find(url)
   }
 
   /** Why a submit naming `url` is refused: its scenario rule's `reject`, else the realistic profile's draw. */

@@ -100,7 +100,6 @@ export interface ImageSpecs {
 export interface AudioSpecs {
   duration_sec: number
   sample_rate: number
-  channels?: number
 }
 
 /** What a file turned out to be when measured: the first video track wins, then an image, then audio alone. */
@@ -150,14 +149,9 @@ async function analyze(size: number, read: ReadChunkFunc): Promise<MeasuredMedia
     }
   }
   if (audio && audio['@type'] === 'Audio' && sampleRate) {
-    const channels = Number(audio.Channels) || undefined
     return {
       kind: 'audio',
-      specs: {
-        duration_sec: round6(generalDuration || Number(audio.Duration) || 0),
-        sample_rate: sampleRate,
-        ...(channels ? { channels } : {})
-      }
+      specs: { duration_sec: round6(generalDuration || Number(audio.Duration) || 0), sample_rate: sampleRate }
     }
   }
   return undefined
@@ -165,13 +159,8 @@ async function analyze(size: number, read: ReadChunkFunc): Promise<MeasuredMedia
 
 /** Specs of a media file's bytes, or undefined when it has no video track. */
 export async function measureBytes(bytes: Uint8Array): Promise<VideoSpecs | undefined> {
-  const measured = await measureMedia(bytes)
+  const measured = await analyze(bytes.length, (size, offset) => bytes.subarray(offset, offset + size))
   return measured?.kind === 'video' ? measured.specs : undefined
-}
-
-/** Video, image or audio specs of a file's bytes; undefined when it is none of them. */
-export function measureMedia(bytes: Uint8Array): Promise<MeasuredMedia | undefined> {
-  return analyze(bytes.length, (size, offset) => bytes.subarray(offset, offset + size))
 }
 
 /** Video, image or audio specs of a file on disk, read in the chunks the library asks for (never whole). */
