@@ -88,9 +88,14 @@ describe('uploadFile', () => {
     expect(expired).toMatchObject({ status: 403, code: 'ExpiredToken', freshSlotHelps: true })
     expect((expired as Error).message).toMatch(/storage answered 403: ExpiredToken: Expired \(expired or refused/)
     expect((expired as Error).message).not.toContain('secretsig')
-    answer = { status: 400, body: '<Error><Code>InvalidArgument</Code><Message>size</Message></Error>' }
+    answer = {
+      status: 400,
+      body: '<Error><Code>InvalidArgument</Code><Message>Content-Type &#34;video/mp4&#34; &amp; size &lt;&#x31;&gt; &#39;x&apos;</Message></Error>'
+    }
     const bad = await uploadFile({ upload_url: storageUrl }, CLIP, SIZE).catch((e: unknown) => e)
     expect(bad).toMatchObject({ status: 400, freshSlotHelps: false })
+    // The message reads as text: storage's XML entities undone.
+    expect((bad as Error).message).toContain(`InvalidArgument: Content-Type "video/mp4" & size <1> 'x'`)
   })
 
   it('stops at the deadline', async () => {

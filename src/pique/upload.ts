@@ -62,10 +62,24 @@ export function describeUploadUrl(url: string): string {
   }
 }
 
-/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body. */
+/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body, as text (storage writes `'` as `&#39;`). */
 export function storageErrorOf(body: string): { code?: string; message?: string } {
-  const pick = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim()
+  const pick = (tag: string) => {
+    const text = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim()
+    return text === undefined ? undefined : xmlText(text)
+  }
   return { code: pick('Code'), message: pick('Message') }
+}
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+
+/** XML character data with its entities undone: numeric ones and the five predefined; anything else stays as sent. */
+function xmlText(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) => {
+    if (name[0] !== '#') return XML_ENTITIES[name] ?? entity
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1))
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity
+  })
 }
 
 /** Uploads `size` bytes of the file at `path`. Resolves on a 2xx answer; throws UploadError otherwise. */
