@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { API_KEY_HEADER } from '../pique/limits.js'
+import { escapeXml } from '../report/escape.js'
 
 export const UPLOADS_PATH = '/_emulator/uploads'
 
@@ -40,8 +41,7 @@ export interface UploadOptions {
 /** Storage's error body: `<Error><Code>…</Code><Message>…</Message></Error>`. */
 export function storageError(res: ServerResponse, status: number, code: string, message: string): void {
   if (res.headersSent) return
-  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-  const body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${escape(message)}</Message></Error>`
+  const body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`
   res
     .writeHead(status, { 'Content-Type': 'application/xml; charset=UTF-8', 'Content-Length': Buffer.byteLength(body) })
     .end(body)
