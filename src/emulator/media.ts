@@ -90,6 +90,11 @@ export function aspectRatioOf(width: number, height: number): string {
   return `${width / g}:${height / g}`
 }
 
+/** Megapixels to two decimals: 1080x1920 is 2.07. */
+export function megapixelsOf(width: number, height: number): number {
+  return Math.round((width * height) / 1e4) / 100
+}
+
 export interface ImageSpecs {
   width: number
   height: number
@@ -144,7 +149,7 @@ async function analyze(size: number, read: ReadChunkFunc): Promise<MeasuredMedia
         width,
         height,
         aspect_ratio: aspectRatioOf(width, height),
-        megapixels: Math.round((width * height) / 1e4) / 100
+        megapixels: megapixelsOf(width, height)
       }
     }
   }

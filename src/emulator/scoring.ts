@@ -6,7 +6,14 @@
 import { createHash } from 'node:crypto'
 import type { DetectorResult } from '../pique/results.js'
 import { canonicalJson } from '../pique/schema.js'
-import { type ImageSpecs, type MeasuredMedia, aspectRatioOf, ratioValue, type VideoSpecs } from './media.js'
+import {
+  type ImageSpecs,
+  type MeasuredMedia,
+  aspectRatioOf,
+  megapixelsOf,
+  ratioValue,
+  type VideoSpecs
+} from './media.js'
 import type { ScenarioRule } from './options.js'
 import { between, chance, pick, round, unit } from './random.js'
 
@@ -101,7 +108,7 @@ export function seededImageSpecs(seed: number, key: string, config: Record<strin
     width: video.width,
     height: video.height,
     aspect_ratio: video.aspect_ratio,
-    megapixels: Math.round((video.width * video.height) / 1e4) / 100
+    megapixels: megapixelsOf(video.width, video.height)
   }
 }
 
