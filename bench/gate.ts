@@ -20,13 +20,14 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DEFAULT_EMULATOR_API_KEY, NO_FAULTS, type RunningEmulator } from '../src/emulator/options.js'
+import { DEFAULT_EMULATOR_API_KEY, type RunningEmulator } from '../src/emulator/options.js'
 import { startEmulator } from '../src/emulator/server.js'
-import { STORE_PATHS } from '../src/store/protocol.js'
+import { MAX_QUERY_JOBS, STORE_PATHS } from '../src/store/protocol.js'
 import { StoreClient } from '../src/store/client.js'
 import { identityKey, urlIdentity } from '../src/reuse/identity.js'
 
-const CLI = resolve('dist/cli/index.js')
+/** PIQUE_GATE_DIST runs a copy of the bundles, as in the e2e tests (a bench keeps its build while dist/ is rebuilt). */
+const CLI = resolve(process.env.PIQUE_GATE_DIST ?? 'dist', 'cli', 'index.js')
 const JUDGE = resolve('examples/judge.yml')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number)
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 200)
@@ -61,7 +62,6 @@ export async function startBenchEnv(): Promise<Env> {
       }
     ],
     timings: { judgeReadyMs: 0, awaitingUploadMs: 50, pendingMs: 50, processingMs: 400 },
-    faults: NO_FAULTS,
     measureVideos: false
   })
   return {
@@ -187,8 +187,8 @@ async function lastStoreCommit(env: Env, report: CliRun['report']): Promise<numb
   const client = new StoreClient({ baseUrl: env.store.url, token: env.token })
   const ids = (report.items ?? report.urls ?? []).map(i => i.job_id).filter((id): id is string => Boolean(id))
   let last = 0
-  for (let i = 0; i < ids.length; i += 1000) {
-    const answer = await client.query({ job_ids: ids.slice(i, i + 1000), wait_seconds: 0 })
+  for (let i = 0; i < ids.length; i += MAX_QUERY_JOBS) {
+    const answer = await client.query({ job_ids: ids.slice(i, i + MAX_QUERY_JOBS), wait_seconds: 0 })
     for (const job of answer.jobs) last = Math.max(last, Date.parse(job.updated_at))
   }
   return last
