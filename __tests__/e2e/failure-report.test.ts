@@ -8,7 +8,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { commentMarker } from '../../src/report/comment.js'
 import type { FakeGitHub } from '../report/fake-github.js'
-import { API_KEY, CLI_BUNDLE, type Environment, type PullRequestSetup, spawnNode, startPullRequest } from './harness.js'
+import {
+  API_KEY,
+  CLI_BUNDLE,
+  type Environment,
+  type PullRequestSetup,
+  reportOf,
+  spawnNode,
+  startPullRequest
+} from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 const PR = 12
@@ -52,15 +60,11 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     expect(run.summary).toMatch(/\*\*[^\n]*401[^\n]*\*\*/)
     expect(run.summary).toContain('Check the api-key secret')
 
-    const report = run.report as unknown as {
-      verdict: string
-      reason: string
-      error: { kind: string; message: string; planned_urls: { url: string }[] }
-    }
+    const report = reportOf(run)
     expect(report.verdict).toBe('failed')
     expect(report.reason).toContain('401')
     expect(report.error).toMatchObject({ kind: 'auth', message: report.reason })
-    expect(report.error.planned_urls.map(u => u.url)).toEqual([
+    expect(report.error?.planned_urls.map(u => u.url)).toEqual([
       'https://clips.example/pass/1',
       'https://clips.example/good/2'
     ])
@@ -85,7 +89,7 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     expect(run.outputs.passed).toBe('false')
     expect(run.summary).toContain(`Judge ${UNKNOWN_JUDGE} not found: check the id`)
     expect(run.summary).toContain(`- Judge id: ${UNKNOWN_JUDGE}`)
-    expect((run.report as unknown as { error: { kind: string } }).error.kind).toBe('gate')
+    expect(reportOf(run).error?.kind).toBe('gate')
 
     const mine = commentsWith(marker)
     expect(mine).toHaveLength(1)
@@ -105,7 +109,7 @@ describe('a run that cannot reach a verdict, on a pull request', () => {
     ])
     expect(run.summary).toContain('1 problem in the configuration:')
     expect(run.summary).toMatch(/- urls.txt:3:\d+: .*expected an http or https URL/)
-    expect((run.report as unknown as { error: { kind: string; problems: { line: number }[] } }).error).toMatchObject({
+    expect(reportOf(run).error).toMatchObject({
       kind: 'config',
       problems: [{ line: 3 }]
     })

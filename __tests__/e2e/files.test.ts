@@ -8,7 +8,16 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { API_KEY, CLI_BUNDLE, type Environment, runAction, spawnNode, startEnvironment } from './harness.js'
+import {
+  API_KEY,
+  CLI_BUNDLE,
+  type Environment,
+  fileItems,
+  reportOf,
+  runAction,
+  spawnNode,
+  startEnvironment
+} from './harness.js'
 import { SCENARIO } from './fixtures.js'
 import { INSPECTION_PREFIX, type RequestLogEntry } from '../../src/emulator/inspection.js'
 import { UPLOADS_PATH } from '../../src/emulator/uploads.js'
@@ -97,8 +106,7 @@ describe('media files', () => {
       expect(run.stdout).toContain(`(${mode} mode)`)
       expect(run.report?.verdict).toBe('failed')
       // Only the file the pull request added is evaluated.
-      const items = (run.report as unknown as { items: Record<string, unknown>[]; counts: Record<string, number> })
-        .items
+      const items = fileItems(run)
       expect(items).toHaveLength(1)
       expect(items[0]).toMatchObject({
         kind: 'file',
@@ -108,7 +116,7 @@ describe('media files', () => {
         state: 'below_threshold',
         measured: { width: 1280, height: 720, aspect_ratio: '16:9' }
       })
-      expect((run.report as unknown as { counts: Record<string, number> }).counts.skipped_unchanged).toBe(1)
+      expect(reportOf(run).counts.skipped_unchanged).toBe(1)
       expect(run.summary).toContain('media/teaser-wide.mp4')
       expect(run.summary).toContain('measured 1280x720 (16:9)')
       expect(run.summary).not.toContain('launch-vertical.mp4')
@@ -136,7 +144,7 @@ describe('media files', () => {
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ passed: 'true', evaluated: '1', 'failed-count': '0' })
     expect(run.summary).toContain('measured 1080x1920 (9:16), 30 fps')
-    const item = (run.report as unknown as { items: Record<string, unknown>[] }).items[0]
+    const item = fileItems(run)[0]
     expect(item).toMatchObject({
       path: 'clips/launch.mp4',
       title: 'Launch #lumen',
@@ -176,7 +184,7 @@ describe('media files', () => {
         }
       )
       expect(run.code).toBe(1)
-      const items = (run.report as unknown as { items: Record<string, unknown>[] }).items
+      const items = fileItems(run)
       expect(items.map(i => [i.path, i.state, i.mime])).toEqual([
         ['cover.png', 'passed', 'image/png'],
         ['small.jpg', 'below_threshold', 'image/jpeg']
@@ -305,9 +313,7 @@ describe('reference media as code', () => {
       /::warning file=content\/judge\.references\.lock\.json,line=1::content\/judge\.references\.lock\.json is stale: content\/refs\/launch\.mp4 changed or was never locked/
     )
     expect(changed.report?.reason).toBeDefined()
-    expect((changed.report as unknown as { warnings: string[] }).warnings.join('\n')).toContain(
-      'pique-gate references lock --judge content/judge.yml'
-    )
+    expect(reportOf(changed).warnings.join('\n')).toContain('pique-gate references lock --judge content/judge.yml')
   })
 })
 
@@ -324,7 +330,7 @@ describe('upload URLs that expire', () => {
       )
       expect(run.code).toBe(1)
       expect(run.stdout.match(/clip\.mp4: upload refused, trying a fresh upload URL/g)).toHaveLength(2)
-      const item = (run.report as unknown as { items: Record<string, unknown>[] }).items[0]
+      const item = fileItems(run)[0]
       expect(item).toMatchObject({
         state: 'failed',
         abandoned_job_ids: [expect.any(String), expect.any(String), expect.any(String)]

@@ -21,6 +21,7 @@ import { STORE_PATHS } from '../../src/store/protocol.js'
 import { startStore } from '../../src/store/server.js'
 import type { RunningStore } from '../../src/store/options.js'
 import { FakeGitHub } from '../report/fake-github.js'
+import type { JsonFile, JsonReport } from '../../src/report/json.js'
 
 /** PIQUE_GATE_DIST runs a copy of the bundles (a long suite keeps its build while dist/ is rebuilt). */
 export const DIST = resolve(process.env.PIQUE_GATE_DIST ?? 'dist')
@@ -97,19 +98,22 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
-  /** The JSON report (snake_case, see docs/report.md). */
-  report?: {
-    verdict: string
-    reason: string
-    urls: {
-      url: string
-      state: string
-      score: number | null
-      job_id: string | null
-      error?: string | null
-      not_evaluated?: { reason: string; detail: string } | null
-    }[]
-  }
+  /** The JSON report (snake_case, see docs/report.md), when the run wrote one. */
+  report?: JsonReport
+}
+
+/** The run's JSON report; a run that wrote none fails the test here. */
+export function reportOf(run: ActionRun): JsonReport {
+  if (!run.report) throw new Error(`no JSON report (exit ${run.code})\n${run.stdout}\n${run.stderr}`)
+  return run.report
+}
+
+/** The report's items, every one of which must be a file. */
+export function fileItems(run: ActionRun): JsonFile[] {
+  return reportOf(run).items.map(item => {
+    if (item.kind !== 'file') throw new Error(`${item.url}: a URL item where a file was expected`)
+    return item
+  })
 }
 
 /** Writes a pull_request event for PR `number` of acme/site into `dir`; returns the variables a runner sets for it. */

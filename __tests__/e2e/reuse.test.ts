@@ -13,7 +13,16 @@ import { StoreClient } from '../../src/store/client.js'
 import { STORE_PATHS } from '../../src/store/protocol.js'
 import { type FakeActionsCache, startFakeActionsCache } from '../reuse/fake-actions-cache.js'
 import { judgeYaml } from './fixtures.js'
-import { API_KEY, CLI_BUNDLE, type Environment, runAction, spawnNode, startEnvironment } from './harness.js'
+import {
+  API_KEY,
+  type ActionRun,
+  CLI_BUNDLE,
+  type Environment,
+  reportOf,
+  runAction,
+  spawnNode,
+  startEnvironment
+} from './harness.js'
 
 const SCENARIO = [
   { match: 'https://clips.example/pass/*', score: 0.9 },
@@ -34,6 +43,13 @@ afterAll(async () => {
 const urls = (...paths: string[]) => `${paths.map(p => `https://clips.example/${p}`).join('\n')}\n`
 
 /** Jobs the emulator has created so far: every one was billed. */
+/** The fingerprint of the judge a run used (earlier results are filed under it). */
+function judgeFingerprint(run: ActionRun): string {
+  const fingerprint = reportOf(run).judge?.fingerprint
+  if (!fingerprint) throw new Error('the report names no judge fingerprint')
+  return fingerprint
+}
+
 async function billedJobs(): Promise<{ url: string; job_id: string }[]> {
   const res = await fetch(`${env.emulator.url}/_emulator/jobs`)
   return ((await res.json()) as { jobs: { url: string; job_id: string }[] }).jobs
@@ -154,7 +170,7 @@ describe('history, max-drop and policy (action, store)', () => {
     const judge = judgeYaml()
     // A first run creates the judge, whose fingerprint the earlier results are filed under.
     const setup = await prRun(judge, urls(`pass/${randomBytes(3).toString('hex')}`))
-    const fingerprint = (setup.report as unknown as { judge: { fingerprint: string } }).judge.fingerprint
+    const fingerprint = judgeFingerprint(setup)
     const dropped = `https://clips.example/good/drop-${randomBytes(3).toString('hex')}`
     const steady = `https://clips.example/good/steady-${randomBytes(3).toString('hex')}`
     await earlierResult(fingerprint, dropped, 0.95)
@@ -174,7 +190,7 @@ describe('history, max-drop and policy (action, store)', () => {
   it("compares with the base branch's result when the store knows one", async () => {
     const judge = judgeYaml()
     const setup = await prRun(judge, urls(`pass/${randomBytes(3).toString('hex')}`))
-    const fingerprint = (setup.report as unknown as { judge: { fingerprint: string } }).judge.fingerprint
+    const fingerprint = judgeFingerprint(setup)
     const url = `https://clips.example/good/base-${randomBytes(3).toString('hex')}`
     await earlierResult(fingerprint, url, 0.99, 'main')
     await earlierResult(fingerprint, url, 0.82, 'feature-x')

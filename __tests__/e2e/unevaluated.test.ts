@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { NO_FAULTS, type EmulatorOptions, type ScenarioRule } from '../../src/emulator/options.js'
-import { type ActionRun, type Environment, runAction, startEnvironment } from './harness.js'
+import { type ActionRun, type Environment, reportOf, runAction, startEnvironment } from './harness.js'
 import { SCENARIO, judgeYaml, urlList } from './fixtures.js'
 
 let env: Environment | undefined
@@ -28,16 +28,8 @@ async function gate(
   )
 }
 
-type JsonItem = {
-  url: string
-  state: string
-  error: string | null
-  job_id: string | null
-  not_evaluated: { reason: string; detail: string } | null
-  attempts: { job_id: string | null; state: string; error: string | null; decides: boolean }[]
-}
-const items = (run: ActionRun) => (run.report as unknown as { urls: JsonItem[] }).urls
-const counts = (run: ActionRun) => (run.report as unknown as { counts: Record<string, number> }).counts
+const items = (run: ActionRun) => reportOf(run).urls
+const counts = (run: ActionRun) => reportOf(run).counts
 
 describe('nothing unevaluated passes', () => {
   it('fails the gate when the submit endpoint is down, even with fail-on-error false', async () => {

@@ -98,10 +98,7 @@ async function oneRun(seed: number, mode: Mode, faults: EmulatorFaults): Promise
     const started = Date.now()
     const run = await runAction(env, inputs, { 'judge.yml': JUDGE, 'urls.txt': `${urls}\n` })
     const ms = Date.now() - started
-    const report = run.report as unknown as {
-      verdict: string
-      urls: { url: string; state: string; score: number | null; error?: string | null }[]
-    }
+    const report = run.report
     if (!report) throw new Error(`seed ${seed} ${mode}: no report (exit ${run.code})\n${run.stdout}\n${run.stderr}`)
     return {
       code: run.code,
