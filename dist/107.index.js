@@ -61,8 +61,8 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  CACHE_FORMAT_VERSION: () => (/* binding */ CACHE_FORMAT_VERSION),
   cacheFileName: () => (/* binding */ cacheFileName),
+  fingerprintDigest: () => (/* binding */ fingerprintDigest),
   folderResultCache: () => (/* binding */ folderResultCache)
 });
 
@@ -101,15 +101,38 @@ function decodeJsonBody(raw) {
         return { ok: false, reason: 'body is empty (expected a JSON result body)' };
     if (exceedsDepth(text, MAX_JSON_DEPTH))
         return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
-    const json = parseJsonText(text);
+    const json = body_parseJsonText(text);
     if (json === undefined)
         return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
     return { ok: true, text, json };
 }
+/**
+ * A stored result body as an object, or undefined when it cannot be served: not JSON (a row edited by hand or
+ * restored by another tool), not an object, or kept before ingest limited the depth (JSON.stringify and any reader
+ * that recurses could not take it). One rule for every read that returns stored bodies.
+ */
+function storedBodyJson(text) {
+    if (text === null || exceedsDepth(text, MAX_JSON_DEPTH))
+        return undefined;
+    const json = body_parseJsonText(text);
+    return json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? json
+        : undefined;
+}
+/** The same body as JSON text to splice into an answer unparsed (its leading BOM, which ingest tolerates, dropped). */
+function servableBody(text) {
+    if (storedBodyJson(text) === undefined)
+        return undefined;
+    return withoutBom(text);
+}
+/** The text without its leading byte order mark, which RFC 8259 lets a parser ignore. */
+function withoutBom(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 /** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
-function parseJsonText(text) {
+function body_parseJsonText(text) {
     try {
-        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        return JSON.parse(withoutBom(text));
     }
     catch {
         return undefined;
@@ -152,7 +175,7 @@ function countOpenings(text, stop) {
 }
 /** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
 function jsonErrorAt(text) {
-    const problem = jsonSyntaxProblem(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const problem = jsonSyntaxProblem(withoutBom(text));
     if (!problem)
         return '';
     const { line, col } = offsetPosition(text, problem.offset);
@@ -242,21 +265,6 @@ function resultFields(row) {
     };
 }
 /**
- * The stored body as JSON text that can be served, or undefined: JSON, an object (not an array), its leading BOM
- * (which ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could
- * not take it). Ingest keeps only text that parsed, but a row edited by hand or restored by another tool need not
- * be: spliced into an answer unchecked, one such body would make the whole answer unreadable. Checked once per body
- * (the store keeps the checked text, result-bodies.ts).
- */
-function servableBody(text) {
-    if (text === null)
-        return undefined;
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (!body.trimStart().startsWith('{') || exceedsDepth(body, MAX_JSON_DEPTH))
-        return undefined;
-    return parseJsonText(body) === undefined ? undefined : body;
-}
-/**
  * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,
  * the one before it (or the newest, when nothing is reusable) for deltas, and the base branch's newest other one.
  * `convert` turns a row into its result, or undefined when the row's body cannot be served.
@@ -340,9 +348,13 @@ const cacheFileSchema = schemas/* object */.Ikc({
     /** identity → completed results, newest first. */
     items: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* array */.YOg(protocol/* storedResultSchema */.k1))
 });
-/** The cache file's name for a judge: the fingerprint hashed (it holds characters file systems dislike). */
+/** A judge fingerprint as 32 hex characters, for file names and cache keys (it holds characters they dislike). */
+function fingerprintDigest(judgeFingerprint) {
+    return (0,external_node_crypto_.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32);
+}
+/** The cache file's name for a judge. */
 function cacheFileName(judgeFingerprint) {
-    return `results-${(0,external_node_crypto_.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}.json`;
+    return `results-${fingerprintDigest(judgeFingerprint)}.json`;
 }
 function folderResultCache(options) {
     const path = (0,external_node_path_.join)(options.dir, cacheFileName(options.judgeFingerprint));
@@ -379,11 +391,11 @@ function folderResultCache(options) {
         async lookup(query) {
             const file = await load();
             const rows = [];
-            const bodies = new Map();
+            const kept = new Map();
             for (const identity of new Set(query.identities)) {
                 const results = file.items[identity] ?? [];
                 results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
-                    bodies.set(r.job_id, servableBody(JSON.stringify(r.result)) ?? null);
+                    kept.set(r.job_id, r);
                     rows.push({
                         identity,
                         job_id: r.job_id,
@@ -397,11 +409,14 @@ function folderResultCache(options) {
                     });
                 });
             }
-            const answer = answerLookup({
+            // The store's selection rule over the file's results as they are (already parsed and checked on load).
+            const request = {
                 judge_fingerprint: options.judgeFingerprint,
                 identities: query.identities,
                 max_age_seconds: query.maxAgeSeconds
-            }, rows, bodies, now());
+            };
+            const at = now();
+            const answer = { items: selectLookup(request, rows, at, row => kept.get(row.job_id)), now: at.toISOString() };
             return (0,reuse_history/* historyFromAnswer */.L)(answer);
         },
         async remember(results) {

@@ -8,18 +8,15 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   actionsCacheAvailable: () => (/* binding */ actionsCacheAvailable),
-/* harmony export */   actionsCacheDir: () => (/* binding */ actionsCacheDir),
 /* harmony export */   actionsCacheHistory: () => (/* binding */ actionsCacheHistory),
 /* harmony export */   actionsCacheKeyPrefix: () => (/* binding */ actionsCacheKeyPrefix)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8583);
-/* harmony import */ var _result_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1107);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8583);
+/* harmony import */ var _result_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1107);
 /**
  * The results cache through the GitHub Actions cache, for action runs without a store. The folder cache
  * (result-cache.ts) lives in the runner's temp folder: restored before the first lookup, saved after the run's
@@ -31,26 +28,25 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-
 /** `pique-gate-results-v1-<32 hex of the fingerprint>-`: every entry of one judge. */
 function actionsCacheKeyPrefix(judgeFingerprint) {
-    return `pique-gate-results-v1-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}-`;
+    return `pique-gate-results-v1-${(0,_result_cache_js__WEBPACK_IMPORTED_MODULE_3__.fingerprintDigest)(judgeFingerprint)}-`;
 }
 /** The one folder restored and saved (its path is part of the cache version, so it never varies by run). */
 function actionsCacheDir(env) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'pique-gate-results');
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)(), 'pique-gate-results');
 }
 function actionsCacheAvailable() {
-    return _actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .isFeatureAvailable */ .w3();
+    return _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .isFeatureAvailable */ .w3();
 }
 function actionsCacheHistory(options) {
     const dir = actionsCacheDir(options.env);
     const prefix = actionsCacheKeyPrefix(options.judgeFingerprint);
-    const folder = (0,_result_cache_js__WEBPACK_IMPORTED_MODULE_4__.folderResultCache)({ dir, judgeFingerprint: options.judgeFingerprint, onProblem: options.warning });
+    const folder = (0,_result_cache_js__WEBPACK_IMPORTED_MODULE_3__.folderResultCache)({ dir, judgeFingerprint: options.judgeFingerprint, onProblem: options.warning });
     let restored;
     const restore = () => (restored ??= (async () => {
         try {
-            const hit = await _actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .restoreCache */ .P3([dir], prefix);
+            const hit = await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .restoreCache */ .P3([dir], prefix);
             options.info(hit ? `Results cache restored from the GitHub Actions cache (${hit})` : 'No results cache yet for this judge');
         }
         catch (error) {
@@ -71,7 +67,7 @@ function actionsCacheHistory(options) {
             await folder.remember(results);
             const key = `${prefix}${options.env.GITHUB_RUN_ID ?? 'local'}-${options.env.GITHUB_RUN_ATTEMPT ?? '1'}-${Date.now().toString(36)}`;
             try {
-                await _actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .saveCache */ .Io([dir], key);
+                await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .saveCache */ .Io([dir], key);
                 options.info(`Results cache saved to the GitHub Actions cache (${key})`);
             }
             catch (error) {
@@ -144,8 +140,8 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  CACHE_FORMAT_VERSION: () => (/* binding */ CACHE_FORMAT_VERSION),
   cacheFileName: () => (/* binding */ cacheFileName),
+  fingerprintDigest: () => (/* binding */ fingerprintDigest),
   folderResultCache: () => (/* binding */ folderResultCache)
 });
 
@@ -184,15 +180,38 @@ function decodeJsonBody(raw) {
         return { ok: false, reason: 'body is empty (expected a JSON result body)' };
     if (exceedsDepth(text, MAX_JSON_DEPTH))
         return { ok: false, reason: `body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
-    const json = parseJsonText(text);
+    const json = body_parseJsonText(text);
     if (json === undefined)
         return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
     return { ok: true, text, json };
 }
+/**
+ * A stored result body as an object, or undefined when it cannot be served: not JSON (a row edited by hand or
+ * restored by another tool), not an object, or kept before ingest limited the depth (JSON.stringify and any reader
+ * that recurses could not take it). One rule for every read that returns stored bodies.
+ */
+function storedBodyJson(text) {
+    if (text === null || exceedsDepth(text, MAX_JSON_DEPTH))
+        return undefined;
+    const json = body_parseJsonText(text);
+    return json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? json
+        : undefined;
+}
+/** The same body as JSON text to splice into an answer unparsed (its leading BOM, which ingest tolerates, dropped). */
+function servableBody(text) {
+    if (storedBodyJson(text) === undefined)
+        return undefined;
+    return withoutBom(text);
+}
+/** The text without its leading byte order mark, which RFC 8259 lets a parser ignore. */
+function withoutBom(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 /** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
-function parseJsonText(text) {
+function body_parseJsonText(text) {
     try {
-        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        return JSON.parse(withoutBom(text));
     }
     catch {
         return undefined;
@@ -235,7 +254,7 @@ function countOpenings(text, stop) {
 }
 /** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
 function jsonErrorAt(text) {
-    const problem = jsonSyntaxProblem(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const problem = jsonSyntaxProblem(withoutBom(text));
     if (!problem)
         return '';
     const { line, col } = offsetPosition(text, problem.offset);
@@ -325,21 +344,6 @@ function resultFields(row) {
     };
 }
 /**
- * The stored body as JSON text that can be served, or undefined: JSON, an object (not an array), its leading BOM
- * (which ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could
- * not take it). Ingest keeps only text that parsed, but a row edited by hand or restored by another tool need not
- * be: spliced into an answer unchecked, one such body would make the whole answer unreadable. Checked once per body
- * (the store keeps the checked text, result-bodies.ts).
- */
-function servableBody(text) {
-    if (text === null)
-        return undefined;
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (!body.trimStart().startsWith('{') || exceedsDepth(body, MAX_JSON_DEPTH))
-        return undefined;
-    return parseJsonText(body) === undefined ? undefined : body;
-}
-/**
  * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,
  * the one before it (or the newest, when nothing is reusable) for deltas, and the base branch's newest other one.
  * `convert` turns a row into its result, or undefined when the row's body cannot be served.
@@ -423,9 +427,13 @@ const cacheFileSchema = schemas/* object */.Ikc({
     /** identity → completed results, newest first. */
     items: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* array */.YOg(protocol/* storedResultSchema */.k1))
 });
-/** The cache file's name for a judge: the fingerprint hashed (it holds characters file systems dislike). */
+/** A judge fingerprint as 32 hex characters, for file names and cache keys (it holds characters they dislike). */
+function fingerprintDigest(judgeFingerprint) {
+    return (0,external_node_crypto_.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32);
+}
+/** The cache file's name for a judge. */
 function cacheFileName(judgeFingerprint) {
-    return `results-${(0,external_node_crypto_.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}.json`;
+    return `results-${fingerprintDigest(judgeFingerprint)}.json`;
 }
 function folderResultCache(options) {
     const path = (0,external_node_path_.join)(options.dir, cacheFileName(options.judgeFingerprint));
@@ -462,11 +470,11 @@ function folderResultCache(options) {
         async lookup(query) {
             const file = await load();
             const rows = [];
-            const bodies = new Map();
+            const kept = new Map();
             for (const identity of new Set(query.identities)) {
                 const results = file.items[identity] ?? [];
                 results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
-                    bodies.set(r.job_id, servableBody(JSON.stringify(r.result)) ?? null);
+                    kept.set(r.job_id, r);
                     rows.push({
                         identity,
                         job_id: r.job_id,
@@ -480,11 +488,14 @@ function folderResultCache(options) {
                     });
                 });
             }
-            const answer = answerLookup({
+            // The store's selection rule over the file's results as they are (already parsed and checked on load).
+            const request = {
                 judge_fingerprint: options.judgeFingerprint,
                 identities: query.identities,
                 max_age_seconds: query.maxAgeSeconds
-            }, rows, bodies, now());
+            };
+            const at = now();
+            const answer = { items: selectLookup(request, rows, at, row => kept.get(row.job_id)), now: at.toISOString() };
             return (0,reuse_history/* historyFromAnswer */.L)(answer);
         },
         async remember(results) {

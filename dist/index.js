@@ -2240,6 +2240,7 @@ const Outputs = {
 __nccwpck_require__.d(__webpack_exports__, {
   xL: () => (/* reexport */ config_problems/* ConfigError */.xL),
   CK: () => (/* reexport */ url_list/* INLINE_SOURCE */.CK),
+  jn: () => (/* reexport */ allowedContentTypes),
   Vw: () => (/* reexport */ config_problems/* formatProblem */.Vw),
   iF: () => (/* reexport */ loadJudgeFile),
   rY: () => (/* reexport */ url_list/* loadUrlLists */.rY),
@@ -2250,8 +2251,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var config_problems = __nccwpck_require__(4968);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/pique/detectors.ts
-var detectors = __nccwpck_require__(9779);
 // EXTERNAL MODULE: ./src/pique/limits.ts
 var limits = __nccwpck_require__(7914);
 // EXTERNAL MODULE: ./src/pique/schema.ts + 1 modules
@@ -2303,8 +2302,11 @@ var config_source = __nccwpck_require__(638);
 
 
 
-
 const BODY_KEYS = Object.keys(schema/* createJudgeRequestSchema */.sG.shape);
+/** The judge content types a run allows: URLs need a video judge; media files alone may use an image or audio one. */
+function allowedContentTypes(urlsGiven) {
+    return urlsGiven ? [limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io] : limits/* UPLOAD_CONTENT_TYPES */.QT;
+}
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */
 async function loadJudgeFile(file, options = {}) {
     const format = (0,config_source/* formatOf */.be)(file);
@@ -2335,7 +2337,7 @@ async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     }
     // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
     const value = structuredClone(source.value);
-    const references = (0,local/* extractLocalReferences */.ju)(value, source.file, cwd);
+    const references = (0,local/* extractLocalReferences */.j)(value, source.file, cwd);
     const { id, $schema, policy, ...body } = value;
     const at = (issue, where = 'value') => (0,config_source/* problemAt */.l4)(source, issue.path, issue.message, where);
     const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
@@ -2426,15 +2428,7 @@ function unknownKeys(value) {
     return issues;
 }
 function unknownIn(keys, known, parent) {
-    return keys
-        .filter(k => !known.includes(k))
-        .map(k => {
-        const hint = (0,detectors/* didYouMean */.au)(k, known);
-        return {
-            path: [...parent, k],
-            message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
-        };
-    });
+    return keys.filter(k => !known.includes(k)).map(k => ({ path: [...parent, k], message: (0,config_problems/* unknownKeyMessage */.VP)(k, known) }));
 }
 
 // EXTERNAL MODULE: ./src/config/url-list.ts
@@ -2543,11 +2537,11 @@ const isRecord = (v) => Boolean(v) && typeof v === 'object' && !Array.isArray(v)
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   PQ: () => (/* binding */ printableProblem),
+/* harmony export */   VP: () => (/* binding */ unknownKeyMessage),
 /* harmony export */   Vw: () => (/* binding */ formatProblem),
 /* harmony export */   dS: () => (/* binding */ sortProblems),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
-/* unused harmony export unknownKeyMessage */
 /* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9779);
 /* harmony import */ var _model_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5086);
 /** Problems found in users' config files, and the one way they are printed. */
@@ -2598,7 +2592,7 @@ function sortProblems(problems) {
 }
 /** The one wording for a key a file should not have: `unknown key (did you mean "score"?)`, or the keys it may use. */
 function unknownKeyMessage(key, known) {
-    const hint = didYouMean(key, known);
+    const hint = (0,_pique_detectors_js__WEBPACK_IMPORTED_MODULE_0__/* .didYouMean */ .au)(key, known);
     return hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`;
 }
 
@@ -2798,7 +2792,7 @@ class Reader {
     patterns(input) {
         return this.list(input).map((line, i) => {
             try {
-                return (0,_pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTransientPattern */ .s9)(line);
+                return (0,_pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTransientPattern */ .s)(line);
             }
             catch (error) {
                 return this.fail(input, `line ${i + 1}: ${line} is not a valid regular expression (${error.message})`);
@@ -2904,7 +2898,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   sl: () => (/* binding */ withDocumentProblems)
 });
 
-// UNUSED EXPORTS: JUDGE_FILE_LIMIT, jsonSyntaxProblem, offsetPosition
+// UNUSED EXPORTS: jsonSyntaxProblem, offsetPosition
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -3082,6 +3076,8 @@ function decodeUtf8(bytes) {
         return { ok: false, why: `not UTF-8: the file is ${unicode}; ${SAVE_AS_UTF8}` };
     let text;
     try {
+        // TextDecoder drops a leading byte-order mark (Windows editors write one): strict JSON would reject it, and it
+        // would shift every column of the first line.
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
@@ -3199,8 +3195,7 @@ const JUDGE_FILE_LIMIT = { bytes: 1024 * 1024 };
 /**
  * The file's text, or one clear line saying why it cannot be read. Only a regular file is read (a FIFO, device,
  * socket or directory is refused before any byte is read, so nothing blocks), its size is checked against
- * the limit first, and the bytes must be UTF-8. A leading byte-order mark (Windows editors write one) is dropped:
- * strict JSON would reject it, and it would shift every column of the first line.
+ * the limit first, and the bytes must be UTF-8 (decodeUtf8 drops a leading byte-order mark).
  */
 async function readText(file, cwd = process.cwd(), limit = JUDGE_FILE_LIMIT) {
     const bytes = await readRegularFile((0,external_node_path_.resolve)(cwd, file), limit);
@@ -3209,7 +3204,7 @@ async function readText(file, cwd = process.cwd(), limit = JUDGE_FILE_LIMIT) {
     const text = decodeUtf8(bytes.value);
     if (!text.ok)
         return { ok: false, problem: { ...fileProblem(file, text.why), ...text.at } };
-    return { ok: true, value: text.value.replace(/^\uFEFF/, '') };
+    return { ok: true, value: text.value };
 }
 /**
  * The bytes of a regular file within the limit. `stat` follows symbolic links, so a link to /dev/zero is
@@ -3425,7 +3420,7 @@ function childOf(source, node, segment) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   TU: () => (/* binding */ ACTION_SURFACE)
 /* harmony export */ });
-/* unused harmony exports MISSING_KEY_REASON, CLI_MISSING_KEY_REASON, CLI_SURFACE */
+/* unused harmony exports MISSING_KEY_REASON, CLI_SURFACE */
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4389);
 
 const MISSING_KEY_REASON = 'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set';
@@ -3838,7 +3833,6 @@ function formatBytes(bytes, units = 'decimal') {
 /* harmony export */   Xp: () => (/* binding */ inspectFile),
 /* harmony export */   kc: () => (/* binding */ FileProblem)
 /* harmony export */ });
-/* unused harmony export LFS_POINTER_PREFIX */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
@@ -3977,7 +3971,7 @@ function isPermissionError(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8723);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7725);
 // The action's entry: everything lives in main.ts so tests can import it without running it.
 
 // run() reports its own failures; this only catches a failure to report (e.g. an unwritable GITHUB_OUTPUT).
@@ -3991,7 +3985,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8723:
+/***/ 7725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4886,6 +4880,9 @@ var external_node_fs_ = __nccwpck_require__(3024);
 
 /** Events whose runs get the sticky comment. */
 const COMMENT_EVENTS = ['pull_request', 'pull_request_target'];
+function readEvent(env = process.env) {
+    return { payload: readPayload(env) };
+}
 /** The event payload at GITHUB_EVENT_PATH, or undefined when there is none or it cannot be read. */
 function readPayload(env) {
     const path = env.GITHUB_EVENT_PATH;
@@ -4900,8 +4897,7 @@ function readPayload(env) {
     }
 }
 /** The pull request of the current event, or undefined when the event is not about one (or the payload is unreadable). */
-function readPullRequestContext(env = process.env) {
-    const payload = readPayload(env);
+function readPullRequestContext(env = process.env, { payload } = readEvent(env)) {
     if (!payload)
         return undefined;
     const pr = payload.pull_request;
@@ -4928,7 +4924,8 @@ function workflowRunUrl(env = process.env) {
 }
 /** Dependabot's actor name: its runs get Dependabot secrets only and a read-only token, like a fork's. */
 const DEPENDABOT_ACTOR = 'dependabot[bot]';
-function restrictedRun(env = process.env) {
+/** `event`: the event when the caller has read it already; else it is read here. */
+function restrictedRun(env = process.env, event) {
     if (env.GITHUB_EVENT_NAME === 'pull_request_target')
         return undefined;
     if (env.GITHUB_ACTOR === DEPENDABOT_ACTOR)
@@ -4937,7 +4934,7 @@ function restrictedRun(env = process.env) {
             why: 'this run was triggered by Dependabot, whose runs get only Dependabot secrets and a read-only token ' +
                 '(add api-key as a Dependabot secret to evaluate its pull requests)'
         };
-    const pr = readPayload(env)?.pull_request;
+    const pr = (event ?? readEvent(env)).payload?.pull_request;
     const base = pr?.base?.repo?.full_name;
     if (!pr || !base || pr.head?.repo === undefined)
         return undefined;
@@ -5160,21 +5157,15 @@ async function writeJsonReport(report, path, secrets = []) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const file = await (0,promises_.open)(path, 'w');
     try {
-        // Written in chunks of about a megabyte, each part redacted on its own: no 40 MB string is built, copied and
-        // scanned between the last result and the exit.
-        let chunk = [];
-        let size = 0;
-        for (const part of compactJsonParts(json)) {
-            chunk.push(redact(part, hidden));
-            size += part.length;
-            if (size < WRITE_CHUNK_CHARS)
-                continue;
-            await file.write(chunk.join(''));
-            chunk = [];
-            size = 0;
-        }
-        chunk.push('\n');
-        await file.write(chunk.join(''));
+        // Each part redacted on its own (a part never splits a value): no 40 MB string is built, copied and scanned
+        // between the last result and the exit.
+        const redacted = function* () {
+            for (const part of compactJsonParts(json))
+                yield redact(part, hidden);
+            yield '\n';
+        };
+        for (const chunk of (0,model/* joinedChunks */.ex)(redacted(), WRITE_CHUNK_CHARS))
+            await file.write(chunk);
     }
     finally {
         await file.close();
@@ -5382,7 +5373,7 @@ function detailsBlock(o, report, links) {
     if (o.kind === 'file')
         body.push('', fileFacts(o));
     // The threshold is in the heading already; other rules broken are listed by name.
-    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold');
+    const rules = (0,outcomes/* otherBreaches */.mS)(o);
     if (rules.length)
         body.push('', ...rules.map(b => `- ${(0,report_escape/* escapeMarkdown */.FV)((0,outcomes/* ruleName */.oF)(b.rule))}: ${(0,report_escape/* escapeMarkdown */.FV)(b.message)}`));
     if (o.notEvaluated)
@@ -5450,7 +5441,7 @@ function why(o, report) {
         return [(0,outcomes/* explainOutcome */.Kw)(o, report), reused].filter(Boolean).join('; ');
     const d = (0,outcomes/* worstDetector */.yz)(o);
     const worst = d ? `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}` : '';
-    const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+    const more = (0,outcomes/* otherBreaches */.mS)(o).map(b => b.message);
     return [reused, worst, ...more].filter(Boolean).join('; ');
 }
 /** `0.71`, or `0.82 → 0.71` with the item's earlier score. */
@@ -5558,17 +5549,21 @@ async function publishReports(report, ctx) {
     core/* endGroup */.N4();
     const plan = planAnnotations(report);
     emitAnnotations(report, plan, ctx.secrets);
+    // The event file is read and parsed once for the summary's links and the comment alike.
+    const event = readEvent(env);
+    const pr = readPullRequestContext(env, event);
+    const sourceLinks = sourceLinksOf(env, pr);
     if (env.GITHUB_STEP_SUMMARY) {
-        const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks: sourceLinksOf(env) });
+        const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks });
         await attempt(() => core/* summary */.z.addRaw(redact(markdown, ctx.secrets), true).write(), e => warn('write the job summary', e));
     }
     if (ctx.comment)
-        await attempt(() => publishComment(report, ctx, env), e => warn('update the pull request comment', e));
+        await attempt(() => publishComment(report, ctx, { env, event, pr, sourceLinks }), e => warn('update the pull request comment', e));
 }
 /** Links to the URL lists at the commit evaluated: a pull request's head, else GITHUB_SHA. */
-function sourceLinksOf(env) {
+function sourceLinksOf(env, pr) {
     const { GITHUB_SERVER_URL: serverUrl, GITHUB_REPOSITORY: repository } = env;
-    const sha = readPullRequestContext(env)?.headSha ?? env.GITHUB_SHA;
+    const sha = pr?.headSha ?? env.GITHUB_SHA;
     if (!serverUrl || !repository || !sha)
         return undefined;
     return { serverUrl, repository, sha, workspace: env.GITHUB_WORKSPACE };
@@ -5581,15 +5576,14 @@ async function attempt(step, onError) {
         onError(error);
     }
 }
-async function publishComment(report, ctx, env) {
+async function publishComment(report, ctx, { env, event, pr, sourceLinks }) {
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     if (!COMMENT_EVENTS.includes(eventName))
         return;
-    const pr = readPullRequestContext(env);
     if (!pr)
         return;
     // The event shows the token is read-only: no doomed requests, no warning. The job summary has the report.
-    const restricted = restrictedRun(env);
+    const restricted = restrictedRun(env, event);
     if (restricted) {
         core/* info */.pq(`Pull request comment not posted: ${restricted.why}. The job summary has the report.`);
         return;
@@ -5608,7 +5602,7 @@ async function publishComment(report, ctx, env) {
         judgeKey,
         runUrl: workflowRunUrl(env),
         sha: pr.headSha,
-        sourceLinks: sourceLinksOf(env)
+        sourceLinks
     });
     const result = await upsertStickyComment(createOctokit(ctx.githubToken, env), pr, commentMarker(judgeKey), redact(body, ctx.secrets));
     if (result.action === 'forbidden') {
@@ -5644,6 +5638,23 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/gate/decided.ts
+/** The items a run has decided so far, for its verdict and for the report of a run that stopped. */
+
+/**
+ * The items the run has so far, submitted and reused, in plan order, with their results: reused ones are kept apart
+ * (the wait and the results cache must not take their jobs for this run's), and joined here for every report.
+ */
+function decidedSoFar(progress) {
+    if (!progress.reused.length)
+        return { outcomes: progress.outcomes, results: progress.results };
+    const all = [...progress.outcomes, ...progress.reused];
+    return {
+        outcomes: progress.plan ? (0,model/* inPlanOrder */.Tu)(progress.plan.items, all) : all,
+        results: new Map([...progress.results, ...progress.reusedResults])
+    };
+}
+
 // EXTERNAL MODULE: ./src/config/policy.ts
 var config_policy = __nccwpck_require__(9706);
 ;// CONCATENATED MODULE: ./src/gate/detector-policy.ts
@@ -5654,7 +5665,6 @@ var config_policy = __nccwpck_require__(9706);
  */
 
 
-/** A score as people read it: at most three decimals, no float noise. */
 /**
  * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
  * all (but the ignored ones), so a detector missing from the result is noticed too.
@@ -6005,6 +6015,7 @@ function notEvaluatedWhy(items) {
 
 
 
+
 const USAGE_KINDS = ['settings', 'config', 'missing_key'];
 /** The error as the user reads it, its hint worded for `surface` (workflow inputs or command-line flags). */
 function describeFailure(error, surface = config_surface/* ACTION_SURFACE */.TU) {
@@ -6076,10 +6087,12 @@ function failureReport(failure, known) {
  * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
  */
 function submittedSoFar(known) {
-    const progress = known.progress;
-    if (!progress?.outcomes.length || known.threshold === undefined)
+    if (!known.progress || known.threshold === undefined)
         return [];
-    return settleItems(progress.outcomes, { threshold: known.threshold, waitMode: 'none', results: progress.results });
+    const { outcomes, results } = decidedSoFar(known.progress);
+    if (!outcomes.length)
+        return [];
+    return settleItems(outcomes, { threshold: known.threshold, waitMode: 'none', results });
 }
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
 function billedNote(progress) {
@@ -6143,10 +6156,23 @@ function describeUploadUrl(url) {
         return 'the upload URL';
     }
 }
-/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body. */
+/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body, as text (storage writes `'` as `&#39;`). */
 function storageErrorOf(body) {
-    const pick = (tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim();
+    const pick = (tag) => {
+        const text = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim();
+        return text === undefined ? undefined : xmlText(text);
+    };
     return { code: pick('Code'), message: pick('Message') };
+}
+const XML_ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** XML character data with its entities undone: numeric ones and the five predefined; anything else stays as sent. */
+function xmlText(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name) => {
+        if (name[0] !== '#')
+            return XML_ENTITIES[name] ?? entity;
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    });
 }
 /** Uploads `size` bytes of the file at `path`. Resolves on a 2xx answer; throws UploadError otherwise. */
 async function uploadFile(target, path, size, options = {}) {
@@ -6622,7 +6648,7 @@ async function resolveJudgeReferences(api, judge, options) {
             ? `${lockPath} ${exists ? 'is stale' : 'does not exist'}: ${[...new Set(uploaded.map(r => r.path))].join(', ')} ${exists ? 'changed or ' : ''}was never locked, so this run uploaded ${uploaded.length === 1 ? 'it' : 'them'} and the judge is new. Run \`pique-gate references lock --judge ${judge.file}\` and commit ${lockPath}: until then every run uploads again and creates another judge`
             : undefined;
         return {
-            file: { ...judge, body: (0,local/* withReferenceUris */.TP)(judge.body, uris) },
+            file: { ...judge, body: (0,local/* withReferenceUris */.T)(judge.body, uris) },
             lockPath,
             warning,
             uploaded: uploaded.length
@@ -7242,7 +7268,7 @@ var url_identity = __nccwpck_require__(3239);
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
 async function selectChangedUrls(urls, options) {
     const env = options.env ?? process.env;
-    const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env });
+    const context = options.pullRequest;
     // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
     if (!context)
         return { urls, skippedUnchanged: 0, note: notAPullRequest(env, 'URL') };
@@ -7365,9 +7391,11 @@ function parseNameStatus(output) {
 
 
 
-async function selectChangedFiles(files, options) {
+async function selectChangedFiles(files, 
+/** `pullRequest`: as for selectChangedUrls, read once by the plan; `env` names the event outside a pull request. */
+options) {
     const env = options.env ?? process.env;
-    const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env });
+    const context = options.pullRequest;
     if (!context)
         return { files, skippedUnchanged: 0, note: notAPullRequest(env, 'file') };
     const { pr, cwd, commit, api } = context;
@@ -7394,8 +7422,6 @@ async function selectChangedFiles(files, options) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/pique/detectors.ts
-var detectors = __nccwpck_require__(9779);
 ;// CONCATENATED MODULE: ./src/config/files-manifest.ts
 /**
  * The files manifest: a YAML or JSON list naming media files to gate, with the title and description Pique
@@ -7415,7 +7441,8 @@ const manifestItemSchema = schemas/* union */.KCZ([
             .describe("Sent as the upload's description (read by e.g. title_and_description).")
     })
 ]);
-const MANIFEST_ITEM_KEYS = ['file', 'title', 'description'];
+/** The keys a manifest item's mapping may have, from its schema (one source of truth). */
+const MANIFEST_ITEM_KEYS = Object.keys(manifestItemSchema.options[1].shape);
 const filesManifestSchema = schemas/* array */.YOg(manifestItemSchema);
 
 // EXTERNAL MODULE: ./src/config/source.ts + 2 modules
@@ -7437,9 +7464,6 @@ var config_source = __nccwpck_require__(638);
 
 
 
-
-/** The source name of files named directly in the `files` input. */
-const FILES_INPUT_SOURCE = 'files';
 /** Manifests are the structured files; any other line names media. */
 function isManifestPath(pattern) {
     return (0,config_source/* formatOf */.be)(pattern) !== 'text';
@@ -7543,13 +7567,13 @@ async function readManifest(manifest, cwd) {
         return {
             named: [],
             problems: [
-                (0,config_source/* problemAt */.l4)(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${(0,pique_schema/* describeValue */.bp)(source.doc.toJS())}`)
+                (0,config_source/* problemAt */.l4)(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${(0,pique_schema/* describeValue */.bp)(source.value)}`)
             ]
         };
     const base = (0,external_node_path_.dirname)(manifest);
     const named = [];
     const out = [];
-    const items = source.doc.toJS();
+    const items = source.value;
     for (const [i, item] of items.entries()) {
         const node = root.items[i];
         const parsed = manifestItemSchema.safeParse(item);
@@ -7591,7 +7615,7 @@ function itemProblems(source, i, item) {
     const out = [];
     for (const key of Object.keys(item))
         if (!MANIFEST_ITEM_KEYS.includes(key))
-            out.push((0,config_source/* problemAt */.l4)(source, [i, key], `unknown key${(0,detectors/* didYouMean */.au)(key, MANIFEST_ITEM_KEYS) || `; expected one of ${MANIFEST_ITEM_KEYS.join(', ')}`}`, 'key'));
+            out.push((0,config_source/* problemAt */.l4)(source, [i, key], (0,config_problems/* unknownKeyMessage */.VP)(key, MANIFEST_ITEM_KEYS), 'key'));
     const shaped = schemas/* object */.Ikc(manifestItemSchema.options[1].shape).partial({ file: true }).safeParse(item);
     if (!shaped.success)
         for (const issue of (0,pique_schema/* schemaIssues */.ge)(shaped.error))
@@ -7669,8 +7693,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     const found = { problems: [], warnings: [] };
     const urlsGiven = settings.urlPatterns.length > 0 || settings.urlListInline !== undefined;
     const filesGiven = settings.filePatterns.length > 0;
-    // URLs need a video judge; media files alone may use an image or audio judge.
-    const contentTypes = urlsGiven ? [limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io] : limits/* UPLOAD_CONTENT_TYPES */.QT;
+    const contentTypes = (0,load/* allowedContentTypes */.jn)(urlsGiven);
     const judgeFile = settings.judgeId
         ? undefined
         : await collectProblems((0,load/* loadJudgeFile */.iF)(settings.judgePath, { cwd, contentTypes }), found);
@@ -7702,8 +7725,12 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     let named = fileList?.files ?? [];
     let skippedUnchanged = 0;
     const skippedUnchangedKinds = [];
+    // The pull request, its base commit (fetched when shallow) and the API client: resolved once for URLs and files.
+    const pullRequest = onlyChanged && (urlsGiven || named.length)
+        ? await pullRequestBase({ githubToken: settings.githubToken, cwd, env })
+        : undefined;
     if (onlyChanged && urlsGiven) {
-        const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
+        const changed = await selectChangedUrls(list.urls, { files, pullRequest, env });
         if (changed.note)
             log.info(changed.note);
         if (changed.skippedUnchanged)
@@ -7714,7 +7741,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
             skippedUnchangedKinds.push('url');
     }
     if (onlyChanged && named.length) {
-        const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env });
+        const changed = await selectChangedFiles(named, { pullRequest, env });
         log.info(changed.note);
         named = changed.files;
         skippedUnchanged += changed.skippedUnchanged;
@@ -7778,13 +7805,12 @@ function itemIdentity(item) {
 ;// CONCATENATED MODULE: ./src/gate/reuse.ts
 
 
-
-/** One lookup for every item; a failure is a warning and an empty answer. */
-async function lookUpHistory(history, items, query, log) {
+/** One lookup for every item (`identities`: each item's `itemIdentity`); a failure is a warning and an empty answer. */
+async function lookUpHistory(history, identities, query, log) {
     const started = performance.now();
     try {
-        const found = await history.lookup({ ...query, identities: items.map(itemIdentity) });
-        log.debug(`Reuse lookup: ${items.length} identities in ${Math.round(performance.now() - started)} ms`);
+        const found = await history.lookup({ ...query, identities: [...identities] });
+        log.debug(`Reuse lookup: ${identities.length} identities in ${Math.round(performance.now() - started)} ms`);
         return found;
     }
     catch (error) {
@@ -7792,11 +7818,11 @@ async function lookUpHistory(history, items, query, log) {
         return new Map();
     }
 }
-/** Splits the plan: reusable items become outcomes, the rest are submitted. */
-function planReuse(items, found) {
+/** Splits the plan: reusable items become outcomes, the rest are submitted. `identities` line up with `items`. */
+function planReuse(items, found, identities = items.map(itemIdentity)) {
     const plan = { reused: [], results: new Map(), toSubmit: [] };
-    for (const item of items) {
-        const identity = itemIdentity(item);
+    for (const [index, item] of items.entries()) {
+        const identity = identities[index];
         const past = found.get(identity);
         const earlier = {
             identity,
@@ -7828,14 +7854,6 @@ function earlierResult(past) {
             ...(past.ref ? { ref: past.ref } : {})
         }
     };
-}
-/** Submitted and reused outcomes in the plan's order (an item is known by its source line and name). */
-function inPlanOrder(items, outcomes) {
-    const key = (i) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${(0,model/* itemName */.TJ)(i)}`;
-    const byKey = new Map(outcomes.map(o => [key(o), o]));
-    const ordered = items.map(i => byKey.get(key(i))).filter((o) => o !== undefined);
-    // Anything not matched (should not happen) still counts, after the rest.
-    return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))];
 }
 
 ;// CONCATENATED MODULE: ./src/gate/store-jobs.ts
@@ -8006,7 +8024,7 @@ async function submitAll(api, urls, options) {
             const rest = sent.rest.map(u => notAcceptedOutcome(u, sent.error, submittedAt));
             if (rest.length)
                 options.log.warning(`${label} (${(0,model/* plural */.LS)(rest.length, 'URL')}): submit failed: ${errorMessage(sent.error)}`);
-            outcomes[index] = submit_inPlanOrder(batch, [...refused, ...rest]);
+            outcomes[index] = (0,model/* inPlanOrder */.Tu)(batch, [...refused, ...rest]);
             return;
         }
         const reply = sent.reply;
@@ -8015,7 +8033,7 @@ async function submitAll(api, urls, options) {
         if (reply.batch_id)
             batchIds[index] = reply.batch_id;
         const accepted = matchJobs(sent.accepted, reply, batchId, submittedAt).map(o => retriedAmbiguous ? { ...o, maybeBilled: true } : o);
-        outcomes[index] = submit_inPlanOrder(batch, [...accepted, ...refused]);
+        outcomes[index] = (0,model/* inPlanOrder */.Tu)(batch, [...accepted, ...refused]);
         for (const job of reply.jobs) {
             const status = job.status;
             if (status === undefined || (0,limits/* isJobStatus */.ef)(status) || undocumented.has(status))
@@ -8030,11 +8048,6 @@ async function submitAll(api, urls, options) {
         await options.onBatch?.(batchId, accepted);
     });
     return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id) => id !== undefined) };
-}
-/** The batch's outcomes in the order its items were planned. */
-function submit_inPlanOrder(batch, outcomes) {
-    const by = new Map(outcomes.map(o => [(0,model/* itemName */.TJ)(o), o]));
-    return batch.map(u => by.get(u.url));
 }
 function refusedOutcome(item, reason, submittedAt) {
     return {
@@ -8533,9 +8546,8 @@ function recordAnswers(answers, tracker, log, unreadable) {
 ;// CONCATENATED MODULE: ./src/gate/wait.ts
 
 
+
 const PROGRESS_EVERY_MS = 30_000;
-/** Store mode: with no job finished for this long (and none to compare with), suspect lost webhooks and ask the results endpoint. */
-const QUIET_LOOKUP_MS = 120_000;
 /** Store mode looks the stragglers up this long before the deadline, at most; a fifth of short budgets. */
 const MAX_LOOKUP_MARGIN_MS = 30_000;
 function lookupMargin(timeoutMs) {
@@ -8553,7 +8565,7 @@ async function waitForResults(mode, sources, tracker, options) {
             await waitWithStore(sources.store, sources.api, tracker, {
                 deadline: options.deadline,
                 lookupMarginMs: lookupMargin(options.timeoutMs),
-                quietLookupMs: options.quietLookupMs ?? QUIET_LOOKUP_MS,
+                quietLookupMs: options.quietLookupMs ?? OVERDUE_RULES.quietMs,
                 concurrency: options.concurrency,
                 log,
                 jobs: options.jobs,
@@ -8583,6 +8595,8 @@ function formatDuration(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/run-gate.ts
+
+
 
 
 
@@ -8735,8 +8749,10 @@ async function reuse(run) {
         ? { repository: env.GITHUB_REPOSITORY, ref: env.GITHUB_BASE_REF }
         : undefined;
     await log.group(`Reuse: earlier results in ${history.where}`, async () => {
-        const found = await lookUpHistory(history, items, { maxAgeSeconds, ...(base ? { base } : {}) }, log);
-        const planned = planReuse(items, found);
+        // Each identity once: a URL's is a parse and a sort of its query, 10,000 of them in a large run.
+        const identities = items.map(itemIdentity);
+        const found = await lookUpHistory(history, identities, { maxAgeSeconds, ...(base ? { base } : {}) }, log);
+        const planned = planReuse(items, found, identities);
         progress.reused = planned.reused;
         progress.reusedResults = planned.results;
         progress.toSubmit = planned.toSubmit;
@@ -8856,7 +8872,8 @@ async function waitFor(run, outcomes, title) {
         rateLimit: deps.rateLimit,
         log,
         progressEveryMs: deps.progressEveryMs,
-        jobs: submittedJobs(outcomes)
+        // Every job of the run, not only this wait's: a retry's job is overdue against the ones that finished before.
+        jobs: submittedJobs([...progress.outcomes, ...outcomes])
     }));
     progress.timedOut = (progress.timedOut ?? false) || waited.timedOut;
 }
@@ -8871,7 +8888,7 @@ async function retryFailed(run) {
     progress.outcomes = await retryTransientFailures(progress.outcomes, {
         threshold: settings.threshold,
         retryFailed: settings.retryFailed,
-        transient: new transient_errors/* TransientErrors */.Gh(settings.transientErrors),
+        transient: new transient_errors/* TransientErrors */.G(settings.transientErrors),
         deadline: run.deadline,
         log,
         results: progress.results,
@@ -8934,10 +8951,7 @@ async function verdict(run) {
         waitMode: settings.waitMode,
         judge,
         batchIds: progress.batchIds,
-        outcomes: progress.reused.length
-            ? inPlanOrder(planned.items, [...progress.outcomes, ...progress.reused])
-            : progress.outcomes,
-        results: progress.reused.length ? new Map([...progress.results, ...progress.reusedResults]) : progress.results,
+        ...decidedSoFar(progress),
         timedOut: progress.timedOut ?? false,
         lookups: progress.lookups,
         skippedUnchanged: planned.skippedUnchanged,
@@ -9261,15 +9275,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   WI: () => (/* reexport */ REPORT_SCHEMA_VERSION),
   dt: () => (/* reexport */ formatCompared),
   y: () => (/* reexport */ formatScore),
+  Tu: () => (/* reexport */ inPlanOrder),
   Gs: () => (/* reexport */ isFileItem),
   R6: () => (/* reexport */ isUrlItem),
   TJ: () => (/* reexport */ itemName),
   ul: () => (/* reexport */ itemWord),
+  ex: () => (/* reexport */ model_text/* joinedChunks */.ex),
   LS: () => (/* reexport */ plural),
   t9: () => (/* reexport */ skippedWord)
 });
 
-// UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, scoreDigits, truncate
+// UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, truncate
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
 /** How reports and messages name an item: its URL, or a file's repository path. */
@@ -9281,6 +9297,14 @@ function isFileItem(item) {
 }
 function isUrlItem(item) {
     return item.kind === 'url';
+}
+/** Outcomes in the order their items were planned (an item is known by its source line, kind and name). */
+function inPlanOrder(items, outcomes) {
+    const key = (i) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${itemName(i)}`;
+    const byKey = new Map(outcomes.map(o => [key(o), o]));
+    const ordered = items.map(i => byKey.get(key(i))).filter((o) => o !== undefined);
+    // Anything not matched (should not happen) still counts, after the rest.
+    return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))];
 }
 
 ;// CONCATENATED MODULE: ./src/model/numbers.ts
@@ -9346,6 +9370,8 @@ function formatCompared(value, limit) {
 ;// CONCATENATED MODULE: ./src/model/report.ts
 const REPORT_SCHEMA_VERSION = 1;
 
+// EXTERNAL MODULE: ./src/model/text.ts
+var model_text = __nccwpck_require__(5086);
 ;// CONCATENATED MODULE: ./src/model/words.ts
 /** `1 URL`, `2 URLs`: every count the gate words goes through this. */
 const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
@@ -9378,6 +9404,7 @@ function skippedWord(kinds) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DK: () => (/* binding */ collapseWhitespace),
 /* harmony export */   UN: () => (/* binding */ escapeControls),
+/* harmony export */   ex: () => (/* binding */ joinedChunks),
 /* harmony export */   oy: () => (/* binding */ printableLine),
 /* harmony export */   xv: () => (/* binding */ truncate)
 /* harmony export */ });
@@ -9410,6 +9437,25 @@ function collapseWhitespace(text) {
 /** Shortens to at most `max` characters, marking the cut with an ellipsis. */
 function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/**
+ * Parts joined into chunks of at least `chars` characters (the last may be shorter), for writing a large JSON text
+ * without ever building it whole: one string that large is a large-object allocation, freed only by a full collection.
+ */
+function* joinedChunks(parts, chars) {
+    let pending = [];
+    let size = 0;
+    for (const part of parts) {
+        pending.push(part);
+        size += part.length;
+        if (size < chars)
+            continue;
+        yield pending.join('');
+        pending = [];
+        size = 0;
+    }
+    if (pending.length)
+        yield pending.join('');
 }
 
 
@@ -9823,7 +9869,6 @@ const REFERENCE_URI_PREFIX = 'gs://';
 /* harmony export */   il: () => (/* binding */ extensionsFor),
 /* harmony export */   je: () => (/* binding */ extensionOf)
 /* harmony export */ });
-/* unused harmony exports MEDIA_FORMATS, formatByName */
 const MEDIA_FORMATS = [
     { name: 'mp4', mime: 'video/mp4', contentType: 'video', extensions: ['mp4', 'm4v'] },
     { name: 'mov', mime: 'video/quicktime', contentType: 'video', extensions: ['mov', 'qt'] },
@@ -9940,7 +9985,7 @@ function sameFamily(a, b) {
 /* harmony export */   f$: () => (/* binding */ parseResultBody),
 /* harmony export */   sf: () => (/* binding */ serializeResult)
 /* harmony export */ });
-/* unused harmony exports eventForStatus, outcomeForStatus, NO_STATUS, readDeliveryState */
+/* unused harmony exports eventForStatus, readDeliveryState */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2857);
 /* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4001);
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7914);
@@ -9983,9 +10028,9 @@ const STATUS_FOR_EVENT = {
     'evaluation.failed': 'failed'
 };
 // Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
-const text = zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional().catch(undefined);
-const flag = zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().optional().catch(undefined);
-const score01 = zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max).optional().catch(undefined);
+const text = (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .maybe */ .no)(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP());
+const flag = (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .maybe */ .no)(zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY());
+const score01 = (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .maybe */ .no)(zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max));
 const detectorResultSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
     criterion_id: text,
     detector_config_id: text,
@@ -10216,6 +10261,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   rt: () => (/* binding */ judgeWarnings),
   cP: () => (/* binding */ listJudgesQuerySchema),
   L$: () => (/* binding */ listJudgesResponseSchema),
+  no: () => (/* binding */ maybe),
   Pn: () => (/* binding */ pathKey),
   Zj: () => (/* binding */ presignedUploadRequestSchema),
   Pg: () => (/* binding */ presignedUploadResponseSchema),
@@ -10622,10 +10668,9 @@ function schemaIssues(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Gh: () => (/* binding */ TransientErrors),
-/* harmony export */   s9: () => (/* binding */ parseTransientPattern)
+/* harmony export */   G: () => (/* binding */ TransientErrors),
+/* harmony export */   s: () => (/* binding */ parseTransientPattern)
 /* harmony export */ });
-/* unused harmony export TRANSIENT_ERRORS */
 /**
  * Which evaluation failures are worth a second job: the one list (documented in docs/client.md, "Transient
  * evaluation failures") of error messages that come from the moment, not the video — bot detection, timeouts,
@@ -10674,10 +10719,9 @@ class TransientErrors {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TP: () => (/* binding */ withReferenceUris),
-/* harmony export */   ju: () => (/* binding */ extractLocalReferences)
+/* harmony export */   T: () => (/* binding */ withReferenceUris),
+/* harmony export */   j: () => (/* binding */ extractLocalReferences)
 /* harmony export */ });
-/* unused harmony exports PLACEHOLDER_PREFIX, isLocalReference */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9779);
@@ -10878,7 +10922,7 @@ function judgeLine(report, withId = true) {
  */
 function whyCell(o, report) {
     // Rules broken besides the threshold (policy, max-drop), in words; a reused result says so, with its age and job.
-    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(b.message));
+    const rules = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .otherBreaches */ .mS)(o).map(b => (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(b.message));
     const reused = o.reused ? `<sub>♻️ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .reusedText */ .KH)(o))}</sub>` : '';
     return [o.state === 'broke_rule' ? '' : reasonCell(o, report), ...rules, reused].filter(Boolean).join('<br>');
 }
@@ -10919,7 +10963,10 @@ function resultCell(o, report) {
     const change = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .changeText */ .k0)(o, report);
     return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}${change ? `<br><sub>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(change)}</sub>` : ''}`;
 }
-/** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
+/**
+ * `…/blob/<sha>/<path>#L<line>` for a source in the repository (a media file named directly: its path, no line);
+ * undefined for inline items or paths outside it.
+ */
 function sourceUrl(source, links) {
     if (!links || (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .isInlineSource */ .JG)(source))
         return undefined;
@@ -10932,7 +10979,7 @@ function sourceUrl(source, links) {
         return undefined;
     const encoded = path.split('/').map(encodeURIComponent).join('/');
     const server = links.serverUrl.replace(/\/+$/, '');
-    return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}#L${source.line}`;
+    return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}${source.line >= 1 ? `#L${source.line}` : ''}`;
 }
 /**
  * `content/urls.txt:3`, linked to that line at the commit when the links are known. A path longer than `max`
@@ -11101,13 +11148,14 @@ function describeSpecs(s) {
 /* harmony export */   k: () => (/* binding */ failingDetectors),
 /* harmony export */   k0: () => (/* binding */ changeText),
 /* harmony export */   ky: () => (/* binding */ headingText),
+/* harmony export */   mS: () => (/* binding */ otherBreaches),
 /* harmony export */   nV: () => (/* binding */ formatAge),
 /* harmony export */   oF: () => (/* binding */ ruleName),
 /* harmony export */   pc: () => (/* binding */ durationMs),
 /* harmony export */   ub: () => (/* binding */ billingLine),
 /* harmony export */   yz: () => (/* binding */ worstDetector)
 /* harmony export */ });
-/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING, breachText */
+/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING */
 /* harmony import */ var _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6808);
 /* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6045);
 /* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2601);
@@ -11118,23 +11166,21 @@ function describeSpecs(s) {
 
 
 
-/** URLs from the url-list input have no file to annotate or diff. */
+/** URLs from the url-list input have no file to annotate, link or diff. */
 function isInlineSource(source) {
-    return source.file === _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK || !source.file || !(source.line >= 1);
+    return source.file === _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK || !source.file;
 }
+/** `content/urls.txt:3`; a media file named directly by the files input is its own source (line 0): its path. */
 function formatSource(source) {
-    // A media file named directly by the files input is its own source (line 0).
-    if (source.file && source.file !== _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK && !(source.line >= 1))
-        return source.file;
-    return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`;
+    if (isInlineSource(source))
+        return 'url-list input';
+    return source.line >= 1 ? `${source.file}:${source.line}` : source.file;
 }
-/** Where an item's annotation goes: its list line; a media file named directly, the file itself; inline URLs, nowhere. */
+/** Where an item's annotation goes: its list line, or a media file named directly as a whole; inline URLs, nowhere. */
 function annotationTarget(o) {
-    if (!isInlineSource(o.source))
-        return { file: o.source.file, startLine: o.source.line };
-    if (o.kind === 'file')
-        return { file: o.path };
-    return undefined;
+    if (isInlineSource(o.source))
+        return undefined;
+    return { file: o.source.file, startLine: o.source.line || undefined };
 }
 function severity(o, report) {
     switch (o.state) {
@@ -11231,6 +11277,10 @@ const RULE_NAMES = {
 function ruleName(rule) {
     return RULE_NAMES[rule];
 }
+/** Rules an item broke besides the threshold (policy, max-drop): the threshold is said by its score already. */
+function otherBreaches(o) {
+    return (o.breaches ?? []).filter(b => b.rule !== 'threshold');
+}
 /** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
 function breachText(o) {
     return (o.breaches ?? []).map(b => b.message).join('; ');
@@ -11261,9 +11311,12 @@ function formatAge(seconds) {
 function unchangedSkipped(report) {
     return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(report.skippedUnchanged, `unchanged ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .skippedWord */ .t9)(report.skippedUnchangedKinds)}`)} skipped`;
 }
+/** Items this run evaluated (and was billed for): a job of its own, not a reused result. */
+function evaluatedCount(items) {
+    return items.filter(o => !o.reused && o.jobId).length;
+}
 /** "3 reused, 12 evaluated (billed)": what this run paid for. */
-function billingLine(report) {
-    const evaluated = report.items.filter(o => !o.reused && o.jobId).length;
+function billingLine(report, evaluated = evaluatedCount(report.items)) {
     return `${report.counts.reused} reused, ${evaluated} evaluated (billed)`;
 }
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
@@ -11274,7 +11327,7 @@ function explainOutcome(o, report) {
         case 'below_threshold': {
             const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
             // Other rules it broke too (policy, max-drop) follow the threshold's reason.
-            const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+            const more = otherBreaches(o).map(b => b.message);
             return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}${more.length ? `; ${more.join('; ')}` : ''}`;
         }
         case 'failed':
@@ -11341,13 +11394,13 @@ function countsLine(report) {
         c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}; ${billingLine(report)}${billingNote(report)}`;
+    const evaluated = evaluatedCount(report.items);
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}; ${billingLine(report, evaluated)}${billingNote(report, evaluated)}`;
 }
 /** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
-function billingNote(report) {
+function billingNote(report, evaluated) {
     const c = report.counts;
-    const withJob = report.items.filter(o => o.jobId && !o.reused).length;
-    if (c.billedJobs === withJob && c.maybeBilled === 0)
+    if (c.billedJobs === evaluated && c.maybeBilled === 0)
         return '';
     const maybe = c.maybeBilled
         ? `; Pique may have billed up to ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.maybeBilled, 'job')} more (submits of unknown outcome)`
@@ -11387,7 +11440,7 @@ function formatDuration(ms) {
 /* harmony export */   k1: () => (/* binding */ storedResultSchema),
 /* harmony export */   lX: () => (/* binding */ queryResponseSchema)
 /* harmony export */ });
-/* unused harmony exports UNRECOGNISED_STATUS, queryRequestSchema, registerRequestSchema, ingestResponseSchema, resultLookupRequestSchema */
+/* unused harmony exports UNRECOGNISED_STATUS, queryRequestSchema, registerRequestSchema, ingestResponseSchema, MAX_IDENTITY_CHARS, requestBodyLimit, resultLookupRequestSchema */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2857);
 /* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7914);
 /**
@@ -11497,9 +11550,21 @@ const ingestResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(
 });
 /** Identities per results lookup: a whole run's items in one request. */
 const MAX_LOOKUP_IDENTITIES = 10_000;
+/** The longest identity (`url:` and a normalised URL, or `sha256:` and 64 hex): browsers' practical URL limit. */
+const MAX_IDENTITY_CHARS = 2048;
+/**
+ * The largest body the store reads on `path`: its configured limit, or for a results lookup enough for the most
+ * identities at their longest (JSON quoting included). The request handlers and the `Expect: 100-continue` check
+ * both ask here, so a lookup the handler would read is never refused before it is sent.
+ */
+function requestBodyLimit(path, configuredBytes) {
+    if (path !== STORE_PATHS.results)
+        return configuredBytes;
+    return Math.max(configuredBytes, 4096 + MAX_LOOKUP_IDENTITIES * (MAX_IDENTITY_CHARS + 3));
+}
 const resultLookupRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
     judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
-    identities: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1)).min(1).max(MAX_LOOKUP_IDENTITIES),
+    identities: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).max(MAX_IDENTITY_CHARS)).min(1).max(MAX_LOOKUP_IDENTITIES),
     /** A completed result at most this old is `reusable`; 0 asks for history only. */
     max_age_seconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(0),
     /** The base branch of a pull request: its newest result of each item comes back as `base`. */

@@ -58,8 +58,8 @@ function historyFromAnswer(answer) {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CACHE_FORMAT_VERSION: () => (/* binding */ CACHE_FORMAT_VERSION),
 /* harmony export */   cacheFileName: () => (/* binding */ cacheFileName),
+/* harmony export */   fingerprintDigest: () => (/* binding */ fingerprintDigest),
 /* harmony export */   folderResultCache: () => (/* binding */ folderResultCache)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
@@ -93,9 +93,13 @@ const cacheFileSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
     /** identity → completed results, newest first. */
     items: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(_store_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .storedResultSchema */ .k1))
 });
-/** The cache file's name for a judge: the fingerprint hashed (it holds characters file systems dislike). */
+/** A judge fingerprint as 32 hex characters, for file names and cache keys (it holds characters they dislike). */
+function fingerprintDigest(judgeFingerprint) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32);
+}
+/** The cache file's name for a judge. */
 function cacheFileName(judgeFingerprint) {
-    return `results-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}.json`;
+    return `results-${fingerprintDigest(judgeFingerprint)}.json`;
 }
 function folderResultCache(options) {
     const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(options.dir, cacheFileName(options.judgeFingerprint));
@@ -132,11 +136,11 @@ function folderResultCache(options) {
         async lookup(query) {
             const file = await load();
             const rows = [];
-            const bodies = new Map();
+            const kept = new Map();
             for (const identity of new Set(query.identities)) {
                 const results = file.items[identity] ?? [];
                 results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
-                    bodies.set(r.job_id, (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .servableBody */ .pk)(JSON.stringify(r.result)) ?? null);
+                    kept.set(r.job_id, r);
                     rows.push({
                         identity,
                         job_id: r.job_id,
@@ -150,11 +154,14 @@ function folderResultCache(options) {
                     });
                 });
             }
-            const answer = (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .answerLookup */ .Tf)({
+            // The store's selection rule over the file's results as they are (already parsed and checked on load).
+            const request = {
                 judge_fingerprint: options.judgeFingerprint,
                 identities: query.identities,
                 max_age_seconds: query.maxAgeSeconds
-            }, rows, bodies, now());
+            };
+            const at = now();
+            const answer = { items: (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .selectLookup */ .Py)(request, rows, at, row => kept.get(row.job_id)), now: at.toISOString() };
             return (0,_history_js__WEBPACK_IMPORTED_MODULE_5__/* .historyFromAnswer */ .L)(answer);
         },
         async remember(results) {

@@ -8,18 +8,15 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   actionsCacheAvailable: () => (/* binding */ actionsCacheAvailable),
-/* harmony export */   actionsCacheDir: () => (/* binding */ actionsCacheDir),
 /* harmony export */   actionsCacheHistory: () => (/* binding */ actionsCacheHistory),
 /* harmony export */   actionsCacheKeyPrefix: () => (/* binding */ actionsCacheKeyPrefix)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(48583);
-/* harmony import */ var _result_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(77124);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(48583);
+/* harmony import */ var _result_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(77124);
 /**
  * The results cache through the GitHub Actions cache, for action runs without a store. The folder cache
  * (result-cache.ts) lives in the runner's temp folder: restored before the first lookup, saved after the run's
@@ -31,26 +28,25 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-
 /** `pique-gate-results-v1-<32 hex of the fingerprint>-`: every entry of one judge. */
 function actionsCacheKeyPrefix(judgeFingerprint) {
-    return `pique-gate-results-v1-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}-`;
+    return `pique-gate-results-v1-${(0,_result_cache_js__WEBPACK_IMPORTED_MODULE_3__.fingerprintDigest)(judgeFingerprint)}-`;
 }
 /** The one folder restored and saved (its path is part of the cache version, so it never varies by run). */
 function actionsCacheDir(env) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'pique-gate-results');
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)(), 'pique-gate-results');
 }
 function actionsCacheAvailable() {
-    return _actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .isFeatureAvailable */ .w3();
+    return _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .isFeatureAvailable */ .w3();
 }
 function actionsCacheHistory(options) {
     const dir = actionsCacheDir(options.env);
     const prefix = actionsCacheKeyPrefix(options.judgeFingerprint);
-    const folder = (0,_result_cache_js__WEBPACK_IMPORTED_MODULE_4__.folderResultCache)({ dir, judgeFingerprint: options.judgeFingerprint, onProblem: options.warning });
+    const folder = (0,_result_cache_js__WEBPACK_IMPORTED_MODULE_3__.folderResultCache)({ dir, judgeFingerprint: options.judgeFingerprint, onProblem: options.warning });
     let restored;
     const restore = () => (restored ??= (async () => {
         try {
-            const hit = await _actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .restoreCache */ .P3([dir], prefix);
+            const hit = await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .restoreCache */ .P3([dir], prefix);
             options.info(hit ? `Results cache restored from the GitHub Actions cache (${hit})` : 'No results cache yet for this judge');
         }
         catch (error) {
@@ -71,7 +67,7 @@ function actionsCacheHistory(options) {
             await folder.remember(results);
             const key = `${prefix}${options.env.GITHUB_RUN_ID ?? 'local'}-${options.env.GITHUB_RUN_ATTEMPT ?? '1'}-${Date.now().toString(36)}`;
             try {
-                await _actions_cache__WEBPACK_IMPORTED_MODULE_3__/* .saveCache */ .Io([dir], key);
+                await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .saveCache */ .Io([dir], key);
                 options.info(`Results cache saved to the GitHub Actions cache (${key})`);
             }
             catch (error) {
@@ -141,8 +137,8 @@ function historyFromAnswer(answer) {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CACHE_FORMAT_VERSION: () => (/* binding */ CACHE_FORMAT_VERSION),
 /* harmony export */   cacheFileName: () => (/* binding */ cacheFileName),
+/* harmony export */   fingerprintDigest: () => (/* binding */ fingerprintDigest),
 /* harmony export */   folderResultCache: () => (/* binding */ folderResultCache)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
@@ -176,9 +172,13 @@ const cacheFileSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
     /** identity → completed results, newest first. */
     items: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(_store_protocol_js__WEBPACK_IMPORTED_MODULE_4__/* .storedResultSchema */ .k1))
 });
-/** The cache file's name for a judge: the fingerprint hashed (it holds characters file systems dislike). */
+/** A judge fingerprint as 32 hex characters, for file names and cache keys (it holds characters they dislike). */
+function fingerprintDigest(judgeFingerprint) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32);
+}
+/** The cache file's name for a judge. */
 function cacheFileName(judgeFingerprint) {
-    return `results-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(judgeFingerprint).digest('hex').slice(0, 32)}.json`;
+    return `results-${fingerprintDigest(judgeFingerprint)}.json`;
 }
 function folderResultCache(options) {
     const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(options.dir, cacheFileName(options.judgeFingerprint));
@@ -215,11 +215,11 @@ function folderResultCache(options) {
         async lookup(query) {
             const file = await load();
             const rows = [];
-            const bodies = new Map();
+            const kept = new Map();
             for (const identity of new Set(query.identities)) {
                 const results = file.items[identity] ?? [];
                 results.slice(0, KEEP_PER_ITEM).forEach((r, i) => {
-                    bodies.set(r.job_id, (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .servableBody */ .pk)(JSON.stringify(r.result)) ?? null);
+                    kept.set(r.job_id, r);
                     rows.push({
                         identity,
                         job_id: r.job_id,
@@ -233,11 +233,14 @@ function folderResultCache(options) {
                     });
                 });
             }
-            const answer = (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .answerLookup */ .Tf)({
+            // The store's selection rule over the file's results as they are (already parsed and checked on load).
+            const request = {
                 judge_fingerprint: options.judgeFingerprint,
                 identities: query.identities,
                 max_age_seconds: query.maxAgeSeconds
-            }, rows, bodies, now());
+            };
+            const at = now();
+            const answer = { items: (0,_store_db_history_js__WEBPACK_IMPORTED_MODULE_3__/* .selectLookup */ .Py)(request, rows, at, row => kept.get(row.job_id)), now: at.toISOString() };
             return (0,_history_js__WEBPACK_IMPORTED_MODULE_5__/* .historyFromAnswer */ .L)(answer);
         },
         async remember(results) {

@@ -14305,7 +14305,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(67917);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(107);
 // The CLI's entry: commands live in their own modules.
 
 process.exitCode = await (0,_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv);
@@ -14315,7 +14315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 67917:
+/***/ 107:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19183,6 +19183,10 @@ function aspectRatioOf(width, height) {
     const g = gcd(width, height) || 1;
     return `${width / g}:${height / g}`;
 }
+/** Megapixels to two decimals: 1080x1920 is 2.07. */
+function megapixelsOf(width, height) {
+    return Math.round((width * height) / 1e4) / 100;
+}
 const round6 = (n) => Math.round(n * 1e6) / 1e6;
 /** Measures media read through `read` (chunks at offsets), one analysis at a time. */
 async function analyze(size, read) {
@@ -19220,31 +19224,22 @@ async function analyze(size, read) {
                 width,
                 height,
                 aspect_ratio: aspectRatioOf(width, height),
-                megapixels: Math.round((width * height) / 1e4) / 100
+                megapixels: megapixelsOf(width, height)
             }
         };
     }
     if (audio && audio['@type'] === 'Audio' && sampleRate) {
-        const channels = Number(audio.Channels) || undefined;
         return {
             kind: 'audio',
-            specs: {
-                duration_sec: round6(generalDuration || Number(audio.Duration) || 0),
-                sample_rate: sampleRate,
-                ...(channels ? { channels } : {})
-            }
+            specs: { duration_sec: round6(generalDuration || Number(audio.Duration) || 0), sample_rate: sampleRate }
         };
     }
     return undefined;
 }
 /** Specs of a media file's bytes, or undefined when it has no video track. */
 async function measureBytes(bytes) {
-    const measured = await measureMedia(bytes);
+    const measured = await analyze(bytes.length, (size, offset) => bytes.subarray(offset, offset + size));
     return measured?.kind === 'video' ? measured.specs : undefined;
-}
-/** Video, image or audio specs of a file's bytes; undefined when it is none of them. */
-function measureMedia(bytes) {
-    return analyze(bytes.length, (size, offset) => bytes.subarray(offset, offset + size));
 }
 /** Video, image or audio specs of a file on disk, read in the chunks the library asks for (never whole). */
 async function measureFile(path) {
@@ -19350,6 +19345,7 @@ function round(value, decimals = 4) {
  * statuses and events, extra fields, both body spellings, both signature header names, non-final webhooks.
  * Every draw is keyed on the seed and the submitted URL (never on a random job id), so a seed replays exactly.
  */
+
 
 
 const EMULATOR_PROFILES = ['documented', 'realistic'];
@@ -19488,14 +19484,21 @@ class RealisticProfile {
         return { ...job, status: queued ? UNDOCUMENTED_STATUSES.pending : job.status, position_in_queue: 1 };
     }
     /**
-     * A serialized body as the drifting service sends it: extra fields always; on non-final bodies, sometimes an
-     * undocumented status or event; sometimes the other spelling of the detector list. A final body keeps its
+     * A result as the drifting service sends it on `channel`: extra fields always; on non-final bodies, sometimes an
+     * undocumented status or event; sometimes the other channel's spelling of the detector list (`results` +
+     * `criterion_id` ↔ `detector_results` + `detector_config_id`, as serializeResult writes each). A final body keeps its
      * documented status and event, so the emulator's record and what the gate reads agree on every outcome.
      */
-    drift(body, url, channel) {
-        const status = String(body.status);
+    drift(result, url, channel) {
+        const status = result.status;
         const key = (what) => ['realistic', what, channel, status, url];
-        const out = { ...body, api_version: '2026-02-01', request_id: `req_${channel}` };
+        const other = channel === 'webhook' ? 'results-endpoint' : 'webhook';
+        const spelling = chance(this.seed, DRIFT_RATES.otherSpelling, ...key('spelling')) ? other : channel;
+        const out = {
+            ...(0,results/* serializeResult */.sf)(result, spelling),
+            api_version: '2026-02-01',
+            request_id: `req_${channel}`
+        };
         const running = status in UNDOCUMENTED_STATUSES;
         if (running && chance(this.seed, DRIFT_RATES.undocumentedStatus, ...key('status')))
             out.status = UNDOCUMENTED_STATUSES[status];
@@ -19503,24 +19506,8 @@ class RealisticProfile {
             out.event = UNDOCUMENTED_EVENT;
         if (status === 'processing')
             out.progress = Math.round(unit(this.seed, ...key('progress')) * 100) / 100;
-        if (chance(this.seed, DRIFT_RATES.otherSpelling, ...key('spelling')))
-            swapSpelling(out);
         return out;
     }
-}
-/** `results` + `criterion_id` ↔ `detector_results` + `detector_config_id`, in place. */
-function swapSpelling(body) {
-    const [from, to, fromId, toId] = 'results' in body
-        ? ['results', 'detector_results', 'criterion_id', 'detector_config_id']
-        : ['detector_results', 'results', 'detector_config_id', 'criterion_id'];
-    const list = body[from];
-    if (!Array.isArray(list))
-        return;
-    delete body[from];
-    body[to] = list.map((d) => {
-        const { [fromId]: id, ...rest } = d;
-        return { [toId]: id, ...rest };
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/emulator/faults.ts
@@ -19711,7 +19698,7 @@ function seededImageSpecs(seed, key, config) {
         width: video.width,
         height: video.height,
         aspect_ratio: video.aspect_ratio,
-        megapixels: Math.round((video.width * video.height) / 1e4) / 100
+        megapixels: megapixelsOf(video.width, video.height)
     };
 }
 function specChecks(specs, config, ratioKey) {
@@ -20012,6 +19999,8 @@ class Timers {
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __nccwpck_require__(14031);
 ;// CONCATENATED MODULE: ./src/emulator/uploads.ts
 /**
  * The emulator's stand-in for signed Google Cloud Storage URLs: upload slots handed out by `presigned-upload` and
@@ -20026,13 +20015,13 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const UPLOADS_PATH = '/_emulator/uploads';
 /** Storage's error body: `<Error><Code>…</Code><Message>…</Message></Error>`. */
 function storageError(res, status, code, message) {
     if (res.headersSent)
         return;
-    const escape = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${escape(message)}</Message></Error>`;
+    const body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${(0,report_escape/* escapeXml */.X)(message)}</Message></Error>`;
     res
         .writeHead(status, { 'Content-Type': 'application/xml; charset=UTF-8', 'Content-Length': Buffer.byteLength(body) })
         .end(body);
@@ -20651,10 +20640,6 @@ class EmulatorEngine {
         if (log.length > this.options.inspectionLogSize)
             log.splice(0, log.length - this.options.inspectionLogSize);
     }
-    /** The scenario rule deciding a URL's outcome, if any. */
-    scenarioRule(url) {
-        return this.scenario.find(url);
-    }
     /** Why a submit naming `url` is refused: its scenario rule's `reject`, else the realistic profile's draw. */
     submitRejection(url) {
         const rule = this.scenario.find(url);
@@ -20665,8 +20650,8 @@ class EmulatorEngine {
      * fields; undocumented statuses and events on non-final bodies; sometimes the other spelling).
      */
     replyBody(job, channel) {
-        const body = (0,results/* serializeResult */.sf)(this.resultOf(job), channel);
-        return this.realistic ? this.realistic.drift(body, job.url, channel) : body;
+        const result = this.resultOf(job);
+        return this.realistic ? this.realistic.drift(result, job.url, channel) : (0,results/* serializeResult */.sf)(result, channel);
     }
     organizationForKey(key) {
         if (!key)
@@ -21041,7 +21026,18 @@ function registerInspectionRoutes(router, ctx) {
                 status: j.status,
                 webhook_url: j.webhookUrl ?? null,
                 overall_score: j.result?.overallScore ?? null,
-                error: j.result?.error ?? null
+                error: j.result?.error ?? null,
+                // A direct upload's declared file: what the gate sent in the presigned-upload request.
+                upload: j.upload
+                    ? {
+                        filename: j.upload.filename,
+                        content_type: j.upload.contentType,
+                        size_bytes: j.upload.sizeBytes,
+                        title: j.upload.title ?? null,
+                        description: j.upload.description ?? null,
+                        received: j.upload.path !== undefined
+                    }
+                    : null
             }))
         }
     }));
@@ -21910,6 +21906,9 @@ var core = __nccwpck_require__(33838);
 
 /** Events whose runs get the sticky comment. */
 const COMMENT_EVENTS = ['pull_request', 'pull_request_target'];
+function readEvent(env = process.env) {
+    return { payload: readPayload(env) };
+}
 /** The event payload at GITHUB_EVENT_PATH, or undefined when there is none or it cannot be read. */
 function readPayload(env) {
     const path = env.GITHUB_EVENT_PATH;
@@ -21924,8 +21923,7 @@ function readPayload(env) {
     }
 }
 /** The pull request of the current event, or undefined when the event is not about one (or the payload is unreadable). */
-function readPullRequestContext(env = process.env) {
-    const payload = readPayload(env);
+function readPullRequestContext(env = process.env, { payload } = readEvent(env)) {
     if (!payload)
         return undefined;
     const pr = payload.pull_request;
@@ -21952,7 +21950,8 @@ function workflowRunUrl(env = process.env) {
 }
 /** Dependabot's actor name: its runs get Dependabot secrets only and a read-only token, like a fork's. */
 const DEPENDABOT_ACTOR = 'dependabot[bot]';
-function restrictedRun(env = process.env) {
+/** `event`: the event when the caller has read it already; else it is read here. */
+function restrictedRun(env = process.env, event) {
     if (env.GITHUB_EVENT_NAME === 'pull_request_target')
         return undefined;
     if (env.GITHUB_ACTOR === DEPENDABOT_ACTOR)
@@ -21961,7 +21960,7 @@ function restrictedRun(env = process.env) {
             why: 'this run was triggered by Dependabot, whose runs get only Dependabot secrets and a read-only token ' +
                 '(add api-key as a Dependabot secret to evaluate its pull requests)'
         };
-    const pr = readPayload(env)?.pull_request;
+    const pr = (event ?? readEvent(env)).payload?.pull_request;
     const base = pr?.base?.repo?.full_name;
     if (!pr || !base || pr.head?.repo === undefined)
         return undefined;
@@ -22180,21 +22179,15 @@ async function writeJsonReport(report, path, secrets = []) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const file = await (0,promises_.open)(path, 'w');
     try {
-        // Written in chunks of about a megabyte, each part redacted on its own: no 40 MB string is built, copied and
-        // scanned between the last result and the exit.
-        let chunk = [];
-        let size = 0;
-        for (const part of compactJsonParts(json)) {
-            chunk.push(redact(part, hidden));
-            size += part.length;
-            if (size < WRITE_CHUNK_CHARS)
-                continue;
-            await file.write(chunk.join(''));
-            chunk = [];
-            size = 0;
-        }
-        chunk.push('\n');
-        await file.write(chunk.join(''));
+        // Each part redacted on its own (a part never splits a value): no 40 MB string is built, copied and scanned
+        // between the last result and the exit.
+        const redacted = function* () {
+            for (const part of compactJsonParts(json))
+                yield redact(part, hidden);
+            yield '\n';
+        };
+        for (const chunk of (0,model/* joinedChunks */.ex)(redacted(), WRITE_CHUNK_CHARS))
+            await file.write(chunk);
     }
     finally {
         await file.close();
@@ -22269,8 +22262,6 @@ function emitAnnotations(report, plan, secrets = []) {
 
 // EXTERNAL MODULE: ./src/files/bytes.ts
 var bytes = __nccwpck_require__(20588);
-// EXTERNAL MODULE: ./src/report/escape.ts
-var report_escape = __nccwpck_require__(14031);
 // EXTERNAL MODULE: ./src/report/markdown.ts
 var markdown = __nccwpck_require__(54285);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -22402,7 +22393,7 @@ function detailsBlock(o, report, links) {
     if (o.kind === 'file')
         body.push('', fileFacts(o));
     // The threshold is in the heading already; other rules broken are listed by name.
-    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold');
+    const rules = (0,outcomes/* otherBreaches */.mS)(o);
     if (rules.length)
         body.push('', ...rules.map(b => `- ${(0,report_escape/* escapeMarkdown */.FV)((0,outcomes/* ruleName */.oF)(b.rule))}: ${(0,report_escape/* escapeMarkdown */.FV)(b.message)}`));
     if (o.notEvaluated)
@@ -22470,7 +22461,7 @@ function why(o, report) {
         return [(0,outcomes/* explainOutcome */.Kw)(o, report), reused].filter(Boolean).join('; ');
     const d = (0,outcomes/* worstDetector */.yz)(o);
     const worst = d ? `${d.detectorName} ${(0,model/* formatScore */.y)(d.score, report)}${d.rationale ? `: ${d.rationale}` : ''}` : '';
-    const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+    const more = (0,outcomes/* otherBreaches */.mS)(o).map(b => b.message);
     return [reused, worst, ...more].filter(Boolean).join('; ');
 }
 /** `0.71`, or `0.82 → 0.71` with the item's earlier score. */
@@ -22578,17 +22569,21 @@ async function publishReports(report, ctx) {
     core/* endGroup */.N4();
     const plan = planAnnotations(report);
     emitAnnotations(report, plan, ctx.secrets);
+    // The event file is read and parsed once for the summary's links and the comment alike.
+    const event = readEvent(env);
+    const pr = readPullRequestContext(env, event);
+    const sourceLinks = sourceLinksOf(env, pr);
     if (env.GITHUB_STEP_SUMMARY) {
-        const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks: sourceLinksOf(env) });
+        const markdown = renderSummary(report, { reportPath, annotations: plan, sourceLinks });
         await attempt(() => core/* summary */.z.addRaw(redact(markdown, ctx.secrets), true).write(), e => warn('write the job summary', e));
     }
     if (ctx.comment)
-        await attempt(() => publishComment(report, ctx, env), e => warn('update the pull request comment', e));
+        await attempt(() => publishComment(report, ctx, { env, event, pr, sourceLinks }), e => warn('update the pull request comment', e));
 }
 /** Links to the URL lists at the commit evaluated: a pull request's head, else GITHUB_SHA. */
-function sourceLinksOf(env) {
+function sourceLinksOf(env, pr) {
     const { GITHUB_SERVER_URL: serverUrl, GITHUB_REPOSITORY: repository } = env;
-    const sha = readPullRequestContext(env)?.headSha ?? env.GITHUB_SHA;
+    const sha = pr?.headSha ?? env.GITHUB_SHA;
     if (!serverUrl || !repository || !sha)
         return undefined;
     return { serverUrl, repository, sha, workspace: env.GITHUB_WORKSPACE };
@@ -22601,15 +22596,14 @@ async function attempt(step, onError) {
         onError(error);
     }
 }
-async function publishComment(report, ctx, env) {
+async function publishComment(report, ctx, { env, event, pr, sourceLinks }) {
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     if (!COMMENT_EVENTS.includes(eventName))
         return;
-    const pr = readPullRequestContext(env);
     if (!pr)
         return;
     // The event shows the token is read-only: no doomed requests, no warning. The job summary has the report.
-    const restricted = restrictedRun(env);
+    const restricted = restrictedRun(env, event);
     if (restricted) {
         core/* info */.pq(`Pull request comment not posted: ${restricted.why}. The job summary has the report.`);
         return;
@@ -22628,7 +22622,7 @@ async function publishComment(report, ctx, env) {
         judgeKey,
         runUrl: workflowRunUrl(env),
         sha: pr.headSha,
-        sourceLinks: sourceLinksOf(env)
+        sourceLinks
     });
     const result = await upsertStickyComment(createOctokit(ctx.githubToken, env), pr, commentMarker(judgeKey), redact(body, ctx.secrets));
     if (result.action === 'forbidden') {
@@ -22664,6 +22658,23 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/gate/decided.ts
+/** The items a run has decided so far, for its verdict and for the report of a run that stopped. */
+
+/**
+ * The items the run has so far, submitted and reused, in plan order, with their results: reused ones are kept apart
+ * (the wait and the results cache must not take their jobs for this run's), and joined here for every report.
+ */
+function decidedSoFar(progress) {
+    if (!progress.reused.length)
+        return { outcomes: progress.outcomes, results: progress.results };
+    const all = [...progress.outcomes, ...progress.reused];
+    return {
+        outcomes: progress.plan ? (0,model/* inPlanOrder */.Tu)(progress.plan.items, all) : all,
+        results: new Map([...progress.results, ...progress.reusedResults])
+    };
+}
+
 // EXTERNAL MODULE: ./src/config/policy.ts
 var config_policy = __nccwpck_require__(99706);
 ;// CONCATENATED MODULE: ./src/gate/detector-policy.ts
@@ -22674,7 +22685,6 @@ var config_policy = __nccwpck_require__(99706);
  */
 
 
-/** A score as people read it: at most three decimals, no float noise. */
 /**
  * The breaches of `policy` by a completed result. `detectors` are the judge's detector names: `*` rules cover them
  * all (but the ignored ones), so a detector missing from the result is noticed too.
@@ -23025,6 +23035,7 @@ function notEvaluatedWhy(items) {
 
 
 
+
 const USAGE_KINDS = ['settings', 'config', 'missing_key'];
 /** The error as the user reads it, its hint worded for `surface` (workflow inputs or command-line flags). */
 function describeFailure(error, surface = config_surface/* ACTION_SURFACE */.TU) {
@@ -23096,10 +23107,12 @@ function failureReport(failure, known) {
  * others stay `submitted`: sent, their end unknown (`pending` would claim the run waited to its deadline).
  */
 function submittedSoFar(known) {
-    const progress = known.progress;
-    if (!progress?.outcomes.length || known.threshold === undefined)
+    if (!known.progress || known.threshold === undefined)
         return [];
-    return settleItems(progress.outcomes, { threshold: known.threshold, waitMode: 'none', results: progress.results });
+    const { outcomes, results } = decidedSoFar(known.progress);
+    if (!outcomes.length)
+        return [];
+    return settleItems(outcomes, { threshold: known.threshold, waitMode: 'none', results });
 }
 /** Jobs already submitted are billed whatever happened next: say so, and that a re-run submits them again. */
 function billedNote(progress) {
@@ -23161,10 +23174,23 @@ function describeUploadUrl(url) {
         return 'the upload URL';
     }
 }
-/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body. */
+/** `<Code>X</Code>` and `<Message>Y</Message>` of storage's XML error body, as text (storage writes `'` as `&#39;`). */
 function storageErrorOf(body) {
-    const pick = (tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim();
+    const pick = (tag) => {
+        const text = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1]?.trim();
+        return text === undefined ? undefined : xmlText(text);
+    };
     return { code: pick('Code'), message: pick('Message') };
+}
+const XML_ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** XML character data with its entities undone: numeric ones and the five predefined; anything else stays as sent. */
+function xmlText(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name) => {
+        if (name[0] !== '#')
+            return XML_ENTITIES[name] ?? entity;
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    });
 }
 /** Uploads `size` bytes of the file at `path`. Resolves on a 2xx answer; throws UploadError otherwise. */
 async function uploadFile(target, path, size, options = {}) {
@@ -23636,7 +23662,7 @@ async function resolveJudgeReferences(api, judge, options) {
             ? `${lockPath} ${exists ? 'is stale' : 'does not exist'}: ${[...new Set(uploaded.map(r => r.path))].join(', ')} ${exists ? 'changed or ' : ''}was never locked, so this run uploaded ${uploaded.length === 1 ? 'it' : 'them'} and the judge is new. Run \`pique-gate references lock --judge ${judge.file}\` and commit ${lockPath}: until then every run uploads again and creates another judge`
             : undefined;
         return {
-            file: { ...judge, body: (0,local/* withReferenceUris */.TP)(judge.body, uris) },
+            file: { ...judge, body: (0,local/* withReferenceUris */.T)(judge.body, uris) },
             lockPath,
             warning,
             uploaded: uploaded.length
@@ -24246,7 +24272,7 @@ var url_identity = __nccwpck_require__(23239);
 /** On a pull request, keeps only URLs added or changed against the base branch. Elsewhere returns all, with a note. */
 async function selectChangedUrls(urls, options) {
     const env = options.env ?? process.env;
-    const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env });
+    const context = options.pullRequest;
     // Said out loud: a user who set only-changed on a push or schedule should know every URL was evaluated.
     if (!context)
         return { urls, skippedUnchanged: 0, note: notAPullRequest(env, 'URL') };
@@ -24369,9 +24395,11 @@ function parseNameStatus(output) {
 
 
 
-async function selectChangedFiles(files, options) {
+async function selectChangedFiles(files, 
+/** `pullRequest`: as for selectChangedUrls, read once by the plan; `env` names the event outside a pull request. */
+options) {
     const env = options.env ?? process.env;
-    const context = await pullRequestBase({ githubToken: options.githubToken, cwd: options.cwd, env });
+    const context = options.pullRequest;
     if (!context)
         return { files, skippedUnchanged: 0, note: notAPullRequest(env, 'file') };
     const { pr, cwd, commit, api } = context;
@@ -24417,7 +24445,8 @@ const manifestItemSchema = schemas/* union */.KCZ([
             .describe("Sent as the upload's description (read by e.g. title_and_description).")
     })
 ]);
-const MANIFEST_ITEM_KEYS = ['file', 'title', 'description'];
+/** The keys a manifest item's mapping may have, from its schema (one source of truth). */
+const MANIFEST_ITEM_KEYS = Object.keys(manifestItemSchema.options[1].shape);
 const filesManifestSchema = schemas/* array */.YOg(manifestItemSchema);
 
 ;// CONCATENATED MODULE: ./src/config/file-list.ts
@@ -24437,9 +24466,6 @@ const filesManifestSchema = schemas/* array */.YOg(manifestItemSchema);
 
 
 
-
-/** The source name of files named directly in the `files` input. */
-const FILES_INPUT_SOURCE = 'files';
 /** Manifests are the structured files; any other line names media. */
 function isManifestPath(pattern) {
     return (0,config_source/* formatOf */.be)(pattern) !== 'text';
@@ -24543,13 +24569,13 @@ async function readManifest(manifest, cwd) {
         return {
             named: [],
             problems: [
-                (0,config_source/* problemAt */.l4)(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${(0,pique_schema/* describeValue */.bp)(source.doc.toJS())}`)
+                (0,config_source/* problemAt */.l4)(source, [], `expected a list of files (each ${ITEM_SHAPE}), got ${(0,pique_schema/* describeValue */.bp)(source.value)}`)
             ]
         };
     const base = (0,external_node_path_.dirname)(manifest);
     const named = [];
     const out = [];
-    const items = source.doc.toJS();
+    const items = source.value;
     for (const [i, item] of items.entries()) {
         const node = root.items[i];
         const parsed = manifestItemSchema.safeParse(item);
@@ -24591,7 +24617,7 @@ function itemProblems(source, i, item) {
     const out = [];
     for (const key of Object.keys(item))
         if (!MANIFEST_ITEM_KEYS.includes(key))
-            out.push((0,config_source/* problemAt */.l4)(source, [i, key], `unknown key${(0,detectors/* didYouMean */.au)(key, MANIFEST_ITEM_KEYS) || `; expected one of ${MANIFEST_ITEM_KEYS.join(', ')}`}`, 'key'));
+            out.push((0,config_source/* problemAt */.l4)(source, [i, key], (0,config_problems/* unknownKeyMessage */.VP)(key, MANIFEST_ITEM_KEYS), 'key'));
     const shaped = schemas/* object */.Ikc(manifestItemSchema.options[1].shape).partial({ file: true }).safeParse(item);
     if (!shaped.success)
         for (const issue of (0,pique_schema/* schemaIssues */.ge)(shaped.error))
@@ -24669,8 +24695,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     const found = { problems: [], warnings: [] };
     const urlsGiven = settings.urlPatterns.length > 0 || settings.urlListInline !== undefined;
     const filesGiven = settings.filePatterns.length > 0;
-    // URLs need a video judge; media files alone may use an image or audio judge.
-    const contentTypes = urlsGiven ? [limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io] : limits/* UPLOAD_CONTENT_TYPES */.QT;
+    const contentTypes = (0,load/* allowedContentTypes */.jn)(urlsGiven);
     const judgeFile = settings.judgeId
         ? undefined
         : await collectProblems((0,load/* loadJudgeFile */.iF)(settings.judgePath, { cwd, contentTypes }), found);
@@ -24702,8 +24727,12 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
     let named = fileList?.files ?? [];
     let skippedUnchanged = 0;
     const skippedUnchangedKinds = [];
+    // The pull request, its base commit (fetched when shallow) and the API client: resolved once for URLs and files.
+    const pullRequest = onlyChanged && (urlsGiven || named.length)
+        ? await pullRequestBase({ githubToken: settings.githubToken, cwd, env })
+        : undefined;
     if (onlyChanged && urlsGiven) {
-        const changed = await selectChangedUrls(list.urls, { files, githubToken: settings.githubToken, cwd, env });
+        const changed = await selectChangedUrls(list.urls, { files, pullRequest, env });
         if (changed.note)
             log.info(changed.note);
         if (changed.skippedUnchanged)
@@ -24714,7 +24743,7 @@ async function buildPlan(settings, log, cwd = process.cwd(), env = process.env) 
             skippedUnchangedKinds.push('url');
     }
     if (onlyChanged && named.length) {
-        const changed = await selectChangedFiles(named, { githubToken: settings.githubToken, cwd, env });
+        const changed = await selectChangedFiles(named, { pullRequest, env });
         log.info(changed.note);
         named = changed.files;
         skippedUnchanged += changed.skippedUnchanged;
@@ -24778,13 +24807,12 @@ function itemIdentity(item) {
 ;// CONCATENATED MODULE: ./src/gate/reuse.ts
 
 
-
-/** One lookup for every item; a failure is a warning and an empty answer. */
-async function lookUpHistory(history, items, query, log) {
+/** One lookup for every item (`identities`: each item's `itemIdentity`); a failure is a warning and an empty answer. */
+async function lookUpHistory(history, identities, query, log) {
     const started = performance.now();
     try {
-        const found = await history.lookup({ ...query, identities: items.map(itemIdentity) });
-        log.debug(`Reuse lookup: ${items.length} identities in ${Math.round(performance.now() - started)} ms`);
+        const found = await history.lookup({ ...query, identities: [...identities] });
+        log.debug(`Reuse lookup: ${identities.length} identities in ${Math.round(performance.now() - started)} ms`);
         return found;
     }
     catch (error) {
@@ -24792,11 +24820,11 @@ async function lookUpHistory(history, items, query, log) {
         return new Map();
     }
 }
-/** Splits the plan: reusable items become outcomes, the rest are submitted. */
-function planReuse(items, found) {
+/** Splits the plan: reusable items become outcomes, the rest are submitted. `identities` line up with `items`. */
+function planReuse(items, found, identities = items.map(itemIdentity)) {
     const plan = { reused: [], results: new Map(), toSubmit: [] };
-    for (const item of items) {
-        const identity = itemIdentity(item);
+    for (const [index, item] of items.entries()) {
+        const identity = identities[index];
         const past = found.get(identity);
         const earlier = {
             identity,
@@ -24828,14 +24856,6 @@ function earlierResult(past) {
             ...(past.ref ? { ref: past.ref } : {})
         }
     };
-}
-/** Submitted and reused outcomes in the plan's order (an item is known by its source line and name). */
-function inPlanOrder(items, outcomes) {
-    const key = (i) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${(0,model/* itemName */.TJ)(i)}`;
-    const byKey = new Map(outcomes.map(o => [key(o), o]));
-    const ordered = items.map(i => byKey.get(key(i))).filter((o) => o !== undefined);
-    // Anything not matched (should not happen) still counts, after the rest.
-    return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))];
 }
 
 ;// CONCATENATED MODULE: ./src/gate/store-jobs.ts
@@ -25006,7 +25026,7 @@ async function submitAll(api, urls, options) {
             const rest = sent.rest.map(u => notAcceptedOutcome(u, sent.error, submittedAt));
             if (rest.length)
                 options.log.warning(`${label} (${(0,model/* plural */.LS)(rest.length, 'URL')}): submit failed: ${errorMessage(sent.error)}`);
-            outcomes[index] = submit_inPlanOrder(batch, [...refused, ...rest]);
+            outcomes[index] = (0,model/* inPlanOrder */.Tu)(batch, [...refused, ...rest]);
             return;
         }
         const reply = sent.reply;
@@ -25015,7 +25035,7 @@ async function submitAll(api, urls, options) {
         if (reply.batch_id)
             batchIds[index] = reply.batch_id;
         const accepted = matchJobs(sent.accepted, reply, batchId, submittedAt).map(o => retriedAmbiguous ? { ...o, maybeBilled: true } : o);
-        outcomes[index] = submit_inPlanOrder(batch, [...accepted, ...refused]);
+        outcomes[index] = (0,model/* inPlanOrder */.Tu)(batch, [...accepted, ...refused]);
         for (const job of reply.jobs) {
             const status = job.status;
             if (status === undefined || (0,limits/* isJobStatus */.ef)(status) || undocumented.has(status))
@@ -25030,11 +25050,6 @@ async function submitAll(api, urls, options) {
         await options.onBatch?.(batchId, accepted);
     });
     return { outcomes: outcomes.flat(), batchIds: batchIds.filter((id) => id !== undefined) };
-}
-/** The batch's outcomes in the order its items were planned. */
-function submit_inPlanOrder(batch, outcomes) {
-    const by = new Map(outcomes.map(o => [(0,model/* itemName */.TJ)(o), o]));
-    return batch.map(u => by.get(u.url));
 }
 function refusedOutcome(item, reason, submittedAt) {
     return {
@@ -25533,9 +25548,8 @@ function recordAnswers(answers, tracker, log, unreadable) {
 ;// CONCATENATED MODULE: ./src/gate/wait.ts
 
 
+
 const PROGRESS_EVERY_MS = 30_000;
-/** Store mode: with no job finished for this long (and none to compare with), suspect lost webhooks and ask the results endpoint. */
-const QUIET_LOOKUP_MS = 120_000;
 /** Store mode looks the stragglers up this long before the deadline, at most; a fifth of short budgets. */
 const MAX_LOOKUP_MARGIN_MS = 30_000;
 function lookupMargin(timeoutMs) {
@@ -25553,7 +25567,7 @@ async function waitForResults(mode, sources, tracker, options) {
             await waitWithStore(sources.store, sources.api, tracker, {
                 deadline: options.deadline,
                 lookupMarginMs: lookupMargin(options.timeoutMs),
-                quietLookupMs: options.quietLookupMs ?? QUIET_LOOKUP_MS,
+                quietLookupMs: options.quietLookupMs ?? OVERDUE_RULES.quietMs,
                 concurrency: options.concurrency,
                 log,
                 jobs: options.jobs,
@@ -25583,6 +25597,8 @@ function formatDuration(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/run-gate.ts
+
+
 
 
 
@@ -25735,8 +25751,10 @@ async function reuse(run) {
         ? { repository: env.GITHUB_REPOSITORY, ref: env.GITHUB_BASE_REF }
         : undefined;
     await log.group(`Reuse: earlier results in ${history.where}`, async () => {
-        const found = await lookUpHistory(history, items, { maxAgeSeconds, ...(base ? { base } : {}) }, log);
-        const planned = planReuse(items, found);
+        // Each identity once: a URL's is a parse and a sort of its query, 10,000 of them in a large run.
+        const identities = items.map(itemIdentity);
+        const found = await lookUpHistory(history, identities, { maxAgeSeconds, ...(base ? { base } : {}) }, log);
+        const planned = planReuse(items, found, identities);
         progress.reused = planned.reused;
         progress.reusedResults = planned.results;
         progress.toSubmit = planned.toSubmit;
@@ -25856,7 +25874,8 @@ async function waitFor(run, outcomes, title) {
         rateLimit: deps.rateLimit,
         log,
         progressEveryMs: deps.progressEveryMs,
-        jobs: submittedJobs(outcomes)
+        // Every job of the run, not only this wait's: a retry's job is overdue against the ones that finished before.
+        jobs: submittedJobs([...progress.outcomes, ...outcomes])
     }));
     progress.timedOut = (progress.timedOut ?? false) || waited.timedOut;
 }
@@ -25871,7 +25890,7 @@ async function retryFailed(run) {
     progress.outcomes = await retryTransientFailures(progress.outcomes, {
         threshold: settings.threshold,
         retryFailed: settings.retryFailed,
-        transient: new transient_errors/* TransientErrors */.Gh(settings.transientErrors),
+        transient: new transient_errors/* TransientErrors */.G(settings.transientErrors),
         deadline: run.deadline,
         log,
         results: progress.results,
@@ -25934,10 +25953,7 @@ async function verdict(run) {
         waitMode: settings.waitMode,
         judge,
         batchIds: progress.batchIds,
-        outcomes: progress.reused.length
-            ? inPlanOrder(planned.items, [...progress.outcomes, ...progress.reused])
-            : progress.outcomes,
-        results: progress.reused.length ? new Map([...progress.results, ...progress.reusedResults]) : progress.results,
+        ...decidedSoFar(progress),
         timedOut: progress.timedOut ?? false,
         lookups: progress.lookups,
         skippedUnchanged: planned.skippedUnchanged,
@@ -26283,7 +26299,7 @@ const defaults = pg_lib.defaults
 /* harmony default export */ const esm = (pg_lib);
 
 // EXTERNAL MODULE: ./src/store/body.ts
-var body = __nccwpck_require__(31649);
+var store_body = __nccwpck_require__(31649);
 ;// CONCATENATED MODULE: ./src/store/db/backend.ts
 /**
  * The storage interface both backends (SQLite, PostgreSQL) implement, and the rules they share: which event
@@ -26363,11 +26379,14 @@ function uniqueSorted(ids) {
     return [...new Set(ids)].sort();
 }
 const JOB_COLUMNS = 'job_id, status, result_json, seq, updated_at, url, batch_id, judge_id, repository, commit_sha';
+function toJobState(row) {
+    return { job_id: row.job_id, status: row.status, seq: Number(row.seq) };
+}
 function toStoredJob(row) {
     const job = {
         job_id: row.job_id,
         status: row.status,
-        result: storedResult(row.result_json),
+        result: (0,store_body/* storedBodyJson */.Yt)(row.result_json) ?? null,
         seq: Number(row.seq),
         updated_at: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
         url: row.url,
@@ -26379,16 +26398,6 @@ function toStoredJob(row) {
     if (row.commit_sha !== null)
         job.commit = row.commit_sha;
     return job;
-}
-/**
- * A stored body as JSON, or null when it cannot be served: a body kept before ingest limited the depth (one that
- * JSON.stringify cannot write back) must not make every read that includes its job fail.
- */
-function storedResult(text) {
-    if (text === null || (0,body/* exceedsDepth */.Rv)(text, body/* MAX_JSON_DEPTH */.KX))
-        return null;
-    const json = (0,body/* parseJsonText */.lk)(text);
-    return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : null;
 }
 
 // EXTERNAL MODULE: ./src/store/db/history.ts
@@ -26667,6 +26676,10 @@ class PostgresBackend {
         const { rows } = await this.pool.query(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ANY($1::text[])`, [jobIds]);
         return rows.map(toStoredJob);
     }
+    async jobStates(jobIds) {
+        const { rows } = await this.pool.query('SELECT job_id, status, seq FROM jobs WHERE job_id = ANY($1::text[])', [jobIds]);
+        return rows.map(toJobState);
+    }
     async batch(batchId) {
         const { rows } = await this.pool.query(`SELECT ${JOB_COLUMNS} FROM jobs WHERE batch_id = $1 ORDER BY job_id`, [batchId]);
         return rows.map(toStoredJob);
@@ -26874,6 +26887,7 @@ class SqliteBackend {
             current: p(`SELECT ${CURRENT_JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
             seq: p('SELECT seq FROM store_state WHERE id = 1'),
             jobs: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))`),
+            states: p('SELECT job_id, status, seq FROM jobs WHERE job_id IN (SELECT value FROM json_each(?))'),
             batch: p(`SELECT ${JOB_COLUMNS} FROM jobs WHERE batch_id = ? ORDER BY job_id`),
             history: p(sqlite_historySql(false)),
             historyWithBase: p(sqlite_historySql(true)),
@@ -26928,6 +26942,11 @@ class SqliteBackend {
     }
     async getJobs(jobIds) {
         return this.stmt.jobs.all(JSON.stringify(jobIds)).map(r => toStoredJob(r));
+    }
+    async jobStates(jobIds) {
+        return this.stmt.states
+            .all(JSON.stringify(jobIds))
+            .map(r => toJobState(r));
     }
     async batch(batchId) {
         return this.stmt.batch.all(batchId).map(r => toStoredJob(r));
@@ -27087,6 +27106,7 @@ class GroupCommit {
 }
 
 ;// CONCATENATED MODULE: ./src/store/http.ts
+
 /**
  * Past the body limit, the rest of a request is still read (and dropped) up to this many bytes before the 413 is
  * sent: a client that is still writing its body only reads the answer once it has finished, and a connection closed
@@ -27146,22 +27166,7 @@ function sendJson(res, status, body, headers = {}) {
 function sendJsonParts(res, status, parts) {
     if (res.headersSent || res.destroyed)
         return;
-    const chunks = [];
-    let pending = [];
-    let size = 0;
-    const flush = () => {
-        chunks.push(Buffer.from(pending.join('')));
-        pending = [];
-        size = 0;
-    };
-    for (const part of parts) {
-        pending.push(part);
-        size += part.length;
-        if (size >= JSON_CHUNK_CHARS)
-            flush();
-    }
-    if (pending.length)
-        flush();
+    const chunks = [...(0,model/* joinedChunks */.ex)(parts, JSON_CHUNK_CHARS)].map(chunk => Buffer.from(chunk));
     res.writeHead(status, {
         'content-type': 'application/json',
         'content-length': chunks.reduce((n, c) => n + c.length, 0)
@@ -27211,7 +27216,7 @@ function fileBody(headers, rawBody) {
     const encoding = [headers['content-encoding'] ?? []].flat().join(',');
     if (!IDENTITY.test(encoding))
         return { ok: false, reason: 'compressed bodies are not accepted (Content-Encoding must be identity)' };
-    const decoded = (0,body/* decodeJsonBody */.Fe)(rawBody);
+    const decoded = (0,store_body/* decodeJsonBody */.Fe)(rawBody);
     if (!decoded.ok)
         return decoded;
     const state = (0,results/* readDeliveryState */.KD)(decoded.json);
@@ -27449,7 +27454,7 @@ async function reads_readBody(req, res, limit, schema) {
             sendTooLarge(res, limit);
         return undefined;
     }
-    const decoded = (0,body/* decodeJsonBody */.Fe)(read.body);
+    const decoded = (0,store_body/* decodeJsonBody */.Fe)(read.body);
     if (!decoded.ok) {
         sendError(res, 400, decoded.reason);
         return undefined;
@@ -27462,6 +27467,7 @@ async function reads_readBody(req, res, limit, schema) {
     }
     return parsed.data;
 }
+/** The cursor (the newest change among the requested jobs, or `after`) and the ids the store has never heard of. */
 function answerFrom(req, jobs) {
     const known = new Set(jobs.map(j => j.job_id));
     const cursor = jobs.reduce((max, j) => Math.max(max, j.seq), req.after);
@@ -27474,6 +27480,22 @@ function settled(req, answer) {
     return answer.missing.length === 0 && answer.jobs.every(j => (0,limits/* isTerminalJobStatus */.M8)(j.status));
 }
 /**
+ * The answer as the database stands, and whether it should be sent now. With `changed_only` every requested job's
+ * status and sequence are read, and whole rows (result bodies parsed) only for the jobs that changed: reading and
+ * parsing every pending job's row on each wake, to send a few, was most of the store's work in a large wait.
+ */
+async function readAnswer(deps, req, ids) {
+    if (!req.changed_only) {
+        const answer = answerFrom(req, await deps.backend.getJobs(ids));
+        return [answer, settled(req, answer)];
+    }
+    const states = answerFrom(req, await deps.backend.jobStates(ids));
+    const changed = states.jobs.filter(j => j.seq > req.after).map(j => j.job_id);
+    // Rows read after the states may be newer than the cursor: the next answer then repeats them, never skips one.
+    const jobs = changed.length ? await deps.backend.getJobs(changed) : [];
+    return [{ ...states, jobs }, settled(req, states)];
+}
+/**
  * Long-poll: subscribe first, then read, so no change between the read and the wait is missed; every wake
  * re-reads the database. Ends early when the client goes away or the store closes (which wakes everyone).
  */
@@ -27481,7 +27503,7 @@ async function longPoll(deps, asked, abandoned) {
     const ids = [...new Set(asked.job_ids)];
     // A cursor beyond this store's sequence comes from before its database was replaced (restored, recreated): every
     // change here is news to that reader, and `changed_only` would otherwise hide them all for the rest of its wait.
-    const req = asked.after > (await deps.backend.latestSeq()) ? { ...asked, after: 0 } : asked;
+    const req = asked.after > 0 && asked.after > (await deps.backend.latestSeq()) ? { ...asked, after: 0 } : asked;
     const deadline = Date.now() + req.wait_seconds * 1000;
     const state = { woken: false, gone: false };
     const wake = () => {
@@ -27496,10 +27518,10 @@ async function longPoll(deps, asked, abandoned) {
     try {
         for (;;) {
             state.woken = false;
-            const answer = answerFrom(req, await deps.backend.getJobs(ids));
+            const [answer, now] = await readAnswer(deps, req, ids);
             const left = deadline - Date.now();
-            if (settled(req, answer) || left <= 0 || deps.closing() || state.gone)
-                return req.changed_only ? { ...answer, jobs: answer.jobs.filter(j => j.seq > req.after) } : answer;
+            if (now || left <= 0 || deps.closing() || state.gone)
+                return answer;
             if (state.woken)
                 continue;
             await new Promise(resolve => {
@@ -27587,7 +27609,7 @@ class ResultBodyCache {
             return found;
         const read = await this.read(missing);
         for (const id of missing) {
-            const body = (0,db_history/* servableBody */.pk)(read.get(id) ?? null) ?? null;
+            const body = (0,store_body/* servableBody */.pk)(read.get(id) ?? null) ?? null;
             found.set(id, body);
             this.keep(id, body);
         }
@@ -27619,10 +27641,8 @@ class ResultBodyCache {
 
 
 
-/** Identities are a few hundred bytes at most; a full lookup may exceed the store's default body limit. */
-const LOOKUP_BYTES_PER_IDENTITY = 2200;
 function createResultsHandler(deps) {
-    const limit = Math.max(deps.bodyLimitBytes, protocol/* MAX_LOOKUP_IDENTITIES */.N9 * LOOKUP_BYTES_PER_IDENTITY);
+    const limit = (0,protocol/* requestBodyLimit */.RE)(protocol/* STORE_PATHS */.PX.results, deps.bodyLimitBytes);
     const cache = new ResultBodyCache(ids => deps.backend.resultBodies(ids));
     return async (req, res) => {
         const body = await reads_readBody(req, res, limit, protocol/* resultLookupRequestSchema */.m6);
@@ -27739,8 +27759,9 @@ async function startStore(partial) {
     // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): refuse a declared oversized body before it is
     // sent, instead of reading and dropping it.
     server.on('checkContinue', (req, res) => {
-        if (Number(req.headers['content-length']) > options.bodyLimitBytes)
-            return sendTooLarge(res, options.bodyLimitBytes);
+        const limit = (0,protocol/* requestBodyLimit */.RE)(req.url?.split('?')[0] ?? '', options.bodyLimitBytes);
+        if (Number(req.headers['content-length']) > limit)
+            return sendTooLarge(res, limit);
         res.writeContinue();
         server.emit('request', req, res);
     });
@@ -28698,7 +28719,6 @@ function registerStore(program) {
 
 
 
-
 /** The max-file-size input's default. */
 const DEFAULT_MAX_FILE_BYTES = (0,bytes/* parseByteSize */.n)(config_settings/* INPUT_DEFAULTS */.WJ[config_settings/* Inputs */.G0.MaxFileSize]);
 async function validateConfig(input) {
@@ -28710,7 +28730,7 @@ async function validateConfig(input) {
         await validate_attempt(outcome, 'warning', async () => {
             const judge = await (0,judge_file/* loadJudgeFile */.i)(file, {
                 cwd: input.cwd,
-                contentTypes: urlsGiven ? [limits/* SOCIAL_MEDIA_CONTENT_TYPE */.io] : limits/* UPLOAD_CONTENT_TYPES */.QT
+                contentTypes: (0,judge_file/* allowedContentTypes */.j)(urlsGiven)
             });
             judgeContentType = judge.body.content_type;
             return [...describeJudgeFile(judge), ...describeProblems('warning', judge.warnings)];
@@ -28798,8 +28818,14 @@ function registerValidate(program) {
 }
 
 ;// CONCATENATED MODULE: ./src/store/capture.ts
+/**
+ * A captured delivery's headers, as an operator saves them: raw `Name: value` lines (a request line first and a
+ * blank line plus body after are fine, as `nc -l` or a request bin shows them), or a JSON object of name → value
+ * (or list of values). Names come out lower-case and repeated headers as lists, like node:http's headersDistinct.
+ */
+
 function parseCapturedHeaders(text, file) {
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const body = (0,store_body/* withoutBom */.vA)(text);
     const parsed = body.trimStart().startsWith('{') ? fromJson(body, file) : fromLines(body, file);
     return typeof parsed === 'string' ? { ok: false, error: parsed } : { ok: true, headers: parsed };
 }
@@ -29131,20 +29157,20 @@ const Outputs = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ loadJudgeFile)
+/* harmony export */   i: () => (/* binding */ loadJudgeFile),
+/* harmony export */   j: () => (/* binding */ allowedContentTypes)
 /* harmony export */ });
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38815);
-/* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(89779);
-/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57914);
-/* harmony import */ var _pique_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4001);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _files_inspect_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(12091);
-/* harmony import */ var _references_local_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(58973);
-/* harmony import */ var _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(71345);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(99706);
-/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(34968);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(30638);
+/* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57914);
+/* harmony import */ var _pique_schema_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4001);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _files_inspect_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(12091);
+/* harmony import */ var _references_local_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(58973);
+/* harmony import */ var _judge_shape_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(71345);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(99706);
+/* harmony import */ var _problems_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(34968);
+/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(30638);
 /** Loads a judge file (YAML or JSON) and checks it against the schema module, reporting every problem at its position. */
 
 
@@ -29156,51 +29182,54 @@ const Outputs = {
 
 
 
-
-const BODY_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .createJudgeRequestSchema */ .sG.shape);
+const BODY_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .createJudgeRequestSchema */ .sG.shape);
+/** The judge content types a run allows: URLs need a video judge; media files alone may use an image or audio one. */
+function allowedContentTypes(urlsGiven) {
+    return urlsGiven ? [_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io] : _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .UPLOAD_CONTENT_TYPES */ .QT;
+}
 /** Reads and validates a judge file. Throws ConfigError with every problem found. */
 async function loadJudgeFile(file, options = {}) {
-    const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .formatOf */ .be)(file);
+    const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .formatOf */ .be)(file);
     if (format === 'text')
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([(0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .fileProblem */ .Wj)(file, 'expected a judge file ending in .yml, .yaml or .json')]);
-    const read = await (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .readText */ .yR)(file, options.cwd);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([(0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .fileProblem */ .Wj)(file, 'expected a judge file ending in .yml, .yaml or .json')]);
+    const read = await (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .readText */ .yR)(file, options.cwd);
     if (!read.ok)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([read.problem]);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([read.problem]);
     if (read.value.trim() === '')
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([emptyFile(file)]);
-    const { source, problems } = (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .parseSource */ .PJ)(file, read.value, format);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([emptyFile(file)]);
+    const { source, problems } = (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSource */ .PJ)(file, read.value, format);
     if (!source)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL(problems);
-    return checkJudgeDocument(source, problems, options.contentTypes ?? [_pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io], options.cwd ?? process.cwd());
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL(problems);
+    return checkJudgeDocument(source, problems, options.contentTypes ?? [_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io], options.cwd ?? process.cwd());
 }
 function emptyFile(file) {
-    return (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .fileProblem */ .Wj)(file, `file is empty: expected a mapping with ${BODY_KEYS.join(', ')}`);
+    return (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .fileProblem */ .Wj)(file, `file is empty: expected a mapping with ${BODY_KEYS.join(', ')}`);
 }
 /** Validates a parsed judge document; every problem and warning carries its position. */
 async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     const root = source.doc.contents;
     if (root === null)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([emptyFile(source.file)]);
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([emptyFile(source.file)]);
     if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(root)) {
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL([
-            (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .problemAt */ .l4)(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(source.value)}`)
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL([
+            (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .problemAt */ .l4)(source, [], `expected a mapping with ${BODY_KEYS.join(', ')}, got ${(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .describeValue */ .bp)(source.value)}`)
         ]);
     }
     // A copy: local reference files become placeholder gs:// URIs in it, so the body validates as the API will receive it.
     const value = structuredClone(source.value);
-    const references = (0,_references_local_js__WEBPACK_IMPORTED_MODULE_6__/* .extractLocalReferences */ .ju)(value, source.file, cwd);
+    const references = (0,_references_local_js__WEBPACK_IMPORTED_MODULE_5__/* .extractLocalReferences */ .j)(value, source.file, cwd);
     const { id, $schema, policy, ...body } = value;
-    const at = (issue, where = 'value') => (0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .problemAt */ .l4)(source, issue.path, issue.message, where);
+    const at = (issue, where = 'value') => (0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .problemAt */ .l4)(source, issue.path, issue.message, where);
     const problems = [...unknownKeys(value).map(i => at(i, 'key'))];
     for (const ref of references) {
-        const problem = await referenceFileProblem((0,node_path__WEBPACK_IMPORTED_MODULE_4__.resolve)(cwd, ref.path), ref.path);
+        const problem = await referenceFileProblem((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(cwd, ref.path), ref.path);
         if (problem)
-            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .problemAt */ .l4)(source, ref.docPath, `${ref.written}: ${problem}`));
+            problems.push((0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .problemAt */ .l4)(source, ref.docPath, `${ref.written}: ${problem}`));
     }
-    const parsed = _pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .createJudgeRequestSchema */ .sG.safeParse(body);
+    const parsed = _pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .createJudgeRequestSchema */ .sG.safeParse(body);
     const contentTypeGiven = body.content_type !== undefined;
     if (!parsed.success) {
-        for (const issue of (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .schemaIssues */ .ge)(parsed.error)) {
+        for (const issue of (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .schemaIssues */ .ge)(parsed.error)) {
             // A given content type is checked below against the stricter rule of this tool.
             if (contentTypeGiven && issue.path[0] === 'content_type')
                 continue;
@@ -29209,34 +29238,34 @@ async function checkJudgeDocument(source, documentLevel, contentTypes, cwd) {
     }
     if (contentTypeGiven && !contentTypes.includes(body.content_type))
         problems.push(at(contentTypeIssue(body.content_type, contentTypes)));
-    const extras = _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__/* .judgeFileExtrasSchema */ .gK.safeParse({ id, $schema, policy });
+    const extras = _judge_shape_js__WEBPACK_IMPORTED_MODULE_6__/* .judgeFileExtrasSchema */ .gK.safeParse({ id, $schema, policy });
     if (!extras.success)
-        problems.push(...(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .schemaIssues */ .ge)(extras.error).map(i => at(i)));
+        problems.push(...(0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .schemaIssues */ .ge)(extras.error).map(i => at(i)));
     // A detector named as a min_scores key is reported at the key.
-    for (const issue of (0,_policy_js__WEBPACK_IMPORTED_MODULE_8__/* .policyIssues */ .Du)(policy, detectorNames(body.detectors)))
+    for (const issue of (0,_policy_js__WEBPACK_IMPORTED_MODULE_7__/* .policyIssues */ .Du)(policy, detectorNames(body.detectors)))
         problems.push(at(issue, issue.path[1] === 'min_scores' ? 'key' : 'value'));
     // An unknown config key is reported at the key itself; other warnings at their value.
-    const warnings = (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .judgeWarnings */ .rt)(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
+    const warnings = (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeWarnings */ .rt)(body).map(w => at(w, w.path[w.path.length - 2] === 'config' ? 'key' : 'value'));
     if (problems.length || documentLevel.length || !parsed.success)
-        throw new _problems_js__WEBPACK_IMPORTED_MODULE_9__/* .ConfigError */ .xL((0,_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .sortProblems */ .dS)((0,_source_js__WEBPACK_IMPORTED_MODULE_10__/* .withDocumentProblems */ .sl)(documentLevel, problems)), (0,_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .sortProblems */ .dS)(warnings));
+        throw new _problems_js__WEBPACK_IMPORTED_MODULE_8__/* .ConfigError */ .xL((0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .sortProblems */ .dS)((0,_source_js__WEBPACK_IMPORTED_MODULE_9__/* .withDocumentProblems */ .sl)(documentLevel, problems)), (0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .sortProblems */ .dS)(warnings));
     const pinned = extras.data?.id;
     return {
         file: source.file,
         ...(pinned !== undefined && { id: pinned }),
         body: parsed.data,
         ...(extras.data?.policy && { policy: extras.data.policy }),
-        warnings: (0,_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .sortProblems */ .dS)(warnings).map(_problems_js__WEBPACK_IMPORTED_MODULE_9__/* .printableProblem */ .PQ),
+        warnings: (0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .sortProblems */ .dS)(warnings).map(_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .printableProblem */ .PQ),
         ...(references.length && { references })
     };
 }
 /** Why a local reference file cannot be uploaded (missing, LFS pointer, not media), or undefined. */
 async function referenceFileProblem(path, shown) {
     try {
-        await (0,_files_inspect_js__WEBPACK_IMPORTED_MODULE_5__/* .inspectFile */ .Xp)(path, shown, { maxBytes: Number.MAX_SAFE_INTEGER });
+        await (0,_files_inspect_js__WEBPACK_IMPORTED_MODULE_4__/* .inspectFile */ .Xp)(path, shown, { maxBytes: Number.MAX_SAFE_INTEGER });
         return undefined;
     }
     catch (error) {
-        if (error instanceof _files_inspect_js__WEBPACK_IMPORTED_MODULE_5__/* .FileProblem */ .kc)
+        if (error instanceof _files_inspect_js__WEBPACK_IMPORTED_MODULE_4__/* .FileProblem */ .kc)
             return error.message;
         throw error;
     }
@@ -29250,9 +29279,9 @@ function detectorNames(detectors) {
         : []);
 }
 function contentTypeIssue(given, allowed) {
-    const got = typeof given === 'string' ? JSON.stringify(given) : (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .describeValue */ .bp)(given);
-    const why = allowed.length === 1 && allowed[0] === _pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io
-        ? `social-media URLs are evaluated only by ${_pique_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io} judges`
+    const got = typeof given === 'string' ? JSON.stringify(given) : (0,_pique_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .describeValue */ .bp)(given);
+    const why = allowed.length === 1 && allowed[0] === _pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io
+        ? `social-media URLs are evaluated only by ${_pique_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .SOCIAL_MEDIA_CONTENT_TYPE */ .io} judges`
         : 'the content types direct upload takes';
     const expected = allowed.map(t => JSON.stringify(t)).join(', ');
     return {
@@ -29265,29 +29294,21 @@ function contentTypeIssue(given, allowed) {
  * `conifg:` would otherwise lose config without a word, so these are errors.
  */
 function unknownKeys(value) {
-    const issues = unknownIn(Object.keys(value), _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__/* .JUDGE_FILE_KEYS */ .q2, []);
+    const issues = unknownIn(Object.keys(value), _judge_shape_js__WEBPACK_IMPORTED_MODULE_6__/* .JUDGE_FILE_KEYS */ .q2, []);
     const policy = value.policy;
     if (policy && typeof policy === 'object' && !Array.isArray(policy))
-        issues.push(...unknownIn(Object.keys(policy), _policy_js__WEBPACK_IMPORTED_MODULE_8__/* .POLICY_KEYS */ .cN, ['policy']));
+        issues.push(...unknownIn(Object.keys(policy), _policy_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICY_KEYS */ .cN, ['policy']));
     const detectors = value.detectors;
     if (Array.isArray(detectors)) {
         detectors.forEach((d, i) => {
             if (d && typeof d === 'object' && !Array.isArray(d))
-                issues.push(...unknownIn(Object.keys(d), _judge_shape_js__WEBPACK_IMPORTED_MODULE_7__/* .DETECTOR_KEYS */ .qk, ['detectors', i]));
+                issues.push(...unknownIn(Object.keys(d), _judge_shape_js__WEBPACK_IMPORTED_MODULE_6__/* .DETECTOR_KEYS */ .qk, ['detectors', i]));
         });
     }
     return issues;
 }
 function unknownIn(keys, known, parent) {
-    return keys
-        .filter(k => !known.includes(k))
-        .map(k => {
-        const hint = (0,_pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__/* .didYouMean */ .au)(k, known);
-        return {
-            path: [...parent, k],
-            message: hint ? `unknown key${hint}` : `unknown key; expected one of ${known.join(', ')}`
-        };
-    });
+    return keys.filter(k => !known.includes(k)).map(k => ({ path: [...parent, k], message: (0,_problems_js__WEBPACK_IMPORTED_MODULE_8__/* .unknownKeyMessage */ .VP)(k, known) }));
 }
 
 
@@ -29337,6 +29358,7 @@ const DETECTOR_KEYS = Object.keys(_pique_schema_js__WEBPACK_IMPORTED_MODULE_0__/
 /* harmony export */   R9: () => (/* reexport safe */ _url_list_js__WEBPACK_IMPORTED_MODULE_2__.R9),
 /* harmony export */   Vw: () => (/* reexport safe */ _problems_js__WEBPACK_IMPORTED_MODULE_0__.Vw),
 /* harmony export */   iF: () => (/* reexport safe */ _judge_file_js__WEBPACK_IMPORTED_MODULE_1__.i),
+/* harmony export */   jn: () => (/* reexport safe */ _judge_file_js__WEBPACK_IMPORTED_MODULE_1__.j),
 /* harmony export */   rY: () => (/* reexport safe */ _url_list_js__WEBPACK_IMPORTED_MODULE_2__.rY),
 /* harmony export */   xL: () => (/* reexport safe */ _problems_js__WEBPACK_IMPORTED_MODULE_0__.xL)
 /* harmony export */ });
@@ -29701,7 +29723,7 @@ class Reader {
     patterns(input) {
         return this.list(input).map((line, i) => {
             try {
-                return (0,_pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTransientPattern */ .s9)(line);
+                return (0,_pique_transient_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTransientPattern */ .s)(line);
             }
             catch (error) {
                 return this.fail(input, `line ${i + 1}: ${line} is not a valid regular expression (${error.message})`);
@@ -29808,8 +29830,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   yR: () => (/* binding */ readText),
   sl: () => (/* binding */ withDocumentProblems)
 });
-
-// UNUSED EXPORTS: JUDGE_FILE_LIMIT
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -29987,6 +30007,8 @@ function decodeUtf8(bytes) {
         return { ok: false, why: `not UTF-8: the file is ${unicode}; ${SAVE_AS_UTF8}` };
     let text;
     try {
+        // TextDecoder drops a leading byte-order mark (Windows editors write one): strict JSON would reject it, and it
+        // would shift every column of the first line.
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
@@ -30104,8 +30126,7 @@ const JUDGE_FILE_LIMIT = { bytes: 1024 * 1024 };
 /**
  * The file's text, or one clear line saying why it cannot be read. Only a regular file is read (a FIFO, device,
  * socket or directory is refused before any byte is read, so nothing blocks), its size is checked against
- * the limit first, and the bytes must be UTF-8. A leading byte-order mark (Windows editors write one) is dropped:
- * strict JSON would reject it, and it would shift every column of the first line.
+ * the limit first, and the bytes must be UTF-8 (decodeUtf8 drops a leading byte-order mark).
  */
 async function readText(file, cwd = process.cwd(), limit = JUDGE_FILE_LIMIT) {
     const bytes = await readRegularFile((0,external_node_path_.resolve)(cwd, file), limit);
@@ -30114,7 +30135,7 @@ async function readText(file, cwd = process.cwd(), limit = JUDGE_FILE_LIMIT) {
     const text = decodeUtf8(bytes.value);
     if (!text.ok)
         return { ok: false, problem: { ...fileProblem(file, text.why), ...text.at } };
-    return { ok: true, value: text.value.replace(/^\uFEFF/, '') };
+    return { ok: true, value: text.value };
 }
 /**
  * The bytes of a regular file within the limit. `stat` follows symbolic links, so a link to /dev/zero is
@@ -30331,7 +30352,7 @@ function childOf(source, node, segment) {
 /* harmony export */   Fo: () => (/* binding */ CLI_SURFACE),
 /* harmony export */   TU: () => (/* binding */ ACTION_SURFACE)
 /* harmony export */ });
-/* unused harmony exports MISSING_KEY_REASON, CLI_MISSING_KEY_REASON */
+/* unused harmony export MISSING_KEY_REASON */
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(64389);
 
 const MISSING_KEY_REASON = 'api-key is empty: repository secrets are not available to this event (a pull request from a fork, Dependabot) or the secret is not set';
@@ -30744,7 +30765,6 @@ function formatBytes(bytes, units = 'decimal') {
 /* harmony export */   Xp: () => (/* binding */ inspectFile),
 /* harmony export */   kc: () => (/* binding */ FileProblem)
 /* harmony export */ });
-/* unused harmony export LFS_POINTER_PREFIX */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
@@ -30888,15 +30908,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   WI: () => (/* reexport */ REPORT_SCHEMA_VERSION),
   dt: () => (/* reexport */ formatCompared),
   y: () => (/* reexport */ formatScore),
+  Tu: () => (/* reexport */ inPlanOrder),
   Gs: () => (/* reexport */ isFileItem),
   R6: () => (/* reexport */ isUrlItem),
   TJ: () => (/* reexport */ itemName),
   ul: () => (/* reexport */ itemWord),
+  ex: () => (/* reexport */ model_text/* joinedChunks */.ex),
   LS: () => (/* reexport */ plural),
   t9: () => (/* reexport */ skippedWord)
 });
 
-// UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, scoreDigits, truncate
+// UNUSED EXPORTS: collapseWhitespace, digitsToTell, escapeControls, printableLine, truncate
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
 /** How reports and messages name an item: its URL, or a file's repository path. */
@@ -30908,6 +30930,14 @@ function isFileItem(item) {
 }
 function isUrlItem(item) {
     return item.kind === 'url';
+}
+/** Outcomes in the order their items were planned (an item is known by its source line, kind and name). */
+function inPlanOrder(items, outcomes) {
+    const key = (i) => `${i.source.file}\u0000${i.source.line}\u0000${i.kind}\u0000${itemName(i)}`;
+    const byKey = new Map(outcomes.map(o => [key(o), o]));
+    const ordered = items.map(i => byKey.get(key(i))).filter((o) => o !== undefined);
+    // Anything not matched (should not happen) still counts, after the rest.
+    return ordered.length === outcomes.length ? ordered : [...ordered, ...outcomes.filter(o => !ordered.includes(o))];
 }
 
 ;// CONCATENATED MODULE: ./src/model/numbers.ts
@@ -30973,6 +31003,8 @@ function formatCompared(value, limit) {
 ;// CONCATENATED MODULE: ./src/model/report.ts
 const REPORT_SCHEMA_VERSION = 1;
 
+// EXTERNAL MODULE: ./src/model/text.ts
+var model_text = __nccwpck_require__(5086);
 ;// CONCATENATED MODULE: ./src/model/words.ts
 /** `1 URL`, `2 URLs`: every count the gate words goes through this. */
 const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
@@ -31005,6 +31037,7 @@ function skippedWord(kinds) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DK: () => (/* binding */ collapseWhitespace),
 /* harmony export */   UN: () => (/* binding */ escapeControls),
+/* harmony export */   ex: () => (/* binding */ joinedChunks),
 /* harmony export */   oy: () => (/* binding */ printableLine),
 /* harmony export */   xv: () => (/* binding */ truncate)
 /* harmony export */ });
@@ -31037,6 +31070,25 @@ function collapseWhitespace(text) {
 /** Shortens to at most `max` characters, marking the cut with an ellipsis. */
 function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/**
+ * Parts joined into chunks of at least `chars` characters (the last may be shorter), for writing a large JSON text
+ * without ever building it whole: one string that large is a large-object allocation, freed only by a full collection.
+ */
+function* joinedChunks(parts, chars) {
+    let pending = [];
+    let size = 0;
+    for (const part of parts) {
+        pending.push(part);
+        size += part.length;
+        if (size < chars)
+            continue;
+        yield pending.join('');
+        pending = [];
+        size = 0;
+    }
+    if (pending.length)
+        yield pending.join('');
 }
 
 
@@ -31455,7 +31507,6 @@ const REFERENCE_URI_PREFIX = 'gs://';
 /* harmony export */   il: () => (/* binding */ extensionsFor),
 /* harmony export */   je: () => (/* binding */ extensionOf)
 /* harmony export */ });
-/* unused harmony exports MEDIA_FORMATS, formatByName */
 const MEDIA_FORMATS = [
     { name: 'mp4', mime: 'video/mp4', contentType: 'video', extensions: ['mp4', 'm4v'] },
     { name: 'mov', mime: 'video/quicktime', contentType: 'video', extensions: ['mov', 'qt'] },
@@ -31574,7 +31625,6 @@ function sameFamily(a, b) {
 /* harmony export */   mW: () => (/* binding */ eventForStatus),
 /* harmony export */   sf: () => (/* binding */ serializeResult)
 /* harmony export */ });
-/* unused harmony exports outcomeForStatus, NO_STATUS */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(26921);
 /* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4001);
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57914);
@@ -31617,9 +31667,9 @@ const STATUS_FOR_EVENT = {
     'evaluation.failed': 'failed'
 };
 // Lenient field readers: a value of the wrong type reads as absent instead of failing the body.
-const text = zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional().catch(undefined);
-const flag = zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().optional().catch(undefined);
-const score01 = zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max).optional().catch(undefined);
+const text = (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .maybe */ .no)(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP());
+const flag = (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .maybe */ .no)(zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY());
+const score01 = (0,_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .maybe */ .no)(zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().min(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.min).max(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b1.score.max));
 const detectorResultSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
     criterion_id: text,
     detector_config_id: text,
@@ -31850,6 +31900,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   rt: () => (/* binding */ judgeWarnings),
   cP: () => (/* binding */ listJudgesQuerySchema),
   L$: () => (/* binding */ listJudgesResponseSchema),
+  no: () => (/* binding */ maybe),
   Pn: () => (/* binding */ pathKey),
   Zj: () => (/* binding */ presignedUploadRequestSchema),
   Pg: () => (/* binding */ presignedUploadResponseSchema),
@@ -32256,10 +32307,9 @@ function schemaIssues(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Gh: () => (/* binding */ TransientErrors),
-/* harmony export */   s9: () => (/* binding */ parseTransientPattern)
+/* harmony export */   G: () => (/* binding */ TransientErrors),
+/* harmony export */   s: () => (/* binding */ parseTransientPattern)
 /* harmony export */ });
-/* unused harmony export TRANSIENT_ERRORS */
 /**
  * Which evaluation failures are worth a second job: the one list (documented in docs/client.md, "Transient
  * evaluation failures") of error messages that come from the moment, not the video — bot detection, timeouts,
@@ -32308,10 +32358,9 @@ class TransientErrors {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TP: () => (/* binding */ withReferenceUris),
-/* harmony export */   ju: () => (/* binding */ extractLocalReferences)
+/* harmony export */   T: () => (/* binding */ withReferenceUris),
+/* harmony export */   j: () => (/* binding */ extractLocalReferences)
 /* harmony export */ });
-/* unused harmony exports PLACEHOLDER_PREFIX, isLocalReference */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _pique_detectors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(89779);
@@ -32512,7 +32561,7 @@ function judgeLine(report, withId = true) {
  */
 function whyCell(o, report) {
     // Rules broken besides the threshold (policy, max-drop), in words; a reused result says so, with its age and job.
-    const rules = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(b.message));
+    const rules = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .otherBreaches */ .mS)(o).map(b => (0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(b.message));
     const reused = o.reused ? `<sub>♻️ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)((0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .reusedText */ .KH)(o))}</sub>` : '';
     return [o.state === 'broke_rule' ? '' : reasonCell(o, report), ...rules, reused].filter(Boolean).join('<br>');
 }
@@ -32553,7 +32602,10 @@ function resultCell(o, report) {
     const change = (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .changeText */ .k0)(o, report);
     return `${(0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .stateIcon */ .hZ)(o, report)} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(what)}${change ? `<br><sub>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_5__/* .escapeMarkdown */ .FV)(change)}</sub>` : ''}`;
 }
-/** `…/blob/<sha>/<path>#L<line>` for a source in the repository; undefined for inline items or paths outside it. */
+/**
+ * `…/blob/<sha>/<path>#L<line>` for a source in the repository (a media file named directly: its path, no line);
+ * undefined for inline items or paths outside it.
+ */
 function sourceUrl(source, links) {
     if (!links || (0,_outcomes_js__WEBPACK_IMPORTED_MODULE_4__/* .isInlineSource */ .JG)(source))
         return undefined;
@@ -32566,7 +32618,7 @@ function sourceUrl(source, links) {
         return undefined;
     const encoded = path.split('/').map(encodeURIComponent).join('/');
     const server = links.serverUrl.replace(/\/+$/, '');
-    return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}#L${source.line}`;
+    return `${server}/${links.repository}/blob/${encodeURIComponent(links.sha)}/${encoded}${source.line >= 1 ? `#L${source.line}` : ''}`;
 }
 /**
  * `content/urls.txt:3`, linked to that line at the commit when the links are known. A path longer than `max`
@@ -32735,13 +32787,14 @@ function describeSpecs(s) {
 /* harmony export */   k: () => (/* binding */ failingDetectors),
 /* harmony export */   k0: () => (/* binding */ changeText),
 /* harmony export */   ky: () => (/* binding */ headingText),
+/* harmony export */   mS: () => (/* binding */ otherBreaches),
 /* harmony export */   nV: () => (/* binding */ formatAge),
 /* harmony export */   oF: () => (/* binding */ ruleName),
 /* harmony export */   pc: () => (/* binding */ durationMs),
 /* harmony export */   ub: () => (/* binding */ billingLine),
 /* harmony export */   yz: () => (/* binding */ worstDetector)
 /* harmony export */ });
-/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING, breachText */
+/* unused harmony exports STATE_LABELS, VERDICT_HEADINGS, ERROR_HEADING */
 /* harmony import */ var _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96808);
 /* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(56045);
 /* harmony import */ var _gate_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(82601);
@@ -32752,23 +32805,21 @@ function describeSpecs(s) {
 
 
 
-/** URLs from the url-list input have no file to annotate or diff. */
+/** URLs from the url-list input have no file to annotate, link or diff. */
 function isInlineSource(source) {
-    return source.file === _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK || !source.file || !(source.line >= 1);
+    return source.file === _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK || !source.file;
 }
+/** `content/urls.txt:3`; a media file named directly by the files input is its own source (line 0): its path. */
 function formatSource(source) {
-    // A media file named directly by the files input is its own source (line 0).
-    if (source.file && source.file !== _config_url_list_js__WEBPACK_IMPORTED_MODULE_0__/* .INLINE_SOURCE */ .CK && !(source.line >= 1))
-        return source.file;
-    return isInlineSource(source) ? 'url-list input' : `${source.file}:${source.line}`;
+    if (isInlineSource(source))
+        return 'url-list input';
+    return source.line >= 1 ? `${source.file}:${source.line}` : source.file;
 }
-/** Where an item's annotation goes: its list line; a media file named directly, the file itself; inline URLs, nowhere. */
+/** Where an item's annotation goes: its list line, or a media file named directly as a whole; inline URLs, nowhere. */
 function annotationTarget(o) {
-    if (!isInlineSource(o.source))
-        return { file: o.source.file, startLine: o.source.line };
-    if (o.kind === 'file')
-        return { file: o.path };
-    return undefined;
+    if (isInlineSource(o.source))
+        return undefined;
+    return { file: o.source.file, startLine: o.source.line || undefined };
 }
 function severity(o, report) {
     switch (o.state) {
@@ -32865,6 +32916,10 @@ const RULE_NAMES = {
 function ruleName(rule) {
     return RULE_NAMES[rule];
 }
+/** Rules an item broke besides the threshold (policy, max-drop): the threshold is said by its score already. */
+function otherBreaches(o) {
+    return (o.breaches ?? []).filter(b => b.rule !== 'threshold');
+}
 /** The rules an item broke, in a reviewer's words: "failed the required video_specs check: …; score fell from …". */
 function breachText(o) {
     return (o.breaches ?? []).map(b => b.message).join('; ');
@@ -32895,9 +32950,12 @@ function formatAge(seconds) {
 function unchangedSkipped(report) {
     return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(report.skippedUnchanged, `unchanged ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .skippedWord */ .t9)(report.skippedUnchangedKinds)}`)} skipped`;
 }
+/** Items this run evaluated (and was billed for): a job of its own, not a reused result. */
+function evaluatedCount(items) {
+    return items.filter(o => !o.reused && o.jobId).length;
+}
 /** "3 reused, 12 evaluated (billed)": what this run paid for. */
-function billingLine(report) {
-    const evaluated = report.items.filter(o => !o.reused && o.jobId).length;
+function billingLine(report, evaluated = evaluatedCount(report.items)) {
     return `${report.counts.reused} reused, ${evaluated} evaluated (billed)`;
 }
 /** One plain-text sentence explaining the outcome, for annotations and terminals. */
@@ -32908,7 +32966,7 @@ function explainOutcome(o, report) {
         case 'below_threshold': {
             const reasons = failingDetectors(o).map(d => `${d.detectorName}${d.rationale ? `: ${d.rationale}` : ''}`);
             // Other rules it broke too (policy, max-drop) follow the threshold's reason.
-            const more = (o.breaches ?? []).filter(b => b.rule !== 'threshold').map(b => b.message);
+            const more = otherBreaches(o).map(b => b.message);
             return `score ${scoreVsThreshold(o, report)}${reasons.length ? ` — ${reasons.join('; ')}` : ''}${more.length ? `; ${more.join('; ')}` : ''}`;
         }
         case 'failed':
@@ -32975,13 +33033,13 @@ function countsLine(report) {
         c.notEvaluated ? `${c.notEvaluated} not evaluated` : '',
         c.submitted ? `${c.submitted} submitted` : ''
     ].filter(Boolean);
-    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}; ${billingLine(report)}${billingNote(report)}`;
+    const evaluated = evaluatedCount(report.items);
+    return `${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.total, (0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .itemWord */ .ul)(report.items))}: ${parts.join(', ')}; ${billingLine(report, evaluated)}${billingNote(report, evaluated)}`;
 }
 /** Said when the jobs billed are not one per submitted item: retries (retry-failed), or submits of unknown outcome. */
-function billingNote(report) {
+function billingNote(report, evaluated) {
     const c = report.counts;
-    const withJob = report.items.filter(o => o.jobId && !o.reused).length;
-    if (c.billedJobs === withJob && c.maybeBilled === 0)
+    if (c.billedJobs === evaluated && c.maybeBilled === 0)
         return '';
     const maybe = c.maybeBilled
         ? `; Pique may have billed up to ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(c.maybeBilled, 'job')} more (submits of unknown outcome)`
@@ -33012,10 +33070,11 @@ function formatDuration(ms) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Fe: () => (/* binding */ decodeJsonBody),
-/* harmony export */   KX: () => (/* binding */ MAX_JSON_DEPTH),
-/* harmony export */   Rv: () => (/* binding */ exceedsDepth),
-/* harmony export */   lk: () => (/* binding */ parseJsonText)
+/* harmony export */   Yt: () => (/* binding */ storedBodyJson),
+/* harmony export */   pk: () => (/* binding */ servableBody),
+/* harmony export */   vA: () => (/* binding */ withoutBom)
 /* harmony export */ });
+/* unused harmony exports MAX_JSON_DEPTH, parseJsonText, exceedsDepth */
 /* harmony import */ var _config_source_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30638);
 /**
  * Decoding a delivery's raw bytes into JSON, with the store's own limits: UTF-8 only (refused otherwise, so the
@@ -33046,10 +33105,33 @@ function decodeJsonBody(raw) {
         return { ok: false, reason: `body is not JSON${jsonErrorAt(text)}` };
     return { ok: true, text, json };
 }
+/**
+ * A stored result body as an object, or undefined when it cannot be served: not JSON (a row edited by hand or
+ * restored by another tool), not an object, or kept before ingest limited the depth (JSON.stringify and any reader
+ * that recurses could not take it). One rule for every read that returns stored bodies.
+ */
+function storedBodyJson(text) {
+    if (text === null || exceedsDepth(text, MAX_JSON_DEPTH))
+        return undefined;
+    const json = parseJsonText(text);
+    return json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? json
+        : undefined;
+}
+/** The same body as JSON text to splice into an answer unparsed (its leading BOM, which ingest tolerates, dropped). */
+function servableBody(text) {
+    if (storedBodyJson(text) === undefined)
+        return undefined;
+    return withoutBom(text);
+}
+/** The text without its leading byte order mark, which RFC 8259 lets a parser ignore. */
+function withoutBom(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 /** JSON.parse that tolerates a leading byte order mark (RFC 8259 lets a parser ignore it); undefined if not JSON. */
 function parseJsonText(text) {
     try {
-        return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        return JSON.parse(withoutBom(text));
     }
     catch {
         return undefined;
@@ -33092,7 +33174,7 @@ function countOpenings(text, stop) {
 }
 /** Where and why the text is not JSON, as ": <what> at line L, column C" (JSON.parse's own message quotes the body). */
 function jsonErrorAt(text) {
-    const problem = (0,_config_source_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonSyntaxProblem */ .F1)(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const problem = (0,_config_source_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonSyntaxProblem */ .F1)(withoutBom(text));
     if (!problem)
         return '';
     const { line, col } = (0,_config_source_js__WEBPACK_IMPORTED_MODULE_0__/* .offsetPosition */ .ts)(text, problem.offset);
@@ -33135,12 +33217,12 @@ function decodes(bytes, cutOff) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Tf: () => (/* binding */ answerLookup),
+/* harmony export */   Py: () => (/* binding */ selectLookup),
 /* harmony export */   b2: () => (/* binding */ answerLookupJson),
-/* harmony export */   pk: () => (/* binding */ servableBody),
 /* harmony export */   rQ: () => (/* binding */ historySelect),
 /* harmony export */   sZ: () => (/* binding */ identifiedJobs)
 /* harmony export */ });
+/* unused harmony export answerLookup */
 /* harmony import */ var _body_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31649);
 /**
  * Result history, shared by both backends: which rows a results lookup reads and how they become the answer.
@@ -33177,7 +33259,7 @@ function identifiedJobs(jobs) {
 /** A history row's result, parsed; undefined when its body cannot be served (then the row counts as no result). */
 function toStoredResult(row, bodies) {
     const text = bodies.get(row.job_id) ?? undefined;
-    const result = text === undefined ? undefined : (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonText */ .lk)(text);
+    const result = text === undefined ? undefined : parseJsonText(text);
     return result === undefined ? undefined : { ...resultFields(row), result: result };
 }
 function toRawStoredResult(row, bodies) {
@@ -33193,21 +33275,6 @@ function resultFields(row) {
         commit: row.commit_sha,
         ref: row.ref
     };
-}
-/**
- * The stored body as JSON text that can be served, or undefined: JSON, an object (not an array), its leading BOM
- * (which ingest tolerates) dropped, and not a body kept before ingest limited the depth (a reader that recurses could
- * not take it). Ingest keeps only text that parsed, but a row edited by hand or restored by another tool need not
- * be: spliced into an answer unchecked, one such body would make the whole answer unreadable. Checked once per body
- * (the store keeps the checked text, result-bodies.ts).
- */
-function servableBody(text) {
-    if (text === null)
-        return undefined;
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (!body.trimStart().startsWith('{') || (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .exceedsDepth */ .Rv)(body, _body_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_JSON_DEPTH */ .KX))
-        return undefined;
-    return (0,_body_js__WEBPACK_IMPORTED_MODULE_0__/* .parseJsonText */ .lk)(body) === undefined ? undefined : body;
 }
 /**
  * Which rows answer each identity, measured against `now`: the newest completed result when fresh enough to reuse,
@@ -33279,6 +33346,7 @@ const toTime = (row) => row.updated_at instanceof Date ? row.updated_at.getTime(
 /* harmony export */   N9: () => (/* binding */ MAX_LOOKUP_IDENTITIES),
 /* harmony export */   OK: () => (/* binding */ UNRECOGNISED_STATUS),
 /* harmony export */   PX: () => (/* binding */ STORE_PATHS),
+/* harmony export */   RE: () => (/* binding */ requestBodyLimit),
 /* harmony export */   XE: () => (/* binding */ queryRequestSchema),
 /* harmony export */   Xi: () => (/* binding */ MAX_QUERY_JOBS),
 /* harmony export */   ZI: () => (/* binding */ MAX_WAIT_SECONDS),
@@ -33288,7 +33356,7 @@ const toTime = (row) => row.updated_at instanceof Date ? row.updated_at.getTime(
 /* harmony export */   lX: () => (/* binding */ queryResponseSchema),
 /* harmony export */   m6: () => (/* binding */ resultLookupRequestSchema)
 /* harmony export */ });
-/* unused harmony export ingestResponseSchema */
+/* unused harmony exports ingestResponseSchema, MAX_IDENTITY_CHARS */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26921);
 /* harmony import */ var _pique_limits_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57914);
 /**
@@ -33398,9 +33466,21 @@ const ingestResponseSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(
 });
 /** Identities per results lookup: a whole run's items in one request. */
 const MAX_LOOKUP_IDENTITIES = 10_000;
+/** The longest identity (`url:` and a normalised URL, or `sha256:` and 64 hex): browsers' practical URL limit. */
+const MAX_IDENTITY_CHARS = 2048;
+/**
+ * The largest body the store reads on `path`: its configured limit, or for a results lookup enough for the most
+ * identities at their longest (JSON quoting included). The request handlers and the `Expect: 100-continue` check
+ * both ask here, so a lookup the handler would read is never refused before it is sent.
+ */
+function requestBodyLimit(path, configuredBytes) {
+    if (path !== STORE_PATHS.results)
+        return configuredBytes;
+    return Math.max(configuredBytes, 4096 + MAX_LOOKUP_IDENTITIES * (MAX_IDENTITY_CHARS + 3));
+}
 const resultLookupRequestSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
     judge_fingerprint: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
-    identities: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1)).min(1).max(MAX_LOOKUP_IDENTITIES),
+    identities: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).max(MAX_IDENTITY_CHARS)).min(1).max(MAX_LOOKUP_IDENTITIES),
     /** A completed result at most this old is `reusable`; 0 asks for history only. */
     max_age_seconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(0),
     /** The base branch of a pull request: its newest result of each item comes back as `base`. */
